@@ -1,0 +1,163 @@
+"""The ``harness`` command: a thin door onto the library.
+
+Every :class:`HarnessError` becomes ``harness: error: <one line>`` and its exit code; any
+other exception is a bug, reported with the path of a debug log to paste into an issue.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from harness import __version__, config
+from harness.errors import HarnessError
+
+log = logging.getLogger("harness")
+EXIT = {"passed": 0, "failed": 1, "infra_error": 2}
+
+
+def setup_logging(debug: bool) -> Path:
+    path = config.home() / "logs" / "last-command.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger("harness")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
+    if debug:
+        root.addHandler(logging.StreamHandler(sys.stderr))
+    log.debug("harness %s, python %s, argv %s", __version__, sys.version.split()[0], sys.argv)
+    return path
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from harness import report
+    from harness.progress import Ui
+    from harness.reproduce import Options, reproduce
+
+    opts = Options(
+        recipe=args.recipe, subset=args.subset, source=args.source, ref=args.ref,
+        tests=tuple(args.tests), pytest_args=tuple(args.pytest_arg),
+        torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
+        backend=args.backend,
+    )
+    doc = reproduce(opts, Ui(quiet=args.quiet))
+    if args.json:
+        print(report.to_json(doc))
+    else:
+        report.show_run(doc)
+    return EXIT[doc["status"]]
+
+
+def cmd_recipes(args: argparse.Namespace) -> int:
+    from harness import recipes
+
+    console = Console()
+    table = Table(show_edge=False)
+    for col in ("recipe", "ref", "subset", "device", "what it runs"):
+        table.add_column(col)
+    for r in recipes.load_all():
+        for name, s in r.subsets.items():
+            mark = " (default)" if name == r.default_subset else ""
+            table.add_row(r.name, r.source.ref, name + mark, s.device,
+                          s.description or " ".join(s.paths))
+    console.print(table)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    import json
+
+    from harness import history, report, store
+
+    with store.opened() as conn:
+        rows = history.recent(conn, args.limit, args.recipe)
+    if args.json:
+        print(json.dumps([json.loads(r["document"]) | {"run_id": r["id"]} for r in rows],
+                         indent=2))
+    else:
+        report.show_runs(rows)
+    return 0
+
+
+def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("reproduce", help="clone a target, build its env, run a test subset")
+    p.add_argument("recipe", help="recipe name (see `harness recipes`) or a path to a .toml")
+    p.add_argument("--subset", help="subset to run (default: the recipe's default)")
+    p.add_argument("--source", help="clone from this path or URL (a local mirror, a fork)")
+    p.add_argument("--ref", help="tag, branch, sha or refs/pull/N/head instead of the pin")
+    p.add_argument("--tests", action="append", default=[], metavar="PATH",
+                   help="run these test paths or node ids instead of the subset's paths")
+    p.add_argument("--pytest-arg", action="append", default=[], metavar="ARG",
+                   help="an extra argument for pytest (repeatable)")
+    p.add_argument("--torch-index", help="index URL for torch wheels (e.g. a CUDA index)")
+    p.add_argument("--torch-find-links", action="append", default=[], metavar="PATH",
+                   help="a folder or page of torch wheels (repeatable)")
+    p.add_argument("--backend", default="auto", choices=("auto", "uv", "venv"))
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=cmd_reproduce)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"harness {__version__}")
+    parser.add_argument("--debug", action="store_true", help="also print the debug log")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_reproduce(sub)
+    p = sub.add_parser("recipes", help="list recipes and their subsets")
+    p.set_defaults(func=cmd_recipes)
+    p = sub.add_parser("runs", help="past runs, newest first")
+    p.add_argument("recipe", nargs="?")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_runs)
+    for module in ("harness.verify.cli", "harness.triage.cli"):
+        try:
+            __import__(module)
+        except ImportError:  # pragma: no cover - a package not yet present
+            continue
+        sys.modules[module].add_parsers(sub)
+    return parser
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    log_path = setup_logging(args.debug)
+    err = Console(stderr=True, highlight=False)
+    try:
+        code: int = args.func(args)
+        return code
+    except HarnessError as e:
+        log.debug("HarnessError", exc_info=True)
+        first, _, rest = e.message.partition("\n")
+        err.print(f"[red]harness: error:[/] {escape(first)}", soft_wrap=True)
+        if rest:
+            err.print(rest, markup=False, style="dim")
+        if e.hint:
+            err.print(f"hint: {e.hint}", markup=False)
+        err.print(f"debug log: {log_path}", style="dim", markup=False)
+        return e.exit_code
+    except KeyboardInterrupt:
+        log.debug("interrupted", exc_info=True)
+        err.print("harness: interrupted; nothing half-built will be reused", markup=False)
+        return 130
+    except Exception as e:  # a bug: keep the traceback for the report
+        log.exception("internal error")
+        err.print(f"harness: internal error: {type(e).__name__}: {e}", markup=False)
+        err.print(f"please report it with the debug log: {log_path}", markup=False)
+        return 3

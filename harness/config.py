@@ -1,0 +1,76 @@
+"""Where the harness keeps things, and the user's settings.
+
+The cache lives in ``$HARNESS_HOME`` (default: the platform's user cache dir).  Settings
+come from ``$HARNESS_CONFIG`` or ``<user config dir>/harness/config.toml``::
+
+    [sources]                 # clone these recipes from a mirror or a fork instead
+    peft = "~/mirrors/peft.git"
+
+    [torch]                   # where torch wheels come from (see harness.torch_source)
+    index = "https://download.pytorch.org/whl/cpu"
+    find_links = ["/opt/wheels"]
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from harness.errors import HarnessError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def home() -> Path:
+    env = os.environ.get("HARNESS_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("harness"))
+
+
+def config_path() -> Path:
+    env = os.environ.get("HARNESS_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir("harness")) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources: dict[str, str] = field(default_factory=dict)
+    torch_index: str | None = None
+    torch_find_links: tuple[str, ...] = ()
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or config_path()
+    if not path.exists():
+        return Settings()
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise HarnessError(f"{path}: not valid TOML: {e}") from e
+    sources = data.get("sources", {})
+    torch = data.get("torch", {})
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        raise HarnessError(f"{path}: [sources] must map recipe names to paths or URLs")
+    if not isinstance(torch, dict):
+        raise HarnessError(f"{path}: [torch] must be a table")
+    index = torch.get("index")
+    links = torch.get("find_links", [])
+    if isinstance(links, str):
+        links = [links]
+    if index is not None and not isinstance(index, str):
+        raise HarnessError(f"{path}: torch.index must be a string URL")
+    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+        raise HarnessError(f"{path}: torch.find_links must be a list of paths or URLs")
+    return Settings(
+        sources={k: str(Path(v).expanduser()) if "://" not in v else v for k, v in sources.items()},
+        torch_index=index,
+        torch_find_links=tuple(links),
+    )

@@ -1,0 +1,64 @@
+"""What decides an environment's content, and its cache key."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import cache
+from harness.recipes import Install
+from harness.torch_source import TorchSource
+
+# Bump when the way envs are built changes, so old entries are not reused.
+FORMAT = 1
+# What the harness itself needs inside every env: pytest, workers, per-test timeouts.
+RUNNER_PACKAGES = ("pytest", "pytest-xdist", "pytest-timeout")
+DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    recipe: str
+    install: Install
+    project: Path  # the checkout whose dependencies are installed
+    python: str  # an interpreter path or a version such as "3.11"
+    python_version: str  # the full version it resolved to, e.g. "3.11.7"
+    torch_source: TorchSource
+
+    def dependency_digest(self) -> str:
+        digest = hashlib.sha256()
+        files = [self.project / f for f in DEPENDENCY_FILES]
+        files += sorted(self.project.glob("requirements*.txt"))
+        for f in files:
+            if f.is_file():
+                digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    def requirements(self) -> list[str]:
+        extras = f"[{','.join(self.install.extras)}]" if self.install.extras else ""
+        target = f"{self.project}{extras}"
+        reqs = ["-e", target] if self.install.editable else [target]
+        reqs += list(self.install.packages) + list(RUNNER_PACKAGES)
+        if self.install.torch:
+            reqs.append(f"torch=={self.install.torch}")
+        return reqs
+
+    def key_parts(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "recipe": self.recipe,
+            "python": self.python_version,
+            "extras": sorted(self.install.extras),
+            "packages": list(self.install.packages),
+            "pins": list(self.install.pins),
+            "exclude": sorted(self.install.exclude),
+            "torch": self.install.torch,
+            "torch_source": self.torch_source.uv_args(),
+            "editable": self.install.editable,
+            "dependencies": self.dependency_digest(),
+            "runner": list(RUNNER_PACKAGES),
+        }
+
+    def key(self) -> str:
+        return f"{self.recipe}-{cache.key_of(self.key_parts())}"

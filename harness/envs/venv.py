@@ -1,0 +1,109 @@
+"""The venv backend: uv when it is available (the default), else ``python -m venv`` + pip."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from harness import cache, config, proc
+from harness.envs.base import Env
+from harness.envs.spec import EnvSpec
+from harness.errors import HarnessError
+
+
+def find_uv() -> str | None:
+    try:
+        import uv
+
+        found: str = uv.find_uv_bin()
+        return found
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+def resolve_python(requested: str | None, uv: str | None) -> tuple[str, str]:
+    """An interpreter path and its full version for ``requested`` ("3.11", a path, None)."""
+    exe = requested or sys.executable
+    if requested and os.sep not in requested:
+        if uv:
+            found = proc.run([uv, "python", "find", "--no-python-downloads", requested],
+                             check=False)
+            exe = found.stdout.strip() if found.returncode == 0 else ""
+        else:
+            exe = shutil.which(f"python{requested}") or ""
+        if not exe:
+            raise HarnessError(f"Python {requested} is not installed",
+                               hint="install it (e.g. `uv python install`) or edit install.python")
+    out = proc.run([exe, "-c", "import platform; print(platform.python_version())"],
+                   what=f"checking Python at {exe}")
+    return exe, out.stdout.strip()
+
+
+def _healthy(path: Path) -> bool:
+    python = path / "bin" / "python"
+    return python.exists() and proc.run([python, "-c", "pass"], check=False).returncode == 0
+
+
+class VenvBackend:
+    def __init__(self, prefer_uv: bool = True) -> None:
+        self.uv = find_uv() if prefer_uv else None
+        self.name = "uv" if self.uv else "venv"
+
+    def key(self, spec: EnvSpec) -> str:
+        return spec.key() if self.name == "uv" else f"{spec.key()}-pip"
+
+    def ensure(self, spec: EnvSpec, on_line: Callable[[str], None] | None = None) -> Env:
+        key = self.key(spec)
+        path = config.home() / "envs" / key
+        log_path = config.home() / "logs" / f"env-{key}.log"
+
+        def build(tmp: Path) -> None:
+            self._build(tmp, spec, log_path, on_line)
+
+        built = cache.build_once(path, build, meta={"key": key, **spec.key_parts()},
+                                 healthy=_healthy)
+        return Env(key, path, path / "bin" / "python", self.name, built)
+
+    def command(self, env: Env, argv: list[str]) -> list[str]:
+        return [str(env.python), *argv]
+
+    def _build(self, tmp: Path, spec: EnvSpec, log_path: Path,
+               on_line: Callable[[str], None] | None) -> None:
+        meta = tmp / ".harness"
+        meta.mkdir()
+        (meta / "requirements.txt").write_text("\n".join(spec.requirements()) + "\n")
+        (meta / "constraints.txt").write_text("\n".join(spec.install.pins) + "\n")
+        (meta / "excludes.txt").write_text("\n".join(spec.install.exclude) + "\n")
+        python = tmp / "bin" / "python"
+        if self.uv:
+            steps = [
+                [self.uv, "venv", "--quiet", "--relocatable", "--python", spec.python, str(tmp),
+                 "--allow-existing"],
+                [self.uv, "pip", "install", "--python", str(python), "--compile-bytecode",
+                 "-r", str(meta / "requirements.txt"), "-c", str(meta / "constraints.txt"),
+                 "--excludes", str(meta / "excludes.txt"), *spec.torch_source.uv_args()],
+            ]
+        else:
+            pip_source = [a for a in spec.torch_source.uv_args()
+                          if a not in {"unsafe-best-match", "--index-strategy"}]
+            steps = [
+                [spec.python, "-m", "venv", str(tmp)],
+                [str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                 "-r", str(meta / "requirements.txt"), "-c", str(meta / "constraints.txt"),
+                 *pip_source],
+            ]
+        for i, cmd in enumerate(steps):
+            step_log = log_path.with_name(f"{log_path.stem}.{i}.log")
+            code = proc.stream(cmd, log_path=step_log, on_line=on_line)
+            with log_path.open("a" if i else "w") as whole:
+                whole.write(step_log.read_text())
+            step_log.unlink()
+            if code != 0:
+                text = log_path.read_text(errors="replace")
+                raise HarnessError(
+                    f"building the {spec.recipe} env failed (exit {code}): "
+                    f"{proc.format_cmd(cmd)}\n{proc.tail(text, 15)}\nfull log: {log_path}",
+                    exit_code=2,
+                )

@@ -1,0 +1,152 @@
+"""One helper for every subprocess the harness starts.
+
+Commands are lists (never ``shell=True``).  On failure the error shows the command,
+its exit code and the tail of its output, and the full output goes to the debug log.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from harness.errors import HarnessError
+
+log = logging.getLogger("harness.proc")
+
+TAIL_LINES = 25
+
+
+class Result(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def format_cmd(cmd: Sequence[str | os.PathLike[str]]) -> str:
+    return shlex.join(str(c) for c in cmd)
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def run(
+    cmd: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    what: str | None = None,
+    timeout: float | None = None,
+    stdin: str | None = None,
+) -> Result:
+    """Run ``cmd`` and capture its output.
+
+    With ``check`` a non-zero exit raises :class:`HarnessError` naming ``what`` failed,
+    the command, the exit code and the last lines of output.
+    """
+    shown = format_cmd(cmd)
+    log.debug("run: %s (cwd=%s)", shown, cwd)
+    try:
+        proc = subprocess.run(
+            [str(c) for c in cmd],
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            input=stdin,
+            check=False,
+        )
+    except FileNotFoundError as e:
+        raise HarnessError(f"{what or 'command'} failed: {cmd[0]} not found", exit_code=2) from e
+    except subprocess.TimeoutExpired as e:
+        raise HarnessError(f"{what or shown} timed out after {timeout:.0f}s") from e
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
+    log.debug("exit %d: %s\nstdout:\n%s\nstderr:\n%s", proc.returncode, shown, proc.stdout,
+              proc.stderr)
+    if check and proc.returncode != 0:
+        raise HarnessError(failure_message(what or "command", cmd, result))
+    return result
+
+
+def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Result) -> str:
+    output = tail((result.stdout + "\n" + result.stderr).strip())
+    return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"
+
+
+def stream(
+    cmd: Sequence[str | os.PathLike[str]],
+    *,
+    log_path: Path,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    on_line: Callable[[str], None] | None = None,
+    timeout: float | None = None,
+) -> int:
+    """Run ``cmd`` with stdout and stderr merged into ``log_path``, line by line.
+
+    Returns the exit code; the caller decides what a failure means.  ``on_line`` sees each
+    line as it comes (for progress).  On timeout the process group is killed and
+    :class:`subprocess.TimeoutExpired` is raised; on ^C the child is killed before the
+    interrupt propagates, so nothing keeps running behind the user's back.
+    """
+    log.debug("stream: %s (cwd=%s, log=%s)", format_cmd(cmd), cwd, log_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with log_path.open("w", encoding="utf-8", errors="replace") as out:
+        out.write(f"$ {format_cmd(cmd)}\n")
+        out.flush()
+        try:
+            child = subprocess.Popen(
+                [str(c) for c in cmd], cwd=cwd, env=dict(env) if env is not None else None,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                text=True, errors="replace", bufsize=1, start_new_session=True,
+            )
+        except FileNotFoundError as e:
+            raise HarnessError(f"{cmd[0]} not found") from e
+        timer = None
+        if deadline is not None:
+            timer = threading.Timer(timeout or 0, _kill_group, (child,))
+            timer.daemon = True
+            timer.start()
+        try:
+            assert child.stdout is not None
+            for line in child.stdout:
+                out.write(line)
+                if on_line is not None:
+                    on_line(line.rstrip("\n"))
+            code = child.wait()
+        except BaseException:
+            _kill_group(child)
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if deadline is not None and time.monotonic() >= deadline and code < 0:
+            out.write(f"\nharness: killed after {timeout:.0f}s\n")
+            raise subprocess.TimeoutExpired([str(c) for c in cmd], timeout or 0)
+        out.write(f"\n[exit {code}]\n")
+    return code
+
+
+def _kill_group(child: subprocess.Popen[str]) -> None:
+    """Stop ``child`` and everything it started (pytest-xdist workers, uv's builds)."""
+    if child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    except ProcessLookupError:
+        pass

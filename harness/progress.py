@@ -1,0 +1,74 @@
+"""Progress on stderr for the long steps: clone, env build, tests."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+PREFIX = "##harness "
+
+
+class Step:
+    """One step's line on screen: a spinner, then a bar once a total is known."""
+
+    def __init__(self, progress: Progress | None, task: TaskID | None, title: str) -> None:
+        self.progress = progress
+        self.task = task
+        self.title = title
+        self.failed = 0
+
+    def _update(self, **kwargs: object) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, **kwargs)  # type: ignore[arg-type]
+
+    def note(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self._update(description=f"{self.title} [dim]{text[-60:]}[/]")
+
+    def pytest_line(self, line: str) -> None:
+        """Follow the events printed by harness' pytest plugin."""
+        if not line.startswith(PREFIX):
+            return
+        kind, _, rest = line.removeprefix(PREFIX).partition(" ")
+        if kind == "collected":
+            self._update(total=int(rest or 0))
+        elif kind == "result":
+            outcome = rest.partition(" ")[0]
+            if outcome == "failed":
+                self.failed += 1
+            suffix = f" [red]{self.failed} failed[/]" if self.failed else ""
+            self._update(advance=1, description=f"{self.title}{suffix}")
+
+
+class Ui:
+    def __init__(self, quiet: bool = False, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.quiet = quiet
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(text, highlight=False)
+
+    @contextlib.contextmanager
+    def step(self, title: str) -> Iterator[Step]:
+        if self.quiet:
+            yield Step(None, None, title)
+            return
+        progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True,
+        )
+        with progress:
+            task = progress.add_task(title, total=None)
+            yield Step(progress, task, title)

@@ -1,0 +1,128 @@
+"""pytest plugin loaded inside the target's env (``-p harness_plugin``).
+
+It imports nothing from harness (it runs under the target's interpreter and pytest) and:
+
+* blocks outbound network connections when ``HARNESS_BLOCK_NETWORK=1``, so a test that
+  reaches for the Hub fails at once instead of sitting in retries;
+* prints one ``##harness`` line per collected total and per test result, for progress;
+* writes the selected test ids to ``$HARNESS_SELECTED`` (a selected test missing from
+  the report counts as failed);
+* records each test's node id and unexpected passes (xpass) in the JUnit XML, which
+  otherwise loses the first and reports the second as passed.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from typing import Any
+
+import pytest
+
+_OUT = os.dup(1)  # the real stdout, taken before pytest captures fd 1
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+
+class NetworkBlocked(OSError):
+    pass
+
+
+def _is_local(host: Any) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
+    host = str(host)
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guard_address(address: Any) -> None:
+    if isinstance(address, tuple) and address and not _is_local(address[0]):
+        raise NetworkBlocked(f"harness: network access blocked in an offline subset "
+                             f"(tried {address[0]}:{address[1] if len(address) > 1 else ''})")
+
+
+def _block_network() -> None:
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _guard_address(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _guard_address(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _is_local(host):
+            raise socket.gaierror(socket.EAI_NONAME,
+                                  f"harness: network access blocked (lookup of {host})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    socket.getaddrinfo = getaddrinfo
+
+
+if os.environ.get("HARNESS_BLOCK_NETWORK") == "1":
+    _block_network()
+
+
+def _event(text: str) -> None:
+    os.write(_OUT, f"##harness {text}\n".encode(errors="replace"))
+
+
+def _is_xdist_worker() -> bool:
+    return "PYTEST_XDIST_WORKER" in os.environ
+
+
+def _write_selected(ids: list[str]) -> None:
+    path = os.environ.get("HARNESS_SELECTED")
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(ids) + ("\n" if ids else ""))
+    _event(f"collected {len(ids)}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not _is_xdist_worker():
+        _write_selected([item.nodeid for item in session.items])
+
+
+_xdist_collections: list[int] = []
+
+
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    if not _xdist_collections:  # every worker collects the same ids: record them once
+        _write_selected(list(ids))
+    _xdist_collections.append(len(ids))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    # JUnit XML writes the item's properties with its teardown report: record the exact
+    # node id (classname/name lose it) and unexpected passes (reported there as passed).
+    if report.when == "setup":
+        item.user_properties.append(("harness_nodeid", item.nodeid))
+    if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
+        item.user_properties.append(("harness_outcome", "xpass"))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _is_xdist_worker():
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed) or (
+        report.when == "teardown" and report.failed
+    ):
+        _event(f"result {report.outcome} {report.nodeid}")

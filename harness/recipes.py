@@ -1,0 +1,251 @@
+"""Recipes: TOML files that describe a target repository and its small-model test subsets.
+
+A recipe is validated when it is loaded; every error names the file, the field and what
+is wrong with it.  See ``recipes/demo.toml`` for a commented example.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+
+from harness.errors import HarnessError
+from harness.recipe_schema import Table
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+Device = Literal["cpu", "cuda"]
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    ref: str
+    github: str | None = None  # "owner/name", for triage and pull requests
+    sparse: tuple[str, ...] = ()  # sparse-checkout patterns; empty means everything
+
+
+@dataclass(frozen=True)
+class Install:
+    python: str | None = None  # e.g. "3.11"; None: the interpreter running the harness
+    extras: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()  # extra requirements installed beside the target
+    pins: tuple[str, ...] = ()  # constraints, e.g. the transformers a peft release needs
+    exclude: tuple[str, ...] = ()  # packages left out of resolution (e.g. torchvision)
+    torch: str | None = None  # exact torch version, taken from the torch source
+    editable: bool = True
+
+
+@dataclass(frozen=True)
+class Subset:
+    name: str
+    paths: tuple[str, ...]
+    description: str = ""
+    k: str | None = None
+    markers: str | None = None
+    deselect: tuple[str, ...] = ()
+    device: Device = "cpu"
+    workers: int | None = None  # pytest-xdist workers; None: chosen by the runner
+    threads: int | None = None  # OMP/MKL threads per worker; None: chosen by the runner
+    timeout: int = 300  # seconds per test
+    run_timeout: int = 3600  # seconds for the whole pytest run
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    network: bool = False  # allow outbound connections from tests
+
+
+@dataclass(frozen=True)
+class Triage:
+    beginner_labels: tuple[str, ...] = ()
+    label_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verify:
+    package: str = ""  # the importable package's directory, e.g. "src/peft"
+    tests_dir: str = "tests"
+    core_files: tuple[str, ...] = ()  # a change here runs the whole subset
+    always_run: tuple[str, ...] = ()  # test files run for every patch
+    max_files: int = 20  # a larger selection runs the whole subset
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    path: Path
+    description: str
+    source: Source
+    install: Install
+    env: dict[str, str]
+    pytest_args: tuple[str, ...]
+    subsets: dict[str, Subset]
+    default_subset: str
+    triage: Triage
+    verify: Verify
+
+    def subset(self, name: str | None) -> Subset:
+        name = name or self.default_subset
+        if name not in self.subsets:
+            raise HarnessError(
+                f"recipe {self.name!r} has no subset {name!r}{did_you_mean(name, self.subsets)}"
+            )
+        return self.subsets[name]
+
+
+def did_you_mean(name: str, known: Any) -> str:
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} (known: {', '.join(names)})"
+
+
+def search_path() -> list[Path]:
+    """Directories searched for ``<name>.toml``, first match wins."""
+    dirs = [Path(p) for p in os.environ.get("HARNESS_RECIPES", "").split(os.pathsep) if p]
+    dirs.append(Path(platformdirs.user_config_dir("harness")) / "recipes")
+    here = Path(__file__).resolve().parent
+    dirs += [here.parent / "recipes", here / "_recipes"]
+    return dirs
+
+
+def available() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in search_path():
+        if d.is_dir():
+            for f in sorted(d.glob("*.toml")):
+                found.setdefault(f.stem, f)
+    return found
+
+
+def load(name_or_path: str) -> Recipe:
+    """Load a recipe by name (searched on :func:`search_path`) or by a path to a file."""
+    if name_or_path.endswith(".toml") or os.sep in name_or_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise HarnessError(f"recipe file {path} does not exist")
+        return load_file(path)
+    known = available()
+    if name_or_path not in known:
+        raise HarnessError(f"unknown recipe {name_or_path!r}{did_you_mean(name_or_path, known)}")
+    return load_file(known[name_or_path])
+
+
+def load_all() -> list[Recipe]:
+    return [load_file(p) for p in available().values()]
+
+
+def load_file(path: Path) -> Recipe:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise HarnessError(f"{path}: not valid TOML: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise HarnessError(f"{path}: cannot read recipe: {e}") from e
+    return parse(data, path)
+
+
+def parse(data: dict[str, Any], path: Path) -> Recipe:
+    root = Table(data, str(path), "")
+    name = root.string("name", default=path.stem)
+    subsets_t = root.table("subsets")
+    subsets = {key: _subset(key, subsets_t.table(key)) for key in subsets_t.names()}
+    subsets_t.done()
+    if not subsets:
+        raise root.error("subsets", "at least one subset is required")
+    default = root.string("default_subset", default=next(iter(subsets)))
+    if default not in subsets:
+        raise root.error("default_subset", f"{default!r} is not one of the subsets "
+                         f"({', '.join(subsets)})")
+    recipe = Recipe(
+        name=name,
+        path=path,
+        description=root.string("description", default=""),
+        source=_source(root.table("source")),
+        install=_install(root.table("install", required=False)),
+        env=root.str_map("env"),
+        pytest_args=root.str_list("pytest_args"),
+        subsets=subsets,
+        default_subset=default,
+        triage=_triage(root.table("triage", required=False)),
+        verify=_verify(root.table("verify", required=False)),
+    )
+    root.done()
+    return recipe
+
+
+def _source(t: Table) -> Source:
+    s = Source(
+        url=t.string("url"),
+        ref=t.string("ref"),
+        github=t.string("github", default=None, pattern=r"^[\w.-]+/[\w.-]+$"),
+        sparse=t.str_list("sparse"),
+    )
+    t.done()
+    return s
+
+
+def _install(t: Table) -> Install:
+    i = Install(
+        python=t.string("python", default=None),
+        extras=t.str_list("extras"),
+        packages=t.str_list("packages"),
+        pins=t.str_list("pins"),
+        exclude=t.str_list("exclude"),
+        torch=t.string("torch", default=None),
+        editable=t.boolean("editable", default=True),
+    )
+    t.done()
+    return i
+
+
+def _subset(name: str, t: Table) -> Subset:
+    device = t.string("device", default="cpu", choices=("cpu", "cuda"))
+    s = Subset(
+        name=name,
+        paths=t.str_list("paths", required=True),
+        description=t.string("description", default=""),
+        k=t.string("k", default=None),
+        markers=t.string("markers", default=None),
+        deselect=t.str_list("deselect"),
+        device="cuda" if device == "cuda" else "cpu",
+        workers=t.integer("workers", default=None, minimum=0),
+        threads=t.integer("threads", default=None, minimum=1),
+        timeout=t.integer("timeout", default=300, minimum=1) or 300,
+        run_timeout=t.integer("run_timeout", default=3600, minimum=1) or 3600,
+        args=t.str_list("args"),
+        env=t.str_map("env"),
+        network=t.boolean("network", default=False),
+    )
+    t.done()
+    return s
+
+
+def _triage(t: Table) -> Triage:
+    aliases = t.table("label_aliases", required=False)
+    tr = Triage(
+        beginner_labels=t.str_list("beginner_labels"),
+        label_aliases={k: aliases.str_list(k) for k in aliases.names()},
+    )
+    aliases.done()
+    t.done()
+    return tr
+
+
+def _verify(t: Table) -> Verify:
+    v = Verify(
+        package=t.string("package", default=""),
+        tests_dir=t.string("tests_dir", default="tests"),
+        core_files=t.str_list("core_files"),
+        always_run=t.str_list("always_run"),
+        max_files=t.integer("max_files", default=20, minimum=1) or 20,
+    )
+    t.done()
+    return v

@@ -1,0 +1,118 @@
+"""Per-test results: values, JUnit XML parsing, counts and the run's status."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+Outcome = Literal["passed", "failed", "error", "skipped", "xfail", "xpass"]
+Status = Literal["passed", "failed", "infra_error"]
+OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "error", "skipped", "xfail", "xpass")
+MESSAGE_LIMIT = 2000
+MISSING_MESSAGE = "selected but no result was reported (a crashed worker or a killed run?)"
+
+
+class TestResult(NamedTuple):
+    id: str
+    outcome: Outcome
+    duration: float
+    message: str = ""
+
+
+class Verdict(NamedTuple):
+    status: Status
+    reason: str  # one line, for infra errors and failures
+
+
+def _nodeid(case: ET.Element, props: dict[str, str]) -> str:
+    """The pytest node id: recorded by harness' plugin, else rebuilt from the dotted names."""
+    if "harness_nodeid" in props:
+        return props["harness_nodeid"]
+    name = case.get("name", "")
+    parts = case.get("classname", "").split(".") if case.get("classname") else []
+    classes: list[str] = []
+    while parts and parts[-1][:1].isupper():  # TestFoo, TestFoo.Nested
+        classes.insert(0, parts.pop())
+    if not classes and not name.startswith("test"):  # a module: collection error
+        return "/".join([*parts, name]) + ".py"
+    return "::".join(["/".join(parts) + ".py", *classes, name])
+
+
+def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
+    for tag, outcome in (("failure", "failed"), ("error", "error")):
+        node = case.find(tag)
+        if node is not None:
+            text = node.get("message") or (node.text or "").strip().splitlines()[-1:] or [""]
+            message = text if isinstance(text, str) else text[0]
+            return outcome, message  # type: ignore[return-value]
+    skipped = case.find("skipped")
+    if skipped is not None:
+        message = skipped.get("message", "")
+        return ("xfail" if skipped.get("type") == "pytest.xfail" else "skipped"), message
+    if props.get("harness_outcome") == "xpass":
+        return "xpass", ""
+    return "passed", ""
+
+
+def parse_junit(path: Path) -> list[TestResult]:
+    """Results from a pytest JUnit XML file (``-o junit_family=xunit1``)."""
+    if not path.is_file():
+        return []
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return []
+    results: dict[str, TestResult] = {}
+    for case in root.iter("testcase"):
+        props = {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
+        nodeid = _nodeid(case, props)
+        outcome, message = _outcome(case, props)
+        previous = results.get(nodeid)
+        # a test can appear twice (call failed, then teardown errored): keep the worst
+        if previous and OUTCOMES.index(previous.outcome) <= OUTCOMES.index(outcome) < 2:
+            continue
+        results[nodeid] = TestResult(nodeid, outcome, float(case.get("time") or 0),
+                                     message[:MESSAGE_LIMIT])
+    return list(results.values())
+
+
+def add_missing(results: list[TestResult], selected: list[str]) -> list[TestResult]:
+    """Selected tests with no result count as failed."""
+    seen = {r.id for r in results}
+    missing = [TestResult(t, "failed", 0.0, MISSING_MESSAGE) for t in selected if t not in seen]
+    return results + missing
+
+
+def counts(results: list[TestResult]) -> dict[str, int]:
+    c = Counter(r.outcome for r in results)
+    return {o: c.get(o, 0) for o in OUTCOMES}
+
+
+def collection_errors(results: list[TestResult]) -> list[TestResult]:
+    return [r for r in results if r.outcome == "error" and "::" not in r.id]
+
+
+def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False
+            ) -> Verdict:
+    """Tell "the tests failed" apart from "the infrastructure failed"."""
+    if timed_out:
+        return Verdict("infra_error", "the test run timed out")
+    if exit_code is None or exit_code < 0:
+        return Verdict("infra_error", f"pytest was killed (signal {-(exit_code or 0)})")
+    broken = collection_errors(results)
+    if broken:
+        return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}")
+    if exit_code == 5 or not results:
+        return Verdict("infra_error", "no tests were selected: check the subset's paths, -k "
+                       "and markers")
+    if exit_code in (2, 3, 4):
+        names = {2: "interrupted", 3: "internal error", 4: "usage error"}
+        return Verdict("infra_error", f"pytest exited with {exit_code} ({names[exit_code]})")
+    c = counts(results)
+    bad = c["failed"] + c["error"]
+    if exit_code == 0 and bad == 0:
+        return Verdict("passed", "")
+    if bad == 0:
+        return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed")
+    return Verdict("failed", f"{bad} test(s) failed")

@@ -1,0 +1,128 @@
+"""Run a subset's tests with pytest inside an env and collect per-test results."""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import config, results, torch_source
+from harness.envs import Backend, Env
+from harness.errors import HarnessError
+from harness.recipes import Recipe, Subset
+from harness.results import TestResult, Verdict
+
+PLUGIN_DIR = Path(__file__).resolve().parent / "pytest_plugin"
+# Variables from the user's shell that would change what runs inside the env.
+SCRUBBED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE",
+            "PYTEST_PLUGINS", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything needed to run one subset; also what a report shows to reproduce it."""
+
+    argv: list[str]  # pytest's arguments (after ``python -m pytest``)
+    env: dict[str, str]  # variables set on top of the user's environment
+    cwd: Path
+    workers: int
+    threads: int
+    timeout: int
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    results: list[TestResult]
+    verdict: Verdict
+    exit_code: int | None
+    log: Path
+    junit: Path
+    duration: float
+
+
+def choose_parallelism(subset: Subset, cpus: int | None = None) -> tuple[int, int]:
+    """xdist workers x threads per worker, unless the subset states its own.
+
+    Many small tests: one worker per core and one thread each (torch's own threads
+    oversubscribe the cores and make timings swing by +-60%).  A subset that states
+    ``workers = 1`` (a few heavy tests) gets the cores as threads instead.
+    """
+    cpus = cpus or os.cpu_count() or 1
+    workers = subset.workers if subset.workers is not None else min(cpus, 4)
+    workers = max(workers, 1)
+    threads = subset.threads if subset.threads is not None else max(1, cpus // workers)
+    return workers, threads
+
+
+def import_root(worktree: Path) -> Path:
+    """Where the target's package lives in the checkout: ``src/`` layout or flat."""
+    src = worktree / "src"
+    return src if src.is_dir() else worktree
+
+
+def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
+         tests: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()) -> Plan:
+    workers, threads = choose_parallelism(subset)
+    argv = list(tests or subset.paths)
+    if subset.k:
+        argv += ["-k", subset.k]
+    if subset.markers:
+        argv += ["-m", subset.markers]
+    for d in subset.deselect:
+        argv += ["--deselect", d]
+    argv += [
+        "-p", "harness_plugin", "-p", "no:cacheprovider",
+        f"--junitxml={out_dir / 'junit.xml'}", "-o", "junit_family=xunit1",
+        f"--timeout={subset.timeout}", "-q", "-rfE", "--tb=short", "--color=no",
+    ]
+    if workers > 1:
+        argv += ["-n", str(workers)]
+    argv += list(recipe.pytest_args) + list(subset.args) + list(extra_args)
+    home = str(config.home())
+    env = {k: v.replace("{home}", home) for k, v in {**recipe.env, **subset.env}.items()}
+    env.update({
+        "OMP_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+        "PYTHONPATH": os.pathsep.join([str(PLUGIN_DIR), str(import_root(worktree))]),
+        "HARNESS_SELECTED": str(out_dir / "selected.txt"),
+        "HARNESS_BLOCK_NETWORK": "0" if subset.network else "1",
+    })
+    if subset.device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return Plan(argv, env, worktree, workers, threads, subset.timeout)
+
+
+def child_env(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(extra)
+    return env
+
+
+def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Path,
+        on_line: Callable[[str], None] | None = None) -> RunOutput:
+    """Run pytest; a selected test missing from the JUnit report counts as failed."""
+    from harness import proc
+
+    if subset.device == "cuda" and not torch_source.has_nvidia_gpu():
+        raise HarnessError(f"subset {subset.name!r} needs a CUDA GPU and none was found",
+                           hint="pick a cpu subset (see `harness recipes`)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = out_dir / "pytest.log"
+    junit = out_dir / "junit.xml"
+    cmd = backend.command(env, ["-m", "pytest", *the_plan.argv])
+    start = time.monotonic()
+    timed_out = False
+    try:
+        code: int | None = proc.stream(cmd, log_path=log, cwd=the_plan.cwd,
+                                       env=child_env(the_plan.env), on_line=on_line,
+                                       timeout=subset.run_timeout)
+    except subprocess.TimeoutExpired:
+        code, timed_out = None, True
+    duration = time.monotonic() - start
+    selected_file = out_dir / "selected.txt"
+    selected = selected_file.read_text().splitlines() if selected_file.exists() else []
+    found = results.add_missing(results.parse_junit(junit), selected)
+    return RunOutput(found, results.verdict(code, found, timed_out=timed_out), code, log, junit,
+                     duration)

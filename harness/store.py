@@ -1,0 +1,130 @@
+"""The one SQLite store under reproduce, verify and triage.
+
+The schema is versioned with ``PRAGMA user_version``: ``MIGRATIONS[i]`` takes the
+database from version ``i`` to ``i + 1``.  Append, never edit, a migration.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from harness import config
+from harness.errors import HarnessError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs and per-test results, issues for triage, verify's base-run cache
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL DEFAULT 'reproduce',
+        recipe TEXT NOT NULL,
+        subset TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        commit_sha TEXT,
+        env_key TEXT,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        started_at TEXT NOT NULL,
+        duration REAL,
+        document TEXT NOT NULL
+    );
+    CREATE INDEX runs_recipe ON runs (recipe, started_at);
+    CREATE TABLE test_results (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        test_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        duration REAL NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (run_id, test_id)
+    );
+    CREATE TABLE issues (
+        repo TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        is_pull INTEGER NOT NULL DEFAULT 0,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        labels TEXT NOT NULL DEFAULT '[]',
+        assignees TEXT NOT NULL DEFAULT '[]',
+        author TEXT NOT NULL DEFAULT '',
+        comments INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        closed_at TEXT,
+        url TEXT NOT NULL DEFAULT '',
+        linked_prs TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (repo, number)
+    );
+    CREATE TABLE sync_state (
+        repo TEXT PRIMARY KEY,
+        last_sync TEXT,
+        etag TEXT,
+        next_page TEXT,
+        data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE base_runs (
+        cache_key TEXT PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def db_path() -> Path:
+    return config.home() / "harness.db"
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema up to date; safe when several processes open the store at once."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise HarnessError(
+                f"the store was written by a newer harness (schema {version} > {SCHEMA_VERSION})",
+                hint=f"upgrade harness, or move {db_path()} aside",
+            )
+        for i in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[i].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {i + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    path = path or db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn)
+    return conn
+
+
+@contextlib.contextmanager
+def opened(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    conn = connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
