@@ -10,6 +10,7 @@ import os
 import shlex
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -109,6 +110,7 @@ def stream(
                 [str(c) for c in cmd], cwd=cwd, env=dict(env) if env is not None else None,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 text=True, errors="replace", bufsize=1, start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - one syscall, nothing to lock
             )
         except FileNotFoundError as e:
             raise HarnessError(f"{cmd[0]} not found") from e
@@ -135,6 +137,28 @@ def stream(
             raise subprocess.TimeoutExpired([str(c) for c in cmd], timeout or 0)
         out.write(f"\n[exit {code}]\n")
     return code
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        import ctypes
+
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+        return prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()  # resolved here, so the child does nothing but one system call
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the harness is killed (even with SIGKILL), so an
+    orphaned installer never keeps writing into a directory the next run cleans up."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _kill_group(child: subprocess.Popen[str]) -> None:

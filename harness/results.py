@@ -30,7 +30,9 @@ def _nodeid(case: ET.Element, props: dict[str, str]) -> str:
     if "harness_nodeid" in props:
         return props["harness_nodeid"]
     name = case.get("name", "")
-    parts = case.get("classname", "").split(".") if case.get("classname") else []
+    if not case.get("classname"):  # a collection error: name is the module's dotted path
+        return case.get("file") or name.replace(".", "/") + ".py"
+    parts = case.get("classname", "").split(".")
     classes: list[str] = []
     while parts and parts[-1][:1].isupper():  # TestFoo, TestFoo.Nested
         classes.insert(0, parts.pop())
@@ -39,13 +41,21 @@ def _nodeid(case: ET.Element, props: dict[str, str]) -> str:
     return "::".join(["/".join(parts) + ".py", *classes, name])
 
 
+def _message(node: ET.Element) -> str:
+    """pytest's one-line message, or the last ``E`` line when it is only "collection failure"."""
+    message = node.get("message") or ""
+    if message and message != "collection failure":
+        return message
+    lines = [ln.strip() for ln in (node.text or "").splitlines() if ln.strip()]
+    errors = [ln[1:].strip() for ln in lines if ln.startswith("E ")]
+    return (errors or lines or [message])[-1]
+
+
 def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
     for tag, outcome in (("failure", "failed"), ("error", "error")):
         node = case.find(tag)
         if node is not None:
-            text = node.get("message") or (node.text or "").strip().splitlines()[-1:] or [""]
-            message = text if isinstance(text, str) else text[0]
-            return outcome, message  # type: ignore[return-value]
+            return outcome, _message(node)  # type: ignore[return-value]
     skipped = case.find("skipped")
     if skipped is not None:
         message = skipped.get("message", "")

@@ -55,14 +55,18 @@ MIGRATIONS: tuple[str, ...] = (
         closed_at TEXT,
         url TEXT NOT NULL DEFAULT '',
         linked_prs TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT 'github',
         PRIMARY KEY (repo, number)
     );
     CREATE TABLE sync_state (
-        repo TEXT PRIMARY KEY,
-        last_sync TEXT,
+        repo TEXT NOT NULL,
+        query TEXT NOT NULL,
+        base_url TEXT NOT NULL,
         etag TEXT,
-        next_page TEXT,
-        data TEXT NOT NULL DEFAULT '{}'
+        last_sync TEXT,
+        synced_at TEXT,
+        pending TEXT,
+        PRIMARY KEY (repo, query)
     );
     CREATE TABLE base_runs (
         cache_key TEXT PRIMARY KEY,

@@ -1,0 +1,143 @@
+"""The main job end to end on tiny pure-Python targets: real git, real uv envs, real pytest."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from harness import history, store
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.reproduce import Options, reproduce
+from tests.testing.repos import TINY_TARGET, commit, make_repo, tiny_recipe
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, Path]:
+    repo = make_repo(tmp_path / "src", TINY_TARGET)
+    return tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo)), repo
+
+
+def run(recipe: Path, **kwargs: object) -> dict[str, object]:
+    return reproduce(Options(recipe=str(recipe), **kwargs), Ui(quiet=True))  # type: ignore[arg-type]
+
+
+def test_passing_subset_and_warm_rerun(tiny: tuple[Path, Path]) -> None:
+    recipe, _ = tiny
+    first = run(recipe)
+    assert first["status"] == "passed"
+    assert first["counts"] == {"passed": 5, "failed": 0, "error": 0, "skipped": 0,
+                               "xfail": 0, "xpass": 0}
+    ids = sorted(t["id"] for t in first["tests"])  # type: ignore[attr-defined]
+    assert ids[0] == "tests/test_mathops.py::test_add"
+    assert "tests/test_mathops.py::test_mul[2-3-6]" in ids
+    assert first["env_built"] is True
+    assert set(first["timings"]) == {"clone", "env", "tests", "total"}  # type: ignore[arg-type]
+
+    second = run(recipe)
+    assert second["env_built"] is False
+    assert second["env_key"] == first["env_key"]
+    assert second["commit"] == first["commit"]
+    with store.opened() as conn:
+        rows = history.recent(conn)
+        assert [r["id"] for r in rows] == [second["run_id"], first["run_id"]]
+        assert len(history.tests_of(conn, int(second["run_id"]))) == 5  # type: ignore[call-overload]
+
+
+def test_failing_tests_are_reported_per_test(tiny: tuple[Path, Path]) -> None:
+    recipe, repo = tiny
+    commit(repo, {"src/tinytarget/mathops.py": "def add(a, b):\n    return a - b\n\n\n"
+                  "def mul(a, b):\n    return a * b\n"}, tag="v2.0")
+    doc = run(recipe, ref="v2.0")
+    assert doc["status"] == "failed"
+    assert doc["exit_code"] == 1
+    failed = [t for t in doc["tests"] if t["outcome"] == "failed"]  # type: ignore[attr-defined]
+    assert [t["id"] for t in failed] == ["tests/test_mathops.py::test_add"]
+    assert "assert -1 == 5" in failed[0]["message"]
+
+
+def test_env_is_shared_across_refs_with_same_dependencies(tiny: tuple[Path, Path]) -> None:
+    recipe, repo = tiny
+    first = run(recipe)
+    commit(repo, {"src/tinytarget/text.py": "def shout(s):\n    return s.upper() + '!!'\n"},
+           tag="v1.1")
+    second = run(recipe, ref="v1.1")
+    assert second["env_built"] is False and second["env_key"] == first["env_key"]
+    # the code under test comes from the v1.1 worktree, not the one the env was built from
+    assert second["status"] == "failed"
+    commit(repo, {"pyproject.toml": TINY_TARGET["pyproject.toml"] + "\n# changed\n"},
+           tag="v1.2")
+    assert run(recipe, ref="v1.2")["env_key"] != first["env_key"]
+
+
+def test_offline_subset_blocks_network_fast(tmp_path: Path) -> None:
+    files = dict(TINY_TARGET)
+    files["tests/test_net.py"] = (
+        "import socket\n\n\ndef test_reaches_out():\n"
+        "    socket.create_connection(('192.0.2.1', 443), timeout=30)\n"
+    )
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "net.toml", str(repo))
+    start = time.monotonic()
+    doc = run(recipe, tests=("tests/test_net.py",))
+    (test,) = doc["tests"]  # type: ignore[misc]
+    assert test["outcome"] == "failed"
+    assert "network access blocked" in test["message"]
+    assert time.monotonic() - start < 60
+    assert test["duration"] < 5
+
+
+def test_per_test_timeout_and_missing_results(tmp_path: Path) -> None:
+    files = dict(TINY_TARGET)
+    files["tests/test_slow.py"] = "import time\n\n\ndef test_hangs():\n    time.sleep(60)\n"
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "slow.toml", str(repo), subsets="""\
+        [subsets.all]
+        paths = ["tests/test_slow.py"]
+        workers = 1
+        timeout = 2
+        """)
+    doc = run(recipe)
+    (test,) = doc["tests"]  # type: ignore[misc]
+    assert test["outcome"] == "failed"
+    assert "Timeout" in test["message"]
+    assert doc["status"] == "failed"
+
+
+def test_collection_error_is_infra_error(tmp_path: Path) -> None:
+    files = dict(TINY_TARGET)
+    files["tests/test_broken.py"] = "import does_not_exist_anywhere\n"
+    repo = make_repo(tmp_path / "src", files)
+    doc = run(tiny_recipe(tmp_path / "broken.toml", str(repo)))
+    assert doc["status"] == "infra_error"
+    assert "collection error" in str(doc["reason"])
+    assert "tests/test_broken.py" in str(doc["reason"])
+
+
+def test_install_failure_names_log_and_is_recorded(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "src", TINY_TARGET)
+    recipe = tiny_recipe(tmp_path / "bad.toml", str(repo), extra="""\
+        [install]
+        packages = ["harness-test-no-such-package-xyz==9.9.9"]
+        """)
+    with pytest.raises(HarnessError) as e:
+        run(recipe)
+    assert "building the bad env failed" in e.value.message
+    log = Path(e.value.message.rsplit("full log: ", 1)[1].strip())
+    assert log.is_file() and "harness-test-no-such-package-xyz" in log.read_text()
+    with store.opened() as conn:
+        (row,) = history.recent(conn)
+        assert row["status"] == "infra_error"
+    envs = Path(recipe).parent  # nothing half-built is left in the cache
+    from harness import config
+
+    leftovers = [p.name for p in (config.home() / "envs").iterdir() if not p.name.endswith(".lock")]
+    assert leftovers == [], (envs, leftovers)
+
+
+def test_no_tests_selected_is_infra_error(tiny: tuple[Path, Path]) -> None:
+    recipe, _ = tiny
+    doc = run(recipe, pytest_args=("-k", "nothing_matches_this"))
+    assert doc["status"] == "infra_error"
+    assert "no tests were selected" in str(doc["reason"])
