@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 
 from rich.console import Console
@@ -64,6 +65,13 @@ class Ui:
     def step(self, title: str) -> Iterator[Step]:
         if self.quiet:
             yield Step(None, None, title)
+            return
+        if not self.console.is_terminal:  # a log (CI, a pipe): one line per step
+            start = time.monotonic()
+            self.console.print(f"{title} ...", highlight=False, markup=False)
+            yield Step(None, None, title)
+            self.console.print(f"{title}: done in {time.monotonic() - start:.1f}s",
+                               highlight=False, markup=False)
             return
         progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),

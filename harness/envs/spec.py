@@ -11,7 +11,7 @@ from harness.recipes import Install
 from harness.torch_source import TorchSource
 
 # Bump when the way envs are built changes, so old entries are not reused.
-FORMAT = 1
+FORMAT = 2
 # What the harness itself needs inside every env: pytest, workers, per-test timeouts.
 RUNNER_PACKAGES = ("pytest", "pytest-xdist", "pytest-timeout")
 DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")

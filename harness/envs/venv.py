@@ -81,7 +81,10 @@ class VenvBackend:
             steps = [
                 [self.uv, "venv", "--quiet", "--relocatable", "--python", spec.python, str(tmp),
                  "--allow-existing"],
-                [self.uv, "pip", "install", "--python", str(python), "--compile-bytecode",
+                # no --compile-bytecode: compiling all of torch up front costs ~10 s; the
+                # first test run writes .pyc for what it imports (PYTHONDONTWRITEBYTECODE
+                # is scrubbed from the test environment), later runs reuse them
+                [self.uv, "pip", "install", "--python", str(python),
                  "-r", str(meta / "requirements.txt"), "-c", str(meta / "constraints.txt"),
                  "--excludes", str(meta / "excludes.txt"), *spec.torch_source.uv_args()],
             ]
