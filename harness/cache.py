@@ -73,6 +73,8 @@ def build_once(
         if is_complete(path) and healthy(path):
             return False
         for stale in path.parent.glob(f".tmp-{path.name}-*"):
+            if not stale.name.removeprefix(f".tmp-{path.name}-").isdigit():
+                continue  # another key's build (e.g. <key>-pip), under its own lock
             log.debug("removing leftover %s", stale)
             remove(stale)
         if path.exists():

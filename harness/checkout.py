@@ -65,7 +65,14 @@ def _git_error(what: str, e: git.GitCommandError) -> HarnessError:
     return HarnessError(f"{what}: {lines[-1] if lines else e}")
 
 
-def open_mirror(url: str) -> git.Repo:
+def _git(mirror: Path) -> git.Git:
+    """git run in ``mirror``.  Not ``git.Repo(mirror).git``: once `git sparse-checkout`
+    has moved core.bare into config.worktree, GitPython takes the mirror for a work tree
+    and runs git in its parent directory."""
+    return git.Git(str(mirror))
+
+
+def open_mirror(url: str) -> git.Git:
     path = mirror_path(url)
     with cache.locked(path):
         if not (path / "HEAD").exists():
@@ -79,20 +86,17 @@ def open_mirror(url: str) -> git.Repo:
                 cw.set_value("core", "repositoryformatversion", "1")
                 if is_local(url):
                     cw.set_value("remote \"origin\"", "uploadpack", LOCAL_UPLOAD_PACK)
-            return repo
-    return git.Repo(path)
+    return _git(path)
 
 
-def _resolve_local(repo: git.Repo, ref: str) -> str | None:
-    for candidate in (f"refs/tags/{ref}", ref if SHA_RE.match(ref) else None):
-        if candidate is None:
-            continue
-        try:
-            sha: str = repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}")
-            return sha.strip()
-        except git.GitCommandError:
-            continue
-    return None
+def _resolve_local(repo: git.Git, ref: str) -> str | None:
+    # never a bare sha: in a partial clone rev-parse would fetch it lazily, history and all
+    local = f"refs/harness/commits/{ref}" if SHA_RE.match(ref) else f"refs/tags/{ref}"
+    try:
+        sha: str = repo.rev_parse("--verify", "--quiet", f"{local}^{{commit}}")
+    except git.GitCommandError:
+        return None
+    return sha.strip()
 
 
 def refspecs(ref: str) -> list[tuple[str, str]]:
@@ -126,20 +130,22 @@ def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | N
             if shallow_exclude is not None:
                 kwargs["shallow_exclude"] = shallow_exclude
             try:
-                repo.git.fetch("origin", f"+{remote_ref}:{local_ref}", progress=progress,
-                               **kwargs)
+                repo.fetch("origin", f"+{remote_ref}:{local_ref}", progress=progress,
+                           **kwargs)
             except git.GitCommandError as e:
                 errors.append(str(e.stderr or e))
                 continue
-            sha: str = repo.git.rev_parse("--verify", f"{local_ref}^{{commit}}")
+            sha: str = repo.rev_parse("--verify", f"{local_ref}^{{commit}}")
             return sha.strip()
     text = "\n".join(errors)
     if re.search(r"couldn't find remote ref|not our ref|no such remote ref|"
                  r"upload-pack: not our ref|remote error: .*not found", text):
         raise HarnessError(f"ref {ref!r} not found in {url}",
                            hint="check the recipe's source.ref or --ref")
-    last = [ln for ln in text.splitlines() if ln.strip()][-1:] or ["unknown error"]
-    raise HarnessError(f"cannot fetch from {url}: {last[0].strip(' ')}",
+    lines = [ln.strip(" '") for ln in text.replace("stderr: ", "").splitlines() if ln.strip(" '")]
+    fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
+    reason = (fatal or lines or ["unknown error"])[0]
+    raise HarnessError(f"cannot fetch from {url}: {reason}",
                        hint="check the URL or --source, and the network")
 
 
@@ -154,9 +160,9 @@ def _done_marker(path: Path) -> Path:
 
 def add_worktree(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...] = ()) -> None:
     """Check ``commit`` out at ``path`` (detached), optionally sparse."""
-    repo = git.Repo(mirror)
+    repo = _git(mirror)
     try:
-        repo.git.worktree("add", "--detach", "--no-checkout", str(path), commit)
+        repo.worktree("add", "--detach", "--no-checkout", str(path), commit)
         wt = git.Git(str(path))
         if sparse:
             wt.sparse_checkout("set", "--no-cone", *sparse)
@@ -166,12 +172,12 @@ def add_worktree(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...] 
 
 
 def remove_worktree(mirror: Path, path: Path) -> None:
-    repo = git.Repo(mirror)
+    repo = _git(mirror)
     try:
-        repo.git.worktree("remove", "--force", str(path))
+        repo.worktree("remove", "--force", str(path))
     except git.GitCommandError:
         cache.remove(path)
-    repo.git.worktree("prune")
+    repo.worktree("prune")
 
 
 def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = (),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,13 +104,27 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("COMMIT")
 
 
+def _wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """Switch to WAL; SQLite answers SQLITE_BUSY at once, without the busy timeout, while
+    another connection holds a write lock on a DB still in rollback-journal mode."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _wal(conn)
     migrate(conn)
     return conn
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import NamedTuple
@@ -83,7 +84,8 @@ def resolve(
     env_index = os.environ.get("HARNESS_TORCH_INDEX")
     env_links = os.environ.get("HARNESS_TORCH_FIND_LINKS")
     if env_index or env_links:
-        links = tuple(x for x in (env_links or "").split(os.pathsep) if x)
+        sep = rf"\s+|{re.escape(os.pathsep)}(?!//)"  # not the colon of https://
+        links = tuple(x for x in re.split(sep, env_links or "") if x)
         return TorchSource(env_index or None, links, "environment")
     if settings.torch_index or settings.torch_find_links:
         return TorchSource(settings.torch_index, settings.torch_find_links, "config file")

@@ -1,0 +1,351 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from harness import results
+from harness.results import MISSING_MESSAGE, Verdict
+
+Row = results.TestResult  # imported as TestResult, pytest would try to collect it
+
+PLUGIN_DIR = Path(results.__file__).resolve().parent / "pytest_plugin"
+
+SAMPLE = """\
+    import pytest
+
+
+    @pytest.fixture
+    def broken():
+        raise RuntimeError("fixture boom")
+
+
+    @pytest.fixture
+    def bad_teardown():
+        yield
+        raise RuntimeError("teardown boom")
+
+
+    def test_pass():
+        pass
+
+
+    def test_fail():
+        assert 1 == 2
+
+
+    def test_error(broken):
+        pass
+
+
+    def test_teardown_error(bad_teardown):
+        pass
+
+
+    def test_skip():
+        pytest.skip("not today")
+
+
+    @pytest.mark.xfail(reason="known bug")
+    def test_xfail():
+        assert False
+
+
+    @pytest.mark.xfail(reason="maybe fixed", strict=False)
+    def test_xpass():
+        pass
+
+
+    @pytest.mark.parametrize("n", [1, 2, "a b"])
+    def test_param(n):
+        assert n == 1
+
+
+    class TestGroup:
+        def test_method(self):
+            pass
+
+        class TestInner:
+            def test_deep(self):
+                assert False, "deep failure"
+    """
+
+F = "pkg/test_sample.py"
+EXPECTED = {
+    f"{F}::test_pass": "passed",
+    f"{F}::test_fail": "failed",
+    f"{F}::test_error": "error",
+    f"{F}::test_teardown_error": "error",
+    f"{F}::test_skip": "skipped",
+    f"{F}::test_xfail": "xfail",
+    f"{F}::test_xpass": "xpass",
+    f"{F}::test_param[1]": "passed",
+    f"{F}::test_param[2]": "failed",
+    f"{F}::test_param[a b]": "failed",
+    f"{F}::TestGroup::test_method": "passed",
+    f"{F}::TestGroup::TestInner::test_deep": "failed",
+}
+
+
+class Run(NamedTuple):
+    returncode: int
+    results: list[Row]
+    selected: list[str]
+    output: str
+
+
+def run_pytest(root: Path, files: dict[str, str], *args: str,
+               env: dict[str, str] | None = None) -> Run:
+    """A real pytest run with harness' plugin, as the runner starts it."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pytest.ini").write_text("[pytest]\n")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    junit = root / "report.xml"
+    selected = root / "selected.txt"
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HARNESS_"))}
+    run_env.update({
+        "PYTHONPATH": os.pathsep.join([str(PLUGIN_DIR), os.environ.get("PYTHONPATH", "")]),
+        "HARNESS_SELECTED": str(selected),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **(env or {}),
+    })
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "harness_plugin", "-p", "no:cacheprovider",
+         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", *args],
+        cwd=root, env=run_env, capture_output=True, text=True, timeout=120, check=False)
+    ids = selected.read_text().split("\n") if selected.exists() else []
+    return Run(proc.returncode, results.parse_junit(junit), [i for i in ids if i],
+               proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run_pytest(tmp_path_factory.mktemp("serial"), {F: SAMPLE, "pkg/__init__.py": ""})
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run_pytest(tmp_path_factory.mktemp("xdist"), {F: SAMPLE, "pkg/__init__.py": ""},
+                      "-n", "2")
+
+
+def outcomes(run: Run) -> dict[str, str]:
+    return {r.id: r.outcome for r in run.results}
+
+
+def test_every_outcome_and_node_id(serial: Run) -> None:
+    assert serial.returncode == 1, serial.output
+    assert outcomes(serial) == EXPECTED
+    assert len(serial.results) == len(EXPECTED)  # the teardown error is not counted twice
+
+
+def test_selected_ids_are_written(serial: Run) -> None:
+    assert serial.selected == list(EXPECTED)
+
+
+def test_messages(serial: Run) -> None:
+    by_id = {r.id: r for r in serial.results}
+    assert "assert 1 == 2" in by_id[f"{F}::test_fail"].message
+    assert "fixture boom" in by_id[f"{F}::test_error"].message
+    assert "teardown boom" in by_id[f"{F}::test_teardown_error"].message
+    assert by_id[f"{F}::test_skip"].message == "not today"
+    assert by_id[f"{F}::test_xfail"].message == "known bug"
+    assert "deep failure" in by_id[f"{F}::TestGroup::TestInner::test_deep"].message
+    assert by_id[f"{F}::test_pass"].message == ""
+    assert all(r.duration >= 0 for r in serial.results)
+
+
+def test_counts(serial: Run) -> None:
+    assert results.counts(serial.results) == {
+        "passed": 3, "failed": 4, "error": 2, "skipped": 1, "xfail": 1, "xpass": 1}
+    assert results.verdict(serial.returncode, serial.results) == Verdict(
+        "failed", "6 test(s) failed")
+
+
+def test_xdist_gives_the_same_ids_and_outcomes(serial: Run, parallel: Run) -> None:
+    assert "2 workers" in parallel.output or "gw1" in parallel.output, parallel.output
+    assert parallel.returncode == serial.returncode
+    assert outcomes(parallel) == outcomes(serial)
+    assert sorted(parallel.selected) == sorted(serial.selected)
+
+
+def test_missing_selected_test_counts_as_failed(serial: Run) -> None:
+    ghost = f"{F}::test_ghost"
+    full = results.add_missing(serial.results, [*serial.selected, ghost])
+    assert len(full) == len(serial.results) + 1
+    assert full[-1] == Row(ghost, "failed", 0.0, MISSING_MESSAGE)
+    assert results.add_missing(serial.results, serial.selected) == serial.results
+
+
+def test_crashed_run_reports_every_selected_test_failed(tmp_path: Path) -> None:
+    run = run_pytest(tmp_path, {"test_crash.py": """\
+        import os
+        import signal
+
+
+        def test_first():
+            pass
+
+
+        def test_dies():
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+        def test_never_run():
+            pass
+        """})
+    assert run.returncode == -9
+    assert run.results == []  # pytest died before writing the report
+    full = results.add_missing(run.results, run.selected)
+    assert [(r.id, r.outcome) for r in full] == [
+        ("test_crash.py::test_first", "failed"),
+        ("test_crash.py::test_dies", "failed"),
+        ("test_crash.py::test_never_run", "failed")]
+    assert results.verdict(run.returncode, full) == Verdict(
+        "infra_error", "pytest was killed (signal 9)")
+
+
+@pytest.mark.parametrize("layout", ["test_broken.py", "tests/test_broken.py", "a/b/test_broken.py"])
+def test_collection_error_is_infra_error(tmp_path: Path, layout: str) -> None:
+    run = run_pytest(tmp_path, {layout: "import not_a_module_anywhere\n",
+                                "test_fine.py": "def test_ok():\n    pass\n"})
+    assert run.returncode == 2
+    errors = results.collection_errors(run.results)
+    assert [r.id for r in errors] == [layout]
+    assert "not_a_module_anywhere" in errors[0].message
+    v = results.verdict(run.returncode, run.results)
+    assert v.status == "infra_error"
+    assert f"collection error in {layout}" in v.reason
+
+
+def test_parse_junit_missing_or_garbage(tmp_path: Path) -> None:
+    assert results.parse_junit(tmp_path / "absent.xml") == []
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<testsuites><testcase")
+    assert results.parse_junit(bad) == []
+
+
+def test_nodeid_without_the_plugin(tmp_path: Path) -> None:
+    xml = tmp_path / "plain.xml"
+    xml.write_text(
+        '<testsuites><testsuite>'
+        '<testcase classname="pkg.test_m" name="test_a[x-1]" time="0.5"/>'
+        '<testcase classname="pkg.test_m.TestC.TestD" name="test_b" time="0"/>'
+        '</testsuite></testsuites>')
+    assert [(r.id, r.outcome, r.duration) for r in results.parse_junit(xml)] == [
+        ("pkg/test_m.py::test_a[x-1]", "passed", 0.5),
+        ("pkg/test_m.py::TestC::TestD::test_b", "passed", 0.0)]
+
+
+R_PASS = Row("t.py::a", "passed", 0.1)
+R_FAIL = Row("t.py::b", "failed", 0.1, "boom")
+R_COLL = Row("t.py", "error", 0.0, "ImportError")
+
+
+@pytest.mark.parametrize(("code", "rows", "kwargs", "status", "reason"), [
+    (0, [R_PASS], {}, "passed", ""),
+    (1, [R_PASS, R_FAIL], {}, "failed", "1 test(s) failed"),
+    (1, [R_PASS], {}, "infra_error", "exited with 1 but no test failed"),
+    (2, [R_PASS], {}, "infra_error", "pytest exited with 2 (interrupted)"),
+    (3, [R_PASS], {}, "infra_error", "internal error"),
+    (4, [R_PASS], {}, "infra_error", "usage error"),
+    (5, [], {}, "infra_error", "no tests were selected"),
+    (0, [], {}, "infra_error", "no tests were selected"),
+    (-9, [R_PASS], {}, "infra_error", "pytest was killed (signal 9)"),
+    (None, [R_PASS], {}, "infra_error", "pytest was killed"),
+    (1, [R_PASS, R_COLL], {}, "infra_error", "collection error in t.py: ImportError"),
+    (0, [R_PASS], {"timed_out": True}, "infra_error", "timed out"),
+])
+def test_verdict(code: int | None, rows: list[Row], kwargs: dict[str, bool],
+                 status: str, reason: str) -> None:
+    v = results.verdict(code, rows, **kwargs)
+    assert v.status == status
+    assert reason in v.reason if reason else v.reason == ""
+
+
+NETWORK_TESTS = """\
+    import socket
+    import threading
+    import time
+
+    import pytest
+
+
+    def test_blocked_create_connection():
+        socket.create_connection(("192.0.2.1", 80), timeout=5)
+
+
+    def test_blocked_connect():
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(5)
+        try:
+            s.connect(("192.0.2.1", 80))
+        finally:
+            s.close()
+
+
+    def test_blocked_connect_ex():
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(5)
+        try:
+            s.connect_ex(("192.0.2.1", 80))
+        finally:
+            s.close()
+
+
+    @pytest.fixture
+    def server():
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+
+        def serve():
+            for _ in range(2):
+                conn, _ = srv.accept()
+                conn.sendall(b"hello")
+                conn.close()
+
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        yield srv.getsockname()[1]
+        srv.close()
+
+
+    def test_loopback_allowed(server):
+        for host in ("127.0.0.1", "localhost"):
+            with socket.create_connection((host, server), timeout=5) as c:
+                assert c.recv(5) == b"hello"
+    """
+
+
+def test_network_guard(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = run_pytest(tmp_path, {"test_net.py": NETWORK_TESTS},
+                     env={"HARNESS_BLOCK_NETWORK": "1"})
+    elapsed = time.monotonic() - started
+    by_id = {r.id: r for r in run.results}
+    assert by_id["test_net.py::test_loopback_allowed"].outcome == "passed", run.output
+    for name in ("test_blocked_create_connection", "test_blocked_connect",
+                 "test_blocked_connect_ex"):
+        r = by_id[f"test_net.py::{name}"]
+        assert r.outcome == "failed", run.output
+        assert "harness: network access blocked" in r.message
+        assert r.duration < 1.0
+    assert elapsed < 30
+
+
+def test_network_open_without_the_flag(tmp_path: Path) -> None:
+    """The same loopback test, and the guard is not installed: no harness message."""
+    run = run_pytest(tmp_path, {"test_net.py": NETWORK_TESTS}, "-k", "loopback")
+    assert [(r.id, r.outcome) for r in run.results] == [
+        ("test_net.py::test_loopback_allowed", "passed")]
+    assert "network access blocked" not in run.output
