@@ -51,24 +51,21 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_path()
     if not path.exists():
         return Settings()
+    from harness.recipe_schema import Table
+
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise HarnessError(f"{path}: not valid TOML: {e}") from e
-    sources = data.get("sources", {})
-    torch = data.get("torch", {})
-    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
-        raise HarnessError(f"{path}: [sources] must map recipe names to paths or URLs")
-    if not isinstance(torch, dict):
-        raise HarnessError(f"{path}: [torch] must be a table")
-    index = torch.get("index")
-    links = torch.get("find_links", [])
-    if isinstance(links, str):
-        links = [links]
-    if index is not None and not isinstance(index, str):
-        raise HarnessError(f"{path}: torch.index must be a string URL")
-    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
-        raise HarnessError(f"{path}: torch.find_links must be a list of paths or URLs")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e:
+        raise HarnessError(f"{path}: not a readable TOML file: {e}") from e
+    root = Table(data, str(path), "")
+    sources = root.str_map("sources")
+    torch = root.table("torch", required=False)
+    index = torch.string("index", default=None)
+    if isinstance(torch.data.get("find_links"), str):
+        torch.data["find_links"] = [torch.data["find_links"]]
+    links = torch.str_list("find_links")
+    torch.done()
+    root.done()
     return Settings(
         sources={k: str(Path(v).expanduser()) if "://" not in v else v for k, v in sources.items()},
         torch_index=index,

@@ -63,24 +63,27 @@ def test_find_links_string_becomes_tuple() -> None:
 
 
 def test_bad_toml_names_file() -> None:
-    assert "not valid TOML" in error_of("[sources\npeft = 1\n")
+    assert "not a readable TOML file" in error_of("[sources\npeft = 1\n")
 
 
 def test_non_utf8_names_file() -> None:
     path = config.config_path()
     path.write_bytes(b'[sources]\npeft = "\xff\xfe"\n')
-    with pytest.raises(HarnessError, match="not valid TOML") as e:
+    with pytest.raises(HarnessError, match="not a readable TOML file") as e:
         load_settings()
     assert str(path) in str(e.value)
 
 
 @pytest.mark.parametrize(("text", "problem"), [
-    ('sources = "x"\n', "[sources] must map"),
-    ("[sources]\npeft = 3\n", "[sources] must map"),
-    ('torch = "x"\n', "[torch] must be a table"),
-    ("[torch]\nindex = 3\n", "torch.index must be a string"),
-    ("[torch]\nfind_links = [1]\n", "torch.find_links must be a list"),
-    ("[torch]\nfind_links = 5\n", "torch.find_links must be a list"),
+    ('sources = "x"\n', "sources: expected a table of strings"),
+    ("[sources]\npeft = true\n", "sources.peft: expected a string"),
+    ('torch = "x"\n', "torch: expected a table"),
+    ("[torch]\nindex = 3\n", "torch.index: expected a string"),
+    ("[torch]\nfind_links = [1]\n", "torch.find_links: expected a list of non-empty strings"),
+    ("[torch]\nfind_links = 5\n", "torch.find_links: expected a list of strings"),
+    ("[torch]\nfind-links = ['/w']\n", "torch.find-links: unknown field; did you mean "
+     "'find_links'?"),
+    ("[source]\npeft = '/x'\n", "source: unknown field; did you mean 'sources'?"),
 ])
 def test_bad_types_name_file_and_field(text: str, problem: str) -> None:
     assert problem in error_of(text)
