@@ -62,16 +62,20 @@ def import_root(worktree: Path) -> Path:
     return src if src.is_dir() else worktree
 
 
-def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
-         tests: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()) -> Plan:
-    workers, threads = choose_parallelism(subset)
-    argv = list(tests or subset.paths)
-    if subset.k:
-        argv += ["-k", subset.k]
+def selection_args(subset: Subset) -> list[str]:
+    """pytest's arguments that narrow the subset's paths: ``-k``, ``-m``, ``--deselect``."""
+    argv = ["-k", subset.k] if subset.k else []
     if subset.markers:
         argv += ["-m", subset.markers]
     for d in subset.deselect:
         argv += ["--deselect", d]
+    return argv
+
+
+def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
+         tests: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()) -> Plan:
+    workers, threads = choose_parallelism(subset)
+    argv = [*(tests or subset.paths), *selection_args(subset)]
     argv += [
         "-p", "harness_plugin", "-p", "no:cacheprovider",
         f"--junitxml={out_dir / 'junit.xml'}", "-o", "junit_family=xunit1",
