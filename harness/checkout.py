@@ -111,8 +111,8 @@ def refspecs(ref: str) -> list[tuple[str, str]]:
     ]
 
 
-def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | None = None,
-          progress: git.RemoteProgress | None = None) -> str:
+def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | None = None
+          ) -> str:
     """Make sure ``ref`` (tag, branch, sha or full ref name) is in the mirror; return its sha.
 
     Tags and shas already present are not fetched again; branches always are.
@@ -130,8 +130,7 @@ def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | N
             if shallow_exclude is not None:
                 kwargs["shallow_exclude"] = shallow_exclude
             try:
-                repo.fetch("origin", f"+{remote_ref}:{local_ref}", progress=progress,
-                           **kwargs)
+                repo.fetch("origin", f"+{remote_ref}:{local_ref}", **kwargs)
             except git.GitCommandError as e:
                 errors.append(str(e.stderr or e))
                 continue
@@ -180,10 +179,9 @@ def remove_worktree(mirror: Path, path: Path) -> None:
     repo.worktree("prune")
 
 
-def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = (),
-           progress: git.RemoteProgress | None = None) -> Checkout:
+def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -> Checkout:
     """A complete worktree of ``ref``; reused when a finished one exists."""
-    commit = fetch(url, ref, progress=progress)
+    commit = fetch(url, ref)
     path = worktree_path(url, ref, commit)
     mirror = mirror_path(url)
     done = _done_marker(path)
