@@ -179,16 +179,30 @@ def remove_worktree(mirror: Path, path: Path) -> None:
     repo.worktree("prune")
 
 
+def _missing_patterns(path: Path, sparse: tuple[str, ...]) -> list[str]:
+    if not sparse:
+        return []
+    current = set(git.Git(str(path)).sparse_checkout("list").splitlines())
+    return [p for p in sparse if p not in current]
+
+
 def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -> Checkout:
     """A complete worktree of ``ref``; reused when a finished one exists."""
     commit = fetch(url, ref)
     path = worktree_path(url, ref, commit)
     mirror = mirror_path(url)
     done = _done_marker(path)
-    if done.exists() and path.exists():
+    if done.exists() and path.exists() and not _missing_patterns(path, sparse):
         return Checkout(path, commit, ref, url, mirror)
     with cache.locked(path):
-        if not (done.exists() and path.exists()):
+        if done.exists() and path.exists():
+            missing = _missing_patterns(path, sparse)
+            if missing:  # e.g. --tests outside the recipe's sparse paths: widen the checkout
+                try:
+                    git.Git(str(path)).sparse_checkout("add", *missing)
+                except git.GitCommandError as e:
+                    raise _git_error(f"cannot add {' '.join(missing)} to the checkout", e) from e
+        else:
             if path.exists() or done.exists():
                 log.debug("removing unfinished worktree %s", path)
                 done.unlink(missing_ok=True)

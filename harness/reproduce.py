@@ -42,12 +42,16 @@ class Timings:
         self.values[name] = round(self.values.get(name, 0.0) + time.monotonic() - start, 3)
 
 
-def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None
-                 ) -> checkout.Checkout:
+def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,
+                 tests: tuple[str, ...] = ()) -> checkout.Checkout:
+    """The worktree; a sparse one also gets the test paths asked for with ``--tests``."""
     url = checkout.resolve_url(recipe.name, recipe.source.url, source)
     ref = ref or recipe.source.ref
+    sparse = recipe.source.sparse
+    if sparse:
+        sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)
     with ui.step(f"checkout {recipe.name} {ref}"):
-        return checkout.ensure(recipe.name, url, ref, recipe.source.sparse)
+        return checkout.ensure(recipe.name, url, ref, sparse)
 
 
 def env_spec(recipe: Recipe, project: Path, backend: Backend,
@@ -114,7 +118,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
     }
     try:
         t = time.monotonic()
-        co = get_checkout(recipe, ui, opts.source, opts.ref)
+        co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests)
         timings.add("clone", t)
         doc.update(commit=co.commit, source=co.url, worktree=str(co.path))
         t = time.monotonic()

@@ -272,3 +272,13 @@ def test_builtin_demo() -> None:
     co = checkout.ensure("demo", url, "v1.0.0")
     assert (co.path / "pyproject.toml").is_file()
     assert co.commit == git(path, "rev-parse", "v1.0.0^{commit}")
+
+
+def test_sparse_checkout_widens_for_paths_asked_later(src: Path) -> None:
+    first = checkout.ensure("tiny", str(src), "v2", sparse=("/src/",))
+    assert not (first.path / "tests").exists()
+    again = checkout.ensure("tiny", str(src), "v2", sparse=("/src/", "/tests/test_text.py"))
+    assert again.path == first.path
+    assert (again.path / "tests" / "test_text.py").is_file()
+    assert not (again.path / "tests" / "test_mathops.py").exists()
+    assert (again.path / "src" / "tinytarget" / "text.py").is_file()
