@@ -1,0 +1,151 @@
+"""The parts of an issue body: template sections, code blocks, tracebacks, names.
+
+Hugging Face's issue forms render as ``### System Info``, ``### Reproduction``,
+``### Expected behavior`` (diffusers: ``### Describe the bug``, ``### Logs``); older
+issues use ``## To reproduce`` or ``**Describe the bug**``.
+"""
+from __future__ import annotations
+
+import re
+import string
+from typing import NamedTuple
+
+_HEADING = re.compile(r"^(?:#{2,4}\s+(.+?)|\*\*([^*\n]{3,40})\*\*:?)\s*$", re.M)
+_CODE_LINE = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\b|import\s+\w|>>>\s|[\w.]+\s*=\s*[\w.]+\()",
+                        re.M)
+_CALL = re.compile(r"\w\(")
+_PY_FILE = re.compile(r"((?:/?[\w.-]+/)*[\w.-]+\.py)\b")
+# punctuation → space: str.translate then split() finds the words, several times faster than \w+
+SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
+_BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
+
+# headings of the sections that describe the reporter's machine, not the problem
+SYSTEM = ("system info", "environment", "environment info", "who can help?", "who can help",
+          "information", "tasks", "checklist")
+# pasted logs can run to megabytes; what decides the features comes first
+MAX_CHARS = 20_000
+REPRO = ("reproduction", "to reproduce", "steps to reproduce", "code example",
+         "reproduction steps", "minimal reproducible example")
+
+
+class Body(NamedTuple):
+    sections: dict[str, str]  # heading (lowercase) → text; "" → text before any heading
+    code: tuple[str, ...]  # fenced code blocks
+    text: str  # title and body without the system info: where the problem is told
+    low: str  # text, lower-cased
+    words: frozenset[str]  # the words of low
+    prose: str  # the same without code blocks
+    system: str  # the system-info sections
+    traceback: bool
+    files: tuple[str, ...]  # .py paths named in the prose
+    frames: tuple[str, ...]  # .py paths in code blocks and tracebacks, in order
+    symbols: tuple[str, ...]  # `names` in backticks
+
+
+def sections(text: str) -> dict[str, str]:
+    """Heading (lower-case) → its text; "" → the text before the first heading."""
+    if "\n**" in text or text.startswith("**"):  # old-style bold headings: line by line
+        return _sections_by_line(text)
+    chunks = ("\n" + text).split("\n##")
+    found = {"": chunks[0]}
+    for chunk in chunks[1:]:
+        head, _, rest = chunk.partition("\n")
+        name = head.lstrip("#").strip(" :").lower()
+        found[name] = f"{found[name]}\n{rest}" if name in found else rest
+    return found
+
+
+def _sections_by_line(text: str) -> dict[str, str]:
+    found: dict[str, list[str]] = {"": []}
+    current = found[""]
+    for line in text.split("\n"):
+        if line.startswith(("##", "**")) and (head := _HEADING.match(line)):
+            current = found.setdefault((head.group(1) or head.group(2)).strip(": ").lower(), [])
+        else:
+            current.append(line)
+    return {k: "\n".join(v) for k, v in found.items()}
+
+
+def parse(title: str, text: str) -> Body:
+    parts = sections(text[:MAX_CHARS])
+    system = "\n".join(v for k, v in parts.items() if k in SYSTEM)
+    told = "\n".join(v for k, v in parts.items() if k not in SYSTEM)
+    pieces = told.split("```")
+    code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
+    prose = f"{title}\n{' '.join(pieces[::2])}"
+    text = f"{title}\n{told}"
+    low = text.lower()
+    return Body(
+        sections=parts, code=code, text=text, low=low,
+        words=frozenset(low.translate(SPACES).split()), prose=prose, system=system,
+        traceback="Traceback (most recent call last)" in told or ('File "' in told
+                                                                  and '", line ' in told),
+        files=py_files(prose), frames=py_files("\n".join(code) if code else told),
+        symbols=symbols(prose),
+    )
+
+
+def symbols(prose: str) -> tuple[str, ...]:
+    """Code names in backticks: `Linear.merge`, `get_peft_model()`, `DDIMScheduler`;
+    not plain words such as `mps`."""
+    if "`" not in prose:
+        return ()
+    found = (s.removesuffix("()") for s in _BACKTICK.findall(prose)
+             if "_" in s or "." in s or s.endswith("()") or not s[1:].islower())
+    return tuple(dict.fromkeys(found))
+
+
+def py_files(text: str) -> tuple[str, ...]:
+    """The .py paths named, in order (only lines that name one are searched: fast)."""
+    if ".py" not in text:
+        return ()
+    found = []
+    for line in text.split("\n"):
+        if 'File "' in line:  # a traceback frame: the path is quoted
+            found.append(line.split('"')[1])
+        elif ".py" in line:
+            found += _PY_FILE.findall(line)
+    return tuple(f for f in dict.fromkeys(found) if f.endswith(".py"))
+
+
+# a quoted path on the reporter's machine: '/content/drive/...', 'C:\\models', './my_model'
+_PRIVATE = re.compile(r"""["'](?:/(?:content|home|Users|mnt|data|root|workspace|nas)/|"""
+                      r"""[A-Za-z]:[\\/]|~/|\./)""")
+
+
+def private_files(body: Body) -> bool:
+    """The code loads files only the reporter has (traceback frames do not count)."""
+    return any(_PRIVATE.search(line) for block in body.code for line in block.split("\n")
+               if ("/" in line or "\\" in line) and 'File "' not in line)
+
+
+def runnable(body: Body) -> bool:
+    """A code block that imports something and calls it: a reproduction one can paste."""
+    repro = "".join(v for k, v in body.sections.items() if k in REPRO)
+    candidates = body.code or ((repro,) if repro else ())
+    return any(_CODE_LINE.search(c) and _CALL.search(c) for c in candidates)
+
+
+def filled(body: Body, names: tuple[str, ...]) -> bool:
+    """Whether any of the sections ``names`` has more than a placeholder."""
+    return any(len(body.sections.get(n, "").strip()) > 20 for n in names)
+
+
+class Phrases(NamedTuple):
+    """Phrases looked for in the lower-cased text, each gated by its longest word."""
+
+    gates: frozenset[str]
+    pairs: tuple[tuple[str, str], ...]  # (longest word, phrase)
+
+
+def gated(phrases: tuple[str, ...]) -> Phrases:
+    pairs = tuple((max(p.translate(SPACES).split(), key=len), p) for p in phrases)
+    return Phrases(frozenset(w for w, _ in pairs), pairs)
+
+
+def has_phrase(body: Body, phrases: Phrases) -> bool:
+    """Whether the text holds one of ``phrases``: one set intersection first, so most
+    issues look at no phrase at all."""
+    if phrases.gates.isdisjoint(body.words):
+        return False
+    return any(w in body.words and p in body.low for w, p in phrases.pairs)

@@ -1,0 +1,121 @@
+"""``harness triage`` and ``harness issue``: the command-line side of triage."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+
+from harness import recipes, store
+from harness.errors import HarnessError
+from harness.recipes import Recipe
+from harness.triage import gh_import, github_sync, issues, rank, report
+from harness.triage.suggest import suggest
+
+
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "triage", help="rank a repository's issues by beginner fit",
+        description="Rank stored issues by how well a beginner can fix them on a laptop, "
+                    "best first, with reasons.  --sync or --import first.",
+    )
+    p.add_argument("recipe", help="recipe name (transformers, peft, diffusers, ...)")
+    p.add_argument("--sync", action="store_true",
+                   help="fetch or refresh issues from GitHub (GITHUB_TOKEN or GH_TOKEN optional)")
+    p.add_argument("--import", dest="import_from", metavar="FILE",
+                   help="read `gh issue list --json "
+                        f"{gh_import.GH_FIELDS}` output from FILE ('-': stdin)")
+    p.add_argument("--label", action="append", default=[], metavar="LABEL",
+                   help="only issues with this label or label alias (repeatable: all must match)")
+    p.add_argument("--beginner", action="store_true",
+                   help="only beginner-fit issues nobody is on (unassigned, no open linked PR)")
+    p.add_argument("--state", choices=("open", "closed", "all"), default="open")
+    p.add_argument("--unassigned", action="store_true", help="only unassigned issues")
+    p.add_argument("--cpu-only", action="store_true", help="drop issues that need a GPU")
+    p.add_argument("--limit", type=_positive, metavar="N",
+                   help=f"show N issues (default: {report.TABLE_ROWS} in a table, all in JSON)")
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    p.add_argument("--base-url", metavar="URL",
+                   help="GitHub API URL, for GitHub Enterprise (default: $GITHUB_API_URL or "
+                        f"{github_sync.API_URL})")
+    p.add_argument("--hub", action="store_true",
+                   help="ask the Hugging Face Hub for the size of models named without one")
+    p.set_defaults(func=run_triage)
+
+    q = subparsers.add_parser("issue", help="one stored issue: score, reasons, what to run",
+                              description="Show one stored issue's assessment and the command "
+                                          "that tries to reproduce it.")
+    q.add_argument("recipe")
+    q.add_argument("number", type=_positive)
+    q.add_argument("--json", action="store_true", help="print a JSON object")
+    q.add_argument("--hub", action="store_true",
+                   help="ask the Hugging Face Hub for the size of models named without one")
+    q.set_defaults(func=run_issue)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def repo_of(recipe: Recipe) -> str:
+    return recipe.source.github or recipe.name
+
+
+def run_triage(args: argparse.Namespace) -> int:
+    recipe = recipes.load(args.recipe)
+    repo = repo_of(recipe)
+    err = Console(stderr=True)
+    with store.opened() as conn:
+        if args.import_from:
+            found = gh_import.load(args.import_from, repo, check=recipe.source.github is not None)
+            with store.transaction(conn):
+                issues.save(conn, found)
+            err.print(f"imported {len(found)} issues of {repo}")
+        if args.sync:
+            if recipe.source.github is None:
+                raise HarnessError(f"recipe {recipe.name!r} names no GitHub repository "
+                                   f"(source.github)", hint="use --import FILE instead")
+            r = github_sync.sync(conn, repo, base_url=args.base_url,
+                                 token=github_sync.token_from_env(), pause=github_sync.PAUSE)
+            err.print(f"synced {repo}: {r.stored} stored, {r.requests} requests "
+                      f"({r.not_modified} answered 304), rate-limit cost {r.rate_cost}"
+                      + (f", {r.rate_remaining} left" if r.rate_remaining is not None else ""))
+        stored = issues.load(conn, repo)
+    if not stored:
+        raise HarnessError(f"no issues of {repo} are stored yet",
+                           hint=f"harness triage {recipe.name} --sync (or --import FILE)")
+    limit = args.limit if args.limit or args.json else report.TABLE_ROWS
+    filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
+                           args.cpu_only, limit)
+    assessed = rank.assess_all(recipe, stored, use_hub=args.hub)
+    chosen = rank.select(recipe, assessed, filters)
+    if args.json:
+        print(json.dumps(report.as_json(recipe, chosen), indent=2))
+    else:
+        total = len(rank.select(recipe, assessed, filters._replace(limit=None)))
+        report.table(Console(), repo, chosen, total)
+    return 0
+
+
+def run_issue(args: argparse.Namespace) -> int:
+    recipe = recipes.load(args.recipe)
+    repo = repo_of(recipe)
+    with store.opened() as conn:
+        stored = issues.load(conn, repo)
+    match = [i for i in stored if i.number == args.number]
+    if not match:
+        raise HarnessError(f"issue #{args.number} of {repo} is not stored",
+                           hint=f"harness triage {recipe.name} --sync (or --import FILE)")
+    if match[0].is_pull:
+        raise HarnessError(f"#{args.number} of {repo} is a pull request, not an issue")
+    others = [i for i in stored if i.is_pull or i.number == args.number]
+    (a,) = rank.assess_all(recipe, others, use_hub=args.hub)
+    s = suggest(a.issue, recipe, a.features, a.needs_gpu)
+    if args.json:
+        print(json.dumps(report.as_dict(a, s), indent=2))
+    else:
+        report.detail(Console(), a, s)
+    return 0

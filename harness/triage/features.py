@@ -1,0 +1,93 @@
+"""What an issue says about itself: kind, reproduction, scope, models, hardware, history.
+
+Pure text work on one :class:`~harness.triage.issues.Issue`; no network, no store.  The
+weights given to each feature live in :mod:`harness.triage.scoring`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from harness.recipes import Recipe
+from harness.triage import body as body_mod
+from harness.triage import hardware, kinds, models
+from harness.triage import labels as labels_mod
+from harness.triage.issues import Issue
+
+
+class Features(NamedTuple):
+    kind: str  # "bug", "question", "feature", "new-model", "docs" or "other"
+    beginner_label: str | None
+    repro: bool  # a code block one can paste
+    code_blocks: int
+    traceback: bool
+    expected: bool  # the expected behaviour is written down
+    files: tuple[str, ...]  # the library's files named, and where a traceback ends
+    symbols: tuple[str, ...]  # functions, classes named in backticks
+    models: tuple[models.ModelRef, ...]
+    memory_gb: float | None  # what the largest sized model needs
+    built_small: bool  # the reproduction builds a few-layer model from a config
+    private_files: bool  # the reproduction loads files only the reporter has
+    hardware: frozenset[str]  # groups of hardware.WORDS found
+    chars: int  # length of the prose
+    comments: int
+    age_days: int
+    assignees: tuple[str, ...]
+    linked_prs: tuple[int, ...]
+    flags: frozenset[str]  # "stale", "wip"
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
+    """The paths that are the library's or its repository's, relative to the checkout.
+
+    ``/usr/lib/python3.11/site-packages/peft/tuners/lora/model.py`` →
+    ``src/peft/tuners/lora/model.py``; a user's ``train.py`` is dropped.
+    """
+    found = []
+    for named in paths:
+        path = named.rpartition("site-packages/")[2].lstrip("/")
+        if path.startswith(("src/", "tests/", "docs/", "examples/", "utils/")):
+            found.append(path)
+        elif path.startswith(f"{package}/") or f"/src/{package}/" in path:
+            found.append(f"src/{package}/{path.rpartition(f'{package}/')[2]}")
+    return tuple(dict.fromkeys(found))
+
+
+def package_of(recipe: Recipe) -> str:
+    return recipe.verify.package.rstrip("/").rpartition("/")[2] or recipe.name
+
+
+def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
+            hub: Mapping[str, float] | None = None,
+            linked_prs: tuple[int, ...] = ()) -> Features:
+    triage = recipe.triage
+    parsed = body_mod.parse(issue.title, issue.body)
+    package = package_of(recipe)
+    frames = library_files(parsed.frames, package)
+    runnable = body_mod.runnable(parsed)
+    named = models.named(parsed, hub)
+    small = models.built_small(parsed)
+    size = None if small else models.largest(named)
+    now = now or datetime.now(timezone.utc)
+    folded = labels_mod.fold(issue.labels)
+    flags = {"stale"} if not folded.isdisjoint(labels_mod.STALE) else set()
+    flags |= {"wip"} if not folded.isdisjoint(labels_mod.BUSY) else set()
+    return Features(
+        kind=kinds.kind(issue, triage, parsed, runnable),
+        beginner_label=labels_mod.beginner(triage, issue.labels),
+        repro=runnable, code_blocks=len(parsed.code), traceback=parsed.traceback,
+        expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
+        files=tuple(dict.fromkeys(library_files(parsed.files, package) + frames[-1:])),
+        symbols=parsed.symbols, models=named,
+        memory_gb=None if size is None else models.memory_gb(size), built_small=small,
+        private_files=body_mod.private_files(parsed),
+        hardware=hardware.found(parsed), chars=len(parsed.prose), comments=issue.comments,
+        age_days=max(0, (now - parse_time(issue.created_at)).days),
+        assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
+        flags=frozenset(flags),
+    )

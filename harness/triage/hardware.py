@@ -1,0 +1,99 @@
+"""The hardware an issue talks about: several GPUs, CUDA kernels, DeepSpeed, a CPU.
+
+Word and substring look-ups rather than one big regular expression: scoring 10,000
+issues must take well under a second.
+"""
+from __future__ import annotations
+
+import re
+
+from harness.triage.body import Body, gated
+
+# group → whole words (as \w+ finds them in the lower-cased text)
+WORDS: dict[str, frozenset[str]] = {
+    "multi_gpu": frozenset({"torchrun", "ddp", "nccl", "multigpu", "tp_plan", "deepspeed_launcher",
+                            "distributeddataparallel", "nproc_per_node", "tensor_parallel"}),
+    "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
+                               "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
+                               "bitsandbytesconfig", "bnb_4bit_compute_dtype"}),
+    "deepspeed": frozenset({"deepspeed", "zero3", "zero_stage", "zero_optimization"}),
+    "fsdp": frozenset({"fsdp", "fsdp2", "fullyshardeddataparallel", "fsdp_config"}),
+    "gpu_kernel": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3", "triton",
+                             "xformers", "oom", "cudnn", "fp8", "liger", "vllm",
+                             "flashattention", "outofmemoryerror"}),
+    "tpu": frozenset({"tpu", "torch_xla", "xla", "hpu", "gaudi"}),
+    "cuda": frozenset({"cuda", "gpu", "gpus", "nvidia", "a100", "h100", "v100", "t4",
+                       "device_map"}),
+    "cpu": frozenset({"mps", "macbook"}),
+}
+# group → substrings of the lower-cased text
+PHRASES: dict[str, tuple[str, ...]] = {
+    "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "multi-node", "nproc-per-node",
+                  "tensor parallel", "pipeline parallel", "model parallel"),
+    "quantization": ("4-bit", "8-bit"),
+    "deepspeed": ("zero-3",),
+    "gpu_kernel": ("flash-attn", "flash attention", "flash-attention", "out of memory",
+                   "cuda error", "device-side assert"),
+    "cpu": ("on cpu", "on the cpu", "cpu-only", "cpu only", "device=\"cpu\"", "device='cpu'",
+            "apple silicon", " m1 ", " m2 ", " m3 ", " m4 "),
+}
+# one inverted index: a word of the text → the groups it means, and the phrases it may open
+_GROUP_OF = {w: g for g, words in WORDS.items() for w in words}
+_PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
+for _group, _phrases in PHRASES.items():
+    for _gate, _phrase in gated(_phrases).pairs:
+        _PHRASES_AT.setdefault(_gate, []).append((_group, _phrase))
+_VOCAB = frozenset(_GROUP_OF) | frozenset(_PHRASES_AT) | {"gpus", "num_processes"}
+# "4xA100", "2xGPU": one word each
+_MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17) for gpu in (
+    "a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "gpu", "gpus", "a6000", "4090"))
+
+
+_MULTI_LINE = re.compile(r"\d\s?x\s?(?:[ahv]100|h200|a10g?|l4|t4|gpus?)\b|\b[2-9]\d*\s*gpus\b")
+
+
+def several_gpus(low: str, words: frozenset[str]) -> bool:
+    """"4xA100", "8 GPUs", "num_processes: 4"."""
+    if words & _MULTI_WORDS:
+        return True
+    at = low.find(" gpus")
+    while at > 0:
+        count = low[low.rfind(" ", 0, at) + 1:at]
+        if count.isdigit() and int(count) > 1:
+            return True
+        at = low.find(" gpus", at + 5)
+    at = low.find("num_processes")
+    return at >= 0 and low[at + 13:at + 16].strip(" :=\"'")[:1] in set("23456789")
+
+
+def found(body: Body) -> frozenset[str]:
+    hits = body.words & _VOCAB  # one set operation; then only the few words found
+    groups = {_GROUP_OF[w] for w in hits if w in _GROUP_OF}
+    for word in hits:
+        for group, phrase in _PHRASES_AT.get(word, ()):
+            if group not in groups and phrase in body.low:
+                groups.add(group)
+    if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
+            and several_gpus(body.low, body.words):
+        groups.add("multi_gpu")
+    return frozenset(groups | _from_system(body))
+
+
+def _from_system(body: Body) -> set[str]:
+    """What the System Info says was used (not merely installed)."""
+    groups: set[str] = set()
+    low = body.system.lower()
+    if "gpu" not in low and "parallel" not in low:
+        return groups
+    for line in low.split("\n"):
+        if "gpu" not in line and "parallel" not in line:
+            continue
+        key, _, value = line.partition(":")
+        yes = value.strip(" `").startswith(("yes", "true"))
+        if ("distributed" in key or "parallel" in key) and yes:
+            groups.add("multi_gpu")
+        elif "gpu" in key and ("using" in key or "type" in key) and (yes or "nvidia" in value):
+            groups.add("cuda")
+        if ("gpus" in line or "x" in line) and _MULTI_LINE.search(line):  # "GPUs: 4xA100-40GB"
+            groups.add("multi_gpu")
+    return groups

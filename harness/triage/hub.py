@@ -1,0 +1,78 @@
+"""Parameter counts from the Hugging Face Hub, for models whose name tells no size (opt-in).
+
+Only with ``--hub``; never when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) is set.
+``HF_ENDPOINT`` picks another Hub.  Answers are kept in ``<cache>/triage/hub-params.json``
+so each name is asked once; a failed look-up is remembered as unknown.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from harness import config
+from harness.errors import HarnessError
+
+log = logging.getLogger("harness.triage.hub")
+
+MAX_LOOKUPS = 100  # per run: each is a request to the Hub
+TIMEOUT = 10.0  # seconds per request
+
+
+def cache_path() -> Path:
+    return config.home() / "triage" / "hub-params.json"
+
+
+def offline() -> bool:
+    values = (os.environ.get(v, "") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    return any(v.strip().lower() in ("1", "true", "yes", "on") for v in values)
+
+
+def parameter_counts(names: Iterable[str]) -> dict[str, float]:
+    """Model id → parameters in billions, for the ids the Hub knows."""
+    ids = sorted({n for n in names if n.count("/") == 1})
+    cache = _read()
+    wanted = [n for n in ids if n not in cache][:MAX_LOOKUPS]
+    if wanted and not offline():
+        api = _api()
+        for name in wanted:
+            cache[name] = _lookup(api, name)
+        _write(cache)
+    return {n: v for n in ids if (v := cache.get(n)) is not None}
+
+
+def _api() -> Any:
+    try:
+        from huggingface_hub import HfApi
+    except ImportError as e:
+        raise HarnessError("--hub needs huggingface_hub", hint="pip install 'harness[hub]'") from e
+    return HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
+
+
+def _lookup(api: Any, name: str) -> float | None:
+    try:
+        info = api.model_info(name, expand=["safetensors"], timeout=TIMEOUT)
+    except Exception as e:  # any failure (no such repo, network) means "unknown"
+        log.debug("hub: %s: %s", name, e.__class__.__name__)
+        return None
+    total = getattr(info.safetensors, "total", None)
+    return float(total) / 1e9 if total else None
+
+
+def _read() -> dict[str, float | None]:
+    try:
+        data = json.loads(cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(cache: dict[str, float | None]) -> None:
+    path = cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,63 @@
+"""What kind an issue is: a bug, a question, a feature request, a new model or docs.
+
+From the recipe's labels and aliases, the issue form's sections and the title's words.
+"""
+from __future__ import annotations
+
+import re
+
+from harness.recipes import Triage
+from harness.triage import body as body_mod
+from harness.triage import labels as labels_mod
+from harness.triage.issues import Issue
+
+KINDS = ("bug", "question", "feature", "new-model", "docs", "other")
+_ASKS_TITLE = re.compile(
+    r"^\s*(?:how\b|what\b|why\b|which\b|is (?:it|there)\b|are there\b|can (?:i|we|you)\b"
+    r"|does\b|do (?:i|we)\b|should\b|question\b|\[question\])|\?\s*$",
+    re.I,
+)
+# phrases of someone asking for help rather than reporting a fault
+ASKS = ("how can i", "how do i", "how to ", "how should i", "is it possible", "is there a way",
+        "any idea", "any suggestion", "any help", "could someone", "can someone",
+        "could you explain", "i want to know", "i'm new", "i am new", "i'm confused",
+        "i am confused")
+_FEATURE_TITLE = re.compile(r"^\s*\[?(?:feature|feat|request|proposal|rfc)\b|\badd support\b"
+                            r"|\bsupport for\b|\bwould be (?:nice|great)\b", re.I)
+_NEW_MODEL_TITLE = re.compile(
+    r"^\s*\[?new model\]?|\badd(?:ing)? (?:support for )?(?:the |a )?(?!more\b|some\b|new\b)"
+    r"[\w.-]+ (?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)", re.I)
+_DOCS_WORDS = frozenset({"doc", "docs", "docstring", "docstrings", "documentation", "typo",
+                         "typos", "readme", "tutorial", "guide", "contributing"})
+# a title that says something is broken is a bug report, even when it names the docs
+_BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
+                           "oom", "broken", "bug", "working", "exception"})
+# a title's regular expressions run only when one of these words is in it (fast)
+_NEW_MODEL_GATE = frozenset({"new", "model", "pipeline", "scheduler"})
+_FEATURE_GATE = frozenset({"feature", "feat", "request", "proposal", "rfc", "support", "would"})
+
+
+_ASKS = body_mod.gated(ASKS)
+
+
+def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) -> str:
+    """One of :data:`KINDS`, checked in this order: new model, feature, docs, question, bug."""
+    tagged = labels_mod.kinds(triage, issue.labels)
+    heads = parsed.sections
+    title = frozenset(issue.title.lower().translate(body_mod.SPACES).split())
+    if "new-model" in tagged or "model description" in heads or "open source status" in heads \
+            or (not title.isdisjoint(_NEW_MODEL_GATE) and _NEW_MODEL_TITLE.search(issue.title)):
+        return "new-model"
+    if "feature" in tagged or "feature request" in heads or "motivation" in heads \
+            or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
+        return "feature"
+    if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS)
+                            and title.isdisjoint(_BROKEN_WORDS)):
+        return "docs"
+    if "question" in tagged or (_ASKS_TITLE.search(issue.title) and not (
+            runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (
+            runnable or parsed.traceback)):
+        return "question"
+    if runnable or parsed.traceback or "bug" in tagged or "describe the bug" in heads:
+        return "bug"
+    return "other"

@@ -1,0 +1,61 @@
+"""A recipe's labels: its beginner labels and aliases, matched case-insensitively."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from harness.recipes import Triage
+
+# labels every repository uses for these kinds, besides a recipe's aliases
+KIND_LABELS: dict[str, tuple[str, ...]] = {
+    "question": ("question", "usage", "help wanted: question"),
+    "feature": ("feature request", "feature", "enhancement"),
+    "new-model": ("new model", "new pipeline/model", "new scheduler"),
+    "docs": ("documentation", "docs"),
+    "bug": ("bug",),
+}
+# labels that say someone is on it, or nobody is
+BUSY = ("wip", "work in progress", "in progress")
+STALE = ("stale", "wontfix", "won't fix")
+
+
+def fold(names: Iterable[str]) -> frozenset[str]:
+    return _fold(tuple(names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(n.strip().casefold() for n in names)
+
+
+_KIND_LABELS = {kind: fold(names) for kind, names in KIND_LABELS.items()}
+
+
+def beginner(triage: Triage, labels: Iterable[str]) -> str | None:
+    """The first of the issue's labels that the recipe counts as a beginner label."""
+    wanted = fold(triage.beginner_labels)
+    return next((lb for lb in labels if lb.strip().casefold() in wanted), None)
+
+
+def kinds(triage: Triage, labels: Iterable[str]) -> set[str]:
+    """Kinds ("question", "feature", …) and alias names the labels stand for."""
+    have = fold(labels)
+    if not have:
+        return set()
+    found = {kind for kind, names in _KIND_LABELS.items() if have & names}
+    found |= {alias for alias, names in triage.label_aliases.items() if have & fold(names)}
+    return found
+
+
+def matches(triage: Triage, labels: Iterable[str], wanted: str) -> bool:
+    """Whether an issue with ``labels`` carries ``wanted``: a label name or an alias."""
+    want = wanted.strip().casefold()
+    have = fold(labels)
+    if want in have:
+        return True
+    aliases = {k.casefold(): v for k, v in triage.label_aliases.items()}
+    if want in aliases:
+        return bool(have & fold(aliases[want]))
+    if want == "beginner":
+        return bool(have & fold(triage.beginner_labels))
+    return False

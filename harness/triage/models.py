@@ -1,0 +1,156 @@
+"""Models an issue names, their size, and the memory they need.
+
+Sizes come from the name ("Llama-2-7b-hf", "Qwen2.5-0.5B", "opt-350m", "Mixtral-8x7B"),
+from a table of well-known checkpoints without a size in their name, or (opt-in) from
+the Hub's parameter counts.  Memory assumes inference in 16-bit weights, which is what
+reproducing a bug mostly takes; training needs several times more.
+"""
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from harness.triage.body import Body
+
+CPU_GB = 12.0  # what a 16 GB laptop can give a model
+SMALL_GPU_GB = 8.0  # a small consumer GPU
+BYTES_PER_PARAM = 2.0  # bf16/fp16 weights
+OVERHEAD = 1.2  # activations, buffers, the framework
+
+# checkpoints whose names carry no size: fragment of the lower-cased name → parameters (B)
+KNOWN: dict[str, float] = {
+    "tiny-random": 0.001, "tiny-": 0.005, "distilbert": 0.066, "distilgpt2": 0.082,
+    "albert-base": 0.012, "bert-base": 0.11, "bert-large": 0.34, "roberta-base": 0.125,
+    "roberta-large": 0.355, "xlm-roberta-base": 0.28, "xlm-roberta-large": 0.56,
+    "deberta-v3-base": 0.18, "electra-base": 0.11, "bart-base": 0.14, "bart-large": 0.41,
+    "t5-small": 0.06, "t5-base": 0.22, "t5-large": 0.77, "flan-t5-xl": 3.0,
+    "flan-t5-xxl": 11.0, "t5-v1_1-xxl": 11.0, "gpt2-medium": 0.355, "gpt2-large": 0.774,
+    "gpt2-xl": 1.56, "gpt2": 0.124, "vit-base": 0.086, "vit-large": 0.3,
+    "clip-vit-base": 0.15, "clip-vit-large": 0.43, "whisper-tiny": 0.039,
+    "whisper-base": 0.074, "whisper-small": 0.244, "whisper-medium": 0.77,
+    "whisper-large": 1.55, "wav2vec2-base": 0.095, "wav2vec2-large": 0.317,
+    "phi-2": 2.7, "phi-3-mini": 3.8, "phi-3-medium": 14.0, "bloom": 176.0,
+    "stable-diffusion-v1": 1.07, "stable-diffusion-2": 1.3, "sd-turbo": 1.3,
+    "stable-diffusion-xl": 3.5, "sdxl": 3.5, "stable-diffusion-3.5-large": 8.1,
+    "stable-diffusion-3.5-medium": 2.5, "stable-diffusion-3": 7.0,
+    "flux.1": 17.0, "flux-1": 17.0, "kandinsky-2": 2.0, "pixart": 5.3,
+    "stable-video-diffusion": 2.3, "hunyuanvideo": 13.0, "ltx-video": 2.0,
+    "unet2dmodel": 0.1, "ddpm": 0.1, "llama-2": 7.0, "llama-3": 8.0,
+}
+_KNOWN = sorted(KNOWN, key=len, reverse=True)  # longest fragment wins
+# first word of each fragment → the fragments: a set intersection finds candidates fast
+_HEADS: dict[str, tuple[str, ...]] = {}
+for _k in _KNOWN:
+    _HEADS.setdefault(re.split(r"\W", _k)[0], ())
+    _HEADS[re.split(r"\W", _k)[0]] += (_k,)
+_HEAD_WORDS = frozenset(_HEADS)
+_KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+_ID = re.compile(
+    r"""(?:from_pretrained\(\s*["']|["'`]|huggingface\.co/)"""
+    r"""([A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""",
+)
+# `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
+_LOAD = re.compile(r"""\.from_pretrained\(\s*["']([^"']+)["']""")  # literal first: fast
+_WORD_CHARS = string.ascii_letters + string.digits + "_"
+_LIGHT = re.compile(r"(?:Tokenizer\w*|Scheduler|Config|Processor|Extractor)$")
+_SIZE_PART = re.compile(r"^(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:\d+)?$", re.I)
+# words that state a size: "7b", "70b", "8x7b", "350m" (decimals: "1.5b" has the word "5b")
+_SIZE_WORDS = frozenset({f"{n}b" for n in range(1, 1000)} | {f"{n}m" for n in range(10, 1000)}
+                        | {f"{e}x{n}b" for e in range(2, 17) for n in range(1, 200)})
+_STRIP = "\"'`()[]{},;:<>*"
+
+
+class ModelRef(NamedTuple):
+    name: str
+    billions: float | None  # parameters, in billions; None when unknown
+
+
+def size_from_name(name: str) -> float | None:
+    """Parameters (in billions) a checkpoint's name says it has."""
+    for part in re.split(r"[-_/]", name):
+        m = _SIZE_PART.match(part)
+        if m:
+            experts = int(m.group(1) or 1)
+            value = float(m.group(2)) * experts
+            return value if m.group(3).lower() == "b" else value / 1000
+    low = name.lower()
+    heads = _HEAD_WORDS.intersection(re.split(r"\W", low))
+    return next((KNOWN[k] for k in _KNOWN if k in low and _KEY_HEAD[k] in heads), None) \
+        if heads else None
+
+
+def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef, ...]:
+    """The checkpoints an issue names (in its text or System Info), with their size where it
+    can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
+    light: set[str] = set()
+    if "from_pretrained" in body.low:
+        loads = [(_caller(body.text, m.start()), m.group(1).lower())
+                 for m in _LOAD.finditer(body.text)]
+        heavy = {name for cls, name in loads if not _LIGHT.search(cls)}
+        light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
+    # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
+    lines = "\n".join(line for line in f"{body.text}\n{body.system}".split("\n")
+                      if "/" in line and 'File "' not in line)
+    names = dict.fromkeys(m.group(1) for m in _ID.finditer(lines)
+                          if not m.group(1).endswith((".py", ".json", ".txt", ".md"))
+                          and m.group(1).lower() not in light)
+    quoted = " ".join([*names, *light]).lower()
+    for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
+        for key in _HEADS[head]:
+            if key in body.low:
+                names.update(dict.fromkeys(n for n in _names_around(body.low, key)
+                                           if n not in quoted))
+    found = [ModelRef(n, size_from_name(n) or (hub or {}).get(n)) for n in names]
+    sizes = body.words & _SIZE_WORDS
+    if sizes and largest(tuple(found)) is None:  # unquoted: "--model org/Name-7B", "a 70B model"
+        for token in body.text.split():
+            low = token.lower()
+            if any(s in low for s in sizes) and not any(n in low for n in light):
+                name = token.strip(_STRIP).rstrip(".")
+                if (size := size_from_name(name)) is not None:
+                    found.append(ModelRef(name, size))
+    return tuple(found)
+
+
+def _caller(text: str, end: int) -> str:
+    """The name just before ``end``: the class in ``AutoTokenizer.from_pretrained(``."""
+    before = text[max(0, end - 80):end]
+    return before[len(before.rstrip(_WORD_CHARS)):]
+
+
+def _names_around(low: str, key: str) -> list[str]:
+    """Each whole name in ``low`` that contains ``key``: "google-bert/bert-base-uncased"."""
+    found, at = [], low.find(key)
+    while at >= 0:
+        start, end = at, at + len(key)
+        while start > 0 and low[start - 1] in _NAME_CHARS:
+            start -= 1
+        while end < len(low) and low[end] in _NAME_CHARS:
+            end += 1
+        found.append(low[start:end].strip(".-"))
+        at = low.find(key, end)
+    return found
+
+
+_FEW_LAYERS = re.compile(r"num_(?:hidden_)?layers\s*[=:]\s*[1-4]\b|n_layers?\s*[=:]\s*[1-4]\b")
+
+
+def built_small(body: Body) -> bool:
+    """The reproduction builds its model from a config with a few layers (no download):
+    ``AutoModel.from_config(cfg)`` after ``cfg.num_hidden_layers = 2``."""
+    return "from_config" in body.low and (("layers" in body.low and bool(
+        _FEW_LAYERS.search(body.low))) or "tiny" in body.low)
+
+
+def memory_gb(billions: float) -> float:
+    """Memory to run a model of this size in 16-bit weights."""
+    return billions * BYTES_PER_PARAM * OVERHEAD
+
+
+def largest(models: tuple[ModelRef, ...]) -> float | None:
+    sizes = [m.billions for m in models if m.billions is not None]
+    return max(sizes) if sizes else None

@@ -1,0 +1,67 @@
+"""Show assessments: a rich table, one issue in full, or JSON."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from harness.recipes import Recipe
+from harness.triage.scoring import Assessment
+from harness.triage.suggest import Suggestion, suggest
+
+TABLE_ROWS = 30  # rows in a table when no --limit is given
+REASONS = 3  # reasons shown per row (all of them in JSON and `harness issue`)
+_BAND_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
+
+
+def as_dict(a: Assessment, s: Suggestion) -> dict[str, Any]:
+    i, f = a.issue, a.features
+    return {
+        "repo": i.repo, "number": i.number, "title": i.title, "url": i.url, "state": i.state,
+        "labels": list(i.labels), "assignees": list(i.assignees), "kind": f.kind,
+        "score": a.score, "band": a.band, "needs_gpu": a.needs_gpu,
+        "memory_gb": None if f.memory_gb is None else round(f.memory_gb, 1),
+        "reasons": list(a.reasons), "linked_prs": list(f.linked_prs),
+        "suggested_tests": list(s.tests), "suggested_subset": s.subset, "command": s.command,
+        "comments": i.comments, "created_at": i.created_at, "updated_at": i.updated_at,
+    }
+
+
+def as_json(recipe: Recipe, assessed: list[Assessment]) -> list[dict[str, Any]]:
+    return [as_dict(a, suggest(a.issue, recipe, a.features, a.needs_gpu)) for a in assessed]
+
+
+def table(console: Console, repo: str, assessed: list[Assessment], total: int) -> None:
+    t = Table(title=f"{repo}: {len(assessed)} of {total} issues, best first", title_justify="left")
+    t.add_column("#", justify="right", style="cyan", no_wrap=True)
+    t.add_column("score", justify="right", no_wrap=True)
+    t.add_column("band", no_wrap=True)
+    t.add_column("GPU", no_wrap=True)
+    t.add_column("issue and why")
+    for a in assessed:
+        why = escape("; ".join(a.reasons[:REASONS]))
+        t.add_row(
+            str(a.issue.number), f"{a.score:.2f}",
+            f"[{_BAND_STYLE[a.band]}]{a.band}[/]", "yes" if a.needs_gpu else "",
+            f"[bold]{escape(a.issue.title)}[/]\n[dim]{why}[/]",
+        )
+    console.print(t)
+    if not assessed:
+        console.print("no issue matches; try fewer filters")
+
+
+def detail(console: Console, a: Assessment, s: Suggestion) -> None:
+    i = a.issue
+    console.print(f"[bold]{escape(i.repo)}#{i.number}[/] {escape(i.title)}")
+    console.print(f"{i.url}  ({i.state}; labels: {escape(', '.join(i.labels) or 'none')})")
+    console.print(
+        f"score [bold]{a.score:.2f}[/] ([{_BAND_STYLE[a.band]}]{a.band}[/]), "
+        f"kind {a.features.kind}, needs a GPU: {'yes' if a.needs_gpu else 'no'}"
+    )
+    for reason in a.reasons:
+        console.print(f"  {escape(reason)}")
+    console.print(f"tests: {escape(', '.join(s.tests))}  ({escape(s.why)})")
+    console.print("to reproduce, run:")
+    console.print(f"  {escape(s.command)}", style="bold", soft_wrap=True)

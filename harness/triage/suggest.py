@@ -1,0 +1,68 @@
+"""What to run to reproduce an issue: test files, the recipe's subset, the command.
+
+An issue names a model type (``LlamaForCausalLM``, ``models/llama/``, "bert-base-uncased"),
+a scheduler (``DDIMScheduler``), a pipeline or a tuner; those map to test files of the
+target repository.  A recipe subset that covers the file is run as it is; otherwise the
+file replaces the paths of the default subset (``harness reproduce --tests``).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from harness.recipes import Recipe, Subset
+from harness.triage import targets
+from harness.triage.features import Features, package_of
+from harness.triage.issues import Issue
+
+
+class Suggestion(NamedTuple):
+    subset: str
+    tests: tuple[str, ...]  # test files or directories, most likely first
+    command: str
+    why: str
+
+
+def suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
+    found = targets.find(issue, features, package_of(recipe))
+    if not found:
+        base = _base(recipe, needs_gpu)
+        return Suggestion(base.name, base.paths, _nox(recipe, base),
+                          "no model, scheduler or test named: the default subset")
+    path, why = found[0]
+    tests = tuple(p for p, _ in found[:3])
+    covering = _covering(recipe, path, needs_gpu)
+    if covering is not None and path in covering.paths:
+        return Suggestion(covering.name, tests, _nox(recipe, covering),
+                          f"{why}: subset {covering.name!r} runs {path}")
+    if covering is not None:  # a directory subset: narrow it to the file
+        return Suggestion(covering.name, tests, _harness(recipe, covering, path),
+                          f"{why}: within subset {covering.name!r}")
+    base = _base(recipe, needs_gpu)
+    return Suggestion(base.name, tests, _harness(recipe, base, path),
+                      f"{why}: no subset runs it, so it replaces the paths of {base.name!r}")
+
+
+def _covering(recipe: Recipe, path: str, gpu: bool) -> Subset | None:
+    """The subset that runs ``path``, on the device the issue needs where there is a choice."""
+    found = [s for s in recipe.subsets.values()
+             if any(path == p or path.startswith(p.rstrip("/") + "/") for p in s.paths)]
+    found.sort(key=lambda s: (s.device != ("cuda" if gpu else "cpu"), path not in s.paths,
+                              s.name != recipe.default_subset, s.name))
+    return found[0] if found else None
+
+
+def _base(recipe: Recipe, gpu: bool) -> Subset:
+    default = recipe.subset(None)
+    if gpu and default.device != "cuda":
+        same = [s for s in recipe.subsets.values() if s.device == "cuda"
+                and set(s.paths) == set(default.paths)]
+        return same[0] if same else default
+    return default
+
+
+def _nox(recipe: Recipe, subset: Subset) -> str:
+    return f"nox -s reproduce -- {recipe.name} --subset {subset.name}"
+
+
+def _harness(recipe: Recipe, subset: Subset, path: str) -> str:
+    return f"harness reproduce {recipe.name} --subset {subset.name} --tests {path}"

@@ -1,0 +1,143 @@
+"""Test files of the target repository that an issue points at, most likely first.
+
+Only mappings that follow the repositories' layout conventions: transformers'
+``tests/models/<type>/test_modeling_<type>.py``, diffusers' scheduler, UNet and pipeline
+tests, peft's LoRA tests, and test files the issue itself names.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from harness.triage.features import Features
+from harness.triage.issues import Issue
+
+Target = tuple[str, str]  # (test path, why)
+
+# transformers model types (the directory names under src/transformers/models/)
+_MODEL_TYPES = """
+albert align altclip aria bark bart beit bert bert_generation big_bird bigbird_pegasus biogpt
+bit blenderbot blenderbot_small blip blip_2 bloom bridgetower bros camembert canine chameleon
+chinese_clip clap clip clipseg clvp code_llama codegen cohere cohere2 conditional_detr convbert
+convnext convnextv2 ctrl cvt dac data2vec dbrx deberta deberta_v2 deepseek_v3 deit
+depth_anything detr dinat dinov2 distilbert donut dpr dpt efficientnet electra emu3 encodec
+ernie esm falcon falcon_mamba flaubert flava fnet focalnet fsmt funnel fuyu gemma gemma2 gemma3
+git glm glm4 glpn gpt2 gpt_bigcode gpt_neo gpt_neox gptj granite granitemoe grounding_dino
+groupvit hubert ibert idefics idefics2 idefics3 imagegpt informer instructblip jamba jetmoe
+kosmos2 layoutlm layoutlmv2 layoutlmv3 led levit lilt llama llama4 llava llava_next
+llava_onevision longformer longt5 luke lxmert m2m_100 mamba mamba2 marian markuplm mask2former
+maskformer mbart megatron_bert mimi mistral mistral3 mixtral mllama mobilebert mobilenet_v2
+mobilevit modernbert moonshine moshi mpnet mpt mt5 musicgen mvp nemotron nllb_moe nougat olmo
+olmo2 olmoe oneformer opt owlv2 owlvit paligemma patchtst pegasus pegasus_x perceiver persimmon
+phi phi3 phimoe pix2struct pixtral plbart poolformer prophetnet pvt qwen2 qwen2_5_vl
+qwen2_audio qwen2_moe qwen2_vl qwen3 qwen3_moe rag reformer regnet rembert resnet roberta
+roc_bert roformer rt_detr rwkv sam seamless_m4t segformer siglip siglip2 smolvlm speech_to_text
+speecht5 splinter squeezebert stablelm starcoder2 swin swin2sr swinv2 switch_transformers t5
+table_transformer tapas timesformer trocr udop umt5 unispeech upernet video_llava videomae vilt
+vipllava visual_bert vit vit_mae vitdet vitmatte vits vivit wav2vec2 wavlm whisper x_clip xglm
+xlm xlm_roberta xlnet yolos zamba zoedepth
+"""
+MODEL_TYPES = frozenset(_MODEL_TYPES.split())
+_SQUASHED = {t.replace("_", ""): t for t in MODEL_TYPES}
+_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)(?:Text|Vision|Audio)?(?:For[A-Z][A-Za-z]+|Model\b|"
+                    r"Config\b|TokenizerFast\b|Tokenizer\b|ImageProcessor|Processor\b|"
+                    r"FeatureExtractor\b|PreTrainedModel\b|Attention\b|DecoderLayer\b|MLP\b)")
+_MODEL_FILE = re.compile(r"^src/\w+/models/(\w+)/(modeling|tokenization|image_processing|"
+                         r"processing|configuration|feature_extraction)_")
+_TEST_KIND = (("image processor", "image_processing"), ("imageprocessor", "image_processing"),
+              ("tokeniz", "tokenization"), ("processor", "processing"))
+CORE = {  # transformers' core files → their tests
+    "generation/utils.py": "tests/generation/test_utils.py",
+    "tokenization_utils_base.py": "tests/tokenization/test_tokenization_utils.py",
+    "trainer.py": "tests/trainer/test_trainer.py",
+    "modeling_utils.py": "tests/utils/test_modeling_utils.py",
+    "configuration_utils.py": "tests/utils/test_configuration_utils.py",
+}
+# diffusers scheduler class (without "Scheduler") → test file stem
+SCHEDULERS = {
+    "DDIM": "ddim", "DDPM": "ddpm", "PNDM": "pndm", "LMSDiscrete": "lms", "IPNDM": "ipndm",
+    "EulerDiscrete": "euler", "EulerAncestralDiscrete": "euler_ancestral", "HeunDiscrete": "heun",
+    "DPMSolverMultistep": "dpm_multi", "DPMSolverSinglestep": "dpm_single",
+    "DPMSolverSDE": "dpm_sde", "UniPCMultistep": "unipc", "DEISMultistep": "deis",
+    "KDPM2Discrete": "kdpm2_discrete", "KDPM2AncestralDiscrete": "kdpm2_ancestral",
+    "LCM": "lcm", "TCD": "tcd", "DDIMInverse": "ddim_inverse", "EDMEuler": "edm_euler",
+}
+_SCHEDULER = re.compile(r"\b(\w+?)Scheduler\b")
+UNETS = {
+    "UNet1DModel": "tests/models/unets/test_models_unet_1d.py",
+    "UNet2DModel": "tests/models/unets/test_models_unet_2d.py",
+    "UNet2DConditionModel": "tests/models/unets/test_models_unet_2d_condition.py",
+    "UNet3DConditionModel": "tests/models/unets/test_models_unet_3d_condition.py",
+    "AutoencoderKL": "tests/models/autoencoders/test_models_autoencoder_kl.py",
+}
+_PIPELINE_DIR = re.compile(r"^src/diffusers/pipelines/(\w+)/")
+
+
+def find(issue: Issue, f: Features, package: str) -> list[Target]:
+    text = f"{issue.title}\n{issue.body}"
+    found = [(p, f"names {p}") for p in f.files if p.startswith("tests/") and p.endswith(".py")]
+    rules = {"diffusers": _diffusers, "peft": _peft}.get(package, _transformers)
+    found += rules(text, f)
+    first: dict[str, str] = {}
+    for path, why in found:
+        first.setdefault(path, why)
+    return list(first.items())
+
+
+def model_types(text: str, f: Features) -> Counter[str]:
+    """Model types named: in file paths (weighed most), class names and checkpoints."""
+    counts: Counter[str] = Counter()
+    for path in f.files:
+        if m := _MODEL_FILE.match(path):
+            counts[m.group(1)] += 3
+    for prefix in _CLASS.findall(text):
+        if t := _SQUASHED.get(prefix.lower()):
+            counts[t] += 1
+    for model in f.models:
+        name = model.name.lower().rpartition("/")[2]
+        if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
+            counts[t] += 1
+    return counts
+
+
+def _transformers(text: str, f: Features) -> list[Target]:
+    found = []
+    for path in f.files:  # a model's own file says which of its tests
+        if m := _MODEL_FILE.match(path):
+            t, kind = m.group(1), m.group(2).replace("configuration", "modeling")
+            found.append((f"tests/models/{t}/test_{kind}_{t}.py", f"names {path}"))
+    title = text.partition("\n")[0].lower()
+    kind = next((k for word, k in _TEST_KIND if word in title), "modeling")
+    found += [(f"tests/models/{t}/test_{kind}_{t}.py", f"names model type {t}")
+              for t, _ in model_types(text, f).most_common(3)]
+    for path in f.files:
+        for tail, test in CORE.items():
+            if path.endswith(f"/{tail}"):
+                found.append((test, f"names {tail}"))
+        if "/pipelines/" in path and not path.endswith("/base.py"):
+            name = path.rpartition("/")[2].removesuffix(".py")
+            found.append((f"tests/pipelines/test_pipelines_{name}.py", f"names pipeline {name}"))
+    return found
+
+
+def _diffusers(text: str, f: Features) -> list[Target]:
+    found = []
+    for name in dict.fromkeys(_SCHEDULER.findall(text)):
+        stem = SCHEDULERS.get(name)
+        path = f"tests/schedulers/test_scheduler_{stem}.py" if stem else "tests/schedulers"
+        found.append((path, f"names {name}Scheduler"))
+    for path in f.files:
+        if path.startswith("src/diffusers/schedulers/"):
+            found.append(("tests/schedulers", "names a scheduler file"))
+        if m := _PIPELINE_DIR.match(path):
+            found.append((f"tests/pipelines/{m.group(1)}", f"names pipeline {m.group(1)}"))
+    found += [(test, f"names {cls}") for cls, test in UNETS.items()
+              if re.search(rf"\b{cls}\b", text)]
+    return found
+
+
+def _peft(text: str, f: Features) -> list[Target]:
+    low = text.lower()
+    if "lora" in low or any("/tuners/lora/" in p for p in f.files):
+        return [("tests/test_custom_models.py", "about LoRA")]
+    return []

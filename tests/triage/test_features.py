@@ -1,0 +1,163 @@
+"""Feature extraction on realistic issue bodies (see samples.py)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from harness.recipes import Recipe, load
+from harness.triage import body, features, models
+from harness.triage.features import Features
+from tests.triage import samples
+from tests.triage.samples import issue
+
+NOW = datetime(2025, 1, 15, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def transformers() -> Recipe:
+    return load("transformers")
+
+
+def extract(recipe: Recipe, title: str, text: str, **kw: object) -> Features:
+    return features.extract(issue(1, title, text, **kw), recipe, now=NOW)  # type: ignore[arg-type]
+
+
+def test_template_sections_are_split() -> None:
+    parsed = body.parse("t", samples.BERT_DECODE)
+    assert {"system info", "who can help?", "reproduction", "expected behavior"} <= set(
+        parsed.sections)
+    assert "Platform" in parsed.system and "Platform" not in parsed.text
+    assert len(parsed.code) == 2
+    assert "from_pretrained" not in parsed.prose  # code is not prose
+
+
+def test_diffusers_template_and_old_style_headings() -> None:
+    parsed = body.parse("t", samples.DDIM_TIMESTEPS)
+    assert {"describe the bug", "reproduction", "logs", "system info"} <= set(parsed.sections)
+    old = body.parse("t", "**Describe the bug**\nit breaks\n\n## To reproduce\n```\nx = f()\n```")
+    assert {"describe the bug", "to reproduce"} <= set(old.sections)
+
+
+def test_reproduction_traceback_and_expected(transformers: Recipe) -> None:
+    f = extract(transformers, "GPT-2 generate fails", samples.GPT2_PAD)
+    assert f.repro and f.traceback and f.expected
+    assert f.files == ("src/transformers/models/gpt2/modeling_gpt2.py",)  # where it failed
+    vague = extract(transformers, "broken", samples.VAGUE)
+    assert not (vague.repro or vague.traceback or vague.expected or vague.files)
+
+
+def test_a_shell_command_is_not_a_runnable_reproduction(transformers: Recipe) -> None:
+    f = extract(transformers, "OOM", samples.LLAMA_FSDP)
+    assert not f.repro and f.code_blocks == 2
+
+
+def test_library_files_are_made_relative_to_the_checkout() -> None:
+    paths = ("/usr/lib/python3.11/site-packages/peft/tuners/lora/model.py", "train.py",
+             "/home/me/peft/src/peft/mapping.py", "tests/test_custom_models.py")
+    assert features.library_files(paths, "peft") == (
+        "src/peft/tuners/lora/model.py", "src/peft/mapping.py", "tests/test_custom_models.py")
+
+
+def test_scope_names_code_not_words(transformers: Recipe) -> None:
+    f = extract(transformers, "t", "`merge_and_unload()` and `Linear.merge` break on `mps`, "
+                                   "see `DDIMScheduler`")
+    assert f.symbols == ("merge_and_unload", "Linear.merge", "DDIMScheduler")
+
+
+@pytest.mark.parametrize(("name", "billions"), [
+    ("meta-llama/Llama-2-7b-hf", 7.0), ("Qwen/Qwen2.5-0.5B-Instruct", 0.5),
+    ("facebook/opt-350m", 0.35), ("mistralai/Mixtral-8x7B-v0.1", 56.0),
+    ("bigscience/bloomz-7b1", 7.0), ("google-bert/bert-base-uncased", 0.11),
+    ("black-forest-labs/FLUX.1-dev", 17.0), ("hf-internal-testing/tiny-random-LlamaModel", 0.001),
+    ("t5-small", 0.06), ("70B", 70.0), ("my-org/custom-model", None),
+])
+def test_model_sizes_from_names(name: str, billions: float | None) -> None:
+    assert models.size_from_name(name) == billions
+
+
+def test_models_named_in_code_prose_and_commands() -> None:
+    def named(text: str) -> list[tuple[str, float | None]]:
+        return [(m.name, m.billions) for m in models.named(body.parse("", text))]
+
+    assert named('m = AutoModel.from_pretrained("meta-llama/Llama-2-7b-hf")') == [
+        ("meta-llama/Llama-2-7b-hf", 7.0)]
+    assert named("--model mistralai/Mixtral-8x7B-v0.1 on 4 GPUs") == [
+        ("mistralai/Mixtral-8x7B-v0.1", 56.0)]
+    assert named("It happens with any 70B model.") == [("70B", 70.0)]
+    assert named("using distilbert-base-uncased here") == [("distilbert-base-uncased", 0.066)]
+    assert named("load_in_8bit=True, 4bit and bnb_4bit_compute_dtype") == []
+
+
+def test_memory_against_a_laptop(transformers: Recipe) -> None:
+    small = extract(transformers, "t", samples.GPT2_PAD)
+    big = extract(transformers, "t", samples.LLAMA_FSDP)
+    assert small.memory_gb is not None and small.memory_gb < 1
+    assert big.memory_gb is not None and big.memory_gb > models.CPU_GB
+
+
+def test_a_tokenizer_or_config_download_is_not_a_model(transformers: Recipe) -> None:
+    light = extract(transformers, "t",
+                    'tok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-70b-hf")\n'
+                    's = DDIMScheduler.from_pretrained("org/sdxl-7b", subfolder="scheduler")')
+    assert light.memory_gb is None
+    both = extract(transformers, "t", 'AutoTokenizer.from_pretrained("meta-llama/Llama-2-70b-hf")\n'
+                   'AutoModel.from_pretrained("meta-llama/Llama-2-70b-hf")')
+    assert both.memory_gb is not None and both.memory_gb > models.CPU_GB
+
+
+def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
+    body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
+            "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
+    f = extract(transformers, "t", body)
+    assert f.built_small and f.memory_gb is None
+
+
+def test_private_files(transformers: Recipe) -> None:
+    local = extract(transformers, "t",
+                    '```\npipe = P.from_pretrained("/content/drive/MyDrive/m")\n```')
+    frames = extract(transformers, "t", samples.GPT2_PAD)  # 'File "/home/me/pad.py"' is a frame
+    assert local.private_files and not frames.private_files
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (samples.LLAMA_FSDP, {"multi_gpu", "fsdp", "gpu_kernel", "cuda"}),
+    (samples.PEFT_QLORA, {"quantization", "cuda"}),
+    (samples.PEFT_DEEPSPEED, {"multi_gpu", "deepspeed", "cuda"}),
+    (samples.FLUX_OOM, {"gpu_kernel", "cuda"}),
+    (samples.GPT2_PAD, {"cpu"}),
+    (samples.BERT_DECODE, set()),  # "DeepSpeed version: not installed" is no DeepSpeed
+])
+def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
+    assert extract(transformers, "t", text).hardware == expected
+
+
+@pytest.mark.parametrize(("title", "text", "labels", "kind"), [
+    ("BertTokenizer.decode ignores it", samples.BERT_DECODE, ("bug",), "bug"),
+    ("How to get attention weights?", samples.LLAMA_QUESTION, (), "question"),
+    ("attention weights", samples.LLAMA_QUESTION, (), "question"),
+    ("Offsets mapping", samples.FEATURE_REQUEST, (), "feature"),
+    ("Support for X", "would be nice", ("Feature request",), "feature"),
+    ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
+    ("FooLM", "a model", ("New model",), "new-model"),
+    ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
+    ("pipeline broken", samples.VAGUE, (), "other"),
+    ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
+])
+def test_kind(transformers: Recipe, title: str, text: str, labels: tuple[str, ...],
+              kind: str) -> None:
+    assert extract(transformers, title, text, labels=labels).kind == kind
+
+
+def test_labels_history_and_flags(transformers: Recipe) -> None:
+    f = extract(transformers, "t", "x", labels=("good first issue", "WIP"), comments=30,
+                assignees=("a",), created_at="2022-01-01T00:00:00Z", linked_prs=(7,))
+    assert f.beginner_label == "good first issue"  # case-insensitive
+    assert f.flags == {"wip"} and f.comments == 30 and f.age_days > 1000
+    assert f.assignees == ("a",) and f.linked_prs == (7,)
+
+
+def test_huge_bodies_are_cut(transformers: Recipe) -> None:
+    log = "```\n" + "INFO step 1 loss 0.5 on cuda:0\n" * 50_000 + "```"
+    f = extract(transformers, "t", samples.GPT2_PAD + log)
+    assert f.repro and f.chars < body.MAX_CHARS + 200

@@ -1,0 +1,65 @@
+"""Reading `gh issue list --json ...` output."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.triage import gh_import
+
+FIXTURE = Path(__file__).parent / "data" / "gh_issues.json"
+REPO = "huggingface/diffusers"
+
+
+def test_reads_the_fixture() -> None:
+    found = {i.number: i for i in gh_import.load(str(FIXTURE), REPO)}
+    assert sorted(found) == [301, 302, 303, 304]
+    ddim = found[301]
+    assert ddim.labels == ("bug", "good first issue") and ddim.state == "open"
+    assert ddim.comments == 2 and ddim.author == "reporter" and ddim.source == "gh"
+    assert ddim.url == "https://github.com/huggingface/diffusers/issues/301"
+    assert found[303].assignees == ("someone",)
+    assert found[304].linked_prs == (310,)
+    assert not any(i.is_pull for i in found.values())
+
+
+def test_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(FIXTURE.read_text()))
+    assert len(gh_import.load("-", REPO)) == 4
+
+
+def test_pull_requests_from_gh_pr_list(tmp_path: Path) -> None:
+    pr = {"number": 9, "title": "Fix #301", "body": "fixes #301", "state": "OPEN",
+          "url": "https://github.com/huggingface/diffusers/pull/9",
+          "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-02T00:00:00Z"}
+    path = tmp_path / "prs.json"
+    path.write_text(json.dumps([pr]))
+    (item,) = gh_import.load(str(path), REPO)
+    assert item.is_pull and item.labels == () and item.comments == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json", "not JSON"),
+    ('{"number": 1}', "expected a JSON list"),
+    ("[1]", "item 0 is not an object"),
+    ('[{"number": 1, "title": "t"}]', "item 0 has no createdAt, updatedAt, url"),
+])
+def test_bad_input(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "issues.json"
+    path.write_text(content)
+    with pytest.raises(HarnessError, match=message):
+        gh_import.load(str(path), REPO)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(HarnessError, match="cannot read"):
+        gh_import.load(str(tmp_path / "nope.json"), REPO)
+
+
+def test_issues_of_another_repository() -> None:
+    with pytest.raises(HarnessError, match="holds issues of huggingface/diffusers, not a/b"):
+        gh_import.load(str(FIXTURE), "a/b")
+    assert len(gh_import.load(str(FIXTURE), "demo", check=False)) == 4

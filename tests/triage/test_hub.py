@@ -1,0 +1,79 @@
+"""Opt-in model sizes from the Hub, against a local stand-in at HF_ENDPOINT (never the Hub)."""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import pytest
+
+from harness.recipes import load
+from harness.triage import hub, rank
+from tests.triage.samples import issue
+
+SIZES = {"acme/house-model": 30_000_000_000, "acme/small-model": 60_000_000}
+
+
+class _Hub(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith("/api/models/"):
+            self.seen.append(path)
+        name = path.removeprefix("/api/models/")
+        if name in SIZES:
+            body = json.dumps({"id": name, "safetensors": {"parameters": {"BF16": SIZES[name]},
+                                                           "total": SIZES[name]}}).encode()
+            self.send_response(200)
+        else:
+            body = b'{"error": "Repository not found"}'
+            self.send_response(404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def hub_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    _Hub.seen = []
+    yield _Hub.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_parameter_counts_are_asked_once(hub_server: list[str]) -> None:
+    names = ["acme/house-model", "acme/small-model", "acme/missing"]
+    assert hub.parameter_counts(names) == {"acme/house-model": 30.0, "acme/small-model": 0.06}
+    assert len(hub_server) == 3
+    assert hub.parameter_counts(names) == {"acme/house-model": 30.0, "acme/small-model": 0.06}
+    assert len(hub_server) == 3  # cached, unknown ones too
+
+
+def test_offline_asks_nothing(hub_server: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert hub.parameter_counts(["acme/house-model"]) == {}
+    assert hub_server == []
+
+
+def test_sizes_from_the_hub_reach_the_score(hub_server: list[str]) -> None:
+    recipe = load("transformers")
+    body = '```python\nm = AutoModel.from_pretrained("acme/house-model")\nm(x)\n```'
+    items = [issue(1, "crash", body)]
+    (without,) = rank.assess_all(recipe, items)
+    (with_hub,) = rank.assess_all(recipe, items, use_hub=True)
+    assert not without.needs_gpu and with_hub.needs_gpu
+    assert any("acme/house-model (~30B parameters" in r for r in with_hub.reasons)

@@ -1,0 +1,116 @@
+"""Scores, bands and ranking: laptop-doable issues above GPU-heavy, vague and question ones."""
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from harness.recipes import load
+from harness.triage import rank, scoring
+from harness.triage.issues import Issue
+from tests.triage import samples
+
+NOW = datetime(2025, 1, 15, tzinfo=timezone.utc)
+
+
+ALL_OPEN = rank.Filters()
+
+
+def ranked(recipe_name: str, items: list[Issue],
+           filters: rank.Filters = ALL_OPEN) -> list[scoring.Assessment]:
+    recipe = load(recipe_name)
+    return rank.select(recipe, rank.assess_all(recipe, items, now=NOW), filters)
+
+
+@pytest.mark.parametrize(("recipe", "items", "best", "worst"), [
+    ("transformers", samples.transformers_issues(), {101, 102}, {103, 104, 106}),
+    ("peft", samples.peft_issues(), {202}, {201, 203}),
+    ("diffusers", samples.diffusers_issues(), {301, 304}, {302, 303}),
+])
+def test_laptop_issues_rank_above_gpu_heavy_vague_and_questions(
+        recipe: str, items: list[Issue], best: set[int], worst: set[int]) -> None:
+    order = [a.issue.number for a in ranked(recipe, items)]
+    assert set(order[:len(best)]) == best
+    assert max(order.index(n) for n in best) < min(order.index(n) for n in worst)
+
+
+def test_scores_bands_gpu_and_reasons() -> None:
+    by_number = {a.issue.number: a for a in ranked("transformers", samples.transformers_issues())}
+    easy, heavy, question = by_number[101], by_number[103], by_number[104]
+    assert easy.band == "easy" and not easy.needs_gpu
+    assert "+0.22 labelled 'Good First Issue'" in easy.reasons
+    assert heavy.band == "hard" and heavy.needs_gpu
+    assert any("FSDP" in r for r in heavy.reasons)
+    assert question.band == "hard" and question.reasons[0] == "-0.35 reads as a usage question"
+    for a in by_number.values():
+        assert 0.0 <= a.score <= 1.0
+        assert a.band == scoring.band(a.score)
+
+
+def test_reasons_add_up_to_the_score() -> None:
+    for a in ranked("peft", samples.peft_issues()):
+        total = scoring.BASE + sum(float(r.split()[0]) for r in a.reasons)
+        assert a.score == pytest.approx(min(1.0, max(0.0, total)), abs=0.011)
+
+
+def test_deterministic() -> None:
+    first = [(a.issue.number, a.score, a.reasons) for a in ranked("diffusers",
+                                                                  samples.diffusers_issues())]
+    again = [(a.issue.number, a.score, a.reasons) for a in ranked("diffusers",
+                                                                  samples.diffusers_issues())]
+    assert first == again
+
+
+def test_every_weight_is_used_and_commented() -> None:
+    source = inspect.getsource(scoring)
+    tree = ast.parse(source)
+    weights = next(n for n in ast.walk(tree) if isinstance(n, ast.AnnAssign)
+                   and getattr(n.target, "id", "") == "WEIGHTS")
+    assert isinstance(weights.value, ast.Dict)
+    lines = source.splitlines()
+    for key in weights.value.keys:
+        assert isinstance(key, ast.Constant)
+        # a comment on the line itself or on the lines just above the entry
+        above = lines[key.lineno - 1] + "".join(lines[max(0, key.lineno - 4):key.lineno - 1])
+        assert "#" in above, f"weight {key.value!r} has no comment"
+    used = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str) and n.value in scoring.WEIGHTS}
+    kinds = {"question", "feature", "new-model", "docs"}  # looked up by the issue's kind
+    assert set(scoring.WEIGHTS) - used - set(scoring.HARDWARE) - kinds == set()
+
+
+def test_filters() -> None:
+    items = samples.transformers_issues()
+    items[0] = replace(items[0], assignees=("someone",))
+    items[1] = replace(items[1], linked_prs=(500,))
+    items.append(samples.issue(107, "closed one", samples.BERT_DECODE, state="closed",
+                               labels=("Good First Issue",)))
+    numbers = lambda f: [a.issue.number for a in ranked("transformers", items, f)]  # noqa: E731
+    assert 107 not in numbers(rank.Filters())
+    assert 107 in numbers(rank.Filters(state="all"))
+    assert numbers(rank.Filters(state="closed")) == [107]
+    assert 101 not in numbers(rank.Filters(unassigned=True))
+    beginner = numbers(rank.Filters(beginner=True))
+    assert 101 not in beginner and 102 not in beginner  # assigned; an open PR on it
+    assert 104 not in beginner  # a question
+    assert not {103, 106} & set(numbers(rank.Filters(cpu_only=True)))
+    assert numbers(rank.Filters(labels=("feature",))) == [105]  # an alias of the recipe
+    assert numbers(rank.Filters(labels=("NEW MODEL",))) == [106]  # case-insensitive
+    assert numbers(rank.Filters(labels=("bug", "good first issue"))) == [101]
+    assert len(numbers(rank.Filters(limit=2))) == 2
+
+
+def test_open_pull_requests_link_their_issues() -> None:
+    items = samples.transformers_issues()
+    items.append(samples.issue(900, "Fix left padding in GPT-2", "Fixes #102, see also #101",
+                               is_pull=True))
+    items.append(samples.issue(901, "old attempt", "closes #105", is_pull=True, state="closed"))
+    by_number = {a.issue.number: a for a in ranked("transformers", items)}
+    assert 900 not in by_number  # pull requests are never listed
+    assert by_number[102].features.linked_prs == (900,)
+    assert by_number[101].features.linked_prs == ()  # "see also" does not close it
+    assert by_number[105].features.linked_prs == ()  # a closed PR is no obstacle
+    assert any("#900" in r for r in by_number[102].reasons)

@@ -1,0 +1,83 @@
+"""From an issue to the tests, the subset and the command that reproduce it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from harness.recipes import load
+from harness.triage import features, scoring
+from harness.triage.suggest import Suggestion, suggest
+from tests.triage import samples
+
+NOW = datetime(2025, 1, 15, tzinfo=timezone.utc)
+
+
+def suggestion(recipe_name: str, title: str, body: str) -> Suggestion:
+    recipe = load(recipe_name)
+    repo = recipe.source.github or recipe.name
+    item = samples.issue(1, title, body, repo=repo)
+    a = scoring.assess(item, features.extract(item, recipe, now=NOW))
+    return suggest(item, recipe, a.features, a.needs_gpu)
+
+
+def test_a_model_type_with_a_subset() -> None:
+    s = suggestion("transformers", "GPT-2 generate fails with left padding", samples.GPT2_PAD)
+    assert s.command == "nox -s reproduce -- transformers --subset gpt2"
+    assert s.tests[0] == "tests/models/gpt2/test_modeling_gpt2.py"
+
+
+def test_a_model_type_without_a_subset_replaces_the_default_paths() -> None:
+    body = "```python\nfrom transformers import LlamaForCausalLM\nm = LlamaForCausalLM(cfg)\n```"
+    s = suggestion("transformers", "LlamaForCausalLM forward ignores position_ids", body)
+    assert s.command == ("harness reproduce transformers --subset bert "
+                         "--tests tests/models/llama/test_modeling_llama.py")
+    assert s.subset == "bert"
+
+
+def test_tokenizer_issues_point_at_tokenizer_tests() -> None:
+    s = suggestion("transformers", "BertTokenizer.decode ignores clean_up_tokenization_spaces",
+                   samples.BERT_DECODE)
+    assert s.tests[0] == "tests/models/bert/test_tokenization_bert.py"
+    assert s.command.endswith("--tests tests/models/bert/test_tokenization_bert.py")
+
+
+def test_a_scheduler_narrows_the_scheduler_subset() -> None:
+    s = suggestion("diffusers", "DDIMScheduler trailing spacing", samples.DDIM_TIMESTEPS)
+    assert s.command == ("harness reproduce diffusers --subset schedulers "
+                         "--tests tests/schedulers/test_scheduler_ddim.py")
+
+
+def test_an_unknown_scheduler_runs_the_scheduler_subset() -> None:
+    s = suggestion("diffusers", "FancyNewScheduler breaks", "`FancyNewScheduler.step` fails")
+    assert s.command == "nox -s reproduce -- diffusers --subset schedulers"
+
+
+def test_a_unet() -> None:
+    s = suggestion("diffusers", "UNet2DModel output shape", "`UNet2DModel` returns wrong shape")
+    assert s.command == "nox -s reproduce -- diffusers --subset unet2d"
+
+
+def test_lora_issues_run_the_lora_subset() -> None:
+    s = suggestion("peft", "merge_and_unload keeps a bias", samples.PEFT_MERGE)
+    assert s.command == "nox -s reproduce -- peft --subset lora"
+
+
+def test_gpu_issues_get_the_gpu_subset() -> None:
+    s = suggestion("peft", "QLoRA fails on a T4", samples.PEFT_QLORA)
+    assert s.subset == "lora-gpu"
+
+
+def test_a_test_file_named_in_the_issue_comes_first() -> None:
+    s = suggestion("transformers", "flaky test", "`tests/models/gpt2/test_modeling_gpt2.py` "
+                                                 "fails on `BertModel`")
+    assert s.tests[0] == "tests/models/gpt2/test_modeling_gpt2.py"
+    assert s.command == "nox -s reproduce -- transformers --subset gpt2"
+
+
+@pytest.mark.parametrize("recipe", ["transformers", "peft", "diffusers"])
+def test_nothing_named_runs_the_default_subset(recipe: str) -> None:
+    s = suggestion(recipe, "pipeline broken", samples.VAGUE)
+    default = load(recipe).default_subset
+    assert s.command == f"nox -s reproduce -- {recipe} --subset {default}"
+    assert s.tests == load(recipe).subsets[default].paths
