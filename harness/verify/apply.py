@@ -1,0 +1,98 @@
+"""Apply a patch in a harness-owned worktree: ``git apply``, then ``--3way``, then ``patch``.
+
+Each failed attempt is undone (``git reset --hard`` + ``git clean``) before the next, so
+a patch that does not apply leaves the worktree as it was.  The error names the files
+and hunks at fault.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from harness import proc
+from harness.errors import HarnessError
+
+GIT_APPLY = ("git", "apply", "--whitespace=nowarn")
+PATCH = ("patch", "-p1", "--fuzz=3", "--batch", "--forward", "--no-backup-if-mismatch",
+         "--reject-file=-")
+METHODS = ("git apply", "git apply --3way", "patch --fuzz=3")
+
+
+def _clean(worktree: Path) -> None:
+    proc.run(["git", "reset", "-q", "--hard"], cwd=worktree, what="git reset")
+    proc.run(["git", "clean", "-fdq"], cwd=worktree, what="git clean")
+
+
+def apply(worktree: Path, patch_file: Path) -> str:
+    """Apply ``patch_file`` to ``worktree``; return the method that worked (see METHODS)."""
+    first = proc.run([*GIT_APPLY, str(patch_file)], cwd=worktree, check=False)
+    if first.returncode == 0:
+        return METHODS[0]
+    _clean(worktree)
+    three = proc.run([*GIT_APPLY, "--3way", str(patch_file)], cwd=worktree, check=False)
+    if three.returncode == 0:
+        return METHODS[1]
+    _clean(worktree)
+    dry = proc.run([*PATCH, "--dry-run", "-i", str(patch_file)], cwd=worktree, check=False)
+    if dry.returncode == 0:
+        proc.run([*PATCH, "-i", str(patch_file)], cwd=worktree, what="patch")
+        return METHODS[2]
+    _clean(worktree)
+    where = failures(first.stderr, dry.stdout + dry.stderr)
+    detail = "\n".join(x for x in (first.stderr.strip(), three.stderr.strip(),
+                                   (dry.stdout + dry.stderr).strip()) if x)
+    raise HarnessError(f"patch does not apply: {where}\n{proc.tail(detail, 30)}",
+                       hint="rebase the change on the recipe's ref, or pass --base")
+
+
+def _git_apply_failures(stderr: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in stderr.splitlines():
+        m = re.match(r"error: patch failed: (.+):(\d+)$", line)
+        if m:
+            found.setdefault(m.group(1), []).append(f"hunk at line {m.group(2)}")
+            continue
+        m = re.match(r"error: (.+?): (does not exist in index|No such file or directory|"
+                     r"already exists in working directory)$", line)
+        if m:
+            what = "already exists" if "exists" in m.group(2) else "does not exist at base"
+            found.setdefault(m.group(1), []).append(what)
+        m = re.match(r"error: corrupt patch at line (\d+)", line)
+        if m:
+            found.setdefault("(the patch)", []).append(f"corrupt at line {m.group(1)}")
+    return found
+
+
+def _patch_failures(output: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    current = "?"
+    for line in output.splitlines():
+        m = re.match(r"(?:checking|patching) file (.+)$", line)
+        if m:
+            current = m.group(1).strip("'")
+            continue
+        m = re.match(r"Hunk #(\d+) FAILED at (\d+)", line)
+        if m:
+            found.setdefault(current, []).append(f"hunk #{m.group(1)} (at line {m.group(2)})")
+        elif "can't find file to patch" in line:
+            found.setdefault("?", []).append("file not found")
+        elif line.startswith("Reversed (or previously applied) patch detected"):
+            found.setdefault(current, []).append("already applied")
+    return found
+
+
+def failures(git_stderr: str, patch_output: str) -> str:
+    """One line naming the files and hunks that failed (patch's view first, it has hunks)."""
+    by_patch = _patch_failures(patch_output)
+    by_git = _git_apply_failures(git_stderr)
+    merged: dict[str, list[str]] = {}
+    for source in (by_patch, by_git):
+        for path, what in source.items():
+            if path == "?" and by_git:
+                continue
+            merged.setdefault(path, what)
+    if not merged:
+        last = [ln for ln in (git_stderr + "\n" + patch_output).splitlines() if ln.strip()]
+        return last[-1].removeprefix("error: ") if last else "unknown reason"
+    return "; ".join(f"{path} {', '.join(what)}" for path, what in sorted(merged.items()))
+

@@ -1,0 +1,119 @@
+"""The change to verify: from a diff file, a commit in the user's checkout, or a pull request.
+
+The user's checkout is only read (rev-parse, merge-base, diff), never modified.  A pull
+request is fetched from the recipe's source into the harness mirror, deepening its history
+until the merge-base with the base is found (see :mod:`harness.verify.mirror`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from harness import checkout, proc
+from harness.errors import HarnessError
+from harness.verify import diff, mirror
+from harness.verify.diff import FileDiff
+
+PR_DEPTHS = (64, 512, 4096)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "patch", "commit" or "pr"
+    description: str  # one line, for the report
+    text: str  # the whole patch
+    files: tuple[FileDiff, ...]
+    base: str | None  # what to apply it on (ref or sha); None: the recipe's ref
+    fetch_from: str | None = None  # where else the base commit can be fetched from
+
+    def paths(self) -> list[str]:
+        return sorted({p for f in self.files for p in f.paths()})
+
+
+def check(files: list[FileDiff], what: str) -> tuple[FileDiff, ...]:
+    """Refuse an empty or binary patch, naming what is wrong."""
+    if not files:
+        raise HarnessError(f"{what} is empty: it changes no file")
+    binary = [f.path for f in files if f.binary]
+    if binary:
+        raise HarnessError(f"{what} changes binary file(s), which cannot be verified: "
+                           f"{', '.join(binary)}")
+    return tuple(files)
+
+
+def from_patch(path: Path, base: str | None = None) -> Change:
+    if not path.is_file():
+        raise HarnessError(f"patch file {path} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise HarnessError(f"patch file {path} is not text (UTF-8): it looks binary") from e
+    files = check(diff.parse(text), f"patch {path.name}")
+    return Change("patch", f"patch {path.name}", diff.join(files), files, base)
+
+
+def _git(repo: Path, *args: str, check_: bool = True) -> proc.Result:
+    return proc.run(["git", "-C", str(repo), *args], check=check_, what=f"git {args[0]}")
+
+
+def _rev(repo: Path, rev: str) -> str | None:
+    for candidate in (rev, f"refs/tags/{rev}", f"upstream/{rev}", f"origin/{rev}"):
+        out = _git(repo, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}",
+                   check_=False)
+        if out.returncode == 0:
+            return out.stdout.strip()
+    return None
+
+
+DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
+             "--src-prefix=a/", "--dst-prefix=b/")
+
+
+def from_commit(repo_path: Path, rev: str, base: str) -> Change:
+    """What ``rev`` adds on top of its merge-base with ``base``, read from ``repo_path``."""
+    repo = repo_path.expanduser().resolve()
+    if _git(repo, "rev-parse", "--git-dir", check_=False).returncode != 0:
+        raise HarnessError(f"{repo_path} is not a git repository (--repo-path)")
+    sha = _rev(repo, rev)
+    if sha is None:
+        raise HarnessError(f"commit {rev!r} not found in {repo}")
+    base_sha = _rev(repo, base)
+    if base_sha is None:
+        raise HarnessError(f"base {base!r} not found in {repo}",
+                           hint="fetch the upstream tags (git fetch upstream --tags) or "
+                                "pass --base")
+    out = _git(repo, "merge-base", sha, base_sha, check_=False)
+    if out.returncode != 0:
+        raise HarnessError(f"{rev} and {base} have no common history in {repo}")
+    merge_base = out.stdout.strip()
+    text = _git(repo, *DIFF_ARGS, merge_base, sha).stdout
+    name = f"commit {sha[:12]}" if sha.startswith(rev) else f"commit {rev} ({sha[:12]})"
+    what = f"{name} on top of merge-base {merge_base[:12]}"
+    files = check(diff.parse(text), what)
+    return Change("commit", what, diff.join(files), files, base_sha, fetch_from=str(repo))
+
+
+def from_pr(url: str, number: int, base: str) -> Change:
+    """Pull request ``number`` (``refs/pull/N/head`` of ``url``) on top of its merge-base."""
+    ref = f"refs/pull/{number}/head"
+    head = checkout.fetch(url, ref, depth=PR_DEPTHS[0])
+    base_sha = mirror.fetch_base(url, base)
+    local = [mirror.refspec(url, ref), mirror.refspec(url, base_sha)]
+    merge_base = mirror.merge_base(url, head, base_sha)
+    for depth in (*PR_DEPTHS[1:], None):
+        if merge_base is not None:
+            break
+        try:
+            mirror.deepen(url, local, depth)
+        except git.GitCommandError as e:
+            raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
+                               f"{mirror.last_line(e)}") from e
+        merge_base = mirror.merge_base(url, head, base_sha)
+    if merge_base is None:
+        raise HarnessError(f"pull request #{number} and {base} have no common history")
+    text = mirror.git_in(url, *DIFF_ARGS, merge_base, head)
+    what = f"pull request #{number} ({head[:12]}) on top of merge-base {merge_base[:12]}"
+    files = check(diff.parse(text + "\n"), what)
+    return Change("pr", what, diff.join(files), files, base_sha)

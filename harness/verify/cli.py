@@ -1,0 +1,68 @@
+"""``harness verify``: does my change fix the bug and break nothing?"""
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  harness verify peft --patch my-fix.diff
+  harness verify peft --commit my-branch --repo-path ../my-peft-fork
+  harness verify peft --pr 3579
+  harness verify peft --patch my-fix.diff --markdown > pr-tests.md
+
+exit codes: 0 ok (nothing broken), 1 regressions, 2 infrastructure error
+"""
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from harness.progress import Ui
+    from harness.verify import report
+    from harness.verify.core import Options, verify
+
+    opts = Options(
+        recipe=args.recipe, patch=args.patch, commit=args.commit, repo_path=args.repo_path,
+        pr=args.pr, base=args.base, subset=args.subset, source=args.source,
+        run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
+    )
+    doc = verify(opts, Ui(quiet=args.quiet))
+    if args.json:
+        print(report.to_json(doc))
+    elif args.markdown:
+        print(report.markdown(doc), end="")
+    else:
+        report.show(doc)
+    code: int = doc["exit_code"]
+    return code
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "verify", help="run the tests a patch touches before and after it",
+        description="Apply a change in a harness-owned worktree, run the tests it can affect "
+                    "before and after it, and say what it fixes and what it breaks.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("recipe", help="recipe name (see `harness recipes`) or a path to a .toml")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--patch", metavar="FILE", help="a unified diff file")
+    what.add_argument("--commit", metavar="REV",
+                      help="a commit or branch of --repo-path: what it adds on top of its "
+                           "merge-base with the recipe's ref (or --base)")
+    what.add_argument("--pr", type=int, metavar="N",
+                      help="pull request N (refs/pull/N/head of the recipe's source)")
+    p.add_argument("--repo-path", default=".", metavar="PATH",
+                   help="your checkout, for --commit (only read; default: .)")
+    p.add_argument("--base", metavar="REV",
+                   help="apply on this ref instead of the recipe's pinned one")
+    p.add_argument("--subset", help="subset whose tests are in scope (default: the recipe's)")
+    p.add_argument("--source", help="clone from this path or URL (a local mirror, a fork)")
+    p.add_argument("--all", dest="run_all", action="store_true",
+                   help="run the whole subset, not only the selected test files")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the report as JSON")
+    out.add_argument("--markdown", action="store_true",
+                     help="print a block to paste into a pull request description")
+    p.add_argument("--no-cache", action="store_true",
+                   help="run the base again even when a cached base run matches")
+    p.add_argument("--backend", default="auto", choices=("auto", "uv", "venv"))
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=cmd_verify)

@@ -1,0 +1,133 @@
+"""The two harness-owned worktrees of a verification, always removed afterwards.
+
+``before``: the base with the patch's test changes applied (new tests exist before the
+fix); ``after``: the base with the whole patch.  Both live under
+``<home>/verify/<id>/`` and are removed in a ``finally`` (also on ^C and on errors), so
+a patch that does not apply leaves nothing behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import filelock
+
+from harness import cache, checkout, config
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.recipes import Recipe
+from harness.verify import apply, diff
+from harness.verify.change import Change
+
+log = logging.getLogger("harness.verify")
+
+
+class Trees(NamedTuple):
+    before: Path
+    after: Path
+    applied_with: str  # how the whole patch applied
+    tests_applied_with: str | None  # how its test part applied (None: it has none)
+
+
+def test_part(recipe: Recipe, change: Change) -> list[diff.FileDiff]:
+    return [f for f in change.files
+            if any(diff.is_under(p, recipe.verify.tests_dir) for p in f.paths())]
+
+
+def _sparse(recipe: Recipe, change: Change) -> tuple[str, ...]:
+    if not recipe.source.sparse:
+        return ()
+    return (*recipe.source.sparse, *(f"/{p}" for p in change.paths()))
+
+
+def _add(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    checkout.add_worktree(mirror, path, commit, sparse)
+
+
+def _remove(mirror: Path, path: Path) -> None:
+    try:
+        checkout.remove_worktree(mirror, path)
+    except Exception:  # cleanup must not hide the real error
+        log.debug("removing worktree %s failed", path, exc_info=True)
+        cache.remove(path)
+
+
+def _mirror_of(worktree: Path) -> Path | None:
+    try:
+        gitdir = (worktree / ".git").read_text().removeprefix("gitdir:").strip()
+    except OSError:
+        return None
+    return Path(gitdir).parent.parent
+
+
+def sweep() -> None:
+    """Remove what a killed verification left behind (its lock is free)."""
+    base = config.home() / "verify"
+    if not base.is_dir():
+        return
+    for root in [p for p in base.iterdir() if p.is_dir()]:
+        lock = filelock.FileLock(str(root) + ".lock")
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            continue  # a verification in progress
+        try:
+            log.debug("removing leftover %s", root)
+            for path in (root / "after", root / "before"):
+                mirror = _mirror_of(path)
+                if mirror is not None and mirror.is_dir():
+                    _remove(mirror, path)
+            cache.remove(root)
+        finally:
+            lock.release()
+            Path(lock.lock_file).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
+             ) -> Iterator[Trees]:
+    sweep()
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    root = config.home() / "verify" / f"{stamp}-{recipe.name}-{secrets.token_hex(3)}"
+    mirror = checkout.mirror_path(url)
+    before, after = root / "before", root / "after"
+    sparse = _sparse(recipe, change)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(root) + ".lock")
+    lock.acquire()
+    try:
+        root.mkdir()
+        tests = test_part(recipe, change)
+        with ui.step("apply the patch"):
+            _add(mirror, before, base_sha, sparse)
+            tests_with = None
+            if tests:
+                (root / "tests.patch").write_text(diff.join(tests))
+                tests_with = _apply(before, root / "tests.patch", "its test changes")
+            _add(mirror, after, base_sha, sparse)
+            (root / "change.patch").write_text(change.text)
+            applied_with = _apply(after, root / "change.patch", "")
+        yield Trees(before, after, applied_with, tests_with)
+    finally:
+        for path in (after, before):
+            _remove(mirror, path)
+        cache.remove(root)
+        lock.release()
+        Path(lock.lock_file).unlink(missing_ok=True)
+
+
+def _apply(worktree: Path, patch_file: Path, part: str) -> str:
+    try:
+        return apply.apply(worktree, patch_file)
+    except HarnessError as e:
+        if not part:
+            raise
+        raise HarnessError(e.message.replace("patch does not apply",
+                                             f"patch does not apply ({part})", 1),
+                           hint=e.hint) from e

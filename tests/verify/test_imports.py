@@ -1,0 +1,89 @@
+"""The import graph: re-exports followed to the defining module, registries, fallbacks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.verify import imports
+from tests.testing.repos import write_files
+
+FILES = {
+    "src/pkg/__init__.py": """\
+        from .core import Engine
+        from .tuners import LoraConfig
+        from . import helpers
+
+        __version__ = "1.0"
+        """,
+    "src/pkg/core.py": "from .util import clamp\n\n\nclass Engine:\n    pass\n",
+    "src/pkg/util.py": "def clamp(x):\n    return x\n",
+    "src/pkg/helpers.py": "from pkg.util import *\n",
+    "src/pkg/tuners/__init__.py": """\
+        from .lora import LoraConfig
+        from .plain import PlainConfig
+        """,
+    "src/pkg/tuners/lora/__init__.py": """\
+        from .config import LoraConfig
+        from .model import LoraModel
+
+        register("lora", LoraConfig, LoraModel)
+        """,
+    "src/pkg/tuners/lora/config.py": "class LoraConfig:\n    pass\n",
+    "src/pkg/tuners/lora/model.py": "from .layer import Layer\n\n\nclass LoraModel:\n    pass\n",
+    "src/pkg/tuners/lora/layer.py": "class Layer:\n    pass\n",
+    "src/pkg/tuners/plain/__init__.py": "from .config import PlainConfig\n",
+    "src/pkg/tuners/plain/config.py": "class PlainConfig:\n    pass\n",
+    "src/pkg/broken.py": "def oops(:\n",
+    "tests/__init__.py": "",
+    "tests/helpers_for_tests.py": "from pkg import Engine\n",
+    "tests/test_engine.py": "from .helpers_for_tests import Engine\n",
+    "tests/test_lora.py": "from pkg import LoraConfig\n",
+    "tests/test_plain.py": "from pkg.tuners import PlainConfig\n",
+    "tests/test_version.py": "from pkg import __version__\n",
+    "tests/test_unknown.py": "from pkg.tuners import Nope\n",
+    "tests/test_broken.py": "def test():\n    from pkg.broken import oops\n",
+    "tests/test_star.py": "import pkg.helpers\n",
+}
+
+
+def deps(tmp_path: Path, test: str) -> set[str]:
+    write_files(tmp_path, FILES)
+    graph = imports.build(tmp_path, [("src/pkg", "src"), ("tests", "")])
+    return set(imports.dependencies(graph, test))
+
+
+def test_reexport_is_followed_to_the_defining_module(tmp_path: Path) -> None:
+    found = deps(tmp_path, "tests/test_engine.py")
+    assert {"tests/helpers_for_tests.py", "src/pkg/core.py", "src/pkg/util.py",
+            "src/pkg/__init__.py"} <= found
+    assert "src/pkg/tuners/lora/layer.py" not in found  # not all of the package
+
+
+def test_a_registering_init_counts_in_full(tmp_path: Path) -> None:
+    found = deps(tmp_path, "tests/test_lora.py")
+    assert {"src/pkg/tuners/lora/config.py", "src/pkg/tuners/lora/__init__.py",
+            "src/pkg/tuners/lora/model.py", "src/pkg/tuners/lora/layer.py"} <= found
+    assert "src/pkg/tuners/plain/config.py" not in found
+    plain = deps(tmp_path, "tests/test_plain.py")
+    assert "src/pkg/tuners/plain/config.py" in plain
+    assert "src/pkg/tuners/lora/layer.py" not in plain
+
+
+def test_names_defined_in_an_init_do_not_pull_its_imports(tmp_path: Path) -> None:
+    assert deps(tmp_path, "tests/test_version.py") == {"src/pkg/__init__.py"}
+
+
+def test_unresolved_name_depends_on_the_whole_package(tmp_path: Path) -> None:
+    found = deps(tmp_path, "tests/test_unknown.py")
+    assert "src/pkg/tuners/lora/layer.py" in found and "src/pkg/tuners/plain/config.py" in found
+
+
+def test_unparsable_module_and_function_level_imports_still_count(tmp_path: Path) -> None:
+    assert "src/pkg/broken.py" in deps(tmp_path, "tests/test_broken.py")
+
+
+def test_star_import_and_path_to(tmp_path: Path) -> None:
+    write_files(tmp_path, FILES)
+    graph = imports.build(tmp_path, [("src/pkg", "src"), ("tests", "")])
+    via = imports.dependencies(graph, "tests/test_star.py")
+    assert imports.path_to(via, "tests/test_star.py", "src/pkg/util.py") == [
+        "tests/test_star.py", "src/pkg/helpers.py", "src/pkg/util.py"]

@@ -1,0 +1,36 @@
+"""^C while the tests run: the harness-owned worktrees are removed all the same."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.verify.helpers import BUGGY, FIXED_MUL, leftover_worktrees, make_patch, make_target
+
+
+def test_interrupt_during_the_before_run_leaves_no_worktree(tmp_path: Path) -> None:
+    home = Path(os.environ["HARNESS_HOME"])
+    started = tmp_path / "started"
+    files = dict(BUGGY)
+    files["tests/test_mathops.py"] += (
+        "\n\ndef test_slow():\n    import pathlib, time\n"
+        f"    pathlib.Path({str(started)!r}).touch()\n    time.sleep(60)\n")
+    recipe, repo = make_target(tmp_path, files)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "harness", "verify", str(recipe), "--patch", str(patch), "-q"],
+        env={**os.environ, "HARNESS_HOME": str(home)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), child.communicate()
+    assert leftover_worktrees(str(repo), home)  # the worktrees are there while it runs
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert leftover_worktrees(str(repo), home) == []

@@ -1,0 +1,287 @@
+"""verify end to end on a tiny target with a real bug: real git, real uv envs, real pytest."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.verify import change
+from harness.verify.core import Options, verify
+from tests.testing.repos import commit, git
+from tests.verify.helpers import (
+    BUGGY,
+    FIXED_MUL,
+    VERIFY,
+    leftover_worktrees,
+    make_patch,
+    make_target,
+)
+
+
+def run(recipe: Path, **kwargs: object) -> dict[str, object]:
+    return verify(Options(recipe=str(recipe), **kwargs), Ui(quiet=True))  # type: ignore[arg-type]
+
+
+def changes(doc: dict[str, object]) -> dict[str, str]:
+    return {t["id"]: t["change"] for t in doc["tests"]}  # type: ignore[attr-defined]
+
+
+def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok" and doc["exit_code"] == 0
+    assert doc["applied_with"] == "git apply"
+    assert doc["selection"] == [{"path": "tests/test_mathops.py",
+                                 "reason": "imports src/buggy/mathops.py"}]
+    assert changes(doc) == {
+        "tests/test_mathops.py::test_add": "passing",
+        "tests/test_mathops.py::test_mul[2-2-4]": "passing",
+        "tests/test_mathops.py::test_mul[2-3-6]": "fixed",
+        "tests/test_mathops.py::test_mul[0-5-0]": "fixed",
+    }
+    assert doc["rerun"] == 2 and doc["subset_files"] == 2
+    assert set(doc["timings"]) >= {"fetch", "apply", "select", "env", "before", "after",  # type: ignore[arg-type]
+                                   "rerun", "total"}
+    assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
+
+
+def test_breaking_patch_is_regressions_with_exit_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recipe, repo = make_target(tmp_path)
+    broken = BUGGY["src/buggy/util.py"].replace('"!"', '"?"')
+    patch = tmp_path / "break.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/util.py": broken}, tmp_path / "w"))
+    code = main(["verify", str(recipe), "--patch", str(patch), "--json", "-q"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["verdict"] == "regressions"
+    assert doc["selection"] == [{"path": "tests/test_text.py",
+                                 "reason": "imports src/buggy/util.py (via src/buggy/text.py)"}]
+    assert doc["tests"] == [{"id": "tests/test_text.py::test_shout", "before": "passed",
+                             "after": "failed", "change": "broken",
+                             "note": doc["tests"][0]["note"]}]
+    assert "assert 'HI?' == 'HI!'" in doc["tests"][0]["note"]
+    assert doc["counts"]["broken"] == 1
+
+
+def test_patch_adding_a_test_shows_it_fixed_and_markdown_reads_well(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recipe, repo = make_target(tmp_path)
+    new_test = ("from buggy.mathops import mul\n\n\ndef test_mul_negative():\n"
+                "    assert mul(-2, 3) == -6\n")
+    patch = tmp_path / "fix-and-test.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                       "tests/test_negative.py": new_test}, tmp_path / "w"))
+    code = main(["verify", str(recipe), "--patch", str(patch), "--markdown", "-q"])
+    md = capsys.readouterr().out
+    assert code == 0
+    assert md.startswith("### Tests: ✅ ok (")
+    assert "| fixed | `tests/test_negative.py::test_mul_negative` | failed | passed |" in md
+    assert "- `tests/test_negative.py`: added by the patch; imports src/buggy/mathops.py" in md
+    assert f"harness verify {recipe} --patch {patch}" in md
+    assert "python -m pytest tests/test_mathops.py tests/test_negative.py" in md
+
+
+def test_setup_py_change_rebuilds_env_and_runs_whole_subset(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "setup.diff"
+    patch.write_text(make_patch(repo, {"setup.py": BUGGY["setup.py"] + "# touched\n",
+                                       "src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["env_note"] == "env rebuilt: setup.py changed"
+    assert doc["env_after_key"] != doc["env_key"]
+    assert doc["whole_subset"] is True and doc["whole_reason"] == "core file changed: setup.py"
+    assert doc["targets"] == ["tests"]
+    assert changes(doc)["tests/test_text.py::test_shout"] == "passing"
+    assert doc["verdict"] == "ok"
+
+
+def test_pyproject_change_rebuilds_env_only(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    pyproject = BUGGY["pyproject.toml"].replace('version = "1.0"', 'version = "1.1"')
+    patch = tmp_path / "pyproject.diff"
+    patch.write_text(make_patch(repo, {"pyproject.toml": pyproject,
+                                       "src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["env_note"] == "env rebuilt: pyproject.toml changed"
+    assert doc["whole_subset"] is False
+    assert "pyproject.toml: no selected test imports it" in doc["notes"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("kind", ["does-not-apply", "empty", "binary"])
+def test_bad_patches_error_clearly_and_leave_no_worktree(tmp_path: Path, kind: str) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / f"{kind}.diff"
+    if kind == "does-not-apply":
+        patch.write_text(
+            "--- a/src/buggy/mathops.py\n+++ b/src/buggy/mathops.py\n"
+            "@@ -1,5 +1,5 @@\n def add(a, b):\n-    return a ** b\n+    return a - b\n \n \n"
+            " def mul(a, b):\n")
+        expected = "patch does not apply: src/buggy/mathops.py hunk #1 (at line 1)"
+    elif kind == "empty":
+        patch.write_text("Subject: nothing here\n\njust words\n")
+        expected = "patch empty.diff is empty: it changes no file"
+    else:
+        patch.write_text(make_patch(repo, {"data/logo.bin": "\x00\x01\x02binary\x00"},
+                                    tmp_path / "w", binary=True))
+        expected = "patch binary.diff changes binary file(s), which cannot be verified: " \
+                   "data/logo.bin"
+    with pytest.raises(HarnessError) as e:
+        run(recipe, patch=str(patch))
+    assert e.value.message.splitlines()[0] == expected
+    assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
+
+
+def test_commit_from_a_fork_checkout_is_read_only(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "-q", str(repo), str(fork))
+    git(fork, "checkout", "-q", "-b", "my-fix")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    head, status = git(fork, "rev-parse", "HEAD"), git(fork, "status", "--porcelain")
+    doc = run(recipe, commit="my-fix", repo_path=str(fork))
+    assert doc["verdict"] == "ok"
+    assert doc["change"]["description"].startswith("commit my-fix (")  # type: ignore[index]
+    assert doc["counts"]["fixed"] == 2  # type: ignore[index]
+    assert git(fork, "rev-parse", "HEAD") == head
+    assert git(fork, "status", "--porcelain") == status
+    assert git(fork, "worktree", "list").count("\n") == 0
+
+
+def test_pull_request_ref_from_a_bare_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    monkeypatch.setattr(change, "PR_DEPTHS", (1, 2))  # then unshallow: deepening is tested
+    _, work = make_target(tmp_path / "t")
+    bare = tmp_path / "upstream.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    commit(work, {"README.md": "one\n"}, "one")
+    commit(work, {"README.md": "two\n"}, "two")
+    commit(work, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    git(work, "push", "-q", str(bare), "HEAD:refs/pull/1/head")
+    git(work, "reset", "-q", "--hard", "v1.0")
+    recipe = make_target(tmp_path / "r")[0]
+    recipe.write_text(recipe.read_text().replace(str(tmp_path / "r" / "src-repo"), str(bare)))
+    doc = run(recipe, pr=1)
+    assert doc["change"]["kind"] == "pr"  # type: ignore[index]
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    with pytest.raises(HarnessError, match="not found"):
+        run(recipe, pr=2)
+
+
+def test_second_patch_on_same_base_reuses_the_before_run(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    first = tmp_path / "a.diff"
+    first.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w1"))
+    other = FIXED_MUL.replace("a * b", "b * a")
+    second = tmp_path / "b.diff"
+    second.write_text(make_patch(repo, {"src/buggy/mathops.py": other}, tmp_path / "w2"))
+    one = run(recipe, patch=str(first))
+    two = run(recipe, patch=str(second))
+    assert one["before"]["cached"] is False  # type: ignore[index]
+    assert two["before"] == {"cached": True, "run_id": one["before"]["run_id"]}  # type: ignore[index]
+    assert changes(two) == changes(one)
+    three = run(recipe, patch=str(second), use_cache=False)
+    assert three["before"]["cached"] is False  # type: ignore[index]
+
+
+def test_a_test_that_flips_on_rerun_is_flaky(tmp_path: Path) -> None:
+    files = dict(BUGGY)
+    files["tests/test_flaky.py"] = (
+        "import os\nfrom pathlib import Path\n\nfrom buggy.text import shout\n\n\n"
+        "def test_sometimes():\n"
+        "    counter = Path(os.environ['FLAKY_COUNTER'])\n"
+        "    n = int(counter.read_text()) + 1 if counter.exists() else 1\n"
+        "    counter.write_text(str(n))\n"
+        "    assert n != 2 and shout('a')\n")
+    extra = f'FLAKY_COUNTER = "{tmp_path / "counter"}"\n' + VERIFY
+    recipe, repo = make_target(tmp_path, files, extra=extra)
+    patch = tmp_path / "p.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/text.py": BUGGY["src/buggy/text.py"]
+                                       + "\n# harmless\n"}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert changes(doc)["tests/test_flaky.py::test_sometimes"] == "flaky"
+    assert doc["verdict"] == "ok"
+
+
+def test_nothing_in_scope_runs_nothing(tmp_path: Path) -> None:
+    subsets = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'
+    recipe, repo = make_target(tmp_path, subsets=subsets)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok" and doc["tests"] == [] and doc["selection"] == []
+    assert doc["out_of_scope"] == [{"path": "tests/test_mathops.py",
+                                    "reason": "imports src/buggy/mathops.py"}]
+    assert "scope" in str(doc["reason"])
+    everything = run(recipe, patch=str(patch), run_all=True)
+    assert everything["targets"] == ["tests/test_text.py"]
+    assert changes(everything) == {"tests/test_text.py::test_shout": "passing"}
+
+
+def test_syntax_error_breaks_the_importing_tests(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "oops.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/util.py": "def bang(:\n"}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "regressions"
+    row = doc["tests"][0]  # type: ignore[index]
+    assert (row["id"], row["before"], row["after"], row["change"]) == (
+        "tests/test_text.py::test_shout", "passed", "error", "broken")
+    assert row["note"].startswith("collection error")
+
+
+def test_new_function_and_its_test_in_one_patch(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    mathops = FIXED_MUL + "\n\ndef sub(a, b):\n    return a - b\n"
+    tests = BUGGY["tests/test_mathops.py"].replace(
+        "from buggy import add, mul", "from buggy import add, mul\nfrom buggy.mathops import sub"
+    ) + "\n\ndef test_sub():\n    assert sub(3, 2) == 1\n"
+    patch = tmp_path / "sub.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": mathops,
+                                       "tests/test_mathops.py": tests}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["tests_applied_with"] == "git apply"
+    assert doc["verdict"] == "ok"
+    got = {t["id"]: (t["before"], t["after"], t["change"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+    assert got["tests/test_mathops.py::test_sub"] == ("error", "passed", "fixed")
+    assert all(c == "fixed" for _, _, c in got.values())
+
+
+def test_commit_on_a_local_base_and_base_with_caret(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "-q", str(repo), str(fork))
+    commit(fork, {"README.md": "local only\n"}, "not pushed anywhere")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    doc = run(recipe, commit="HEAD", repo_path=str(fork), base="HEAD~1")
+    assert doc["commit"] == git(fork, "rev-parse", "HEAD~1")  # fetched from the fork
+    assert doc["counts"]["fixed"] == 2  # type: ignore[index]
+    commit(repo, {"src/buggy/mathops.py": FIXED_MUL}, "fix upstream")
+    commit(repo, {"README.md": "later\n"}, "later")
+    patch = tmp_path / "text.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/text.py": "def shout(s):\n    return s\n"},
+                                tmp_path / "w"))
+    doc = run(recipe, patch=str(patch), base="main~1")
+    assert doc["commit"] == git(repo, "rev-parse", "main~1")
+    assert doc["verdict"] == "regressions"
+
+
+def test_leftovers_of_a_killed_run_are_swept(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    run(recipe, patch=str(patch))
+    home = Path(os.environ["HARNESS_HOME"])
+    mirror = next((home / "repos").glob("*.git"))
+    stale = home / "verify" / "20240101T000000-buggy-dead00" / "after"
+    stale.parent.mkdir(parents=True)
+    git(mirror, "worktree", "add", "--detach", str(stale), "v1.0")
+    assert leftover_worktrees(str(repo), home)
+    run(recipe, patch=str(patch))
+    assert leftover_worktrees(str(repo), home) == []
