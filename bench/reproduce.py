@@ -85,9 +85,9 @@ def by_hand(recipe: recipes.Recipe, subset: recipes.Subset, url: str, work: Path
     return t, argv, python, env
 
 
-def checkout_bytes(work: Path) -> tuple[int, int]:
-    """Download size of a harness checkout vs a full clone, on a repo with 30 commits of
-    history (each adds 256 KiB of incompressible data) and a small tagged tip."""
+def history_repo(work: Path) -> Path:
+    """A repo with 30 commits of history (each adds 256 KiB of incompressible data) and a
+    small tip tagged v1."""
     src = work / "history"
     src.mkdir()
     git = ["git", "-C", str(src), "-c", "user.name=b", "-c", "user.email=b@b"]
@@ -102,12 +102,16 @@ def checkout_bytes(work: Path) -> tuple[int, int]:
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "tip"], check=True)
     subprocess.run([*git, "tag", "v1"], check=True)
-    full = work / "full"
-    subprocess.run(["git", "clone", "-q", "--bare", "--no-local", str(src), str(full)],
-                   check=True)
+    return src
+
+
+def checkout_bytes(url: str, ref: str, sparse: tuple[str, ...], work: Path) -> tuple[int, int]:
+    """Bytes a plain `git clone` stores vs the harness mirror after its first checkout."""
+    full = work / "full.git"
+    subprocess.run(["git", "clone", "-q", "--bare", "--no-local", url, str(full)], check=True)
     os.environ["HARNESS_HOME"] = str(work / "home")
-    checkout.ensure("history", str(src), "v1")
-    return du(full), du(checkout.mirror_path(str(src)))
+    checkout.ensure("bench", url, ref, sparse)
+    return du(full), du(checkout.mirror_path(url))
 
 
 def du(path: Path) -> int:
@@ -133,7 +137,11 @@ def main() -> int:
         warm = harness_run(args.recipe, subset.name, args.source, work / "home")
         pytest_alone = timed([str(python), "-m", "pytest", *argv], cwd=work / "hand" / "repo",
                              env=env)
-        full, partial = checkout_bytes(work)
+        sizes = {"local repo with history": checkout_bytes(
+            str(history_repo(work)), "v1", (), work / "synthetic")}
+        if args.source and checkout.is_local(url):
+            sizes[recipe.name] = checkout_bytes(url, recipe.source.ref, recipe.source.sparse,
+                                                work / "real")
         shutil.rmtree(work, ignore_errors=True)
     hand_total = sum(hand.values())
     cold_wall = float(cold["wall"])  # type: ignore[arg-type]
@@ -146,8 +154,9 @@ def main() -> int:
     print(f"harness warm: {warm_wall:.1f}s, pytest alone: {pytest_alone:.1f}s")
     print(f"  warm overhead = {warm_wall - pytest_alone:+.2f}s (goal <= 1.00s), "
           f"ratio {warm_wall / pytest_alone:.2f}x")
-    print(f"checkout download: full clone {full / 1e6:.1f} MB, harness mirror "
-          f"{partial / 1e6:.2f} MB, ratio {partial / full:.3f}x")
+    for name, (full, partial) in sizes.items():
+        print(f"checkout download ({name}): full clone {full / 1e6:.1f} MB, harness mirror "
+              f"{partial / 1e6:.2f} MB, ratio {partial / full:.3f}x")
     return 0
 
 
