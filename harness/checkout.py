@@ -65,7 +65,7 @@ def _git_error(what: str, e: git.GitCommandError) -> HarnessError:
     return HarnessError(f"{what}: {lines[-1] if lines else e}")
 
 
-def _git(mirror: Path) -> git.Git:
+def mirror_git(mirror: Path) -> git.Git:
     """git run in ``mirror``.  Not ``git.Repo(mirror).git``: once `git sparse-checkout`
     has moved core.bare into config.worktree, GitPython takes the mirror for a work tree
     and runs git in its parent directory."""
@@ -86,7 +86,7 @@ def open_mirror(url: str) -> git.Git:
                 cw.set_value("core", "repositoryformatversion", "1")
                 if is_local(url):
                     cw.set_value("remote \"origin\"", "uploadpack", LOCAL_UPLOAD_PACK)
-    return _git(path)
+    return mirror_git(path)
 
 
 def _resolve_local(repo: git.Git, ref: str) -> str | None:
@@ -159,7 +159,7 @@ def _done_marker(path: Path) -> Path:
 
 def add_worktree(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...] = ()) -> None:
     """Check ``commit`` out at ``path`` (detached), optionally sparse."""
-    repo = _git(mirror)
+    repo = mirror_git(mirror)
     try:
         repo.worktree("add", "--detach", "--no-checkout", str(path), commit)
         wt = git.Git(str(path))
@@ -171,7 +171,7 @@ def add_worktree(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...] 
 
 
 def remove_worktree(mirror: Path, path: Path) -> None:
-    repo = _git(mirror)
+    repo = mirror_git(mirror)
     try:
         repo.worktree("remove", "--force", str(path))
     except git.GitCommandError:

@@ -21,9 +21,9 @@ def last_line(e: git.GitCommandError) -> str:
 
 
 def git_in(url: str, *args: str) -> str:
-    repo = git.Repo(checkout.mirror_path(url))
+    repo = checkout.mirror_git(checkout.mirror_path(url))
     try:
-        out: str = repo.git.execute(["git", *args])
+        out: str = repo.execute(["git", *args])
     except git.GitCommandError as e:
         raise HarnessError(f"git {args[0]} in the mirror failed: {last_line(e)}") from e
     return out
@@ -31,22 +31,22 @@ def git_in(url: str, *args: str) -> str:
 
 def deepen(url: str, refspecs: list[str], depth: int | None) -> None:
     path = checkout.mirror_path(url)
-    repo = git.Repo(path)
+    repo = checkout.mirror_git(path)
     with cache.locked(path):
         if depth is None:
             if (path / "shallow").exists():
-                repo.git.fetch("origin", *refspecs, unshallow=True)
+                repo.fetch("origin", *refspecs, unshallow=True)
         else:
-            repo.git.fetch("origin", *refspecs, depth=depth)
+            repo.fetch("origin", *refspecs, depth=depth)
 
 
 def refspec(url: str, ref: str) -> str:
     """The one refspec of ``ref`` that the mirror holds (a tag or a branch)."""
-    repo = git.Repo(checkout.mirror_path(url))
+    repo = checkout.mirror_git(checkout.mirror_path(url))
     pairs = checkout.refspecs(ref)
     for remote_ref, local_ref in pairs:
         try:
-            repo.git.rev_parse("--verify", "--quiet", local_ref)
+            repo.rev_parse("--verify", "--quiet", local_ref)
         except git.GitCommandError:
             continue
         return f"+{remote_ref}:{local_ref}"
@@ -76,10 +76,10 @@ def _ancestor(url: str, base: str) -> str | None:
     steps = sum(int(n or 1) for n in re.findall(r"[~^](\d*)", m.group(2)))
     tip = expand(url, m.group(1))
     tip_sha = checkout.fetch(url, tip, depth=steps + 1)
-    repo = git.Repo(checkout.mirror_path(url))
+    repo = checkout.mirror_git(checkout.mirror_path(url))
     for attempt in range(2):
         try:
-            sha: str = repo.git.rev_parse("--verify", f"{tip_sha}{m.group(2)}^{{commit}}")
+            sha: str = repo.rev_parse("--verify", f"{tip_sha}{m.group(2)}^{{commit}}")
             return sha.strip()
         except git.GitCommandError as e:
             if attempt:
@@ -103,10 +103,10 @@ def fetch_base(url: str, base: str, fallback: str | None = None) -> str:
     except HarnessError:
         if fallback is None or not checkout.SHA_RE.match(base):
             raise
-    repo = git.Repo(checkout.mirror_path(url))
+    repo = checkout.mirror_git(checkout.mirror_path(url))
     with cache.locked(checkout.mirror_path(url)):
         try:
-            repo.git.fetch(fallback, f"+{base}:refs/harness/commits/{base}", depth=1,
+            repo.fetch(fallback, f"+{base}:refs/harness/commits/{base}", depth=1,
                            upload_pack=checkout.LOCAL_UPLOAD_PACK)
         except git.GitCommandError as e:
             raise HarnessError(f"base commit {base[:12]} is neither in {url} nor in "
@@ -115,9 +115,9 @@ def fetch_base(url: str, base: str, fallback: str | None = None) -> str:
 
 
 def merge_base(url: str, a: str, b: str) -> str | None:
-    repo = git.Repo(checkout.mirror_path(url))
+    repo = checkout.mirror_git(checkout.mirror_path(url))
     try:
-        found: str = repo.git.merge_base(a, b)
+        found: str = repo.merge_base(a, b)
         return found.strip()
     except git.GitCommandError:
         return None

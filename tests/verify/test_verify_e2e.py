@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import checkout
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
@@ -285,3 +286,19 @@ def test_leftovers_of_a_killed_run_are_swept(tmp_path: Path) -> None:
     assert leftover_worktrees(str(repo), home)
     run(recipe, patch=str(patch))
     assert leftover_worktrees(str(repo), home) == []
+
+
+def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
+    """`git sparse-checkout` moves core.bare into config.worktree; the mirror must still
+    work for verify's own git calls (bases written as ``tag^``)."""
+    recipe, repo = make_target(tmp_path)
+    text = recipe.read_text().replace('ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "/src/", '
+                                      '"/tests/"]')
+    recipe.write_text(text)
+    commit(repo, {"NOTES.md": "later\n"}, tag="v1.1")
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    checkout.ensure("buggy", str(repo), "v1.0", ("/src/",))  # a reproduce run came first
+    doc = run(recipe, patch=str(patch), base="v1.1^")
+    assert doc["verdict"] == "ok"
+    assert "fixed" in changes(doc).values()
