@@ -59,10 +59,17 @@ def mirror_path(url: str) -> Path:
     return config.home() / "repos" / f"{name}-{cache.key_of({'url': url}, 12)}.git"
 
 
+def stderr_lines(text: str) -> list[str]:
+    """git's message lines, without GitPython's ``stderr: '...'`` wrapping."""
+    return [ln.strip(" '") for ln in text.replace("stderr: ", "").splitlines() if ln.strip(" '")]
+
+
+def last_line(e: git.GitCommandError) -> str:
+    return (stderr_lines(str(e.stderr or "")) or [str(e)])[-1]
+
+
 def _git_error(what: str, e: git.GitCommandError) -> HarnessError:
-    stderr = str(e.stderr or "").strip().replace("stderr: ", "")
-    lines = [ln.strip(" '") for ln in stderr.splitlines() if ln.strip(" '")]
-    return HarnessError(f"{what}: {lines[-1] if lines else e}")
+    return HarnessError(f"{what}: {last_line(e)}")
 
 
 def mirror_git(mirror: Path) -> git.Git:
@@ -111,8 +118,7 @@ def refspecs(ref: str) -> list[tuple[str, str]]:
     ]
 
 
-def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | None = None
-          ) -> str:
+def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
     """Make sure ``ref`` (tag, branch, sha or full ref name) is in the mirror; return its sha.
 
     Tags and shas already present are not fetched again; branches always are.
@@ -124,11 +130,7 @@ def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | N
     errors: list[str] = []
     with cache.locked(mirror_path(url)):
         for remote_ref, local_ref in refspecs(ref):
-            kwargs: dict[str, object] = {}
-            if depth is not None and shallow_exclude is None:
-                kwargs["depth"] = depth
-            if shallow_exclude is not None:
-                kwargs["shallow_exclude"] = shallow_exclude
+            kwargs = {"depth": depth} if depth is not None else {}
             try:
                 repo.fetch("origin", f"+{remote_ref}:{local_ref}", **kwargs)
             except git.GitCommandError as e:
@@ -141,7 +143,7 @@ def fetch(url: str, ref: str, *, depth: int | None = 1, shallow_exclude: str | N
                  r"upload-pack: not our ref|remote error: .*not found", text):
         raise HarnessError(f"ref {ref!r} not found in {url}",
                            hint="check the recipe's source.ref or --ref")
-    lines = [ln.strip(" '") for ln in text.replace("stderr: ", "").splitlines() if ln.strip(" '")]
+    lines = stderr_lines(text)
     fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
     reason = (fatal or lines or ["unknown error"])[0]
     raise HarnessError(f"cannot fetch from {url}: {reason}",

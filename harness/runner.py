@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import config, results, torch_source
+from harness import config, proc, results, torch_source
 from harness.envs import Backend, Env
 from harness.errors import HarnessError
 from harness.recipes import Recipe, Subset
@@ -29,7 +29,6 @@ class Plan:
     cwd: Path
     workers: int
     threads: int
-    timeout: int
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
     })
     if subset.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
-    return Plan(argv, env, worktree, workers, threads, subset.timeout)
+    return Plan(argv, env, worktree, workers, threads)
 
 
 def child_env(extra: Mapping[str, str]) -> dict[str, str]:
@@ -107,8 +106,6 @@ def child_env(extra: Mapping[str, str]) -> dict[str, str]:
 def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Path,
         on_line: Callable[[str], None] | None = None) -> RunOutput:
     """Run pytest; a selected test missing from the JUnit report counts as failed."""
-    from harness import proc
-
     if subset.device == "cuda" and not torch_source.has_nvidia_gpu():
         raise HarnessError(f"subset {subset.name!r} needs a CUDA GPU and none was found",
                            hint="pick a cpu subset (see `harness recipes`)")

@@ -109,7 +109,7 @@ def from_pr(url: str, number: int, base: str) -> Change:
             mirror.deepen(url, local, depth)
         except git.GitCommandError as e:
             raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
-                               f"{mirror.last_line(e)}") from e
+                               f"{checkout.last_line(e)}") from e
         merge_base = mirror.merge_base(url, head, base_sha)
     if merge_base is None:
         raise HarnessError(f"pull request #{number} and {base} have no common history")

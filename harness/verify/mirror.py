@@ -15,17 +15,12 @@ from harness import cache, checkout, proc
 from harness.errors import HarnessError
 
 
-def last_line(e: git.GitCommandError) -> str:
-    lines = [ln.strip() for ln in str(e.stderr or e).splitlines() if ln.strip()]
-    return lines[-1] if lines else "unknown error"
-
-
 def git_in(url: str, *args: str) -> str:
     repo = checkout.mirror_git(checkout.mirror_path(url))
     try:
         out: str = repo.execute(["git", *args])
     except git.GitCommandError as e:
-        raise HarnessError(f"git {args[0]} in the mirror failed: {last_line(e)}") from e
+        raise HarnessError(f"git {args[0]} in the mirror failed: {checkout.last_line(e)}") from e
     return out
 
 
