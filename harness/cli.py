@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness import __version__, config
+from harness.envs import BACKENDS
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness")
@@ -101,7 +102,7 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--torch-index", help="index URL for torch wheels (e.g. a CUDA index)")
     p.add_argument("--torch-find-links", action="append", default=[], metavar="PATH",
                    help="a folder or page of torch wheels (repeatable)")
-    p.add_argument("--backend", default="auto", choices=("auto", "uv", "venv"))
+    p.add_argument("--backend", default="auto", choices=BACKENDS)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_reproduce)
@@ -120,7 +121,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
-    for module in ("harness.verify.cli", "harness.triage.cli"):
+    for module in ("harness.verify.cli", "harness.triage.cli", "harness.fanout.cli",
+                   "harness.maintenance.cli"):
         try:
             __import__(module)
         except ImportError:  # pragma: no cover - a package not yet present

@@ -6,19 +6,15 @@ two runs) and the CLI and nox sessions stay thin doors onto them.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from harness import checkout, config, history, results, runner, store, torch_source
-from harness.envs import Backend, Env, EnvSpec, get_backend
-from harness.envs.venv import resolve_python
+from harness import config, history, results, store, torch_source
+from harness.envs import get_backend
 from harness.errors import HarnessError
+from harness.pipeline import Timings, get_checkout, get_env, run_tests
 from harness.progress import Ui
-from harness.recipes import Recipe, Subset
-from harness.runner import RunOutput
 
 
 @dataclass(frozen=True)
@@ -32,59 +28,6 @@ class Options:
     torch_index: str | None = None
     torch_find_links: tuple[str, ...] = ()
     backend: str = "auto"
-
-
-@dataclass
-class Timings:
-    values: dict[str, float] = field(default_factory=dict)
-
-    def add(self, name: str, start: float) -> None:
-        self.values[name] = round(self.values.get(name, 0.0) + time.monotonic() - start, 3)
-
-
-def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,
-                 tests: tuple[str, ...] = ()) -> checkout.Checkout:
-    """The worktree; a sparse one also gets the test paths asked for with ``--tests``."""
-    url = checkout.resolve_url(recipe.name, recipe.source.url, source)
-    ref = ref or recipe.source.ref
-    sparse = recipe.source.sparse
-    if sparse:
-        sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)
-    with ui.step(f"checkout {recipe.name} {ref}"):
-        return checkout.ensure(recipe.name, url, ref, sparse)
-
-
-def env_spec(recipe: Recipe, project: Path, backend: Backend,
-             source: torch_source.TorchSource) -> EnvSpec:
-    uv = getattr(backend, "uv", None)
-    python, version = resolve_python(recipe.install.python, uv)
-    return EnvSpec(recipe.name, recipe.install, project, python, version, source)
-
-
-def get_env(recipe: Recipe, project: Path, backend: Backend, source: torch_source.TorchSource,
-            ui: Ui) -> Env:
-    spec = env_spec(recipe, project, backend, source)
-    with ui.step(f"env {recipe.name} ({backend.name})") as step:
-        env = backend.ensure(spec, on_line=step.note)
-    if env.built:
-        ui.info(f"built env {env.key} (torch from {source.describe()})")
-    return env
-
-
-def run_tests(recipe: Recipe, subset: Subset, backend: Backend, env: Env, worktree: Path,
-              ui: Ui, *, tests: tuple[str, ...] = (), pytest_args: tuple[str, ...] = (),
-              label: str = "tests") -> tuple[runner.Plan, RunOutput]:
-    out_dir = new_run_dir(recipe.name, subset.name)
-    the_plan = runner.plan(recipe, subset, worktree, out_dir, tests, pytest_args)
-    title = f"{label} {recipe.name}:{subset.name} ({the_plan.workers}x{the_plan.threads})"
-    with ui.step(title) as step:
-        output = runner.run(backend, env, subset, the_plan, out_dir, on_line=step.pytest_line)
-    return the_plan, output
-
-
-def new_run_dir(recipe: str, subset: str) -> Path:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-    return config.home() / "runs" / f"{stamp}-{recipe}-{subset}-{secrets.token_hex(3)}"
 
 
 def reproduce_command(opts: Options, subset: str) -> str:

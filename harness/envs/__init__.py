@@ -9,7 +9,9 @@ from __future__ import annotations
 from harness.envs.base import Backend, Env
 from harness.envs.spec import EnvSpec
 
-__all__ = ["Backend", "Env", "EnvSpec", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "Env", "EnvSpec", "get_backend"]
+
+BACKENDS: tuple[str, ...] = ("auto", "uv", "venv")  # what --backend accepts
 
 
 def get_backend(name: str = "auto") -> Backend:
@@ -19,4 +21,4 @@ def get_backend(name: str = "auto") -> Backend:
         return venv.VenvBackend(prefer_uv=name != "venv")
     from harness.errors import HarnessError
 
-    raise HarnessError(f"unknown env backend {name!r} (known: auto, uv, venv)")
+    raise HarnessError(f"unknown env backend {name!r} (known: {', '.join(BACKENDS)})")

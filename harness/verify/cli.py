@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from harness.envs import BACKENDS
+
 EPILOG = """\
 examples:
   harness verify peft --patch my-fix.diff
@@ -63,6 +65,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                      help="print a block to paste into a pull request description")
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
-    p.add_argument("--backend", default="auto", choices=("auto", "uv", "venv"))
+    p.add_argument("--backend", default="auto", choices=BACKENDS)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_verify)

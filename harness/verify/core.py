@@ -10,9 +10,9 @@ from typing import Any
 from harness import checkout, config, history, recipes, results, store, torch_source
 from harness.envs import Backend, Env, get_backend
 from harness.errors import HarnessError
+from harness.pipeline import Timings, get_env, run_tests
 from harness.progress import Ui
 from harness.recipes import Recipe, Subset
-from harness.reproduce import Timings, get_env, run_tests
 from harness.results import TestResult
 from harness.runner import RunOutput
 from harness.verify import basecache, change, commands, compare, diff, mirror, select, worktrees

@@ -1,0 +1,75 @@
+"""The steps every job stands on: checkout -> env -> run.
+
+``reproduce`` runs them once; ``verify`` runs the checkout and env steps, then two runs.
+Each step shows progress on a :class:`~harness.progress.Ui` and raises
+:class:`~harness.errors.HarnessError` for anything a user can act on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import checkout, config, runner, torch_source
+from harness.envs import Backend, Env, EnvSpec
+from harness.envs.venv import resolve_python
+from harness.progress import Ui
+from harness.recipes import Recipe, Subset
+from harness.runner import RunOutput
+
+
+@dataclass
+class Timings:
+    values: dict[str, float] = field(default_factory=dict)
+
+    def add(self, name: str, start: float) -> None:
+        self.values[name] = round(self.values.get(name, 0.0) + time.monotonic() - start, 3)
+
+
+def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,
+                 tests: tuple[str, ...] = ()) -> checkout.Checkout:
+    """The worktree; a sparse one also gets the test paths asked for with ``--tests``."""
+    url = checkout.resolve_url(recipe.name, recipe.source.url, source)
+    ref = ref or recipe.source.ref
+    sparse = recipe.source.sparse
+    if sparse:
+        sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)
+    with ui.step(f"checkout {recipe.name} {ref}"):
+        return checkout.ensure(recipe.name, url, ref, sparse)
+
+
+def env_spec(recipe: Recipe, project: Path, backend: Backend,
+             source: torch_source.TorchSource) -> EnvSpec:
+    uv = getattr(backend, "uv", None)
+    python, version = resolve_python(recipe.install.python, uv)
+    return EnvSpec(recipe.name, recipe.install, project, python, version, source)
+
+
+def get_env(recipe: Recipe, project: Path, backend: Backend, source: torch_source.TorchSource,
+            ui: Ui) -> Env:
+    spec = env_spec(recipe, project, backend, source)
+    with ui.step(f"env {recipe.name} ({backend.name})") as step:
+        env = backend.ensure(spec, on_line=step.note)
+    if env.built:
+        ui.info(f"built env {env.key} (torch from {source.describe()})")
+    return env
+
+
+def run_tests(recipe: Recipe, subset: Subset, backend: Backend, env: Env, worktree: Path,
+              ui: Ui, *, tests: tuple[str, ...] = (), pytest_args: tuple[str, ...] = (),
+              label: str = "tests") -> tuple[runner.Plan, RunOutput]:
+    out_dir = new_run_dir(recipe.name, subset.name)
+    the_plan = runner.plan(recipe, subset, worktree, out_dir, tests, pytest_args)
+    title = f"{label} {recipe.name}:{subset.name} ({the_plan.workers}x{the_plan.threads})"
+    with ui.step(title) as step:
+        output = runner.run(backend, env, subset, the_plan, out_dir, on_line=step.pytest_line)
+    return the_plan, output
+
+
+def new_run_dir(recipe: str, subset: str) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return config.home() / "runs" / f"{stamp}-{recipe}-{subset}-{secrets.token_hex(3)}"
+
+
