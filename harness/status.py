@@ -18,6 +18,7 @@ class Status(str, enum.Enum):
     OK = "ok"
     FAILING = "failing"  # a test the change adds or changes still fails after it
     REGRESSIONS = "regressions"  # something that passed before fails after
+    CHECKS_FAILED = "checks_failed"  # a lint/consistency check the change's PR faces fails
     UNCHECKED = "unchecked"  # nothing selected could be decided on this machine
 
     def __str__(self) -> str:
@@ -42,12 +43,13 @@ class Status(str, enum.Enum):
 
 EXIT_CODES: dict[Status, int] = {
     Status.PASSED: 0, Status.OK: 0,
-    Status.FAILED: 1, Status.FAILING: 1, Status.REGRESSIONS: 1,
+    Status.FAILED: 1, Status.FAILING: 1, Status.REGRESSIONS: 1, Status.CHECKS_FAILED: 1,
     Status.INFRA_ERROR: 2, Status.UNCHECKED: 2,
 }
 STYLES: dict[Status, str] = {
     Status.PASSED: "green", Status.OK: "green bold",
     Status.FAILED: "red", Status.FAILING: "red bold", Status.REGRESSIONS: "red bold",
+    Status.CHECKS_FAILED: "red bold",
     Status.INFRA_ERROR: "red bold", Status.UNCHECKED: "yellow bold",
 }
 
