@@ -48,7 +48,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         recipe=args.recipe, subset=args.subset, source=args.source, ref=args.ref,
         tests=tuple(args.tests), pytest_args=tuple(args.pytest_arg),
         torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
-        backend=args.backend,
+        backend=args.backend, base_image=args.base_image,
     )
     doc = reproduce(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -103,6 +103,9 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--torch-find-links", action="append", default=[], metavar="PATH",
                    help="a folder or page of torch wheels (repeatable)")
     p.add_argument("--backend", default="auto", choices=BACKENDS)
+    p.add_argument("--base-image", metavar="IMAGE",
+                   help="docker backend: the image envs are built on (default: "
+                        "[docker] base_image, else python:<version>-slim)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_reproduce)

@@ -9,6 +9,10 @@ come from ``$HARNESS_CONFIG`` or ``<user config dir>/harness/config.toml``::
     [torch]                   # where torch wheels come from (see harness.torch_source)
     index = "https://download.pytorch.org/whl/cpu"
     find_links = ["/opt/wheels"]
+
+    [docker]                  # the docker backend (see harness.envs.docker)
+    backend = "docker"        # what --backend auto means
+    base_image = "python:3.11-slim"
 """
 from __future__ import annotations
 
@@ -45,6 +49,8 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict)
     torch_index: str | None = None
     torch_find_links: tuple[str, ...] = ()
+    backend: str | None = None  # [docker] backend: what --backend auto means
+    docker_base_image: str | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -65,9 +71,15 @@ def load_settings(path: Path | None = None) -> Settings:
         torch.data["find_links"] = [torch.data["find_links"]]
     links = torch.str_list("find_links")
     torch.done()
+    docker = root.table("docker", required=False)
+    backend = docker.string("backend", default=None, choices=("uv", "venv", "docker"))
+    base_image = docker.string("base_image", default=None)
+    docker.done()
     root.done()
     return Settings(
         sources={k: str(Path(v).expanduser()) if "://" not in v else v for k, v in sources.items()},
         torch_index=index,
         torch_find_links=tuple(links),
+        backend=backend,
+        docker_base_image=base_image,
     )

@@ -28,6 +28,7 @@ class Options:
     torch_index: str | None = None
     torch_find_links: tuple[str, ...] = ()
     backend: str = "auto"
+    base_image: str | None = None  # docker backend: the image envs are built on
 
 
 def reproduce_command(opts: Options, subset: str) -> str:
@@ -50,7 +51,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     recipe = recipes.load(opts.recipe)
     subset = recipe.subset(opts.subset)
-    backend = get_backend(opts.backend)
+    backend = get_backend(opts.backend, opts.base_image)
     source = torch_source.resolve(config.load_settings(), index=opts.torch_index,
                                   find_links=opts.torch_find_links)
     timings = Timings()

@@ -8,16 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import config, proc, results, torch_source
+from harness import config, results, torch_source
 from harness.envs import Backend, Env
+from harness.envs.base import RunRequest, host_env
 from harness.errors import HarnessError
 from harness.recipes import Recipe, Subset
 from harness.results import TestResult, Verdict
 
 PLUGIN_DIR = Path(__file__).resolve().parent / "pytest_plugin"
-# Variables from the user's shell that would change what runs inside the env.
-SCRUBBED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE",
-            "PYTEST_PLUGINS", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
 
 
 @dataclass(frozen=True)
@@ -98,9 +96,20 @@ def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
 
 
 def child_env(extra: Mapping[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-    env.update(extra)
-    return env
+    return host_env(extra)
+
+
+def mounts(worktree: Path, out_dir: Path, env: Mapping[str, str]) -> tuple[Path, ...]:
+    """Host paths a run reads or writes: the checkout, the run dir, the plugin, and the
+    cache folders the recipe's variables name (``{home}/hf``)."""
+    home = config.home()
+    paths = [worktree, out_dir, PLUGIN_DIR]
+    for value in env.values():
+        path = Path(value)
+        if path.is_absolute() and path.is_relative_to(home) and path != home:
+            path.mkdir(parents=True, exist_ok=True)
+            paths.append(path)
+    return tuple(dict.fromkeys(paths))
 
 
 def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Path,
@@ -112,13 +121,15 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     out_dir.mkdir(parents=True, exist_ok=True)
     log = out_dir / "pytest.log"
     junit = out_dir / "junit.xml"
-    cmd = backend.command(env, ["-m", "pytest", *the_plan.argv])
+    request = RunRequest(
+        ["-m", "pytest", *the_plan.argv], the_plan.cwd, the_plan.env, log,
+        mounts=mounts(the_plan.cwd, out_dir, the_plan.env), network=subset.network,
+        device=subset.device, cpus=the_plan.workers * the_plan.threads,
+        workers=the_plan.workers, timeout=subset.run_timeout)
     start = time.monotonic()
     timed_out = False
     try:
-        code: int | None = proc.stream(cmd, log_path=log, cwd=the_plan.cwd,
-                                       env=child_env(the_plan.env), on_line=on_line,
-                                       timeout=subset.run_timeout)
+        code: int | None = backend.run(env, request, on_line=on_line)
     except subprocess.TimeoutExpired:
         code, timed_out = None, True
     duration = time.monotonic() - start

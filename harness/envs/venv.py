@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness import cache, config, proc
-from harness.envs.base import Env
+from harness.envs.base import Env, RunRequest, host_env
 from harness.envs.spec import EnvSpec
 from harness.errors import HarnessError
 
@@ -68,6 +68,12 @@ class VenvBackend:
 
     def command(self, env: Env, argv: list[str]) -> list[str]:
         return [str(env.python), *argv]
+
+    def run(self, env: Env, request: RunRequest,
+            on_line: Callable[[str], None] | None = None) -> int:
+        return proc.stream(self.command(env, request.argv), log_path=request.log_path,
+                           cwd=request.cwd, env=host_env(request.env), on_line=on_line,
+                           timeout=request.timeout)
 
     def _build(self, tmp: Path, spec: EnvSpec, log_path: Path,
                on_line: Callable[[str], None] | None) -> None:

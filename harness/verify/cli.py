@@ -25,6 +25,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         recipe=args.recipe, patch=args.patch, commit=args.commit, repo_path=args.repo_path,
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
+        base_image=args.base_image,
     )
     doc = verify(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -66,5 +67,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
     p.add_argument("--backend", default="auto", choices=BACKENDS)
+    p.add_argument("--base-image", metavar="IMAGE",
+                   help="docker backend: the image envs are built on")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_verify)

@@ -35,6 +35,7 @@ class Options:
     run_all: bool = False
     use_cache: bool = True
     backend: str = "auto"
+    base_image: str | None = None  # docker backend: the image envs are built on
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
@@ -141,7 +142,7 @@ def _envs(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees, bac
 def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.Change,
              base_sha: str, trees: worktrees.Trees, sel: select.Selection,
              doc: dict[str, Any], timings: Timings, ui: Ui) -> None:
-    backend = get_backend(opts.backend)
+    backend = get_backend(opts.backend, opts.base_image)
     t = time.monotonic()
     env, env_after, env_note = _envs(recipe, the_change, trees, backend, ui)
     timings.add("env", t)
