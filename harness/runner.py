@@ -106,7 +106,9 @@ def mounts(worktree: Path, out_dir: Path, env: Mapping[str, str]) -> tuple[Path,
     paths = [worktree, out_dir, PLUGIN_DIR]
     for value in env.values():
         path = Path(value)
-        if path.is_absolute() and path.is_relative_to(home) and path != home:
+        if not path.is_absolute() or not path.is_relative_to(home) or path == home:
+            continue
+        if not any(path.is_relative_to(p) for p in paths):
             path.mkdir(parents=True, exist_ok=True)
             paths.append(path)
     return tuple(dict.fromkeys(paths))

@@ -105,8 +105,12 @@ class DockerBackend:
         cpus = max(1, min(request.cpus, int(info.get("NCPU") or 1)))
         memory = min(int(info.get("MemTotal") or 0) or 1 << 62,
                      MEMORY_PER_WORKER * (request.workers + 1))
-        environment = {"HOME": "/tmp", "LANG": "C.UTF-8", **request.env}
-        binds = [docker_build.Bind(str(p), str(p), read_only=False) for p in request.mounts]
+        pycache = env.path / "pycache"  # the image is read-only: .pyc persist here
+        pycache.mkdir(parents=True, exist_ok=True)
+        environment = {"HOME": "/tmp", "LANG": "C.UTF-8", "PYTHONPYCACHEPREFIX": str(pycache),
+                       **request.env}
+        binds = [docker_build.Bind(str(p), str(p), read_only=False)
+                 for p in (*request.mounts, pycache)]
         container = client.containers.create(
             f"{engine.REPOSITORY}:{env.key}", [str(env.python), *request.argv],
             working_dir=str(request.cwd), environment=environment,

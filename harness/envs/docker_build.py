@@ -120,7 +120,9 @@ def script(spec: EnvSpec, inputs: BuildInputs, python: str) -> str:
     if inputs.uv is None:
         lines.append(f"{python} -m venv /opt/harness/uv && /opt/harness/uv/bin/pip install "
                      "--quiet uv")
-    install = [uv, "pip", "install", "--python", f"{VENV}/bin/python", "--compile-bytecode",
+    # no --compile-bytecode: runs keep their .pyc in a host folder per env instead
+    # (PYTHONPYCACHEPREFIX), written for what the tests import, as the uv backend does
+    install = [uv, "pip", "install", "--python", f"{VENV}/bin/python",
                "-r", f"{SPEC_DIR}/requirements.txt", "-c", f"{SPEC_DIR}/constraints.txt",
                "--excludes", f"{SPEC_DIR}/excludes.txt", *inputs.source_args]
     lines += [
@@ -144,11 +146,7 @@ def build(client: DockerClient, spec: EnvSpec, *, key: str, tag: str, base: str,
           key_parts: dict[str, Any], work: Path, log_path: Path,
           on_line: Callable[[str], None] | None = None) -> None:
     """Build and commit ``tag``; call it under the key's lock."""
-    from docker.errors import NotFound
-
-    name = f"harness-build-{key}"
-    with contextlib.suppress(NotFound):
-        client.containers.get(name).remove(force=True)  # a killed build's leftover
+    name = f"harness-build-{key}-{os.getpid()}"  # a killed build's leftover is reaped
     write_spec(spec, work / "spec")
     inputs = build_inputs(spec, work / "spec", str(client.info().get("Architecture", "")))
     python = spec.install.python or "python3"
