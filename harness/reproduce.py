@@ -39,6 +39,10 @@ def reproduce_command(opts: Options, subset: str) -> str:
         parts += ["--ref", opts.ref]
     for t in opts.tests:
         parts += ["--tests", t]
+    if opts.backend != "auto":
+        parts += ["--backend", opts.backend]
+    if opts.base_image:
+        parts += ["--base-image", opts.base_image]
     return " ".join(parts)
 
 

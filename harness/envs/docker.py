@@ -10,6 +10,7 @@ subset's CPUs and a memory budget per worker.
 """
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import threading
@@ -40,6 +41,7 @@ class DockerBackend:
     def __init__(self, base_image: str | None = None) -> None:
         self.base_image = base_image
         self._client: DockerClient | None = None
+        self._info: dict[str, Any] | None = None
 
     @property
     def client(self) -> DockerClient:
@@ -47,6 +49,12 @@ class DockerBackend:
             self._client = engine.connect()
             engine.reap(self._client)
         return self._client
+
+    def info(self) -> dict[str, Any]:
+        """The engine's ``docker info`` (CPUs, memory, runtimes), asked once."""
+        if self._info is None:
+            self._info = dict(self.client.info())
+        return self._info
 
     def base_name(self, spec: EnvSpec) -> str:
         return (self.base_image or config.load_settings().docker_base_image
@@ -92,7 +100,7 @@ class DockerBackend:
     def run(self, env: Env, request: RunRequest,
             on_line: Callable[[str], None] | None = None) -> int:
         client = self.client
-        info = client.info()
+        info = self.info()
         options: dict[str, Any] = {}
         if request.device == "cuda":
             if "nvidia" not in (info.get("Runtimes") or {}):
@@ -107,8 +115,9 @@ class DockerBackend:
                      MEMORY_PER_WORKER * (request.workers + 1))
         pycache = env.path / "pycache"  # the image is read-only: .pyc persist here
         pycache.mkdir(parents=True, exist_ok=True)
-        environment = {"HOME": "/tmp", "LANG": "C.UTF-8", "PYTHONPYCACHEPREFIX": str(pycache),
-                       **request.env}
+        user = getpass.getuser()  # the uid has no passwd entry inside: getpass reads USER
+        environment = {"HOME": "/tmp", "LANG": "C.UTF-8", "USER": user, "LOGNAME": user,
+                       "PYTHONPYCACHEPREFIX": str(pycache), **request.env}
         binds = [docker_build.Bind(str(p), str(p), read_only=False)
                  for p in (*request.mounts, pycache)]
         container = client.containers.create(

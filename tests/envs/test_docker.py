@@ -268,3 +268,25 @@ def test_build_gets_trust_proxy_and_wheel_folders(tmp_path: Path,
     inside = inputs.source_args[i + 1]
     assert binds[inside].source == str(wheels.resolve()) and binds[inside].read_only
     assert binds["/harness/project"].source == str(tmp_path)
+
+
+def test_cuda_runs_get_the_gpus_or_say_why_not(tmp_path: Path, engine: Any,
+                                               base_image: str) -> None:
+    from harness.envs.base import Env, RunRequest
+    from harness.envs.docker import DockerBackend
+
+    key = f"gpu-check-{TOKEN}"
+    engine.images.get(base_image).tag(docker_engine.REPOSITORY, key)
+    try:
+        env = Env(key, tmp_path / "env", Path("/usr/bin/python3"), "docker", False)
+        request = RunRequest(["-c", "import os; assert os.path.exists('/dev/nvidiactl')"],
+                             tmp_path, {}, tmp_path / "log", device="cuda")
+        backend = DockerBackend(base_image)
+        if "nvidia" not in (engine.info().get("Runtimes") or {}):
+            with pytest.raises(HarnessError) as e:
+                backend.run(env, request)
+            assert "nvidia-container-toolkit" in (e.value.hint or "")
+            pytest.skip("the engine has no nvidia runtime: checked its error line only")
+        assert backend.run(env, request) == 0, request.log_path.read_text()
+    finally:
+        engine.images.remove(f"{docker_engine.REPOSITORY}:{key}")
