@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import shlex
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,7 +176,19 @@ def build(client: DockerClient, spec: EnvSpec, *, key: str, tag: str, base: str,
         container.commit(repo, image_tag, conf={
             "Labels": labels, "Env": [f"PATH={path}", f"VIRTUAL_ENV={VENV}", "LANG=C.UTF-8"],
             "Cmd": [f"{VENV}/bin/python"], "User": "", "WorkingDir": "/"})
-    finally:
+    except BaseException:
+        container.remove(force=True)
+        raise
+    # deleting the container's copy of the env takes a minute on a busy disk: the engine
+    # finishes it on its own, the tests need not wait
+    threading.Thread(target=_remove_quietly, args=(container,), daemon=True).start()
+
+
+def _remove_quietly(container: Container) -> None:
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    with contextlib.suppress(DockerException, RequestException):
         container.remove(force=True)
 
 

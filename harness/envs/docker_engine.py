@@ -77,10 +77,12 @@ def connect() -> DockerClient:
     except ImportError as e:
         raise engine_error(e) from e
     try:
-        client = docker.from_env(timeout=120)
+        client = docker.from_env(timeout=30)
         client.ping()
     except (DockerException, OSError) as e:
         raise engine_error(e) from e
+    # committing or deleting a few GB of env takes minutes on a busy disk
+    client.api.timeout = 1800
     return client
 
 
