@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from docker.models.images import Image
 
 SUITE = "bookworm"
+LOCAL = "harness-base:bookworm"  # the name suggested for a base built here
 PACKAGES = ("python3", "python3-venv", "git", "ca-certificates")
 MIRROR = "http://deb.debian.org/debian"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -61,8 +62,8 @@ def resolve(client: DockerClient, name: str) -> Image:
         raise HarnessError(
             f"docker base image {name!r} is not here and pulling it failed ({reason})",
             hint="pass --base-image with a local image (`docker images`), or build one "
-                 f"without a registry: `sudo python -m harness.envs.docker_base {name}` "
-                 "(debootstrap)") from e
+                 f"without a registry: `sudo python -m harness.envs.docker_base {LOCAL}` "
+                 f"(debootstrap), then --base-image {LOCAL}") from e
 
 
 def build_local(tag: str, *, mirror: str = MIRROR, log_path: Path | None = None,
