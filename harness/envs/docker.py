@@ -11,6 +11,7 @@ subset's CPUs and a memory budget per worker.
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import subprocess
 import threading
@@ -42,6 +43,8 @@ class DockerBackend:
         self.base_image = base_image
         self._client: DockerClient | None = None
         self._info: dict[str, Any] | None = None
+        # importing the SDK takes ~0.5 s: do it while the checkout step runs
+        threading.Thread(target=importlib.import_module, args=("docker",), daemon=True).start()
 
     @property
     def client(self) -> DockerClient:
