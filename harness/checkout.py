@@ -32,9 +32,11 @@ class Checkout(NamedTuple):
     mirror: Path
 
 
-def resolve_url(recipe_name: str, url: str, override: str | None = None) -> str:
+def resolve_url(recipe_name: str, url: str, override: str | None = None,
+                settings: config.Settings | None = None) -> str:
     """The URL to clone from: ``--source``, then the user config, then the recipe."""
-    chosen = override or config.load_settings().sources.get(recipe_name) or url
+    settings = settings or config.load_settings()
+    chosen = override or settings.sources.get(recipe_name) or url
     if chosen.startswith("builtin:"):
         return str(demo.repo_path(chosen.removeprefix("builtin:")))
     if "://" in chosen or re.match(r"^[\w.-]+@[\w.-]+:", chosen):
@@ -109,6 +111,7 @@ def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
     if not ref.strip():
         raise HarnessError("the ref is empty", hint="give a tag, branch, sha or "
                            "refs/pull/N/head, or leave --ref out to use the recipe's pin")
+    new = not (mirror_path(url) / "HEAD").exists()
     mirror = open_mirror(url)
     known = _resolve_local(mirror, ref)
     if known:
@@ -124,6 +127,8 @@ def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
                 errors.append(result.stderr)
                 continue
             return git.out(["rev-parse", "--verify", f"{local_ref}^{{commit}}"], cwd=mirror)
+        if new and not git.run(["for-each-ref", "--count=1"], cwd=mirror).stdout.strip():
+            cache.remove(mirror)  # nothing came: leave no empty mirror behind
     text = "\n".join(errors)
     if NOT_FOUND.search(text):
         raise HarnessError(f"ref {ref!r} not found in {url}",

@@ -103,8 +103,8 @@ def collection_errors(results: list[TestResult]) -> list[TestResult]:
     return [r for r in results if r.outcome == "error" and "::" not in r.id]
 
 
-def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False
-            ) -> Verdict:
+def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False,
+            usage: str = "") -> Verdict:
     """Tell "the tests failed" apart from "the infrastructure failed"."""
     if timed_out:
         return Verdict("infra_error", "the test run timed out")
@@ -113,12 +113,15 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     broken = collection_errors(results)
     if broken:
         return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}")
+    if exit_code == 4 or (usage and exit_code not in (0, 1)):
+        return Verdict("infra_error", f"pytest refused its arguments (usage error): "
+                       f"{usage or 'see the log'}")
+    if exit_code in (2, 3):
+        names = {2: "interrupted", 3: "internal error"}
+        return Verdict("infra_error", f"pytest exited with {exit_code} ({names[exit_code]})")
     if exit_code == 5 or not results:
         return Verdict("infra_error", "no tests were selected: check the subset's paths, -k "
                        "and markers")
-    if exit_code in (2, 3, 4):
-        names = {2: "interrupted", 3: "internal error", 4: "usage error"}
-        return Verdict("infra_error", f"pytest exited with {exit_code} ({names[exit_code]})")
     c = counts(results)
     bad = c["failed"] + c["error"]
     if exit_code == 0 and bad == 0:
