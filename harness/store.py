@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import filelock
+
 from harness import config
 from harness.errors import HarnessError
 
@@ -134,9 +136,12 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
-        _wal(conn)
-        migrate(conn)
-    except sqlite3.Error as e:
+        # one process at a time sets up a store: creating it, switching it to WAL and
+        # migrating it race otherwise (a few percent of concurrent first opens failed)
+        with filelock.FileLock(str(path) + ".lock", timeout=60):
+            _wal(conn)
+            migrate(conn)
+    except (sqlite3.Error, filelock.Timeout) as e:
         conn.close()
         raise store_error(path, e) from e
     return conn
