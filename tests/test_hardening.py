@@ -198,3 +198,16 @@ def test_run_report_round_trips_and_refuses_junk() -> None:
     for junk in ([], {"recipe": 1}, {**doc, "status": "great"}, {**doc, "tests": [{"id": 1}]}):
         with pytest.raises(HarnessError, match="report"):
             RunReport.from_json(junk)
+
+
+def test_full_store_says_so() -> None:
+    """#6: SQLite's own "database or disk is full" (a page limit stands in for the disk)
+    reaches the user as one line; a failing ROLLBACK must not hide it."""
+    doc = {"recipe": "demo", "subset": "s", "ref": "v1", "status": "passed",
+           "started_at": "2026-01-01T00:00:00+00:00", "padding": "x" * 200_000}
+    with pytest.raises(HarnessError, match="disk is full"), store.opened() as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        history.save(conn, doc, [])
+    with store.opened() as conn:  # nothing half-written stays behind
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
