@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if e.hint:
             err.print(f"hint: {e.hint}", markup=False)
         if log_path:
-            err.print(f"debug log: {log_path}", style="dim", markup=False)
+            err.print(f"debug log: {log_path}", style="dim", markup=False, soft_wrap=True)
         return e.exit_code
     except KeyboardInterrupt:
         log.debug("interrupted", exc_info=True)
@@ -150,5 +150,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug: keep the traceback for the report
         log.exception("internal error")
         err.print(f"harness: internal error: {type(e).__name__}: {e}", markup=False)
-        err.print(f"please report it with the debug log: {log_path}", markup=False)
+        err.print(f"please report it with the debug log: {log_path}", markup=False,
+                  soft_wrap=True)
         return 3
