@@ -80,11 +80,11 @@ def _version(cmd: list[str]) -> str:
 def _header(argv: list[str]) -> None:
     from harness.envs.venv import find_uv
 
+    log.debug("harness %s; python %s (%s); argv %s; cwd %s; HARNESS_HOME %s", __version__,
+              sys.version.split()[0], sys.executable, argv, Path.cwd(), config.home())
     uv = find_uv()
-    log.debug("harness %s; python %s (%s); %s; uv: %s", __version__, sys.version.split()[0],
-              sys.executable, _version(["git", "--version"]),
-              _version([uv, "--version"]) if uv else "not found")
-    log.debug("argv %s; cwd %s; HARNESS_HOME %s", argv, Path.cwd(), config.home())
+    git, uv_version = _version(["git", "--version"]), _version([uv, "--version"]) if uv else ""
+    log.debug("%s; uv: %s", git, uv_version or "not found")
 
 
 def _point_last(path: Path) -> None:
