@@ -196,10 +196,12 @@ def _verify(base: Path) -> list[Item]:
 def _litter(home: Path, items: list[Item]) -> list[Item]:
     """Stale locks and stamps of entries that are gone; temp files of dead processes."""
     going = {i.path for i in items}
-    dirs = [home, *_subdirs(home), *_subdirs(home / "worktrees")]
+    # only the harness's own folders: hf/ (the Hub cache) has locks of its own
+    dirs = [home, *(home / d for d in ("envs", "builtin", "repos", "verify", "logs")),
+            *_subdirs(home / "worktrees")]
     found = []
     for d in dirs:
-        for p in sorted(d.iterdir()):
+        for p in sorted(d.iterdir()) if d.is_dir() else []:
             if not p.is_file() or p.is_symlink():
                 continue
             tmp = TMP_FILE.match(p.name)
@@ -211,7 +213,7 @@ def _litter(home: Path, items: list[Item]) -> list[Item]:
                                  (".done", "stale marker")):
                 entry = p.with_name(p.name.removesuffix(suffix))
                 if (p.name.endswith(suffix) and entry not in going and not entry.exists()
-                        and d.name != "logs"):
+                        and d.name != "logs" and not (suffix == ".lock" and is_locked(p))):
                     lock = p if suffix == ".lock" else None
                     found.append(Item("leftover", p, f"{what} of a removed entry",
                                       disk.freed_by([p]), lock))
