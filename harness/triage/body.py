@@ -21,7 +21,9 @@ _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
 
 # headings of the sections that describe the reporter's machine, not the problem
 SYSTEM = ("system info", "environment", "environment info", "who can help?", "who can help",
-          "information", "tasks", "checklist")
+          "information", "tasks", "checklist", "system information", "environment information",
+          "your environment", "versions", "env", "platform", "hardware", "software",
+          "system info / environment", "environment / system info")
 # pasted logs can run to megabytes; what decides the features comes first
 MAX_CHARS = 20_000
 REPRO = ("reproduction", "to reproduce", "steps to reproduce", "code example",
@@ -66,10 +68,37 @@ def _sections_by_line(text: str) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in found.items()}
 
 
+# a line of an environment dump outside a System Info section: `transformers env`'s
+# "- `torch` version: 2.1 (GPU?)", "Platform: Linux", "GPU: 2x A100", pip's "torch==2.1.0",
+# nvidia-smi's table rows.  What the reporter has, not what the bug needs.
+_ENV_LINE = re.compile(
+    r"^\s*(?:[-*]\s*)?`?(?:[\w.-]+`?\s+version|platform|python|pytorch|torch|cuda|cudnn|"
+    r"gpus?|gpu type|gpu model|nvidia driver|driver version|os|operating system|hardware|"
+    r"ram|cpu|using gpu in script|using distributed or parallel set-up in script|"
+    r"accelerate config|accelerator|jax|flax|tensorflow|numpy)\b`?"
+    r"[^:\n]{0,40}:\s*\S|"
+    r"^\s*[\w.-]+\s*==\s*[\w.+]+\s*$|^\s*\|.*(?:MiB|NVIDIA-SMI|Persistence-M|GPU\s+Name)|"
+    r"^\s*[+|][-=+]{10,}",
+    re.I | re.M)
+
+
+def strip_env(text: str) -> tuple[str, str]:
+    """(the text without environment-dump lines, those lines)."""
+    if ":" not in text and "==" not in text and "|" not in text:
+        return text, ""
+    if not _ENV_LINE.search(text):
+        return text, ""
+    kept, env = [], []
+    for line in text.split("\n"):
+        (env if _ENV_LINE.match(line) else kept).append(line)
+    return "\n".join(kept), "\n".join(env)
+
+
 def parse(title: str, text: str) -> Body:
     parts = sections(text[:MAX_CHARS])
     system = "\n".join(v for k, v in parts.items() if k in SYSTEM)
-    told = "\n".join(v for k, v in parts.items() if k not in SYSTEM)
+    told, env = strip_env("\n".join(v for k, v in parts.items() if k not in SYSTEM))
+    system = f"{system}\n{env}" if env else system
     pieces = told.split("```")
     code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
     prose = f"{title}\n{' '.join(pieces[::2])}"

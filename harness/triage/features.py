@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from harness.recipes import Recipe
 from harness.triage import body as body_mod
-from harness.triage import hardware, kinds, models
+from harness.triage import cues, hardware, kinds, models
 from harness.triage import labels as labels_mod
 from harness.triage.issues import Issue
 
@@ -30,6 +30,7 @@ class Features(NamedTuple):
     built_small: bool  # the reproduction builds a few-layer model from a config
     private_files: bool  # the reproduction loads files only the reporter has
     hardware: frozenset[str]  # groups of hardware.WORDS found
+    cues: frozenset[str]  # cues.WORDS and cues.PHRASES found in what the issue tells
     chars: int  # length of the prose
     comments: int
     age_days: int
@@ -38,8 +39,13 @@ class Features(NamedTuple):
     flags: frozenset[str]  # "stale", "wip"
 
 
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 time ("2024-05-01T12:00:00Z", "2024-05-01"); None when it is not one."""
+    try:
+        when = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
@@ -86,8 +92,9 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         symbols=parsed.symbols, models=named,
         memory_gb=None if size is None else models.memory_gb(size), built_small=small,
         private_files=body_mod.private_files(parsed),
-        hardware=hardware.found(parsed), chars=len(parsed.prose), comments=issue.comments,
-        age_days=max(0, (now - parse_time(issue.created_at)).days),
+        hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose), comments=issue.comments,
+        age_days=max(0, (now - created).days) if (created := parse_time(issue.created_at))
+        else 0,
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
     )
