@@ -5,12 +5,13 @@ weights given to each feature live in :mod:`harness.triage.scoring`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 from harness.recipes import Recipe
 from harness.triage import body as body_mod
+from harness.triage import comments as comments_mod
 from harness.triage import cues, hardware, kinds, models
 from harness.triage import labels as labels_mod
 from harness.triage.issues import Issue
@@ -37,6 +38,8 @@ class Features(NamedTuple):
     assignees: tuple[str, ...]
     linked_prs: tuple[int, ...]
     flags: frozenset[str]  # "stale", "wip"
+    claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
+    maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
 
 
 def parse_time(text: str) -> datetime | None:
@@ -70,7 +73,8 @@ def package_of(recipe: Recipe) -> str:
 
 def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
             hub: Mapping[str, float] | None = None,
-            linked_prs: tuple[int, ...] = ()) -> Features:
+            linked_prs: tuple[int, ...] = (),
+            comments: Sequence[comments_mod.Comment] = ()) -> Features:
     triage = recipe.triage
     parsed = body_mod.parse(issue.title, issue.body)
     package = package_of(recipe)
@@ -97,4 +101,6 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         else 0,
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
+        claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",
+        maintainer=comments_mod.maintainer_state(comments),
     )

@@ -6,28 +6,32 @@ gives the same weights.  Only ``bench/triage_quality.py`` calls this; scoring ne
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from harness.triage import signals
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 from harness.triage.model import Linear, Models, sigmoid
 
-L2 = float(os.environ.get("L2", "1.0"))  # pull towards 0 of every weight: fewer than 300 issues cannot carry more
+L2 = 2.0  # pull towards 0 of every weight: fewer than 300 issues cannot carry more
 GPU_RECALL = 0.95  # the GPU threshold flags this share of the training set's GPU issues
 ITERATIONS = 30
 
 
-def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2) -> Linear:
-    """Bias and weights maximising the penalised log-likelihood of ``ys``."""
-    names = sorted({k for r in rows for k in r})
+def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
+        prior: Mapping[str, float] | None = None) -> Linear:
+    """Bias and weights maximising the log-likelihood of ``ys``, penalised by
+    ``l2 × (weight - prior)²``: the data moves a weight away from its prior only as far
+    as it has evidence for."""
+    prior = prior or {}
+    names = sorted({k for r in rows for k in r} | set(prior))
     index = {n: i + 1 for i, n in enumerate(names)}  # 0: the bias
     sparse = [[(0, 1.0)] + [(index[k], v) for k, v in r.items() if v] for r in rows]
     d = len(names) + 1
-    w = [0.0] * d
+    centre = [0.0] + [prior.get(n, 0.0) for n in names]
+    w = centre[:]
     for _ in range(ITERATIONS):
-        grad = [l2 * x for x in w]
+        grad = [l2 * (x - c) for x, c in zip(w, centre)]
         grad[0] = 0.0
         hess = [[0.0] * d for _ in range(d)]
         for i in range(d):
@@ -75,7 +79,7 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
                gpu: Sequence[bool], l2: float = L2) -> Models:
     """The GPU model first (its verdict is a signal of the easy model), then the easy one."""
     gpu_rows = rows([signals.gpu(f) for _, f in items])
-    g = fit(gpu_rows, gpu, l2)
+    g = fit(gpu_rows, gpu, l2, signals.PRIOR_GPU)
     probs = sorted((g.probability(g.contributions(signals.gpu(f))) for (_, f), y
                     in zip(items, gpu) if y), reverse=True)
     cut = probs[min(len(probs) - 1, math.ceil(GPU_RECALL * len(probs)) - 1)] if probs else 0.5
@@ -84,4 +88,4 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     for (_, f), r in zip(items, rows([signals.easy(f) for _, f in items])):
         r["gpu"] = g.probability(g.contributions(signals.gpu(f)))
         easy_rows.append(r)
-    return Models(fit(easy_rows, easy, l2), g)
+    return Models(fit(easy_rows, easy, l2, signals.PRIOR_EASY), g)

@@ -94,6 +94,12 @@ def history(f: Features) -> list[signals.Signal]:
         found.append(("linked_pr", 1.0, f"an open pull request may fix it ({prs})"))
     if "wip" in f.flags:
         found.append(("wip", 1.0, "labelled work in progress"))
+    if f.claimed:
+        found.append(("claimed", 1.0, f"{f.claimed} said in a comment they are working on it"))
+    if f.maintainer == "agreed":
+        found.append(("maintainer_agreed", 1.0, "a maintainer agreed on a fix (a PR is welcome)"))
+    elif f.maintainer == "replied":
+        found.append(("maintainer_replied", 1.0, "a maintainer replied"))
     return found
 
 
