@@ -75,7 +75,7 @@ _ENV_LINE = re.compile(
     r"^\s*(?:[-*]\s*)?`?(?:[\w.-]+`?\s+version|platform|python|pytorch|torch|cuda|cudnn|"
     r"gpus?|gpu type|gpu model|nvidia driver|driver version|os|operating system|hardware|"
     r"ram|cpu|using gpu in script|using distributed or parallel set-up in script|"
-    r"accelerate config|accelerator|jax|flax|tensorflow|numpy)\b`?"
+    r"accelerate config|accelerator|jax|flax|tensorflow|numpy)(?![\w.])`?"
     r"[^:\n]{0,40}:\s*\S|"
     r"^\s*[\w.-]+\s*==\s*[\w.+]+\s*$|^\s*\|.*(?:MiB|NVIDIA-SMI|Persistence-M|GPU\s+Name)|"
     r"^\s*[+|][-=+]{10,}",

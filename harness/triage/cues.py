@@ -16,7 +16,8 @@ from harness.triage.body import Body, gated
 # cue → whole words (as str.split finds them in the text with punctuation made spaces)
 WORDS: dict[str, frozenset[str]] = {
     # what the bug needs
-    "xformers": frozenset({"xformers", "memory_efficient_attention"}),
+    "xformers": frozenset({"xformers", "memory_efficient_attention",
+                           "enable_xformers_memory_efficient_attention"}),
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
                                   "flashattention", "flashattention2"}),
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
@@ -147,8 +148,8 @@ def found(body: Body) -> frozenset[str]:
                 cues.add(cue)
     if "cuda" in body.low:
         code = "\n".join(body.code).lower() if body.code else body.low
-        if any(p in code for p in _CUDA_ERROR) or ("cuda" in code and body.traceback
-                                                   and "error" in code):
+        if any(p in body.low for p in _CUDA_ERROR) or ("cuda" in code and body.traceback
+                                                       and "error" in code):
             cues.add("cuda_error")
         if _CUDA_USE.search(code):
             cues.add("cuda_use")

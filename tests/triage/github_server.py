@@ -89,9 +89,10 @@ def _select(items: list[dict[str, Any]], q: dict[str, str]) -> list[dict[str, An
     state = q.get("state", "open")
     chosen = [i for i in items if state == "all" or i["state"] == state]
     if "since" in q:
-        chosen = [i for i in chosen if i["updated_at"] >= q["since"]]
+        chosen = [i for i in chosen if str(i["updated_at"]) >= q["since"]]
     key = "updated_at" if q.get("sort") == "updated" else "created_at"
-    chosen.sort(key=lambda i: (i[key], i["number"]), reverse=q.get("direction") != "asc")
+    chosen.sort(key=lambda i: (str(i[key]), i["number"] if isinstance(i["number"], int) else 0),
+                reverse=q.get("direction") != "asc")
     return chosen
 
 
