@@ -53,7 +53,7 @@ def read(paths: Sequence[str]) -> list[Labelled]:
     recipes: dict[str, Recipe] = {}
     found = []
     for path in paths:
-        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             raw = json.loads(line)
@@ -87,8 +87,8 @@ def _date(text: str) -> datetime:
 
 def auc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
     """Probability that a random positive outranks a random negative (ties count half)."""
-    pos = [s for s, p in zip(scores, positive) if p]
-    neg = [s for s, p in zip(scores, positive) if not p]
+    pos = [s for s, p in zip(scores, positive, strict=True) if p]
+    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
     if not pos or not neg:
         return None
     ranked = sorted(scores)
@@ -128,7 +128,7 @@ def measure(name: str, items: list[Labelled], assessed: list[scoring.Assessment]
     easy = [x.easy for x in items]
     flagged = [a.needs_gpu for a in assessed]
     truth = [x.needs_gpu for x in items]
-    hits = sum(f and t for f, t in zip(flagged, truth))
+    hits = sum(f and t for f, t in zip(flagged, truth, strict=True))
     return Row(name, len(items), sum(easy), sum(truth), auc(scores, easy),
                precision_at(scores, easy),
                hits / sum(truth) if any(truth) else None,
@@ -192,7 +192,7 @@ def held_out(items: list[Labelled], folds: str) -> list[scoring.Assessment]:
 
 def mistakes(items: list[Labelled], assessed: list[scoring.Assessment], n: int) -> None:
     """The worst-ranked easy issues, the best-ranked others, missed and false GPU flags."""
-    pairs = list(zip(items, assessed))
+    pairs = list(zip(items, assessed, strict=True))
     print("\nlowest-scored easy issues:")
     for x, a in sorted((p for p in pairs if p[0].easy), key=lambda p: p[1].score)[:n]:
         print(f"  {a.score:.2f} {x.issue.repo.rpartition('/')[2]}#{x.issue.number} "

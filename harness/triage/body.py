@@ -88,7 +88,8 @@ def strip_env(text: str) -> tuple[str, str]:
         return text, ""
     if not _ENV_LINE.search(text):
         return text, ""
-    kept, env = [], []
+    kept: list[str] = []
+    env: list[str] = []
     for line in text.split("\n"):
         (env if _ENV_LINE.match(line) else kept).append(line)
     return "\n".join(kept), "\n".join(env)

@@ -158,7 +158,7 @@ def found(body: Body) -> frozenset[str]:
         cues.add("names_line")
     if not body.prose.isascii() and len(_FOREIGN.findall(body.prose)) > len(body.prose) // 10:
         cues.add("non_english")
-    if any(c.startswith(("diff", "@@")) or (c.count("\n+") and c.count("\n-")
+    if any(c.startswith(("diff", "@@")) or ("\n+" in f"\n{c}" and "\n-" in f"\n{c}"
                                             and _DIFF.search(c)) for c in body.code):
         cues.add("diff")
     return frozenset(cues)

@@ -51,6 +51,11 @@ def parse_time(text: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+def _age(now: datetime, created_at: str) -> int:
+    created = parse_time(created_at)
+    return max(0, (now - created).days) if created else 0
+
+
 def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
     """The paths that are the library's or its repository's, relative to the checkout.
 
@@ -96,9 +101,9 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         symbols=parsed.symbols, models=named,
         memory_gb=None if size is None else models.memory_gb(size), built_small=small,
         private_files=body_mod.private_files(parsed),
-        hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose), comments=issue.comments,
-        age_days=max(0, (now - created).days) if (created := parse_time(issue.created_at))
-        else 0,
+        hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose),
+        comments=issue.comments,
+        age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
         claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",

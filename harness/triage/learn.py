@@ -21,7 +21,7 @@ ITERATIONS = 30
 def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
         prior: Mapping[str, float] | None = None) -> Linear:
     """Bias and weights maximising the log-likelihood of ``ys``, penalised by
-    ``l2 × (weight - prior)²``: the data moves a weight away from its prior only as far
+    ``l2 x (weight - prior)²``: the data moves a weight away from its prior only as far
     as it has evidence for."""
     prior = prior or {}
     names = sorted({k for r in rows for k in r} | set(prior))
@@ -31,12 +31,12 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
     centre = [0.0] + [prior.get(n, 0.0) for n in names]
     w = centre[:]
     for _ in range(ITERATIONS):
-        grad = [l2 * (x - c) for x, c in zip(w, centre)]
+        grad = [l2 * (x - c) for x, c in zip(w, centre, strict=True)]
         grad[0] = 0.0
         hess = [[0.0] * d for _ in range(d)]
         for i in range(d):
             hess[i][i] = l2 if i else 1e-6
-        for row, y in zip(sparse, ys):
+        for row, y in zip(sparse, ys, strict=True):
             p = sigmoid(sum(w[j] * v for j, v in row))
             err, s = p - float(y), p * (1 - p)
             for j, v in row:
@@ -45,7 +45,7 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
                 for k, u in row:
                     hj[k] += s * v * u
         step = _solve(hess, grad)
-        w = [a - b for a, b in zip(w, step)]
+        w = [a - b for a, b in zip(w, step, strict=True)]
         if max(abs(x) for x in step) < 1e-7:
             break
     return Linear(w[0], {n: w[index[n]] for n in names if abs(w[index[n]]) >= 1e-4})
@@ -54,7 +54,7 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """x with a·x = b (Gaussian elimination with partial pivoting; a is positive definite)."""
     n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    m = [[*row, b[i]] for i, row in enumerate(a)]
     for c in range(n):
         p = max(range(c, n), key=lambda r: abs(m[r][c]))
         m[c], m[p] = m[p], m[c]
@@ -81,11 +81,11 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     gpu_rows = rows([signals.gpu(f) for _, f in items])
     g = fit(gpu_rows, gpu, l2, signals.PRIOR_GPU)
     probs = sorted((g.probability(g.contributions(signals.gpu(f))) for (_, f), y
-                    in zip(items, gpu) if y), reverse=True)
+                    in zip(items, gpu, strict=True) if y), reverse=True)
     cut = probs[min(len(probs) - 1, math.ceil(GPU_RECALL * len(probs)) - 1)] if probs else 0.5
     g = Linear(g.bias, g.weights, min(0.5, cut))
     easy_rows = []
-    for (_, f), r in zip(items, rows([signals.easy(f) for _, f in items])):
+    for (_, f), r in zip(items, rows([signals.easy(f) for _, f in items]), strict=True):
         r["gpu"] = g.probability(g.contributions(signals.gpu(f)))
         easy_rows.append(r)
     return Models(fit(easy_rows, easy, l2, signals.PRIOR_EASY), g)

@@ -28,7 +28,7 @@ class Linear:
 
     def contributions(self, signals: Iterable[tuple[str, float, str]]
                       ) -> list[tuple[float, str]]:
-        """(weight × value, why) for each signal the model weighs, biggest effect first."""
+        """(weight x value, why) for each signal the model weighs, biggest effect first."""
         found = [(self.weights[name] * value, why) for name, value, why in signals
                  if self.weights.get(name)]
         return sorted(found, key=lambda c: -abs(c[0]))

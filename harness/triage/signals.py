@@ -68,7 +68,7 @@ PRIOR_EASY: dict[str, float] = {
     "repro": 0.5, "traceback": 0.2, "expected": 0.2,  # the first steps of a fix are done
     "narrow_scope": 0.4, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
-    "gpu": -2.5,  # × the probability that it needs a GPU: the worst advice for a laptop
+    "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
     "cue_support": -0.5, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
     "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
     "cue_latency": -0.6, "cue_training": -0.6, "cue_training_script": -0.8,

@@ -2,10 +2,10 @@
 
 ``GET /repos/{owner}/{repo}/issues`` (optionally under ``/api/v3``, as GitHub Enterprise
 serves it) with ``state``, ``since``, ``sort``, ``direction``, ``per_page`` and ``page``;
-``GET /repos/{owner}/{repo}/issues/comments`` with ``since``, ``sort``, ``direction`` and
-pages; ``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304, ``X-RateLimit-*`` on every
-answer, a switchable 403 rate limit, and a switchable captive portal (200 with HTML).  Requests are recorded so that tests can say
-what a sync cost.  Binds to 127.0.0.1 only.
+``GET /repos/{owner}/{repo}/issues/comments`` with ``since``, ``sort``, ``direction``
+and pages; ``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304, ``X-RateLimit-*`` on every
+answer, a switchable 403 rate limit, and a switchable captive portal (200 with HTML).
+Requests are recorded so that tests can say what a sync cost.  Binds to 127.0.0.1 only.
 """
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from harness.errors import HarnessError
 from harness import cli as harness_cli
 from harness import store
+from harness.errors import HarnessError
 from harness.triage import cli, scoring
 from tests.triage import samples
 from tests.triage.github_server import GitHubServer, make_comment, make_issue
@@ -191,8 +191,8 @@ def test_bad_data_never_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[st
     odd = [
         {**base, "number": 1, "body": None},
         {**base, "number": 2, "body": "x" * 50_000 + "\n```\n" + "Traceback\n" * 3000},
-        {**base, "number": 3, "title": "分词器解码丢失空格", "body": "使用 from_pretrained 加载后解码丢失空格。"
-                                                          * 20},
+        {**base, "number": 3, "title": "分词器解码丢失空格",
+         "body": "使用 from_pretrained 加载后解码丢失空格。" * 20},
         {**base, "number": 4, "createdAt": "2025-01-01", "updatedAt": "2025-01-02"},
         {**base, "number": 5, "labels": "bug", "assignees": [None, 3], "author": "x"},
     ]
