@@ -95,10 +95,42 @@ def strip_env(text: str) -> tuple[str, str]:
     return "\n".join(kept), "\n".join(env)
 
 
+# the System Info sections where reporters often tell the problem itself, in prose
+_PROSE_SYSTEM = ("system info", "environment", "system information", "environment info",
+                 "your environment")
+
+
+def prose_of(section: str) -> tuple[str, str]:
+    """(the problem told in prose inside a System Info section, the rest): long lines
+    outside code blocks that are not ``key: value`` pairs, checkboxes or @mentions."""
+    told: list[str] = []
+    rest: list[str] = []
+    fenced = False
+    for line in section.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            rest.append(line)
+            continue
+        bare = line.strip()
+        env = fenced or len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
+            or (":" in bare[:45] and len(bare) < 90) or _ENV_LINE.match(line) is not None
+        (rest if env else told).append(line)
+    return "\n".join(told), "\n".join(rest)
+
+
 def parse(title: str, text: str) -> Body:
     parts = sections(text[:MAX_CHARS])
-    system = "\n".join(v for k, v in parts.items() if k in SYSTEM)
-    told, env = strip_env("\n".join(v for k, v in parts.items() if k not in SYSTEM))
+    system_parts, prose_parts = [], []
+    for k, v in parts.items():
+        if k in _PROSE_SYSTEM and len(v) > 80:
+            said, rest = prose_of(v)
+            prose_parts.append(said)
+            system_parts.append(rest)
+        elif k in SYSTEM:
+            system_parts.append(v)
+    system = "\n".join(system_parts)
+    told, env = strip_env("\n".join([*prose_parts, *(v for k, v in parts.items()
+                                                      if k not in SYSTEM)]))
     system = f"{system}\n{env}" if env else system
     pieces = told.split("```")
     code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag

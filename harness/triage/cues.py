@@ -19,7 +19,7 @@ WORDS: dict[str, frozenset[str]] = {
     "xformers": frozenset({"xformers", "memory_efficient_attention",
                            "enable_xformers_memory_efficient_attention"}),
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
-                                  "flashattention", "flashattention2"}),
+                                  "flashattention", "flashattention2", "fa2", "fa3"}),
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
                           "cuda_visible_devices", "cublas", "kernel", "kernels"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
@@ -28,7 +28,7 @@ WORDS: dict[str, frozenset[str]] = {
     # not plain float16: diffusers' every snippet loads in torch.float16
     "half_precision": frozenset({"fp16", "autocast", "amp", "mixed_precision", "gradscaler",
                                  "unscale_gradients", "apex"}),
-    "training": frozenset({"train", "training", "finetune", "finetuning", "fine", "trainer",
+    "training": frozenset({"train", "training", "finetune", "finetuning", "trainer",
                            "dreambooth", "sfttrainer", "epoch", "epochs", "optimizer",
                            "checkpointing", "train_dataset", "training_args"}),
     "latency": frozenset({"latency", "slowdown", "throughput", "profiling", "profiler",
@@ -44,7 +44,14 @@ WORDS: dict[str, frozenset[str]] = {
     # what kind of post it is
     "docs_words": frozenset({"docs", "doc", "docstring", "docstrings", "documentation",
                              "typo", "typos", "readme", "tutorial", "link", "links", "url",
-                             "translation", "translate", "notebook", "example", "examples"}),
+                             "translation", "translate"}),
+    "example": frozenset({"notebook", "example", "examples", "colab", "script"}),
+    # areas of the libraries known to be intricate: generation and caches, slow/fast
+    # tokenizers, timestamps, embeddings resizing and tying
+    "intricate": frozenset({"timestamps", "timestamp", "generation", "generate", "beam",
+                            "kv", "cache", "sentencepiece", "added_tokens", "special_tokens",
+                            "resize_token_embeddings", "tie_weights", "tied", "long-form",
+                            "chunking", "stride", "streaming"}),
     "design": frozenset({"rfc", "proposal", "refactor", "redesign", "roadmap", "api",
                          "integrate", "integration", "port"}),
     "python_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
@@ -107,6 +114,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "warning": ("error message", "clearer error", "better error", "more informative",
                 "raise an error", "raises an error", "should raise"),
     "docs_words": ("broken link", "the docs", "the documentation", "docs say", "in the doc"),
+    "intricate": ("slow and fast", "fast and slow", "slow tokenizer", "fast tokenizer",
+                  "attention mask", "left padding", "long-form", "chunk_length"),
     "numerics": ("different results", "different output", "wrong output", "wrong result",
                  "incorrect result", "not deterministic", "non-deterministic", "mismatch"),
     "new_arch": ("new model", "add support for", "support for the", "model architecture",

@@ -22,6 +22,7 @@ class Features(NamedTuple):
     beginner_label: str | None
     repro: bool  # a code block one can paste
     code_blocks: int
+    code_lines: int  # lines in the code blocks (a minimal reproduction is short)
     traceback: bool
     expected: bool  # the expected behaviour is written down
     files: tuple[str, ...]  # the library's files named, and where a traceback ends
@@ -95,7 +96,8 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     return Features(
         kind=kinds.kind(issue, triage, parsed, runnable),
         beginner_label=labels_mod.beginner(triage, issue.labels),
-        repro=runnable, code_blocks=len(parsed.code), traceback=parsed.traceback,
+        repro=runnable, code_blocks=len(parsed.code),
+        code_lines=sum(c.count("\n") for c in parsed.code), traceback=parsed.traceback,
         expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
         files=tuple(dict.fromkeys(library_files(parsed.files, package) + frames[-1:])),
         symbols=parsed.symbols, models=named,

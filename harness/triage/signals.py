@@ -13,6 +13,8 @@ from harness.triage.features import Features
 Signal = tuple[str, float, str]  # (name, value, why)
 
 SMALL_MODEL_GB = 2.0  # a model this small runs anywhere
+HUGE_MODEL_GB = 40.0  # beyond this even a 24 GB GPU cannot hold it
+MINIMAL_LINES = 15  # a reproduction this short is minimal
 
 # GPU signals: hardware groups and cues, with the reason each gives
 GPU_HARDWARE = {
@@ -49,6 +51,8 @@ EASY_CUES = {
     "diff": "includes a patch", "cpu_run": "said to happen on CPU or a Mac",
     "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
+    "example": "about an example, script or notebook",
+    "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
 KINDS = {
@@ -65,9 +69,10 @@ PRIOR_EASY: dict[str, float] = {
     "kind_bug": 0.0, "kind_other": -0.2, "kind_question": -0.5, "kind_feature": -1.0,
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
-    "repro": 0.5, "traceback": 0.2, "expected": 0.2,  # the first steps of a fix are done
+    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,  # the first steps of a fix are done
     "narrow_scope": 0.4, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
+    "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
     "cue_support": -0.5, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
     "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
@@ -75,7 +80,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_design": -0.8, "cue_python_error": 0.4, "cue_conversion": -0.3,
     "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
-    "cue_device_map": -0.3, "cue_compile": -0.5,
+    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
@@ -86,7 +91,7 @@ PRIOR_GPU: dict[str, float] = {
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
-    "fp16_training": 1.0, "big_model": 2.0, "laptop_model": 0.0, "small_model": -0.5,
+    "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0, "small_model": -0.5,
     "built_small": -1.0, "repro": 0.0,
 }
 
@@ -113,7 +118,9 @@ def easy(f: Features) -> list[Signal]:
                       f"labelled {f.beginner_label!r}"))
     if "stale" in f.flags:
         found.append(("stale", 1.0, "labelled stale or wontfix"))
-    if f.repro:
+    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
+        found.append(("minimal_repro", 1.0, "has a short runnable reproduction"))
+    elif f.repro:
         found.append(("repro", 1.0, "has a runnable reproduction"))
     if f.traceback:
         found.append(("traceback", 1.0, "includes a traceback"))
@@ -145,7 +152,9 @@ def _model(f: Features) -> list[Signal]:
         return [("small_model", 1.0, f"small model: {what}")]
     if f.memory_gb <= models.CPU_GB:
         return [("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")]
-    return [("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")]
+    if f.memory_gb <= HUGE_MODEL_GB:
+        return [("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")]
+    return [("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")]
 
 
 def _params(billions: float) -> str:
