@@ -69,7 +69,8 @@ PRIOR_EASY: dict[str, float] = {
     "kind_bug": 0.0, "kind_other": -0.2, "kind_question": -0.5, "kind_feature": -1.0,
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
-    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,  # the first steps of a fix are done
+    # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
+    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
     "narrow_scope": 0.4, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
@@ -91,8 +92,8 @@ PRIOR_GPU: dict[str, float] = {
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
-    "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0, "small_model": -0.5,
-    "built_small": -1.0, "repro": 0.0,
+    "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
+    "small_model": -0.5, "built_small": -1.0, "repro": 0.0, "minimal_repro": -0.3,
 }
 
 
@@ -104,9 +105,14 @@ def gpu(f: Features) -> list[Signal]:
     if "half_precision" in f.cues and "training" in f.cues:
         found.append(("fp16_training", 1.0, "mixed-precision training"))
     found += _model(f)
-    if f.repro:
-        found.append(("repro", 1.0, "has a runnable reproduction"))
+    found += _repro(f)
     return found
+
+
+def _repro(f: Features) -> list[Signal]:
+    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
+        return [("minimal_repro", 1.0, "has a short runnable reproduction")]
+    return [("repro", 1.0, "has a runnable reproduction")] if f.repro else []
 
 
 def easy(f: Features) -> list[Signal]:
@@ -118,10 +124,7 @@ def easy(f: Features) -> list[Signal]:
                       f"labelled {f.beginner_label!r}"))
     if "stale" in f.flags:
         found.append(("stale", 1.0, "labelled stale or wontfix"))
-    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
-        found.append(("minimal_repro", 1.0, "has a short runnable reproduction"))
-    elif f.repro:
-        found.append(("repro", 1.0, "has a runnable reproduction"))
+    found += _repro(f)
     if f.traceback:
         found.append(("traceback", 1.0, "includes a traceback"))
     if f.expected:
