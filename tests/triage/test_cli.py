@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -202,3 +204,13 @@ def test_bad_data_never_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = json.loads(capsys.readouterr().out)
     assert sorted(o["number"] for o in out) == [1, 2, 3, 4, 5]
     assert all(o["reasons"] for o in out)  # every issue with its reasons
+
+
+def test_a_missing_pygithub_is_said_not_hidden() -> None:
+    code = ("import sys; sys.modules['github'] = None\n"
+            "from harness.cli import main\nraise SystemExit(main(['triage', '--help']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "the Python package 'github' that harness.triage.cli needs is missing" in done.stderr
+    assert "Traceback" not in done.stderr
