@@ -82,17 +82,34 @@ _ENV_LINE = re.compile(
     re.I | re.M)
 
 
+# first words of the lines _ENV_LINE may match: a set look-up before any regex (fast)
+_ENV_HEADS = frozenset("""platform python pytorch torch cuda cudnn gpu gpus nvidia driver os
+operating hardware ram cpu using accelerate accelerator jax jaxlib flax tensorflow numpy
+transformers diffusers peft huggingface_hub safetensors tokenizers bitsandbytes deepspeed
+xformers triton""".split())
+
+
+def _env_line(line: str) -> bool:
+    bare = line.lstrip(" \t-*`")
+    if not bare:
+        return False
+    if bare[0] in "|+":
+        return _ENV_LINE.match(line) is not None
+    head = bare.split(None, 1)[0].strip("`:").lower()
+    if head in _ENV_HEADS or "==" in bare or (" version" in bare[:40].lower()):
+        return _ENV_LINE.match(line) is not None
+    return False
+
+
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
     if ":" not in text and "==" not in text and "|" not in text:
         return text, ""
-    if not _ENV_LINE.search(text):
-        return text, ""
     kept: list[str] = []
     env: list[str] = []
     for line in text.split("\n"):
-        (env if _ENV_LINE.match(line) else kept).append(line)
-    return "\n".join(kept), "\n".join(env)
+        (env if _env_line(line) else kept).append(line)
+    return ("\n".join(kept), "\n".join(env)) if env else (text, "")
 
 
 # the System Info sections where reporters often tell the problem itself, in prose
@@ -113,7 +130,7 @@ def prose_of(section: str) -> tuple[str, str]:
             continue
         bare = line.strip()
         env = fenced or len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
-            or (":" in bare[:45] and len(bare) < 90) or _ENV_LINE.match(line) is not None
+            or (":" in bare[:45] and len(bare) < 90) or _env_line(line)
         (rest if env else told).append(line)
     return "\n".join(told), "\n".join(rest)
 

@@ -40,7 +40,7 @@ WORDS: dict[str, frozenset[str]] = {
     "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia"}),
     "gpu_model": frozenset({"a100", "h100", "h200", "v100", "t4", "a10g", "a6000", "l4",
                             "4090", "3090", "rtx", "colab"}),
-    "tiny_model": frozenset({"tiny", "toy", "dummy", "hf-internal-testing"}),
+    "tiny_model": frozenset({"tiny", "toy", "dummy"}),
     # what kind of post it is
     "docs_words": frozenset({"docs", "doc", "docstring", "docstrings", "documentation",
                              "typo", "typos", "readme", "tutorial", "link", "links", "url",
@@ -50,8 +50,8 @@ WORDS: dict[str, frozenset[str]] = {
     # tokenizers, timestamps, embeddings resizing and tying
     "intricate": frozenset({"timestamps", "timestamp", "generation", "generate", "beam",
                             "kv", "cache", "sentencepiece", "added_tokens", "special_tokens",
-                            "resize_token_embeddings", "tie_weights", "tied", "long-form",
-                            "chunking", "stride", "streaming"}),
+                            "resize_token_embeddings", "tie_weights", "tied", "chunking",
+                            "stride", "streaming"}),
     "design": frozenset({"rfc", "proposal", "refactor", "redesign", "roadmap", "api",
                          "integrate", "integration", "port"}),
     "python_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
@@ -74,7 +74,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa"),
     "half_precision": ("mixed precision", "half precision", "unscale fp16", "--fp16",
                        "fp16=true", "fp16 training"),
-    "training": ("fine-tun", "fine tun", "accelerate launch", "train_", "run_clm", "run_glue"),
+    "training": ("fine-tun", "fine tun", "accelerate launch", "run_clm", "run_glue"),
     "training_script": ("accelerate launch", "train_text_to_image", "train_dreambooth",
                         "dreambooth", "train_controlnet", "train_lora", "examples/",
                         "train.py", "finetune.py", "run_clm", "run_seq2seq", "run_glue"),
