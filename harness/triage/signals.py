@@ -18,10 +18,10 @@ MINIMAL_LINES = 15  # a reproduction this short is minimal
 
 # GPU signals: hardware groups and cues, with the reason each gives
 GPU_HARDWARE = {
-    "multi_gpu": "several GPUs or a distributed launch",
-    "quantization": "quantization kernels (bitsandbytes, GPTQ, AWQ, 4/8-bit)",
-    "deepspeed": "DeepSpeed", "fsdp": "FSDP",
-    "tpu": "a TPU/XLA or other accelerator",
+    "multi_gpu": "uses several GPUs or a distributed launch",
+    "quantization": "uses quantization kernels (bitsandbytes, GPTQ, AWQ, 4/8-bit)",
+    "deepspeed": "uses DeepSpeed", "fsdp": "uses FSDP",
+    "tpu": "uses a TPU/XLA or other accelerator",
     "sys_gpu": "the reporter ran it on a GPU (System Info)",
     "sys_multi_gpu": "a distributed set-up in System Info",
 }
@@ -99,7 +99,7 @@ PRIOR_GPU: dict[str, float] = {
 
 def gpu(f: Features) -> list[Signal]:
     """What says the bug needs a CUDA GPU (or says it does not)."""
-    found: list[Signal] = [(f"hw_{h}", 1.0, f"uses {why}") for h, why in GPU_HARDWARE.items()
+    found: list[Signal] = [(f"hw_{h}", 1.0, why) for h, why in GPU_HARDWARE.items()
                            if h in f.hardware]
     found += [(f"cue_{c}", 1.0, why) for c, why in GPU_CUES.items() if c in f.cues]
     if "half_precision" in f.cues and "training" in f.cues:
