@@ -113,8 +113,13 @@ def make_parser() -> argparse.ArgumentParser:
                    "harness.maintenance.cli"):
         try:
             __import__(module)
-        except ImportError:  # pragma: no cover - a package not yet present
-            continue
+        except ModuleNotFoundError as e:
+            if e.name is not None and module.startswith(e.name):
+                continue  # a command package not in this checkout
+            # a dependency is missing (PyGithub for triage): say so, never hide the command
+            print(f"harness: error: the Python package {e.name!r} that {module} needs is "
+                  f"missing\nhint: reinstall harness: pip install -e .", file=sys.stderr)
+            raise SystemExit(2) from e
         sys.modules[module].add_parsers(sub)
     return parser
 
