@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filelock
-import git
 
-from harness import cache, checkout, config
+from harness import cache, config, git
 from harness.maintenance import images, usage
 from harness.maintenance.gc import Item
 
@@ -95,12 +94,11 @@ def _removed(item: Item) -> Outcome:
 
 def _worktrees_of(mirror: Path) -> list[str]:
     """Worktrees git still knows in ``mirror`` (after forgetting those whose folder is gone)."""
-    try:
-        repo = checkout.mirror_git(mirror)
-        repo.worktree("prune")
-        listing: str = repo.worktree("list", "--porcelain")
-    except git.GitCommandError:
+    git.run(["worktree", "prune"], cwd=mirror, check=False)
+    result = git.run(["worktree", "list", "--porcelain"], cwd=mirror, check=False)
+    if result.returncode != 0:
         return []
+    listing = result.stdout
     paths = [ln.removeprefix("worktree ") for ln in listing.splitlines()
              if ln.startswith("worktree ")]
     return [p for p in paths if Path(p).resolve() != mirror.resolve()]

@@ -86,7 +86,7 @@ _ENV_LINE = re.compile(
 _ENV_HEADS = frozenset("""platform python pytorch torch cuda cudnn gpu gpus nvidia driver os
 operating hardware ram cpu using accelerate accelerator jax jaxlib flax tensorflow numpy
 transformers diffusers peft huggingface_hub safetensors tokenizers bitsandbytes deepspeed
-xformers triton""".split())
+xformers triton""".split())  # noqa: SIM905 - a word list reads better as text
 
 
 def _env_line(line: str) -> bool:
