@@ -1,0 +1,217 @@
+"""The checks a change's pull request faces: lint, format and consistency, as the target runs them.
+
+Each check of the recipe's ``[checks]`` table runs on the patched tree; one that fails there
+also runs on the base, and only what the patch adds counts (``introduced``).  What this
+machine cannot decide (a check that needs the network, a tool that cannot be installed, a
+script the tree does not have at this ref) is ``not_checked`` with its reason, never a pass.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import re
+import shlex
+import shutil
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import proc
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.recipes import Check, Checks, Recipe
+from harness.verify import checks_env
+from harness.verify.checks_env import ToolEnv
+
+TAIL_LINES = 30
+
+
+class CheckStatus(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_CHECKED = "not_checked"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    name: str  # e.g. "ruff check"
+    command: str  # the command as the target writes it, shell-quoted
+    status: CheckStatus  # a str: "passed" | "failed" | "not_checked"
+    introduced: bool  # fails on the patched tree and not on the base: only these count
+    output: str = ""  # the output's tail (for introduced failures on a failing base: new lines)
+    fix: str | None = None  # the command that fixes it, where one exists
+    reason: str = ""  # why not_checked
+    seconds: float = 0.0  # wall time of its runs (patched tree, and base when it failed)
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "command": self.command, "status": str(self.status),
+                "introduced": self.introduced, "output": self.output, "fix": self.fix,
+                "reason": self.reason, "seconds": round(self.seconds, 3)}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one check runs in one tree: the argv, its environment, or why it cannot."""
+
+    argv: tuple[str, ...]
+    env: dict[str, str]
+    problem: str = ""
+
+
+def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
+               *, target_python: Path | None = None) -> tuple[CheckOutcome, ...]:
+    """Run ``recipe``'s checks on ``after`` (the patched tree) and, where they fail, on
+    ``before`` (the base).  ``target_python`` is the target's test env interpreter, for the
+    checks that import the target (without it they are not_checked)."""
+    items = recipe.checks.items
+    if not items:
+        return ()
+    envs = _tool_envs(recipe.checks, ui)
+    outcomes: list[CheckOutcome] = []
+    with ui.step(f"run {len(items)} checks of {recipe.name}") as step:
+        for check in items:
+            step.note(check.name)
+            outcomes.append(_run_one(recipe.checks, check, envs.get(check.tools), before,
+                                     after, target_python))
+    return tuple(outcomes)
+
+
+def _tool_envs(checks: Checks, ui: Ui) -> dict[tuple[str, ...], ToolEnv | str]:
+    """Each distinct tool set's env, or why it could not be installed."""
+    envs: dict[tuple[str, ...], ToolEnv | str] = {}
+    for tools in dict.fromkeys(c.tools for c in checks.items if c.tools and not c.network):
+        with ui.step(f"install the checks' tools: {', '.join(tools)}") as step:
+            try:
+                envs[tools] = checks_env.ensure(tools, checks.exclude_newer, step.note)
+            except HarnessError as e:
+                envs[tools] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
+    return envs
+
+
+def shown(check: Check, tree: Path) -> str:
+    """The command as the target's Makefile or CI writes it (paths: those in ``tree``)."""
+    return shlex.join([*check.run, *(p for p in check.paths if (tree / p).exists())])
+
+
+def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Path,
+             after: Path, target_python: Path | None) -> CheckOutcome:
+    command = shown(check, after)
+
+    def not_checked(reason: str) -> CheckOutcome:
+        return CheckOutcome(check.name, command, CheckStatus.NOT_CHECKED, False,
+                            fix=check.fix, reason=reason)
+
+    if check.network:
+        return not_checked("needs network")
+    if isinstance(env, str):
+        return not_checked(env)
+    plan = _plan(checks, check, env, after, target_python)
+    if plan.problem:
+        return not_checked(plan.problem)
+    code, out, secs = _execute(check, plan, after)
+    if code is None:
+        return not_checked(out)
+    if code == 0:
+        return CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
+                            seconds=secs)
+    failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
+                          output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs)
+    base_plan = _plan(checks, check, env, before, target_python)
+    if base_plan.problem:  # e.g. the script is new in the patch: all its failures are new
+        return failed
+    base_code, base_out, base_secs = _execute(check, base_plan, before)
+    secs += base_secs
+    if base_code is None:
+        return not_checked(f"fails on the patched tree; on the base: {base_out}")
+    if base_code == 0:
+        return dataclasses.replace(failed, seconds=secs)
+    new = new_lines(base_out, before, out, after)
+    return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
+                        output=proc.tail("\n".join(new) if new else out, TAIL_LINES),
+                        fix=check.fix, seconds=secs)
+
+
+def _plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
+          target_python: Path | None) -> _Plan:
+    paths = [p for p in check.paths if (tree / p).exists()]
+    if check.paths and not paths:
+        return _Plan((), {}, f"none of its paths ({', '.join(check.paths)}) are in the tree")
+    program, *args = check.run
+    if program == "python" and args and args[0].endswith(".py") and not (tree / args[0]).is_file():
+        return _Plan((), {}, f"{args[0]} is not in the tree at this ref")
+    bins: list[str] = [str(env.bin)] if env else []
+    if check.target:
+        if target_python is None:
+            return _Plan((), {}, "imports the target: needs its test env")
+        exe = str(target_python)
+        bins.append(str(target_python.parent))
+    elif program == "python":
+        exe = str(env.python) if env else sys.executable
+    elif env:
+        found = env.bin / program
+        if not found.is_file():
+            return _Plan((), {}, f"{program} not found in its tool env "
+                                 f"({', '.join(check.tools)})")
+        exe = str(found)
+    else:
+        which = shutil.which(program)
+        if which is None:
+            return _Plan((), {}, f"{program} not found on PATH")
+        exe = which
+    return _Plan((exe, *args, *paths), _environ(checks, tree, bins))
+
+
+def _environ(checks: Checks, tree: Path, bins: list[str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "FORCE_COLOR"}}
+    env["PATH"] = os.pathsep.join([*bins, env.get("PATH", os.defpath)])
+    env["PYTHONPATH"] = os.pathsep.join(str(tree / p) for p in checks.pythonpath)
+    # nothing written into the trees: they are compared and diffed afterwards
+    env.update(RUFF_NO_CACHE="true", PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
+    return env
+
+
+def _execute(check: Check, plan: _Plan, tree: Path) -> tuple[int | None, str, float]:
+    """Exit code (None: it could not run), output and seconds of one run in ``tree``."""
+    start = time.monotonic()
+    try:
+        result = proc.run(plan.argv, cwd=tree, env=plan.env, check=False,
+                          timeout=check.timeout, what=check.name)
+    except HarnessError as e:
+        return None, e.message.splitlines()[0], time.monotonic() - start
+    out = (result.stdout + ("\n" if result.stdout and result.stderr else "")
+           + result.stderr)
+    return result.returncode, out, time.monotonic() - start
+
+
+_NUMBERS = re.compile(r"\d+")
+# totals (ruff's "Found 3 errors."): they change whenever anything changes, so say nothing new
+_SUMMARY = re.compile(r"^(Found N errors?|\[\*\] N fix|N files? |No fixes available)")
+
+
+def _normal(line: str, tree: Path) -> str:
+    """A line of output with the tree's path and all numbers taken out (line, column,
+    counts), so the same problem reads the same on the base and on the patched tree."""
+    text = _NUMBERS.sub("N", line.replace(f"{tree}{os.sep}", "").replace(str(tree), "")).strip()
+    return "" if _SUMMARY.match(text) else text
+
+
+def new_lines(base_out: str, base: Path, out: str, tree: Path) -> list[str]:
+    """The lines of ``out`` (patched tree) that the base's output does not have."""
+    seen = Counter(_normal(line, base) for line in base_out.splitlines())
+    new: list[str] = []
+    for line in out.splitlines():
+        key = _normal(line, tree)
+        if not key:
+            continue
+        if seen[key] > 0:
+            seen[key] -= 1
+        else:
+            new.append(line)
+    return new

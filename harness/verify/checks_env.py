@@ -1,0 +1,78 @@
+"""Tool envs for the checks: each tool at the version the target pins, cached by content.
+
+An env is keyed by its requirements, the ``--exclude-newer`` date and the Python that runs
+it; it is built aside with uv, renamed into place and marked complete last, under a lock
+per key (:func:`harness.cache.build_once`), so a ^C never leaves a half-built env behind.
+"""
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import cache, config, proc
+from harness.envs.venv import find_uv
+from harness.errors import HarnessError
+
+FORMAT = 1  # bump when the way tool envs are built changes
+
+
+@dataclass(frozen=True)
+class ToolEnv:
+    key: str
+    path: Path
+    built: bool  # True when this call built it (False: reused from the cache)
+
+    @property
+    def bin(self) -> Path:
+        return self.path / "bin"
+
+    @property
+    def python(self) -> Path:
+        return self.bin / "python"
+
+
+def key_of(tools: tuple[str, ...], exclude_newer: str | None) -> str:
+    parts = {"format": FORMAT, "tools": sorted(tools), "exclude_newer": exclude_newer,
+             "python": platform.python_version(), "implementation": sys.implementation.name}
+    return f"tools-{cache.key_of(parts)}"
+
+
+def _healthy(path: Path) -> bool:
+    python = path / "bin" / "python"
+    return python.exists() and proc.run([python, "-c", "pass"], check=False).returncode == 0
+
+
+def ensure(tools: tuple[str, ...], exclude_newer: str | None = None,
+           on_line: Callable[[str], None] | None = None) -> ToolEnv:
+    """A complete env holding ``tools`` (requirement strings), built if needed."""
+    uv = find_uv()
+    if uv is None:
+        raise HarnessError("uv is not installed: it installs the checks' tools",
+                           hint="pip install uv")
+    key = key_of(tools, exclude_newer)
+    path = config.home() / "tools" / key
+    log_path = config.home() / "logs" / f"{key}.log"
+
+    def build(tmp: Path) -> None:
+        python = tmp / "bin" / "python"
+        newer = ["--exclude-newer", exclude_newer] if exclude_newer else []
+        steps = [
+            # --relocatable: entry-point scripts (doc-builder) survive the rename into place
+            [uv, "venv", "--quiet", "--relocatable", "--python", sys.executable, str(tmp),
+             "--allow-existing"],
+            [uv, "pip", "install", "--python", str(python), *newer, *tools],
+        ]
+        for cmd in steps:
+            code = proc.stream(cmd, log_path=log_path, on_line=on_line)
+            if code != 0:
+                text = log_path.read_text(errors="replace")
+                raise HarnessError(f"installing {' '.join(tools)} failed (exit {code}):\n"
+                                   f"{proc.tail(text, 10)}\nfull log: {log_path}")
+
+    built = cache.build_once(path, build, healthy=_healthy,
+                             meta={"key": key, "tools": list(tools),
+                                   "exclude_newer": exclude_newer})
+    return ToolEnv(key, path, built)
