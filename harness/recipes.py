@@ -293,6 +293,7 @@ def _checks(t: Table) -> Checks:
             raise t.error(key, f"expected a check table [checks.{key}] or one of "
                           f"{', '.join(_CHECKS_FIELDS)}{hint}")
         c = t.table(key)
+        c.seen.add("tools")  # optional: the table's tools by default (and known to did-you-mean)
         items.append(Check(
             id=key,
             name=c.string("name", default=key),
