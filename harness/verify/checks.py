@@ -72,26 +72,40 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
     items = recipe.checks.items
     if not items:
         return ()
-    envs = _tool_envs(recipe.checks, ui)
+    envs: dict[tuple[str, ...], ToolEnv | str] = {}
+
+    def tool_env(tools: tuple[str, ...]) -> ToolEnv | str:
+        """The env holding ``tools`` (built on first use), or why it could not be built."""
+        if tools not in envs:
+            with ui.step(f"install the checks' tools: {', '.join(tools)}") as step:
+                try:
+                    envs[tools] = checks_env.ensure(tools, recipe.checks.exclude_newer,
+                                                    step.note)
+                except HarnessError as e:
+                    first = e.message.splitlines()[0]
+                    envs[tools] = f"could not install {' '.join(tools)}: {first}"
+        return envs[tools]
+
     outcomes: list[CheckOutcome] = []
-    with ui.step(f"run {len(items)} checks of {recipe.name}") as step:
-        for check in items:
-            step.note(check.name)
-            outcomes.append(_run_one(recipe.checks, check, envs.get(check.tools), before,
-                                     after, target_python))
+    for check in items:
+        problem = _cannot_run(check, after)
+        env = None if problem or not check.tools else tool_env(check.tools)
+        with ui.step(f"check: {check.name}"):
+            outcomes.append(_run_one(recipe.checks, check, problem or env, before, after,
+                                     target_python))
     return tuple(outcomes)
 
 
-def _tool_envs(checks: Checks, ui: Ui) -> dict[tuple[str, ...], ToolEnv | str]:
-    """Each distinct tool set's env, or why it could not be installed."""
-    envs: dict[tuple[str, ...], ToolEnv | str] = {}
-    for tools in dict.fromkeys(c.tools for c in checks.items if c.tools and not c.network):
-        with ui.step(f"install the checks' tools: {', '.join(tools)}") as step:
-            try:
-                envs[tools] = checks_env.ensure(tools, checks.exclude_newer, step.note)
-            except HarnessError as e:
-                envs[tools] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
-    return envs
+def _cannot_run(check: Check, tree: Path) -> str:
+    """Why ``check`` cannot run in ``tree`` whatever is installed ("" when it can)."""
+    if check.network:
+        return "needs network"
+    if check.paths and not any((tree / p).exists() for p in check.paths):
+        return f"none of its paths ({', '.join(check.paths)}) are in the tree"
+    program, *args = check.run
+    if program == "python" and args and args[0].endswith(".py") and not (tree / args[0]).is_file():
+        return f"{args[0]} is not in the tree at this ref"
+    return ""
 
 
 def shown(check: Check, tree: Path) -> str:
@@ -107,8 +121,6 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return CheckOutcome(check.name, command, CheckStatus.NOT_CHECKED, False,
                             fix=check.fix, reason=reason)
 
-    if check.network:
-        return not_checked("needs network")
     if isinstance(env, str):
         return not_checked(env)
     plan = _plan(checks, check, env, after, target_python)
@@ -139,12 +151,11 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
 
 def _plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
           target_python: Path | None) -> _Plan:
+    problem = _cannot_run(check, tree)
+    if problem:
+        return _Plan((), {}, problem)
     paths = [p for p in check.paths if (tree / p).exists()]
-    if check.paths and not paths:
-        return _Plan((), {}, f"none of its paths ({', '.join(check.paths)}) are in the tree")
     program, *args = check.run
-    if program == "python" and args and args[0].endswith(".py") and not (tree / args[0]).is_file():
-        return _Plan((), {}, f"{args[0]} is not in the tree at this ref")
     bins: list[str] = [str(env.bin)] if env else []
     if check.target:
         if target_python is None:
