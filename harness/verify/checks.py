@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,35 +66,44 @@ class _Plan:
 
 
 def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
-               *, target_python: Path | None = None) -> tuple[CheckOutcome, ...]:
+               *, target_python: Path | None = None,
+               workers: int | None = None) -> tuple[CheckOutcome, ...]:
     """Run ``recipe``'s checks on ``after`` (the patched tree) and, where they fail, on
     ``before`` (the base).  ``target_python`` is the target's test env interpreter, for the
-    checks that import the target (without it they are not_checked)."""
+    checks that import the target (without it they are not_checked).  The checks run side
+    by side, ``workers`` at a time (default: half the CPUs, at least 2)."""
     items = recipe.checks.items
     if not items:
         return ()
+    problems = [_cannot_run(check, after) for check in items]
+    envs = _tool_envs(recipe.checks, {c.tools for c, p in zip(items, problems, strict=True)
+                                      if c.tools and not p}, ui)
+    n = workers or min(len(items), max(2, (os.cpu_count() or 2) // 2))
+    with ui.step(f"run {len(items)} checks of {recipe.name}") as step:
+        pool = ThreadPoolExecutor(n, thread_name_prefix="check")
+        try:
+            futures = [pool.submit(_run_one, recipe.checks, check,
+                                   problem or envs.get(check.tools), before, after,
+                                   target_python)
+                       for check, problem in zip(items, problems, strict=True)]
+            for done, future in enumerate(as_completed(futures), 1):
+                step.note(f"{done}/{len(items)}: {future.result().name}")
+            return tuple(f.result() for f in futures)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _tool_envs(checks: Checks, needed: set[tuple[str, ...]],
+               ui: Ui) -> dict[tuple[str, ...], ToolEnv | str]:
+    """The env of each tool set in ``needed``, or why it could not be installed."""
     envs: dict[tuple[str, ...], ToolEnv | str] = {}
-
-    def tool_env(tools: tuple[str, ...]) -> ToolEnv | str:
-        """The env holding ``tools`` (built on first use), or why it could not be built."""
-        if tools not in envs:
-            with ui.step(f"install the checks' tools: {', '.join(tools)}") as step:
-                try:
-                    envs[tools] = checks_env.ensure(tools, recipe.checks.exclude_newer,
-                                                    step.note)
-                except HarnessError as e:
-                    first = e.message.splitlines()[0]
-                    envs[tools] = f"could not install {' '.join(tools)}: {first}"
-        return envs[tools]
-
-    outcomes: list[CheckOutcome] = []
-    for check in items:
-        problem = _cannot_run(check, after)
-        env = None if problem or not check.tools else tool_env(check.tools)
-        with ui.step(f"check: {check.name}"):
-            outcomes.append(_run_one(recipe.checks, check, problem or env, before, after,
-                                     target_python))
-    return tuple(outcomes)
+    for tools in sorted(needed):
+        with ui.step(f"tools for the checks: {', '.join(tools)}") as step:
+            try:
+                envs[tools] = checks_env.ensure(tools, checks.exclude_newer, step.note)
+            except HarnessError as e:
+                envs[tools] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
+    return envs
 
 
 def _cannot_run(check: Check, tree: Path) -> str:
