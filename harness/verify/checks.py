@@ -12,9 +12,6 @@ import enum
 import os
 import re
 import shlex
-import shutil
-import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ from harness import proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Check, Checks, Recipe
-from harness.verify import checks_env
+from harness.verify import checks_env, checks_exec
 from harness.verify.checks_env import ToolEnv
 
 TAIL_LINES = 30
@@ -56,15 +53,6 @@ class CheckOutcome:
                 "reason": self.reason, "seconds": round(self.seconds, 3)}
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """How one check runs in one tree: the argv, its environment, or why it cannot."""
-
-    argv: tuple[str, ...]
-    env: dict[str, str]
-    problem: str = ""
-
-
 def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
                *, target_python: Path | None = None,
                workers: int | None = None) -> tuple[CheckOutcome, ...]:
@@ -75,7 +63,7 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
     items = recipe.checks.items
     if not items:
         return ()
-    problems = [_cannot_run(check, after) for check in items]
+    problems = [checks_exec.cannot_run(check, after) for check in items]
     envs = _tool_envs(recipe.checks, {c.tools for c, p in zip(items, problems, strict=True)
                                       if c.tools and not p}, ui)
     n = workers or min(len(items), max(2, (os.cpu_count() or 2) // 2))
@@ -106,18 +94,6 @@ def _tool_envs(checks: Checks, needed: set[tuple[str, ...]],
     return envs
 
 
-def _cannot_run(check: Check, tree: Path) -> str:
-    """Why ``check`` cannot run in ``tree`` whatever is installed ("" when it can)."""
-    if check.network:
-        return "needs network"
-    if check.paths and not any((tree / p).exists() for p in check.paths):
-        return f"none of its paths ({', '.join(check.paths)}) are in the tree"
-    program, *args = check.run
-    if program == "python" and args and args[0].endswith(".py") and not (tree / args[0]).is_file():
-        return f"{args[0]} is not in the tree at this ref"
-    return ""
-
-
 def shown(check: Check, tree: Path) -> str:
     """The command as the target's Makefile or CI writes it (paths: those in ``tree``)."""
     return shlex.join([*check.run, *(p for p in check.paths if (tree / p).exists())])
@@ -133,10 +109,10 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
 
     if isinstance(env, str):
         return not_checked(env)
-    plan = _plan(checks, check, env, after, target_python)
+    plan = checks_exec.plan(checks, check, env, after, target_python)
     if plan.problem:
         return not_checked(plan.problem)
-    code, out, secs = _execute(check, plan, after)
+    code, out, secs = checks_exec.execute(check, plan, after)
     if code is None:
         return not_checked(out)
     if code == 0:
@@ -144,10 +120,10 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
                             seconds=secs)
     failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
                           output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs)
-    base_plan = _plan(checks, check, env, before, target_python)
+    base_plan = checks_exec.plan(checks, check, env, before, target_python)
     if base_plan.problem:  # e.g. the script is new in the patch: all its failures are new
         return failed
-    base_code, base_out, base_secs = _execute(check, base_plan, before)
+    base_code, base_out, base_secs = checks_exec.execute(check, base_plan, before)
     secs += base_secs
     if base_code is None:
         return not_checked(f"fails on the patched tree; on the base: {base_out}")
@@ -157,58 +133,6 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
                         output=proc.tail("\n".join(new) if new else out, TAIL_LINES),
                         fix=check.fix, seconds=secs)
-
-
-def _plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
-          target_python: Path | None) -> _Plan:
-    problem = _cannot_run(check, tree)
-    if problem:
-        return _Plan((), {}, problem)
-    paths = [p for p in check.paths if (tree / p).exists()]
-    program, *args = check.run
-    bins: list[str] = [str(env.bin)] if env else []
-    if check.target:
-        if target_python is None:
-            return _Plan((), {}, "imports the target: needs its test env")
-        exe = str(target_python)
-        bins.append(str(target_python.parent))
-    elif program == "python":
-        exe = str(env.python) if env else sys.executable
-    elif env:
-        found = env.bin / program
-        if not found.is_file():
-            return _Plan((), {}, f"{program} not found in its tool env "
-                                 f"({', '.join(check.tools)})")
-        exe = str(found)
-    else:
-        which = shutil.which(program)
-        if which is None:
-            return _Plan((), {}, f"{program} not found on PATH")
-        exe = which
-    return _Plan((exe, *args, *paths), _environ(checks, tree, bins))
-
-
-def _environ(checks: Checks, tree: Path, bins: list[str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "FORCE_COLOR"}}
-    env["PATH"] = os.pathsep.join([*bins, env.get("PATH", os.defpath)])
-    env["PYTHONPATH"] = os.pathsep.join(str(tree / p) for p in checks.pythonpath)
-    # nothing written into the trees: they are compared and diffed afterwards
-    env.update(RUFF_NO_CACHE="true", PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
-    return env
-
-
-def _execute(check: Check, plan: _Plan, tree: Path) -> tuple[int | None, str, float]:
-    """Exit code (None: it could not run), output and seconds of one run in ``tree``."""
-    start = time.monotonic()
-    try:
-        result = proc.run(plan.argv, cwd=tree, env=plan.env, check=False,
-                          timeout=check.timeout, what=check.name)
-    except HarnessError as e:
-        return None, e.message.splitlines()[0], time.monotonic() - start
-    out = (result.stdout + ("\n" if result.stdout and result.stderr else "")
-           + result.stderr)
-    return result.returncode, out, time.monotonic() - start
 
 
 _NUMBERS = re.compile(r"\d+")
