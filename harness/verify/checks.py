@@ -64,16 +64,17 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
     if not items:
         return ()
     problems = [checks_exec.cannot_run(check, after) for check in items]
-    envs = _tool_envs(recipe.checks, {c.tools for c, p in zip(items, problems, strict=True)
-                                      if c.tools and not p}, ui)
+    wants = [checks_env.at_tree_pin(c.tools, recipe.checks.exclude_newer, after)
+             for c in items]
+    envs = _tool_envs({w for w, c, p in zip(wants, items, problems, strict=True)
+                       if c.tools and not p}, ui)
     n = workers or min(len(items), max(2, (os.cpu_count() or 2) // 2))
     with ui.step(f"run {len(items)} checks of {recipe.name}") as step:
         pool = ThreadPoolExecutor(n, thread_name_prefix="check")
         try:
-            futures = [pool.submit(_run_one, recipe.checks, check,
-                                   problem or envs.get(check.tools), before, after,
-                                   target_python)
-                       for check, problem in zip(items, problems, strict=True)]
+            futures = [pool.submit(_run_one, recipe.checks, check, problem or envs.get(want),
+                                   before, after, target_python)
+                       for check, problem, want in zip(items, problems, wants, strict=True)]
             for done, future in enumerate(as_completed(futures), 1):
                 step.note(f"{done}/{len(items)}: {future.result().name}")
             return tuple(f.result() for f in futures)
@@ -81,16 +82,16 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _tool_envs(checks: Checks, needed: set[tuple[str, ...]],
-               ui: Ui) -> dict[tuple[str, ...], ToolEnv | str]:
+def _tool_envs(needed: set[checks_env.Want], ui: Ui) -> dict[checks_env.Want, ToolEnv | str]:
     """The env of each tool set in ``needed``, or why it could not be installed."""
-    envs: dict[tuple[str, ...], ToolEnv | str] = {}
-    for tools in sorted(needed):
+    envs: dict[checks_env.Want, ToolEnv | str] = {}
+    for want in sorted(needed, key=str):
+        tools, exclude_newer = want
         with ui.step(f"tools for the checks: {', '.join(tools)}") as step:
             try:
-                envs[tools] = checks_env.ensure(tools, checks.exclude_newer, step.note)
+                envs[want] = checks_env.ensure(tools, exclude_newer, step.note)
             except HarnessError as e:
-                envs[tools] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
+                envs[want] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
     return envs
 
 

@@ -7,6 +7,7 @@ per key (:func:`harness.cache.build_once`), so a ^C never leaves a half-built en
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ from harness import cache, config, proc
 from harness.envs.venv import find_uv
 from harness.errors import HarnessError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 FORMAT = 1  # bump when the way tool envs are built changes
+Want = tuple[tuple[str, ...], str | None]  # requirements and --exclude-newer: one env each
 
 
 @dataclass(frozen=True)
@@ -76,3 +83,35 @@ def ensure(tools: tuple[str, ...], exclude_newer: str | None = None,
                              meta={"key": key, "tools": list(tools),
                                    "exclude_newer": exclude_newer})
     return ToolEnv(key, path, built)
+
+
+def ruff_required(tree: Path) -> str | None:
+    """The ruff version ``tree``'s pyproject.toml requires (``[tool.ruff] required-version``),
+    as a specifier: ruff refuses to run at any other."""
+    try:
+        data = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    spec = data.get("tool", {}).get("ruff", {}).get("required-version")
+    if not isinstance(spec, str) or not spec.strip():
+        return None
+    spec = spec.strip()
+    return f"=={spec}" if spec[0].isdigit() else spec
+
+
+def _name(requirement: str) -> str:
+    match = re.match(r"[A-Za-z0-9_.-]+", requirement)
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower() if match else requirement
+
+
+def at_tree_pin(tools: tuple[str, ...], exclude_newer: str | None, tree: Path) -> Want:
+    """``tools`` with ruff at the version ``tree`` requires, where that is not the recipe's
+    (a change based on a later commit than the recipe's pin).  The recipe's date no longer
+    applies then (that ruff may be newer): the other tools resolve to their newest."""
+    spec = ruff_required(tree)
+    if spec is None or not any(_name(t) == "ruff" for t in tools):
+        return tools, exclude_newer
+    pinned = tuple(f"ruff{spec}" if _name(t) == "ruff" else t for t in tools)
+    if [t.replace(" ", "") for t in pinned] == [t.replace(" ", "") for t in tools]:
+        return tools, exclude_newer
+    return pinned, None

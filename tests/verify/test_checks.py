@@ -185,6 +185,21 @@ def test_an_uninstallable_tool_is_not_checked(tmp_path: Path) -> None:
     assert out.reason.startswith("could not install this-package-does-not-exist-harness")
 
 
+def test_ruff_follows_the_version_the_tree_requires(tmp_path: Path) -> None:
+    """A change based on a later commit than the recipe's pin: ruff refuses to run at any
+    version but its pyproject's required-version, so that one is installed."""
+    pin = f'[tool.ruff]\nrequired-version = "{RUFF.removeprefix("ruff==")}"\n'
+    required = {"pyproject.toml": TARGET["pyproject.toml"] + pin}
+    before, after = trees(tmp_path, required, {"src/lintme/x.py": "import os\n"})
+    old_pin = CHECKS.replace(RUFF, "ruff==0.0.1")
+    out = only(run_checks(recipe_with(tmp_path, old_pin), before, after, QUIET))
+    assert out.status == "failed" and out.introduced and "F401" in out.output
+    assert checks_env.at_tree_pin(("ruff==0.0.1", "black"), "2026-01-01", after) == (
+        (RUFF, "black"), None)
+    assert checks_env.at_tree_pin((RUFF, "black"), "2026-01-01", after) == (
+        (RUFF, "black"), "2026-01-01")
+
+
 def test_the_tool_env_is_built_once_and_reused() -> None:
     first = checks_env.ensure((RUFF,))
     again = checks_env.ensure((RUFF,))
