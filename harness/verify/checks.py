@@ -132,7 +132,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return dataclasses.replace(failed, seconds=secs)
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
-                        output=proc.tail("\n".join(new) if new else out, TAIL_LINES),
+                        output=proc.tail(_joined(new) if new else out, TAIL_LINES),
                         fix=check.fix, seconds=secs)
 
 
@@ -148,16 +148,40 @@ def _normal(line: str, tree: Path) -> str:
     return "" if _SUMMARY.match(text) else text
 
 
+def _joined(pieces: list[str]) -> str:
+    return ("\n\n" if any("\n" in p for p in pieces) else "\n").join(pieces)
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs of ``text``: one problem each in ruff's output (its code shown around it)."""
+    return [b.strip("\n") for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
 def new_lines(base_out: str, base: Path, out: str, tree: Path) -> list[str]:
-    """The lines of ``out`` (patched tree) that the base's output does not have."""
-    seen = Counter(_normal(line, base) for line in base_out.splitlines())
+    """What ``out`` (patched tree) reports that the base's output does not: whole
+    paragraphs (told apart by their first two lines) where both outputs come in
+    paragraphs, else lines."""
+    def unit(text: str) -> list[str]:
+        blocks = _blocks(text)
+        return blocks if len(blocks) > 1 else text.splitlines()
+
+    def key(piece: str, root: Path) -> str:
+        # a paragraph by its first two lines (ruff: the problem and its file), not the code
+        # shown around it, which a change nearby may alter
+        lines = [n for n in (_normal(line, root) for line in piece.splitlines()) if n]
+        return "\n".join(lines[:2])
+
+    base_units, units = unit(base_out), unit(out)
+    if (len(_blocks(base_out)) > 1) != (len(_blocks(out)) > 1):
+        base_units, units = base_out.splitlines(), out.splitlines()
+    seen = Counter(key(u, base) for u in base_units)
     new: list[str] = []
-    for line in out.splitlines():
-        key = _normal(line, tree)
-        if not key:
+    for piece in units:
+        k = key(piece, tree)
+        if not k:
             continue
-        if seen[key] > 0:
-            seen[key] -= 1
+        if seen[k] > 0:
+            seen[k] -= 1
         else:
-            new.append(line)
+            new.append(piece)
     return new

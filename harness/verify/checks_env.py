@@ -6,6 +6,7 @@ per key (:func:`harness.cache.build_once`), so a ^C never leaves a half-built en
 """
 from __future__ import annotations
 
+import datetime as dt
 import platform
 import re
 import sys
@@ -107,11 +108,22 @@ def _name(requirement: str) -> str:
 def at_tree_pin(tools: tuple[str, ...], exclude_newer: str | None, tree: Path) -> Want:
     """``tools`` with ruff at the version ``tree`` requires, where that is not the recipe's
     (a change based on a later commit than the recipe's pin).  The recipe's date no longer
-    applies then (that ruff may be newer): the other tools resolve to their newest."""
+    applies then: the tools resolve as of the day of the tree's commit (newest, where the
+    tree is not a git checkout)."""
     spec = ruff_required(tree)
     if spec is None or not any(_name(t) == "ruff" for t in tools):
         return tools, exclude_newer
     pinned = tuple(f"ruff{spec}" if _name(t) == "ruff" else t for t in tools)
     if [t.replace(" ", "") for t in pinned] == [t.replace(" ", "") for t in tools]:
         return tools, exclude_newer
-    return pinned, None
+    return pinned, commit_day(tree)
+
+
+def commit_day(tree: Path) -> str | None:
+    """The day after the tree's HEAD commit (UTC), as --exclude-newer takes it: what was
+    released by the end of that day.  None when ``tree`` is not a git checkout."""
+    out = proc.run(["git", "-C", str(tree), "log", "-1", "--format=%ct"], check=False)
+    if out.returncode != 0 or not out.stdout.strip().isdigit():
+        return None
+    day = dt.datetime.fromtimestamp(int(out.stdout.strip()), dt.timezone.utc).date()
+    return (day + dt.timedelta(days=1)).isoformat()

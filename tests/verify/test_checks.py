@@ -194,8 +194,12 @@ def test_ruff_follows_the_version_the_tree_requires(tmp_path: Path) -> None:
     old_pin = CHECKS.replace(RUFF, "ruff==0.0.1")
     out = only(run_checks(recipe_with(tmp_path, old_pin), before, after, QUIET))
     assert out.status == "failed" and out.introduced and "F401" in out.output
+    # the recipe's date no longer holds: the tools resolve as of the tree's commit
+    day = checks_env.commit_day(after)
+    assert day is not None and day > "2026-01-01"
     assert checks_env.at_tree_pin(("ruff==0.0.1", "black"), "2026-01-01", after) == (
-        (RUFF, "black"), None)
+        (RUFF, "black"), day)
+    assert checks_env.commit_day(tmp_path) is None  # not a git checkout
     assert checks_env.at_tree_pin((RUFF, "black"), "2026-01-01", after) == (
         (RUFF, "black"), "2026-01-01")
 
