@@ -82,6 +82,11 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def introduced_failures(outcomes: tuple[CheckOutcome, ...]) -> tuple[CheckOutcome, ...]:
+    """The failures the change brings: any makes the verdict not ok (checks_failed)."""
+    return tuple(o for o in outcomes if o.status == CheckStatus.FAILED and o.introduced)
+
+
 def _tool_envs(needed: set[checks_env.Want], ui: Ui) -> dict[checks_env.Want, ToolEnv | str]:
     """The env of each tool set in ``needed``, or why it could not be installed."""
     envs: dict[checks_env.Want, ToolEnv | str] = {}

@@ -10,7 +10,7 @@ from harness import demo, recipes
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import checks_env
-from harness.verify.checks import CheckOutcome, CheckStatus, run_checks
+from harness.verify.checks import CheckOutcome, CheckStatus, introduced_failures, run_checks
 from tests.testing.repos import commit, git, make_repo
 
 RUFF = "ruff==0.17.6"  # the demo recipe's pin
@@ -91,6 +91,7 @@ def test_an_unused_import_fails_ruff_and_is_introduced(tmp_path: Path) -> None:
     assert out.command == "ruff check src tests"
     doc = out.to_json()
     assert doc["status"] == "failed" and doc["introduced"] is True
+    assert introduced_failures((out,)) == (out,)
 
 
 def test_a_clean_patch_passes(tmp_path: Path) -> None:
@@ -105,6 +106,7 @@ def test_a_failure_already_on_the_base_is_not_introduced(tmp_path: Path) -> None
     out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
     assert out.status == "failed" and not out.introduced
     assert "old.py" in out.output
+    assert introduced_failures((out,)) == ()
 
 
 def test_a_new_failure_beside_an_old_one_is_introduced_and_shown_alone(tmp_path: Path) -> None:
