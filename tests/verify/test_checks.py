@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,19 @@ def test_a_target_check_runs_with_the_target_python_and_the_tree_on_pythonpath(
     out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET,
                           target_python=Path(sys.executable)))
     assert out.status == "failed" and out.introduced and "broken" in out.output
+
+
+def test_a_check_past_its_timeout_is_not_checked(tmp_path: Path) -> None:
+    checks = """\
+        [checks.slow]
+        run = ["python", "-c", "import time; time.sleep(30)"]
+        timeout = 1
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    start = time.monotonic()
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert (out.status, out.reason) == ("not_checked", "slow timed out after 1s")
+    assert time.monotonic() - start < 20  # killed, not waited for
 
 
 def test_an_uninstallable_tool_is_not_checked(tmp_path: Path) -> None:
