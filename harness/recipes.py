@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,28 @@ class Verify:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One check a pull request faces (lint, format, consistency), as the target runs it."""
+
+    id: str  # the table's key, e.g. "ruff-check"
+    name: str  # shown in reports, e.g. "ruff check"
+    run: tuple[str, ...]  # argv, no shell; "python" is the tool env's (or the target env's)
+    paths: tuple[str, ...] = ()  # appended to run, those present in the tree
+    tools: tuple[str, ...] = ()  # requirements of its tool env
+    fix: str | None = None  # the command that fixes what it reports
+    target: bool = False  # imports the target: run with the target's test env python
+    network: bool = False  # needs outbound network: never run here
+    timeout: int = 600  # seconds per run
+
+
+@dataclass(frozen=True)
+class Checks:
+    exclude_newer: str | None = None  # resolve unpinned tools as of this date (the tag's)
+    pythonpath: tuple[str, ...] = ("src",)  # the Makefiles' `export PYTHONPATH = src`
+    items: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
 class Recipe:
     name: str
     path: Path
@@ -90,6 +113,7 @@ class Recipe:
     default_subset: str
     triage: Triage
     verify: Verify
+    checks: Checks = field(default_factory=Checks)
 
     def subset(self, name: str | None) -> Subset:
         name = name or self.default_subset
@@ -138,8 +162,17 @@ def load(name_or_path: str) -> Recipe:
     return load_file(known[name_or_path])
 
 
-def load_all() -> list[Recipe]:
-    return [load_file(p) for p in available().values()]
+def load_all() -> tuple[list[Recipe], list[HarnessError]]:
+    """Every recipe that loads, and the errors of those that do not (one bad file on
+    HARNESS_RECIPES must not hide the others)."""
+    loaded: list[Recipe] = []
+    broken: list[HarnessError] = []
+    for path in available().values():
+        try:
+            loaded.append(load_file(path))
+        except HarnessError as e:
+            broken.append(e)
+    return loaded, broken
 
 
 def load_file(path: Path) -> Recipe:
@@ -152,11 +185,23 @@ def load_file(path: Path) -> Recipe:
     return parse(data, path)
 
 
+# Names end up in paths under HARNESS_HOME (envs, runs, logs): no separators, no "..".
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+def _check_name(t: Table, key: str, value: str, what: str) -> str:
+    if not re.match(NAME_PATTERN, value) or ".." in value:
+        raise t.error(key, f"{what} {value!r} must be letters, digits, '.', '_' or '-' "
+                      "(at most 64, starting with a letter or digit)")
+    return value
+
+
 def parse(data: dict[str, Any], path: Path) -> Recipe:
     root = Table(data, str(path), "")
-    name = root.string("name", default=path.stem)
+    name = _check_name(root, "name", root.string("name", default=path.stem), "the name")
     subsets_t = root.table("subsets")
-    subsets = {key: _subset(key, subsets_t.table(key)) for key in subsets_t.names()}
+    subsets = {_check_name(subsets_t, key, key, "the subset name"):
+               _subset(key, subsets_t.table(key)) for key in subsets_t.names()}
     subsets_t.done()
     if not subsets:
         raise root.error("subsets", "at least one subset is required")
@@ -176,6 +221,7 @@ def parse(data: dict[str, Any], path: Path) -> Recipe:
         default_subset=default,
         triage=_triage(root.table("triage", required=False)),
         verify=_verify(root.table("verify", required=False)),
+        checks=_checks(root.table("checks", required=False)),
     )
     root.done()
     return recipe
@@ -249,3 +295,38 @@ def _verify(t: Table) -> Verify:
     )
     t.done()
     return v
+
+
+_CHECKS_FIELDS = ("exclude_newer", "pythonpath", "tools")
+
+
+def _checks(t: Table) -> Checks:
+    exclude_newer = t.string("exclude_newer", default=None,
+                             pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z)?$")
+    pythonpath = t.str_list("pythonpath") if "pythonpath" in t.data else ("src",)
+    tools = t.str_list("tools")
+    items = []
+    for key in t.names():
+        if key in _CHECKS_FIELDS:
+            continue
+        if not isinstance(t.data[key], dict):
+            close = difflib.get_close_matches(key, _CHECKS_FIELDS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise t.error(key, f"expected a check table [checks.{key}] or one of "
+                          f"{', '.join(_CHECKS_FIELDS)}{hint}")
+        c = t.table(key)
+        c.seen.add("tools")  # optional: the table's tools by default (and known to did-you-mean)
+        items.append(Check(
+            id=key,
+            name=c.string("name", default=key),
+            run=c.str_list("run", required=True),
+            paths=c.str_list("paths"),
+            tools=c.str_list("tools") if "tools" in c.data else tools,
+            fix=c.string("fix", default=None),
+            target=c.boolean("target", default=False),
+            network=c.boolean("network", default=False),
+            timeout=c.integer("timeout", default=600, minimum=1) or 600,
+        ))
+        c.done()
+    t.done()
+    return Checks(exclude_newer=exclude_newer, pythonpath=pythonpath, items=tuple(items))
