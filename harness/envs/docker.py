@@ -23,6 +23,7 @@ from harness import cache, config
 from harness.envs import docker_base, docker_build
 from harness.envs import docker_engine as engine
 from harness.envs.base import Env, RunRequest
+from harness.envs.docker_container import Bind, kill, stream
 from harness.envs.docker_engine import DockerImage, list_images, remove_image
 from harness.envs.spec import EnvSpec
 from harness.errors import HarnessError
@@ -121,7 +122,7 @@ class DockerBackend:
         user = getpass.getuser()  # the uid has no passwd entry inside: getpass reads USER
         environment = {"HOME": "/tmp", "LANG": "C.UTF-8", "USER": user, "LOGNAME": user,
                        "PYTHONPYCACHEPREFIX": str(pycache), **request.env}
-        binds = [docker_build.Bind(str(p), str(p), read_only=False)
+        binds = [Bind(str(p), str(p), read_only=False)
                  for p in (*request.mounts, pycache)]
         container = client.containers.create(
             f"{engine.REPOSITORY}:{env.key}", [str(env.python), *request.argv],
@@ -135,7 +136,7 @@ class DockerBackend:
         if request.timeout is not None:
             def expire() -> None:
                 expired.set()
-                docker_build.kill(container)
+                kill(container)
 
             timer = threading.Timer(request.timeout, expire)
             timer.daemon = True
@@ -143,7 +144,7 @@ class DockerBackend:
             container.start()
             if timer is not None:
                 timer.start()
-            code = docker_build.stream(container, request.log_path, on_line)
+            code = stream(container, request.log_path, on_line)
         finally:
             if timer is not None:
                 timer.cancel()

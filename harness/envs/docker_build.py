@@ -9,7 +9,6 @@ never an image), and builds of one key take a lock.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -24,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 from harness import proc
 from harness.envs import docker_base
 from harness.envs import docker_engine as engine
+from harness.envs.docker_container import Bind, owned_dir, remove_quietly, stream
 from harness.envs.spec import EnvSpec
 from harness.envs.venv import find_uv
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from docker import DockerClient
-    from docker.models.containers import Container
 
 VENV = "/opt/harness/venv"
 PROJECT = "/harness/project"
@@ -42,18 +41,6 @@ INDEX_VARS = ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDE
               "UV_FIND_LINKS", "UV_NATIVE_TLS", "UV_INDEX_STRATEGY", "UV_HTTP_TIMEOUT",
               "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT")
 PYTHON_LINE = re.compile(r"^HARNESS_PYTHON=(\S+)$", re.MULTILINE)
-
-
-@dataclasses.dataclass(frozen=True)
-class Bind:
-    source: str  # host path
-    target: str  # path inside the container
-    read_only: bool = True
-
-    def mount(self) -> Any:
-        from docker.types import Mount
-
-        return Mount(self.target, self.source, type="bind", read_only=self.read_only)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +145,7 @@ def build(client: DockerClient, spec: EnvSpec, *, key: str, tag: str, base: str,
         environment=inputs.environment, mounts=[b.mount() for b in inputs.binds],
         network_mode="host", labels={engine.KIND: "build", engine.OWNER: engine.owner()})
     try:
-        container.put_archive("/opt", _owned_dir("harness", uid, gid))
+        container.put_archive("/opt", owned_dir("harness", uid, gid))
         container.start()
         code = stream(container, log_path, on_line)
         if code != 0:
@@ -181,57 +168,4 @@ def build(client: DockerClient, spec: EnvSpec, *, key: str, tag: str, base: str,
         raise
     # deleting the container's copy of the env takes a minute on a busy disk: the engine
     # finishes it on its own, the tests need not wait
-    threading.Thread(target=_remove_quietly, args=(container,), daemon=True).start()
-
-
-def _remove_quietly(container: Container) -> None:
-    from docker.errors import DockerException
-    from requests.exceptions import RequestException
-
-    with contextlib.suppress(DockerException, RequestException):
-        container.remove(force=True)
-
-
-def stream(container: Container, log_path: Path,
-           on_line: Callable[[str], None] | None = None) -> int:
-    """Copy the container's output to ``log_path`` (and ``on_line``) until it exits;
-    on any exception (^C, a timeout) the container is killed first."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with log_path.open("w", encoding="utf-8", errors="replace") as out:
-            pending = b""
-            for chunk in container.logs(stream=True, follow=True):
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for raw in lines:
-                    line = raw.decode(errors="replace")
-                    out.write(line + "\n")
-                    if on_line is not None:
-                        on_line(line)
-            if pending:
-                out.write(pending.decode(errors="replace"))
-            code = int(container.wait()["StatusCode"])
-            out.write(f"\n[exit {code}]\n")
-            return code
-    except BaseException:
-        kill(container)
-        raise
-
-
-def kill(container: Container) -> None:
-    from docker.errors import DockerException
-
-    with contextlib.suppress(DockerException):  # already stopped
-        container.kill()
-
-
-def _owned_dir(name: str, uid: int, gid: int) -> bytes:
-    import io
-    import tarfile
-
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        info = tarfile.TarInfo(name)
-        info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, uid, gid
-        tar.addfile(info)
-    return buf.getvalue()
+    threading.Thread(target=remove_quietly, args=(container,), daemon=True).start()
