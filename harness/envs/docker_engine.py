@@ -96,8 +96,8 @@ def reap(client: DockerClient) -> None:
     from docker.errors import DockerException
 
     host = socket.gethostname()
-    for c in client.containers.list(all=True, filters={"label": OWNER}):
-        name, _, pid = c.labels.get(OWNER, "").rpartition(":")
+    for c in client.containers.list(all=True, sparse=True, filters={"label": OWNER}):
+        name, _, pid = (c.attrs.get("Labels") or {}).get(OWNER, "").rpartition(":")
         if name == host and pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(DockerException):  # someone else removed it first
                 c.remove(force=True)
