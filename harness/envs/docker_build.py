@@ -106,7 +106,7 @@ def script(spec: EnvSpec, inputs: BuildInputs, python: str) -> str:
     uv = inputs.uv or "/opt/harness/uv/bin/uv"
     lines = ["set -eu"]
     if inputs.uv is None:
-        lines.append(f"{python} -m venv /opt/harness/uv && /opt/harness/uv/bin/pip install "
+        lines.append("python3 -m venv /opt/harness/uv && /opt/harness/uv/bin/pip install "
                      "--quiet uv")
     # no --compile-bytecode: runs keep their .pyc in a host folder per env instead
     # (PYTHONPYCACHEPREFIX), written for what the tests import, as the uv backend does
