@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 VENV = "/opt/harness/venv"
 PROJECT = "/harness/project"
 SPEC_DIR = "/harness/spec"
-FORMAT = 1  # bump when images are built differently
+FORMAT = 2  # bump when images are built differently
 CERT_VARS = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "CURL_CA_BUNDLE")
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")
 INDEX_VARS = ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX",
@@ -104,7 +104,8 @@ def _local_dirs(value: str) -> list[str]:
 def script(spec: EnvSpec, inputs: BuildInputs, python: str) -> str:
     """The shell script the build container runs."""
     uv = inputs.uv or "/opt/harness/uv/bin/uv"
-    lines = ["set -eu"]
+    # exported here, not set on the container: a commit would bake them into the image
+    lines = ["set -eu", *(f"export {k}={shlex.quote(v)}" for k, v in inputs.environment.items())]
     if inputs.uv is None:
         lines.append("python3 -m venv /opt/harness/uv && /opt/harness/uv/bin/pip install "
                      "--quiet uv")
@@ -142,7 +143,7 @@ def build(client: DockerClient, spec: EnvSpec, *, key: str, tag: str, base: str,
     uid, gid = os.getuid(), os.getgid()
     container = client.containers.create(
         base_id, ["/bin/sh", f"{SPEC_DIR}/build.sh"], name=name, user=f"{uid}:{gid}",
-        environment=inputs.environment, mounts=[b.mount() for b in inputs.binds],
+        mounts=[b.mount() for b in inputs.binds],
         network_mode="host", labels={engine.KIND: "build", engine.OWNER: engine.owner()})
     try:
         container.put_archive("/opt", owned_dir("harness", uid, gid))

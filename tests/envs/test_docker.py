@@ -131,6 +131,12 @@ def test_reproduce_builds_once_runs_offline_as_the_caller(tmp_path: Path, base_i
     assert spec["recipe"] == "dtiny"
     assert spec["runner"] == ["pytest", "pytest-xdist", "pytest-timeout"]
     assert labels["harness.python"].startswith("3.")
+    # nothing of the build's environment (proxies, certificates) is baked into the image
+    baked = docker.from_env().images.get(image.tag).attrs["Config"]["Env"]
+    assert not [v for v in baked if v.split("=")[0] in ("SSL_CERT_FILE", "PYTHONDONTWRITEBYTECODE",
+                                                         "UV_LINK_MODE", "HTTPS_PROXY")]
+    pycache = home / "docker" / str(first["env_key"]) / "pycache"
+    assert list(pycache.rglob("*.pyc")), "runs keep their .pyc on the host"
 
 
 def test_ctrl_c_stops_and_removes_the_run_container(tmp_path: Path, engine: Any,
