@@ -66,8 +66,11 @@ def recipe_for(tmp_path: Path, name: str, repo: Path) -> Path:
 
 
 def run(recipe: Path, base: str, **kwargs: Any) -> dict[str, Any]:
-    return reproduce(Options(recipe=str(recipe), backend="docker", base_image=base, **kwargs),
-                     Ui(quiet=True))
+    """The report's JSON document."""
+    report = reproduce(Options(recipe=str(recipe), backend="docker", base_image=base, **kwargs),
+                       Ui(quiet=True))
+    doc: dict[str, Any] = report.to_json()
+    return doc
 
 
 def harness_cmd(recipe: Path, base: str, *args: str) -> list[str]:
