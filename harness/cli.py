@@ -41,14 +41,18 @@ def setup_logging(debug: bool) -> Path:
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from harness import report
+    from harness.fanout.shard import parse as parse_shard
     from harness.progress import Ui
     from harness.reproduce import Options, reproduce
 
+    if args.durations and not args.shard:
+        raise HarnessError("--durations only applies with --shard K/N")
     opts = Options(
         recipe=args.recipe, subset=args.subset, source=args.source, ref=args.ref,
         tests=tuple(args.tests), pytest_args=tuple(args.pytest_arg),
         torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
-        backend=args.backend,
+        backend=args.backend, shard=parse_shard(args.shard) if args.shard else None,
+        durations=args.durations,
     )
     doc = reproduce(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -103,6 +107,11 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--torch-find-links", action="append", default=[], metavar="PATH",
                    help="a folder or page of torch wheels (repeatable)")
     p.add_argument("--backend", default="auto", choices=BACKENDS)
+    p.add_argument("--shard", metavar="K/N",
+                   help="run only shard K of N of the selected tests (see `harness merge`)")
+    p.add_argument("--durations", metavar="REPORT",
+                   help="with --shard: balance by the test durations in this JSON report "
+                        "(default: the store's latest whole run of the subset)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_reproduce)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness import config, history, results, store, torch_source
 from harness.envs import get_backend
 from harness.errors import HarnessError
+from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
 from harness.progress import Ui
 
@@ -28,6 +30,8 @@ class Options:
     torch_index: str | None = None
     torch_find_links: tuple[str, ...] = ()
     backend: str = "auto"
+    shard: sharding.Shard | None = None  # run only this shard of the selection
+    durations: str | None = None  # a JSON report whose test durations balance the shards
 
 
 def reproduce_command(opts: Options, subset: str) -> str:
@@ -38,6 +42,10 @@ def reproduce_command(opts: Options, subset: str) -> str:
         parts += ["--ref", opts.ref]
     for t in opts.tests:
         parts += ["--tests", t]
+    if opts.shard:
+        parts += ["--shard", str(opts.shard)]
+    if opts.durations:
+        parts += ["--durations", opts.durations]
     return " ".join(parts)
 
 
@@ -59,6 +67,18 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
         "commit": None, "env_key": None, "backend": backend.name, "started_at": started_at,
         "command": reproduce_command(opts, subset.name),
     }
+    pytest_args = opts.pytest_args
+    durations = sharding.Durations({}, "")
+    if opts.shard:
+        if opts.durations:
+            durations = sharding.from_report(Path(opts.durations))
+        else:
+            with store.opened() as conn:
+                durations = sharding.from_store(conn, recipe.name, subset.name)
+        doc["shard"] = sharding.ShardInfo(opts.shard.index, opts.shard.total,
+                                          durations_from=durations.source).to_json()
+        path = sharding.durations_file(durations.seconds) if durations.seconds else None
+        pytest_args += sharding.pytest_args(opts.shard, path)
     try:
         t = time.monotonic()
         co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests)
@@ -70,7 +90,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
         doc.update(env_key=env.key, env_path=str(env.path), env_built=env.built)
         t = time.monotonic()
         the_plan, output = run_tests(recipe, subset, backend, env, co.path, ui,
-                                     tests=opts.tests, pytest_args=opts.pytest_args)
+                                     tests=opts.tests, pytest_args=pytest_args)
         timings.add("tests", t)
     except HarnessError as e:
         timings.add("total", start)
@@ -80,9 +100,14 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
             history.save(conn, doc, [])
         raise
     timings.add("total", start)
+    verdict = output.verdict
+    if opts.shard:
+        info = sharding.read_info(output.junit.parent, opts.shard, durations.source)
+        doc["shard"] = info.to_json()
+        verdict = sharding.verdict(verdict, output.exit_code, info, output.results)
     doc.update(
-        status=output.verdict.status,
-        reason=output.verdict.reason,
+        status=verdict.status,
+        reason=verdict.reason,
         exit_code=output.exit_code,
         counts=results.counts(output.results),
         tests=[t._asdict() for t in output.results],
