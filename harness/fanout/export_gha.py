@@ -27,8 +27,8 @@ CACHE_RESTORE = "actions/cache/restore@v5"
 CACHE_SAVE = "actions/cache/save@v5"
 UPLOAD = "actions/upload-artifact@v6"
 DOWNLOAD = "actions/download-artifact@v7"
-# Where uv and harness keep their caches on a runner (HARNESS_HOME is set to the second).
-CACHE_PATHS = ("~/.cache/uv", "~/.cache/harness/mirrors")
+# uv's cache and harness's git mirrors (HARNESS_HOME/repos) on a runner.
+CACHE_PATHS = ("~/.cache/uv", "~/.cache/harness/repos")
 # A target fork holds the verify workflow, so harness comes from the team's own repository.
 VERIFY_INSTALL = "git+${{ github.server_url }}/${{ github.repository_owner }}/harness"
 
