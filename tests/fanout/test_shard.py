@@ -58,7 +58,7 @@ IDS = [f"tests/test_{m}.py::test_{i}" for m in "abcde" for i in range(7)]
 
 
 def test_plan_is_disjoint_covering_and_order_independent() -> None:
-    plan, expected, known = shard_plan(IDS, {}, 3)
+    plan, _, known = shard_plan(IDS, {}, 3)
     assert set(plan) == set(IDS) and set(plan.values()) == {0, 1, 2}
     assert known == 0
     sizes = sorted(list(plan.values()).count(k) for k in range(3))
@@ -95,8 +95,9 @@ def test_durations_come_from_the_latest_whole_run() -> None:
     with store.opened() as conn:
         assert sharding.from_store(conn, "tiny", "all") == sharding.Durations(
             {}, "none (split by counts)")
-    first = save_run({}, [results.TestResult("t::a", "passed", 1.0), results.TestResult("t::b", "passed", 2.0)])
-    whole = save_run({}, [results.TestResult("t::a", "passed", 3.0), results.TestResult("t::b", "failed", 4.0)])
+    result = results.TestResult
+    first = save_run({}, [result("t::a", "passed", 1.0), result("t::b", "passed", 2.0)])
+    whole = save_run({}, [result("t::a", "passed", 3.0), result("t::b", "failed", 4.0)])
     save_run({"shard": {"index": 1, "total": 2}}, [results.TestResult("t::a", "passed", 9.0)])
     save_run({"status": "infra_error"}, [results.TestResult("t::a", "passed", 8.0)])
     save_run({"subset": "other"}, [results.TestResult("t::a", "passed", 7.0)])
