@@ -7,13 +7,12 @@ recipe, only of the paths it names) are all that cross the network.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
 
-import git
-
-from harness import cache, config, demo
+from harness import cache, config, demo, git
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness.checkout")
@@ -33,9 +32,11 @@ class Checkout(NamedTuple):
     mirror: Path
 
 
-def resolve_url(recipe_name: str, url: str, override: str | None = None) -> str:
+def resolve_url(recipe_name: str, url: str, override: str | None = None,
+                settings: config.Settings | None = None) -> str:
     """The URL to clone from: ``--source``, then the user config, then the recipe."""
-    chosen = override or config.load_settings().sources.get(recipe_name) or url
+    settings = settings or config.load_settings()
+    chosen = override or settings.sources.get(recipe_name) or url
     if chosen.startswith("builtin:"):
         return str(demo.repo_path(chosen.removeprefix("builtin:")))
     if "://" in chosen or re.match(r"^[\w.-]+@[\w.-]+:", chosen):
@@ -59,51 +60,31 @@ def mirror_path(url: str) -> Path:
     return config.home() / "repos" / f"{name}-{cache.key_of({'url': url}, 12)}.git"
 
 
-def stderr_lines(text: str) -> list[str]:
-    """git's message lines, without GitPython's ``stderr: '...'`` wrapping."""
-    return [ln.strip(" '") for ln in text.replace("stderr: ", "").splitlines() if ln.strip(" '")]
-
-
-def last_line(e: git.GitCommandError) -> str:
-    return (stderr_lines(str(e.stderr or "")) or [str(e)])[-1]
-
-
-def _git_error(what: str, e: git.GitCommandError) -> HarnessError:
-    return HarnessError(f"{what}: {last_line(e)}")
-
-
-def mirror_git(mirror: Path) -> git.Git:
-    """git run in ``mirror``.  Not ``git.Repo(mirror).git``: once `git sparse-checkout`
-    has moved core.bare into config.worktree, GitPython takes the mirror for a work tree
-    and runs git in its parent directory."""
-    return git.Git(str(mirror))
-
-
-def open_mirror(url: str) -> git.Git:
+def open_mirror(url: str) -> Path:
+    """The bare partial mirror of ``url`` (created empty on first use)."""
     path = mirror_path(url)
     with cache.locked(path):
+        git.clear_stale_locks(path)
         if not (path / "HEAD").exists():
-            path.mkdir(parents=True, exist_ok=True)
-            repo = git.Repo.init(path, bare=True)
-            with repo.config_writer() as cw:
-                cw.set_value("remote \"origin\"", "url", url)
-                cw.set_value("remote \"origin\"", "promisor", "true")
-                cw.set_value("remote \"origin\"", "partialclonefilter", "blob:none")
-                cw.set_value("extensions", "partialClone", "origin")
-                cw.set_value("core", "repositoryformatversion", "1")
-                if is_local(url):
-                    cw.set_value("remote \"origin\"", "uploadpack", LOCAL_UPLOAD_PACK)
-    return mirror_git(path)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            cache.remove(tmp)
+            git.run(["init", "-q", "--bare", tmp], what="cannot create the mirror")
+            for key, value in (
+                ("remote.origin.url", url), ("remote.origin.promisor", "true"),
+                ("remote.origin.partialclonefilter", "blob:none"),
+                ("extensions.partialClone", "origin"), ("core.repositoryformatversion", "1"),
+                *((("remote.origin.uploadpack", LOCAL_UPLOAD_PACK),) if is_local(url) else ()),
+            ):
+                git.run(["config", key, value], cwd=tmp, what="cannot configure the mirror")
+            cache.remove(path)
+            os.rename(tmp, path)
+    return path
 
 
-def _resolve_local(repo: git.Git, ref: str) -> str | None:
+def _resolve_local(mirror: Path, ref: str) -> str | None:
     # never a bare sha: in a partial clone rev-parse would fetch it lazily, history and all
     local = f"refs/harness/commits/{ref}" if SHA_RE.match(ref) else f"refs/tags/{ref}"
-    try:
-        sha: str = repo.rev_parse("--verify", "--quiet", f"{local}^{{commit}}")
-    except git.GitCommandError:
-        return None
-    return sha.strip()
+    return git.rev(mirror, f"{local}^{{commit}}")
 
 
 def refspecs(ref: str) -> list[tuple[str, str]]:
@@ -118,35 +99,41 @@ def refspecs(ref: str) -> list[tuple[str, str]]:
     ]
 
 
+NOT_FOUND = re.compile(r"couldn't find remote ref|not our ref|no such remote ref|"
+                       r"remote error: .*not found")
+
+
 def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
     """Make sure ``ref`` (tag, branch, sha or full ref name) is in the mirror; return its sha.
 
     Tags and shas already present are not fetched again; branches always are.
     """
-    repo = open_mirror(url)
-    known = _resolve_local(repo, ref)
+    if not ref.strip():
+        raise HarnessError("the ref is empty", hint="give a tag, branch, sha or "
+                           "refs/pull/N/head, or leave --ref out to use the recipe's pin")
+    new = not (mirror_path(url) / "HEAD").exists()
+    mirror = open_mirror(url)
+    known = _resolve_local(mirror, ref)
     if known:
         return known
     errors: list[str] = []
-    with cache.locked(mirror_path(url)):
+    with cache.locked(mirror):
+        git.clear_stale_locks(mirror)
         for remote_ref, local_ref in refspecs(ref):
-            kwargs = {"depth": depth} if depth is not None else {}
-            try:
-                repo.fetch("origin", f"+{remote_ref}:{local_ref}", **kwargs)
-            except git.GitCommandError as e:
-                errors.append(str(e.stderr or e))
+            depth_args = [f"--depth={depth}"] if depth is not None else []
+            result = git.run(["fetch", *depth_args, "origin", f"+{remote_ref}:{local_ref}"],
+                             cwd=mirror, check=False)
+            if result.returncode != 0:
+                errors.append(result.stderr)
                 continue
-            sha: str = repo.rev_parse("--verify", f"{local_ref}^{{commit}}")
-            return sha.strip()
+            return git.out(["rev-parse", "--verify", f"{local_ref}^{{commit}}"], cwd=mirror)
+        if new and not git.run(["for-each-ref", "--count=1"], cwd=mirror).stdout.strip():
+            cache.remove(mirror)  # nothing came: leave no empty mirror behind
     text = "\n".join(errors)
-    if re.search(r"couldn't find remote ref|not our ref|no such remote ref|"
-                 r"upload-pack: not our ref|remote error: .*not found", text):
+    if NOT_FOUND.search(text):
         raise HarnessError(f"ref {ref!r} not found in {url}",
                            hint="check the recipe's source.ref or --ref")
-    lines = stderr_lines(text)
-    fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
-    reason = (fatal or lines or ["unknown error"])[0]
-    raise HarnessError(f"cannot fetch from {url}: {reason}",
+    raise HarnessError(f"cannot fetch from {url}: {git.reason(text)}",
                        hint="check the URL or --source, and the network")
 
 
@@ -161,31 +148,32 @@ def _done_marker(path: Path) -> Path:
 
 def add_worktree(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...] = ()) -> None:
     """Check ``commit`` out at ``path`` (detached), optionally sparse."""
-    repo = mirror_git(mirror)
-    try:
-        repo.worktree("add", "--detach", "--no-checkout", str(path), commit)
-        wt = git.Git(str(path))
-        if sparse:
-            wt.sparse_checkout("set", "--no-cone", *sparse)
-        wt.checkout("--detach", commit)
-    except git.GitCommandError as e:
-        raise _git_error(f"cannot check out {commit[:12]}", e) from e
+    what = f"cannot check out {commit[:12]}"
+    git.run(["worktree", "add", "--detach", "--no-checkout", path, commit], cwd=mirror,
+            what=what)
+    if sparse:
+        git.run(["sparse-checkout", "set", "--no-cone", *sparse], cwd=path, what=what)
+    git.run(["checkout", "--detach", commit], cwd=path, what=what)
 
 
 def remove_worktree(mirror: Path, path: Path) -> None:
-    repo = mirror_git(mirror)
-    try:
-        repo.worktree("remove", "--force", str(path))
-    except git.GitCommandError:
+    if git.run(["worktree", "remove", "--force", path], cwd=mirror, check=False).returncode:
         cache.remove(path)
-    repo.worktree("prune")
+    git.run(["worktree", "prune"], cwd=mirror, check=False)
 
 
 def _missing_patterns(path: Path, sparse: tuple[str, ...]) -> list[str]:
     if not sparse:
         return []
-    current = set(git.Git(str(path)).sparse_checkout("list").splitlines())
+    current = set(git.out(["sparse-checkout", "list"], cwd=path).splitlines())
     return [p for p in sparse if p not in current]
+
+
+def _usable(path: Path, commit: str) -> bool:
+    """A finished worktree that git still knows at this path (not moved with the cache)."""
+    if not (_done_marker(path).exists() and path.is_dir()):
+        return False
+    return git.rev(path, "HEAD") == commit
 
 
 def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -> Checkout:
@@ -194,16 +182,14 @@ def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -
     path = worktree_path(url, ref, commit)
     mirror = mirror_path(url)
     done = _done_marker(path)
-    if done.exists() and path.exists() and not _missing_patterns(path, sparse):
+    if _usable(path, commit) and not _missing_patterns(path, sparse):
         return Checkout(path, commit, ref, url, mirror)
     with cache.locked(path):
-        if done.exists() and path.exists():
+        if _usable(path, commit):
             missing = _missing_patterns(path, sparse)
             if missing:  # e.g. --tests outside the recipe's sparse paths: widen the checkout
-                try:
-                    git.Git(str(path)).sparse_checkout("add", *missing)
-                except git.GitCommandError as e:
-                    raise _git_error(f"cannot add {' '.join(missing)} to the checkout", e) from e
+                git.run(["sparse-checkout", "add", *missing], cwd=path,
+                        what=f"cannot add {' '.join(missing)} to the checkout")
         else:
             if path.exists() or done.exists():
                 log.debug("removing unfinished worktree %s", path)

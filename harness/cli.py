@@ -22,7 +22,6 @@ from harness.envs import BACKENDS
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness")
-EXIT = {"passed": 0, "failed": 1, "infra_error": 2}
 
 
 def setup_logging(debug: bool) -> Path:
@@ -54,12 +53,12 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         backend=args.backend, shard=parse_shard(args.shard) if args.shard else None,
         durations=args.durations,
     )
-    doc = reproduce(opts, Ui(quiet=args.quiet))
+    result = reproduce(opts, Ui(quiet=args.quiet))
     if args.json:
-        print(report.to_json(doc))
+        print(report.to_json(result.to_json()))
     else:
-        report.show_run(doc)
-    return EXIT[doc["status"]]
+        report.show_run(result)
+    return result.status.exit_code
 
 
 def cmd_recipes(args: argparse.Namespace) -> int:
@@ -69,12 +68,16 @@ def cmd_recipes(args: argparse.Namespace) -> int:
     table = Table(show_edge=False)
     for col in ("recipe", "ref", "subset", "device", "what it runs"):
         table.add_column(col)
-    for r in recipes.load_all():
+    loaded, broken = recipes.load_all()
+    for r in loaded:
         for name, s in r.subsets.items():
             mark = " (default)" if name == r.default_subset else ""
             table.add_row(r.name, r.source.ref, name + mark, s.device,
                           s.description or " ".join(s.paths))
     console.print(table)
+    err = Console(stderr=True, highlight=False)
+    for e in broken:
+        err.print(f"harness: warning: skipped a broken recipe: {e.message}", markup=False)
     return 0
 
 

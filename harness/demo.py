@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from harness import cache, config, proc
+from harness import cache, config, git
 from harness.errors import HarnessError
 
 SOURCES = {"demo": Path(__file__).resolve().parent / "demo_src"}
@@ -55,11 +55,10 @@ def repo_path(name: str = "demo") -> Path:
         work = tmp / "repo"
         shutil.copytree(src, work, ignore=_IGNORE)
         env = git_env()
-        proc.run(["git", "init", "-q", "-b", "main", str(work)], env=env, what="git init")
-        proc.run(["git", "add", "-A"], cwd=work, env=env, what="git add")
-        proc.run(["git", "commit", "-q", "-m", f"{name} {TAG}"], cwd=work, env=env,
-                 what="git commit")
-        proc.run(["git", "tag", TAG], cwd=work, env=env, what="git tag")
+        git.run(["init", "-q", "-b", "main", str(work)], env=env, what="git init")
+        git.run(["add", "-A"], cwd=work, env=env, what="git add")
+        git.run(["commit", "-q", "-m", f"{name} {TAG}"], cwd=work, env=env, what="git commit")
+        git.run(["tag", TAG], cwd=work, env=env, what="git tag")
 
     cache.build_once(path, build, meta={"source": name})
     return path / "repo"

@@ -7,6 +7,7 @@ from typing import Any
 
 from harness import store
 from harness.results import TestResult
+from harness.run_report import RunReport
 
 
 def save(conn: sqlite3.Connection, doc: dict[str, Any], tests: list[TestResult],
@@ -26,6 +27,10 @@ def save(conn: sqlite3.Connection, doc: dict[str, Any], tests: list[TestResult],
             [(run_id, t.id, t.outcome, t.duration, t.message) for t in tests],
         )
     return run_id
+
+
+def save_run(conn: sqlite3.Connection, report: RunReport) -> int:
+    return save(conn, report.to_json(), list(report.tests))
 
 
 def recent(conn: sqlite3.Connection, limit: int = 20, recipe: str | None = None

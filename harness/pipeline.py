@@ -20,6 +20,27 @@ from harness.recipes import Recipe, Subset
 from harness.runner import RunOutput
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a job resolves once from the recipe, the user's settings and the command line."""
+
+    recipe: Recipe
+    backend: Backend
+    torch: torch_source.TorchSource
+    settings: config.Settings
+
+
+def setup(recipe_name: str, backend: str = "auto", *, torch_index: str | None = None,
+          torch_find_links: tuple[str, ...] = ()) -> Setup:
+    from harness import recipes
+    from harness.envs import get_backend
+
+    recipe = recipes.load(recipe_name)
+    settings = config.load_settings()
+    torch = torch_source.resolve(settings, index=torch_index, find_links=torch_find_links)
+    return Setup(recipe, get_backend(backend), torch, settings)
+
+
 @dataclass
 class Timings:
     values: dict[str, float] = field(default_factory=dict)
@@ -29,10 +50,11 @@ class Timings:
 
 
 def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,
-                 tests: tuple[str, ...] = ()) -> checkout.Checkout:
+                 tests: tuple[str, ...] = (), settings: config.Settings | None = None
+                 ) -> checkout.Checkout:
     """The worktree; a sparse one also gets the test paths asked for with ``--tests``."""
-    url = checkout.resolve_url(recipe.name, recipe.source.url, source)
-    ref = ref or recipe.source.ref
+    url = checkout.resolve_url(recipe.name, recipe.source.url, source, settings)
+    ref = ref if ref is not None else recipe.source.ref
     sparse = recipe.source.sparse
     if sparse:
         sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,8 +139,17 @@ def load(name_or_path: str) -> Recipe:
     return load_file(known[name_or_path])
 
 
-def load_all() -> list[Recipe]:
-    return [load_file(p) for p in available().values()]
+def load_all() -> tuple[list[Recipe], list[HarnessError]]:
+    """Every recipe that loads, and the errors of those that do not (one bad file on
+    HARNESS_RECIPES must not hide the others)."""
+    loaded: list[Recipe] = []
+    broken: list[HarnessError] = []
+    for path in available().values():
+        try:
+            loaded.append(load_file(path))
+        except HarnessError as e:
+            broken.append(e)
+    return loaded, broken
 
 
 def load_file(path: Path) -> Recipe:
@@ -152,11 +162,23 @@ def load_file(path: Path) -> Recipe:
     return parse(data, path)
 
 
+# Names end up in paths under HARNESS_HOME (envs, runs, logs): no separators, no "..".
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+def _check_name(t: Table, key: str, value: str, what: str) -> str:
+    if not re.match(NAME_PATTERN, value) or ".." in value:
+        raise t.error(key, f"{what} {value!r} must be letters, digits, '.', '_' or '-' "
+                      "(at most 64, starting with a letter or digit)")
+    return value
+
+
 def parse(data: dict[str, Any], path: Path) -> Recipe:
     root = Table(data, str(path), "")
-    name = root.string("name", default=path.stem)
+    name = _check_name(root, "name", root.string("name", default=path.stem), "the name")
     subsets_t = root.table("subsets")
-    subsets = {key: _subset(key, subsets_t.table(key)) for key in subsets_t.names()}
+    subsets = {_check_name(subsets_t, key, key, "the subset name"):
+               _subset(key, subsets_t.table(key)) for key in subsets_t.names()}
     subsets_t.done()
     if not subsets:
         raise root.error("subsets", "at least one subset is required")

@@ -6,10 +6,15 @@ import sqlite3
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow",
-         "xfail": "yellow", "xpass": "magenta", "infra_error": "red bold"}
+from harness.results import OUTCOMES
+from harness.run_report import RunReport
+from harness.status import style_of
+
+OUTCOME_STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow",
+                 "xfail": "yellow", "xpass": "magenta"}
 SHOWN_FAILURES = 20
 
 
@@ -17,43 +22,54 @@ def to_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, sort_keys=False)
 
 
-def show_run(doc: dict[str, Any], console: Console | None = None) -> None:
+def styled(status: str) -> str:
+    """``status`` as rich markup, safe for any text (an unknown status is shown plain)."""
+    style = style_of(status)
+    return f"[{style}]{escape(status)}[/]" if style else escape(status)
+
+
+def show_run(run: RunReport, console: Console | None = None) -> None:
     console = console or Console()
-    status = doc["status"]
-    counts = doc.get("counts") or {}
-    table = Table(title=f"{doc['recipe']}:{doc['subset']} @ {doc['ref']} "
-                        f"({(doc.get('commit') or '')[:12]})", show_edge=False)
-    for outcome in ("passed", "failed", "error", "skipped", "xfail", "xpass"):
-        table.add_column(outcome, justify="right", style=STYLE[outcome])
-    table.add_row(*(str(counts.get(o, 0)) for o in
-                    ("passed", "failed", "error", "skipped", "xfail", "xpass")))
+    counts = run.counts
+    table = Table(title=escape(f"{run.recipe}:{run.subset} @ {run.ref} "
+                               f"({(run.commit or '')[:12]})"), show_edge=False)
+    for outcome in OUTCOMES:
+        table.add_column(outcome, justify="right", style=OUTCOME_STYLE[outcome])
+    table.add_row(*(str(counts[o]) for o in OUTCOMES))
     console.print(table)
-    bad = [t for t in doc.get("tests", []) if t["outcome"] in ("failed", "error")]
+    bad = [t for t in run.tests if t.outcome in ("failed", "error")]
     for t in bad[:SHOWN_FAILURES]:
-        console.print(f"[red]{t['outcome'].upper()}[/] {t['id']}  [dim]{t['message'][:160]}[/]",
-                      highlight=False)
+        console.print(f"[red]{t.outcome.upper()}[/] {escape(t.id)}  "
+                      f"[dim]{escape(t.message[:160])}[/]", highlight=False)
     if len(bad) > SHOWN_FAILURES:
         console.print(f"... and {len(bad) - SHOWN_FAILURES} more (see --json or the log)")
-    timings = doc.get("timings", {})
-    console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()),
-                  highlight=False)
-    if doc.get("log"):
-        console.print(f"log: {doc['log']}", highlight=False)
-    reason = f" ({doc['reason']})" if doc.get("reason") else ""
-    console.print(f"[{STYLE[status]}]{status}[/]{reason}", highlight=False)
+    console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items()),
+                  highlight=False, markup=False)
+    if run.log:
+        console.print(f"log: {run.log}", highlight=False, markup=False)
+    reason = f" ({escape(run.reason)})" if run.reason else ""
+    console.print(f"{styled(run.status.value)}{reason}", highlight=False)
+
+
+def _counts(document: str) -> dict[str, Any]:
+    try:
+        counts = json.loads(document).get("counts")
+    except (ValueError, AttributeError):
+        return {}
+    return counts if isinstance(counts, dict) else {}
 
 
 def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
     console = console or Console()
     table = Table(show_edge=False)
-    for col in ("id", "started", "recipe", "subset", "ref", "status", "passed", "failed",
-                "total s"):
+    for col in ("id", "kind", "started", "recipe", "subset", "ref", "status", "passed",
+                "failed", "total s"):
         table.add_column(col)
     for row in rows:
-        counts = json.loads(row["document"]).get("counts") or {}
-        table.add_row(str(row["id"]), row["started_at"], row["recipe"], row["subset"],
-                      row["ref"], f"[{STYLE.get(row['status'], '')}]{row['status']}[/]",
-                      str(counts.get("passed", "")),
-                      str(counts.get("failed", 0) + counts.get("error", 0) if counts else ""),
-                      f"{row['duration'] or 0:.1f}")
+        counts = _counts(row["document"])
+        failed = (counts.get("failed") or 0) + (counts.get("error") or 0)
+        table.add_row(str(row["id"]), escape(row["kind"]), escape(row["started_at"]),
+                      escape(row["recipe"]), escape(row["subset"]), escape(row["ref"]),
+                      styled(row["status"]), str(counts.get("passed", "")),
+                      str(failed if counts else ""), f"{row['duration'] or 0:.1f}")
     console.print(table if rows else "no runs yet: try `harness reproduce demo`")

@@ -6,17 +6,19 @@ two runs) and the CLI and nox sessions stay thin doors onto them.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from harness import config, history, results, store, torch_source
-from harness.envs import get_backend
+from harness import history, pipeline, store
 from harness.errors import HarnessError
 from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
 from harness.progress import Ui
+from harness.run_report import PytestCall, RunReport
+from harness.status import Status
 
 
 @dataclass(frozen=True)
@@ -35,38 +37,37 @@ class Options:
 
 
 def reproduce_command(opts: Options, subset: str) -> str:
-    parts = ["nox", "-s", "reproduce", "--", opts.recipe, "--subset", subset]
-    if opts.source:
-        parts += ["--source", opts.source]
-    if opts.ref:
-        parts += ["--ref", opts.ref]
-    for t in opts.tests:
-        parts += ["--tests", t]
+    """The command that runs the same again, quoted for a POSIX shell."""
+    parts = ["harness", "reproduce", opts.recipe, "--subset", subset]
+    pairs = [("--source", opts.source), ("--ref", opts.ref), ("--torch-index", opts.torch_index),
+             ("--backend", None if opts.backend == "auto" else opts.backend)]
+    pairs += [("--tests", t) for t in opts.tests]
+    pairs += [("--torch-find-links", p) for p in opts.torch_find_links]
+    for flag, value in pairs:
+        if value:
+            parts += [flag, value]
+    parts += [f"--pytest-arg={a}" for a in opts.pytest_args]
     if opts.shard:
         parts += ["--shard", str(opts.shard)]
     if opts.durations:
         parts += ["--durations", opts.durations]
-    return " ".join(parts)
+    return shlex.join(parts)
 
 
-def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
-    """Run a recipe's subset and return the report document (also saved in the store)."""
-    from harness import recipes
-
+def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
+    """Run a recipe's subset and return its report (also saved in the store)."""
     ui = ui or Ui()
     start = time.monotonic()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    recipe = recipes.load(opts.recipe)
+    setup = pipeline.setup(opts.recipe, opts.backend, torch_index=opts.torch_index,
+                           torch_find_links=opts.torch_find_links)
+    recipe = setup.recipe
     subset = recipe.subset(opts.subset)
-    backend = get_backend(opts.backend)
-    source = torch_source.resolve(config.load_settings(), index=opts.torch_index,
-                                  find_links=opts.torch_find_links)
     timings = Timings()
-    doc: dict[str, Any] = {
-        "recipe": recipe.name, "subset": subset.name, "ref": opts.ref or recipe.source.ref,
-        "commit": None, "env_key": None, "backend": backend.name, "started_at": started_at,
-        "command": reproduce_command(opts, subset.name),
-    }
+    ref = opts.ref if opts.ref is not None else recipe.source.ref
+    report = RunReport(recipe=recipe.name, subset=subset.name, ref=ref,
+                       backend=setup.backend.name, started_at=started_at,
+                       command=reproduce_command(opts, subset.name))
     pytest_args = opts.pytest_args
     durations = sharding.Durations({}, "")
     if opts.shard:
@@ -75,48 +76,53 @@ def reproduce(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
         else:
             with store.opened() as conn:
                 durations = sharding.from_store(conn, recipe.name, subset.name)
-        doc["shard"] = sharding.ShardInfo(opts.shard.index, opts.shard.total,
-                                          durations_from=durations.source).to_json()
+        report = report.with_(shard=sharding.ShardInfo(opts.shard.index, opts.shard.total,
+                                                       durations_from=durations.source))
         path = sharding.durations_file(durations.seconds) if durations.seconds else None
         pytest_args += sharding.pytest_args(opts.shard, path)
     try:
         t = time.monotonic()
-        co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests)
+        co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests, setup.settings)
         timings.add("clone", t)
-        doc.update(commit=co.commit, source=co.url, worktree=str(co.path))
+        report = report.with_(commit=co.commit, source=co.url, worktree=str(co.path))
         t = time.monotonic()
-        env = get_env(recipe, co.path, backend, source, ui)
+        env = get_env(recipe, co.path, setup.backend, setup.torch, ui)
         timings.add("env", t)
-        doc.update(env_key=env.key, env_path=str(env.path), env_built=env.built)
+        report = report.with_(env_key=env.key, env_path=str(env.path), env_built=env.built)
         t = time.monotonic()
-        the_plan, output = run_tests(recipe, subset, backend, env, co.path, ui,
+        the_plan, output = run_tests(recipe, subset, setup.backend, env, co.path, ui,
                                      tests=opts.tests, pytest_args=pytest_args)
         timings.add("tests", t)
     except HarnessError as e:
         timings.add("total", start)
-        doc.update(status="infra_error", reason=e.message.splitlines()[0], exit_code=None,
-                   counts={}, tests=[], timings=timings.values)
-        with store.opened() as conn:
-            history.save(conn, doc, [])
+        failed = report.with_(status=Status.INFRA_ERROR, reason=e.message.splitlines()[0],
+                              timings=timings.values)
+        _save(failed, None, ui)
         raise
     timings.add("total", start)
     verdict = output.verdict
     if opts.shard:
         info = sharding.read_info(output.junit.parent, opts.shard, durations.source)
-        doc["shard"] = info.to_json()
-        verdict = sharding.verdict(verdict, output.exit_code, info, output.results)
-    doc.update(
-        status=verdict.status,
-        reason=verdict.reason,
-        exit_code=output.exit_code,
-        counts=results.counts(output.results),
-        tests=[t._asdict() for t in output.results],
-        timings=timings.values,
-        pytest={"argv": the_plan.argv, "env": the_plan.env, "workers": the_plan.workers,
-                "threads": the_plan.threads},
-        log=str(output.log),
-        junit=str(output.junit),
-    )
-    with store.opened() as conn:
-        doc["run_id"] = history.save(conn, doc, output.results)
-    return doc
+        verdict = sharding.verdict(verdict, info, output.results)
+        report = report.with_(shard=info)
+    report = report.with_(
+        status=Status(verdict.status), reason=verdict.reason,
+        exit_code=output.exit_code, tests=tuple(output.results), timings=timings.values,
+        pytest=PytestCall(tuple(the_plan.argv), the_plan.env, the_plan.workers,
+                          the_plan.threads),
+        log=str(output.log), junit=str(output.junit))
+    return _save(report, output.log.parent / "report.json", ui)
+
+
+def _save(report: RunReport, path: Path | None, ui: Ui) -> RunReport:
+    """Store the report; a store that fails must not lose the results of a finished run."""
+    if path is not None:
+        path.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+    try:
+        with store.opened() as conn:
+            return report.with_(run_id=history.save_run(conn, report))
+    except HarnessError as e:
+        if path is None:
+            raise
+        ui.info(f"warning: the run could not be stored ({e.message}); its report is in {path}")
+        return report

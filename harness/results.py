@@ -1,6 +1,7 @@
 """Per-test results: values, JUnit XML parsing, counts and the run's status."""
 from __future__ import annotations
 
+import enum
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -20,9 +21,23 @@ class TestResult(NamedTuple):
     message: str = ""
 
 
+class Cause(str, enum.Enum):
+    """Why a run is an infrastructure error: decisions read this, never the message text."""
+
+    NONE = ""
+    TIMEOUT = "timeout"
+    KILLED = "killed"
+    COLLECTION = "collection_error"
+    USAGE = "usage_error"
+    PYTEST_ERROR = "pytest_error"  # interrupted or internal error
+    NO_TESTS = "no_tests"
+    EXIT_WITHOUT_FAILURE = "exit_without_failure"
+
+
 class Verdict(NamedTuple):
     status: Status
     reason: str  # one line, for infra errors and failures
+    cause: Cause = Cause.NONE
 
 
 def _nodeid(case: ET.Element, props: dict[str, str]) -> str:
@@ -103,26 +118,33 @@ def collection_errors(results: list[TestResult]) -> list[TestResult]:
     return [r for r in results if r.outcome == "error" and "::" not in r.id]
 
 
-def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False
-            ) -> Verdict:
+def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False,
+            usage: str = "") -> Verdict:
     """Tell "the tests failed" apart from "the infrastructure failed"."""
     if timed_out:
-        return Verdict("infra_error", "the test run timed out")
+        return Verdict("infra_error", "the test run timed out", Cause.TIMEOUT)
     if exit_code is None or exit_code < 0:
-        return Verdict("infra_error", f"pytest was killed (signal {-(exit_code or 0)})")
+        return Verdict("infra_error", f"pytest was killed (signal {-(exit_code or 0)})",
+                       Cause.KILLED)
     broken = collection_errors(results)
     if broken:
-        return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}")
+        return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}",
+                       Cause.COLLECTION)
+    if exit_code == 4 or (usage and exit_code not in (0, 1)):
+        return Verdict("infra_error", f"pytest refused its arguments (usage error): "
+                       f"{usage or 'see the log'}", Cause.USAGE)
+    if exit_code in (2, 3):
+        names = {2: "interrupted", 3: "internal error"}
+        return Verdict("infra_error", f"pytest exited with {exit_code} ({names[exit_code]})",
+                       Cause.PYTEST_ERROR)
     if exit_code == 5 or not results:
         return Verdict("infra_error", "no tests were selected: check the subset's paths, -k "
-                       "and markers")
-    if exit_code in (2, 3, 4):
-        names = {2: "interrupted", 3: "internal error", 4: "usage error"}
-        return Verdict("infra_error", f"pytest exited with {exit_code} ({names[exit_code]})")
+                       "and markers", Cause.NO_TESTS)
     c = counts(results)
     bad = c["failed"] + c["error"]
     if exit_code == 0 and bad == 0:
         return Verdict("passed", "")
     if bad == 0:
-        return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed")
+        return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
+                       Cause.EXIT_WITHOUT_FAILURE)
     return Verdict("failed", f"{bad} test(s) failed")

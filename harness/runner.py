@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Mapping
@@ -71,8 +72,24 @@ def selection_args(subset: Subset) -> list[str]:
     return argv
 
 
+# pytest options that make it do something other than run the tests (list, explain, plan).
+NOT_A_RUN = ("--collect-only", "--co", "--help", "-h", "--version", "-V", "--fixtures",
+             "--funcargs", "--fixtures-per-test", "--markers", "--setup-plan", "--setup-only")
+
+
+def check_extra_args(extra_args: tuple[str, ...]) -> None:
+    for arg in extra_args:
+        name = arg.split("=", 1)[0]
+        if name in NOT_A_RUN:
+            raise HarnessError(f"--pytest-arg={arg} makes pytest list or explain instead of "
+                               "running tests; harness needs the tests run",
+                               hint="run pytest yourself in the env for that (see the report's "
+                                    "pytest command)")
+
+
 def plan(recipe: Recipe, subset: Subset, worktree: Path, out_dir: Path,
          tests: tuple[str, ...] = (), extra_args: tuple[str, ...] = ()) -> Plan:
+    check_extra_args(extra_args)
     workers, threads = choose_parallelism(subset)
     argv = [*(tests or subset.paths), *selection_args(subset)]
     argv += [
@@ -125,5 +142,14 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     selected_file = out_dir / "selected.txt"
     selected = selected_file.read_text().splitlines() if selected_file.exists() else []
     found = results.add_missing(results.parse_junit(junit), selected)
-    return RunOutput(found, results.verdict(code, found, timed_out=timed_out), code, log, junit,
-                     duration)
+    verdict = results.verdict(code, found, timed_out=timed_out, usage=usage_error(log))
+    return RunOutput(found, verdict, code, log, junit, duration)
+
+
+def usage_error(log: Path) -> str:
+    """pytest's own ``error:`` line (an unknown option, a bad ini value), when it printed one."""
+    if not log.is_file():
+        return ""
+    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines()[:80]]
+    found = [ln for ln in lines if re.match(r"^([\w. -]+: error: |ERROR: (?!usage:))", ln)]
+    return found[0] if found else ""

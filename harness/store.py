@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import filelock
+
 from harness import config
 from harness.errors import HarnessError
 
@@ -99,9 +101,15 @@ def migrate(conn: sqlite3.Connection) -> None:
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {i + 1}")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     conn.execute("COMMIT")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back, never hiding the error that got us here (a full disk can fail ROLLBACK)."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("ROLLBACK")
 
 
 def _wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
@@ -120,20 +128,50 @@ def _wal(conn: sqlite3.Connection, timeout: float = 30.0) -> None:
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
     path = path or db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    _wal(conn)
-    migrate(conn)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except (OSError, sqlite3.Error) as e:
+        raise store_error(path, e) from e
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        # one process at a time sets up a store: creating it, switching it to WAL and
+        # migrating it race otherwise (a few percent of concurrent first opens failed)
+        with filelock.FileLock(str(path) + ".lock", timeout=60):
+            _wal(conn)
+            migrate(conn)
+    except (sqlite3.Error, filelock.Timeout) as e:
+        conn.close()
+        raise store_error(path, e) from e
     return conn
+
+
+def store_error(path: Path, e: BaseException) -> HarnessError:
+    """One line for a store that cannot be used, with what to do about it."""
+    text = str(e)
+    if "full" in text or getattr(e, "errno", None) == 28:
+        return HarnessError(f"the store {path} cannot be written: the disk is full",
+                            hint="free some space (`harness gc` removes what is unused)")
+    if isinstance(e, sqlite3.DatabaseError) and ("not a database" in text
+                                                 or "malformed" in text):
+        return HarnessError(f"the store {path} is damaged ({text})",
+                            hint=f"move it aside (mv {path} {path}.broken); harness starts a "
+                                 "new one, past runs and synced issues are lost")
+    if "readonly" in text or "unable to open" in text or isinstance(e, PermissionError):
+        return HarnessError(f"the store {path} cannot be opened for writing ({text})",
+                            hint="check HARNESS_HOME's permissions")
+    return HarnessError(f"the store {path} cannot be used: {text}")
 
 
 @contextlib.contextmanager
 def opened(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    path = path or db_path()
     conn = connect(path)
     try:
         yield conn
+    except sqlite3.Error as e:
+        raise store_error(path, e) from e
     finally:
         conn.close()
 
@@ -144,6 +182,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     conn.execute("COMMIT")

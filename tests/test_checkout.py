@@ -260,10 +260,7 @@ def test_resolve_url_relative_path(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_builtin_demo() -> None:
-    from harness import demo
 
-    if not demo.SOURCES["demo"].is_dir():
-        pytest.skip("harness/demo_src/ is not there (being written by another engineer)")
     url = checkout.resolve_url("demo", "builtin:demo")
     path = Path(url)
     assert path.is_relative_to(config.home() / "builtin")

@@ -20,7 +20,9 @@ def tiny(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def run(recipe: Path, **kwargs: object) -> dict[str, object]:
-    return reproduce(Options(recipe=str(recipe), **kwargs), Ui(quiet=True))  # type: ignore[arg-type]
+    """The report's JSON document: what `--json` users read."""
+    report = reproduce(Options(recipe=str(recipe), **kwargs), Ui(quiet=True))  # type: ignore[arg-type]
+    return report.to_json()
 
 
 def test_passing_subset_and_warm_rerun(tiny: tuple[Path, Path]) -> None:

@@ -211,7 +211,7 @@ def test_crashed_run_reports_every_selected_test_failed(tmp_path: Path) -> None:
         ("test_crash.py::test_dies", "failed"),
         ("test_crash.py::test_never_run", "failed")]
     assert results.verdict(run.returncode, full) == Verdict(
-        "infra_error", "pytest was killed (signal 9)")
+        "infra_error", "pytest was killed (signal 9)", results.Cause.KILLED)
 
 
 @pytest.mark.parametrize("layout", ["test_broken.py", "tests/test_broken.py", "a/b/test_broken.py"])

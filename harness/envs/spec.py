@@ -38,7 +38,7 @@ class EnvSpec:
     def requirements(self) -> list[str]:
         extras = f"[{','.join(self.install.extras)}]" if self.install.extras else ""
         target = f"{self.project}{extras}"
-        reqs = ["-e", target] if self.install.editable else [target]
+        reqs = [f"-e {target}"] if self.install.editable else [target]  # one line each
         reqs += list(self.install.packages) + list(RUNNER_PACKAGES)
         if self.install.torch:
             reqs.append(f"torch=={self.install.torch}")

@@ -41,9 +41,16 @@ def resolve_python(requested: str | None, uv: str | None) -> tuple[str, str]:
     return exe, out.stdout.strip()
 
 
+# The env is only usable while the runner's own packages import; found without importing.
+HEALTH_CHECK = ("import importlib.util as u, sys; "
+                "sys.exit(any(u.find_spec(m) is None for m in ('pytest', 'xdist', "
+                "'pytest_timeout')))")
+
+
 def _healthy(path: Path) -> bool:
     python = path / "bin" / "python"
-    return python.exists() and proc.run([python, "-c", "pass"], check=False).returncode == 0
+    return python.exists() and proc.run([python, "-c", HEALTH_CHECK],
+                                        check=False).returncode == 0
 
 
 class VenvBackend:
@@ -97,6 +104,9 @@ class VenvBackend:
                  "-r", str(meta / "requirements.txt"), "-c", str(meta / "constraints.txt"),
                  *pip_source],
             ]
+            if spec.install.exclude:  # pip cannot leave a package out: take it out after
+                steps.append([str(python), "-m", "pip", "uninstall", "--yes",
+                              "--disable-pip-version-check", *spec.install.exclude])
         for i, cmd in enumerate(steps):
             step_log = log_path.with_name(f"{log_path.stem}.{i}.log")
             code = proc.stream(cmd, log_path=step_log, on_line=on_line)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 
-EXIT = {"passed": 0, "failed": 1, "infra_error": 2}
 MERGE_EPILOG = """\
 example:
   harness reproduce demo --shard 1/3 --json > s1.json   # ... and 2/3, 3/3, anywhere
@@ -31,14 +30,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     if not args.reports:
         raise HarnessError("no reports to merge", hint="harness merge s1.json s2.json ...")
-    doc = merge.merge([merge.load(Path(p)) for p in args.reports])
+    merged = merge.merge([merge.load(Path(p)) for p in args.reports])
     if args.json:
-        print(report.to_json(doc))
+        print(report.to_json(merged.to_json()))
     elif args.markdown:
-        print(summary.markdown(doc), end="")
+        print(summary.markdown(merged), end="")
     else:
-        summary.show(doc)
-    return EXIT[doc["status"]]
+        summary.show(merged)
+    return merged.report.status.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ the tests (:mod:`harness.results`), as if the selection had run whole.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -21,25 +22,18 @@ from harness import results
 from harness.errors import HarnessError
 from harness.fanout.shard import ShardInfo
 from harness.results import TestResult
+from harness.run_report import RunReport
+from harness.status import Status
 
 IDENTITY = ("recipe", "subset", "ref", "commit", "env_key")
-REQUIRED = ("recipe", "subset", "ref", "status", "tests")
 _SHARD_FLAGS = re.compile(r" --(shard|durations) \S+")
 
 
 @dataclass(frozen=True)
 class ShardReport:
     path: Path
-    doc: dict[str, Any]  # the ``--json`` document of one shard
+    report: RunReport
     info: ShardInfo
-    tests: tuple[TestResult, ...]
-
-
-def _test(data: Any) -> TestResult:
-    if not isinstance(data, dict) or data.get("outcome") not in results.OUTCOMES:
-        raise ValueError(f"a test entry is not a result: {str(data)[:80]}")
-    return TestResult(str(data["id"]), data["outcome"], float(data.get("duration") or 0),
-                      str(data.get("message") or ""))
 
 
 def load(path: Path) -> ShardReport:
@@ -54,28 +48,61 @@ def load(path: Path) -> ShardReport:
                                 "file: delete it and merge flags the shard as missing")
     try:
         doc = json.loads(text)
-        if not isinstance(doc, dict):
-            raise ValueError("not a JSON object")
-        missing = [k for k in REQUIRED if k not in doc]
-        if missing:
-            raise ValueError(f"no {', '.join(missing)}")
-        if "shard" not in doc:
-            raise HarnessError(f"{path}: a whole run, not a shard (no 'shard' key)",
-                               hint="merge the reports of `harness reproduce ... --shard K/N`")
-        info = ShardInfo.from_json(doc["shard"])
-        if not isinstance(doc["tests"], list):
-            raise ValueError("'tests' is not a list")
-        tests = tuple(_test(t) for t in doc["tests"])
-    except (ValueError, TypeError, KeyError) as e:
-        raise HarnessError(f"{path}: not a harness shard report ({e})") from None
-    return ShardReport(path, doc, info, tests)
+    except ValueError as e:
+        raise HarnessError(f"{path}: not a harness shard report (not JSON: {e})") from None
+    report = RunReport.from_json(doc, what=str(path))
+    if report.shard is None:
+        raise HarnessError(f"{path}: a whole run, not a shard (no 'shard' key)",
+                           hint="merge the reports of `harness reproduce ... --shard K/N`")
+    return ShardReport(path, report, report.shard)
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    index: int
+    path: str
+    status: str
+    tests: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class MergeInfo:
+    """How the merged report was put together."""
+
+    total: int
+    merged: tuple[int, ...]
+    missing: tuple[int, ...]
+    duplicated: tuple[int, ...]
+    selected: int | None
+    selection: str | None
+    plan: str | None
+    durations_from: str | None
+    files: tuple[ShardFile, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "merged": list(self.merged), "missing": list(self.missing),
+                "duplicated": list(self.duplicated), "selected": self.selected,
+                "selection": self.selection, "plan": self.plan,
+                "durations_from": self.durations_from,
+                "files": [dataclasses.asdict(f) for f in self.files]}
+
+
+@dataclass(frozen=True)
+class Merged:
+    report: RunReport  # as if the selection had run whole
+    shards: MergeInfo
+
+    def to_json(self) -> dict[str, Any]:
+        """``reproduce --json``'s document, plus a ``shards`` block."""
+        return self.report.to_json() | {"shards": self.shards.to_json()}
 
 
 def check_together(reports: list[ShardReport]) -> None:
     """Refuse reports that are not shards of one split of one run (one line)."""
     first: dict[str, tuple[Any, Path]] = {}
     for r in reports:
-        values = {key: r.doc.get(key) for key in IDENTITY}
+        values = {key: getattr(r.report, key) for key in IDENTITY}
         values |= {"total": r.info.total, "selection": r.info.selection, "plan": r.info.plan}
         for key, value in values.items():
             if value is None:  # a shard that failed early: flagged below, not refused
@@ -115,7 +142,7 @@ def _combine(used: list[ShardReport]) -> tuple[list[TestResult], list[str]]:
     tests: dict[str, TestResult] = {}
     overlap: list[str] = []
     for r in used:
-        for t in r.tests:
+        for t in r.report.tests:
             previous = tests.get(t.id)
             if previous is None:
                 tests[t.id] = t
@@ -142,8 +169,8 @@ def problems(reports: list[ShardReport], used: list[ShardReport], tests: list[Te
     if overlap:
         found.append(f"{len(overlap)} test(s) ran in more than one shard, e.g. {overlap[0]}")
     for r in used:
-        if r.doc["status"] == "infra_error":
-            found.append(f"shard {r.info.label} failed: {r.doc.get('reason') or 'infra_error'}")
+        if r.report.status == Status.INFRA_ERROR:
+            found.append(f"shard {r.info.label} failed: {r.report.reason or 'infra_error'}")
     info = _info(used)
     if not missing and not overlap and info.selection and info.selected is not None:
         ran = [t.id for t in tests if "::" in t.id]
@@ -158,8 +185,8 @@ def _info(reports: list[ShardReport]) -> ShardInfo:
     return next((r.info for r in reports if r.info.selection), reports[0].info)
 
 
-def merge(reports: list[ShardReport]) -> dict[str, Any]:
-    """One report, as if the selection had run whole (same keys as ``reproduce --json``)."""
+def merge(reports: list[ShardReport]) -> Merged:
+    """One report, as if the selection had run whole."""
     if not reports:
         raise HarnessError("no reports to merge")
     check_together(reports)
@@ -169,34 +196,26 @@ def merge(reports: list[ShardReport]) -> dict[str, Any]:
     shards = [used[k] for k in sorted(used)]
     tests, overlap = _combine(shards)
     missing, duplicated, found = problems(reports, shards, tests, overlap)
-    exit_code = 1 if any(r.doc.get("exit_code") == 1 for r in shards) else 0
+    exit_code = 1 if any(r.report.exit_code == 1 for r in shards) else 0
     verdict = results.verdict(exit_code, tests)
     if found:
         verdict = results.Verdict("infra_error", "; ".join(found))
         exit_code = 2
-    first = next((r.doc for r in shards if r.doc.get("commit")), shards[0].doc)
+    first = next((r.report for r in shards if r.report.commit), shards[0].report)
     info = _info(shards)
-    timings = [r.doc.get("timings") or {} for r in shards]
-    return {
-        "recipe": first["recipe"], "subset": first["subset"], "ref": first["ref"],
-        "commit": first.get("commit"), "env_key": first.get("env_key"),
-        "backend": first.get("backend"), "source": first.get("source"),
-        "started_at": min(str(r.doc.get("started_at") or "") for r in shards),
-        "command": _SHARD_FLAGS.sub("", str(first.get("command") or "")),
-        "status": verdict.status, "reason": verdict.reason, "exit_code": exit_code,
-        "counts": results.counts(tests), "tests": [t._asdict() for t in tests],
-        "timings": {
-            "total": max((float(t.get("total") or 0) for t in timings), default=0.0),
-            "tests": max((float(t.get("tests") or 0) for t in timings), default=0.0),
-            "machine_total": round(sum(float(t.get("total") or 0) for t in timings), 3),
-        },
-        "shards": {
-            "total": info.total, "merged": sorted(used), "missing": missing,
-            "duplicated": duplicated, "selected": info.selected, "selection": info.selection,
-            "plan": info.plan, "durations_from": info.durations_from,
-            "files": [{"index": r.info.index, "path": str(r.path), "status": r.doc["status"],
-                       "tests": len(r.tests),
-                       "seconds": float((r.doc.get("timings") or {}).get("total") or 0)}
-                      for r in shards],
-        },
-    }
+    totals = [r.report.timings.get("total", 0.0) for r in shards]
+    merged = first.with_(
+        started_at=min(r.report.started_at for r in shards),
+        command=_SHARD_FLAGS.sub("", first.command), status=Status(verdict.status),
+        reason=verdict.reason, exit_code=exit_code, tests=tuple(tests),
+        timings={"total": max(totals),
+                 "tests": max(r.report.timings.get("tests", 0.0) for r in shards),
+                 "machine_total": round(sum(totals), 3)},
+        worktree=None, env_path=None, env_built=None, pytest=None, log=None, junit=None,
+        run_id=None, shard=None)
+    files = tuple(ShardFile(r.info.index, str(r.path), r.report.status.value,
+                            len(r.report.tests), r.report.timings.get("total", 0.0))
+                  for r in shards)
+    return Merged(merged, MergeInfo(info.total, tuple(sorted(used)), tuple(missing),
+                                    tuple(duplicated), info.selected, info.selection,
+                                    info.plan, info.durations_from, files))

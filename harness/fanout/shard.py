@@ -17,7 +17,7 @@ from typing import Any
 
 from harness import config
 from harness.errors import HarnessError
-from harness.results import MISSING_MESSAGE, TestResult, Verdict
+from harness.results import MISSING_MESSAGE, Cause, TestResult, Verdict
 
 MAX_SHARDS = 256  # GitHub Actions' matrix limit
 INFO_FILE = "shard.json"  # written by the plugin next to the run's selected.txt
@@ -168,10 +168,9 @@ def read_info(run_dir: Path, shard: Shard, durations_from: str) -> ShardInfo:
     return dataclasses.replace(info, durations_from=durations_from)
 
 
-def verdict(found: Verdict, exit_code: int | None, info: ShardInfo,
-            tests: list[TestResult]) -> Verdict:
+def verdict(found: Verdict, info: ShardInfo, tests: list[TestResult]) -> Verdict:
     """An empty shard of a non-empty selection passed: there were more shards than tests."""
-    if exit_code == 5 and not tests and info.selected:
+    if found.cause == Cause.NO_TESTS and not tests and info.selected:
         return Verdict("passed", f"shard {info.label} is empty ({info.selected} test(s) "
                                  f"in {info.total} shards)")
     return found

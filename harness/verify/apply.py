@@ -9,27 +9,27 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness import proc
+from harness import git, proc
 from harness.errors import HarnessError
 
-GIT_APPLY = ("git", "apply", "--whitespace=nowarn")
+GIT_APPLY = ("apply", "--whitespace=nowarn")
 PATCH = ("patch", "-p1", "--fuzz=3", "--batch", "--forward", "--no-backup-if-mismatch",
          "--reject-file=-")
 METHODS = ("git apply", "git apply --3way", "patch --fuzz=3")
 
 
 def _clean(worktree: Path) -> None:
-    proc.run(["git", "reset", "-q", "--hard"], cwd=worktree, what="git reset")
-    proc.run(["git", "clean", "-fdq"], cwd=worktree, what="git clean")
+    git.run(["reset", "-q", "--hard"], cwd=worktree, what="git reset")
+    git.run(["clean", "-fdq"], cwd=worktree, what="git clean")
 
 
 def apply(worktree: Path, patch_file: Path) -> str:
     """Apply ``patch_file`` to ``worktree``; return the method that worked (see METHODS)."""
-    first = proc.run([*GIT_APPLY, str(patch_file)], cwd=worktree, check=False)
+    first = git.run([*GIT_APPLY, str(patch_file)], cwd=worktree, check=False)
     if first.returncode == 0:
         return METHODS[0]
     _clean(worktree)
-    three = proc.run([*GIT_APPLY, "--3way", str(patch_file)], cwd=worktree, check=False)
+    three = git.run([*GIT_APPLY, "--3way", str(patch_file)], cwd=worktree, check=False)
     if three.returncode == 0:
         return METHODS[1]
     _clean(worktree)

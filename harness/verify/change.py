@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
-
-from harness import checkout, proc
+from harness import checkout, git, proc
 from harness.errors import HarnessError
 from harness.verify import diff, mirror
 from harness.verify.diff import FileDiff
@@ -55,7 +53,7 @@ def from_patch(path: Path, base: str | None = None) -> Change:
 
 
 def _git(repo: Path, *args: str, check_: bool = True) -> proc.Result:
-    return proc.run(["git", "-C", str(repo), *args], check=check_, what=f"git {args[0]}")
+    return git.run(args, cwd=repo, check=check_, what=f"git {args[0]}")
 
 
 def _rev(repo: Path, rev: str) -> str | None:
@@ -107,9 +105,9 @@ def from_pr(url: str, number: int, base: str) -> Change:
             break
         try:
             mirror.deepen(url, local, depth)
-        except git.GitCommandError as e:
+        except git.GitError as e:
             raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
-                               f"{checkout.last_line(e)}") from e
+                               f"{git.reason(e.stderr)}") from e
         merge_base = mirror.merge_base(url, head, base_sha)
     if merge_base is None:
         raise HarnessError(f"pull request #{number} and {base} have no common history")

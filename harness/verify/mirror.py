@@ -9,42 +9,34 @@ from __future__ import annotations
 import contextlib
 import re
 
-import git
-
-from harness import cache, checkout, proc
+from harness import cache, checkout, git
 from harness.errors import HarnessError
 
 
 def git_in(url: str, *args: str) -> str:
-    repo = checkout.mirror_git(checkout.mirror_path(url))
-    try:
-        out: str = repo.execute(["git", *args])
-    except git.GitCommandError as e:
-        raise HarnessError(f"git {args[0]} in the mirror failed: {checkout.last_line(e)}") from e
-    return out
+    return git.run(args, cwd=checkout.mirror_path(url),
+                   what=f"git {args[0]} in the mirror failed").stdout
 
 
 def deepen(url: str, refspecs: list[str], depth: int | None) -> None:
     path = checkout.mirror_path(url)
-    repo = checkout.mirror_git(path)
     with cache.locked(path):
+        git.clear_stale_locks(path)
         if depth is None:
             if (path / "shallow").exists():
-                repo.fetch("origin", *refspecs, unshallow=True)
+                git.run(["fetch", "--unshallow", "origin", *refspecs], cwd=path,
+                        what="cannot fetch the history")
         else:
-            repo.fetch("origin", *refspecs, depth=depth)
+            git.run(["fetch", f"--depth={depth}", "origin", *refspecs], cwd=path,
+                    what="cannot fetch the history")
 
 
 def refspec(url: str, ref: str) -> str:
     """The one refspec of ``ref`` that the mirror holds (a tag or a branch)."""
-    repo = checkout.mirror_git(checkout.mirror_path(url))
     pairs = checkout.refspecs(ref)
     for remote_ref, local_ref in pairs:
-        try:
-            repo.rev_parse("--verify", "--quiet", local_ref)
-        except git.GitCommandError:
-            continue
-        return f"+{remote_ref}:{local_ref}"
+        if git.rev(checkout.mirror_path(url), local_ref) is not None:
+            return f"+{remote_ref}:{local_ref}"
     return "+" + ":".join(pairs[0])
 
 
@@ -56,10 +48,9 @@ def expand(url: str, rev: str) -> str:
     if checkout.is_local(url):
         places.append(url.removeprefix("file://"))
     for place in places:
-        out = proc.run(["git", "-C", place, "rev-parse", "--verify", "--quiet",
-                        f"{rev}^{{commit}}"], check=False)
-        if out.returncode == 0:
-            return out.stdout.strip()
+        found = git.rev(place, f"{rev}^{{commit}}")
+        if found is not None:
+            return found
     return rev
 
 
@@ -71,16 +62,15 @@ def _ancestor(url: str, base: str) -> str | None:
     steps = sum(int(n or 1) for n in re.findall(r"[~^](\d*)", m.group(2)))
     tip = expand(url, m.group(1))
     tip_sha = checkout.fetch(url, tip, depth=steps + 1)
-    repo = checkout.mirror_git(checkout.mirror_path(url))
+    mirror = checkout.mirror_path(url)
     for attempt in range(2):
-        try:
-            sha: str = repo.rev_parse("--verify", f"{tip_sha}{m.group(2)}^{{commit}}")
-            return sha.strip()
-        except git.GitCommandError as e:
-            if attempt:
-                raise HarnessError(f"cannot resolve base {base!r} in {url}") from e
-            with contextlib.suppress(git.GitCommandError):
-                deepen(url, [refspec(url, tip)], steps + 1)
+        sha = git.rev(mirror, f"{tip_sha}{m.group(2)}^{{commit}}")
+        if sha is not None:
+            return sha
+        if attempt:
+            raise HarnessError(f"cannot resolve base {base!r} in {url}")
+        with contextlib.suppress(HarnessError):
+            deepen(url, [refspec(url, tip)], steps + 1)
     return None
 
 
@@ -98,21 +88,18 @@ def fetch_base(url: str, base: str, fallback: str | None = None) -> str:
     except HarnessError:
         if fallback is None or not checkout.SHA_RE.match(base):
             raise
-    repo = checkout.mirror_git(checkout.mirror_path(url))
-    with cache.locked(checkout.mirror_path(url)):
+    mirror = checkout.mirror_path(url)
+    with cache.locked(mirror):
+        git.clear_stale_locks(mirror)
         try:
-            repo.fetch(fallback, f"+{base}:refs/harness/commits/{base}", depth=1,
-                           upload_pack=checkout.LOCAL_UPLOAD_PACK)
-        except git.GitCommandError as e:
+            git.run(["fetch", "--depth=1", f"--upload-pack={checkout.LOCAL_UPLOAD_PACK}",
+                     fallback, f"+{base}:refs/harness/commits/{base}"], cwd=mirror)
+        except HarnessError as e:
             raise HarnessError(f"base commit {base[:12]} is neither in {url} nor in "
                                f"{fallback}") from e
     return base
 
 
 def merge_base(url: str, a: str, b: str) -> str | None:
-    repo = checkout.mirror_git(checkout.mirror_path(url))
-    try:
-        found: str = repo.merge_base(a, b)
-        return found.strip()
-    except git.GitCommandError:
-        return None
+    result = git.run(["merge-base", a, b], cwd=checkout.mirror_path(url), check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None

@@ -134,8 +134,8 @@ def test_shards_under_xdist_split_the_selection(tmp_path: Path) -> None:
         threads = 1
         timeout = 60
         """)
-    docs = [reproduce(Options(recipe=str(recipe), shard=sharding.Shard(k, 2)), Ui(quiet=True))
-            for k in (1, 2)]
+    docs = [reproduce(Options(recipe=str(recipe), shard=sharding.Shard(k, 2)),
+                      Ui(quiet=True)).to_json() for k in (1, 2)]
     ids = [{t["id"] for t in d["tests"]} for d in docs]
     assert all(d["status"] == "passed" for d in docs), [d["reason"] for d in docs]
     assert len(ids[0]) + len(ids[1]) == len(ids[0] | ids[1]) == 17
@@ -147,6 +147,6 @@ def test_shards_under_xdist_split_the_selection(tmp_path: Path) -> None:
     assert docs[0]["command"].endswith("--shard 1/2")
 
     empty = reproduce(Options(recipe=str(recipe), tests=("tests/test_text.py",),
-                              shard=sharding.Shard(2, 2)), Ui(quiet=True))
+                              shard=sharding.Shard(2, 2)), Ui(quiet=True)).to_json()
     assert empty["status"] == "passed" and empty["tests"] == []
     assert empty["reason"] == "shard 2/2 is empty (1 test(s) in 2 shards)"
