@@ -125,14 +125,17 @@ def from_store(conn: sqlite3.Connection, recipe: str, subset: str) -> Durations:
 
 def from_report(path: Path) -> Durations:
     """The tests' durations in a report harness wrote (``--json`` of a run or a merge)."""
+    from harness.run_report import RunReport  # it imports this module
+
+    what = f"--durations {path}"
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        seconds = {str(t["id"]): float(t["duration"]) for t in doc["tests"]
-                   if t.get("message") != MISSING_MESSAGE}
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise HarnessError(f"--durations {path}: not a harness JSON report ({e})") from None
+    except (OSError, ValueError) as e:
+        raise HarnessError(f"{what}: not a harness JSON report ({e})") from None
+    report = RunReport.from_json(doc, what=what)
+    seconds = {t.id: t.duration for t in report.tests if t.message != MISSING_MESSAGE}
     if not seconds:
-        raise HarnessError(f"--durations {path}: the report has no test durations")
+        raise HarnessError(f"{what}: the report has no test durations")
     return Durations(seconds, f"report {path.name}")
 
 

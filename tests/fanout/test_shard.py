@@ -109,11 +109,19 @@ def test_durations_come_from_the_latest_whole_run() -> None:
 
 def test_durations_from_a_report(tmp_path: Path) -> None:
     path = tmp_path / "merged.json"
-    path.write_text(json.dumps({"tests": [{"id": "t::a", "duration": 1.5, "outcome": "passed",
-                                           "message": ""}]}))
+    doc = {"recipe": "tiny", "subset": "all", "ref": "v1.0", "started_at": "x",
+           "status": "passed", "tests": [{"id": "t::a", "duration": 1.5, "outcome": "passed",
+                                          "message": ""}]}
+    path.write_text(json.dumps(doc))
     assert sharding.from_report(path) == sharding.Durations({"t::a": 1.5}, "report merged.json")
     path.write_text("{}")
+    with pytest.raises(HarnessError, match="merged.json has an unknown status None"):
+        sharding.from_report(path)
+    path.write_text("{")
     with pytest.raises(HarnessError, match="not a harness JSON report"):
+        sharding.from_report(path)
+    path.write_text(json.dumps(doc | {"tests": []}))
+    with pytest.raises(HarnessError, match="has no test durations"):
         sharding.from_report(path)
 
 
