@@ -115,7 +115,7 @@ def test_durations_from_a_report(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc))
     assert sharding.from_report(path) == sharding.Durations({"t::a": 1.5}, "report merged.json")
     path.write_text("{}")
-    with pytest.raises(HarnessError, match="merged.json has an unknown status None"):
+    with pytest.raises(HarnessError, match=r"merged\.json has an unknown status None"):
         sharding.from_report(path)
     path.write_text("{")
     with pytest.raises(HarnessError, match="not a harness JSON report"):
