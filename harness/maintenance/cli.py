@@ -49,13 +49,14 @@ def cmd_gc(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from harness.maintenance import doctor
+    from harness.maintenance.check import Level
 
     checks = doctor.run_checks(args.recipe)
     print(doctor.python_line())
     for check in checks:
         print(check.line())
-    failed = [c for c in checks if c.level is doctor.Level.FAIL]
-    warned = [c for c in checks if c.level is doctor.Level.WARN]
+    failed = [c for c in checks if c.level is Level.FAIL]
+    warned = [c for c in checks if c.level is Level.WARN]
     if failed:
         raise HarnessError(f"{len(failed)} problem(s) block a run; fix the FAIL lines above",
                            exit_code=2)
