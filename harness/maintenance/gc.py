@@ -158,6 +158,8 @@ def _mirrors(home: Path, going: set[Path], cutoff: float, now: float) -> list[It
         if any(p not in going for p in _subdirs(group)):
             continue  # a worktree that stays needs its mirror
         if not (path / "HEAD").is_file() or not _has_refs(path):
+            if usage.last_used(path, path / "config") > now - 3600:
+                continue  # a first fetch may be starting: it takes the lock only then
             items.append(Item("leftover", path, "an empty mirror (its first fetch failed)",
                               disk.freed_by([path]), _lock(path)))
             continue
