@@ -32,6 +32,10 @@ def cmd_gc(args: argparse.Namespace) -> int:
         shown = item.path.relative_to(home) if item.path.is_relative_to(home) else item.path
         print(f"{item.kind:<9} {disk.human(item.size):>9}  {shown}  ({item.reason})")
     total = sum(i.size for i in items)
+    shared = sum(i.shared for i in items)
+    if shared:
+        print(f"(another {disk.human(shared)} of these envs are hard links into uv's cache: "
+              "they stay there for the next build; `uv cache clean` frees them)")
     if args.dry_run:
         print(f"would free {disk.human(total)} ({total} bytes) in {len(items)} entries; "
               "run `harness gc` without --dry-run to remove them")

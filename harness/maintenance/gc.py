@@ -34,6 +34,7 @@ class Item:
     reason: str
     size: int
     lock: Path | None = None  # the builder's lock, held while removing
+    shared: int = 0  # bytes that stay: hard links into uv's cache
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,8 @@ def _keyed(base: Path, kind: str, cutoff: float, now: float,
             used = max(usage.last_used(path), runs.get(name, 0.0))
             if used < cutoff:
                 size = disk.usage_of([path])
-                shared = f"; {disk.human(size.shared)} more stays, shared with uv's cache" \
-                    if size.shared else ""
-                items.append(Item(kind, path, _age(now - used) + shared, size.freed,
-                                  _lock(path)))
+                items.append(Item(kind, path, _age(now - used), size.freed, _lock(path),
+                                  size.shared))
     return items
 
 
