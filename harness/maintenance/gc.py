@@ -99,9 +99,9 @@ def plan(days: float, now: float | None = None) -> list[Item]:
     home = config.home()
     hist = history()
     items = _keyed(home / "envs", "env", cutoff, now, hist.envs)
-    # the built-in repos of this harness are always kept; older versions' go after a day
+    # the built-in repos of this harness are always kept (those of older versions are not)
     current = {f"{name}-{demo.content_key(src)}" for name, src in demo.SOURCES.items()}
-    items += [i for i in _keyed(home / "builtin", "builtin", now - DAY, now, {})
+    items += [i for i in _keyed(home / "builtin", "builtin", cutoff, now, {})
               if i.kind != "builtin" or i.path.name not in current]
     wts = _worktrees(home / "worktrees", cutoff, now, hist.commits)
     items += wts + _mirrors(home, {i.path for i in wts}, cutoff, now)
