@@ -128,7 +128,8 @@ def test_gc_after_a_real_run(tmp_path: Path, _isolated_home: Path) -> None:
     conn.close()
     for run in (home / "runs").iterdir():  # a run folder's age is in its name
         run.rename(run.with_name("20200101T000000" + run.name[15:]))
-    age(worktree, worktree.with_name(worktree.name + ".done"), mirror, env)
+    age(worktree, worktree.with_name(worktree.name + ".done"), mirror, env,
+        *(usage.stamp_path(p) for p in (worktree, mirror, env)))  # the pipeline's stamps
     dry = harness("gc", "--dry-run", "--older-than", "30")
     for kind, path in (("env", env), ("worktree", worktree), ("mirror", mirror)):
         assert re.search(rf"^{kind} .* {re.escape(str(path.relative_to(home)))} ", dry.stdout,
