@@ -10,32 +10,17 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import FrameType
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness import __version__, config
+from harness import __version__, config, debuglog
 from harness.envs import BACKENDS
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness")
-
-
-def setup_logging(debug: bool) -> Path:
-    path = config.home() / "logs" / "last-command.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger("harness")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG)
-    if debug:
-        root.addHandler(logging.StreamHandler(sys.stderr))
-    log.debug("harness %s, python %s, argv %s", __version__, sys.version.split()[0], sys.argv)
-    return path
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
@@ -127,7 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_reproduce(sub)
     p = sub.add_parser("recipes", help="list recipes and their subsets")
-    p.set_defaults(func=cmd_recipes)
+    p.set_defaults(func=cmd_recipes, needs_home=False)
     p = sub.add_parser("runs", help="past runs, newest first")
     p.add_argument("recipe", nargs="?")
     p.add_argument("--limit", type=int, default=20)
@@ -137,8 +122,13 @@ def make_parser() -> argparse.ArgumentParser:
                    "harness.maintenance.cli"):
         try:
             __import__(module)
-        except ImportError:  # pragma: no cover - a package not yet present
-            continue
+        except ModuleNotFoundError as e:
+            if e.name is not None and module.startswith(e.name):
+                continue  # a command package not in this checkout
+            # a dependency is missing (PyGithub for triage): say so, never hide the command
+            print(f"harness: error: the Python package {e.name!r} that {module} needs is "
+                  f"missing\nhint: reinstall harness: pip install -e .", file=sys.stderr)
+            raise SystemExit(2) from e
         sys.modules[module].add_parsers(sub)
     return parser
 
@@ -151,9 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    log_path = setup_logging(args.debug)
+    config.pin_home()
+    log_path = debuglog.start(args.command, args.debug)
     err = Console(stderr=True, highlight=False)
     try:
+        if getattr(args, "needs_home", True):
+            config.prepare_home()
         code: int = args.func(args)
         return code
     except HarnessError as e:
@@ -164,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.print(rest, markup=False, style="dim")
         if e.hint:
             err.print(f"hint: {e.hint}", markup=False)
-        err.print(f"debug log: {log_path}", style="dim", markup=False)
+        if log_path:
+            err.print(f"debug log: {log_path}", style="dim", markup=False, soft_wrap=True)
         return e.exit_code
     except KeyboardInterrupt:
         log.debug("interrupted", exc_info=True)
@@ -173,5 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug: keep the traceback for the report
         log.exception("internal error")
         err.print(f"harness: internal error: {type(e).__name__}: {e}", markup=False)
-        err.print(f"please report it with the debug log: {log_path}", markup=False)
+        err.print(f"please report it with the debug log: {log_path}", markup=False,
+                  soft_wrap=True)
         return 3

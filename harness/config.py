@@ -28,9 +28,48 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by harness.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+
 def home() -> Path:
+    """The cache root, always absolute: a relative ``$HARNESS_HOME`` is taken against the
+    working directory once (see :func:`pin_home`), so git never sees a relative path."""
     env = os.environ.get("HARNESS_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("harness"))
+    path = Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("harness"))
+    return path.absolute()
+
+
+def pin_home() -> Path:
+    """Resolve ``$HARNESS_HOME`` to an absolute path for this process and its children."""
+    path = home()
+    if os.environ.get("HARNESS_HOME"):
+        os.environ["HARNESS_HOME"] = str(path)
+    return path
+
+
+def prepare_home() -> Path:
+    """Create the cache root (with its ``CACHEDIR.TAG``) or say in one line why it cannot be."""
+    path = home()
+    fix = "set HARNESS_HOME to a folder you can write to"
+    if path.exists() and not path.is_dir():
+        raise HarnessError(f"HARNESS_HOME {path} is not a directory", hint=fix)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tmp = path / f".CACHEDIR.TAG.{os.getpid()}.tmp"
+        tmp.write_text(CACHEDIR_TAG)  # also proves the folder is writable
+        tag = path / "CACHEDIR.TAG"
+        if tag.is_file():
+            tmp.unlink()
+        else:
+            os.replace(tmp, tag)
+    except OSError as e:
+        raise HarnessError(f"HARNESS_HOME {path} is not writable: {e.strerror or e}",
+                           hint=fix) from e
+    return path
 
 
 def config_path() -> Path:

@@ -79,6 +79,28 @@ class Verify:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One check a pull request faces (lint, format, consistency), as the target runs it."""
+
+    id: str  # the table's key, e.g. "ruff-check"
+    name: str  # shown in reports, e.g. "ruff check"
+    run: tuple[str, ...]  # argv, no shell; "python" is the tool env's (or the target env's)
+    paths: tuple[str, ...] = ()  # appended to run, those present in the tree
+    tools: tuple[str, ...] = ()  # requirements of its tool env
+    fix: str | None = None  # the command that fixes what it reports
+    target: bool = False  # imports the target: run with the target's test env python
+    network: bool = False  # needs outbound network: never run here
+    timeout: int = 600  # seconds per run
+
+
+@dataclass(frozen=True)
+class Checks:
+    exclude_newer: str | None = None  # resolve unpinned tools as of this date (the tag's)
+    pythonpath: tuple[str, ...] = ("src",)  # the Makefiles' `export PYTHONPATH = src`
+    items: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
 class Recipe:
     name: str
     path: Path
@@ -91,6 +113,7 @@ class Recipe:
     default_subset: str
     triage: Triage
     verify: Verify
+    checks: Checks = field(default_factory=Checks)
 
     def subset(self, name: str | None) -> Subset:
         name = name or self.default_subset
@@ -198,6 +221,7 @@ def parse(data: dict[str, Any], path: Path) -> Recipe:
         default_subset=default,
         triage=_triage(root.table("triage", required=False)),
         verify=_verify(root.table("verify", required=False)),
+        checks=_checks(root.table("checks", required=False)),
     )
     root.done()
     return recipe
@@ -271,3 +295,38 @@ def _verify(t: Table) -> Verify:
     )
     t.done()
     return v
+
+
+_CHECKS_FIELDS = ("exclude_newer", "pythonpath", "tools")
+
+
+def _checks(t: Table) -> Checks:
+    exclude_newer = t.string("exclude_newer", default=None,
+                             pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z)?$")
+    pythonpath = t.str_list("pythonpath") if "pythonpath" in t.data else ("src",)
+    tools = t.str_list("tools")
+    items = []
+    for key in t.names():
+        if key in _CHECKS_FIELDS:
+            continue
+        if not isinstance(t.data[key], dict):
+            close = difflib.get_close_matches(key, _CHECKS_FIELDS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise t.error(key, f"expected a check table [checks.{key}] or one of "
+                          f"{', '.join(_CHECKS_FIELDS)}{hint}")
+        c = t.table(key)
+        c.seen.add("tools")  # optional: the table's tools by default (and known to did-you-mean)
+        items.append(Check(
+            id=key,
+            name=c.string("name", default=key),
+            run=c.str_list("run", required=True),
+            paths=c.str_list("paths"),
+            tools=c.str_list("tools") if "tools" in c.data else tools,
+            fix=c.string("fix", default=None),
+            target=c.boolean("target", default=False),
+            network=c.boolean("network", default=False),
+            timeout=c.integer("timeout", default=600, minimum=1) or 600,
+        ))
+        c.done()
+    t.done()
+    return Checks(exclude_newer=exclude_newer, pythonpath=pythonpath, items=tuple(items))

@@ -76,6 +76,20 @@ MIGRATIONS: tuple[str, ...] = (
         run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE
     );
     """,
+    # 2: issue comments for triage (who claimed an issue, what maintainers said)
+    """
+    CREATE TABLE issue_comments (
+        repo TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        association TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (repo, id)
+    );
+    CREATE INDEX issue_comments_issue ON issue_comments (repo, number);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

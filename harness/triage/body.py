@@ -21,7 +21,9 @@ _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
 
 # headings of the sections that describe the reporter's machine, not the problem
 SYSTEM = ("system info", "environment", "environment info", "who can help?", "who can help",
-          "information", "tasks", "checklist")
+          "information", "tasks", "checklist", "system information", "environment information",
+          "your environment", "versions", "env", "platform", "hardware", "software",
+          "system info / environment", "environment / system info")
 # pasted logs can run to megabytes; what decides the features comes first
 MAX_CHARS = 20_000
 REPRO = ("reproduction", "to reproduce", "steps to reproduce", "code example",
@@ -66,10 +68,87 @@ def _sections_by_line(text: str) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in found.items()}
 
 
+# a line of an environment dump outside a System Info section: `transformers env`'s
+# "- `torch` version: 2.1 (GPU?)", "Platform: Linux", "GPU: 2x A100", pip's "torch==2.1.0",
+# nvidia-smi's table rows.  What the reporter has, not what the bug needs.
+_ENV_LINE = re.compile(
+    r"^\s*(?:[-*]\s*)?`?(?:[\w.-]+`?\s+version|platform|python|pytorch|torch|cuda|cudnn|"
+    r"gpus?|gpu type|gpu model|nvidia driver|driver version|os|operating system|hardware|"
+    r"ram|cpu|using gpu in script|using distributed or parallel set-up in script|"
+    r"accelerate config|accelerator|jax|flax|tensorflow|numpy)(?![\w.])`?"
+    r"[^:\n]{0,40}:\s*\S|"
+    r"^\s*[\w.-]+\s*==\s*[\w.+]+\s*$|^\s*\|.*(?:MiB|NVIDIA-SMI|Persistence-M|GPU\s+Name)|"
+    r"^\s*[+|][-=+]{10,}",
+    re.I | re.M)
+
+
+# first words of the lines _ENV_LINE may match: a set look-up before any regex (fast)
+_ENV_HEADS = frozenset("""platform python pytorch torch cuda cudnn gpu gpus nvidia driver os
+operating hardware ram cpu using accelerate accelerator jax jaxlib flax tensorflow numpy
+transformers diffusers peft huggingface_hub safetensors tokenizers bitsandbytes deepspeed
+xformers triton""".split())  # noqa: SIM905 - a word list reads better as text
+
+
+def _env_line(line: str) -> bool:
+    bare = line.lstrip(" \t-*`")
+    if not bare:
+        return False
+    if bare[0] in "|+":
+        return _ENV_LINE.match(line) is not None
+    head = bare.split(None, 1)[0].strip("`:").lower()
+    if head in _ENV_HEADS or "==" in bare or (" version" in bare[:40].lower()):
+        return _ENV_LINE.match(line) is not None
+    return False
+
+
+def strip_env(text: str) -> tuple[str, str]:
+    """(the text without environment-dump lines, those lines)."""
+    if ":" not in text and "==" not in text and "|" not in text:
+        return text, ""
+    kept: list[str] = []
+    env: list[str] = []
+    for line in text.split("\n"):
+        (env if _env_line(line) else kept).append(line)
+    return ("\n".join(kept), "\n".join(env)) if env else (text, "")
+
+
+# the System Info sections where reporters often tell the problem itself, in prose
+_PROSE_SYSTEM = ("system info", "environment", "system information", "environment info",
+                 "your environment")
+
+
+def prose_of(section: str) -> tuple[str, str]:
+    """(the problem told in prose inside a System Info section, the rest): long lines
+    outside code blocks that are not ``key: value`` pairs, checkboxes or @mentions."""
+    told: list[str] = []
+    rest: list[str] = []
+    fenced = False
+    for line in section.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            rest.append(line)
+            continue
+        bare = line.strip()
+        env = fenced or len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
+            or (":" in bare[:45] and len(bare) < 90) or _env_line(line)
+        (rest if env else told).append(line)
+    return "\n".join(told), "\n".join(rest)
+
+
 def parse(title: str, text: str) -> Body:
     parts = sections(text[:MAX_CHARS])
-    system = "\n".join(v for k, v in parts.items() if k in SYSTEM)
-    told = "\n".join(v for k, v in parts.items() if k not in SYSTEM)
+    system_parts, prose_parts = [], []
+    for k, v in parts.items():
+        if k in _PROSE_SYSTEM and len(v) > 80:
+            said, rest = prose_of(v)
+            prose_parts.append(said)
+            system_parts.append(rest)
+        elif k in SYSTEM:
+            system_parts.append(v)
+    system = "\n".join(system_parts)
+    told, env = strip_env("\n".join([*prose_parts, *(v for k, v in parts.items()
+                                                      if k not in SYSTEM)]))
+    system = f"{system}\n{env}" if env else system
     pieces = told.split("```")
     code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
     prose = f"{title}\n{' '.join(pieces[::2])}"

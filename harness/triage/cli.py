@@ -9,7 +9,7 @@ from rich.console import Console
 from harness import recipes, store
 from harness.errors import HarnessError
 from harness.recipes import Recipe
-from harness.triage import gh_import, github_sync, issues, rank, report
+from harness.triage import comments, gh_import, github_sync, issues, rank, report
 from harness.triage.suggest import suggest
 
 
@@ -70,10 +70,16 @@ def run_triage(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     with store.opened() as conn:
         if args.import_from:
-            found = gh_import.load(args.import_from, repo, check=recipe.source.github is not None)
+            got = gh_import.load(args.import_from, repo, check=recipe.source.github is not None)
             with store.transaction(conn):
-                issues.save(conn, found)
-            err.print(f"imported {len(found)} issues of {repo}")
+                issues.save(conn, got.issues)
+                comments.save(conn, got.comments)
+            for line in got.skipped[:gh_import.SHOW_SKIPPED]:
+                err.print(f"skipped {line}", markup=False, highlight=False)
+            more = len(got.skipped) - gh_import.SHOW_SKIPPED
+            err.print(f"imported {len(got.issues)} issues of {repo}"
+                      + (f"; skipped {len(got.skipped)} bad records" if got.skipped else "")
+                      + (f" ({more} not shown)" if more > 0 else ""), markup=False)
         if args.sync:
             if recipe.source.github is None:
                 raise HarnessError(f"recipe {recipe.name!r} names no GitHub repository "
@@ -84,14 +90,20 @@ def run_triage(args: argparse.Namespace) -> int:
                       f"({r.not_modified} answered 304), rate-limit cost {r.rate_cost}"
                       + (f", {r.rate_remaining} left" if r.rate_remaining is not None else ""))
         stored = issues.load(conn, repo)
+        said = comments.load(conn, repo)
     if not stored:
         raise HarnessError(f"no issues of {repo} are stored yet",
                            hint=f"harness triage {recipe.name} --sync (or --import FILE)")
     limit = args.limit if args.limit or args.json else report.TABLE_ROWS
     filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
                            args.cpu_only, limit)
-    assessed = rank.assess_all(recipe, stored, use_hub=args.hub)
+    assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)
     chosen = rank.select(recipe, assessed, filters)
+    busy = rank.left_out(recipe, assessed, filters)
+    if busy:
+        shown = ", ".join(f"#{a.issue.number} ({why})" for a, why in busy[:5])
+        err.print(f"left out {len(busy)} issue(s) someone is already on: {shown}"
+                  + (", ..." if len(busy) > 5 else ""), markup=False, highlight=False)
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
@@ -105,6 +117,7 @@ def run_issue(args: argparse.Namespace) -> int:
     repo = repo_of(recipe)
     with store.opened() as conn:
         stored = issues.load(conn, repo)
+        said = comments.load(conn, repo)
     match = [i for i in stored if i.number == args.number]
     if not match:
         raise HarnessError(f"issue #{args.number} of {repo} is not stored",
@@ -112,7 +125,7 @@ def run_issue(args: argparse.Namespace) -> int:
     if match[0].is_pull:
         raise HarnessError(f"#{args.number} of {repo} is a pull request, not an issue")
     others = [i for i in stored if i.is_pull or i.number == args.number]
-    (a,) = rank.assess_all(recipe, others, use_hub=args.hub)
+    (a,) = rank.assess_all(recipe, others, use_hub=args.hub, comments=said)
     s = suggest(a.issue, recipe, a.features, a.needs_gpu)
     if args.json:
         print(json.dumps(report.as_dict(a, s), indent=2))

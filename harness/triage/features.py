@@ -5,13 +5,14 @@ weights given to each feature live in :mod:`harness.triage.scoring`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 from harness.recipes import Recipe
 from harness.triage import body as body_mod
-from harness.triage import hardware, kinds, models
+from harness.triage import comments as comments_mod
+from harness.triage import cues, hardware, kinds, models
 from harness.triage import labels as labels_mod
 from harness.triage.issues import Issue
 
@@ -21,6 +22,7 @@ class Features(NamedTuple):
     beginner_label: str | None
     repro: bool  # a code block one can paste
     code_blocks: int
+    code_lines: int  # lines in the code blocks (a minimal reproduction is short)
     traceback: bool
     expected: bool  # the expected behaviour is written down
     files: tuple[str, ...]  # the library's files named, and where a traceback ends
@@ -30,16 +32,29 @@ class Features(NamedTuple):
     built_small: bool  # the reproduction builds a few-layer model from a config
     private_files: bool  # the reproduction loads files only the reporter has
     hardware: frozenset[str]  # groups of hardware.WORDS found
+    cues: frozenset[str]  # cues.WORDS and cues.PHRASES found in what the issue tells
     chars: int  # length of the prose
     comments: int
     age_days: int
     assignees: tuple[str, ...]
     linked_prs: tuple[int, ...]
     flags: frozenset[str]  # "stale", "wip"
+    claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
+    maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
 
 
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 time ("2024-05-01T12:00:00Z", "2024-05-01"); None when it is not one."""
+    try:
+        when = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _age(now: datetime, created_at: str) -> int:
+    created = parse_time(created_at)
+    return max(0, (now - created).days) if created else 0
 
 
 def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
@@ -64,7 +79,8 @@ def package_of(recipe: Recipe) -> str:
 
 def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
             hub: Mapping[str, float] | None = None,
-            linked_prs: tuple[int, ...] = ()) -> Features:
+            linked_prs: tuple[int, ...] = (),
+            comments: Sequence[comments_mod.Comment] = ()) -> Features:
     triage = recipe.triage
     parsed = body_mod.parse(issue.title, issue.body)
     package = package_of(recipe)
@@ -80,14 +96,18 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     return Features(
         kind=kinds.kind(issue, triage, parsed, runnable),
         beginner_label=labels_mod.beginner(triage, issue.labels),
-        repro=runnable, code_blocks=len(parsed.code), traceback=parsed.traceback,
+        repro=runnable, code_blocks=len(parsed.code),
+        code_lines=sum(c.count("\n") for c in parsed.code), traceback=parsed.traceback,
         expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
         files=tuple(dict.fromkeys(library_files(parsed.files, package) + frames[-1:])),
         symbols=parsed.symbols, models=named,
         memory_gb=None if size is None else models.memory_gb(size), built_small=small,
         private_files=body_mod.private_files(parsed),
-        hardware=hardware.found(parsed), chars=len(parsed.prose), comments=issue.comments,
-        age_days=max(0, (now - parse_time(issue.created_at)).days),
+        hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose),
+        comments=issue.comments,
+        age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
+        claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",
+        maintainer=comments_mod.maintainer_state(comments),
     )

@@ -3,23 +3,38 @@
 The fields used: number, title, body, labels, comments, assignees, createdAt, updatedAt,
 state, url, author; closedAt and closedByPullRequestsReferences where present.  The
 output of ``gh pr list --json`` (same shape, ``/pull/`` URLs) is read as pull requests.
+``comments`` may be gh's list of comments (kept: they say who claimed an issue) or a count.
+
+A record with a value that cannot be used (``number: "abc"``, ``createdAt: "yesterday"``,
+``comments: "many"``) is skipped with one line saying why; the others are imported.
 """
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.triage import validate
+from harness.triage.comments import Comment
 from harness.triage.issues import Issue
+from harness.triage.validate import BadValue
 
 GH_FIELDS = "number,title,body,labels,comments,assignees,createdAt,updatedAt,state,url,author"
 REQUIRED = ("number", "title", "createdAt", "updatedAt", "url")
+SHOW_SKIPPED = 10  # lines shown for skipped records; the rest are counted
 
 
-def read(source: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Imported:
+    issues: list[Issue]
+    comments: list[Comment]
+    skipped: list[str]  # "item 3 (#12): createdAt 'yesterday' is not an ISO 8601 date"
+
+
+def read(source: str) -> list[Any]:
     """The JSON list in the file ``source``, or on stdin for ``-``."""
     where = "stdin" if source == "-" else source
     try:
@@ -30,6 +45,8 @@ def read(source: str) -> list[dict[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise HarnessError(f"{where}: not JSON ({e.msg} at line {e.lineno})") from e
+    except RecursionError as e:
+        raise HarnessError(f"{where}: JSON nested too deeply") from e
     if not isinstance(data, list):
         raise HarnessError(f"{where}: expected a JSON list, as `gh issue list --json "
                            f"{GH_FIELDS}` writes")
@@ -42,42 +59,76 @@ def repo_of(url: str) -> str | None:
     return f"{parts[3]}/{parts[4]}" if len(parts) > 5 and parts[0].startswith("http") else None
 
 
-def to_issue(raw: Any, where: str, index: int) -> Issue:
+def to_issue(raw: Any) -> tuple[Issue, list[Comment]]:
+    """One record; :class:`BadValue` when a field cannot be used."""
     if not isinstance(raw, dict):
-        raise HarnessError(f"{where}: item {index} is not an object")
-    missing = [f for f in REQUIRED if f not in raw]
+        raise BadValue("is not an object")
+    missing = [f for f in REQUIRED if raw.get(f) in (None, "")]
     if missing:
-        raise HarnessError(f"{where}: item {index} has no {', '.join(missing)}; run "
-                           f"`gh issue list --json {GH_FIELDS}`")
-    url = str(raw["url"])
-    comments = raw.get("comments") or 0
-    return Issue(
-        repo=repo_of(url) or "", number=int(raw["number"]), title=str(raw["title"]),
-        body=str(raw.get("body") or ""), state=str(raw.get("state") or "open").lower(),
-        labels=tuple(_names(raw.get("labels"), "name")),
-        assignees=tuple(_names(raw.get("assignees"), "login")),
-        author=str((raw.get("author") or {}).get("login", "")),
-        comments=len(comments) if isinstance(comments, list) else int(comments),
-        created_at=str(raw["createdAt"]), updated_at=str(raw["updatedAt"]),
-        closed_at=raw.get("closedAt") or None, url=url, is_pull="/pull/" in url,
-        linked_prs=tuple(int(n) for n in _names(raw.get("closedByPullRequestsReferences"),
-                                                "number")),
+        raise BadValue(f"has no {', '.join(missing)} (run `gh issue list --json {GH_FIELDS}`)")
+    url = validate.text(raw["url"])
+    number = validate.number(raw["number"])
+    said = raw.get("comments")
+    author = raw.get("author")
+    closed = raw.get("closedAt")
+    issue = Issue(
+        repo=repo_of(url) or "", number=number, title=validate.text(raw["title"]),
+        body=validate.text(raw.get("body")),
+        state=validate.text(raw.get("state") or "open").lower(),
+        labels=tuple(validate.text(n) for n in _names(raw.get("labels"), "name")),
+        assignees=tuple(validate.text(n) for n in _names(raw.get("assignees"), "login")),
+        author=validate.text(author.get("login", "")) if isinstance(author, dict) else "",
+        comments=validate.count(said),
+        created_at=validate.when(raw["createdAt"], "createdAt"),
+        updated_at=validate.when(raw["updatedAt"], "updatedAt"),
+        closed_at=validate.when(closed, "closedAt") if closed else None,
+        url=url, is_pull="/pull/" in url,
+        linked_prs=tuple(validate.number(n, "closedByPullRequestsReferences")
+                         for n in _names(raw.get("closedByPullRequestsReferences"), "number")),
         source="gh",
     )
+    return issue, _comments(said, number)
 
 
-def load(source: str, repo: str, *, check: bool = True) -> list[Issue]:
+def _comments(said: Any, number: int) -> list[Comment]:
+    if not isinstance(said, list):
+        return []
+    found = []
+    for k, c in enumerate(said):
+        if not isinstance(c, dict):
+            continue
+        author = c.get("author")
+        found.append(Comment(
+            "", number, validate.text(c.get("id") or c.get("url") or f"{number}-{k}"),
+            validate.text(author.get("login", "")) if isinstance(author, dict) else "",
+            validate.text(c.get("authorAssociation")).upper(), validate.text(c.get("body")),
+            validate.text(c.get("createdAt"))))
+    return found
+
+
+def load(source: str, repo: str, *, check: bool = True) -> Imported:
     """The issues in ``source``, stored as ``repo``'s; with ``check`` their URLs must say
-    they are ``repo``'s ("owner/name")."""
+    they are ``repo``'s ("owner/name").  Bad records are skipped, each with its reason."""
     where = "stdin" if source == "-" else source
-    found = [to_issue(raw, where, i) for i, raw in enumerate(read(source))]
-    others = sorted({i.repo for i in found if i.repo and i.repo.lower() != repo.lower()})
+    found: list[tuple[Issue, list[Comment]]] = []
+    skipped = []
+    for i, raw in enumerate(read(source)):
+        try:
+            found.append(to_issue(raw))
+        except BadValue as e:
+            n = raw.get("number") if isinstance(raw, dict) else None
+            skipped.append(f"item {i}{f' (#{n})' if isinstance(n, (int, str)) else ''}: {e}")
+    if skipped and not found:
+        raise HarnessError(f"{where}: no usable record; item {skipped[0].removeprefix('item ')}",
+                           hint=f"`gh issue list --json {GH_FIELDS}` writes what is expected")
+    others = sorted({i.repo for i, _ in found if i.repo and i.repo.lower() != repo.lower()})
     if check and others:
         raise HarnessError(f"{where} holds issues of {', '.join(others)}, not {repo}")
-    return [replace(i, repo=repo) for i in found]
+    return Imported([replace(i, repo=repo) for i, _ in found],
+                    [replace(c, repo=repo) for _, cs in found for c in cs], skipped)
 
 
 def _names(items: Any, key: str) -> list[Any]:
     if not isinstance(items, list):
         return []
-    return [i[key] for i in items if isinstance(i, dict) and key in i]
+    return [i[key] for i in items if isinstance(i, dict) and i.get(key) is not None]

@@ -5,13 +5,17 @@ sent with ``If-None-Match`` and the ETag of the last complete sync.  GitHub answ
 (free: it does not count against the rate limit) when nothing changed, and the sync ends
 there.  Otherwise the probe's page is stored and, where it does not reach back to the
 last sync, the issues updated ``since`` then are read too.  A first sync reads the open
-issues and those closed in the last :data:`CLOSED_DAYS` days instead.
+issues and those closed in the last :data:`CLOSED_DAYS` days instead.  Comments come from
+the repository-wide listing ``/issues/comments?since=`` (the last sync; a first sync reads
+the last :data:`COMMENT_DAYS` days): a new comment changes its issue, so a 304 probe also
+means no new comment.
 
 Each page is stored with the place to continue from in one transaction, so a sync cut
 short by the rate limit keeps what it read and goes on from there the next time.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -26,7 +30,8 @@ from urllib3.util.retry import Retry
 
 from harness import store
 from harness.errors import HarnessError
-from harness.triage import github_errors, issues, sync_state
+from harness.triage import comments, github_errors, issues, sync_state, validate
+from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 from harness.triage.sync_state import Pending, Phase, SyncState
 
@@ -35,6 +40,7 @@ log = logging.getLogger("harness.triage.sync")
 API_URL = "https://api.github.com"
 PER_PAGE = 100  # GitHub's maximum
 CLOSED_DAYS = 30  # a first sync also reads the issues closed this recently
+COMMENT_DAYS = 90  # and the comments written this recently (older claims are stale)
 PROBE = {"state": "all", "sort": "updated", "direction": "desc"}
 PROBE_KEY = "issues?state=all&sort=updated&direction=desc"  # sync_state.query
 PAUSE = 0.25  # seconds between requests, as PyGithub does by default
@@ -55,6 +61,7 @@ class _Tally:
         self.requests = self.not_modified = 0
         self.stored: set[int] = set()  # numbers written
         self.remaining: int | None = None
+        self.skipped = 0  # items of a page that are not issues or comments
 
 
 def token_from_env() -> str | None:
@@ -78,18 +85,56 @@ def client(base_url: str, token: str | None, *, pause: float | None = PAUSE) -> 
                   per_page=PER_PAGE, retry=retry, seconds_between_requests=pause)
 
 
-def to_issue(repo: str, raw: dict[str, Any]) -> Issue:
-    """An item of ``GET /repos/{owner}/{repo}/issues`` (issue or pull request)."""
+def to_issue(repo: str, raw: Any) -> Issue:
+    """An item of ``GET /repos/{owner}/{repo}/issues`` (issue or pull request);
+    :class:`~harness.triage.validate.BadValue` when it is not one."""
+    if not isinstance(raw, dict):
+        raise validate.BadValue("not an object")
+    user = raw.get("user")
     return Issue(
-        repo=repo, number=int(raw["number"]), title=raw.get("title") or "",
-        body=raw.get("body") or "", state=raw.get("state") or "open",
-        labels=tuple(lb["name"] for lb in raw.get("labels") or () if isinstance(lb, dict)),
-        assignees=tuple(a["login"] for a in raw.get("assignees") or () if a),
-        author=(raw.get("user") or {}).get("login", ""), comments=int(raw.get("comments") or 0),
-        created_at=raw["created_at"], updated_at=raw["updated_at"],
-        closed_at=raw.get("closed_at"), url=raw.get("html_url") or "",
-        is_pull="pull_request" in raw, source="github",
+        repo=repo, number=validate.number(raw.get("number")),
+        title=validate.text(raw.get("title")), body=validate.text(raw.get("body")),
+        state=validate.text(raw.get("state") or "open"),
+        labels=tuple(validate.text(lb.get("name")) for lb in _list(raw.get("labels"))
+                     if isinstance(lb, dict)),
+        assignees=tuple(validate.text(a.get("login")) for a in _list(raw.get("assignees"))
+                        if isinstance(a, dict)),
+        author=validate.text(user.get("login")) if isinstance(user, dict) else "",
+        comments=validate.count(raw.get("comments")),
+        created_at=validate.when(raw.get("created_at"), "created_at"),
+        updated_at=validate.when(raw.get("updated_at"), "updated_at"),
+        closed_at=validate.when(raw["closed_at"], "closed_at") if raw.get("closed_at") else None,
+        url=validate.text(raw.get("html_url")), is_pull="pull_request" in raw, source="github",
     )
+
+
+def to_comment(repo: str, raw: Any) -> Comment:
+    """An item of ``GET /repos/{owner}/{repo}/issues/comments``."""
+    if not isinstance(raw, dict):
+        raise validate.BadValue("not an object")
+    number = validate.number(validate.text(raw.get("issue_url")).rpartition("/")[2],
+                             "issue_url")
+    user = raw.get("user")
+    return Comment(repo, number, validate.text(raw.get("id")),
+                   validate.text(user.get("login")) if isinstance(user, dict) else "",
+                   validate.text(raw.get("author_association")).upper(),
+                   validate.text(raw.get("body")),
+                   validate.when(raw.get("created_at"), "created_at"))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _parse(tally: _Tally, convert: Any, repo: str, page: list[Any] | None) -> list[Any]:
+    found = []
+    for raw in page or ():
+        try:
+            found.append(convert(repo, raw))
+        except validate.BadValue as e:
+            tally.skipped += 1
+            log.debug("skipped an item of %s: %s", repo, e)
+    return found
 
 
 def sync(
@@ -114,6 +159,11 @@ def sync(
     except requests.RequestException as e:
         raise HarnessError(f"cannot reach {url}: {type(e).__name__}",
                            hint="check the network, or --base-url") from None
+    except json.JSONDecodeError as e:
+        raise HarnessError(f"{url} answered broken JSON ({e.msg})",
+                           hint="a proxy in the way? check the network, or --base-url") from None
+    if tally.skipped:
+        log.info("%s: skipped %d items that were not issues or comments", repo, tally.skipped)
     cost = tally.requests - tally.not_modified
     return SyncResult(repo, len(tally.stored), tally.requests, tally.not_modified, cost,
                       tally.remaining)
@@ -128,20 +178,24 @@ def _run(conn: sqlite3.Connection, gh: Github, state: SyncState, tally: _Tally,
         if page is None:  # 304: nothing changed since the last complete sync
             _save(conn, replace(state, synced_at=now.strftime(TIME_FORMAT)), [], tally)
             return
-        items = [to_issue(state.repo, raw) for raw in page]
+        items = _parse(tally, to_issue, state.repo, page)
         newest = max((i.updated_at for i in items), default=state.last_sync)
         pending = Pending(headers.get("etag"), newest,
                           _plan(state, items, "next" in _links(headers), now))
         _save(conn, replace(state, pending=pending), items, tally)
     while pending.phases:
         phase, rest = pending.phases[0], pending.phases[1:]
-        headers, page = _get(gh, phase.next_url or path,
+        headers, page = _get(gh, phase.next_url or f"/repos/{state.repo}/{phase.path}",
                              None if phase.next_url else phase.params, None, tally)
         following = _links(headers).get("next")
-        pending = replace(pending, phases=(Phase(phase.params, following), *rest)
+        pending = replace(pending, phases=(replace(phase, next_url=following), *rest)
                           if following else rest)
-        _save(conn, replace(state, pending=pending),
-              [to_issue(state.repo, raw) for raw in page or ()], tally)
+        if phase.path == "issues":
+            _save(conn, replace(state, pending=pending),
+                  _parse(tally, to_issue, state.repo, page), tally)
+        else:
+            _save(conn, replace(state, pending=pending), [], tally,
+                  _parse(tally, to_comment, state.repo, page))
     done = replace(state, etag=pending.etag, last_sync=pending.high_water,
                    synced_at=now.strftime(TIME_FORMAT), pending=None)
     _save(conn, done, [], tally)
@@ -151,11 +205,21 @@ def _plan(state: SyncState, probe: list[Issue], more: bool, now: datetime) -> tu
     """The listings still to read after the probe's first page."""
     if state.last_sync is None:
         since = (now - timedelta(days=CLOSED_DAYS)).strftime(TIME_FORMAT)
-        return Phase({"state": "open"}), Phase({"state": "closed", "since": since})
+        said = (now - timedelta(days=COMMENT_DAYS)).strftime(TIME_FORMAT)
+        return (Phase({"state": "open"}), Phase({"state": "closed", "since": since}),
+                _comments_since(said))
+    if not probe:
+        return ()
     if not more or any(i.updated_at < state.last_sync for i in probe):
-        return ()  # the probe's page already reaches back to the last sync
+        return (_comments_since(state.last_sync),)  # the probe's page reaches back far enough
     # the same order as the probe, so its first page is the probe's: start at the second
-    return (Phase({**PROBE, "since": state.last_sync, "page": "2"}),)
+    return (Phase({**PROBE, "since": state.last_sync, "page": "2"}),
+            _comments_since(state.last_sync))
+
+
+def _comments_since(since: str) -> Phase:
+    return Phase({"sort": "updated", "direction": "asc", "since": since},
+                 path="issues/comments")
 
 
 def _get(gh: Github, url: str, params: dict[str, str] | None, etag: str | None,
@@ -166,6 +230,13 @@ def _get(gh: Github, url: str, params: dict[str, str] | None, etag: str | None,
     headers, data = gh.requester.requestJsonAndCheck(
         "GET", url, parameters=query, headers={"If-None-Match": etag} if etag else None,
     )
+    if data is not None and not isinstance(data, list):
+        # PyGithub wraps a body that is not JSON as {"data": text}: a proxy, a login page
+        kind = "an HTML page" if "<html" in str(data)[:2000].lower() else \
+            "not a list of issues"
+        raise HarnessError(f"GitHub's answer to {url} was {kind}, not a JSON list",
+                           hint="a proxy or captive portal in the way? check the network, "
+                                "or --base-url")
     remaining = headers.get("x-ratelimit-remaining")
     tally.remaining = int(remaining) if remaining is not None else tally.remaining
     if data is None:
@@ -175,9 +246,10 @@ def _get(gh: Github, url: str, params: dict[str, str] | None, etag: str | None,
 
 
 def _save(conn: sqlite3.Connection, state: SyncState, items: list[Issue],
-          tally: _Tally) -> None:
+          tally: _Tally, said: list[Comment] | None = None) -> None:
     with store.transaction(conn):
         issues.save(conn, items)
+        comments.save(conn, said or [])
         tally.stored.update(i.number for i in items)
         sync_state.save(conn, state)
 

@@ -15,7 +15,10 @@ WORDS: dict[str, frozenset[str]] = {
                             "distributeddataparallel", "nproc_per_node", "tensor_parallel"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
-                               "bitsandbytesconfig", "bnb_4bit_compute_dtype"}),
+                               "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",
+                               "linear8bitlt", "params4bit", "quantization", "quantized",
+                               "qdora", "quantlinear", "int4", "auto_gptq", "autogptq",
+                               "quantization_config", "paged_adamw_8bit", "adamw_bnb_8bit"}),
     "deepspeed": frozenset({"deepspeed", "zero3", "zero_stage", "zero_optimization"}),
     "fsdp": frozenset({"fsdp", "fsdp2", "fullyshardeddataparallel", "fsdp_config"}),
     "gpu_kernel": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3", "triton",
@@ -80,7 +83,8 @@ def found(body: Body) -> frozenset[str]:
 
 
 def _from_system(body: Body) -> set[str]:
-    """What the System Info says was used (not merely installed)."""
+    """What the System Info says the reporter used: their machine, not what the bug needs
+    (``sys_gpu``, ``sys_multi_gpu``: weighed apart from the same words in the text)."""
     groups: set[str] = set()
     low = body.system.lower()
     if "gpu" not in low and "parallel" not in low:
@@ -91,9 +95,9 @@ def _from_system(body: Body) -> set[str]:
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
-            groups.add("multi_gpu")
+            groups.add("sys_multi_gpu")
         elif "gpu" in key and ("using" in key or "type" in key) and (yes or "nvidia" in value):
-            groups.add("cuda")
+            groups.add("sys_gpu")
         if ("gpus" in line or "x" in line) and _MULTI_LINE.search(line):  # "GPUs: 4xA100-40GB"
-            groups.add("multi_gpu")
+            groups.add("sys_multi_gpu")
     return groups

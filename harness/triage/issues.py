@@ -60,14 +60,36 @@ def _row(issue: Issue) -> tuple[Any, ...]:
 
 
 def _issue(row: Mapping[str, Any]) -> Issue:
+    """A stored row; whatever an older harness or a hand edit left there reads as something
+    (an odd date is kept as it is and read as unknown by the features)."""
     return Issue(
-        repo=row["repo"], number=row["number"], title=row["title"], body=row["body"],
-        state=row["state"], labels=tuple(json.loads(row["labels"])),
-        assignees=tuple(json.loads(row["assignees"])), author=row["author"],
-        comments=row["comments"], created_at=row["created_at"], updated_at=row["updated_at"],
-        closed_at=row["closed_at"], url=row["url"], is_pull=bool(row["is_pull"]),
-        linked_prs=tuple(json.loads(row["linked_prs"])), source=row["source"],
+        repo=str(row["repo"]), number=int(row["number"]), title=_str(row["title"]),
+        body=_str(row["body"]), state=_str(row["state"]) or "open",
+        labels=_strings(row["labels"]), assignees=_strings(row["assignees"]),
+        author=_str(row["author"]),
+        comments=row["comments"] if isinstance(row["comments"], int) else 0,
+        created_at=_str(row["created_at"]), updated_at=_str(row["updated_at"]),
+        closed_at=row["closed_at"] if isinstance(row["closed_at"], str) else None,
+        url=_str(row["url"]), is_pull=bool(row["is_pull"]),
+        linked_prs=tuple(n for n in _list(row["linked_prs"]) if isinstance(n, int)),
+        source=_str(row["source"]),
     )
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _list(text: Any) -> list[Any]:
+    try:
+        value = json.loads(text) if isinstance(text, str) else []
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _strings(text: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in _list(text) if isinstance(v, (str, int)))
 
 
 def save(conn: sqlite3.Connection, issues: Iterable[Issue]) -> int:
@@ -84,7 +106,8 @@ def save_all(issues: Iterable[Issue]) -> int:
 
 def load(conn: sqlite3.Connection, repo: str) -> list[Issue]:
     """Every stored issue and pull request of ``repo``, newest number first."""
-    rows = conn.execute("SELECT * FROM issues WHERE repo = ? ORDER BY number DESC", (repo,))
+    rows = conn.execute("SELECT * FROM issues WHERE repo = ? AND typeof(number) = 'integer' "
+                        "ORDER BY number DESC", (repo,))
     return [_issue(r) for r in rows]
 
 

@@ -1,12 +1,13 @@
 """From stored issues to a ranked, filtered list: assess each, filter, sort best first."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from harness.recipes import Recipe
 from harness.triage import features, hub, issues, labels, scoring
+from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 from harness.triage.scoring import Assessment
 
@@ -21,14 +22,16 @@ class Filters(NamedTuple):
 
 
 def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None = None,
-               use_hub: bool = False) -> list[Assessment]:
-    """Assess every issue (not pull request) in ``items``."""
+               use_hub: bool = False,
+               comments: Mapping[int, Sequence[Comment]] | None = None) -> list[Assessment]:
+    """Assess every issue (not pull request) in ``items``, with its stored ``comments``."""
     stored = list(items)
     linked = issues.open_linked_prs(stored)
 
     def one(issue: Issue, sizes: Mapping[str, float] | None = None) -> Assessment:
         f = features.extract(issue, recipe, now=now, hub=sizes,
-                             linked_prs=linked.get(issue.number, ()))
+                             linked_prs=linked.get(issue.number, ()),
+                             comments=(comments or {}).get(issue.number, ()))
         return scoring.assess(issue, f)
 
     found = [one(i) for i in stored if not i.is_pull]
@@ -41,21 +44,45 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
     return found
 
 
-def keep(recipe: Recipe, a: Assessment, filters: Filters) -> bool:
+def taken(a: Assessment) -> str | None:
+    """Why someone is already on the issue, or None."""
+    f = a.features
+    if f.linked_prs:
+        return f"open PR {', '.join(f'#{n}' for n in f.linked_prs)}"
+    if f.claimed:
+        return f"claimed by {f.claimed} in a comment"
+    if "wip" in f.flags:
+        return "labelled work in progress"
+    if a.issue.assignees:
+        return f"assigned to {', '.join(a.issue.assignees)}"
+    return None
+
+
+def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_taken: bool = False) -> bool:
     issue, f = a.issue, a.features
     if filters.state not in ("all", issue.state):
         return False
     if not all(labels.matches(recipe.triage, issue.labels, w) for w in filters.labels):
         return False
-    if (filters.unassigned or filters.beginner) and issue.assignees:
+    if (filters.unassigned or (filters.beginner and not ignore_taken)) and issue.assignees:
         return False
     if filters.cpu_only and a.needs_gpu:
         return False
     if filters.beginner:
-        taken = bool(f.linked_prs) or "wip" in f.flags
         fit = a.band != "hard" or f.beginner_label is not None
-        return not taken and fit and f.kind != "question"
+        return (ignore_taken or taken(a) is None) and fit and f.kind != "question"
     return True
+
+
+def left_out(recipe: Recipe, assessed: Iterable[Assessment],
+             filters: Filters) -> list[tuple[Assessment, str]]:
+    """With ``--beginner``: the issues that would be listed but someone is on, and why."""
+    if not filters.beginner:
+        return []
+    found = [(a, why) for a in assessed if (why := taken(a)) is not None
+             and keep(recipe, a, filters, ignore_taken=True)]
+    found.sort(key=lambda p: -p[0].score)
+    return found
 
 
 def select(recipe: Recipe, assessed: Iterable[Assessment], filters: Filters) -> list[Assessment]:

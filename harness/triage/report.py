@@ -22,6 +22,8 @@ def as_dict(a: Assessment, s: Suggestion) -> dict[str, Any]:
         "repo": i.repo, "number": i.number, "title": i.title, "url": i.url, "state": i.state,
         "labels": list(i.labels), "assignees": list(i.assignees), "kind": f.kind,
         "score": a.score, "band": a.band, "needs_gpu": a.needs_gpu,
+        "gpu_score": a.gpu_score, "gpu_reasons": list(a.gpu_reasons),
+        "claimed_by": a.features.claimed or None,
         "memory_gb": None if f.memory_gb is None else round(f.memory_gb, 1),
         "reasons": list(a.reasons), "linked_prs": list(f.linked_prs),
         "suggested_tests": list(s.tests), "suggested_subset": s.subset, "command": s.command,
@@ -62,6 +64,10 @@ def detail(console: Console, a: Assessment, s: Suggestion) -> None:
     )
     for reason in a.reasons:
         console.print(f"  {escape(reason)}")
+    console.print(f"needs a GPU: {a.gpu_score:.0%} by the GPU model"
+                  + (" (flagged)" if a.needs_gpu else ""))
+    for reason in a.gpu_reasons:
+        console.print(f"  {escape(reason)}", style="dim")
     console.print(f"tests: {escape(', '.join(s.tests))}  ({escape(s.why)})")
     console.print("to reproduce, run:")
     console.print(f"  {escape(s.command)}", style="bold", soft_wrap=True)

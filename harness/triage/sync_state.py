@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Phase:
-    """One listing of ``GET /repos/{owner}/{repo}/issues``, possibly half read."""
+    """One listing of ``GET /repos/{owner}/{repo}/{path}``, possibly half read."""
 
     params: dict[str, str]
     next_url: str | None = None  # where to continue; None: from the first page
+    path: str = "issues"  # or "issues/comments"
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,18 @@ def _dump(pending: Pending | None) -> str | None:
     return json.dumps({
         "etag": pending.etag,
         "high_water": pending.high_water,
-        "phases": [{"params": p.params, "next_url": p.next_url} for p in pending.phases],
+        "phases": [{"params": p.params, "next_url": p.next_url, "path": p.path}
+                   for p in pending.phases],
     })
 
 
 def _pending(text: str | None) -> Pending | None:
     if not text:
         return None
-    data = json.loads(text)
-    phases = tuple(Phase(dict(p["params"]), p["next_url"]) for p in data["phases"])
-    return Pending(data["etag"], data["high_water"], phases)
+    try:
+        data = json.loads(text)
+        phases = tuple(Phase(dict(p["params"]), p["next_url"], p.get("path", "issues"))
+                       for p in data["phases"])
+        return Pending(data["etag"], data["high_water"], phases)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # unreadable: start the sync afresh

@@ -2,9 +2,10 @@
 
 ``GET /repos/{owner}/{repo}/issues`` (optionally under ``/api/v3``, as GitHub Enterprise
 serves it) with ``state``, ``since``, ``sort``, ``direction``, ``per_page`` and ``page``;
-``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304, ``X-RateLimit-*`` on every
-answer, and a switchable 403 rate limit.  Requests are recorded so that tests can say
-what a sync cost.  Binds to 127.0.0.1 only.
+``GET /repos/{owner}/{repo}/issues/comments`` with ``since``, ``sort``, ``direction``
+and pages; ``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304, ``X-RateLimit-*`` on every
+answer, a switchable 403 rate limit, and a switchable captive portal (200 with HTML).
+Requests are recorded so that tests can say what a sync cost.  Binds to 127.0.0.1 only.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class FakeGitHub:
     """The server's state: its issues, rate limit and the requests it answered."""
 
     issues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    portal: str | None = None  # a body answered with 200 to every request (a captive portal)
     remaining: int = LIMIT
     reset: int = field(default_factory=lambda: int(time.time()) + 3600)
     limited_after: int | None = None  # answer 403 once this many more requests counted
@@ -68,13 +71,28 @@ def make_issue(number: int, *, title: str = "", body: str = "", state: str = "op
     return raw
 
 
+def make_comment(number: int, body: str, *, comment_id: int = 0, login: str = "someone",
+                 association: str = "NONE", created_at: str = "2024-05-02T00:00:00Z",
+                 repo: str = "huggingface/peft") -> dict[str, Any]:
+    api = f"https://api.github.com/repos/{repo}"
+    cid = comment_id or 5000 + number
+    return {
+        "url": f"{api}/issues/comments/{cid}", "id": cid,
+        "html_url": f"https://github.com/{repo}/issues/{number}#issuecomment-{cid}",
+        "issue_url": f"{api}/issues/{number}", "user": {"login": login, "id": 2},
+        "author_association": association, "body": body,
+        "created_at": created_at, "updated_at": created_at,
+    }
+
+
 def _select(items: list[dict[str, Any]], q: dict[str, str]) -> list[dict[str, Any]]:
     state = q.get("state", "open")
     chosen = [i for i in items if state == "all" or i["state"] == state]
     if "since" in q:
-        chosen = [i for i in chosen if i["updated_at"] >= q["since"]]
+        chosen = [i for i in chosen if str(i["updated_at"]) >= q["since"]]
     key = "updated_at" if q.get("sort") == "updated" else "created_at"
-    chosen.sort(key=lambda i: (i[key], i["number"]), reverse=q.get("direction") != "asc")
+    chosen.sort(key=lambda i: (str(i[key]), i["number"] if isinstance(i["number"], int) else 0),
+                reverse=q.get("direction") != "asc")
     return chosen
 
 
@@ -114,13 +132,23 @@ class _Handler(BaseHTTPRequestHandler):
                    "news: Authenticated requests get a higher rate limit.)",
                    "documentation_url": "https://docs.github.com/rest/rate-limit"}
             return 403, {"Content-Type": "application/json"}, json.dumps(msg).encode()
+        if fake.portal is not None:
+            return 200, {"Content-Type": "text/html"}, fake.portal.encode()
         bits = path.strip("/").split("/")
-        if len(bits) != 4 or bits[0] != "repos" or bits[3] != "issues":
+        listing = bits[4:] == ["comments"]
+        if len(bits) not in (4, 5) or bits[0] != "repos" or bits[3] != "issues" \
+                or (len(bits) == 5 and not listing):
             return 404, {}, json.dumps({"message": "Not Found"}).encode()
         repo = f"{bits[1]}/{bits[2]}"
         if repo not in fake.issues:
             return 404, {}, json.dumps({"message": "Not Found"}).encode()
-        chosen = _select(fake.issues[repo], query)
+        if listing:
+            chosen = [c for c in fake.comments.get(repo, [])
+                      if c["updated_at"] >= query.get("since", "")]
+            chosen.sort(key=lambda c: (c["updated_at"], c["id"]),
+                        reverse=query.get("direction") == "desc")
+        else:
+            chosen = _select(fake.issues[repo], query)
         per_page = min(int(query.get("per_page", 30)), 100)
         page = int(query.get("page", 1))
         body = json.dumps(chosen[(page - 1) * per_page:page * per_page]).encode()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 
 TRANSFORMERS_SYSINFO = """### System Info
@@ -379,3 +380,37 @@ def as_gh_json(items: list[Issue]) -> list[dict[str, Any]]:
         "comments": [{"id": f"C_{k}", "author": {"login": "x"}, "body": "me too",
                       "createdAt": i.updated_at} for k in range(i.comments)],
     } for i in items]
+
+
+def coverage_issues() -> list[Issue]:
+    """Short issues that, together with the ones above, produce every signal the scoring
+    weighs (tests/triage/test_scoring.py checks that no weight goes unused)."""
+    files = "\n".join(f"src/transformers/f{k}.py" for k in range(8))
+    return [
+        issue(401, "Slow training with fp16 on TPU", "Training with `--fp16` on a TPU via "
+              "torch_xla is 3x slower (latency doubled) after torch.compile; NaN loss.\n"
+              "```python\nimport torch\nmodel = M().cuda()\nout = model(x)\n```",
+              labels=("Good Second Issue", "stale", "WIP"), comments=30,
+              created_at="2020-01-01T00:00:00Z", assignees=("someone",), linked_prs=(9,)),
+        issue(402, "Typo in the docs", "The error message is misleading, see line 12 of "
+              "`src/transformers/x.py`. The fix is to use `y` instead of `x`:\n```diff\n"
+              "- a = 1\n+ a = 2\n```\nConvert to ONNX fails.\n" + files),
+        issue(403, "分词器解码丢失空格",
+              "分词器在解码时丢失空格，请帮忙看看这个问题，谢谢大家。" * 3
+              + "\n```python\nfrom transformers import AutoConfig, AutoModel\n"
+              "cfg = AutoConfig.from_pretrained('/content/drive/cfg')\n"
+              "cfg.num_hidden_layers = 2\nm = AutoModel.from_config(cfg)\n```"),
+        issue(404, "Phi-2 output differs", 'AutoModel.from_pretrained("microsoft/phi-2") '
+              "gives a different output"),
+    ]
+
+
+def coverage_comments() -> dict[int, list[Comment]]:
+    """Comments on :func:`coverage_issues`: a claim, a maintainer's agreement, a reply."""
+    def c(number: int, cid: str, body: str, association: str) -> Comment:
+        return Comment("huggingface/transformers", number, cid, "x", association, body,
+                       "2025-01-01T00:00:00Z")
+
+    return {401: [c(401, "1", "Can I take this?", "NONE")],
+            402: [c(402, "2", "Good catch, a PR is welcome!", "MEMBER")],
+            403: [c(403, "3", "Which version?", "COLLABORATOR")]}

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness import cli as harness_cli
+from harness import store
 from harness.errors import HarnessError
-from harness.triage import cli
+from harness.triage import cli, scoring
 from tests.triage import samples
-from tests.triage.github_server import GitHubServer, make_issue
+from tests.triage.github_server import GitHubServer, make_comment, make_issue
 
 FIXTURE = Path(__file__).parent / "data" / "gh_issues.json"
 FIELDS = {"repo", "number", "title", "url", "labels", "score", "band", "needs_gpu", "reasons",
@@ -48,7 +53,8 @@ def test_sync_then_rank_as_json(github: GitHubServer, capsys: pytest.CaptureFixt
     out = as_json(capsys, "triage", "peft", "--sync", "--base-url", github.url, "--json")
     assert [o["number"] for o in out] == [202, 201, 203]  # laptop-doable LoRA bug first
     assert set(out[0]) >= FIELDS
-    assert out[0]["repo"] == "huggingface/peft" and out[0]["band"] == "easy"
+    assert out[0]["repo"] == "huggingface/peft"
+    assert "-1.50 an open pull request may fix it (#210)" in out[0]["reasons"]
     assert out[0]["suggested_tests"] == ["tests/test_custom_models.py"]
     assert out[0]["linked_prs"] == [210]
     assert all(o["needs_gpu"] for o in out[1:])
@@ -64,8 +70,8 @@ def test_sync_reports_its_cost(github: GitHubServer, capsys: pytest.CaptureFixtu
     serve_peft(github)
     run("triage", "peft", "--sync", "--base-url", github.url, "--limit", "1")
     captured = capsys.readouterr()
-    assert "synced huggingface/peft: 4 stored, 3 requests (0 answered 304), rate-limit " \
-           "cost 3, 57 left" in " ".join(captured.err.split())
+    assert "synced huggingface/peft: 4 stored, 4 requests (0 answered 304), rate-limit " \
+           "cost 4, 56 left" in " ".join(captured.err.split())
     assert "merge_and_unload" in captured.out and "QLoRA" not in captured.out
 
 
@@ -76,7 +82,7 @@ def test_import_then_table_and_issue(capsys: pytest.CaptureFixture[str]) -> None
     assert "301" in captured.out and "DDIMScheduler" in captured.out
     out = as_json(capsys, "triage", "diffusers", "--json", "--beginner")
     assert [o["number"] for o in out] == [301]  # 303 is assigned, 304 has a linked PR
-    assert out[0]["score"] > 0.65 and out[0]["needs_gpu"] is False
+    assert out[0]["score"] >= scoring.EASY and out[0]["needs_gpu"] is False
 
     assert run("issue", "diffusers", "301") == 0
     text = capsys.readouterr().out
@@ -131,3 +137,80 @@ def test_rate_limit_through_the_cli(github: GitHubServer) -> None:
     with pytest.raises(HarnessError, match=r"^GitHub rate limit reached; 0 issues stored; "
                                            r"retry after \d\d:\d\d \(UTC\)$"):
         run("triage", "peft", "--sync", "--base-url", github.url)
+
+
+def test_beginner_leaves_out_claimed_issues_and_says_so(
+        github: GitHubServer, capsys: pytest.CaptureFixture[str]) -> None:
+    items = samples.diffusers_issues()
+    recent = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    github.fake.issues["huggingface/diffusers"] = [
+        make_issue(i.number, title=i.title, body=i.body, labels=i.labels,
+                   repo="huggingface/diffusers", updated_at="2025-01-10T00:00:00Z",
+                   created_at="2025-01-01T00:00:00Z") for i in items]
+    github.fake.comments["huggingface/diffusers"] = [
+        make_comment(301, "Hi! I'd like to work on this, can I take it?", login="newbie",
+                     repo="huggingface/diffusers", created_at=recent)]
+    out = as_json(capsys, "triage", "diffusers", "--sync", "--base-url", github.url, "--json")
+    assert 301 in [o["number"] for o in out]
+    claimed = next(o for o in out if o["number"] == 301)
+    assert any("@newbie said in a comment they are working on it" in r
+               for r in claimed["reasons"])
+    capsys.readouterr()
+    assert run("triage", "diffusers", "--json", "--beginner") == 0
+    captured = capsys.readouterr()
+    assert 301 not in [o["number"] for o in json.loads(captured.out)]
+    assert "left out 1 issue(s) someone is already on: #301 (claimed by @newbie in a " \
+           "comment)" in " ".join(captured.err.split())
+
+
+def test_import_of_odd_values_skips_them_and_the_store_stays_readable(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = json.loads(FIXTURE.read_text())
+    odd = [{**good[0], "number": "abc"}, {**good[1], "createdAt": "yesterday"},
+           {**good[2], "comments": "many"}, {**good[3], "body": None, "number": "304"}]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(odd))
+    assert harness_cli.main(["triage", "diffusers", "--import", str(path)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "skipped item 0 (#abc): number 'abc' is not a number" in err
+    assert "skipped item 1 (#302): createdAt 'yesterday' is not an ISO 8601 date" in err
+    assert "skipped item 2 (#303): comments 'many' is not a count" in err
+    assert "imported 1 issues of huggingface/diffusers; skipped 3 bad records" in err
+    assert harness_cli.main(["issue", "diffusers", "304"]) == 0
+    # rows an older harness stored unchecked do not break later commands
+    with store.opened() as conn:
+        conn.execute("INSERT INTO issues (repo, number, title, body, state, labels, created_at,"
+                     " updated_at) VALUES ('huggingface/diffusers', 5, 't', 'b', 'open', "
+                     "'not json', 'yesterday', 'later')")
+    capsys.readouterr()
+    assert harness_cli.main(["triage", "diffusers", "--json"]) == 0
+    assert {o["number"] for o in json.loads(capsys.readouterr().out)} == {5, 304}
+    assert harness_cli.main(["issue", "diffusers", "5"]) == 0
+
+
+def test_bad_data_never_crashes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = json.loads(FIXTURE.read_text())[0]
+    odd = [
+        {**base, "number": 1, "body": None},
+        {**base, "number": 2, "body": "x" * 50_000 + "\n```\n" + "Traceback\n" * 3000},
+        {**base, "number": 3, "title": "分词器解码丢失空格",
+         "body": "使用 from_pretrained 加载后解码丢失空格。" * 20},
+        {**base, "number": 4, "createdAt": "2025-01-01", "updatedAt": "2025-01-02"},
+        {**base, "number": 5, "labels": "bug", "assignees": [None, 3], "author": "x"},
+    ]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(odd))
+    assert harness_cli.main(["triage", "diffusers", "--import", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(o["number"] for o in out) == [1, 2, 3, 4, 5]
+    assert all(o["reasons"] for o in out)  # every issue with its reasons
+
+
+def test_a_missing_pygithub_is_said_not_hidden() -> None:
+    code = ("import sys; sys.modules['github'] = None\n"
+            "from harness.cli import main\nraise SystemExit(main(['triage', '--help']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "the Python package 'github' that harness.triage.cli needs is missing" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -121,10 +121,12 @@ def test_private_files(transformers: Recipe) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    (samples.LLAMA_FSDP, {"multi_gpu", "fsdp", "gpu_kernel", "cuda"}),
+    # the System Info's GPU and set-up are the reporter's machine: sys_*, apart
+    (samples.LLAMA_FSDP, {"multi_gpu", "fsdp", "gpu_kernel", "cuda", "sys_gpu",
+                          "sys_multi_gpu"}),
     (samples.PEFT_QLORA, {"quantization", "cuda"}),
     (samples.PEFT_DEEPSPEED, {"multi_gpu", "deepspeed", "cuda"}),
-    (samples.FLUX_OOM, {"gpu_kernel", "cuda"}),
+    (samples.FLUX_OOM, {"gpu_kernel", "cuda", "sys_gpu"}),
     (samples.GPT2_PAD, {"cpu"}),
     (samples.BERT_DECODE, set()),  # "DeepSpeed version: not installed" is no DeepSpeed
 ])
@@ -161,3 +163,48 @@ def test_huge_bodies_are_cut(transformers: Recipe) -> None:
     log = "```\n" + "INFO step 1 loss 0.5 on cuda:0\n" * 50_000 + "```"
     f = extract(transformers, "t", samples.GPT2_PAD + log)
     assert f.repro and f.chars < body.MAX_CHARS + 200
+
+
+def test_environment_dumps_outside_system_info_are_the_reporters_machine(
+        transformers: Recipe) -> None:
+    text = ("Tokenizer decode drops a space.\n\n- `transformers` version: 4.47.0\n"
+            "- Platform: Linux\n- GPU: 8x NVIDIA A100 (CUDA 12.1)\n"
+            "torch==2.5.1+cu121\nbitsandbytes==0.44.1\n"
+            "| 0  NVIDIA A100-SXM4-80GB  On | 00000000:07:00.0 Off | 1234MiB / 81920MiB |\n")
+    f = extract(transformers, "decode drops a space", text)
+    assert not f.hardware & {"cuda", "multi_gpu", "quantization"}
+    assert not f.cues & {"cuda_code", "gpu_model"}
+    # an error line that starts like a package name is not an environment line
+    oom = extract(transformers, "t", "torch.OutOfMemoryError: CUDA out of memory.")
+    assert "oom" in oom.cues and "cuda" in oom.hardware
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Fails with `load_in_4bit=True`", {"hw_quantization"}),
+    ("RuntimeError: CUDA error: device-side assert triggered\n```\nx.cuda()\n```",
+     {"cue_cuda_error"}),
+    ("we train with `accelerate launch --mixed_precision fp16 train.py`",
+     {"cue_training_script", "fp16_training"}),
+    ("enable_xformers_memory_efficient_attention() crashes", {"cue_xformers"}),
+    ("pipe.enable_model_cpu_offload() leaves the VAE on cpu", {"cue_offload"}),
+])
+def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
+    from harness.triage import signals
+    assert wanted <= {n for n, _, _ in signals.gpu(extract(transformers, "t", text))}
+
+
+@pytest.mark.parametrize(("title", "text", "cue"), [
+    ("t", "The fix is to pass `adapter_names` through; it should be `x or y`.", "proposed_fix"),
+    ("t", "See line 390 of model.py", "names_line"),
+    ("t", "Happy to open a PR for this.", "pr_offer"),
+    ("t", "How can I get the logits? Any help is appreciated", "support"),
+    ("t", "The error message is misleading here", "warning"),
+    ("t", "分词器在解码时丢失空格，这是一个问题。请帮忙看看这个问题，谢谢大家。", "non_english"),
+])
+def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
+    assert cue in extract(transformers, title, text).cues
+
+
+@pytest.mark.parametrize("created", ["yesterday", "", "2024-13-45", "0"])
+def test_an_odd_stored_date_reads_as_age_zero(transformers: Recipe, created: str) -> None:
+    assert extract(transformers, "t", "x", created_at=created).age_days == 0

@@ -15,7 +15,7 @@ REPO = "huggingface/diffusers"
 
 
 def test_reads_the_fixture() -> None:
-    found = {i.number: i for i in gh_import.load(str(FIXTURE), REPO)}
+    found = {i.number: i for i in gh_import.load(str(FIXTURE), REPO).issues}
     assert sorted(found) == [301, 302, 303, 304]
     ddim = found[301]
     assert ddim.labels == ("bug", "good first issue") and ddim.state == "open"
@@ -28,7 +28,7 @@ def test_reads_the_fixture() -> None:
 
 def test_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(FIXTURE.read_text()))
-    assert len(gh_import.load("-", REPO)) == 4
+    assert len(gh_import.load("-", REPO).issues) == 4
 
 
 def test_pull_requests_from_gh_pr_list(tmp_path: Path) -> None:
@@ -37,15 +37,15 @@ def test_pull_requests_from_gh_pr_list(tmp_path: Path) -> None:
           "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-02T00:00:00Z"}
     path = tmp_path / "prs.json"
     path.write_text(json.dumps([pr]))
-    (item,) = gh_import.load(str(path), REPO)
+    (item,) = gh_import.load(str(path), REPO).issues
     assert item.is_pull and item.labels == () and item.comments == 0
 
 
 @pytest.mark.parametrize(("content", "message"), [
     ("not json", "not JSON"),
     ('{"number": 1}', "expected a JSON list"),
-    ("[1]", "item 0 is not an object"),
-    ('[{"number": 1, "title": "t"}]', "item 0 has no createdAt, updatedAt, url"),
+    ("[1]", "no usable record; item 0: is not an object"),
+    ('[{"number": 1, "title": "t"}]', r"item 0 \(#1\): has no createdAt, updatedAt, url"),
 ])
 def test_bad_input(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "issues.json"
@@ -62,4 +62,49 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_issues_of_another_repository() -> None:
     with pytest.raises(HarnessError, match="holds issues of huggingface/diffusers, not a/b"):
         gh_import.load(str(FIXTURE), "a/b")
-    assert len(gh_import.load(str(FIXTURE), "demo", check=False)) == 4
+    assert len(gh_import.load(str(FIXTURE), "demo", check=False).issues) == 4
+
+
+GOOD = {"number": 7, "title": "fine", "url": "https://github.com/huggingface/diffusers/issues/7",
+        "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-02T00:00:00Z"}
+
+
+@pytest.mark.parametrize(("bad", "why"), [
+    ({"number": "abc"}, "number 'abc' is not a number"),
+    ({"createdAt": "yesterday"}, "createdAt 'yesterday' is not an ISO 8601 date"),
+    ({"comments": "many"}, "comments 'many' is not a count"),
+    ({"updatedAt": 5}, "updatedAt 5 is not a date"),
+    ({"number": True}, "number True is not a number"),
+])
+def test_odd_values_are_skipped_with_a_reason(tmp_path: Path, bad: dict[str, object],
+                                               why: str) -> None:
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps([GOOD, {**GOOD, "number": 8, **bad}]))
+    got = gh_import.load(str(path), REPO)
+    assert [i.number for i in got.issues] == [7]
+    assert len(got.skipped) == 1 and got.skipped[0].startswith("item 1 ")
+    assert got.skipped[0].endswith(why)
+
+
+def test_lenient_values_are_normalised(tmp_path: Path) -> None:
+    raw = {**GOOD, "number": "12", "createdAt": "2025-01-01", "comments": "3", "body": None,
+           "updatedAt": "2025-01-02T03:04:05+02:00", "labels": [{"name": None}, "x"]}
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps([raw]))
+    (issue,) = gh_import.load(str(path), REPO).issues
+    assert issue.number == 12 and issue.comments == 3 and issue.body == ""
+    assert issue.created_at == "2025-01-01T00:00:00Z"
+    assert issue.updated_at == "2025-01-02T01:04:05Z"  # in UTC
+    assert issue.labels == ()
+
+
+def test_gh_comments_are_kept(tmp_path: Path) -> None:
+    raw = {**GOOD, "comments": [
+        {"id": "IC_1", "author": {"login": "newbie"}, "authorAssociation": "NONE",
+         "body": "Hi! Can I take this?", "createdAt": "2025-01-02T00:00:00Z"}, "junk"]}
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps([raw]))
+    got = gh_import.load(str(path), REPO)
+    assert got.issues[0].comments == 2
+    (c,) = got.comments
+    assert (c.repo, c.number, c.author, c.association) == (REPO, 7, "newbie", "NONE")

@@ -9,8 +9,8 @@ import pytest
 
 from harness import store
 from harness.errors import HarnessError
-from harness.triage import github_sync, issues, sync_state
-from tests.triage.github_server import GitHubServer, make_issue
+from harness.triage import comments, github_sync, issues, sync_state
+from tests.triage.github_server import GitHubServer, make_comment, make_issue
 
 REPO = "huggingface/peft"
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
@@ -35,8 +35,9 @@ def test_first_sync_then_resync_of_unchanged_repo_costs_nothing(github: GitHubSe
     github.fake.issues[REPO] = repo_items()
     with store.opened() as conn:
         first = sync(conn, github)
-        assert first.requests == 4  # probe, 2 pages of open, 1 of recently closed
-        assert first.rate_cost == 4 and first.not_modified == 0
+        # probe, 2 pages of open, 1 of recently closed, 1 of recent comments
+        assert first.requests == 5
+        assert first.rate_cost == 5 and first.not_modified == 0
         stored = issues.load(conn, REPO)
         assert len(stored) == 249  # all but #140: closed before the last 30 days
         assert sum(i.is_pull for i in stored) == 34
@@ -56,8 +57,10 @@ def test_resync_reads_only_what_changed_since_the_last_sync(github: GitHubServer
         github.fake.issues[REPO][2] = changed
         github.fake.clear()
         result = sync(conn, github)
-        assert github.fake.statuses() == [200]  # the probe's page holds the change
-        assert result.rate_cost == 1
+        # the probe's page holds the change; then the comments since the last sync
+        assert github.fake.statuses() == [200, 200]
+        assert github.fake.requests[1].path.endswith("/issues/comments")
+        assert result.rate_cost == 2
         assert [i.title for i in issues.load(conn, REPO) if i.number == 3] == ["renamed"]
         github.fake.clear()
         assert sync(conn, github).rate_cost == 0  # and unchanged again: free
@@ -74,7 +77,8 @@ def test_incremental_sync_uses_since_when_the_probe_is_not_enough(
         github.fake.clear()
         sync(conn, github)
     queries = [r.query for r in github.fake.requests]
-    assert len(queries) == 2
+    assert len(queries) == 3  # and the comments since the last sync
+    assert queries[2]["since"] == last
     assert "since" not in queries[0]  # the probe: the 100 most recently updated
     # then what changed since the last sync, from the second page (the first is the probe's)
     assert queries[1]["since"] == last and queries[1]["state"] == "all"
@@ -89,7 +93,9 @@ def test_first_sync_reads_open_issues_and_recently_closed(github: GitHubServer) 
         sync(conn, github)
     phases = [r.query for r in github.fake.requests[1:]]
     assert phases[0]["state"] == "open" and "since" not in phases[0]
-    assert phases[-1]["state"] == "closed" and phases[-1]["since"] == "2024-05-02T00:00:00Z"
+    assert phases[-2]["state"] == "closed" and phases[-2]["since"] == "2024-05-02T00:00:00Z"
+    assert github.fake.requests[-1].path.endswith("/issues/comments")
+    assert phases[-1]["since"] == "2024-03-03T00:00:00Z"  # COMMENT_DAYS before NOW
 
 
 def test_rate_limit_stops_cleanly_and_the_next_sync_resumes(github: GitHubServer) -> None:
@@ -113,7 +119,8 @@ def test_rate_limit_stops_cleanly_and_the_next_sync_resumes(github: GitHubServer
         github.fake.remaining = 60
         github.fake.clear()
         sync(conn, github)
-        assert [r.query.get("page") for r in github.fake.requests] == ["2", None]  # no probe
+        # no probe: the second page of open issues, the closed ones, the comments
+        assert [r.query.get("page") for r in github.fake.requests] == ["2", None, None]
         assert len(issues.load(conn, REPO)) == 249
         github.fake.clear()
         assert sync(conn, github).rate_cost == 0
@@ -168,3 +175,49 @@ def test_unknown_repository(github: GitHubServer) -> None:
 def test_unreachable_server() -> None:
     with store.opened() as conn, pytest.raises(HarnessError, match="cannot reach"):
         github_sync.sync(conn, REPO, base_url="http://127.0.0.1:9", pause=None)
+
+
+def test_comments_are_synced_and_kept(github: GitHubServer) -> None:
+    github.fake.issues[REPO] = repo_items(10)
+    github.fake.comments[REPO] = [
+        make_comment(3, "Hi, I'd like to work on this!", login="newbie"),
+        make_comment(4, "A PR is welcome.", login="maint", association="MEMBER",
+                     comment_id=7000),
+        make_comment(4, "old", created_at="2023-01-01T00:00:00Z", comment_id=7001),
+    ]
+    with store.opened() as conn:
+        sync(conn, github)
+        said = comments.load(conn, REPO)
+    assert sorted(said) == [3, 4]  # the comment older than COMMENT_DAYS is not read
+    assert said[3][0].author == "newbie" and said[3][0].association == "NONE"
+    assert comments.claim(said[3]) is not None and comments.claim(said[4]) is None
+    assert comments.maintainer_state(said[4]) == "agreed"
+
+
+@pytest.mark.parametrize("portal", [
+    "<html><body>Please log in to the hotel Wi-Fi</body></html>", '{"message": "hi"}', "oops"])
+def test_a_200_that_is_not_an_issue_list_is_one_clear_line(github: GitHubServer,
+                                                           portal: str) -> None:
+    github.fake.issues[REPO] = repo_items(10)
+    github.fake.portal = portal
+    with store.opened() as conn, pytest.raises(HarnessError) as e:
+        sync(conn, github)
+    assert e.value.exit_code == 2 and "\n" not in str(e.value)
+    assert "not a JSON list" in str(e.value) and e.value.hint and "proxy" in e.value.hint
+    assert ("an HTML page" in str(e.value)) == portal.startswith("<html")
+
+
+def test_broken_json_is_one_clear_line(github: GitHubServer) -> None:
+    github.fake.issues[REPO] = repo_items(10)
+    github.fake.portal = '[{"number": 1,'
+    with store.opened() as conn, pytest.raises(HarnessError, match="answered broken JSON"):
+        sync(conn, github)
+
+
+def test_items_that_are_not_issues_are_skipped(github: GitHubServer) -> None:
+    bad_date = make_issue(2, created_at="yesterday")
+    github.fake.issues[REPO] = [make_issue(1), bad_date, make_issue(3)]
+    github.fake.issues[REPO][2]["number"] = "3"  # a number as a string is still a number
+    with store.opened() as conn:
+        sync(conn, github)
+        assert [i.number for i in issues.load(conn, REPO)] == [3, 1]

@@ -1,0 +1,173 @@
+"""Cues in what an issue tells (its System Info and environment dumps left out).
+
+Each cue is a group of whole words and phrases of the lower-cased text; a few look at
+the code blocks or the traceback only.  They say what the bug needs (a GPU kernel, a
+training run, a big model), what kind of post it is (a support request, a proposal), and
+how far the reporter got (a proposed fix, the line at fault, an offer to open a PR).
+Word look-ups first, phrases only behind a word: scoring 10,000 issues takes well under
+a second.
+"""
+from __future__ import annotations
+
+import re
+
+from harness.triage.body import Body, gated
+
+# cue → whole words (as str.split finds them in the text with punctuation made spaces)
+WORDS: dict[str, frozenset[str]] = {
+    # what the bug needs
+    "xformers": frozenset({"xformers", "memory_efficient_attention",
+                           "enable_xformers_memory_efficient_attention"}),
+    "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
+                                  "flashattention", "flashattention2", "fa2", "fa3"}),
+    "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
+                          "cuda_visible_devices", "cublas", "kernel", "kernels"}),
+    "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
+    "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
+                          "cpu_offload", "offload", "offloading", "offload_folder"}),
+    # not plain float16: diffusers' every snippet loads in torch.float16
+    "half_precision": frozenset({"fp16", "autocast", "amp", "mixed_precision", "gradscaler",
+                                 "unscale_gradients", "apex"}),
+    "training": frozenset({"train", "training", "finetune", "finetuning", "trainer",
+                           "dreambooth", "sfttrainer", "epoch", "epochs", "optimizer",
+                           "checkpointing", "train_dataset", "training_args"}),
+    "latency": frozenset({"latency", "slowdown", "throughput", "profiling", "profiler",
+                          "speedup"}),
+    "numerics": frozenset({"nan", "nans", "inf", "overflow", "precision", "diverge",
+                           "diverges", "quality", "blurry", "artifacts", "garbage"}),
+    "device_map": frozenset({"device_map"}),
+    "compile": frozenset({"compile", "compiled", "inductor", "dynamo"}),
+    "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia"}),
+    "gpu_model": frozenset({"a100", "h100", "h200", "v100", "t4", "a10g", "a6000", "l4",
+                            "4090", "3090", "rtx", "colab"}),
+    "tiny_model": frozenset({"tiny", "toy", "dummy"}),
+    # what kind of post it is
+    "docs_words": frozenset({"docs", "doc", "docstring", "docstrings", "documentation",
+                             "typo", "typos", "readme", "tutorial", "link", "links", "url",
+                             "translation", "translate"}),
+    "example": frozenset({"notebook", "example", "examples", "colab", "script"}),
+    # areas of the libraries known to be intricate: generation and caches, slow/fast
+    # tokenizers, timestamps, embeddings resizing and tying
+    "intricate": frozenset({"timestamps", "timestamp", "generation", "generate", "beam",
+                            "kv", "cache", "sentencepiece", "added_tokens", "special_tokens",
+                            "resize_token_embeddings", "tie_weights", "tied", "chunking",
+                            "stride", "streaming"}),
+    "design": frozenset({"rfc", "proposal", "refactor", "redesign", "roadmap", "api",
+                         "integrate", "integration", "port"}),
+    "python_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
+                               "unboundlocalerror", "importerror", "modulenotfounderror",
+                               "indexerror", "valueerror", "assertionerror",
+                               "notimplementederror"}),
+    "regression": frozenset({"regression", "downgrade", "downgrading", "upgrading",
+                             "upgraded", "upgrade"}),
+    "warning": frozenset({"warning", "warnings", "warn", "message", "misleading",
+                          "confusing", "deprecation", "deprecated"}),
+    "conversion": frozenset({"convert", "conversion", "onnx", "export", "gguf", "single_file",
+                             "from_single_file", "kohya"}),
+    "config_arg": frozenset({"argument", "kwarg", "kwargs", "parameter", "default",
+                             "attribute", "config"}),
+}
+# cue → phrases of the lower-cased text, each found only when its longest word is there
+PHRASES: dict[str, tuple[str, ...]] = {
+    "oom": ("out of memory", "memory consumption", "memory usage", "gpu memory"),
+    "xformers": ("memory efficient attention",),
+    "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa"),
+    "half_precision": ("mixed precision", "half precision", "unscale fp16", "--fp16",
+                       "fp16=true", "fp16 training"),
+    "training": ("fine-tun", "fine tun", "accelerate launch", "run_clm", "run_glue"),
+    "training_script": ("accelerate launch", "train_text_to_image", "train_dreambooth",
+                        "dreambooth", "train_controlnet", "train_lora", "examples/",
+                        "train.py", "finetune.py", "run_clm", "run_seq2seq", "run_glue"),
+    "latency": ("inference time", "much slower", "takes longer", "it/s", "speed up"),
+    "multi_process": ("accelerate launch", "torchrun", "num_processes", "multiple gpus",
+                      "multi-gpu", "multi gpu", "distributed"),
+    "cpu_run": ("on cpu", "on the cpu", "on a cpu", "cpu only", "cpu-only", 'device="cpu"',
+                "device='cpu'", "without a gpu", "without gpu", "on my laptop", "on a laptop",
+                "on mac", "macbook", "apple silicon", "mps"),
+    "support": ("how can i", "how do i", "how to ", "how should i", "is it possible",
+                "is there a way", "any idea", "any suggestion", "any help", "could someone",
+                "can someone", "could you explain", "i want to know", "i'm new", "i am new",
+                "i'm confused", "i am confused", "please help", "help me", "what should i",
+                "i don't understand", "i do not understand", "am i doing", "my question",
+                "wondering", "what is the difference", "what's the difference",
+                "is this expected", "is it expected", "is this a bug", "should i use",
+                "does anyone", "anyone know", "i have a question", "how could i",
+                "best way to"),
+    "proposed_fix": ("should be", "instead of", "the fix is", "a fix would", "simple fix",
+                     "easy fix", "one-line", "one line", "can be fixed", "could be fixed",
+                     "to fix this", "fix would be", "suggest changing", "changing it to",
+                     "should use", "should check", "should pass", "should not", "missing the",
+                     "is missing", "forgot to", "i think the problem", "the problem is",
+                     "the issue is", "the bug is", "caused by", "because the", "root cause",
+                     "i found that", "i believe", "replace", "by changing", "if we change",
+                     "is never", "never set", "before assignment"),
+    "pr_offer": ("happy to open", "happy to submit", "happy to send", "happy to make",
+                 "happy to contribute", "i can open", "i can submit", "i can make a pr",
+                 "i could open", "i could submit", "i'd be happy", "i would be happy",
+                 "i'd like to contribute", "i would like to contribute", "willing to",
+                 "open a pr", "submit a pr", "make a pr", "pull request", "will submit",
+                 "pr is welcome", "prs welcome", "pr welcome", "contributions welcome",
+                 "would you accept"),
+    "regression": ("worked in", "works in", "used to work", "was working", "since version",
+                   "after updating", "after upgrading", "in the latest version",
+                   "new version", "older version", "previous version"),
+    "warning": ("error message", "clearer error", "better error", "more informative",
+                "raise an error", "raises an error", "should raise"),
+    "docs_words": ("broken link", "the docs", "the documentation", "docs say", "in the doc"),
+    "intricate": ("slow and fast", "fast and slow", "slow tokenizer", "fast tokenizer",
+                  "attention mask", "left padding", "long-form", "chunk_length"),
+    "numerics": ("different results", "different output", "wrong output", "wrong result",
+                 "incorrect result", "not deterministic", "non-deterministic", "mismatch"),
+    "new_arch": ("new model", "add support for", "support for the", "model architecture",
+                 "new pipeline", "new scheduler", "paper", "arxiv"),
+    "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",
+                     "hunyuan", "wan2", "ltx", "cogvideo", "controlnet", "video", "llama-2-7b",
+                     "7b", "13b", "70b"),
+}
+# cues looked for in the code blocks and traceback only
+_CUDA_ERROR = ("cuda error", "cuda out of memory", "cudnn_status", "cublas_status",
+               "device-side assert", "cuda:0", "cuda:1", "device='cuda", 'device="cuda',
+               "nccl error", "torch.outofmemoryerror", "cuda kernel", "no kernel image")
+_CUDA_USE = re.compile(r"\.cuda\(\)|\.to\(\s*[\"']cuda|device\s*=\s*[\"']cuda|"
+                       r"device_map\s*=\s*[\"']auto|\.to\(\s*device\s*\)")
+_LINE = re.compile(r"\bline \d+|#L\d+|/blob/[0-9a-f]{7,40}/|/blob/main/", re.I)
+_FOREIGN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_DIFF = re.compile(r"^[-+](?![-+])\s*\S", re.M)  # a unified diff's changed lines
+
+_GROUP_OF: dict[str, list[str]] = {}
+for _cue, _words in WORDS.items():
+    for _w in _words:
+        _GROUP_OF.setdefault(_w, []).append(_cue)
+_PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
+for _cue, _phrases in PHRASES.items():
+    for _gate, _phrase in gated(_phrases).pairs:
+        _PHRASES_AT.setdefault(_gate, []).append((_cue, _phrase))
+_VOCAB = frozenset(_GROUP_OF) | frozenset(_PHRASES_AT)
+
+
+def found(body: Body) -> frozenset[str]:
+    """The cues of :data:`WORDS` and :data:`PHRASES` in what the issue tells, plus
+    ``cuda_error`` (CUDA in the traceback or error output), ``cuda_use`` (the code puts
+    the model on a GPU) and ``diff`` (a patch)."""
+    hits = body.words & _VOCAB
+    cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
+    for word in hits:
+        for cue, phrase in _PHRASES_AT.get(word, ()):
+            if cue not in cues and phrase in body.low:
+                cues.add(cue)
+    if "cuda" in body.low:
+        code = "\n".join(body.code).lower() if body.code else body.low
+        if any(p in body.low for p in _CUDA_ERROR) or ("cuda" in code and body.traceback
+                                                       and "error" in code):
+            cues.add("cuda_error")
+        if _CUDA_USE.search(code):
+            cues.add("cuda_use")
+    if ("line" in body.words or "blob" in body.words or "#l" in body.low) \
+            and _LINE.search(body.prose):
+        cues.add("names_line")
+    if not body.prose.isascii() and len(_FOREIGN.findall(body.prose)) > len(body.prose) // 10:
+        cues.add("non_english")
+    if any(c.startswith(("diff", "@@")) or ("\n+" in f"\n{c}" and "\n-" in f"\n{c}"
+                                            and _DIFF.search(c)) for c in body.code):
+        cues.add("diff")
+    return frozenset(cues)

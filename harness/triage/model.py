@@ -1,0 +1,77 @@
+"""The learned weights: two logistic models, kept as data in ``weights.json``.
+
+``easy``: the log-odds that a beginner can finish an issue on a laptop; ``gpu``: the
+log-odds that reproducing or fixing it needs a CUDA GPU, flagged from ``threshold`` up.
+Each is a bias plus one weight per signal name (:mod:`.signals`).  Fitted by
+``bench/triage_quality.py ISSUES.jsonl --fit`` (:mod:`.learn`); read once, offline.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+
+
+@dataclass(frozen=True)
+class Linear:
+    bias: float
+    weights: Mapping[str, float] = field(default_factory=dict)
+    threshold: float = 0.5  # a probability: from here up, the answer is yes
+
+    def contributions(self, signals: Iterable[tuple[str, float, str]]
+                      ) -> list[tuple[float, str]]:
+        """(weight x value, why) for each signal the model weighs, biggest effect first."""
+        found = [(self.weights[name] * value, why) for name, value, why in signals
+                 if self.weights.get(name)]
+        return sorted(found, key=lambda c: -abs(c[0]))
+
+    def probability(self, contributions: Iterable[tuple[float, str]]) -> float:
+        return sigmoid(self.bias + sum(c for c, _ in contributions))
+
+
+@dataclass(frozen=True)
+class Models:
+    easy: Linear
+    gpu: Linear
+    about: str = ""
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+@functools.lru_cache(maxsize=1)
+def load(path: Path = WEIGHTS_PATH) -> Models:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise HarnessError(f"cannot read the triage weights {path}: {e}",
+                           hint="reinstall harness") from e
+
+
+def _linear(raw: Mapping[str, Any]) -> Linear:
+    return Linear(float(raw["bias"]), {str(k): float(v) for k, v in raw["weights"].items()},
+                  float(raw.get("threshold", 0.5)))
+
+
+def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
+    def one(m: Linear) -> dict[str, Any]:
+        return {"bias": round(m.bias, 4), "threshold": round(m.threshold, 4),
+                "weights": {k: round(v, 4) for k, v in sorted(m.weights.items())}}
+
+    data = {"about": models.about or f"logistic models fitted on {trained_on} labelled issues "
+                                      f"by bench/triage_quality.py --fit",
+            "easy": one(models.easy), "gpu": one(models.gpu)}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    load.cache_clear()

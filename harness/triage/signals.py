@@ -1,0 +1,164 @@
+"""From an issue's features to named signals, each with the reason a user reads.
+
+Two sets: what says an issue needs a CUDA GPU (:func:`gpu`), and what says a beginner can
+finish it on a laptop (:func:`easy`).  A signal is (name, value, why); the weight of each
+name lives in ``weights.json`` (learned, see :mod:`.learn`) or in
+:data:`harness.triage.scoring.HISTORY` (set by hand: the history a first post lacks).
+"""
+from __future__ import annotations
+
+from harness.triage import models
+from harness.triage.features import Features
+
+Signal = tuple[str, float, str]  # (name, value, why)
+
+SMALL_MODEL_GB = 2.0  # a model this small runs anywhere
+HUGE_MODEL_GB = 40.0  # beyond this even a 24 GB GPU cannot hold it
+MINIMAL_LINES = 15  # a reproduction this short is minimal
+
+# GPU signals: hardware groups and cues, with the reason each gives
+GPU_HARDWARE = {
+    "multi_gpu": "uses several GPUs or a distributed launch",
+    "quantization": "uses quantization kernels (bitsandbytes, GPTQ, AWQ, 4/8-bit)",
+    "deepspeed": "uses DeepSpeed", "fsdp": "uses FSDP",
+    "tpu": "uses a TPU/XLA or other accelerator",
+    "sys_gpu": "the reporter ran it on a GPU (System Info)",
+    "sys_multi_gpu": "a distributed set-up in System Info",
+}
+GPU_CUES = {
+    "xformers": "xformers attention kernels", "flash_attention": "flash-attention / SDPA kernels",
+    "kernels": "GPU kernels or CUDA libraries (triton, apex, NCCL, fp8)",
+    "oom": "GPU memory (out of memory, VRAM)", "offload": "CPU offload to a GPU",
+    "half_precision": "fp16 or mixed precision", "training": "a training run",
+    "training_script": "a training script or launcher", "latency": "speed or latency",
+    "device_map": "device_map", "compile": "torch.compile",
+    "cuda_error": "CUDA in the error output", "cuda_use": "the code puts the model on a GPU",
+    "cuda_code": "talks of CUDA or a GPU", "gpu_model": "names a GPU model",
+    "multi_process": "a multi-process launch", "cpu_run": "said to happen on CPU or a Mac",
+    "tiny_model": "a tiny or toy model", "big_pipeline": "a large pipeline or LLM",
+}
+# easy signals from cues
+EASY_CUES = {
+    "support": "reads as a support request", "proposed_fix": "the reporter points at a fix",
+    "names_line": "names the line at fault", "pr_offer": "a pull request is offered or welcome",
+    "regression": "a regression between versions", "warning": "about an error message or warning",
+    "docs_words": "about docs, examples or links", "numerics": "numerics or output quality",
+    "latency": "speed or latency", "training": "involves a training run",
+    "training_script": "a training script or launcher",
+    "design": "needs design (an API, an integration, a refactor)",
+    "python_error": "a plain Python error (TypeError, KeyError, ...)",
+    "conversion": "checkpoint conversion or export", "config_arg": "about an argument or config",
+    "diff": "includes a patch", "cpu_run": "said to happen on CPU or a Mac",
+    "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
+    "tiny_model": "a tiny or toy model", "non_english": "not written in English",
+    "example": "about an example, script or notebook",
+    "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
+    "device_map": "device_map", "compile": "torch.compile",
+}
+KINDS = {
+    "bug": "a bug report", "question": "reads as a usage question",
+    "feature": "a feature request: needs design", "new-model": "asks for a new model",
+    "docs": "a documentation change", "other": "neither a clear bug nor a request",
+}
+
+
+# Prior log-odds of each signal: where the fit starts and what it is pulled back to
+# (:mod:`.learn`).  Judgement from the rubric, so that a signal the labelled set shows
+# rarely keeps a sensible sign; the data moves those it shows often.
+PRIOR_EASY: dict[str, float] = {
+    "kind_bug": 0.0, "kind_other": -0.2, "kind_question": -0.5, "kind_feature": -1.0,
+    "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
+    "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
+    # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
+    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
+    "narrow_scope": 0.4, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
+    "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
+    "huge_model": -1.2,
+    "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
+    "cue_support": -0.5, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
+    "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
+    "cue_latency": -0.6, "cue_training": -0.6, "cue_training_script": -0.8,
+    "cue_design": -0.8, "cue_python_error": 0.4, "cue_conversion": -0.3,
+    "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
+    "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
+    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
+}
+PRIOR_GPU: dict[str, float] = {
+    "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
+    "hw_tpu": 1.5, "hw_sys_gpu": 0.2, "hw_sys_multi_gpu": 0.5,  # the reporter's machine
+    "cue_xformers": 2.0, "cue_flash_attention": 1.5, "cue_kernels": 1.0, "cue_oom": 1.5,
+    "cue_offload": 1.5, "cue_half_precision": 0.8, "cue_training": 0.5,
+    "cue_training_script": 1.0, "cue_latency": 0.5, "cue_numerics": 0.0,
+    "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
+    "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
+    "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
+    "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
+    "small_model": -0.5, "built_small": -1.0, "repro": 0.0, "minimal_repro": -0.3,
+}
+
+
+def gpu(f: Features) -> list[Signal]:
+    """What says the bug needs a CUDA GPU (or says it does not)."""
+    found: list[Signal] = [(f"hw_{h}", 1.0, why) for h, why in GPU_HARDWARE.items()
+                           if h in f.hardware]
+    found += [(f"cue_{c}", 1.0, why) for c, why in GPU_CUES.items() if c in f.cues]
+    if "half_precision" in f.cues and "training" in f.cues:
+        found.append(("fp16_training", 1.0, "mixed-precision training"))
+    found += _model(f)
+    found += _repro(f)
+    return found
+
+
+def _repro(f: Features) -> list[Signal]:
+    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
+        return [("minimal_repro", 1.0, "has a short runnable reproduction")]
+    return [("repro", 1.0, "has a runnable reproduction")] if f.repro else []
+
+
+def easy(f: Features) -> list[Signal]:
+    """What says a beginner can (or cannot) finish it on a laptop."""
+    found: list[Signal] = [(f"kind_{f.kind}", 1.0, KINDS.get(f.kind, f.kind))]
+    if f.beginner_label:
+        harder = any(w in f.beginner_label.lower() for w in ("second", "difficult"))
+        found.append(("beginner_label_harder" if harder else "beginner_label", 1.0,
+                      f"labelled {f.beginner_label!r}"))
+    if "stale" in f.flags:
+        found.append(("stale", 1.0, "labelled stale or wontfix"))
+    found += _repro(f)
+    if f.traceback:
+        found.append(("traceback", 1.0, "includes a traceback"))
+    if f.expected:
+        found.append(("expected", 1.0, "states the expected behaviour"))
+    scope = len(f.files) + len(f.symbols)
+    if 1 <= scope <= 3:
+        found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
+    elif len(f.files) > 6:
+        found.append(("wide_scope", 1.0, f"wide scope: {len(f.files)} files named"))
+    if f.chars < 300 and not (f.repro or f.code_blocks or f.traceback or f.files):
+        found.append(("vague", 1.0, "short, with no code or traceback"))
+    if f.private_files:
+        found.append(("private_files", 1.0, "the reproduction loads the reporter's own files"))
+    found += _model(f)
+    found += [(f"cue_{c}", 1.0, why) for c, why in EASY_CUES.items() if c in f.cues]
+    return found
+
+
+def _model(f: Features) -> list[Signal]:
+    if f.built_small:
+        return [("built_small", 1.0, "builds a small model from a config (no download)")]
+    if f.memory_gb is None:
+        return []
+    sized = [m for m in f.models if m.billions is not None]
+    top = max(sized, key=lambda m: m.billions or 0.0)
+    what = f"{top.name} (~{_params(top.billions or 0.0)} parameters, ~{f.memory_gb:.0f} GB)"
+    if f.memory_gb <= SMALL_MODEL_GB:
+        return [("small_model", 1.0, f"small model: {what}")]
+    if f.memory_gb <= models.CPU_GB:
+        return [("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")]
+    if f.memory_gb <= HUGE_MODEL_GB:
+        return [("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")]
+    return [("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")]
+
+
+def _params(billions: float) -> str:
+    return f"{billions:g}B" if billions >= 1 else f"{billions * 1000:.0f}M"

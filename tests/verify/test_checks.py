@@ -1,0 +1,265 @@
+"""The checks a pull request faces: real ruff in a real tool env, real git worktrees."""
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from harness import demo, recipes
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.verify import checks_env
+from harness.verify.checks import CheckOutcome, CheckStatus, introduced_failures, run_checks
+from tests.testing.repos import commit, git, make_repo
+
+RUFF = "ruff==0.17.6"  # the demo recipe's pin
+QUIET = Ui(quiet=True)
+
+TARGET = {
+    "pyproject.toml": """\
+        [project]
+        name = "lintme"
+        version = "1.0"
+
+        [tool.ruff.lint]
+        select = ["E", "F"]
+        """,
+    "src/lintme/__init__.py": "",
+    "src/lintme/core.py": """\
+        def add(a, b):
+            return a + b
+        """,
+    "tests/test_core.py": """\
+        from lintme.core import add
+
+
+        def test_add():
+            assert add(1, 2) == 3
+        """,
+}
+
+CHECKS = f"""\
+    [checks]
+    tools = ["{RUFF}"]
+
+    [checks.ruff-check]
+    name = "ruff check"
+    run = ["ruff", "check"]
+    paths = ["src", "tests", "examples"]
+    fix = "make style"
+    """
+
+
+def recipe_with(tmp_path: Path, checks: str) -> recipes.Recipe:
+    text = textwrap.dedent("""\
+        name = "lintme"
+        [source]
+        url = "https://example.invalid/lintme.git"
+        ref = "v1.0"
+        [subsets.all]
+        paths = ["tests"]
+        """) + textwrap.dedent(checks)
+    path = tmp_path / "lintme.toml"
+    path.write_text(text)
+    return recipes.load_file(path)
+
+
+def trees(tmp_path: Path, base: dict[str, str], patch: dict[str, str]) -> tuple[Path, Path]:
+    """Two worktrees of one real repository: the base, and the base with ``patch`` committed."""
+    repo = make_repo(tmp_path / "repo", {**TARGET, **base})
+    sha = commit(repo, patch, "the patch")
+    before, after = tmp_path / "before", tmp_path / "after"
+    git(repo, "worktree", "add", "-q", "--detach", str(before), "v1.0")
+    git(repo, "worktree", "add", "-q", "--detach", str(after), sha)
+    return before, after
+
+
+def only(outcomes: tuple[CheckOutcome, ...]) -> CheckOutcome:
+    assert len(outcomes) == 1, outcomes
+    return outcomes[0]
+
+
+def test_an_unused_import_fails_ruff_and_is_introduced(tmp_path: Path) -> None:
+    before, after = trees(tmp_path, {}, {"src/lintme/core.py": "import os\n\n\ndef add(a, b):\n"
+                                                                "    return a + b\n"})
+    out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
+    assert out.status == "failed" and out.introduced
+    assert "F401" in out.output and "core.py" in out.output
+    assert out.fix == "make style"
+    # scoped like the Makefile, less the dirs this tree does not have
+    assert out.command == "ruff check src tests"
+    doc = out.to_json()
+    assert doc["status"] == "failed" and doc["introduced"] is True
+    assert introduced_failures((out,)) == (out,)
+
+
+def test_a_clean_patch_passes(tmp_path: Path) -> None:
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "def one():\n    return 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
+    assert (out.status, out.introduced, out.output) == (CheckStatus.PASSED, False, "")
+
+
+def test_a_failure_already_on_the_base_is_not_introduced(tmp_path: Path) -> None:
+    dirty = {"src/lintme/old.py": "import sys\n"}
+    before, after = trees(tmp_path, dirty, {"src/lintme/extra.py": "def one():\n    return 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
+    assert out.status == "failed" and not out.introduced
+    assert "old.py" in out.output
+    assert introduced_failures((out,)) == ()
+
+
+def test_a_new_failure_beside_an_old_one_is_introduced_and_shown_alone(tmp_path: Path) -> None:
+    dirty = {"src/lintme/old.py": "import sys\n"}
+    # the patch also shifts the old problem down a line: still the same problem
+    patch = {"src/lintme/old.py": "\nimport sys\n", "src/lintme/new.py": "import json\n"}
+    before, after = trees(tmp_path, dirty, patch)
+    out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
+    assert out.status == "failed" and out.introduced
+    assert "new.py" in out.output and "old.py" not in out.output
+
+
+def test_what_cannot_run_here_is_not_checked_with_its_reason(tmp_path: Path) -> None:
+    checks = CHECKS + """\
+        [checks.missing-tool]
+        run = ["no-such-linter-xyz", "--check"]
+        tools = []
+
+        [checks.not-in-env]
+        run = ["flake8", "src"]
+
+        [checks.copies]
+        run = ["python", "utils/check_copies.py"]
+        fix = "python utils/check_copies.py --fix_and_overwrite"
+
+        [checks.metadata]
+        run = ["python", "utils/update_metadata.py", "--check-only"]
+        network = true
+
+        [checks.imports]
+        run = ["python", "-c", "import lintme"]
+        target = true
+
+        [checks.docs]
+        run = ["ruff", "check"]
+        paths = ["docs"]
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    outs = {o.name: o for o in run_checks(recipe_with(tmp_path, checks), before, after, QUIET)}
+    assert outs["ruff check"].status == "passed"
+    reasons = {name: o.reason for name, o in outs.items() if o.status == "not_checked"}
+    assert reasons == {
+        "missing-tool": "no-such-linter-xyz not found on PATH",
+        "not-in-env": f"flake8 not found in its tool env ({RUFF})",
+        "copies": "utils/check_copies.py is not in the tree at this ref",
+        "metadata": "needs network",
+        "imports": "imports the target: needs its test env",
+        "docs": "none of its paths (docs) are in the tree",
+    }
+    assert not any(o.introduced for o in outs.values())
+
+
+def test_a_target_check_runs_with_the_target_python_and_the_tree_on_pythonpath(
+        tmp_path: Path) -> None:
+    import sys
+
+    checks = """\
+        [checks.imports]
+        name = "import lintme"
+        run = ["python", "-c", "import lintme.core"]
+        target = true
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/core.py": "raise ImportError('broken')\n"})
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET,
+                          target_python=Path(sys.executable)))
+    assert out.status == "failed" and out.introduced and "broken" in out.output
+
+
+def test_a_check_past_its_timeout_is_not_checked(tmp_path: Path) -> None:
+    checks = """\
+        [checks.slow]
+        run = ["python", "-c", "import time; time.sleep(30)"]
+        timeout = 1
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    start = time.monotonic()
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert (out.status, out.reason) == ("not_checked", "slow timed out after 1s")
+    assert time.monotonic() - start < 20  # killed, not waited for
+
+
+def test_an_uninstallable_tool_is_not_checked(tmp_path: Path) -> None:
+    checks = """\
+        [checks.lint]
+        run = ["nolint", "."]
+        tools = ["this-package-does-not-exist-harness==0.0.1"]
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert out.status == "not_checked"
+    assert out.reason.startswith("could not install this-package-does-not-exist-harness")
+
+
+def test_ruff_follows_the_version_the_tree_requires(tmp_path: Path) -> None:
+    """A change based on a later commit than the recipe's pin: ruff refuses to run at any
+    version but its pyproject's required-version, so that one is installed."""
+    pin = f'[tool.ruff]\nrequired-version = "{RUFF.removeprefix("ruff==")}"\n'
+    required = {"pyproject.toml": TARGET["pyproject.toml"] + pin}
+    before, after = trees(tmp_path, required, {"src/lintme/x.py": "import os\n"})
+    old_pin = CHECKS.replace(RUFF, "ruff==0.0.1")
+    out = only(run_checks(recipe_with(tmp_path, old_pin), before, after, QUIET))
+    assert out.status == "failed" and out.introduced and "F401" in out.output
+    # the recipe's date no longer holds: the tools resolve as of the tree's commit
+    day = checks_env.commit_day(after)
+    assert day is not None and day > "2026-01-01"
+    assert checks_env.at_tree_pin(("ruff==0.0.1", "black"), "2026-01-01", after) == (
+        (RUFF, "black"), day)
+    assert checks_env.commit_day(tmp_path) is None  # not a git checkout
+    assert checks_env.at_tree_pin((RUFF, "black"), "2026-01-01", after) == (
+        (RUFF, "black"), "2026-01-01")
+
+
+def test_the_tool_env_is_built_once_and_reused() -> None:
+    first = checks_env.ensure((RUFF,))
+    again = checks_env.ensure((RUFF,))
+    assert first.built and not again.built and first.path == again.path
+    assert (first.bin / "ruff").is_file()
+
+
+def test_the_demo_passes_its_own_checks_at_its_pin() -> None:
+    recipe = recipes.load("demo")
+    assert [c.name for c in recipe.checks.items] == ["ruff check"]
+    repo = demo.repo_path()
+    out = only(run_checks(recipe, repo, repo, QUIET))
+    assert out.status == "passed", out.output
+    assert git(repo, "status", "--porcelain", "--ignored") == ""  # nothing written in the tree
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('[checks.lint]\nrun = "ruff check"\n',
+     "checks.lint.run: expected a list of strings, got str"),
+    ("[checks.lint]\nname = \"x\"\n", "checks.lint.run: required field is missing"),
+    ('[checks.lint]\nrun = ["ruff"]\ntool = ["ruff"]\n',
+     "checks.lint.tool: unknown field; did you mean 'tools'?"),
+    ('[checks]\ntool = ["ruff"]\n', "checks.tool: expected a check table [checks.tool] or "
+     "one of exclude_newer, pythonpath, tools; did you mean 'tools'?"),
+    ('[checks.lint]\nrun = ["ruff"]\ntimeout = 0\n', "checks.lint.timeout: must be at least 1"),
+    ('[checks]\nexclude_newer = "last year"\n', "checks.exclude_newer: 'last year' does not"),
+])
+def test_bad_tables_name_the_file_and_the_field(tmp_path: Path, table: str,
+                                                message: str) -> None:
+    with pytest.raises(HarnessError) as e:
+        recipe_with(tmp_path, table)
+    assert str(e.value).startswith(f"{tmp_path / 'lintme.toml'}: {message}")
+
+
+def test_every_shipped_recipe_declares_pinned_checks() -> None:
+    """Tools at the target's pin: a version in the requirement, or resolved as of the tag."""
+    for name in ("demo", "peft", "diffusers", "transformers"):
+        checks = recipes.load(name).checks
+        assert checks.items, name
+        for check in checks.items:
+            assert check.network or check.tools or check.target, (name, check.id)
+            pinned = all(any(op in t for op in ("==", "~=")) for t in check.tools)
+            assert pinned or checks.exclude_newer, (name, check.id)
