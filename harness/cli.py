@@ -118,18 +118,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
-    for module in ("harness.verify.cli", "harness.triage.cli", "harness.fanout.cli",
-                   "harness.maintenance.cli"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as e:
-            if e.name is not None and module.startswith(e.name):
-                continue  # a command package not in this checkout
-            # a dependency is missing (PyGithub for triage): say so, never hide the command
-            print(f"harness: error: the Python package {e.name!r} that {module} needs is "
-                  f"missing\nhint: reinstall harness: pip install -e .", file=sys.stderr)
-            raise SystemExit(2) from e
-        sys.modules[module].add_parsers(sub)
+    try:
+        from harness.fanout import cli as fanout_cli
+        from harness.maintenance import cli as maintenance_cli
+        from harness.triage import cli as triage_cli
+        from harness.verify import cli as verify_cli
+    except ModuleNotFoundError as e:  # a dependency is missing: say which, hide no command
+        print(f"harness: error: the Python package {e.name!r} that harness needs is missing"
+              "\nhint: reinstall harness: pip install -e .", file=sys.stderr)
+        raise SystemExit(2) from e
+    for commands in (verify_cli, triage_cli, fanout_cli, maintenance_cli):
+        commands.add_parsers(sub)
     return parser
 
 
