@@ -83,10 +83,12 @@ _ENV_LINE = re.compile(
 
 
 # first words of the lines _ENV_LINE may match: a set look-up before any regex (fast)
-_ENV_HEADS = frozenset("""platform python pytorch torch cuda cudnn gpu gpus nvidia driver os
-operating hardware ram cpu using accelerate accelerator jax jaxlib flax tensorflow numpy
-transformers diffusers peft huggingface_hub safetensors tokenizers bitsandbytes deepspeed
-xformers triton""".split())
+_ENV_HEADS = frozenset({
+    "platform", "python", "pytorch", "torch", "cuda", "cudnn", "gpu", "gpus", "nvidia",
+    "driver", "os", "operating", "hardware", "ram", "cpu", "using", "accelerate",
+    "accelerator", "jax", "jaxlib", "flax", "tensorflow", "numpy", "transformers",
+    "diffusers", "peft", "huggingface_hub", "safetensors", "tokenizers", "bitsandbytes",
+    "deepspeed", "xformers", "triton"})
 
 
 def _env_line(line: str) -> bool:
