@@ -53,11 +53,17 @@ def read(paths: Sequence[str]) -> list[Labelled]:
     recipes: dict[str, Recipe] = {}
     found = []
     for path in paths:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            raw = json.loads(line)
-            repo = str(raw["repo"])
+            try:
+                raw = json.loads(line)
+                repo = str(raw["repo"])
+                if raw["difficulty"] not in ("easy", "medium", "hard") or repo.count("/") != 1:
+                    raise ValueError(f"difficulty {raw['difficulty']!r}, repo {repo!r}")
+            except (ValueError, KeyError, TypeError) as e:
+                print(f"{path}:{n}: skipped: {type(e).__name__}: {e}", file=sys.stderr)
+                continue
             name = repo.rpartition("/")[2]
             recipe = recipes.get(name) or recipes.setdefault(name, load(name))
             created = _date(str(raw.get("created_at") or "2024-01-01"))
@@ -72,7 +78,7 @@ def read(paths: Sequence[str]) -> list[Labelled]:
             )
             f = features.extract(issue, recipe, now=created)
             found.append(Labelled(issue, f, raw["difficulty"] == "easy",
-                                  bool(raw["needs_gpu"]), str(raw.get("kind") or "")))
+                                  bool(raw.get("needs_gpu")), str(raw.get("kind") or "")))
     return found
 
 
