@@ -21,7 +21,7 @@ def data() -> tuple[list[dict[str, float]], list[bool]]:
         if i % 5 == 0:
             row["noise"] = 1.0
         rows.append(row)
-        ys.append(bool(i % 2) and i % 3 != 0 or i % 11 == 0)
+        ys.append((bool(i % 2) and i % 3 != 0) or i % 11 == 0)
     return rows, ys
 
 
