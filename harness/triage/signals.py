@@ -71,7 +71,8 @@ PRIOR_EASY: dict[str, float] = {
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
     "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
-    "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
+    "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7,
+    "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
