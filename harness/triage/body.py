@@ -91,7 +91,14 @@ _ENV_HEADS = frozenset({
     "deepspeed", "xformers", "triton"})
 
 
+# one of these is in every text that has an environment line (a fast first check)
+_ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
+              "ardware", "ccelerat", "PU:")
+
+
 def _env_line(line: str) -> bool:
+    if ":" not in line and "==" not in line and "|" not in line and "+-" not in line:
+        return False
     bare = line.lstrip(" \t-*`")
     if not bare:
         return False
@@ -105,7 +112,7 @@ def _env_line(line: str) -> bool:
 
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
-    if ":" not in text and "==" not in text and "|" not in text:
+    if not any(mark in text for mark in _ENV_MARKS):
         return text, ""
     kept: list[str] = []
     env: list[str] = []

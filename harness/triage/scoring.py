@@ -67,8 +67,11 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> As
     top = "; ".join(why for c, why in gpu_parts[:3] if c > 0)
     found.append(("gpu", gpu_p, f"{'needs' if needs_gpu else 'may need'} a GPU "
                                 f"({gpu_p:.0%}{': ' + top if top else ''})"))
-    parts = m.easy.contributions(found) + _HISTORY.contributions(history(f))
-    parts.sort(key=lambda c: -abs(c[0]))
+    parts = m.easy.contributions(found)
+    if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
+            or f.claimed or f.maintainer:
+        parts += _HISTORY.contributions(history(f))
+        parts.sort(key=lambda c: -abs(c[0]))
     score = m.easy.probability(parts)
     reasons = tuple(f"{c:+.2f} {why}" for c, why in parts)
     return Assessment(
