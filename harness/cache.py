@@ -91,3 +91,20 @@ def build_once(
             raise
         write_atomic(path / MARKER, json.dumps(meta or {}, indent=2, sort_keys=True))
         return True
+
+
+USED_SUFFIX = ".used"  # <entry>.used: when the entry was last used (see harness gc)
+
+
+def stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + USED_SUFFIX)
+
+
+def touch_used(path: Path) -> None:
+    """Record that ``path`` (an env, worktree or mirror) is used now.  Never fails a run."""
+    stamp = stamp_path(path)
+    try:
+        stamp.touch()
+        os.utime(stamp)
+    except OSError:
+        log.debug("cannot stamp %s", stamp, exc_info=True)

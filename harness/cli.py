@@ -25,14 +25,19 @@ log = logging.getLogger("harness")
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from harness import report
+    from harness.fanout.shard import parse as parse_shard
     from harness.progress import Ui
     from harness.reproduce import Options, reproduce
 
+    if args.durations and not args.shard:
+        raise HarnessError("--durations only applies with --shard K/N")
     opts = Options(
         recipe=args.recipe, subset=args.subset, source=args.source, ref=args.ref,
         tests=tuple(args.tests), pytest_args=tuple(args.pytest_arg),
         torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
         backend=args.backend, base_image=args.base_image,
+        shard=parse_shard(args.shard) if args.shard else None,
+        durations=args.durations,
     )
     result = reproduce(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -94,6 +99,11 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--base-image", metavar="IMAGE",
                    help="docker backend: the image envs are built on (default: "
                         "[docker] base_image, else python:<version>-slim)")
+    p.add_argument("--shard", metavar="K/N",
+                   help="run only shard K of N of the selected tests (see `harness merge`)")
+    p.add_argument("--durations", metavar="REPORT",
+                   help="with --shard: balance by the test durations in this JSON report "
+                        "(default: the store's latest whole run of the subset)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=cmd_reproduce)
@@ -112,18 +122,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_runs)
-    for module in ("harness.verify.cli", "harness.triage.cli", "harness.fanout.cli",
-                   "harness.maintenance.cli"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as e:
-            if e.name is not None and module.startswith(e.name):
-                continue  # a command package not in this checkout
-            # a dependency is missing (PyGithub for triage): say so, never hide the command
-            print(f"harness: error: the Python package {e.name!r} that {module} needs is "
-                  f"missing\nhint: reinstall harness: pip install -e .", file=sys.stderr)
-            raise SystemExit(2) from e
-        sys.modules[module].add_parsers(sub)
+    try:
+        from harness.fanout import cli as fanout_cli
+        from harness.maintenance import cli as maintenance_cli
+        from harness.triage import cli as triage_cli
+        from harness.verify import cli as verify_cli
+    except ModuleNotFoundError as e:  # a dependency is missing: say which, hide no command
+        print(f"harness: error: the Python package {e.name!r} that harness needs is missing"
+              "\nhint: reinstall harness: pip install -e .", file=sys.stderr)
+        raise SystemExit(2) from e
+    for commands in (verify_cli, triage_cli, fanout_cli, maintenance_cli):
+        commands.add_parsers(sub)
     return parser
 
 

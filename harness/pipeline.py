@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import checkout, config, runner, torch_source
+from harness import cache, checkout, config, runner, torch_source
 from harness.envs import Backend, Env, EnvSpec
 from harness.envs.venv import resolve_python
 from harness.progress import Ui
@@ -59,7 +59,10 @@ def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | N
     if sparse:
         sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)
     with ui.step(f"checkout {recipe.name} {ref}"):
-        return checkout.ensure(recipe.name, url, ref, sparse)
+        co = checkout.ensure(recipe.name, url, ref, sparse)
+    cache.touch_used(co.path)  # gc keeps what a running job uses
+    cache.touch_used(co.mirror)
+    return co
 
 
 def env_spec(recipe: Recipe, project: Path, backend: Backend,
@@ -74,6 +77,7 @@ def get_env(recipe: Recipe, project: Path, backend: Backend, source: torch_sourc
     spec = env_spec(recipe, project, backend, source)
     with ui.step(f"env {recipe.name} ({backend.name})") as step:
         env = backend.ensure(spec, on_line=step.note)
+    cache.touch_used(env.path)
     if env.built:
         ui.info(f"built env {env.key} (torch from {source.describe()})")
     return env

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harness import history, pipeline, store
 from harness.errors import HarnessError
+from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
 from harness.progress import Ui
 from harness.run_report import PytestCall, RunReport
@@ -32,19 +33,26 @@ class Options:
     torch_find_links: tuple[str, ...] = ()
     backend: str = "auto"
     base_image: str | None = None  # docker backend: the image envs are built on
+    shard: sharding.Shard | None = None  # run only this shard of the selection
+    durations: str | None = None  # a JSON report whose test durations balance the shards
 
 
 def reproduce_command(opts: Options, subset: str) -> str:
     """The command that runs the same again, quoted for a POSIX shell."""
     parts = ["harness", "reproduce", opts.recipe, "--subset", subset]
     pairs = [("--source", opts.source), ("--ref", opts.ref), ("--torch-index", opts.torch_index),
-             ("--backend", None if opts.backend == "auto" else opts.backend)]
+             ("--backend", None if opts.backend == "auto" else opts.backend),
+             ("--base-image", opts.base_image)]
     pairs += [("--tests", t) for t in opts.tests]
     pairs += [("--torch-find-links", p) for p in opts.torch_find_links]
     for flag, value in pairs:
         if value:
             parts += [flag, value]
     parts += [f"--pytest-arg={a}" for a in opts.pytest_args]
+    if opts.shard:
+        parts += ["--shard", str(opts.shard)]
+    if opts.durations:
+        parts += ["--durations", opts.durations]
     return shlex.join(parts)
 
 
@@ -62,6 +70,18 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
     report = RunReport(recipe=recipe.name, subset=subset.name, ref=ref,
                        backend=setup.backend.name, started_at=started_at,
                        command=reproduce_command(opts, subset.name))
+    pytest_args = opts.pytest_args
+    durations = sharding.Durations({}, "")
+    if opts.shard:
+        if opts.durations:
+            durations = sharding.from_report(Path(opts.durations))
+        else:
+            with store.opened() as conn:
+                durations = sharding.from_store(conn, recipe.name, subset.name)
+        report = report.with_(shard=sharding.ShardInfo(opts.shard.index, opts.shard.total,
+                                                       durations_from=durations.source))
+        path = sharding.durations_file(durations.seconds) if durations.seconds else None
+        pytest_args += sharding.pytest_args(opts.shard, path)
     try:
         t = time.monotonic()
         co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests, setup.settings)
@@ -73,7 +93,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         report = report.with_(env_key=env.key, env_path=str(env.path), env_built=env.built)
         t = time.monotonic()
         the_plan, output = run_tests(recipe, subset, setup.backend, env, co.path, ui,
-                                     tests=opts.tests, pytest_args=opts.pytest_args)
+                                     tests=opts.tests, pytest_args=pytest_args)
         timings.add("tests", t)
     except HarnessError as e:
         timings.add("total", start)
@@ -82,8 +102,13 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         _save(failed, None, ui)
         raise
     timings.add("total", start)
+    verdict = output.verdict
+    if opts.shard:
+        info = sharding.read_info(output.junit.parent, opts.shard, durations.source)
+        verdict = sharding.verdict(verdict, info, output.results)
+        report = report.with_(shard=info)
     report = report.with_(
-        status=Status(output.verdict.status), reason=output.verdict.reason,
+        status=Status(verdict.status), reason=verdict.reason,
         exit_code=output.exit_code, tests=tuple(output.results), timings=timings.values,
         pytest=PytestCall(tuple(the_plan.argv), the_plan.env, the_plan.workers,
                           the_plan.threads),

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from harness import results
 from harness.errors import HarnessError
+from harness.fanout.shard import ShardInfo
 from harness.results import OUTCOMES, TestResult
 from harness.status import Status
 
@@ -54,6 +55,7 @@ class RunReport:
     log: str | None = None
     junit: str | None = None
     run_id: int | None = None
+    shard: ShardInfo | None = None  # ``--shard K/N``: which shard of which selection
 
     def with_(self, **changes: Any) -> RunReport:
         return dataclasses.replace(self, **changes)
@@ -78,6 +80,8 @@ class RunReport:
             doc["pytest"] = self.pytest.to_json()
         doc.update({k: v for k, v in (("log", self.log), ("junit", self.junit),
                                       ("run_id", self.run_id)) if v is not None})
+        if self.shard is not None:
+            doc["shard"] = self.shard.to_json()
         return doc
 
     @classmethod
@@ -113,6 +117,7 @@ class RunReport:
             pytest=_pytest(pytest, what) if pytest is not None else None,
             log=text("log", True), junit=text("junit", True),
             run_id=_opt_int(d.get("run_id")),
+            shard=_shard(d["shard"], what) if d.get("shard") is not None else None,
         )
 
 
@@ -154,6 +159,13 @@ def _test(value: object, what: str) -> TestResult:
     except (TypeError, ValueError) as e:
         raise HarnessError(f"{what}: test {value['id']} has a non-number duration") from e
     return TestResult(value["id"], value["outcome"], duration, str(value.get("message") or ""))
+
+
+def _shard(value: object, what: str) -> ShardInfo:
+    try:
+        return ShardInfo.from_json(value)
+    except ValueError as e:
+        raise HarnessError(f"{what} is not a harness run report: {e}") from None
 
 
 def _pytest(value: object, what: str) -> PytestCall:

@@ -72,7 +72,7 @@ def test_dry_run_lists_old_and_half_built_then_gc_frees_them(_isolated_home: Pat
     assert all(p.exists() for p in (old_run, half, aside, old_env, stale_lock))
 
     real = harness("gc")
-    assert real.returncode == 0, real.stderr
+    assert real.returncode == 0 and "kept" not in real.stdout, real.stdout + real.stderr
     freed = int(re.search(r"freed .* \((\d+) bytes\)", real.stdout).group(1))  # type: ignore[union-attr]
     assert freed == would
     assert not any(p.exists() for p in (old_run, half, aside, old_env, stale_lock))
@@ -128,7 +128,8 @@ def test_gc_after_a_real_run(tmp_path: Path, _isolated_home: Path) -> None:
     conn.close()
     for run in (home / "runs").iterdir():  # a run folder's age is in its name
         run.rename(run.with_name("20200101T000000" + run.name[15:]))
-    age(worktree, worktree.with_name(worktree.name + ".done"), mirror, env)
+    age(worktree, worktree.with_name(worktree.name + ".done"), mirror, env,
+        *(usage.stamp_path(p) for p in (worktree, mirror, env)))  # the pipeline's stamps
     dry = harness("gc", "--dry-run", "--older-than", "30")
     for kind, path in (("env", env), ("worktree", worktree), ("mirror", mirror)):
         assert re.search(rf"^{kind} .* {re.escape(str(path.relative_to(home)))} ", dry.stdout,
@@ -164,3 +165,31 @@ def test_docker_images_through_the_backend_hook(_isolated_home: Path,
 def test_bad_days_is_one_line() -> None:
     proc = harness("gc", "--older-than", "-3")
     assert proc.returncode == 2 and "expected a number of days >= 0" in proc.stderr
+
+
+def test_leftovers_of_killed_commands(_isolated_home: Path) -> None:
+    home = _isolated_home
+    old_empty = home / "repos" / "peft-0123456789ab.git"
+    new_empty = home / "repos" / "peft-ba9876543210.git"
+    for mirror in (old_empty, new_empty):
+        subprocess.run(["git", "init", "-q", "--bare", str(mirror)], check=True)
+    age(old_empty)  # a first fetch that failed long ago; the new one may be fetching now
+    (home / "envs").mkdir()
+    dead_tmp = home / "envs" / ".tiny-0123456789abcdef.4194305.tmp"
+    live_tmp = home / "envs" / f".tiny-0123456789abcdef.{os.getpid()}.tmp"
+    for f in (dead_tmp, live_tmp):
+        f.write_text("x")
+    idle, running = home / "verify" / "20200101T000000-peft-aaaaaa", home / "verify" / "run"
+    for root in (idle, running):
+        (root / "after").mkdir(parents=True)
+    hub_lock = home / "hf" / "models.lock"  # the Hub cache's, not ours
+    hub_lock.parent.mkdir()
+    hub_lock.touch()
+    with filelock.FileLock(str(running) + ".lock"):
+        planned = {i.path: i.reason for i in gc.plan(30)}
+        assert planned == {old_empty: "an empty mirror (its first fetch failed)",
+                           dead_tmp: "a temp file of a killed command",
+                           idle: "a verification that did not finish"}
+        sweep.collect(gc.plan(30), time.time() - 30 * gc.DAY)
+    assert not old_empty.exists() and not dead_tmp.exists() and not idle.exists()
+    assert new_empty.is_dir() and live_tmp.is_file() and running.is_dir() and hub_lock.exists()

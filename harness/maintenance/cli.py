@@ -32,6 +32,10 @@ def cmd_gc(args: argparse.Namespace) -> int:
         shown = item.path.relative_to(home) if item.path.is_relative_to(home) else item.path
         print(f"{item.kind:<9} {disk.human(item.size):>9}  {shown}  ({item.reason})")
     total = sum(i.size for i in items)
+    shared = sum(i.shared for i in items)
+    if shared:
+        print(f"(another {disk.human(shared)} of these envs are hard links into uv's cache: "
+              "they stay there for the next build; `uv cache clean` frees them)")
     if args.dry_run:
         print(f"would free {disk.human(total)} ({total} bytes) in {len(items)} entries; "
               "run `harness gc` without --dry-run to remove them")
@@ -49,13 +53,14 @@ def cmd_gc(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from harness.maintenance import doctor
+    from harness.maintenance.check import Level
 
     checks = doctor.run_checks(args.recipe)
     print(doctor.python_line())
     for check in checks:
         print(check.line())
-    failed = [c for c in checks if c.level is doctor.Level.FAIL]
-    warned = [c for c in checks if c.level is doctor.Level.WARN]
+    failed = [c for c in checks if c.level is Level.FAIL]
+    warned = [c for c in checks if c.level is Level.WARN]
     if failed:
         raise HarnessError(f"{len(failed)} problem(s) block a run; fix the FAIL lines above",
                            exit_code=2)

@@ -5,60 +5,36 @@ with the fix.  Disk and GPU come first: students are short of both.
 """
 from __future__ import annotations
 
-import enum
 import os
 import re
-import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from harness import config, proc, recipes, store, torch_source
+from harness import config, recipes, store, torch_source
 from harness.errors import HarnessError
-from harness.maintenance import disk
+from harness.maintenance import disk, tools
+from harness.maintenance.check import Check, Level, ok
 
 GB = 1_000_000_000
 # Measured on built envs (uv, Python 3.11, torch 2.13.0 CPU): demo 0.80 GB, peft 1.4 GB
 # (torch alone 0.71 GB).  CUDA builds pull the nvidia-* wheels: several GB (an estimate).
 ENV_BYTES = {"none": int(0.3 * GB), "cpu": int(1.5 * GB), "cuda": int(6 * GB)}
 WORK_BYTES = int(0.5 * GB)  # checkout, run folders, logs
-MIN_GIT = (2, 35)  # `git sparse-checkout set --no-cone`
-
-
-class Level(enum.Enum):
-    OK = "ok"
-    WARN = "warn"
-    FAIL = "FAIL"
-
-
-@dataclass(frozen=True)
-class Check:
-    level: Level
-    what: str
-    fix: str = ""
-
-    def line(self) -> str:
-        fix = f" -> {self.fix}" if self.fix and self.level is not Level.OK else ""
-        return f"{self.level.value:<4}  {self.what}{fix}"
 
 
 def run_checks(recipe_name: str | None = None) -> list[Check]:
+    """Every check, disk and GPU first (students are short of both), recipes last."""
     from harness.maintenance import gpu
 
-    recipe, checks = _recipes(recipe_name)
+    recipe, recipe_checks = _recipes(recipe_name)
     steps: list[Callable[[], list[Check]]] = [
-        _home, lambda: _disk(recipe), _memory, lambda: gpu.checks(recipe), _uv, _git,
-        _docker, _store,
+        _home, lambda: _disk(recipe), _memory, lambda: gpu.checks(recipe), tools.uv, tools.git,
+        tools.docker, _store,
     ]
-    for step in steps:
-        checks += step()
-    return checks
-
-
-def _ok(what: str) -> list[Check]:
-    return [Check(Level.OK, what)]
+    checks = [c for step in steps for c in step()]
+    return checks + recipe_checks
 
 
 def _home() -> list[Check]:
@@ -73,7 +49,7 @@ def _home() -> list[Check]:
         probe.unlink()
     except OSError as e:
         return [Check(Level.FAIL, f"HARNESS_HOME {home} is not writable ({e.strerror})", fix)]
-    return _ok(f"HARNESS_HOME {home}")
+    return ok(f"HARNESS_HOME {home}")
 
 
 def env_kind(recipe: recipes.Recipe | None) -> str:
@@ -105,7 +81,7 @@ def _disk(recipe: recipes.Recipe | None) -> list[Check]:
         return [Check(Level.FAIL, text, fix)]
     if free < 2 * need:
         return [Check(Level.WARN, text, fix)]
-    return _ok(text)
+    return ok(text)
 
 
 def _meminfo() -> dict[str, int]:
@@ -120,65 +96,18 @@ def _meminfo() -> dict[str, int]:
 def _memory() -> list[Check]:
     info = _meminfo()
     if "MemTotal" not in info:
-        return _ok("memory: unknown on this system")
+        return ok("memory: unknown on this system")
     total, avail = info["MemTotal"], info.get("MemAvailable", info["MemTotal"])
     text = f"memory: {disk.human(avail)} available of {disk.human(total)}"
     if avail < 2 * GB:
         return [Check(Level.WARN, text, "close programs, or run a smaller subset")]
-    return _ok(text)
-
-
-def version_of(cmd: list[str]) -> str | None:
-    try:
-        out = proc.run(cmd, check=False, timeout=10)
-    except HarnessError:
-        return None
-    text = (out.stdout or out.stderr).strip()
-    return text.splitlines()[0] if out.returncode == 0 and text else None
-
-
-def _uv() -> list[Check]:
-    from harness.envs.venv import find_uv
-
-    uv = find_uv()
-    found = version_of([uv, "--version"]) if uv else None
-    if not found:
-        return [Check(Level.WARN, "uv: not found (envs are built with venv + pip, ~10x slower)",
-                      "pip install uv")]
-    return _ok(found)
-
-
-def _git() -> list[Check]:
-    found = version_of(["git", "--version"])
-    if not found:
-        return [Check(Level.FAIL, "git: not found", "install git (e.g. apt-get install git)")]
-    numbers = tuple(int(x) for x in re.findall(r"\d+", found)[:2])
-    if numbers < MIN_GIT:
-        return [Check(Level.WARN, f"{found}: sparse checkouts (transformers) need git 2.35+",
-                      "upgrade git")]
-    return _ok(found)
-
-
-def _docker() -> list[Check]:
-    exe = shutil.which("docker")
-    if not exe:
-        return _ok("docker: not installed (needed only for --backend docker)")
-    try:
-        out = proc.run([exe, "version", "--format", "{{.Server.Version}}"], check=False,
-                       timeout=10)
-    except HarnessError as e:
-        out = proc.Result(1, "", e.message)
-    if out.returncode != 0:
-        return [Check(Level.WARN, "docker: installed, but its daemon does not answer",
-                      "start it (`sudo dockerd &` or `systemctl start docker`); "
-                      "needed only for --backend docker")]
-    return _ok(f"docker: daemon {out.stdout.strip()}")
+    return ok(text)
 
 
 def _store() -> list[Check]:
     path = store.db_path()
     if not path.is_file():
-        return _ok("store: none yet (created by the first run)")
+        return ok("store: none yet (created by the first run)")
     fix = f"move {path} aside (history is lost, the cache is kept)"
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
@@ -194,7 +123,7 @@ def _store() -> list[Check]:
                       f"{store.SCHEMA_VERSION}", "upgrade harness, or " + fix)]
     if health != "ok":
         return [Check(Level.FAIL, f"store {path}: damaged ({health})", fix)]
-    return _ok(f"store: schema {version}, readable")
+    return ok(f"store: schema {version}, readable")
 
 
 def _recipes(name: str | None) -> tuple[recipes.Recipe | None, list[Check]]:
@@ -231,7 +160,7 @@ def _python(recipe: recipes.Recipe) -> list[Check]:
         exe, version = resolve_python(recipe.install.python, find_uv())
     except HarnessError as e:
         return [Check(Level.FAIL, e.message, e.hint or "")]
-    return _ok(f"python {version} for {recipe.name} ({exe})")
+    return ok(f"python {version} for {recipe.name} ({exe})")
 
 
 def python_line() -> str:

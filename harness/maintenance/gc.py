@@ -34,6 +34,7 @@ class Item:
     reason: str
     size: int
     lock: Path | None = None  # the builder's lock, held while removing
+    shared: int = 0  # bytes that stay: hard links into uv's cache
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def plan(days: float, now: float | None = None) -> list[Item]:
     home = config.home()
     hist = history()
     items = _keyed(home / "envs", "env", cutoff, now, hist.envs)
-    # the built-in repos of this harness are always kept; older versions' go after a day
+    # the built-in repos of this harness are always kept (those of older versions are not)
     current = {f"{name}-{demo.content_key(src)}" for name, src in demo.SOURCES.items()}
-    items += [i for i in _keyed(home / "builtin", "builtin", now - DAY, now, {})
+    items += [i for i in _keyed(home / "builtin", "builtin", cutoff, now, {})
               if i.kind != "builtin" or i.path.name not in current]
     wts = _worktrees(home / "worktrees", cutoff, now, hist.commits)
     items += wts + _mirrors(home, {i.path for i in wts}, cutoff, now)
@@ -128,10 +129,8 @@ def _keyed(base: Path, kind: str, cutoff: float, now: float,
             used = max(usage.last_used(path), runs.get(name, 0.0))
             if used < cutoff:
                 size = disk.usage_of([path])
-                shared = f"; {disk.human(size.shared)} more stays, shared with uv's cache" \
-                    if size.shared else ""
-                items.append(Item(kind, path, _age(now - used) + shared, size.freed,
-                                  _lock(path)))
+                items.append(Item(kind, path, _age(now - used), size.freed, _lock(path),
+                                  size.shared))
     return items
 
 
@@ -158,6 +157,8 @@ def _mirrors(home: Path, going: set[Path], cutoff: float, now: float) -> list[It
         if any(p not in going for p in _subdirs(group)):
             continue  # a worktree that stays needs its mirror
         if not (path / "HEAD").is_file() or not _has_refs(path):
+            if usage.last_used(path, path / "config") > now - 3600:
+                continue  # a first fetch may be starting: it takes the lock only then
             items.append(Item("leftover", path, "an empty mirror (its first fetch failed)",
                               disk.freed_by([path]), _lock(path)))
             continue

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from harness import config, proc, recipes
 from harness.errors import HarnessError
-from harness.maintenance.doctor import Check, Level, built_envs
+from harness.maintenance.check import Check, Level
+from harness.maintenance.doctor import built_envs
 
 CHECK_CUDA = "import torch; print(torch.cuda.is_available(), torch.cuda.device_count())"
 

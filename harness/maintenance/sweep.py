@@ -75,9 +75,9 @@ def _in_use(item: Item, cutoff: float) -> str:
 def _removed(item: Item) -> Outcome:
     path = item.path
     try:
-        (path / cache.MARKER).unlink(missing_ok=True)
-        path.with_name(path.name + ".done").unlink(missing_ok=True)
         if path.is_dir() and not path.is_symlink():
+            (path / cache.MARKER).unlink(missing_ok=True)
+            path.with_name(path.name + ".done").unlink(missing_ok=True)
             aside = path.with_name(f".tmp-gc-{path.name}-{os.getpid()}")
             os.rename(path, aside)  # one step: nothing half-removed keeps the entry's name
             cache.remove(aside)

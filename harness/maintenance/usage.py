@@ -6,28 +6,14 @@ stamp, the entry's completion marker and the store's run history.
 """
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
 
-log = logging.getLogger("harness.maintenance")
+from harness.cache import USED_SUFFIX as SUFFIX
+from harness.cache import stamp_path, touch_used
 
-SUFFIX = ".used"
+__all__ = ["SUFFIX", "last_used", "mtime", "stamp_path", "touch_used"]
+
 MARKERS = (".harness-complete",)  # cache.MARKER, inside an entry
-
-
-def stamp_path(path: Path) -> Path:
-    return path.with_name(path.name + SUFFIX)
-
-
-def touch_used(path: Path) -> None:
-    """Record that ``path`` (an env, worktree or mirror) is used now.  Never fails a run."""
-    stamp = stamp_path(path)
-    try:
-        stamp.touch()
-        os.utime(stamp)
-    except OSError:
-        log.debug("cannot stamp %s", stamp, exc_info=True)
 
 
 def mtime(path: Path) -> float:

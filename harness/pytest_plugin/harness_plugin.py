@@ -7,14 +7,21 @@ It imports nothing from harness (it runs under the target's interpreter and pyte
 * prints one ``##harness`` line per collected total and per test result, for progress;
 * writes the selected test ids to ``$HARNESS_SELECTED`` (a selected test missing from
   the report counts as failed);
+* with ``--harness-shard K/N``, keeps only shard K of N of the selection (balanced by the
+  per-test seconds in ``--harness-durations``, else by counts) and writes what it did to
+  ``shard.json`` next to ``$HARNESS_SELECTED``;
 * records each test's node id and unexpected passes (xpass) in the JUnit XML, which
   otherwise loses the first and reports the second as passed.
 """
 from __future__ import annotations
 
+import hashlib
+import heapq
 import ipaddress
+import json
 import os
 import socket
+import statistics
 from typing import Any
 
 import pytest
@@ -96,6 +103,82 @@ def _write_selected(ids: list[str]) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     if not _is_xdist_worker():
         _write_selected([item.nodeid for item in session.items])
+
+
+# Seconds a test costs on top of its own duration (setup, reporting): keeps tests that
+# took ~0 s from piling up on one shard.
+SHARD_OVERHEAD = 0.005
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("harness")
+    group.addoption("--harness-shard", default=None, metavar="K/N",
+                    help="run only shard K of N of the selected tests")
+    group.addoption("--harness-durations", default=None, metavar="FILE",
+                    help="JSON {test id: seconds} to balance the shards by")
+
+
+def shard_plan(ids: list[str], durations: dict[str, float], total: int
+               ) -> tuple[dict[str, int], list[float], int]:
+    """Test id -> shard (0-based), each shard's expected seconds, how many ids had a duration.
+
+    Deterministic: longest expected test first (ties by id) onto the least loaded shard (ties
+    by index).  Tests with no recorded duration weigh the median of those with one; with
+    none at all every test weighs the same, which splits by counts.
+    """
+    unique = sorted(set(ids))
+    known = [durations[i] for i in unique if i in durations]
+    default = statistics.median(known) if known else 1.0
+    weight = {i: max(durations.get(i, default), 0.0) + SHARD_OVERHEAD for i in unique}
+    loads = [(0.0, k) for k in range(total)]
+    plan: dict[str, int] = {}
+    for test in sorted(unique, key=lambda i: (-weight[i], i)):
+        load, k = heapq.heappop(loads)
+        plan[test] = k
+        heapq.heappush(loads, (load + weight[test], k))
+    expected = [0.0] * total
+    for load, k in loads:
+        expected[k] = round(load, 3)
+    return plan, expected, len(known)
+
+
+def _digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+@pytest.hookimpl(trylast=True)  # after -k, -m and --deselect have narrowed the selection
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    spec = config.getoption("harness_shard")
+    if not spec:
+        return
+    index, total = (int(x) for x in str(spec).split("/"))
+    durations: dict[str, float] = {}
+    path = config.getoption("harness_durations")
+    if path:
+        with open(path, encoding="utf-8") as f:
+            durations = {str(k): float(v) for k, v in json.load(f).items()}
+    ids = [item.nodeid for item in items]
+    plan, expected, known = shard_plan(ids, durations, total)
+    keep = [item for item in items if plan[item.nodeid] == index - 1]
+    drop = [item for item in items if plan[item.nodeid] != index - 1]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+    unique = sorted(plan)
+    info = {
+        "index": index, "total": total, "selected": len(unique),
+        "selection": _digest(unique),
+        "plan": _digest([f"{plan[i]} {i}" for i in unique]),
+        "balance": "durations" if known else "counts", "known": known,
+        "expected_seconds": expected,
+    }
+    selected = os.environ.get("HARNESS_SELECTED")
+    if selected:  # every xdist worker writes the same content: write aside, rename
+        out = os.path.join(os.path.dirname(selected), "shard.json")
+        tmp = f"{out}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(info, f)
+        os.replace(tmp, out)
 
 
 _xdist_collections: list[int] = []

@@ -83,13 +83,22 @@ _ENV_LINE = re.compile(
 
 
 # first words of the lines _ENV_LINE may match: a set look-up before any regex (fast)
-_ENV_HEADS = frozenset("""platform python pytorch torch cuda cudnn gpu gpus nvidia driver os
-operating hardware ram cpu using accelerate accelerator jax jaxlib flax tensorflow numpy
-transformers diffusers peft huggingface_hub safetensors tokenizers bitsandbytes deepspeed
-xformers triton""".split())  # noqa: SIM905 - a word list reads better as text
+_ENV_HEADS = frozenset({
+    "platform", "python", "pytorch", "torch", "cuda", "cudnn", "gpu", "gpus", "nvidia",
+    "driver", "os", "operating", "hardware", "ram", "cpu", "using", "accelerate",
+    "accelerator", "jax", "jaxlib", "flax", "tensorflow", "numpy", "transformers",
+    "diffusers", "peft", "huggingface_hub", "safetensors", "tokenizers", "bitsandbytes",
+    "deepspeed", "xformers", "triton"})
+
+
+# one of these is in every text that has an environment line (a fast first check)
+_ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
+              "ardware", "ccelerat", "PU:")
 
 
 def _env_line(line: str) -> bool:
+    if ":" not in line and "==" not in line and "|" not in line and "+-" not in line:
+        return False
     bare = line.lstrip(" \t-*`")
     if not bare:
         return False
@@ -103,7 +112,7 @@ def _env_line(line: str) -> bool:
 
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
-    if ":" not in text and "==" not in text and "|" not in text:
+    if not any(mark in text for mark in _ENV_MARKS):
         return text, ""
     kept: list[str] = []
     env: list[str] = []

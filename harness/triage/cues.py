@@ -40,7 +40,7 @@ WORDS: dict[str, frozenset[str]] = {
     "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia"}),
     "gpu_model": frozenset({"a100", "h100", "h200", "v100", "t4", "a10g", "a6000", "l4",
                             "4090", "3090", "rtx", "colab"}),
-    "tiny_model": frozenset({"tiny", "toy", "dummy"}),
+    "tiny_model": frozenset({"toy"}),
     # what kind of post it is
     "docs_words": frozenset({"docs", "doc", "docstring", "docstrings", "documentation",
                              "typo", "typos", "readme", "tutorial", "link", "links", "url",
@@ -114,10 +114,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "warning": ("error message", "clearer error", "better error", "more informative",
                 "raise an error", "raises an error", "should raise"),
     "docs_words": ("broken link", "the docs", "the documentation", "docs say", "in the doc"),
+    # an API or version mismatch: often a clearer error or a docs note away
+    "api_mismatch": ("unexpected keyword argument", "cannot import name", "has no attribute",
+                     "no module named", "missing 1 required", "takes no argument",
+                     "is not supported", "not supported for"),
     "intricate": ("slow and fast", "fast and slow", "slow tokenizer", "fast tokenizer",
                   "attention mask", "left padding", "long-form", "chunk_length"),
     "numerics": ("different results", "different output", "wrong output", "wrong result",
                  "incorrect result", "not deterministic", "non-deterministic", "mismatch"),
+    # not "tiny" alone: whisper-tiny is a real checkpoint
+    "tiny_model": ("tiny-random", "tiny random", "tiny model", "a tiny", "dummy model",
+                   "hf-internal-testing", "dummy components", "tiny_random"),
     "new_arch": ("new model", "add support for", "support for the", "model architecture",
                  "new pipeline", "new scheduler", "paper", "arxiv"),
     "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",

@@ -28,8 +28,12 @@ _NEW_MODEL_TITLE = re.compile(
     r"^\s*\[?new model\]?|\badd(?:ing)? (?:support for )?(?:the |a )?(?!more\b|some\b|new\b)"
     r"[\w.-]+ (?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)", re.I)
 _DOCS_WORDS = frozenset({"doc", "docs", "docstring", "docstrings", "documentation", "typo",
-                         "typos", "readme", "tutorial", "guide", "contributing"})
-# a title that says something is broken is a bug report, even when it names the docs
+                         "typos", "readme", "tutorial", "guide", "contributing", "link",
+                         "links"})
+# a title that says something is broken is a bug report, even when it names the docs,
+# unless what is broken is the docs themselves ("Broken link in the docs", "Error in docstring")
+_DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "typos", "link",
+                          "links", "tutorial"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception"})
 # a title's regular expressions run only when one of these words is in it (fast)
@@ -51,8 +55,8 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if "feature" in tagged or "feature request" in heads or "motivation" in heads \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
         return "feature"
-    if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS)
-                            and title.isdisjoint(_BROKEN_WORDS)):
+    if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
+            title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"
     if "question" in tagged or (_ASKS_TITLE.search(issue.title) and not (
             runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (

@@ -29,9 +29,10 @@ class Linear:
     def contributions(self, signals: Iterable[tuple[str, float, str]]
                       ) -> list[tuple[float, str]]:
         """(weight x value, why) for each signal the model weighs, biggest effect first."""
-        found = [(self.weights[name] * value, why) for name, value, why in signals
-                 if self.weights.get(name)]
-        return sorted(found, key=lambda c: -abs(c[0]))
+        w = self.weights
+        found = [(w[name] * value, why) for name, value, why in signals if w.get(name)]
+        found.sort(key=_effect)
+        return found
 
     def probability(self, contributions: Iterable[tuple[float, str]]) -> float:
         return sigmoid(self.bias + sum(c for c, _ in contributions))
@@ -42,6 +43,10 @@ class Models:
     easy: Linear
     gpu: Linear
     about: str = ""
+
+
+def _effect(c: tuple[float, str]) -> float:
+    return -abs(c[0])
 
 
 def sigmoid(x: float) -> float:

@@ -43,15 +43,29 @@ HISTORY: dict[str, float] = {
 _HISTORY = model.Linear(0.0, HISTORY)
 
 
+Part = tuple[float, str]  # (contribution in log-odds, why)
+_NOTHING: tuple[Part, ...] = ((0.0, "nothing in the text moves it from the usual odds"),)
+
+
 class Assessment(NamedTuple):
     issue: Issue
     score: float  # probability that a beginner can finish it on a laptop
     band: str  # "easy", "medium" or "hard"
     needs_gpu: bool
-    reasons: tuple[str, ...]  # "+1.20 labelled 'Good First Issue'", biggest effect first
+    parts: tuple[Part, ...]  # the easy model's contributions, biggest effect first
     features: Features
     gpu_score: float = 0.0  # probability that it needs a CUDA GPU
-    gpu_reasons: tuple[str, ...] = ()  # the GPU model's contributions
+    gpu_parts: tuple[Part, ...] = ()  # the GPU model's contributions
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """"+1.20 labelled 'Good First Issue'", biggest effect first (formatted when shown:
+        ranking 10,000 issues formats none)."""
+        return tuple(f"{c:+.2f} {why}" for c, why in self.parts)
+
+    @property
+    def gpu_reasons(self) -> tuple[str, ...]:
+        return tuple(f"{c:+.2f} {why}" for c, why in self.gpu_parts)
 
 
 def band(score: float) -> str:
@@ -67,15 +81,16 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> As
     top = "; ".join(why for c, why in gpu_parts[:3] if c > 0)
     found.append(("gpu", gpu_p, f"{'needs' if needs_gpu else 'may need'} a GPU "
                                 f"({gpu_p:.0%}{': ' + top if top else ''})"))
-    parts = m.easy.contributions(found) + _HISTORY.contributions(history(f))
-    parts.sort(key=lambda c: -abs(c[0]))
+    parts = m.easy.contributions(found)
+    if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
+            or f.claimed or f.maintainer:
+        parts += _HISTORY.contributions(history(f))
+        parts.sort(key=lambda c: -abs(c[0]))
     score = m.easy.probability(parts)
-    reasons = tuple(f"{c:+.2f} {why}" for c, why in parts)
     return Assessment(
         issue=issue, score=round(score, 3), band=band(score), needs_gpu=needs_gpu,
-        reasons=reasons or ("+0.00 nothing in the text moves it from the usual odds",),
-        features=f, gpu_score=round(gpu_p, 3),
-        gpu_reasons=tuple(f"{c:+.2f} {why}" for c, why in gpu_parts),
+        parts=tuple(parts) or _NOTHING, features=f, gpu_score=round(gpu_p, 3),
+        gpu_parts=tuple(gpu_parts),
     )
 
 

@@ -52,6 +52,7 @@ EASY_CUES = {
     "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
+    "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
     "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
@@ -71,7 +72,8 @@ PRIOR_EASY: dict[str, float] = {
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
     "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
-    "narrow_scope": 0.4, "wide_scope": -0.5, "vague": -0.7, "private_files": -0.3,
+    "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7,
+    "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
@@ -82,6 +84,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
+    "cue_api_mismatch": 0.4,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
@@ -132,6 +135,8 @@ def easy(f: Features) -> list[Signal]:
     scope = len(f.files) + len(f.symbols)
     if 1 <= scope <= 3:
         found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
+        if f.kind == "feature" and "new_arch" not in f.cues and "design" not in f.cues:
+            found.append(("small_feature", 1.0, "a small, named addition (an argument, a hook)"))
     elif len(f.files) > 6:
         found.append(("wide_scope", 1.0, f"wide scope: {len(f.files)} files named"))
     if f.chars < 300 and not (f.repro or f.code_blocks or f.traceback or f.files):

@@ -95,7 +95,7 @@ def test_first_sync_reads_open_issues_and_recently_closed(github: GitHubServer) 
     assert phases[0]["state"] == "open" and "since" not in phases[0]
     assert phases[-2]["state"] == "closed" and phases[-2]["since"] == "2024-05-02T00:00:00Z"
     assert github.fake.requests[-1].path.endswith("/issues/comments")
-    assert phases[-1]["since"] == "2024-03-03T00:00:00Z"  # COMMENT_DAYS before NOW
+    assert phases[-1]["since"] == "2024-05-02T00:00:00Z"  # COMMENT_DAYS before NOW
 
 
 def test_rate_limit_stops_cleanly_and_the_next_sync_resumes(github: GitHubServer) -> None:

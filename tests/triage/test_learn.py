@@ -1,0 +1,71 @@
+"""Fitting the logistic models: deterministic, pulled towards the priors, saved as data."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.triage import learn, model
+
+
+def data() -> tuple[list[dict[str, float]], list[bool]]:
+    """'good' makes the label likely, 'bad' unlikely, 'noise' says nothing."""
+    rows, ys = [], []
+    for i in range(120):
+        row = {}
+        if i % 2:
+            row["good"] = 1.0
+        if i % 3 == 0:
+            row["bad"] = 1.0
+        if i % 5 == 0:
+            row["noise"] = 1.0
+        rows.append(row)
+        ys.append((bool(i % 2) and i % 3 != 0) or i % 11 == 0)
+    return rows, ys
+
+
+def test_fit_finds_the_signs_and_is_deterministic() -> None:
+    rows, ys = data()
+    m = learn.fit(rows, ys, l2=0.5)
+    assert m.weights["good"] > 1.0 and m.weights["bad"] < -1.0
+    assert abs(m.weights.get("noise", 0.0)) < 0.5
+    assert learn.fit(rows, ys, l2=0.5) == m
+
+
+def test_a_strong_pull_keeps_the_prior() -> None:
+    rows, ys = data()
+    m = learn.fit(rows, ys, l2=1e6, prior={"good": -2.0, "unseen": 0.7})
+    assert m.weights["good"] == pytest.approx(-2.0, abs=0.01)
+    assert m.weights["unseen"] == pytest.approx(0.7, abs=1e-6)  # no data: stays the prior
+
+
+def test_contributions_add_up_to_the_probability() -> None:
+    m = model.Linear(-1.0, {"a": 2.0, "b": -0.5})
+    parts = m.contributions([("a", 1.0, "why a"), ("b", 1.0, "why b"), ("c", 1.0, "no weight")])
+    assert parts == [(2.0, "why a"), (-0.5, "why b")]
+    assert m.probability(parts) == pytest.approx(model.sigmoid(0.5))
+
+
+def test_weights_round_trip_as_data(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    models = model.Models(model.Linear(-1.0, {"a": 0.5}), model.Linear(-2.0, {"b": 1.0}, 0.3))
+    model.save(models, trained_on=3, path=path)
+    assert json.loads(path.read_text())["gpu"]["threshold"] == 0.3
+    model.load.cache_clear()
+    try:
+        again = model.load(path)
+    finally:
+        model.load.cache_clear()
+    assert again.easy == models.easy and again.gpu == models.gpu
+
+
+def test_unreadable_weights_are_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "weights.json"
+    path.write_text("{}")
+    model.load.cache_clear()
+    try:
+        with pytest.raises(Exception, match="cannot read the triage weights"):
+            model.load(path)
+    finally:
+        model.load.cache_clear()
