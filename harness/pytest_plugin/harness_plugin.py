@@ -23,8 +23,20 @@ _OUT = os.dup(1)  # the real stdout, taken before pytest captures fd 1
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 
 
-class NetworkBlocked(OSError):
-    pass
+class NetworkBlocked(socket.gaierror):
+    """Raised for every blocked connection or lookup, so a test failed by it is detectable.
+
+    A ``gaierror`` (an ``OSError``), as a failed lookup would raise: clients that retry or
+    fall back on those treat it the same.
+    """
+
+
+_blocked: list[str] = []  # what the current test tried to reach
+
+
+def _blocked_error(what: str) -> NetworkBlocked:
+    _blocked.append(what)
+    return NetworkBlocked(socket.EAI_NONAME, f"harness: network access blocked ({what})")
 
 
 def _is_local(host: Any) -> bool:
@@ -43,8 +55,8 @@ def _is_local(host: Any) -> bool:
 
 def _guard_address(address: Any) -> None:
     if isinstance(address, tuple) and address and not _is_local(address[0]):
-        raise NetworkBlocked(f"harness: network access blocked in an offline subset "
-                             f"(tried {address[0]}:{address[1] if len(address) > 1 else ''})")
+        port = address[1] if len(address) > 1 else ""
+        raise _blocked_error(f"tried {address[0]}:{port}")
 
 
 def _block_network() -> None:
@@ -64,8 +76,7 @@ def _block_network() -> None:
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_local(host):
-            raise socket.gaierror(socket.EAI_NONAME,
-                                  f"harness: network access blocked (lookup of {host})")
+            raise _blocked_error(f"lookup of {host}")
         return real_getaddrinfo(host, *args, **kwargs)
 
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
@@ -107,6 +118,10 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     _xdist_collections.append(len(ids))
 
 
+def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
+    _blocked.clear()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     outcome = yield
@@ -115,6 +130,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     # node id (classname/name lose it) and unexpected passes (reported there as passed).
     if report.when == "setup":
         item.user_properties.append(("harness_nodeid", item.nodeid))
+    # a library may catch NetworkBlocked and raise its own error: say what was blocked
+    if report.failed and _blocked:
+        item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
+
     if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
         item.user_properties.append(("harness_outcome", "xpass"))
 
