@@ -1,9 +1,12 @@
 """verify: change -> worktrees -> selection -> env -> before/after -> checks -> verdict."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +14,7 @@ from harness import checkout, config, history, recipes, results, store, torch_so
 from harness.envs import Backend, Env, get_backend
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env, run_tests
-from harness.progress import Ui
+from harness.progress import Step, Ui
 from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 from harness.runner import RunOutput
@@ -174,6 +177,68 @@ def _side(recipe: Recipe, subset: Subset, batches: tuple[select.Batch, ...], bac
     return list(found.values()), last, None
 
 
+SideArgs = tuple[Recipe, Subset, tuple[select.Batch, ...], Backend, Env, Path]
+SideResult = tuple[list[TestResult], RunOutput | None, str | None]
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _StoppableStep(Step):
+    def __init__(self, title: str, stop: threading.Event) -> None:
+        super().__init__(None, None, title)
+        self.stop = stop
+
+    def pytest_line(self, line: str) -> None:
+        if self.stop.is_set():
+            raise _Stopped(self.title)
+
+
+class _Background(Ui):
+    """No display (one live display at a time); stops its run when ``stop`` is set."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__(quiet=True)
+        self.stop = stop
+
+    @contextlib.contextmanager
+    def step(self, title: str) -> Iterator[Step]:
+        yield _StoppableStep(title, self.stop)
+
+
+def _two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool, *, parallel: bool
+               ) -> tuple[SideResult, SideResult]:
+    """Run the before and the after side, at once when ``parallel`` (the before side in a
+    thread, without a display; a ^C in the main thread stops it at its next line)."""
+    if not parallel:
+        return (_side(*before, ui, "before", serial), _side(*after, ui, "after", serial))
+    stop = threading.Event()
+    box: dict[str, SideResult | BaseException] = {}
+
+    def work() -> None:
+        try:
+            box["before"] = _side(*before, _Background(stop), "before", serial)
+        except BaseException as e:  # handed to the main thread
+            box["error"] = e
+
+    thread = threading.Thread(target=work, name="verify-before", daemon=True)
+    thread.start()
+    try:
+        after_result = _side(*after, ui, "before and after", serial)
+    except BaseException:
+        stop.set()
+        thread.join()
+        raise
+    thread.join()
+    error = box.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    result = box["before"]
+    assert not isinstance(result, BaseException)
+    return result, after_result
+
+
 def _info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
     if out is None:
         return None
@@ -196,25 +261,26 @@ def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.C
     key = basecache.key(recipe, subset, base_sha, targets, env.key, tests_text)
     cached = basecache.lookup(key) if opts.use_cache else None
     t = time.monotonic()
+    after_side = (recipe, subset, batches, backend, env_after, trees.after)
     if cached is not None:
         before_id, before = cached
         rep = rep.replace(before=RunInfo(True, before_id, "", None, "", 0.0))
         ui.info(f"before: reusing the cached base run #{before_id}")
+        after, out, problem = _side(*after_side, ui, "after", serial)
+        timings.add("after", t)
     else:
-        before, out, problem = _side(recipe, subset, batches, backend, env, trees.before, ui,
-                                     "before", serial)
-        assert out is not None
-        before_id = basecache.save(None if problem else key,
-                                   run_doc(recipe, subset, rep.ref, base_sha, env, out,
+        # a small selection: both sides at once (each is mostly importing the target)
+        (before, b_out, b_problem), (after, out, problem) = _two_sides(
+            (recipe, subset, batches, backend, env, trees.before), after_side, ui, serial,
+            parallel=serial)
+        timings.add("before+after" if serial else "runs", t)
+        assert b_out is not None
+        before_id = basecache.save(None if b_problem else key,
+                                   run_doc(recipe, subset, rep.ref, base_sha, env, b_out,
                                            tuple(p.target for p in sel.run)), before)
-        rep = rep.replace(before=_info(out, before_id))
-        if problem:
-            return _infra(rep, f"the before run failed: {problem}", before, [], sel), []
-    timings.add("before", t)
-    t = time.monotonic()
-    after, out, problem = _side(recipe, subset, batches, backend, env_after, trees.after, ui,
-                                "after", serial)
-    timings.add("after", t)
+        rep = rep.replace(before=_info(b_out, before_id))
+        if b_problem:
+            return _infra(rep, f"the before run failed: {b_problem}", before, [], sel), []
     rep = rep.replace(after=_info(out))
     if problem:
         return _infra(rep, f"the after run failed: {problem}", before, after, sel), after
