@@ -133,6 +133,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         else:
             rep, after_results = _compare(opts, recipe, subset, the_change, base_sha, trees, sel,
                                           rep, timings, ui)
+        t = time.monotonic()
+    timings.add("cleanup", t)
     timings.add("total", start)
     rep = rep.replace(timings=dict(timings.values))
     saved = {**rep.to_json(), "status": str(rep.verdict), "counts": results.counts(after_results),

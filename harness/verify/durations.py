@@ -38,12 +38,18 @@ def load(recipe: str) -> Known:
         return Known({})
 
 
-def count_tests(path: Path) -> int:
-    """Test functions and methods defined in a file (parametrizations not counted)."""
+def count_tests(path: Path, cls: str | None = None) -> int:
+    """Test functions and methods defined in a file or one of its classes (parametrizations
+    and inherited tests not counted)."""
     try:
-        tree = ast.parse(path.read_bytes())
+        tree: ast.AST = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError, OSError):
         return 1
+    if cls is not None:
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls]
+        if not found:
+            return 1
+        tree = found[0]
     return max(1, sum(1 for n in ast.walk(tree)
                       if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                       and n.name.startswith("test")))
@@ -54,6 +60,9 @@ def estimate(known: Known, target: str, worktree: Path) -> tuple[float, bool]:
     stored = known.of(target)
     if stored is not None:
         return stored, True
-    if "::" in target:
+    path, _, rest = target.partition("::")
+    if rest and "::" not in rest and rest[:1].isupper():  # a class: its test methods
+        return count_tests(worktree / path, rest) * UNKNOWN_TEST_SECONDS, False
+    if rest:
         return UNKNOWN_TEST_SECONDS, False
-    return count_tests(worktree / target) * UNKNOWN_TEST_SECONDS, False
+    return count_tests(worktree / path) * UNKNOWN_TEST_SECONDS, False

@@ -207,8 +207,14 @@ def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[tuple[str, str]]:
                          "patch") for c in classes for u in users]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return []
-        break
-    # a class attribute, a decorator, a helper used through self: the whole class
+        return _whole_class(f, cls, classes)  # a class attribute, a helper used via self
+    if line < (cls.body[0].lineno if cls.body else line + 1):
+        return _whole_class(f, cls, classes)  # the class line or its decorators
+    return []  # a blank line or a comment between members
+
+
+def _whole_class(f: _File, cls: ast.ClassDef, classes: list[ast.ClassDef]
+                 ) -> list[tuple[str, str]]:
     return [(f"{f.path}::{c.name}", "class changed by the patch") for c in classes] or \
         _helper(f, {cls.name})
 

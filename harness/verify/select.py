@@ -224,8 +224,10 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
     picks = list(picks)
     plain = [p for p in picks if p.narrow is None]
     whole = {p.target for p in plain if "::" not in p.target}
-    targets = tuple(p.target for p in plain
-                    if "::" not in p.target or p.target.split("::")[0] not in whole)
+    every = [p.target for p in plain]
+    targets = tuple(t for t in dict.fromkeys(every)  # none inside another one
+                    if not any(t != o and (t.startswith(o + "::") or t.startswith(o + "["))
+                               for o in every))
     own_targets = [p.target for p in picks if p.own]
     deselect = tuple(d for s in recipe.subsets.values() for d in s.deselect
                      if d.split("::")[0] in whole and not own.is_own(d, own_targets)

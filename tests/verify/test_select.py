@@ -117,6 +117,14 @@ def test_own_tests_by_hunk(tmp_path: Path) -> None:
     base = BIG.replace("    def test_inherited(self):\n        assert True",
                        "    def test_inherited(self):\n        assert not False")
     assert own_of(base) == [f"{path}::TestOne::test_inherited", f"{path}::TestTwo::test_inherited"]
+    # a method added with its blank lines (as git shows it): that test, not the class
+    appended = BIG.replace("    def test_plain(self):\n        assert True\n",
+                           "    def test_plain(self):\n        assert True\n\n"
+                           "    @pytest.mark.parametrize('x', [1, 2])\n"
+                           "    def test_more(self, x):\n        assert x\n")
+    assert own_of(appended) == [f"{path}::TestOne::test_more"]
+    decorated = BIG.replace("class TestTwo(Base):", "@pytest.mark.slow\nclass TestTwo(Base):")
+    assert own_of(decorated) == [f"{path}::TestTwo"]
     cases = BIG.replace("range(500)", "range(501)")
     assert own_of(cases) == [f"{path}::test_same"]
     imports = BIG.replace("import pytest\n", "import pytest\nimport os\n")
