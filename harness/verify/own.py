@@ -118,20 +118,26 @@ class _File:
                 return True
         return False
 
-    def tests(self) -> list[tuple[str, ast.AST]]:
-        """Every test node id of the file with the node that defines it."""
-        out: list[tuple[str, ast.AST]] = []
-        for node in self.tree.body:
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            test = node.name.startswith("test") if not isinstance(node, ast.ClassDef) \
-                else self.collected(node)
-            if test:
-                out.append((f"{self.path}::{node.name}", node))
-        return out
-
     def naming(self, names: set[str]) -> list[str]:
-        return [nid for nid, node in self.tests() if names & _names(node)]
+        """The tests that name any of ``names``: a function, a method, or a whole class
+        when its body outside the methods (a decorator, an attribute) names one."""
+        out: list[str] = []
+        for node in self.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name.startswith("test") and names & _names(node):
+                    out.append(f"{self.path}::{node.name}")
+            elif isinstance(node, ast.ClassDef) and self.collected(node):
+                methods = [n for n in node.body
+                           if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                rest = [*node.decorator_list, *node.bases,
+                        *(n for n in node.body if n not in methods)]
+                if any(names & _names(n) for n in rest) or any(
+                        names & _names(m) for m in methods if not m.name.startswith("test")):
+                    out.append(f"{self.path}::{node.name}")
+                    continue
+                out += [f"{self.path}::{node.name}::{m.name}" for m in methods
+                        if m.name.startswith("test") and names & _names(m)]
+        return out
 
 
 def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None]:
