@@ -3,7 +3,10 @@
 It imports nothing from harness (it runs under the target's interpreter and pytest) and:
 
 * blocks outbound network connections when ``HARNESS_BLOCK_NETWORK=1``, so a test that
-  reaches for the Hub fails at once instead of sitting in retries;
+  reaches for the Hub fails at once instead of sitting in retries: each attempt raises
+  :class:`NetworkBlocked` (its own type, recorded as ``harness_blocked`` in the JUnit XML
+  even when a library wraps it), and ``time.sleep`` returns at once for the rest of a
+  test that was blocked (clients' retry backoff);
 * prints one ``##harness`` line per collected total and per test result, for progress;
 * writes the selected test ids to ``$HARNESS_SELECTED`` (a selected test missing from
   the report counts as failed);
@@ -15,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -79,6 +83,15 @@ def _block_network() -> None:
             raise _blocked_error(f"lookup of {host}")
         return real_getaddrinfo(host, *args, **kwargs)
 
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        # after a blocked connection, a client's retry backoff (huggingface_hub: 5 retries,
+        # 23 s per file) only delays the failure: skip it for the rest of this test
+        if not _blocked:
+            real_sleep(seconds)
+
+    time.sleep = sleep
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo

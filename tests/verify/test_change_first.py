@@ -105,6 +105,7 @@ def test_a_few_tests_of_a_big_parametrized_file_run_not_the_file(tmp_path: Path)
 
 UNDECIDABLE = """\
 import socket
+import time
 
 import pytest
 
@@ -118,6 +119,15 @@ def test_wrapped_download():
         socket.getaddrinfo("huggingface.co", 443)
     except OSError:
         raise RuntimeError("could not fetch the model") from None
+
+
+def test_retrying_download():
+    for _ in range(5):  # a client's backoff: 100 s if the sleeps were real
+        try:
+            socket.create_connection(("huggingface.co", 443), timeout=5)
+        except OSError:
+            time.sleep(20)
+    raise RuntimeError("gave up")
 
 
 def test_on_gpu():
@@ -136,10 +146,12 @@ def test_network_and_gpu_tests_are_not_checked_and_decide_nothing(
     assert rows(doc) == {
         "tests/test_hub.py::test_download": ("not_checked", True, "needs network"),
         "tests/test_hub.py::test_wrapped_download": ("not_checked", True, "needs network"),
+        "tests/test_hub.py::test_retrying_download": ("not_checked", True, "needs network"),
         "tests/test_hub.py::test_on_gpu": ("not_checked", True, "needs GPU"),
     }
-    assert doc["reason"] == ("none of the patch's 3 own test(s) could run here: "
-                             "needs network (2), needs GPU (1)")
+    assert doc["reason"] == ("none of the patch's 4 own test(s) could run here: "
+                             "needs network (3), needs GPU (1)")
+    assert doc["timings"]["before+after"] < 50  # no retry backoff after a blocked connection
 
 
 CHECKS = """
