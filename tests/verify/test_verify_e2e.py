@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import checkout
+from harness import checkout, history, store
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
@@ -73,6 +73,10 @@ def test_breaking_patch_is_regressions_with_exit_1(
                              "note": doc["tests"][0]["note"], "own": False}]
     assert "assert 'HI?' == 'HI!'" in doc["tests"][0]["note"]
     assert doc["counts"]["broken"] == 1
+    with store.opened() as conn:  # real durations and pytest's messages, for the budget
+        stored = history.tests_of(conn, int(doc["run_id"]))
+    assert [(t.id, t.outcome) for t in stored] == [("tests/test_text.py::test_shout", "failed")]
+    assert stored[0].duration > 0 and "assert 'HI?' == 'HI!'" in stored[0].message
 
 
 def test_patch_adding_a_test_shows_it_fixed_and_markdown_reads_well(
