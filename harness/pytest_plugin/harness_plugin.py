@@ -91,7 +91,7 @@ def _block_network() -> None:
         if not _blocked:
             real_sleep(seconds)
 
-    time.sleep = sleep
+    time.sleep = sleep  # type: ignore[assignment]
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo

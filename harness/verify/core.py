@@ -1,12 +1,9 @@
 """verify: change -> worktrees -> selection -> env -> before/after -> checks -> verdict."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +11,7 @@ from harness import checkout, config, history, recipes, results, store, torch_so
 from harness.envs import Backend, Env, get_backend
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env, run_tests
-from harness.progress import Step, Ui
+from harness.progress import Ui
 from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 from harness.runner import RunOutput
@@ -29,11 +26,11 @@ from harness.verify import (
     durations,
     mirror,
     select,
+    sides,
     worktrees,
 )
 from harness.verify.document import ChangedFile, ChangeInfo, RunInfo, VerifyReport
 
-PYTEST_ARGS = ("--continue-on-collection-errors",)
 SERIAL_RERUN = 20  # rerun this many tests or fewer without xdist workers
 SERIAL_SECONDS = 30.0  # an estimated run shorter than this goes without xdist workers
 
@@ -66,15 +63,6 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
         return change.from_commit(Path(opts.repo_path), opts.commit, base)
     assert opts.pr is not None
     return change.from_pr(url, opts.pr, base)
-
-
-def run_problem(out: RunOutput) -> str | None:
-    """Why a run cannot be compared (None: it can; failing tests and import errors are fine)."""
-    if out.verdict.status != "infra_error" or out.exit_code == 5:
-        return None
-    if out.exit_code in (1, 2) and results.collection_errors(out.results):
-        return None
-    return out.verdict.reason
 
 
 def run_doc(recipe: Recipe, subset: Subset, ref: str, sha: str, env: Env, out: RunOutput,
@@ -155,92 +143,6 @@ def _envs(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees, bac
     return env, after, f"env rebuilt: {', '.join(changed)} changed"
 
 
-def _batch_subset(subset: Subset, batch: select.Batch) -> Subset:
-    """The subset's run settings (workers, timeouts, env, network) with the batch's narrowing."""
-    return dataclasses.replace(subset, paths=batch.targets, k=batch.k, markers=batch.markers,
-                               deselect=batch.deselect)
-
-
-def _side(recipe: Recipe, subset: Subset, batches: tuple[select.Batch, ...], backend: Backend,
-          env: Env, tree: Path, ui: Ui, label: str, serial: bool
-          ) -> tuple[list[TestResult], RunOutput | None, str | None]:
-    """Run every batch on one side: (results, the last run, why it cannot be compared)."""
-    found: dict[str, TestResult] = {}
-    last: RunOutput | None = None
-    args = PYTEST_ARGS + (("-n", "0") if serial else ())
-    for batch in batches:
-        _, out = run_tests(recipe, _batch_subset(subset, batch), backend, env, tree, ui,
-                           tests=batch.targets, pytest_args=args, label=label)
-        last = out
-        problem = run_problem(out)
-        found.update({r.id: r for r in out.results})
-        if problem:
-            return list(found.values()), out, problem
-    return list(found.values()), last, None
-
-
-SideArgs = tuple[Recipe, Subset, tuple[select.Batch, ...], Backend, Env, Path]
-SideResult = tuple[list[TestResult], RunOutput | None, str | None]
-
-
-class _Stopped(Exception):
-    pass
-
-
-class _StoppableStep(Step):
-    def __init__(self, title: str, stop: threading.Event) -> None:
-        super().__init__(None, None, title)
-        self.stop = stop
-
-    def pytest_line(self, line: str) -> None:
-        if self.stop.is_set():
-            raise _Stopped(self.title)
-
-
-class _Background(Ui):
-    """No display (one live display at a time); stops its run when ``stop`` is set."""
-
-    def __init__(self, stop: threading.Event) -> None:
-        super().__init__(quiet=True)
-        self.stop = stop
-
-    @contextlib.contextmanager
-    def step(self, title: str) -> Iterator[Step]:
-        yield _StoppableStep(title, self.stop)
-
-
-def _two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool, *, parallel: bool
-               ) -> tuple[SideResult, SideResult]:
-    """Run the before and the after side, at once when ``parallel`` (the before side in a
-    thread, without a display; a ^C in the main thread stops it at its next line)."""
-    if not parallel:
-        return (_side(*before, ui, "before", serial), _side(*after, ui, "after", serial))
-    stop = threading.Event()
-    box: dict[str, SideResult | BaseException] = {}
-
-    def work() -> None:
-        try:
-            box["before"] = _side(*before, _Background(stop), "before", serial)
-        except BaseException as e:  # handed to the main thread
-            box["error"] = e
-
-    thread = threading.Thread(target=work, name="verify-before", daemon=True)
-    thread.start()
-    try:
-        after_result = _side(*after, ui, "before and after", serial)
-    except BaseException:
-        stop.set()
-        thread.join()
-        raise
-    thread.join()
-    error = box.get("error")
-    if isinstance(error, BaseException):
-        raise error
-    result = box["before"]
-    assert not isinstance(result, BaseException)
-    return result, after_result
-
-
 def _info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
     if out is None:
         return None
@@ -268,11 +170,11 @@ def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.C
         before_id, before = cached
         rep = rep.replace(before=RunInfo(True, before_id, "", None, "", 0.0))
         ui.info(f"before: reusing the cached base run #{before_id}")
-        after, out, problem = _side(*after_side, ui, "after", serial)
+        after, out, problem = sides.side(*after_side, ui, "after", serial)
         timings.add("after", t)
     else:
         # a small selection: both sides at once (each is mostly importing the target)
-        (before, b_out, b_problem), (after, out, problem) = _two_sides(
+        (before, b_out, b_problem), (after, out, problem) = sides.two_sides(
             (recipe, subset, batches, backend, env, trees.before), after_side, ui, serial,
             parallel=serial)
         timings.add("before+after" if serial else "runs", t)
@@ -292,7 +194,7 @@ def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.C
         t = time.monotonic()
         rerun = compare.rerun_targets(again)
         # a few tests: one process (xdist workers would each import the target again)
-        args = PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
+        args = sides.PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
         plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
         _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=rerun,
                          pytest_args=args, label="rerun before")
