@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import store
@@ -15,6 +15,11 @@ UNKNOWN_TEST_SECONDS = 0.5  # a test with no stored duration
 @dataclass(frozen=True)
 class Known:
     by_test: dict[str, float]  # the latest stored duration of each test id
+    # (subset, file) -> seconds of that file's tests in the subset's latest reproduce run
+    by_subset: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def of_subset(self, subset: str, path: str) -> float | None:
+        return self.by_subset.get((subset, path))
 
     def of(self, target: str) -> float | None:
         """Stored seconds of a target (a file, a class, a test and its params); None: unknown."""
@@ -33,7 +38,17 @@ def load(recipe: str) -> Known:
                 "SELECT t.test_id, t.duration FROM test_results t JOIN runs r ON r.id = t.run_id"
                 " WHERE r.recipe = ? AND t.duration > 0 AND t.outcome != 'skipped'"
                 " ORDER BY r.id", (recipe,))
-            return Known({str(r[0]): float(r[1]) for r in rows})
+            by_test = {str(r[0]): float(r[1]) for r in rows}
+            latest = conn.execute(
+                "SELECT r.subset, t.test_id, t.duration FROM test_results t"
+                " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? AND r.kind = 'reproduce'"
+                " AND r.id = (SELECT max(x.id) FROM runs x WHERE x.recipe = r.recipe"
+                " AND x.subset = r.subset AND x.kind = 'reproduce')", (recipe,))
+            by_subset: dict[tuple[str, str], float] = {}
+            for subset, test_id, seconds in latest:
+                key = (str(subset), str(test_id).split("::")[0])
+                by_subset[key] = by_subset.get(key, 0.0) + float(seconds or 0.0)
+            return Known(by_test, by_subset)
     except (sqlite3.Error, HarnessError):  # an unreadable store only loses the estimates
         return Known({})
 
@@ -55,8 +70,16 @@ def count_tests(path: Path, cls: str | None = None) -> int:
                       and n.name.startswith("test")))
 
 
-def estimate(known: Known, target: str, worktree: Path) -> tuple[float, bool]:
-    """(seconds, whether they come from stored durations) for one target."""
+def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None
+             ) -> tuple[float, bool]:
+    """(seconds, whether they come from stored durations) for one target; a file narrowed
+    by a subset counts what that subset's latest run of it took (other runs may have kept
+    fewer of its tests)."""
+    if narrow is not None:
+        seconds = known.of_subset(narrow, target)
+        if seconds is not None:
+            return seconds, True
+        return count_tests(worktree / target) * UNKNOWN_TEST_SECONDS, False
     stored = known.of(target)
     if stored is not None:
         return stored, True

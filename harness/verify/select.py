@@ -202,7 +202,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
 
 
 def _with_estimate(p: Pick, known: durations.Known, worktree: Path) -> Pick:
-    seconds, measured = durations.estimate(known, p.target, worktree)
+    seconds, measured = durations.estimate(known, p.target, worktree, p.narrow)
     return Pick(p.target, p.reason, p.own, p.distance, p.narrow, seconds, measured)
 
 

@@ -161,6 +161,14 @@ def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> N
     sel = select.select(recipe, tree, changed)
     assert [(p.target, p.narrow) for p in sel.run] == [("tests/test_new.py", None),
                                                        ("tests/test_mathops.py", "small")]
+    # other runs stored fewer of its tests: a narrowed file counts its subset's run only
+    known = durations.Known({"tests/test_mathops.py::test_add": 0.1},
+                            {("small", "tests/test_mathops.py"): 7.0})
+    narrowed = select.select(recipe, tree, changed, known=known).run[1]
+    assert (narrowed.estimate, narrowed.measured) == (7.0, True)
+    unknown = select.select(recipe, tree, changed, known=durations.Known(
+        {"tests/test_mathops.py::test_add": 0.1})).run[1]
+    assert (unknown.estimate, unknown.measured) == (1.0, False)  # 2 tests x 0.5 s
     assert select.batches(recipe, sel.run) == (
         select.Batch(("tests/test_new.py",)),
         select.Batch(("tests/test_mathops.py",), "add", None,
