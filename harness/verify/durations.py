@@ -9,7 +9,7 @@ from pathlib import Path
 from harness import store
 from harness.errors import HarnessError
 
-UNKNOWN_TEST_SECONDS = 0.5  # a test with no stored duration
+UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from harness.verify import durations, imports, own
 from harness.verify.diff import FileDiff, is_under
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
-DEFAULT_BUDGET = 60.0  # seconds of tests per run (each side), estimated
+DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
 
 
 @dataclass(frozen=True)

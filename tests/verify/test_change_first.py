@@ -36,8 +36,8 @@ def test_own_test_outside_every_subset_decides_and_budget_leaves_the_rest_out(
     fix = tmp_path / "fix.diff"
     fix.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
                                      "tests/unit/test_neg.py": NEG_TEST}, tmp_path / "w1"))
-    # 0.6 s: the own test (0.5 s estimated) runs whatever the budget; test_mathops.py
-    # (two tests, 1 s) does not fit and is listed with the command that runs it
+    # 0.6 s: the own test (2 s estimated) runs whatever the budget; test_mathops.py
+    # (two tests, 4 s) does not fit and is listed with the command that runs it
     code = main(["verify", str(recipe), "--patch", str(fix), "--budget", "0.6", "--json", "-q"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["verdict"] == "ok", doc["reason"]
