@@ -7,6 +7,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from harness.status import style_of
 
 STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow",
          "xfail": "yellow", "xpass": "magenta", "infra_error": "red bold"}
@@ -52,7 +55,7 @@ def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
     for row in rows:
         counts = json.loads(row["document"]).get("counts") or {}
         table.add_row(str(row["id"]), row["started_at"], row["recipe"], row["subset"],
-                      row["ref"], f"[{STYLE.get(row['status'], '')}]{row['status']}[/]",
+                      Text(row["ref"]), Text(row["status"], style=style_of(row["status"])),
                       str(counts.get("passed", "")),
                       str(counts.get("failed", 0) + counts.get("error", 0) if counts else ""),
                       f"{row['duration'] or 0:.1f}")
