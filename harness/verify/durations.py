@@ -9,6 +9,7 @@ from pathlib import Path
 from harness import store
 from harness.errors import HarnessError
 
+FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
 
 

@@ -203,6 +203,8 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
 
 def _with_estimate(p: Pick, known: durations.Known, worktree: Path) -> Pick:
     seconds, measured = durations.estimate(known, p.target, worktree, p.narrow)
+    if not p.own:  # one more file to import and collect
+        seconds += durations.FILE_SECONDS
     return Pick(p.target, p.reason, p.own, p.distance, p.narrow, seconds, measured)
 
 

@@ -143,9 +143,10 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     changed = files("src/buggy/util.py", "src/buggy/mathops.py") + \
         files("tests/test_new.py", status="added")
     sel = select.select(recipe, tree, changed, budget=10.0, known=known)
-    # own 5 s first, then nearest first: 11 s of mathops does not fit, 1 s of text does
+    # own 5 s first, then nearest first: 11 s of mathops (+3 s to import the file) does
+    # not fit, 1 s of text (+3 s) does
     assert [(p.target, p.estimate, p.measured) for p in sel.run] == [
-        ("tests/test_new.py", 5.0, True), ("tests/test_text.py", 1.0, True)]
+        ("tests/test_new.py", 5.0, True), ("tests/test_text.py", 4.0, True)]
     assert [p.target for p in sel.left_out] == ["tests/test_mathops.py"]
     everything = select.select(recipe, tree, changed, budget=None, known=known)
     assert not everything.left_out and len(everything.run) == 3
@@ -165,10 +166,10 @@ def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> N
     known = durations.Known({"tests/test_mathops.py::test_add": 0.1},
                             {("small", "tests/test_mathops.py"): 7.0})
     narrowed = select.select(recipe, tree, changed, known=known).run[1]
-    assert (narrowed.estimate, narrowed.measured) == (7.0, True)
+    assert (narrowed.estimate, narrowed.measured) == (10.0, True)  # + 3 s for the file
     unknown = select.select(recipe, tree, changed, known=durations.Known(
         {"tests/test_mathops.py::test_add": 0.1})).run[1]
-    assert (unknown.estimate, unknown.measured) == (4.0, False)  # 2 tests x 2 s
+    assert (unknown.estimate, unknown.measured) == (7.0, False)  # 2 tests x 2 s + 3 s
     assert select.batches(recipe, sel.run) == (
         select.Batch(("tests/test_new.py",)),
         select.Batch(("tests/test_mathops.py",), "add", None,
