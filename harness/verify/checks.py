@@ -12,10 +12,8 @@ import enum
 import os
 import re
 import shlex
-import shutil
-import sys
-import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from harness import proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Check, Checks, Recipe
-from harness.verify import checks_env
+from harness.verify import checks_env, checks_exec
 from harness.verify.checks_env import ToolEnv
 
 TAIL_LINES = 30
@@ -55,42 +53,50 @@ class CheckOutcome:
                 "reason": self.reason, "seconds": round(self.seconds, 3)}
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """How one check runs in one tree: the argv, its environment, or why it cannot."""
-
-    argv: tuple[str, ...]
-    env: dict[str, str]
-    problem: str = ""
-
-
 def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
-               *, target_python: Path | None = None) -> tuple[CheckOutcome, ...]:
+               *, target_python: Path | None = None,
+               workers: int | None = None) -> tuple[CheckOutcome, ...]:
     """Run ``recipe``'s checks on ``after`` (the patched tree) and, where they fail, on
     ``before`` (the base).  ``target_python`` is the target's test env interpreter, for the
-    checks that import the target (without it they are not_checked)."""
+    checks that import the target (without it they are not_checked).  The checks run side
+    by side, ``workers`` at a time (default: half the CPUs, at least 2)."""
     items = recipe.checks.items
     if not items:
         return ()
-    envs = _tool_envs(recipe.checks, ui)
-    outcomes: list[CheckOutcome] = []
+    problems = [checks_exec.cannot_run(check, after) for check in items]
+    wants = [checks_env.at_tree_pin(c.tools, recipe.checks.exclude_newer, after)
+             for c in items]
+    envs = _tool_envs({w for w, c, p in zip(wants, items, problems, strict=True)
+                       if c.tools and not p}, ui)
+    n = workers or min(len(items), max(2, (os.cpu_count() or 2) // 2))
     with ui.step(f"run {len(items)} checks of {recipe.name}") as step:
-        for check in items:
-            step.note(check.name)
-            outcomes.append(_run_one(recipe.checks, check, envs.get(check.tools), before,
-                                     after, target_python))
-    return tuple(outcomes)
+        pool = ThreadPoolExecutor(n, thread_name_prefix="check")
+        try:
+            futures = [pool.submit(_run_one, recipe.checks, check, problem or envs.get(want),
+                                   before, after, target_python)
+                       for check, problem, want in zip(items, problems, wants, strict=True)]
+            for done, future in enumerate(as_completed(futures), 1):
+                step.note(f"{done}/{len(items)}: {future.result().name}")
+            return tuple(f.result() for f in futures)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _tool_envs(checks: Checks, ui: Ui) -> dict[tuple[str, ...], ToolEnv | str]:
-    """Each distinct tool set's env, or why it could not be installed."""
-    envs: dict[tuple[str, ...], ToolEnv | str] = {}
-    for tools in dict.fromkeys(c.tools for c in checks.items if c.tools and not c.network):
-        with ui.step(f"install the checks' tools: {', '.join(tools)}") as step:
+def introduced_failures(outcomes: tuple[CheckOutcome, ...]) -> tuple[CheckOutcome, ...]:
+    """The failures the change brings: any makes the verdict not ok (checks_failed)."""
+    return tuple(o for o in outcomes if o.status == CheckStatus.FAILED and o.introduced)
+
+
+def _tool_envs(needed: set[checks_env.Want], ui: Ui) -> dict[checks_env.Want, ToolEnv | str]:
+    """The env of each tool set in ``needed``, or why it could not be installed."""
+    envs: dict[checks_env.Want, ToolEnv | str] = {}
+    for want in sorted(needed, key=str):
+        tools, exclude_newer = want
+        with ui.step(f"tools for the checks: {', '.join(tools)}") as step:
             try:
-                envs[tools] = checks_env.ensure(tools, checks.exclude_newer, step.note)
+                envs[want] = checks_env.ensure(tools, exclude_newer, step.note)
             except HarnessError as e:
-                envs[tools] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
+                envs[want] = f"could not install {' '.join(tools)}: {e.message.splitlines()[0]}"
     return envs
 
 
@@ -107,14 +113,12 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return CheckOutcome(check.name, command, CheckStatus.NOT_CHECKED, False,
                             fix=check.fix, reason=reason)
 
-    if check.network:
-        return not_checked("needs network")
     if isinstance(env, str):
         return not_checked(env)
-    plan = _plan(checks, check, env, after, target_python)
+    plan = checks_exec.plan(checks, check, env, after, target_python)
     if plan.problem:
         return not_checked(plan.problem)
-    code, out, secs = _execute(check, plan, after)
+    code, out, secs = checks_exec.execute(check, plan, after)
     if code is None:
         return not_checked(out)
     if code == 0:
@@ -122,10 +126,10 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
                             seconds=secs)
     failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
                           output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs)
-    base_plan = _plan(checks, check, env, before, target_python)
+    base_plan = checks_exec.plan(checks, check, env, before, target_python)
     if base_plan.problem:  # e.g. the script is new in the patch: all its failures are new
         return failed
-    base_code, base_out, base_secs = _execute(check, base_plan, before)
+    base_code, base_out, base_secs = checks_exec.execute(check, base_plan, before)
     secs += base_secs
     if base_code is None:
         return not_checked(f"fails on the patched tree; on the base: {base_out}")
@@ -133,61 +137,8 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return dataclasses.replace(failed, seconds=secs)
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
-                        output=proc.tail("\n".join(new) if new else out, TAIL_LINES),
+                        output=proc.tail(_joined(new) if new else out, TAIL_LINES),
                         fix=check.fix, seconds=secs)
-
-
-def _plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
-          target_python: Path | None) -> _Plan:
-    paths = [p for p in check.paths if (tree / p).exists()]
-    if check.paths and not paths:
-        return _Plan((), {}, f"none of its paths ({', '.join(check.paths)}) are in the tree")
-    program, *args = check.run
-    if program == "python" and args and args[0].endswith(".py") and not (tree / args[0]).is_file():
-        return _Plan((), {}, f"{args[0]} is not in the tree at this ref")
-    bins: list[str] = [str(env.bin)] if env else []
-    if check.target:
-        if target_python is None:
-            return _Plan((), {}, "imports the target: needs its test env")
-        exe = str(target_python)
-        bins.append(str(target_python.parent))
-    elif program == "python":
-        exe = str(env.python) if env else sys.executable
-    elif env:
-        found = env.bin / program
-        if not found.is_file():
-            return _Plan((), {}, f"{program} not found in its tool env "
-                                 f"({', '.join(check.tools)})")
-        exe = str(found)
-    else:
-        which = shutil.which(program)
-        if which is None:
-            return _Plan((), {}, f"{program} not found on PATH")
-        exe = which
-    return _Plan((exe, *args, *paths), _environ(checks, tree, bins))
-
-
-def _environ(checks: Checks, tree: Path, bins: list[str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "FORCE_COLOR"}}
-    env["PATH"] = os.pathsep.join([*bins, env.get("PATH", os.defpath)])
-    env["PYTHONPATH"] = os.pathsep.join(str(tree / p) for p in checks.pythonpath)
-    # nothing written into the trees: they are compared and diffed afterwards
-    env.update(RUFF_NO_CACHE="true", PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
-    return env
-
-
-def _execute(check: Check, plan: _Plan, tree: Path) -> tuple[int | None, str, float]:
-    """Exit code (None: it could not run), output and seconds of one run in ``tree``."""
-    start = time.monotonic()
-    try:
-        result = proc.run(plan.argv, cwd=tree, env=plan.env, check=False,
-                          timeout=check.timeout, what=check.name)
-    except HarnessError as e:
-        return None, e.message.splitlines()[0], time.monotonic() - start
-    out = (result.stdout + ("\n" if result.stdout and result.stderr else "")
-           + result.stderr)
-    return result.returncode, out, time.monotonic() - start
 
 
 _NUMBERS = re.compile(r"\d+")
@@ -202,16 +153,40 @@ def _normal(line: str, tree: Path) -> str:
     return "" if _SUMMARY.match(text) else text
 
 
+def _joined(pieces: list[str]) -> str:
+    return ("\n\n" if any("\n" in p for p in pieces) else "\n").join(pieces)
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs of ``text``: one problem each in ruff's output (its code shown around it)."""
+    return [b.strip("\n") for b in re.split(r"\n\s*\n", text) if b.strip()]
+
+
 def new_lines(base_out: str, base: Path, out: str, tree: Path) -> list[str]:
-    """The lines of ``out`` (patched tree) that the base's output does not have."""
-    seen = Counter(_normal(line, base) for line in base_out.splitlines())
+    """What ``out`` (patched tree) reports that the base's output does not: whole
+    paragraphs (told apart by their first two lines) where both outputs come in
+    paragraphs, else lines."""
+    def unit(text: str) -> list[str]:
+        blocks = _blocks(text)
+        return blocks if len(blocks) > 1 else text.splitlines()
+
+    def key(piece: str, root: Path) -> str:
+        # a paragraph by its first two lines (ruff: the problem and its file), not the code
+        # shown around it, which a change nearby may alter
+        lines = [n for n in (_normal(line, root) for line in piece.splitlines()) if n]
+        return "\n".join(lines[:2])
+
+    base_units, units = unit(base_out), unit(out)
+    if (len(_blocks(base_out)) > 1) != (len(_blocks(out)) > 1):
+        base_units, units = base_out.splitlines(), out.splitlines()
+    seen = Counter(key(u, base) for u in base_units)
     new: list[str] = []
-    for line in out.splitlines():
-        key = _normal(line, tree)
-        if not key:
+    for piece in units:
+        k = key(piece, tree)
+        if not k:
             continue
-        if seen[key] > 0:
-            seen[key] -= 1
+        if seen[k] > 0:
+            seen[k] -= 1
         else:
-            new.append(line)
+            new.append(piece)
     return new

@@ -6,7 +6,9 @@ per key (:func:`harness.cache.build_once`), so a ^C never leaves a half-built en
 """
 from __future__ import annotations
 
+import datetime as dt
 import platform
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +18,13 @@ from harness import cache, config, proc
 from harness.envs.venv import find_uv
 from harness.errors import HarnessError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 FORMAT = 1  # bump when the way tool envs are built changes
+Want = tuple[tuple[str, ...], str | None]  # requirements and --exclude-newer: one env each
 
 
 @dataclass(frozen=True)
@@ -76,3 +84,46 @@ def ensure(tools: tuple[str, ...], exclude_newer: str | None = None,
                              meta={"key": key, "tools": list(tools),
                                    "exclude_newer": exclude_newer})
     return ToolEnv(key, path, built)
+
+
+def ruff_required(tree: Path) -> str | None:
+    """The ruff version ``tree``'s pyproject.toml requires (``[tool.ruff] required-version``),
+    as a specifier: ruff refuses to run at any other."""
+    try:
+        data = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    spec = data.get("tool", {}).get("ruff", {}).get("required-version")
+    if not isinstance(spec, str) or not spec.strip():
+        return None
+    spec = spec.strip()
+    return f"=={spec}" if spec[0].isdigit() else spec
+
+
+def _name(requirement: str) -> str:
+    match = re.match(r"[A-Za-z0-9_.-]+", requirement)
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower() if match else requirement
+
+
+def at_tree_pin(tools: tuple[str, ...], exclude_newer: str | None, tree: Path) -> Want:
+    """``tools`` with ruff at the version ``tree`` requires, where that is not the recipe's
+    (a change based on a later commit than the recipe's pin).  The recipe's date no longer
+    applies then: the tools resolve as of the day of the tree's commit (newest, where the
+    tree is not a git checkout)."""
+    spec = ruff_required(tree)
+    if spec is None or not any(_name(t) == "ruff" for t in tools):
+        return tools, exclude_newer
+    pinned = tuple(f"ruff{spec}" if _name(t) == "ruff" else t for t in tools)
+    if [t.replace(" ", "") for t in pinned] == [t.replace(" ", "") for t in tools]:
+        return tools, exclude_newer
+    return pinned, commit_day(tree)
+
+
+def commit_day(tree: Path) -> str | None:
+    """The day after the tree's HEAD commit (UTC), as --exclude-newer takes it: what was
+    released by the end of that day.  None when ``tree`` is not a git checkout."""
+    out = proc.run(["git", "-C", str(tree), "log", "-1", "--format=%ct"], check=False)
+    if out.returncode != 0 or not out.stdout.strip().isdigit():
+        return None
+    day = dt.datetime.fromtimestamp(int(out.stdout.strip()), dt.timezone.utc).date()
+    return (day + dt.timedelta(days=1)).isoformat()

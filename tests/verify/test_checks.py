@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from harness import demo, recipes
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import checks_env
-from harness.verify.checks import CheckOutcome, CheckStatus, run_checks
+from harness.verify.checks import CheckOutcome, CheckStatus, introduced_failures, run_checks
 from tests.testing.repos import commit, git, make_repo
 
 RUFF = "ruff==0.17.6"  # the demo recipe's pin
@@ -91,6 +92,7 @@ def test_an_unused_import_fails_ruff_and_is_introduced(tmp_path: Path) -> None:
     assert out.command == "ruff check src tests"
     doc = out.to_json()
     assert doc["status"] == "failed" and doc["introduced"] is True
+    assert introduced_failures((out,)) == (out,)
 
 
 def test_a_clean_patch_passes(tmp_path: Path) -> None:
@@ -105,6 +107,7 @@ def test_a_failure_already_on_the_base_is_not_introduced(tmp_path: Path) -> None
     out = only(run_checks(recipe_with(tmp_path, CHECKS), before, after, QUIET))
     assert out.status == "failed" and not out.introduced
     assert "old.py" in out.output
+    assert introduced_failures((out,)) == ()
 
 
 def test_a_new_failure_beside_an_old_one_is_introduced_and_shown_alone(tmp_path: Path) -> None:
@@ -173,6 +176,19 @@ def test_a_target_check_runs_with_the_target_python_and_the_tree_on_pythonpath(
     assert out.status == "failed" and out.introduced and "broken" in out.output
 
 
+def test_a_check_past_its_timeout_is_not_checked(tmp_path: Path) -> None:
+    checks = """\
+        [checks.slow]
+        run = ["python", "-c", "import time; time.sleep(30)"]
+        timeout = 1
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    start = time.monotonic()
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert (out.status, out.reason) == ("not_checked", "slow timed out after 1s")
+    assert time.monotonic() - start < 20  # killed, not waited for
+
+
 def test_an_uninstallable_tool_is_not_checked(tmp_path: Path) -> None:
     checks = """\
         [checks.lint]
@@ -183,6 +199,25 @@ def test_an_uninstallable_tool_is_not_checked(tmp_path: Path) -> None:
     out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
     assert out.status == "not_checked"
     assert out.reason.startswith("could not install this-package-does-not-exist-harness")
+
+
+def test_ruff_follows_the_version_the_tree_requires(tmp_path: Path) -> None:
+    """A change based on a later commit than the recipe's pin: ruff refuses to run at any
+    version but its pyproject's required-version, so that one is installed."""
+    pin = f'[tool.ruff]\nrequired-version = "{RUFF.removeprefix("ruff==")}"\n'
+    required = {"pyproject.toml": TARGET["pyproject.toml"] + pin}
+    before, after = trees(tmp_path, required, {"src/lintme/x.py": "import os\n"})
+    old_pin = CHECKS.replace(RUFF, "ruff==0.0.1")
+    out = only(run_checks(recipe_with(tmp_path, old_pin), before, after, QUIET))
+    assert out.status == "failed" and out.introduced and "F401" in out.output
+    # the recipe's date no longer holds: the tools resolve as of the tree's commit
+    day = checks_env.commit_day(after)
+    assert day is not None and day > "2026-01-01"
+    assert checks_env.at_tree_pin(("ruff==0.0.1", "black"), "2026-01-01", after) == (
+        (RUFF, "black"), day)
+    assert checks_env.commit_day(tmp_path) is None  # not a git checkout
+    assert checks_env.at_tree_pin((RUFF, "black"), "2026-01-01", after) == (
+        (RUFF, "black"), "2026-01-01")
 
 
 def test_the_tool_env_is_built_once_and_reused() -> None:
@@ -220,10 +255,11 @@ def test_bad_tables_name_the_file_and_the_field(tmp_path: Path, table: str,
 
 
 def test_every_shipped_recipe_declares_pinned_checks() -> None:
+    """Tools at the target's pin: a version in the requirement, or resolved as of the tag."""
     for name in ("demo", "peft", "diffusers", "transformers"):
-        items = recipes.load(name).checks.items
-        assert items, name
-        for check in items:
+        checks = recipes.load(name).checks
+        assert checks.items, name
+        for check in checks.items:
             assert check.network or check.tools or check.target, (name, check.id)
-            assert any("==" in t or "~=" in t for t in check.tools) or not check.tools, \
-                (name, check.id)
+            pinned = all(any(op in t for op in ("==", "~=")) for t in check.tools)
+            assert pinned or checks.exclude_newer, (name, check.id)
