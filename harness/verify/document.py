@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from harness.status import Status
-from harness.verify import compare
-from harness.verify.checks import CheckOutcome, CheckStatus
+from harness.verify import checks, compare
+from harness.verify.checks import CheckOutcome
 from harness.verify.select import Pick
 
 
@@ -125,7 +125,7 @@ class VerifyReport:
         return dict(c.most_common())
 
     def failed_checks(self) -> tuple[CheckOutcome, ...]:
-        return tuple(c for c in self.checks if c.status == CheckStatus.FAILED and c.introduced)
+        return checks.introduced_failures(self.checks)
 
     def to_json(self) -> dict[str, object]:
         return {
