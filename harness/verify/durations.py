@@ -10,6 +10,8 @@ from harness import store
 from harness.errors import HarnessError
 
 FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
+INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
+PLAIN_BASES = {"object", "TestCase", "ABC", "Generic", "Protocol"}
 UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
 
 
@@ -55,20 +57,33 @@ def load(recipe: str) -> Known:
 
 
 def count_tests(path: Path, cls: str | None = None) -> int:
-    """Test functions and methods defined in a file or one of its classes (parametrizations
-    and inherited tests not counted)."""
+    """Test functions and methods defined in a file or one of its classes, plus a guess of
+    ``INHERITED_TESTS`` for each base class from elsewhere (diffusers' model tests inherit
+    dozens from ``ModelTesterMixin``); parametrizations are not counted."""
     try:
         tree: ast.AST = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError, OSError):
         return 1
+    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     if cls is not None:
         found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls]
         if not found:
             return 1
         tree = found[0]
-    return max(1, sum(1 for n in ast.walk(tree)
-                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                      and n.name.startswith("test")))
+    defined = sum(1 for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
+                                                             ast.AsyncFunctionDef))
+                  and n.name.startswith("test"))
+    foreign = sum(1 for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                  for b in c.bases if _base_name(b) not in local | PLAIN_BASES)
+    return max(1, defined + foreign * INHERITED_TESTS)
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return "object"
 
 
 def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None

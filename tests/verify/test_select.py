@@ -174,3 +174,14 @@ def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> N
         select.Batch(("tests/test_new.py",)),
         select.Batch(("tests/test_mathops.py",), "add", None,
                      ("tests/test_mathops.py::test_mul[0-5-0]",)))
+
+
+def test_inherited_tests_are_guessed_for_foreign_base_classes(tmp_path: Path) -> None:
+    path = tmp_path / "test_model.py"
+    path.write_text("import unittest\nfrom .common import ModelTesterMixin\n\n\n"
+                    "class Base:\n    def test_a(self):\n        pass\n\n\n"
+                    "class TestModel(ModelTesterMixin, Base, unittest.TestCase):\n"
+                    "    def test_b(self):\n        pass\n")
+    # two defined here, ModelTesterMixin's guessed; Base and TestCase add nothing
+    assert durations.count_tests(path) == 2 + durations.INHERITED_TESTS
+    assert durations.count_tests(path, "Base") == 1
