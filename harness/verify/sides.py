@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +24,27 @@ from harness.runner import RunOutput
 from harness.verify import select
 
 PYTEST_ARGS = ("--continue-on-collection-errors",)
+STOP_WAIT = 30.0  # seconds to wait for the before side after an interrupt
+
+
+def _stop_children_in(tree: Path) -> None:
+    """Stop this process's children running in ``tree`` (the before side's pytest and its
+    workers: each is a process group).  Linux /proc; elsewhere the side stops at its next
+    output line."""
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        return
+    for task in tasks.iterdir():
+        try:
+            pids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                if Path(f"/proc/{pid}/cwd").resolve() == tree.resolve():
+                    os.killpg(int(pid), signal.SIGTERM)
+            except OSError:
+                continue
 
 
 def run_problem(out: RunOutput) -> str | None:
@@ -107,8 +130,9 @@ def two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool, *, parall
     try:
         after_result = side(*after, ui, "before and after", serial)
     except BaseException:
-        stop.set()
-        thread.join()
+        stop.set()  # the before side stops at its next line, or now:
+        _stop_children_in(before[5])
+        thread.join(STOP_WAIT)
         raise
     thread.join()
     error = box.get("error")
