@@ -30,6 +30,7 @@ HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_H
              "offline mode is enabled", "LocalEntryNotFoundError",
              "couldn't connect to 'https://huggingface.co'",
              "Cannot find the requested files in the local cache")
+MISSING_RE = re.compile(r"No module named '(\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
@@ -55,6 +56,9 @@ def undecidable(outcome: str | None, message: str) -> str | None:
     if outcome in BAD:
         if any(s in message for s in NETWORK_SIGNS):
             return "needs network"
+        missing = MISSING_RE.search(message)
+        if missing:  # a package the env lacks, not a module the patch adds
+            return f"needs {missing.group(1)} (not installed)"
         if any(s in message for s in HUB_SIGNS):
             return "needs a Hub download"
     if outcome == "skipped" and GPU_RE.search(message):

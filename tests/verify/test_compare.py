@@ -116,3 +116,17 @@ def test_what_cannot_be_decided_here_is_not_checked() -> None:
     # a test that passes after but failed before only for the network is not "fixed"
     half = compare.classify([r("t.py::a", "failed", BLOCKED)], [r("t.py::a", "passed")])
     assert half[0].change == "not_checked"
+
+
+def test_a_missing_package_is_not_checked_and_a_collection_error_is_own() -> None:
+    own = ["tests/lora/test_x.py::test_new"]
+    before = [r("tests/lora/test_x.py", "error", "ModuleNotFoundError: No module named 'peft'")]
+    rows = compare.classify(before, before, own)
+    assert [(x.id, x.change, x.note, x.own) for x in rows] == [
+        ("tests/lora/test_x.py", "not_checked", "needs peft (not installed)", True)]
+    assert compare.verdict(rows).status == "unchecked"
+    # a module the fix adds is a real failure before it
+    new = [r("tests/lora/test_x.py", "error", "No module named 'diffusers.new_mod'")]
+    after = [r("tests/lora/test_x.py::test_new", "passed")]
+    fixed = compare.classify(new, after, own)
+    assert [(x.change, x.own) for x in fixed] == [("fixed", True)]
