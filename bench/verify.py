@@ -1,22 +1,31 @@
-"""Benchmark verify's test selection: the selected tests vs the whole subset.
+"""Benchmark verify on real fix commits: caught or not, wall time against pytest typed by hand.
 
-For each change, ``harness verify`` runs twice with no base cache: once with its
-selection and once with ``--all``.  The table shows test files and tests run, the wall
-time of each, and whether the selection caught every test the whole subset broke.
+For each commit (a fix that adds or changes a test failing before it), with verify's
+default options (no --subset, no --all, no base cache):
 
-    python bench/verify.py                    # the demo recipe: one-line bugs in six modules
-    python bench/verify.py --recipe peft --subset unit \\
-        --source /path/to/peft-mirror --commit 5f55a6331 --repo-path /path/to/peft-mirror \\
-        --base 5f55a6331^                     # a real change on a real repo
-    python bench/verify.py --json out.json    # also write the figures as JSON
+* ``harness verify <recipe> --commit C --repo-path <clone> --base C^ --source <mirror>``:
+  its verdict, the tests it ran, its wall time;
+* the commit's test changes alone (``--patch`` of ``git diff C^ C -- tests``): must not
+  be ``ok`` (exit 1);
+* the floor: the commit's new or changed tests (``-k`` of the test functions its diff adds
+  or touches) run by hand with ``python -m pytest`` in the same env, on the base with the
+  test changes, then on the fix.  Caught: every test failing there before and passing
+  after is ``fixed`` in verify's report.
+
+The env is built by the test-only run first; the fix run is timed with the env built.
+
+    python bench/verify.py --recipe peft --source /work/.mirror/huggingface+peft/repo
+    python bench/verify.py --recipe diffusers --source /path/to/diffusers-mirror \\
+        --commit d6726f38a0 --commit cca8af298f --json out.json
 """
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import difflib
 import json
+import os
+import re
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -26,82 +35,142 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness import demo, proc
+from harness import config, proc, recipes, results
+from harness.errors import HarnessError
 from harness.progress import Ui
+from harness.runner import import_root
 from harness.verify.core import Options, verify
 
-# (module, old text, new text): a one-line bug local to one module of the demo target
-DEMO_BUGS = [
-    ("src/tinyhf/schedulers/scheduling_cosine.py",
-     "math.cos(math.pi * self.num_cycles * 2.0 * progress)",
-     "math.cos(math.pi * self.num_cycles * progress)"),
-    ("src/tinyhf/schedulers/scheduling_linear.py", "float(remaining) /", "float(remaining + 1) /"),
-    ("src/tinyhf/tokenization_utils.py", "list(text.lower() if self.do_lower_case else text)",
-     "list(text if self.do_lower_case else text.lower())"),
-    ("src/tinyhf/models/tiny_gpt/modeling_tiny_gpt.py", ".tril()", ".triu()"),
-    ("src/tinyhf/activations.py", "0.044715", "0.05"),
-    ("src/tinyhf/generation_utils.py", ".logits[:, -1]", ".logits[:, 0]"),
-]
+# real fix commits, each adding or changing a test that fails before the fix (recent history)
+COMMITS = {
+    "peft": ["5f55a6331", "2735371fb", "b52ed1b54", "3af2ad701", "607895c99", "82f4c0241",
+             "cf7256752", "9f1fe21d8", "b60f0552e"],
+    "diffusers": ["d6726f38a0", "cca8af298f", "cee298c1f3", "de5fcf6fe3", "62bfa5a23e",
+                  "afd7765470"],
+}
+DEF_RE = re.compile(r"^\+\s*(?:async\s+)?def (test\w*)\(", re.MULTILINE)
+HUNK_DEF_RE = re.compile(r"^@@ .* @@.*def (test\w*)\(", re.MULTILINE)
 
 
-def demo_patch(repo: Path, path: str, old: str, new: str, out: Path) -> Path:
-    text = proc.run(["git", "-C", str(repo), "show", f"{demo.TAG}:{path}"]).stdout
-    if old not in text:
-        raise SystemExit(f"bench: {old!r} is not in {path} any more; update DEMO_BUGS")
-    changed = text.replace(old, new, 1)
-    lines = difflib.unified_diff(text.splitlines(keepends=True),
-                                 changed.splitlines(keepends=True), f"a/{path}", f"b/{path}")
-    out.write_text("".join(lines))
-    return out
+def git(repo: Path, *args: str) -> str:
+    return proc.run(["git", "-C", str(repo), *args]).stdout
 
 
-def measure(opts: Options) -> dict[str, Any]:
+def test_names(patch: str) -> list[str]:
+    """The test functions a diff adds, else those its hunks are in."""
+    return sorted(set(DEF_RE.findall(patch)) or set(HUNK_DEF_RE.findall(patch)))
+
+
+def hand_run(recipe: recipes.Recipe, python: Path, tree: Path, files: list[str], k: str,
+             out: Path) -> tuple[float, list[results.TestResult]]:
+    """``python -m pytest <files> -k <k>`` as a user types it in a checkout with the env."""
+    home = str(config.home())
+    env = {**os.environ, **{n: v.replace("{home}", home) for n, v in recipe.env.items()},
+           "PYTHONPATH": str(import_root(tree))}
+    junit = out / "junit.xml"
+    argv = [str(python), "-m", "pytest", *files, "-k", k, "-p", "no:cacheprovider",
+            f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q",
+            *recipe.pytest_args]
     start = time.monotonic()
-    doc = verify(opts, Ui(quiet=True))
-    tests = doc.get("tests", [])
-    return {
-        "verdict": doc["verdict"],
-        "files": len({t["id"].split("::")[0] for t in tests}),
-        "selected_files": len(doc.get("selection", [])),
-        "whole": doc.get("whole_subset", False),
-        "tests": len(tests),
-        "broken": sorted(t["id"] for t in tests if t["change"] == "broken"),
-        "fixed": sorted(t["id"] for t in tests if t["change"] == "fixed"),
-        "wall": round(time.monotonic() - start, 1),
-        "test_time": round(sum(v for k, v in doc["timings"].items()
-                               if k in ("before", "after", "rerun")), 1),
-    }
+    proc.stream(argv, log_path=out / "pytest.log", cwd=tree, env=env)
+    return time.monotonic() - start, results.parse_junit(junit)
 
 
-def compare(name: str, opts: Options) -> dict[str, Any]:
-    picked = measure(opts)
-    whole = measure(dataclasses.replace(opts, run_all=True))
-    caught = set(whole["broken"]) <= set(picked["broken"]) and \
-        set(whole["fixed"]) <= set(picked["fixed"])
-    return {"change": name, "selected": picked, "whole": whole, "caught_all": caught}
+def _key(test_id: str) -> str:
+    """A JUnit id without the file's directory (hand runs rebuild ids from dotted names)."""
+    return test_id.split("::", 1)[-1] if "::" in test_id else test_id
+
+
+def floor(recipe: recipes.Recipe, clone: Path, commit: str, python: Path, work: Path
+          ) -> dict[str, Any]:
+    test_files = [f for f in git(clone, "diff", "--name-only", f"{commit}^", commit, "--",
+                                 recipe.verify.tests_dir).split()
+                  if Path(f).name.startswith("test_")]
+    patch = git(clone, "diff", f"{commit}^", commit, "--", *test_files)
+    names = test_names(patch)
+    if not names:
+        return {"names": [], "seconds": 0.0, "fail_pass": [], "error": "no test names"}
+    before, after = work / "hand-before", work / "hand-after"
+    git(clone, "worktree", "add", "-q", "--detach", str(before), f"{commit}^")
+    git(clone, "worktree", "add", "-q", "--detach", str(after), commit)
+    try:
+        git(before, "checkout", commit, "--", *test_files)
+        k = " or ".join(names)
+        (work / "b").mkdir(exist_ok=True)
+        (work / "a").mkdir(exist_ok=True)
+        tb, rb = hand_run(recipe, python, before, test_files, k, work / "b")
+        ta, ra = hand_run(recipe, python, after, test_files, k, work / "a")
+    finally:
+        for tree in (before, after):
+            git(clone, "worktree", "remove", "--force", str(tree))
+    bad = ("failed", "error")
+    failed_before = {_key(r.id) for r in rb if r.outcome in bad}
+    passed_after = {_key(r.id) for r in ra if r.outcome == "passed"}
+    return {"names": names, "files": test_files, "seconds": round(tb + ta, 1),
+            "before_s": round(tb, 1), "after_s": round(ta, 1), "tests": len(ra),
+            "fail_pass": sorted(failed_before & passed_after)}
+
+
+def one(recipe_name: str, source: str, clone: Path, commit: str, work: Path) -> dict[str, Any]:
+    recipe = recipes.load(recipe_name)
+    tests_patch = work / f"{commit}-tests.diff"
+    tests_patch.write_text(git(clone, "diff", f"{commit}^", commit, "--",
+                               recipe.verify.tests_dir))
+    common = {"recipe": recipe_name, "source": source, "base": f"{commit}^", "use_cache": False}
+    row: dict[str, Any] = {"recipe": recipe_name, "commit": commit,
+                           "subject": git(clone, "log", "-1", "--format=%s", commit)[:60]}
+    try:
+        alone = verify(Options(patch=str(tests_patch), **common), Ui(quiet=True))  # type: ignore[arg-type]
+        row.update(tests_only=str(alone.verdict), tests_only_exit=alone.exit_code)
+        start = time.monotonic()
+        rep = verify(Options(commit=commit, repo_path=str(clone), **common), Ui(quiet=True))  # type: ignore[arg-type]
+        wall = time.monotonic() - start
+    except HarnessError as e:
+        row["error"] = e.message.splitlines()[0]
+        return row
+    fixed = {_key(r.id) for r in rep.tests if r.change == "fixed"}
+    row.update(verdict=str(rep.verdict), exit=rep.exit_code, reason=rep.reason,
+               wall=round(wall, 1), tests=sum(r.change != "not_checked" for r in rep.tests),
+               own=len(rep.own), fixed_own=sum(r.change == "fixed" for r in rep.own),
+               broken=sum(r.change == "broken" for r in rep.tests),
+               not_checked=rep.not_checked(), left_out=len(rep.left_out),
+               timings=rep.timings)
+    python = config.home() / "envs" / str(rep.env_after_key) / "bin" / "python"
+    hand = floor(recipe, clone, commit, python, work)
+    row["floor"] = hand
+    fp = set(hand["fail_pass"])
+    row["caught"] = bool(fp) and fp <= fixed and rep.verdict == "ok"
+    row["ratio"] = round(wall / hand["seconds"], 2) if hand["seconds"] else None
+    return row
 
 
 def show(rows: list[dict[str, Any]]) -> None:
-    table = Table(title="verify: selected tests vs the whole subset", show_edge=False)
-    for col in ("change", "files sel/all", "tests sel/all", "wall s sel/all", "pytest s sel/all",
-                "broken sel/all", "fixed sel/all", "same catch", "verdict"):
+    table = Table(title="verify on real fix commits (default options) vs pytest by hand",
+                  show_edge=False)
+    for col in ("commit", "verdict", "own fixed/own", "fail->pass caught", "tests only",
+                "tests run", "left out", "verify s", "by hand s", "ratio"):
         table.add_column(col)
     for r in rows:
-        s, w = r["selected"], r["whole"]
-        table.add_row(r["change"], f"{s['files']}/{w['files']}", f"{s['tests']}/{w['tests']}",
-                      f"{s['wall']}/{w['wall']}", f"{s['test_time']}/{w['test_time']}",
-                      f"{len(s['broken'])}/{len(w['broken'])}",
-                      f"{len(s['fixed'])}/{len(w['fixed'])}",
-                      "yes" if r["caught_all"] else "NO", f"{s['verdict']}/{w['verdict']}")
-    console = Console(width=160)
+        if "error" in r:
+            table.add_row(f"{r['recipe']} {r['commit']}", f"error: {r['error']}", *[""] * 8)
+            continue
+        fp = r["floor"]["fail_pass"]
+        table.add_row(f"{r['recipe']} {r['commit']}", f"{r['verdict']} ({r['exit']})",
+                      f"{r['fixed_own']}/{r['own']}",
+                      f"{'yes' if r['caught'] else 'NO'} ({len(fp)})",
+                      f"{r['tests_only']} ({r['tests_only_exit']})", str(r["tests"]),
+                      str(r["left_out"]), str(r["wall"]), str(r["floor"]["seconds"]),
+                      f"{r['ratio']}x" if r["ratio"] else "-")
+    console = Console(width=170)
     console.print(table)
-    tests = sum(r["selected"]["tests"] for r in rows) / max(1, sum(r["whole"]["tests"]
-                                                                    for r in rows))
-    wall = sum(r["selected"]["wall"] for r in rows) / max(1e-9, sum(r["whole"]["wall"]
-                                                                     for r in rows))
-    caught = sum(r["caught_all"] for r in rows)
-    console.print(f"selected tests: {tests:.0%} of the whole subset's; wall time: {wall:.0%}; "
-                  f"caught everything the whole subset caught: {caught}/{len(rows)}")
+    ok = [r for r in rows if "error" not in r]
+    caught = sum(r["caught"] for r in ok)
+    not_ok = sum(r["tests_only_exit"] == 1 for r in ok)
+    ratios = [r["ratio"] for r in ok if r.get("ratio")]
+    console.print(f"caught: {caught}/{len(rows)}; test changes alone not ok (exit 1): "
+                  f"{not_ok}/{len(rows)}; median verify/by-hand wall: "
+                  f"{statistics.median(ratios) if ratios else float('nan'):.2f}x; median verify "
+                  f"wall {statistics.median([r['wall'] for r in ok]) if ok else 0:.0f}s")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -110,37 +179,28 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--recipe", default="demo")
-    p.add_argument("--subset")
-    p.add_argument("--source")
-    p.add_argument("--patch", action="append", default=[], help="a diff file (repeatable)")
-    p.add_argument("--commit")
-    p.add_argument("--repo-path", default=".")
-    p.add_argument("--base")
-    p.add_argument("--json", type=Path, help="write the figures here")
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--recipe", default="peft", choices=sorted(COMMITS))
+    p.add_argument("--source", required=True, help="a mirror of the recipe's repository")
+    p.add_argument("--commit", action="append", default=[],
+                   help="a fix commit (repeatable; default: the recipe's list in this script)")
+    p.add_argument("--json", type=Path, help="append the rows to this JSON file")
     args = p.parse_args(argv)
-    common: dict[str, Any] = {"recipe": args.recipe, "subset": args.subset,
-                              "source": args.source, "base": args.base, "use_cache": False}
-    rows = []
-    if args.commit:
-        opts = Options(commit=args.commit, repo_path=args.repo_path, **common)
-        rows.append(compare(f"commit {args.commit}", opts))
-    for patch in args.patch:
-        rows.append(compare(Path(patch).name, Options(patch=patch, **common)))
-    if not rows:
-        if args.recipe != "demo":
-            p.error("give --commit or --patch for a recipe other than demo")
-        with tempfile.TemporaryDirectory() as tmp:
-            repo = demo.repo_path()
-            for i, (path, old, new) in enumerate(DEMO_BUGS):
-                patch = demo_patch(repo, path, old, new, Path(tmp) / f"bug{i}.diff")
-                rows.append(compare(path.removeprefix("src/tinyhf/"),
-                                    Options(patch=str(patch), **common)))
+    commits = args.commit or COMMITS[args.recipe]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-verify-") as tmp:
+        clone = Path(tmp) / "clone"
+        proc.run(["git", "clone", "-q", "--shared", "--no-checkout", args.source, str(clone)])
+        for commit in commits:
+            work = Path(tmp) / commit
+            work.mkdir()
+            rows.append(one(args.recipe, args.source, clone, commit, work))
+            print(json.dumps(rows[-1]), flush=True)
+            if args.json:
+                old = json.loads(args.json.read_text()) if args.json.exists() else []
+                args.json.write_text(json.dumps([*old, rows[-1]], indent=2))
     show(rows)
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
-    return 0 if all(r["caught_all"] for r in rows) else 1
+    return 0 if all(r.get("caught") for r in rows) else 1
 
 
 if __name__ == "__main__":

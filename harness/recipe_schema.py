@@ -12,6 +12,7 @@ from typing import Any
 from harness.errors import HarnessError
 
 _MISSING: Any = object()
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Table:
@@ -92,6 +93,15 @@ class Table:
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 raise self.error(f"{key}.{k}", f"expected a string, got {type(v).__name__}")
             out[k] = str(v)
+        return out
+
+    def env_map(self, key: str) -> dict[str, str]:
+        """Environment variables: names a shell and ``os.environ`` accept (no ``=``, no ``;``)."""
+        out = self.str_map(key)
+        for name in out:
+            if not ENV_NAME.fullmatch(name):
+                raise self.error(f"{key}.{name}", "not a valid environment variable name "
+                                 "(letters, digits and _, not starting with a digit)")
         return out
 
     def table(self, key: str, *, required: bool = True) -> Table:

@@ -215,7 +215,7 @@ def parse(data: dict[str, Any], path: Path) -> Recipe:
         description=root.string("description", default=""),
         source=_source(root.table("source")),
         install=_install(root.table("install", required=False)),
-        env=root.str_map("env"),
+        env=root.env_map("env"),
         pytest_args=root.str_list("pytest_args"),
         subsets=subsets,
         default_subset=default,
@@ -267,7 +267,7 @@ def _subset(name: str, t: Table) -> Subset:
         timeout=t.integer("timeout", default=300, minimum=1) or 300,
         run_timeout=t.integer("run_timeout", default=3600, minimum=1) or 3600,
         args=t.str_list("args"),
-        env=t.str_map("env"),
+        env=t.env_map("env"),
         network=t.boolean("network", default=False),
     )
     t.done()

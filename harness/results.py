@@ -70,7 +70,11 @@ def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
     for tag, outcome in (("failure", "failed"), ("error", "error")):
         node = case.find(tag)
         if node is not None:
-            return outcome, _message(node)  # type: ignore[return-value]
+            message = _message(node)
+            blocked = props.get("harness_blocked")  # the plugin saw a blocked connection
+            if blocked and "network access blocked" not in message:
+                message = f"harness: network access blocked ({blocked}); {message}"
+            return outcome, message  # type: ignore[return-value]
     skipped = case.find("skipped")
     if skipped is not None:
         message = skipped.get("message", "")

@@ -3,7 +3,10 @@
 It imports nothing from harness (it runs under the target's interpreter and pytest) and:
 
 * blocks outbound network connections when ``HARNESS_BLOCK_NETWORK=1``, so a test that
-  reaches for the Hub fails at once instead of sitting in retries;
+  reaches for the Hub fails at once instead of sitting in retries: each attempt raises
+  :class:`NetworkBlocked` (its own type, recorded as ``harness_blocked`` in the JUnit XML
+  even when a library wraps it), and ``time.sleep`` returns at once for the rest of a
+  test that was blocked (clients' retry backoff);
 * prints one ``##harness`` line per collected total and per test result, for progress;
 * writes the selected test ids to ``$HARNESS_SELECTED`` (a selected test missing from
   the report counts as failed);
@@ -22,6 +25,7 @@ import json
 import os
 import socket
 import statistics
+import time
 from typing import Any
 
 import pytest
@@ -30,8 +34,20 @@ _OUT = os.dup(1)  # the real stdout, taken before pytest captures fd 1
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 
 
-class NetworkBlocked(OSError):
-    pass
+class NetworkBlocked(socket.gaierror):
+    """Raised for every blocked connection or lookup, so a test failed by it is detectable.
+
+    A ``gaierror`` (an ``OSError``), as a failed lookup would raise: clients that retry or
+    fall back on those treat it the same.
+    """
+
+
+_blocked: list[str] = []  # what the current test tried to reach
+
+
+def _blocked_error(what: str) -> NetworkBlocked:
+    _blocked.append(what)
+    return NetworkBlocked(socket.EAI_NONAME, f"harness: network access blocked ({what})")
 
 
 def _is_local(host: Any) -> bool:
@@ -50,8 +66,8 @@ def _is_local(host: Any) -> bool:
 
 def _guard_address(address: Any) -> None:
     if isinstance(address, tuple) and address and not _is_local(address[0]):
-        raise NetworkBlocked(f"harness: network access blocked in an offline subset "
-                             f"(tried {address[0]}:{address[1] if len(address) > 1 else ''})")
+        port = address[1] if len(address) > 1 else ""
+        raise _blocked_error(f"tried {address[0]}:{port}")
 
 
 def _block_network() -> None:
@@ -71,10 +87,18 @@ def _block_network() -> None:
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_local(host):
-            raise socket.gaierror(socket.EAI_NONAME,
-                                  f"harness: network access blocked (lookup of {host})")
+            raise _blocked_error(f"lookup of {host}")
         return real_getaddrinfo(host, *args, **kwargs)
 
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        # after a blocked connection, a client's retry backoff (huggingface_hub: 5 retries,
+        # 23 s per file) only delays the failure: skip it for the rest of this test
+        if not _blocked:
+            real_sleep(seconds)
+
+    time.sleep = sleep  # type: ignore[assignment]
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo
@@ -190,6 +214,10 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     _xdist_collections.append(len(ids))
 
 
+def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
+    _blocked.clear()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     outcome = yield
@@ -198,6 +226,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     # node id (classname/name lose it) and unexpected passes (reported there as passed).
     if report.when == "setup":
         item.user_properties.append(("harness_nodeid", item.nodeid))
+    # a library may catch NetworkBlocked and raise its own error: say what was blocked
+    if report.failed and _blocked:
+        item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
+
     if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
         item.user_properties.append(("harness_outcome", "xpass"))
 

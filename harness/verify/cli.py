@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from harness.envs import BACKENDS
+from harness.verify.select import DEFAULT_BUDGET
 
 EPILOG = """\
 examples:
@@ -12,7 +13,14 @@ examples:
   harness verify peft --pr 3579
   harness verify peft --patch my-fix.diff --markdown > pr-tests.md
 
-exit codes: 0 ok (nothing broken), 1 regressions, 2 infrastructure error
+what runs: the tests the patch adds or changes (always), then the test files that import
+what it changes, nearest first, until --budget seconds of tests (estimated from earlier
+runs); the report lists what the budget left out and the command that runs it.  Then the
+lint/format/consistency checks its pull request faces (--no-checks skips them).
+
+exit codes: 0 ok (the patch's own tests ran and pass, nothing broken), 1 failing (a test
+the patch adds or changes still fails), regressions (something broke) or checks_failed,
+2 unchecked (nothing selected could run here) or infrastructure error
 """
 
 
@@ -25,17 +33,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
         recipe=args.recipe, patch=args.patch, commit=args.commit, repo_path=args.repo_path,
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
-        base_image=args.base_image,
+        base_image=args.base_image, budget=args.budget, run_checks=not args.no_checks,
     )
-    doc = verify(opts, Ui(quiet=args.quiet))
+    rep = verify(opts, Ui(quiet=args.quiet))
     if args.json:
-        print(report.to_json(doc))
+        print(report.to_json(rep))
     elif args.markdown:
-        print(report.markdown(doc), end="")
+        print(report.markdown(rep), end="")
     else:
-        report.show(doc)
-    code: int = doc["exit_code"]
-    return code
+        report.show(rep)
+    return rep.exit_code
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,10 +73,16 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="your checkout, for --commit (only read; default: .)")
     p.add_argument("--base", metavar="REV",
                    help="apply on this ref instead of the recipe's pinned one")
-    p.add_argument("--subset", help="subset whose tests are in scope (default: the recipe's)")
+    p.add_argument("--subset", help="keep the impacted test files to this subset's paths, -k "
+                                    "and markers (the patch's own tests always run)")
     p.add_argument("--source", help="clone from this path or URL (a local mirror, a fork)")
+    p.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="SECONDS",
+                   help="seconds of tests per run, estimated from earlier runs' durations "
+                        f"(default: {DEFAULT_BUDGET:g}); the patch's own tests always run")
     p.add_argument("--all", dest="run_all", action="store_true",
-                   help="run the whole subset, not only the selected test files")
+                   help="no budget: run every impacted test file")
+    p.add_argument("--no-checks", action="store_true",
+                   help="skip the lint/format/consistency checks of the recipe's [checks]")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--markdown", action="store_true",

@@ -1,17 +1,26 @@
-"""The exact commands that repeat a verification, shown in every report."""
+"""The exact commands that repeat a verification, shown in every report.
+
+Every word is shell-quoted, environment assignments included (``env 'K=V' python ...``):
+a recipe's values are pasted into pull requests and must never run as shell.
+"""
 from __future__ import annotations
 
+import dataclasses
 import shlex
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from harness import config
 from harness.recipes import Recipe, Subset
 from harness.runner import selection_args
+from harness.verify import select
+from harness.verify.document import Commands
 
 if TYPE_CHECKING:
     from harness.verify.core import Options
 
 
-def verify_args(opts: Options) -> list[str]:
+def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
     args = [opts.recipe]
     if opts.patch is not None:
         args += ["--patch", opts.patch]
@@ -23,25 +32,42 @@ def verify_args(opts: Options) -> list[str]:
                         ("--source", opts.source)):
         if value:
             args += [flag, value]
-    if opts.run_all:
+    if opts.run_all if run_all is None else run_all:
         args.append("--all")
+    elif opts.budget != select.DEFAULT_BUDGET:
+        args += ["--budget", f"{opts.budget:g}"]
+    if not opts.run_checks:
+        args.append("--no-checks")
     return args
 
 
-def pytest_command(recipe: Recipe, subset: Subset, targets: tuple[str, ...]) -> str:
+def pytest_command(recipe: Recipe, subset: Subset, targets: Iterable[str]) -> str:
     """What runs in each worktree (the harness adds its plugin, JUnit and timeouts)."""
-    env = {**recipe.env, **subset.env}
+    home = str(config.home())
+    env = {k: v.replace("{home}", home) for k, v in {**recipe.env, **subset.env}.items()}
     argv = ["python", "-m", "pytest", *targets, *selection_args(subset)]
     argv += [*recipe.pytest_args, *subset.args]
-    assignments = [f"{k}={shlex.quote(v)}" for k, v in env.items() if "{home}" not in v]
-    return " ".join([*assignments, shlex.join(argv)])
+    prefix = ["env", *(f"{k}={v}" for k, v in env.items())] if env else []
+    return shlex.join([*prefix, *argv])
 
 
-def of(opts: Options, recipe: Recipe, subset: Subset, targets: tuple[str, ...]
-       ) -> dict[str, str]:
+def pytest_commands(recipe: Recipe, subset: Subset, picks: Iterable[select.Pick]) -> str:
+    """One pytest command per batch (a file narrowed by a subset's -k runs on its own)."""
+    lines = []
+    for b in select.batches(recipe, picks):
+        narrowed = dataclasses.replace(subset, k=b.k, markers=b.markers, deselect=b.deselect)
+        lines.append(pytest_command(recipe, narrowed, b.targets))
+    return "\n".join(lines)
+
+
+def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> Commands:
     args = verify_args(opts)
-    return {
-        "harness": shlex.join(["harness", "verify", *args]),
-        "nox": shlex.join(["nox", "-s", "verify", "--", *args]),
-        "pytest": pytest_command(recipe, subset, targets),
-    }
+    left = pytest_commands(recipe, subset, sel.left_out) if sel.left_out else ""
+    return Commands(
+        harness=shlex.join(["harness", "verify", *args]),
+        nox=shlex.join(["nox", "-s", "verify", "--", *args]),
+        pytest=pytest_commands(recipe, subset, sel.run),
+        left_out=left,
+        left_out_harness=shlex.join(["harness", "verify", *verify_args(opts, run_all=True)])
+        if left else "",
+    )

@@ -1,20 +1,38 @@
-"""Before vs after, test by test: fixed, broken, still failing, passing, new, removed, flaky.
+"""Before vs after, test by test: fixed, broken, still failing, passing, new, removed, flaky,
+not checked.
 
 A test counts as failing when its outcome is ``failed`` or ``error``; passed, skipped,
 xfail and xpass count as not failing.  A collection error of a file (an import that
 only works after the fix) gives each of that file's tests an ``error`` on that side.
+
+What this machine cannot decide is ``not_checked``, with its reason, never fixed or broken:
+a test that failed because the harness blocked outbound network (``needs network``), one
+that wanted a Hub download in offline mode (``needs a Hub download``), one skipped for a
+missing GPU or accelerator (``needs GPU``), and a test of the patch's own that was skipped.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
 from harness.results import TestResult
+from harness.status import Status
+from harness.verify.own import is_own
 
-ChangeKind = Literal["fixed", "broken", "still_failing", "passing", "new", "removed", "flaky"]
+ChangeKind = Literal["fixed", "broken", "still_failing", "passing", "new", "removed", "flaky",
+                     "not_checked"]
 CHANGES: tuple[ChangeKind, ...] = ("broken", "fixed", "flaky", "still_failing", "new",
-                                   "removed", "passing")
+                                   "removed", "passing", "not_checked")
+NETWORK_SIGNS = ("harness: network access blocked", "NetworkBlocked")
+HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_HUB_OFFLINE",
+             "offline mode is enabled", "LocalEntryNotFoundError",
+             "couldn't connect to 'https://huggingface.co'",
+             "Cannot find the requested files in the local cache")
+MISSING_RE = re.compile(r"No module named '(\w+)'")
+GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
+                    r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
@@ -25,11 +43,27 @@ class Row(NamedTuple):
     after: str | None
     change: ChangeKind
     note: str = ""
+    own: bool = False  # a test the patch adds or changes
 
 
 class Verdict(NamedTuple):
-    status: Literal["ok", "regressions", "infra_error"]
+    status: Status
     reason: str
+
+
+def undecidable(outcome: str | None, message: str) -> str | None:
+    """Why an outcome says nothing about the change (None: it does)."""
+    if outcome in BAD:
+        if any(s in message for s in NETWORK_SIGNS):
+            return "needs network"
+        missing = MISSING_RE.search(message)
+        if missing:  # a package the env lacks, not a module the patch adds
+            return f"needs {missing.group(1)} (not installed)"
+        if any(s in message for s in HUB_SIGNS):
+            return "needs a Hub download"
+    if outcome == "skipped" and GPU_RE.search(message):
+        return "needs GPU"
+    return None
 
 
 def failing(outcome: str | None) -> bool:
@@ -56,12 +90,22 @@ def _by_id(results: Iterable[TestResult], other: Iterable[TestResult]
     return found
 
 
-def classify(before: list[TestResult], after: list[TestResult]) -> list[Row]:
+def classify(before: list[TestResult], after: list[TestResult],
+             own: Sequence[str] = ()) -> list[Row]:
+    """One row per test; ``own``: the targets of the patch's own tests."""
     old, new = _by_id(before, after), _by_id(after, before)
     rows: list[Row] = []
     for test in sorted(old.keys() | new.keys()):
         b, a = old.get(test), new.get(test)
+        mine = is_own(test, own)
         note = (a if a is not None and (failing(a[0]) or b is None) else b or ("", ""))[1]
+        why = (undecidable(a[0], a[1]) if a else None) or (undecidable(b[0], b[1]) if b else None)
+        if why is None and mine and a is not None and a[0] == "skipped":
+            why = f"skipped: {a[1]}" if a[1] else "skipped"
+        if why is not None:
+            rows.append(Row(test, b[0] if b else None, a[0] if a else None, "not_checked",
+                            why, mine))
+            continue
         if b is None:
             kind: ChangeKind = "new"
         elif a is None:
@@ -75,7 +119,7 @@ def classify(before: list[TestResult], after: list[TestResult]) -> list[Row]:
         else:
             kind = "passing"
         rows.append(Row(test, b[0] if b else None, a[0] if a else None, kind,
-                        note if kind != "passing" else ""))
+                        note if kind != "passing" else "", mine))
     return _shifted(rows)
 
 
@@ -90,8 +134,10 @@ def _shifted(rows: list[Row]) -> list[Row]:
 
 
 def to_rerun(rows: list[Row]) -> list[str]:
-    """The tests whose outcome changed, to run once more on each side."""
-    return [r.id for r in rows if r.change in ("fixed", "broken") and "::" in r.id]
+    """Tests whose outcome changed, to run once more on each side: what broke, and what got
+    fixed elsewhere.  The patch's own fixed tests are what it was written for: not rerun."""
+    return [r.id for r in rows if "::" in r.id and (r.change == "broken" or (
+        r.change == "fixed" and not r.own))]
 
 
 def rerun_targets(ids: list[str]) -> tuple[str, ...]:
@@ -122,13 +168,38 @@ def counts(rows: list[Row]) -> dict[str, int]:
     return {k: c.get(k, 0) for k in CHANGES}
 
 
+def _reasons(rows: Iterable[Row]) -> str:
+    c = Counter(r.note.split(":")[0] for r in rows)
+    return ", ".join(f"{why} ({n})" for why, n in c.most_common())
+
+
 def verdict(rows: list[Row]) -> Verdict:
+    """The patch's own tests decide; anything broken elsewhere makes it ``regressions``."""
+    others = [r for r in rows if not r.own]
+    mine = [r for r in rows if r.own]
+    broken = [r for r in others if r.change == "broken"
+              or (r.change == "new" and failing(r.after))]
+    if broken:
+        return Verdict(Status.REGRESSIONS, f"{len(broken)} test(s) broken by the patch")
+    still = [r for r in mine if r.change != "not_checked" and failing(r.after)]
+    if still:
+        return Verdict(Status.FAILING, f"{len(still)} of the patch's {len(mine)} own test(s) "
+                       "fail after it")
+    undecided = [r for r in rows if r.change == "not_checked"]
+    ran = [r for r in mine if r.change != "not_checked"]
+    if mine and not ran:
+        return Verdict(Status.UNCHECKED, f"none of the patch's {len(mine)} own test(s) could "
+                       f"run here: {_reasons(mine)}")
+    if not mine and not [r for r in others if r.change != "not_checked"]:
+        why = f": {_reasons(undecided)}" if undecided else ": no test was selected"
+        return Verdict(Status.UNCHECKED, f"nothing selected could be checked here{why}")
     c = counts(rows)
-    new_failing = [r for r in rows if r.change == "new" and failing(r.after)]
-    if c["broken"] or new_failing:
-        parts = [f"{c['broken']} broken"] if c["broken"] else []
-        parts += [f"{len(new_failing)} new test(s) failing"] if new_failing else []
-        return Verdict("regressions", ", ".join(parts))
-    parts = [f"{c[k]} {k.replace('_', ' ')}" for k in ("fixed", "flaky", "still_failing")
-             if c[k]]
-    return Verdict("ok", ", ".join(parts) or ("nothing broken" if rows else "no tests run"))
+    if mine:
+        fixed = sum(r.change == "fixed" for r in mine)
+        parts = [f"{len(ran)} own test(s) pass after the patch ({fixed} fixed)"]
+    else:
+        parts = ["the patch adds or changes no test"]
+    checked = sum(r.change != "not_checked" for r in others)
+    parts.append(f"{checked} other test(s) checked, nothing broken")
+    parts += [f"{c[k]} {k.replace('_', ' ')}" for k in ("flaky", "not_checked") if c[k]]
+    return Verdict(Status.OK, "; ".join(parts))

@@ -1,11 +1,11 @@
-"""verify: change -> worktrees -> selection -> env -> before -> after -> reruns -> verdict."""
+"""verify: change -> worktrees -> selection -> env -> before/after -> checks -> verdict."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from harness import checkout, config, history, recipes, results, store, torch_source
 from harness.envs import Backend, Env, get_backend
@@ -15,11 +15,24 @@ from harness.progress import Ui
 from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 from harness.runner import RunOutput
-from harness.verify import basecache, change, commands, compare, diff, mirror, select, worktrees
+from harness.status import Status
+from harness.verify import (
+    basecache,
+    change,
+    checks,
+    commands,
+    compare,
+    diff,
+    durations,
+    mirror,
+    select,
+    sides,
+    worktrees,
+)
+from harness.verify.document import ChangedFile, ChangeInfo, RunInfo, VerifyReport
 
-EXIT = {"ok": 0, "regressions": 1, "infra_error": 2}
-PYTEST_ARGS = ("--continue-on-collection-errors",)
 SERIAL_RERUN = 20  # rerun this many tests or fewer without xdist workers
+SERIAL_SECONDS = 30.0  # an estimated run shorter than this goes without xdist workers
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,8 @@ class Options:
     use_cache: bool = True
     backend: str = "auto"
     base_image: str | None = None  # docker backend: the image envs are built on
+    budget: float = select.DEFAULT_BUDGET
+    run_checks: bool = True
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
@@ -51,27 +66,23 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
     return change.from_pr(url, opts.pr, base)
 
 
-def run_problem(out: RunOutput) -> str | None:
-    """Why a run cannot be compared (None: it can; failing tests and import errors are fine)."""
-    if out.verdict.status != "infra_error" or out.exit_code == 5:
-        return None
-    if out.exit_code in (1, 2) and out.verdict.reason.startswith("collection error"):
-        return None
-    return out.verdict.reason
-
-
 def run_doc(recipe: Recipe, subset: Subset, ref: str, sha: str, env: Env, out: RunOutput,
-            extra: dict[str, Any]) -> dict[str, Any]:
+            targets: tuple[str, ...]) -> dict[str, object]:
     return {"recipe": recipe.name, "subset": subset.name, "ref": ref, "commit": sha,
             "env_key": env.key, "status": out.verdict.status, "reason": out.verdict.reason,
-            "exit_code": out.exit_code, "log": str(out.log),
-            "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "timings": {"total": round(out.duration, 3)}, **extra}
+            "exit_code": out.exit_code, "log": str(out.log), "started_at": _now(),
+            "timings": {"total": round(out.duration, 3)}, "targets": list(targets)}
 
 
-def verify(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
-    """Verify a change; return the report document (also saved in the store)."""
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
+    """Verify a change; return the report (also saved in the store)."""
     ui = ui or Ui()
+    if opts.budget <= 0:
+        raise HarnessError(f"--budget must be a positive number of seconds, not {opts.budget:g}")
     start = time.monotonic()
     timings = Timings()
     recipe = recipes.load(opts.recipe)
@@ -83,49 +94,43 @@ def verify(opts: Options, ui: Ui | None = None) -> dict[str, Any]:
         base_ref = the_change.base or opts.base or recipe.source.ref
         base_sha = mirror.fetch_base(url, base_ref, the_change.fetch_from)
     timings.add("fetch", t)
-    doc: dict[str, Any] = {
-        "recipe": recipe.name, "subset": subset.name, "ref": opts.base or recipe.source.ref,
-        "commit": base_sha, "source": url,
-        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "change": {"kind": the_change.kind, "description": the_change.description,
-                   "files": [{"path": f.path, "status": f.status} for f in the_change.files]},
-    }
+    rep = VerifyReport(
+        recipe=recipe.name, subset=subset.name, scoped=opts.subset is not None,
+        ref=opts.base or recipe.source.ref, commit=base_sha, source=url, started_at=_now(),
+        change=ChangeInfo(the_change.kind, the_change.description,
+                          tuple(ChangedFile(f.path, f.status) for f in the_change.files)))
+    after_results: list[TestResult] = []
     t = time.monotonic()
     with worktrees.prepared(recipe, the_change, url, base_sha, ui) as trees:
         timings.add("apply", t)
-        doc.update(applied_with=trees.applied_with, tests_applied_with=trees.tests_applied_with)
+        rep = rep.replace(applied_with=trees.applied_with,
+                          tests_applied_with=trees.tests_applied_with)
         t = time.monotonic()
         with ui.step("select tests"):
-            sel = select.select(recipe, subset, trees.after, the_change.files,
-                                run_all=opts.run_all, before=trees.before)
+            sel = select.select(recipe, trees.after, the_change.files,
+                                scope=subset if opts.subset else None,
+                                budget=None if opts.run_all else opts.budget,
+                                known=durations.load(recipe.name), before=trees.before)
         timings.add("select", t)
-        doc.update(selection_doc(sel, subset))
-        doc["commands"] = commands.of(opts, recipe, subset, sel.targets(subset))
+        rep = rep.replace(selection=sel.run, left_out=sel.left_out, budget=sel.budget,
+                          notes=sel.notes, test_files=sel.test_files,
+                          commands=commands.of(opts, recipe, subset, sel))
         if sel.empty:
-            doc.update(verdict="ok", exit_code=0, tests=[], counts=compare.counts([]),
-                       reason=f"no selected test file is in subset {subset.name!r}'s scope "
-                              f"({' '.join(subset.paths)}); --all runs the whole subset")
+            rep = rep.replace(verdict=Status.UNCHECKED,
+                              reason="nothing to check: the patch adds or changes no test and "
+                                     "no test imports what it changes")
         else:
-            _compare(opts, recipe, subset, the_change, base_sha, trees, sel, doc, timings, ui)
+            rep, after_results = _compare(opts, recipe, subset, the_change, base_sha, trees, sel,
+                                          rep, timings, ui)
+        t = time.monotonic()
+    timings.add("cleanup", t)
     timings.add("total", start)
-    doc["timings"] = timings.values
-    tests = [TestResult(r["id"], r["after"], 0.0, r["note"])
-             for r in doc.get("tests", []) if r["after"]]
-    saved = {**doc, "status": doc["verdict"], "counts": results.counts(tests),
-             "changes": doc["counts"]}  # `harness runs` shows passed/failed counts
+    rep = rep.replace(timings=dict(timings.values))
+    saved = {**rep.to_json(), "status": str(rep.verdict), "counts": results.counts(after_results),
+             "changes": rep.counts()}  # `harness runs` shows passed/failed counts
     with store.opened() as conn:
-        doc["run_id"] = history.save(conn, saved, tests, kind="verify-after")
-    return doc
-
-
-def selection_doc(sel: select.Selection, subset: Subset) -> dict[str, Any]:
-    return {
-        "selection": [{"path": s.path, "reason": s.reason} for s in sel.files],
-        "whole_subset": sel.whole, "whole_reason": sel.whole_reason,
-        "out_of_scope": [{"path": s.path, "reason": s.reason} for s in sel.out_of_scope],
-        "notes": list(sel.notes), "targets": list(sel.targets(subset)),
-        "subset_files": sel.subset_files,
-    }
+        run_id = history.save(conn, saved, after_results, kind="verify-after")
+    return rep.replace(run_id=run_id)
 
 
 def _envs(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees, backend: Backend,
@@ -139,67 +144,90 @@ def _envs(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees, bac
     return env, after, f"env rebuilt: {', '.join(changed)} changed"
 
 
+def _info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
+    if out is None:
+        return None
+    return RunInfo(False, run_id, out.verdict.status, out.exit_code, str(out.log), out.duration)
+
+
 def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.Change,
              base_sha: str, trees: worktrees.Trees, sel: select.Selection,
-             doc: dict[str, Any], timings: Timings, ui: Ui) -> None:
+             rep: VerifyReport, timings: Timings, ui: Ui) -> tuple[VerifyReport, list[TestResult]]:
     backend = get_backend(opts.backend, opts.base_image)
     t = time.monotonic()
     env, env_after, env_note = _envs(recipe, the_change, trees, backend, ui)
     timings.add("env", t)
-    doc.update(env_key=env.key, env_after_key=env_after.key, env_note=env_note,
-               backend=backend.name)
-    targets = sel.targets(subset)
+    rep = rep.replace(env_key=env.key, env_after_key=env_after.key, env_note=env_note,
+                      backend=backend.name)
+    batches = select.batches(recipe, sel.run)
+    serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
+    targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in batches)
     tests_text = diff.join(worktrees.test_part(recipe, the_change))
     key = basecache.key(recipe, subset, base_sha, targets, env.key, tests_text)
     cached = basecache.lookup(key) if opts.use_cache else None
     t = time.monotonic()
+    after_side = (recipe, subset, batches, backend, env_after, trees.after)
     if cached is not None:
         before_id, before = cached
-        doc["before"] = {"cached": True, "run_id": before_id}
+        rep = rep.replace(before=RunInfo(True, before_id, "", None, "", 0.0))
         ui.info(f"before: reusing the cached base run #{before_id}")
+        after, out, problem = sides.side(*after_side, ui, "after", serial)
+        timings.add("after", t)
     else:
-        _, out = run_tests(recipe, subset, backend, env, trees.before, ui, tests=targets,
-                           pytest_args=PYTEST_ARGS, label="before")
-        problem = run_problem(out)
-        before = out.results
-        before_id = basecache.save(None if problem else key,
-                                   run_doc(recipe, subset, doc["ref"], base_sha, env, out,
-                                           {"targets": list(targets)}), before)
-        doc["before"] = {"cached": False, "run_id": before_id, "status": out.verdict.status,
-                         "exit_code": out.exit_code, "log": str(out.log)}
-        if problem:
-            return _infra(doc, f"the before run failed: {problem}", before, [])
-    timings.add("before", t)
-    t = time.monotonic()
-    _, out = run_tests(recipe, subset, backend, env_after, trees.after, ui, tests=targets,
-                       pytest_args=PYTEST_ARGS, label="after")
-    timings.add("after", t)
-    doc["after"] = {"status": out.verdict.status, "exit_code": out.exit_code,
-                    "log": str(out.log)}
-    problem = run_problem(out)
+        # a small selection: both sides at once (each is mostly importing the target)
+        (before, b_out, b_problem), (after, out, problem) = sides.two_sides(
+            (recipe, subset, batches, backend, env, trees.before), after_side, ui, serial,
+            parallel=serial)
+        timings.add("before+after" if serial else "runs", t)
+        assert b_out is not None
+        before_id = basecache.save(None if b_problem else key,
+                                   run_doc(recipe, subset, rep.ref, base_sha, env, b_out,
+                                           tuple(p.target for p in sel.run)), before)
+        rep = rep.replace(before=_info(b_out, before_id))
+        if b_problem:
+            return _infra(rep, f"the before run failed: {b_problem}", before, [], sel), []
+    rep = rep.replace(after=_info(out))
     if problem:
-        return _infra(doc, f"the after run failed: {problem}", before, out.results)
-    rows = compare.classify(before, out.results)
+        return _infra(rep, f"the after run failed: {problem}", before, after, sel), after
+    rows = compare.classify(before, after, sel.own_targets)
     again = compare.to_rerun(rows)
     if again:
         t = time.monotonic()
         rerun = compare.rerun_targets(again)
         # a few tests: one process (xdist workers would each import the target again)
-        args = PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
-        _, b = run_tests(recipe, subset, backend, env, trees.before, ui, tests=rerun,
+        args = sides.PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
+        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
+        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=rerun,
                          pytest_args=args, label="rerun before")
-        _, a = run_tests(recipe, subset, backend, env_after, trees.after, ui, tests=rerun,
+        _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=rerun,
                          pytest_args=args, label="rerun after")
         rows = compare.mark_flaky(rows, b.results, a.results)
         timings.add("rerun", t)
-    doc["rerun"] = len(again)
+    rep = rep.replace(rerun=len(again), tests=tuple(rows))
     verdict = compare.verdict(rows)
-    doc.update(verdict=verdict.status, reason=verdict.reason, exit_code=EXIT[verdict.status],
-               tests=[r._asdict() for r in rows], counts=compare.counts(rows))
+    rep = rep.replace(verdict=verdict.status, reason=verdict.reason)
+    if opts.run_checks:
+        t = time.monotonic()
+        found = checks.run_checks(recipe, trees.before, trees.after, ui,
+                                  target_python=env_after.python)
+        timings.add("checks", t)
+        rep = with_checks(rep.replace(checks=found, checks_ran=True))
+    return rep, after
 
 
-def _infra(doc: dict[str, Any], reason: str, before: list[TestResult],
-           after: list[TestResult]) -> None:
-    rows = compare.classify(before, after) if after else []
-    doc.update(verdict="infra_error", reason=reason, exit_code=2,
-               tests=[r._asdict() for r in rows], counts=compare.counts(rows))
+def with_checks(rep: VerifyReport) -> VerifyReport:
+    """An introduced check failure makes an otherwise passing verdict ``checks_failed``."""
+    failed = rep.failed_checks()
+    if not failed or rep.verdict in (Status.FAILING, Status.REGRESSIONS, Status.INFRA_ERROR):
+        return rep
+    names = ", ".join(c.name for c in failed)
+    reason = f"{len(failed)} check(s) the pull request faces fail: {names}"
+    if rep.verdict == Status.OK:
+        reason += f" (tests: {rep.reason})"
+    return rep.replace(verdict=Status.CHECKS_FAILED, reason=reason)
+
+
+def _infra(rep: VerifyReport, reason: str, before: list[TestResult], after: list[TestResult],
+           sel: select.Selection) -> VerifyReport:
+    rows = compare.classify(before, after, sel.own_targets) if after else []
+    return rep.replace(verdict=Status.INFRA_ERROR, reason=reason, tests=tuple(rows))

@@ -12,8 +12,15 @@ counts in full when it is passed, since importing it is what registers its modul
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from harness import config
+
+CACHE_LIMIT = 20_000  # parsed modules kept; past it, only those of the last build
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,12 @@ def _resolve_from(node: ast.ImportFrom, name: str, is_package: bool) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
-def parse_module(root: Path, rel: Path, import_root: Path) -> Module:
+def parse_module(root: Path, rel: Path, import_root: Path, source: bytes | None = None
+                 ) -> Module:
     name, is_package = module_name(rel.relative_to(import_root))
     try:
-        tree = ast.parse((root / rel).read_bytes(), filename=str(rel))
+        data = (root / rel).read_bytes() if source is None else source
+        tree = ast.parse(data, filename=str(rel))
     except (SyntaxError, ValueError, OSError):  # still a module its importers depend on
         return Module(name, str(rel), is_package, frozenset(), {}, (), ())
     defs: set[str] = set()
@@ -88,8 +97,39 @@ def parse_module(root: Path, rel: Path, import_root: Path) -> Module:
                   tuple(imports), registers)
 
 
+def _cache_path() -> Path:
+    return config.home() / "cache" / "imports.pickle"
+
+
+def _load_cache() -> dict[str, Module]:
+    try:
+        with _cache_path().open("rb") as f:
+            found = pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _save_cache(entries: dict[str, Module]) -> None:
+    path = _cache_path()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # a cache that cannot be written only costs time
+        tmp.unlink(missing_ok=True)
+
+
 def build(root: Path, sources: list[tuple[str, str]]) -> Graph:
-    """The graph of the ``.py`` files under each ``(folder, import_root)`` of ``root``."""
+    """The graph of the ``.py`` files under each ``(folder, import_root)`` of ``root``.
+
+    Parsed modules are cached by path and content hash (``<home>/cache/imports.pickle``):
+    a worktree of the same target at a nearby commit re-parses only what differs.
+    """
+    cache = _load_cache()
+    used: dict[str, Module] = {}
     graph = Graph()
     for folder, import_root in sources:
         base = root / folder
@@ -99,11 +139,19 @@ def build(root: Path, sources: list[tuple[str, str]]) -> Graph:
             rel = path.relative_to(root)
             if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
                 continue
-            mod = parse_module(root, rel, Path(import_root))
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            key = f"{rel}|{import_root}|{hashlib.sha1(data).hexdigest()}"
+            mod = cache.get(key) or parse_module(root, rel, Path(import_root), data)
+            used[key] = mod
             graph.modules.setdefault(mod.name, mod)
             graph.by_path[mod.path] = mod
     for mod in graph.by_path.values():
         graph.deep[mod.path], graph.shallow[mod.path] = _edges(graph, mod)
+    if used.keys() - cache.keys():
+        _save_cache({**cache, **used} if len(cache) < CACHE_LIMIT else used)
     return graph
 
 

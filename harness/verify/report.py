@@ -1,115 +1,201 @@
-"""Show a verification: a rich table in the terminal, JSON, or Markdown for a pull request."""
+"""Show a verification: the terminal, JSON, or Markdown for a pull request.
+
+Every form has the same order: the patch's own tests (before -> after), what broke or got
+fixed elsewhere, the checks, what could not be checked here and why, what the budget left
+out with the command that runs it.  The Markdown claims no more than was run.
+"""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "passing")
+from harness.status import Status
+from harness.verify.checks import CheckOutcome, CheckStatus
+from harness.verify.compare import Row
+from harness.verify.document import VerifyReport
+
+ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "not_checked",
+         "passing")
 STYLE = {"broken": "red bold", "fixed": "green", "flaky": "yellow", "still_failing": "red",
-         "new": "cyan", "removed": "magenta", "passing": "dim"}
-ICON = {"ok": "✅", "regressions": "❌", "infra_error": "⚠️"}
+         "new": "cyan", "removed": "magenta", "passing": "dim", "not_checked": "yellow"}
+ICON = {Status.OK: "✅", Status.REGRESSIONS: "❌", Status.FAILING: "❌",
+        Status.CHECKS_FAILED: "❌", Status.INFRA_ERROR: "⚠️", Status.UNCHECKED: "⚠️"}
 SHOWN = 50
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2)
+def to_json(rep: VerifyReport) -> str:
+    return json.dumps(rep.to_json(), indent=2)
 
 
-def interesting(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every test that is not simply passing, most important first."""
-    rows = [t for t in doc.get("tests", []) if t["change"] != "passing"]
-    return sorted(rows, key=lambda t: (ORDER.index(t["change"]), t["id"]))
+def _sorted(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (ORDER.index(r.change), r.id))
 
 
-def summary(doc: dict[str, Any]) -> str:
-    counts = doc.get("counts") or {}
-    parts = [f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n]
+def elsewhere(rep: VerifyReport) -> list[Row]:
+    """Tests not the patch's own whose outcome says something: not passing, not undecided."""
+    return _sorted(r for r in rep.others if r.change not in ("passing", "not_checked"))
+
+
+def summary(rep: VerifyReport) -> str:
+    parts = [f"{n} {k.replace('_', ' ')}" for k, n in rep.counts().items() if n]
     return ", ".join(parts) or "no tests run"
 
 
-def selection_line(doc: dict[str, Any]) -> str:
-    n = len(doc.get("selection", []))
-    if doc.get("whole_subset"):
-        return f"the whole subset ({doc['whole_reason']})"
-    total = f" of {doc['subset_files']}" if doc.get("subset_files") else ""
-    return f"{n}{total} test file(s) of subset {doc['subset']}"
+def selection_line(rep: VerifyReport) -> str:
+    own = sum(p.own for p in rep.selection)
+    files = len({p.target.split("::")[0] for p in rep.selection if not p.own})
+    text = (f"{own} of the patch's own test target(s), {files} test file(s) that import "
+            f"what it changes (of {rep.test_files} test files)")
+    if rep.budget is None:
+        return text + "; no budget (--all)"
+    return text + f"; budget {rep.budget:g}s per run, {len(rep.left_out)} left out"
 
 
-def show(doc: dict[str, Any], console: Console | None = None) -> None:
+def _check_line(c: CheckOutcome) -> str:
+    if c.status == CheckStatus.NOT_CHECKED:
+        return f"not checked: {c.reason}"
+    if c.status == CheckStatus.PASSED:
+        return "passed"
+    return "fails (introduced by the patch)" if c.introduced else "fails on the base too"
+
+
+def show(rep: VerifyReport, console: Console | None = None) -> None:
     console = console or Console()
-    p = console.print
-    p(f"[bold]verify {doc['recipe']}:{doc['subset']}[/] at {escape(str(doc['ref']))} "
-      f"({doc['commit'][:12]}): {escape(doc['change']['description'])}", highlight=False)
-    if doc.get("applied_with"):
-        p(f"applied with {doc['applied_with']}" + (f"; {doc['env_note']}"
-                                                    if doc.get("env_note") else ""))
-    p(f"selected: {selection_line(doc)}", highlight=False)
-    for s in doc.get("selection", []):
-        p(f"  {escape(s['path'])}  [dim]{escape(s['reason'])}[/]", highlight=False)
-    for s in doc.get("out_of_scope", []):
-        p(f"  [dim]not in the subset: {escape(s['path'])} ({escape(s['reason'])})[/]",
-          highlight=False)
-    for note in doc.get("notes", []):
-        p(f"  [dim]{escape(note)}[/]", highlight=False)
-    rows = interesting(doc)
-    if rows:
-        table = Table(show_edge=False)
-        for col in ("change", "test", "before", "after", "note"):
-            table.add_column(col, overflow="fold")
-        for t in rows[:SHOWN]:
-            table.add_row(f"[{STYLE[t['change']]}]{t['change']}[/]", escape(t["id"]),
-                          t["before"] or "-", t["after"] or "-",
-                          escape((t["note"].splitlines() or [""])[0][:120]))
-        p(table)
-        if len(rows) > SHOWN:
-            p(f"... and {len(rows) - SHOWN} more (see --json)")
-    p(f"tests: {summary(doc)}", highlight=False)
-    if doc.get("before", {}).get("cached"):
-        p(f"[dim]before: cached base run #{doc['before']['run_id']}[/]")
-    timings = doc.get("timings", {})
-    p("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), highlight=False)
-    style = {"ok": "green bold", "regressions": "red bold", "infra_error": "red bold"}
-    p(f"[{style[doc['verdict']]}]{doc['verdict']}[/] ({escape(doc.get('reason') or '')})",
-      highlight=False)
+
+    def p(text: str) -> None:
+        console.print(text, highlight=False)
+
+    p(f"[bold]verify {rep.recipe}[/] at {escape(rep.ref)} ({rep.commit[:12]}): "
+      f"{escape(rep.change.description)}")
+    if rep.applied_with:
+        p(f"applied with {rep.applied_with}" + (f"; {rep.env_note}" if rep.env_note else ""))
+    p(f"selected: {escape(selection_line(rep))}")
+    for note in rep.notes:
+        p(f"  [dim]{escape(note)}[/]")
+    p("")
+    p("[bold]The patch's own tests[/] (before -> after)")
+    _table(console, _sorted(rep.own), "no test of the patch ran" if not rep.own else "")
+    p("[bold]Elsewhere[/]")
+    rows = elsewhere(rep)
+    passing = sum(r.change == "passing" for r in rep.others)
+    _table(console, rows, "" if rows else "nothing broken or fixed")
+    if passing:
+        p(f"  {passing} other selected test(s) pass before and after")
+    p("[bold]Checks[/]")
+    if not rep.checks_ran:
+        p("  not run" + (" (--no-checks)" if rep.tests else ""))
+    elif not rep.checks:
+        p("  the recipe has no \\[checks] table")
+    for c in rep.checks:
+        style = "red" if c.status == CheckStatus.FAILED and c.introduced else ""
+        line = f"  {escape(c.name)}: {escape(_check_line(c))}"
+        p(f"[{style}]{line}[/]" if style else line)
+        if c.status == CheckStatus.FAILED and c.introduced:
+            p(f"    [dim]{escape(c.command)}[/]")
+            for out in c.output.splitlines()[-15:]:
+                p(f"    {escape(out)}")
+            if c.fix:
+                p(f"    fix: {escape(c.fix)}")
+    undecided = rep.not_checked()
+    if undecided:
+        p("[bold]Not checked here[/]")
+        for why, n in undecided.items():
+            p(f"  {n} test(s): {escape(why)}")
+    if rep.left_out:
+        p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
+          f"{sum(x.estimate for x in rep.left_out):.0f}s)")
+        for x in rep.left_out[:SHOWN]:
+            p(f"  {escape(x.target)}  [dim]{escape(x.reason)}[/]")
+        if rep.commands and rep.commands.left_out:
+            p(f"  run them: {escape(rep.commands.left_out_harness)}")
+            for line in rep.commands.left_out.splitlines():
+                p(f"  or: {escape(line)}")
+    p(f"tests: {summary(rep)}")
+    if rep.before and rep.before.cached:
+        p(f"[dim]before: cached base run #{rep.before.run_id}[/]")
+    p("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in rep.timings.items()))
+    p(f"[{rep.verdict.style}]{rep.verdict}[/] ({escape(rep.reason)})")
+
+
+def _table(console: Console, rows: list[Row], empty: str) -> None:
+    if not rows:
+        if empty:
+            console.print(f"  {empty}", highlight=False)
+        return
+    table = Table(show_edge=False)
+    for col in ("change", "test", "before", "after", "note"):
+        table.add_column(col, overflow="fold")
+    for r in rows[:SHOWN]:
+        table.add_row(f"[{STYLE[r.change]}]{r.change}[/]", escape(r.id), r.before or "-",
+                      r.after or "-", escape((r.note.splitlines() or [""])[0][:120]))
+    console.print(table)
+    if len(rows) > SHOWN:
+        console.print(f"... and {len(rows) - SHOWN} more (see --json)")
 
 
 def _cell(text: str | None) -> str:
     return "-" if not text else text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(doc: dict[str, Any]) -> str:
-    lines = [f"### Tests: {ICON[doc['verdict']]} {doc['verdict']} ({summary(doc)})", ""]
-    env = f", env `{doc['env_key']}`" if doc.get("env_key") else ""
-    lines.append(f"Checked with `harness verify`: recipe `{doc['recipe']}`, subset "
-                 f"`{doc['subset']}`, at `{doc['ref']}` (`{doc['commit'][:12]}`){env}. "
-                 f"The change ({doc['change']['description']}) applied with "
-                 f"`{doc.get('applied_with', '-')}`"
-                 + (f"; {doc['env_note']}." if doc.get("env_note") else "."))
-    if doc["verdict"] != "ok":
-        lines += ["", f"**{doc['verdict']}**: {doc.get('reason', '')}"]
-    rows = interesting(doc)
-    if rows:
-        lines += ["", "| change | test | before | after |", "|---|---|---|---|"]
-        for t in rows[:SHOWN]:
-            lines.append(f"| {t['change'].replace('_', ' ')} | `{_cell(t['id'])}` | "
-                         f"{_cell(t['before'])} | {_cell(t['after'])} |")
-        if len(rows) > SHOWN:
-            lines.append(f"| … | {len(rows) - SHOWN} more | | |")
-    passing = (doc.get("counts") or {}).get("passing", 0)
+def _md_rows(rows: list[Row]) -> list[str]:
+    lines = ["| test | before | after | change |", "|---|---|---|---|"]
+    for r in rows[:SHOWN]:
+        change = r.change.replace("_", " ") + (f" ({r.note})" if r.change == "not_checked"
+                                               else "")
+        lines.append(f"| `{_cell(r.id)}` | {_cell(r.before)} | {_cell(r.after)} | "
+                     f"{_cell(change)} |")
+    if len(rows) > SHOWN:
+        lines.append(f"| … {len(rows) - SHOWN} more | | | |")
+    return lines
+
+
+def markdown(rep: VerifyReport) -> str:
+    ran = [r for r in rep.tests if r.change != "not_checked"]
+    lines = [f"### Tests: {ICON[rep.verdict]} {rep.verdict} ({summary(rep)})", ""]
+    env = f", env `{rep.env_key}`" if rep.env_key else ""
+    lines.append(f"Checked with `harness verify`: recipe `{rep.recipe}` at `{rep.ref}` "
+                 f"(`{rep.commit[:12]}`){env}. The change ({rep.change.description}) applied "
+                 f"with `{rep.applied_with or '-'}`" + (f"; {rep.env_note}." if rep.env_note
+                                                       else "."))
+    lines += ["", f"**{rep.verdict}**: {rep.reason}", ""]
+    lines.append(f"{len(ran)} test(s) ran before and after the patch; nothing else is claimed.")
+    lines += ["", "#### The patch's own tests", ""]
+    lines += _md_rows(_sorted(rep.own)) if rep.own else ["No test of the patch ran."]
+    rows = elsewhere(rep)
+    passing = sum(r.change == "passing" for r in rep.others)
+    lines += ["", "#### Elsewhere", ""]
+    lines += _md_rows(rows) if rows else ["Nothing broken or fixed."]
     if passing:
         lines += ["", f"{passing} other selected test(s) pass before and after."]
-    lines += ["", f"<details><summary>Selected: {selection_line(doc)}</summary>", ""]
-    lines += [f"- `{s['path']}`: {s['reason']}" for s in doc.get("selection", [])]
-    lines += [f"- {n}" for n in doc.get("notes", [])]
+    lines += ["", "#### Checks", ""]
+    if not rep.checks_ran:
+        lines.append("Not run.")
+    elif not rep.checks:
+        lines.append("The recipe lists no checks.")
+    for c in rep.checks:
+        lines.append(f"- `{c.name}`: {_check_line(c)}" + (f"; fix: `{c.fix}`" if c.fix and
+                                                         c.introduced else ""))
+    undecided = rep.not_checked()
+    if undecided:
+        lines += ["", "#### Not checked here", ""]
+        lines += [f"- {n} test(s): {why}" for why, n in undecided.items()]
+    if rep.left_out:
+        lines += ["", f"#### Not run: left out by the time budget ({len(rep.left_out)})", ""]
+        lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:SHOWN]]
+    lines += ["", "<details><summary>Selected: " + selection_line(rep) + "</summary>", ""]
+    lines += [f"- `{s.target}`: {s.reason}" for s in rep.selection[:SHOWN * 4]]
+    lines += [f"- {n}" for n in rep.notes]
     lines += ["", "</details>", "", "<details><summary>Reproduce</summary>", "", "```bash"]
-    commands = doc.get("commands", {})
-    lines += [commands.get("harness", ""), "# or: " + commands.get("nox", "")]
-    if commands.get("pytest"):
-        lines += ["# the tests themselves, in a checkout with the env active:",
-                  commands["pytest"]]
+    if rep.commands:
+        lines += [rep.commands.harness, "# or: " + rep.commands.nox]
+        if rep.commands.pytest:
+            lines += ["# the tests themselves, in a checkout with the env active:"]
+            lines += rep.commands.pytest.splitlines()
+        if rep.commands.left_out:
+            lines += ["# what the budget left out:", rep.commands.left_out_harness]
     lines += ["```", "", "</details>", ""]
     return "\n".join(lines)

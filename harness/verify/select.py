@@ -1,9 +1,17 @@
-"""Which test files a change can affect, and why each one was picked.
+"""Which tests a change can affect, in the order they run, within a time budget.
 
-The tests the patch adds or changes, the test files that import (transitively) a changed
-file, and the recipe's always-run list; a core file, a changed ``conftest.py`` at the top
-of the tests or a selection over ``max_files`` runs the whole subset.  Only files in the
-subset's scope (its paths) are run; the subset's ``-k`` and markers still apply.
+From the whole test tree of the patched checkout, in this order:
+
+1. the tests the patch adds or changes (:mod:`harness.verify.own`): always run, whatever a
+   subset's paths, ``-k`` or markers say, and whatever the budget;
+2. the test files that import a changed file (the reverse import graph), nearest first,
+   with those under a changed ``conftest.py`` and the recipe's always-run list.  A file
+   that a subset narrows with ``-k``/markers (peft's ``test_custom_models.py`` collects
+   ~15,700 tests) is narrowed the same way here.
+
+A budget (seconds of tests per run, estimated from per-test durations stored by earlier
+runs) is filled in that order; what does not fit is left out and listed.  ``--subset``
+keeps the impacted files to that subset's paths and narrows them with its ``-k``/markers.
 """
 from __future__ import annotations
 
@@ -11,36 +19,65 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from harness.recipes import Recipe, Subset
-from harness.verify import imports
+from harness.verify import durations, imports, own
 from harness.verify.diff import FileDiff, is_under
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
+DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
 
 
-class Selected(NamedTuple):
-    path: str
+@dataclass(frozen=True)
+class Pick:
+    """One pytest target: a test file, or a node id of the patch's own tests."""
+
+    target: str
     reason: str
+    own: bool  # added or changed by the patch
+    distance: int  # 0: the patch's own; else import hops to the nearest changed file
+    narrow: str | None = None  # the subset whose -k/markers narrow this file
+    estimate: float = 0.0  # seconds per run
+    measured: bool = False  # the estimate comes from stored durations
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.target, "reason": self.reason, "own": self.own,
+                "distance": self.distance, "narrowed_by": self.narrow,
+                "estimate": round(self.estimate, 2), "measured": self.measured}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One pytest invocation per side: its targets and the narrowing that applies to all."""
+
+    targets: tuple[str, ...]
+    k: str | None = None
+    markers: str | None = None
+    deselect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Selection:
-    files: tuple[Selected, ...]  # in the subset's scope
-    whole: bool  # run the whole subset
-    whole_reason: str
-    out_of_scope: tuple[Selected, ...]
+    run: tuple[Pick, ...]  # in order: the patch's own tests, then nearest importers first
+    left_out: tuple[Pick, ...]  # what the budget left out
     notes: tuple[str, ...]
-    subset_files: int = 0  # test files in the subset's scope
+    budget: float | None  # None: no budget (--all)
+    test_files: int  # test files in the patched tree
 
-    def targets(self, subset: Subset) -> tuple[str, ...]:
-        """What to hand to pytest: the subset's paths, or the selected files."""
-        return subset.paths if self.whole else tuple(s.path for s in self.files)
+    @property
+    def own(self) -> tuple[Pick, ...]:
+        return tuple(p for p in self.run if p.own)
+
+    @property
+    def own_targets(self) -> tuple[str, ...]:
+        return tuple(p.target for p in self.run if p.own)
 
     @property
     def empty(self) -> bool:
-        return not self.whole and not self.files
+        return not self.run
+
+    def files(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.target.split("::")[0] for p in self.run))
 
 
 def is_test_file(path: str, tests_dir: str) -> bool:
@@ -72,69 +109,138 @@ def in_scope(path: str, subset: Subset) -> bool:
 
 
 def _impacted(graph: imports.Graph, tests: Iterable[str], changed: set[str]
-              ) -> dict[str, str]:
-    reasons: dict[str, str] = {}
+              ) -> dict[str, tuple[int, str]]:
+    """Test file -> (import hops to the nearest changed file, why)."""
+    found: dict[str, tuple[int, str]] = {}
     for test in tests:
         via = imports.dependencies(graph, test)
-        hits = sorted(changed & via.keys())
+        hits = changed & via.keys()
         if not hits:
             continue
-        chain = imports.path_to(via, test, hits[0])
+        chains = sorted((imports.path_to(via, test, h) for h in hits), key=lambda c: (len(c), c))
+        chain = chains[0]
         how = f" (via {chain[1]})" if len(chain) > 2 else ""
         more = f" and {len(hits) - 1} more changed file(s)" if len(hits) > 1 else ""
-        reasons[test] = f"imports {hits[0]}{how}{more}"
-    return reasons
+        found[test] = (max(len(chain) - 1, 1), f"imports {chain[-1]}{how}{more}")
+    return found
 
 
-def select(recipe: Recipe, subset: Subset, after: Path, files: Iterable[FileDiff], *,
-           run_all: bool = False, before: Path | None = None) -> Selection:
+def narrowing(recipe: Recipe, path: str, scope: Subset | None) -> Subset | None:
+    """The subset whose ``-k``/markers narrow a file the patch does not touch.
+
+    With ``--subset``: that subset, when it has ``-k``/markers.  Otherwise a CPU subset made
+    of that one file and a ``-k``/markers (peft's ``lora`` for ``test_custom_models.py``):
+    the recipe's own statement that the file is too big to run whole.
+    """
+    if scope is not None:
+        return scope if (scope.k or scope.markers) and in_scope(path, scope) else None
+    narrows = [s for s in recipe.subsets.values()
+               if s.device == "cpu" and (s.k or s.markers) and s.paths == (path,)]
+    default = recipe.subsets.get(recipe.default_subset)
+    if default in narrows:
+        return default
+    return narrows[0] if narrows else None
+
+
+def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
+           scope: Subset | None = None, budget: float | None = None,
+           known: durations.Known | None = None, before: Path | None = None) -> Selection:
     v = recipe.verify
+    known = known or durations.Known({})
     files = list(files)
     changed = {p for f in files for p in f.paths()}
     notes: list[str] = []
-    chosen: dict[str, list[str]] = {}
-
-    def add(path: str, why: str) -> None:
-        chosen.setdefault(path, []).append(why)
+    picks: dict[str, Pick] = {}
 
     for f in files:
-        if is_test_file(f.path, v.tests_dir):
-            if f.status == "deleted":
-                notes.append(f"{f.path}: deleted by the patch")
-            else:
-                add(f.path, f"{f.status} by the patch")
+        if not is_test_file(f.path, v.tests_dir):
+            continue
+        if f.status == "deleted":
+            notes.append(f"{f.path}: deleted by the patch")
+            continue
+        found, note = own.own_tests(f, after)
+        notes += [note] if note else []
+        for o in found:
+            picks.setdefault(o.target, Pick(o.target, o.reason, True, 0))
     graph = graph_of(recipe, after)
     tests = sorted(p for p in graph.by_path if is_test_file(p, v.tests_dir))
+    other: dict[str, tuple[int, str]] = {}
     for f in files:
         if PurePosixPath(f.path).name == "conftest.py":
             folder = str(PurePosixPath(f.path).parent)
             for t in tests:
                 if is_under(t, "" if folder == "." else folder):
-                    add(t, f"{f.path} changed")
-    for t, why in _impacted(graph, tests, changed).items():
-        add(t, why)
+                    other.setdefault(t, (1, f"{f.path} changed"))
+    for t, found_why in _impacted(graph, tests, changed).items():
+        if t not in other or found_why[0] < other[t][0]:
+            other[t] = found_why
     if before is not None and any(f.status in ("deleted", "renamed") for f in files):
         old = graph_of(recipe, before)
         old_tests = [t for t in old.by_path if is_test_file(t, v.tests_dir) and t in graph.by_path]
-        for t, why in _impacted(old, old_tests, changed).items():
-            if t not in chosen:
-                add(t, why + " (before the patch)")
+        for t, (hops, why) in _impacted(old, old_tests, changed).items():
+            other.setdefault(t, (hops, why + " (before the patch)"))
     for path in v.always_run:
-        add(path, "always run (recipe)")
-    reached = {p for t in chosen for p in imports.dependencies(graph, t)} | set(chosen)
+        other.setdefault(path, (1, "always run (recipe)"))
+    reached = {p for t in [*other, *(k.split("::")[0] for k in picks)]
+               for p in imports.dependencies(graph, t)} | set(other)
     for path in sorted(changed - reached):
         if not is_test_file(path, v.tests_dir) and PurePosixPath(path).name != "conftest.py":
-            notes.append(f"{path}: no selected test imports it")
-    picked = [Selected(p, "; ".join(r)) for p, r in sorted(chosen.items())]
-    scoped = tuple(s for s in picked if in_scope(s.path, subset))
-    outside = tuple(s for s in picked if not in_scope(s.path, subset))
-    whole_reason = ""
-    core = sorted(changed & set(v.core_files))
-    if run_all:
-        whole_reason = "--all"
-    elif core:
-        whole_reason = f"core file changed: {', '.join(core)}"
-    elif len(scoped) > v.max_files:
-        whole_reason = f"{len(scoped)} test files selected, more than max_files={v.max_files}"
-    in_subset = sum(in_scope(t, subset) for t in tests)
-    return Selection(scoped, bool(whole_reason), whole_reason, outside, tuple(notes), in_subset)
+            notes.append(f"{path}: no test imports it")
+    for path, (hops, why) in other.items():
+        if path in picks:  # the patch's own test file, whole
+            continue
+        if scope is not None and not in_scope(path, scope):
+            notes.append(f"{path}: not in subset {scope.name} ({why})")
+            continue
+        narrow = narrowing(recipe, path, scope)
+        picks[path] = Pick(path, why + (f"; narrowed as subset {narrow.name}" if narrow else ""),
+                           False, hops, narrow.name if narrow else None)
+    ordered = sorted(picks.values(), key=lambda p: (p.distance, p.target))
+    estimated = [_with_estimate(p, known, after) for p in ordered]
+    run, left = _fill(estimated, budget)
+    return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests))
+
+
+def _with_estimate(p: Pick, known: durations.Known, worktree: Path) -> Pick:
+    seconds, measured = durations.estimate(known, p.target, worktree, p.narrow)
+    if not p.own:  # one more file to import and collect
+        seconds += durations.FILE_SECONDS
+    return Pick(p.target, p.reason, p.own, p.distance, p.narrow, seconds, measured)
+
+
+def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pick]]:
+    run: list[Pick] = []
+    left: list[Pick] = []
+    spent = 0.0
+    for p in picks:
+        if p.own or budget is None or spent + p.estimate <= budget:
+            run.append(p)
+            spent += p.estimate
+        else:
+            left.append(p)
+    return run, left
+
+
+def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
+    """pytest invocations for ``picks``: one plain, one per narrowing subset."""
+    picks = list(picks)
+    plain = [p for p in picks if p.narrow is None]
+    whole = {p.target for p in plain if "::" not in p.target}
+    every = [p.target for p in plain]
+    targets = tuple(t for t in dict.fromkeys(every)  # none inside another one
+                    if not any(t != o and (t.startswith(o + "::") or t.startswith(o + "["))
+                               for o in every))
+    own_targets = [p.target for p in picks if p.own]
+    deselect = tuple(d for s in recipe.subsets.values() for d in s.deselect
+                     if d.split("::")[0] in whole and not own.is_own(d, own_targets)
+                     and not any(d.startswith(t + "::") or t.startswith(d)
+                                 for t in own_targets))
+    out = [Batch(targets, deselect=tuple(dict.fromkeys(deselect)))] if targets else []
+    by_subset: dict[str, list[str]] = {}
+    for p in picks:
+        if p.narrow is not None:
+            by_subset.setdefault(p.narrow, []).append(p.target)
+    for name, paths in by_subset.items():
+        s = recipe.subsets[name]
+        out.append(Batch(tuple(paths), s.k, s.markers, s.deselect))
+    return tuple(out)

@@ -21,7 +21,7 @@ def test_every_kind_of_change() -> None:
                     "t.py::still": "still_failing", "t.py::ok": "passing",
                     "t.py::gone": "removed", "t.py::born": "new", "t.py::skip": "broken"}
     verdict = compare.verdict(compare.classify(before, after))
-    assert verdict == ("regressions", "2 broken")
+    assert verdict == ("regressions", "2 test(s) broken by the patch")
 
 
 def test_collection_error_stands_for_the_files_tests() -> None:
@@ -49,15 +49,84 @@ def test_flaky_and_rerun_targets() -> None:
     rows = compare.classify([r("t.py::a", "passed"), r("t.py::b", "failed")],
                             [r("t.py::a", "failed"), r("t.py::b", "passed")])
     assert compare.to_rerun(rows) == ["t.py::a", "t.py::b"]
-    marked = compare.mark_flaky(rows, [r("t.py::a", "passed"), r("t.py::b", "failed")],
-                                [r("t.py::a", "passed"), r("t.py::b", "passed")])
+    # the patch's own fixed test is what it was written for: not rerun
+    own = compare.classify([r("t.py::a", "passed"), r("t.py::b", "failed")],
+                           [r("t.py::a", "failed"), r("t.py::b", "passed")], ["t.py::b"])
+    assert compare.to_rerun(own) == ["t.py::a"]
+    marked = compare.mark_flaky(own, [r("t.py::a", "passed")], [r("t.py::a", "passed")])
     assert [(x.id, x.change) for x in marked] == [("t.py::a", "flaky"), ("t.py::b", "fixed")]
-    assert compare.verdict(marked) == ("ok", "1 fixed, 1 flaky")
+    assert compare.verdict(marked) == ("ok", "1 own test(s) pass after the patch (1 fixed); "
+                                       "1 other test(s) checked, nothing broken; 1 flaky")
     many = [f"t{i % 3}.py::x{i}" for i in range(compare.RERUN_LIMIT + 1)]
     assert compare.rerun_targets(many) == ("t0.py", "t1.py", "t2.py")
 
 
-def test_new_failing_test_is_a_regression_and_empty_is_ok() -> None:
+def test_new_failing_test_is_a_regression_and_nothing_run_is_unchecked() -> None:
     rows = compare.classify([], [r("t.py::new", "failed")])
-    assert compare.verdict(rows) == ("regressions", "1 new test(s) failing")
-    assert compare.verdict([]) == ("ok", "no tests run")
+    assert compare.verdict(rows) == ("regressions", "1 test(s) broken by the patch")
+    assert compare.verdict([]) == ("unchecked", "nothing selected could be checked here: "
+                                   "no test was selected")
+    assert compare.verdict([]).status.exit_code == 2
+
+
+def test_the_patch_own_tests_decide() -> None:
+    own = ["t.py::test_new"]
+    still = compare.classify([r("t.py::test_new", "failed"), r("t.py::other", "passed")],
+                             [r("t.py::test_new", "failed"), r("t.py::other", "passed")], own)
+    v = compare.verdict(still)
+    assert v.status == "failing" and v.status.exit_code == 1
+    assert v.reason == "1 of the patch's 1 own test(s) fail after it"
+    # an own test that passed before and fails after is failing too, not somewhere else
+    worse = compare.classify([r("t.py::test_new[a]", "passed")],
+                             [r("t.py::test_new[a]", "failed")], own)
+    assert worse[0].own and compare.verdict(worse).status == "failing"
+    # something else broken wins
+    both = compare.classify([r("t.py::test_new", "failed"), r("t.py::other", "passed")],
+                            [r("t.py::test_new", "failed"), r("t.py::other", "failed")], own)
+    assert compare.verdict(both).status == "regressions"
+    good = compare.classify([r("t.py::test_new", "failed")], [r("t.py::test_new", "passed")],
+                            own)
+    assert compare.verdict(good).status == "ok"
+
+
+BLOCKED = ("harness_plugin.NetworkBlocked: [Errno -2] harness: network access blocked "
+           "(lookup of huggingface.co)")
+
+
+def test_what_cannot_be_decided_here_is_not_checked() -> None:
+    own = ["t.py::test_net", "t.py::test_gpu", "t.py::test_hub", "t.py::test_slow"]
+    before = [r("t.py::test_net", "failed", BLOCKED),
+              r("t.py::test_gpu", "skipped", "test requires a GPU"),
+              r("t.py::test_hub", "error", "huggingface_hub.errors.OfflineModeIsEnabled: x"),
+              r("t.py::test_slow", "skipped", "test is slow"),
+              r("t.py::other_gpu", "skipped", "CUDA not available"),
+              r("t.py::other", "passed")]
+    after = [r("t.py::test_net", "failed", BLOCKED), *before[1:]]
+    rows = {x.id: (x.change, x.note) for x in compare.classify(before, after, own)}
+    assert rows == {"t.py::test_net": ("not_checked", "needs network"),
+                    "t.py::test_gpu": ("not_checked", "needs GPU"),
+                    "t.py::test_hub": ("not_checked", "needs a Hub download"),
+                    "t.py::test_slow": ("not_checked", "skipped: test is slow"),
+                    "t.py::other_gpu": ("not_checked", "needs GPU"),
+                    "t.py::other": ("passing", "")}
+    v = compare.verdict(compare.classify(before, after, own))
+    assert v.status == "unchecked" and v.status.exit_code == 2
+    assert v.reason.startswith("none of the patch's 4 own test(s) could run here: ")
+    assert "needs network (1)" in v.reason and "needs GPU (1)" in v.reason
+    # a test that passes after but failed before only for the network is not "fixed"
+    half = compare.classify([r("t.py::a", "failed", BLOCKED)], [r("t.py::a", "passed")])
+    assert half[0].change == "not_checked"
+
+
+def test_a_missing_package_is_not_checked_and_a_collection_error_is_own() -> None:
+    own = ["tests/lora/test_x.py::test_new"]
+    before = [r("tests/lora/test_x.py", "error", "ModuleNotFoundError: No module named 'peft'")]
+    rows = compare.classify(before, before, own)
+    assert [(x.id, x.change, x.note, x.own) for x in rows] == [
+        ("tests/lora/test_x.py", "not_checked", "needs peft (not installed)", True)]
+    assert compare.verdict(rows).status == "unchecked"
+    # a module the fix adds is a real failure before it
+    new = [r("tests/lora/test_x.py", "error", "No module named 'diffusers.new_mod'")]
+    after = [r("tests/lora/test_x.py::test_new", "passed")]
+    fixed = compare.classify(new, after, own)
+    assert [(x.change, x.own) for x in fixed] == [("fixed", True)]

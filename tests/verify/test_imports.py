@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from harness.verify import imports
 from tests.testing.repos import write_files
 
@@ -87,3 +89,22 @@ def test_star_import_and_path_to(tmp_path: Path) -> None:
     via = imports.dependencies(graph, "tests/test_star.py")
     assert imports.path_to(via, "tests/test_star.py", "src/pkg/util.py") == [
         "tests/test_star.py", "src/pkg/helpers.py", "src/pkg/util.py"]
+
+
+def test_parsed_modules_are_cached_by_content(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/a.py": "x = 1\n",
+                           "src/pkg/b.py": "from pkg.a import x\n",
+                           "tests/test_b.py": "import pkg.b\n"})
+    sources = [("src/pkg", "src"), ("tests", "")]
+    first = imports.build(tmp_path, sources)
+    assert imports._cache_path().is_file()
+    assert "src/pkg/a.py" in imports.dependencies(first, "tests/test_b.py")
+    parsed: list[str] = []
+    real = imports.parse_module
+    monkeypatch.setattr(imports, "parse_module",
+                        lambda root, rel, *a: parsed.append(str(rel)) or real(root, rel, *a))
+    (tmp_path / "src/pkg/b.py").write_text("y = 2\n")  # no longer imports a
+    second = imports.build(tmp_path, sources)
+    assert parsed == ["src/pkg/b.py"]  # only what changed is parsed again
+    assert "src/pkg/a.py" not in imports.dependencies(second, "tests/test_b.py")

@@ -8,62 +8,93 @@ import pytest
 from rich.console import Console
 
 from harness.cli import main, make_parser
+from harness.status import Status
 from harness.verify import report
+from harness.verify.checks import CheckOutcome, CheckStatus
+from harness.verify.compare import Row
+from harness.verify.document import ChangeInfo, Commands, RunInfo, VerifyReport
+from harness.verify.select import Pick
 
 
-def doc(**overrides: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "recipe": "peft", "subset": "unit", "ref": "v0.20.0", "commit": "c702de402330f48c0d8b",
-        "change": {"kind": "patch", "description": "patch fix.diff", "files": []},
-        "applied_with": "git apply --3way", "env_key": "peft-0123", "env_note": None,
-        "selection": [{"path": "tests/test_loraplus.py", "reason": "modified by the patch"}],
-        "whole_subset": False, "whole_reason": "", "notes": [], "out_of_scope": [],
-        "subset_files": 12,
-        "tests": [
-            {"id": "tests/a.py::test_ok", "before": "passed", "after": "passed",
-             "change": "passing", "note": ""},
-            {"id": "tests/a.py::test_fix[x|y]", "before": "failed", "after": "passed",
-             "change": "fixed", "note": "assert 1 == 2"},
-            {"id": "tests/a.py::test_bad", "before": "passed", "after": "failed",
-             "change": "broken", "note": "boom"},
-        ],
-        "counts": {"broken": 1, "fixed": 1, "flaky": 0, "still_failing": 0, "new": 0,
-                   "removed": 0, "passing": 1},
-        "verdict": "regressions", "reason": "1 broken", "exit_code": 1,
-        "commands": {"harness": "harness verify peft --patch fix.diff",
-                     "nox": "nox -s verify -- peft --patch fix.diff",
-                     "pytest": "HF_HUB_OFFLINE=1 python -m pytest tests/test_loraplus.py"},
-        "timings": {"before": 1.0, "after": 2.0, "total": 3.5},
-        "before": {"cached": True, "run_id": 7},
-    }
-    return {**base, **overrides}
+def rep(**overrides: Any) -> VerifyReport:
+    base = VerifyReport(
+        recipe="peft", subset="lora", scoped=False, ref="v0.20.0",
+        commit="c702de402330f48c0d8b", source="x", started_at="now",
+        change=ChangeInfo("patch", "patch fix.diff", ()),
+        applied_with="git apply --3way", env_key="peft-0123", test_files=57,
+        selection=(Pick("tests/test_loraplus.py::test_fix", "changed by the patch", True, 0),
+                   Pick("tests/a.py", "imports src/peft/x.py", False, 1)),
+        left_out=(Pick("tests/far.py", "imports src/peft/x.py (via y)", False, 2,
+                       estimate=300.0),),
+        budget=120.0,
+        tests=(Row("tests/test_loraplus.py::test_fix[x|y]", "failed", "passed", "fixed",
+                   "assert 1 == 2", True),
+               Row("tests/a.py::test_ok", "passed", "passed", "passing"),
+               Row("tests/a.py::test_bad", "passed", "failed", "broken", "boom"),
+               Row("tests/a.py::test_net", "failed", "failed", "not_checked", "needs network"),
+               Row("tests/a.py::test_gpu", "skipped", "skipped", "not_checked", "needs GPU")),
+        checks=(CheckOutcome("ruff check", "ruff check src tests", CheckStatus.FAILED, True,
+                             "F401 `os` imported but unused", "make style"),),
+        checks_ran=True, verdict=Status.REGRESSIONS, reason="1 test(s) broken by the patch",
+        commands=Commands("harness verify peft --patch fix.diff",
+                          "nox -s verify -- peft --patch fix.diff",
+                          "env HF_HUB_OFFLINE=1 python -m pytest tests/test_loraplus.py",
+                          "env HF_HUB_OFFLINE=1 python -m pytest tests/far.py",
+                          "harness verify peft --patch fix.diff --all"),
+        timings={"before": 1.0, "after": 2.0, "total": 3.5},
+        before=RunInfo(True, 7, "", None, "", 0.0),
+    )
+    return base.replace(**overrides)
 
 
-def test_markdown_block() -> None:
-    md = report.markdown(doc())
-    assert md.splitlines()[0] == "### Tests: ❌ regressions (1 broken, 1 fixed, 1 passing)"
-    assert "recipe `peft`, subset `unit`, at `v0.20.0` (`c702de402330`), env `peft-0123`" in md
-    assert "applied with `git apply --3way`." in md
-    table = md.split("| change | test | before | after |")[1]
-    assert table.index("test_bad") < table.index("test_fix")  # broken first
-    assert "| fixed | `tests/a.py::test_fix[x\\|y]` | failed | passed |" in md
-    assert "1 other selected test(s) pass before and after." in md
-    assert "<summary>Selected: 1 of 12 test file(s) of subset unit</summary>" in md
-    assert "- `tests/test_loraplus.py`: modified by the patch" in md
-    assert "```bash\nharness verify peft --patch fix.diff\n# or: nox -s verify" in md
+def test_markdown_block_in_order_and_claims_only_what_ran() -> None:
+    md = report.markdown(rep())
+    assert md.splitlines()[0] == ("### Tests: ❌ regressions (1 broken, 1 fixed, 1 passing, "
+                                  "2 not checked)")
+    assert "recipe `peft` at `v0.20.0` (`c702de402330`), env `peft-0123`" in md
+    assert "3 test(s) ran before and after the patch; nothing else is claimed." in md
+    order = [md.index(h) for h in ("#### The patch's own tests", "#### Elsewhere",
+                                   "#### Checks", "#### Not checked here",
+                                   "#### Not run: left out by the time budget")]
+    assert order == sorted(order)
+    own = md.split("#### The patch's own tests")[1].split("####")[0]
+    assert "| `tests/test_loraplus.py::test_fix[x\\|y]` | failed | passed | fixed |" in own
+    elsewhere = md.split("#### Elsewhere")[1].split("####")[0]
+    assert "test_bad" in elsewhere and "test_fix" not in elsewhere and "test_net" not in elsewhere
+    assert "- `ruff check`: fails (introduced by the patch); fix: `make style`" in md
+    assert "- 1 test(s): needs network" in md and "- 1 test(s): needs GPU" in md
+    assert "- `tests/far.py`: imports src/peft/x.py (via y)" in md
+    assert "# what the budget left out:\nharness verify peft --patch fix.diff --all" in md
     assert md.count("<details>") == md.count("</details>") == 2
 
 
 def test_terminal_report() -> None:
     console = Console(record=True, width=150)
-    report.show(doc(), console)
+    report.show(rep(), console)
     text = console.export_text()
-    assert "verify peft:unit at v0.20.0 (c702de402330): patch fix.diff" in text
-    assert "tests/test_loraplus.py  modified by the patch" in text
-    assert "broken" in text and "tests/a.py::test_bad" in text and "test_ok" not in text
+    assert "verify peft at v0.20.0 (c702de402330): patch fix.diff" in text
+    heads = [text.index(h) for h in ("The patch's own tests", "Elsewhere", "Checks",
+                                     "Not checked here", "Left out by the budget")]
+    assert heads == sorted(heads)
+    assert "tests/a.py::test_bad" in text and "test_ok" not in text
+    assert "F401 `os` imported but unused" in text and "fix: make style" in text
+    assert "run them: harness verify peft --patch fix.diff --all" in text
     assert "before: cached base run #7" in text
-    assert "regressions (1 broken)" in text
-    assert json.loads(report.to_json(doc()))["verdict"] == "regressions"
+    assert "regressions (1 test(s) broken by the patch)" in text
+    doc = json.loads(report.to_json(rep()))
+    assert doc["verdict"] == "regressions" and doc["exit_code"] == 1
+    assert doc["own_tests"] == ["tests/test_loraplus.py::test_fix"]
+    assert doc["not_checked"] == {"needs network": 1, "needs GPU": 1}
+    assert doc["left_out"][0]["path"] == "tests/far.py"
+    assert doc["checks"][0]["introduced"] is True
+
+
+def test_no_checks_and_unchecked_read_plainly() -> None:
+    md = report.markdown(rep(checks=(), checks_ran=False, verdict=Status.UNCHECKED,
+                             reason="nothing selected could be checked here", tests=()))
+    assert md.startswith("### Tests: ⚠️ unchecked (no tests run)")
+    assert "0 test(s) ran before and after" in md and "Not run." in md
+    assert "No test of the patch ran." in md
 
 
 def test_cli_needs_exactly_one_change(capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,3 +108,14 @@ def test_cli_needs_exactly_one_change(capsys: pytest.CaptureFixture[str]) -> Non
         "my-branch", "../fork", "main", True, True)
     assert main(["verify", "demo", "--patch", "/nonexistent.diff", "-q"]) == 2
     assert "patch file /nonexistent.diff does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "inf", "nan"])
+def test_a_bad_budget_is_one_line_exit_2(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        make_parser().parse_args(["verify", "demo", "--patch", "x", "--budget", value])
+    assert e.value.code == 2
+    assert "--budget" in capsys.readouterr().err
+    args = make_parser().parse_args(["verify", "demo", "--patch", "x", "--budget", "30",
+                                     "--no-checks"])
+    assert (args.budget, args.no_checks) == (30.0, True)

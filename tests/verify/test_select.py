@@ -1,11 +1,13 @@
-"""Selecting test files: patch tests, reverse imports, always-run, core files, scope."""
+"""Selecting tests: the patch's own (by hunk), reverse imports nearest first, a budget."""
 from __future__ import annotations
 
+import subprocess
+import textwrap
 from pathlib import Path
 
 from harness import recipes
 from harness.recipes import Recipe
-from harness.verify import diff, select
+from harness.verify import diff, durations, own, select
 from tests.testing.repos import tiny_recipe, write_files
 from tests.verify.helpers import BUGGY
 
@@ -24,34 +26,28 @@ def files(*paths: str, status: str = "modified") -> list[diff.FileDiff]:
             for p in paths]
 
 
-def test_reasons_always_run_and_notes(tmp_path: Path) -> None:
+def real_diff(tmp_path: Path, path: str, old: str, new: str) -> diff.FileDiff:
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text(textwrap.dedent(old))
+    b.write_text(textwrap.dedent(new))
+    out = subprocess.run(["git", "diff", "--no-index", "-U1", str(a), str(b)],
+                         check=False, capture_output=True, text=True).stdout
+    header = f"--- a/{path}\n+++ b/{path}\n"
+    return diff.parse(header + out[out.index("@@"):])[0]
+
+
+def test_reasons_order_always_run_and_notes(tmp_path: Path) -> None:
     recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n'
                                    'always_run = ["tests/test_other.py"]\n')
-    sel = select.select(recipe, recipe.subset(None), tree,
-                        files("src/buggy/util.py", "docs/x.md")
+    write_files(tree, {"tests/test_new.py": "def test_x():\n    pass\n"})
+    sel = select.select(recipe, tree, files("src/buggy/util.py", "docs/x.md")
                         + files("tests/test_new.py", status="added"))
-    assert sel.files == (
-        select.Selected("tests/test_new.py", "added by the patch"),
-        select.Selected("tests/test_other.py", "always run (recipe)"),
-        select.Selected("tests/test_text.py", "imports src/buggy/util.py (via src/buggy/text.py)"),
-    )
-    assert not sel.whole and sel.notes == ("docs/x.md: no selected test imports it",)
-    assert sel.targets(recipe.subset(None)) == ("tests/test_new.py", "tests/test_other.py",
-                                                "tests/test_text.py")
-
-
-def test_whole_subset_for_core_files_threshold_and_all(tmp_path: Path) -> None:
-    recipe, tree = setup(tmp_path, '[verify]\ncore_files = ["src/buggy/util.py"]\n'
-                                   'max_files = 1\n')
-    subset = recipe.subset(None)
-    core = select.select(recipe, subset, tree, files("src/buggy/util.py"))
-    assert core.whole and core.whole_reason == "core file changed: src/buggy/util.py"
-    assert core.targets(subset) == ("tests",)
-    big = select.select(recipe, subset, tree, files("tests/conftest.py"))
-    assert big.whole and big.whole_reason == "3 test files selected, more than max_files=1"
-    assert big.files[0].reason == "tests/conftest.py changed"
-    everything = select.select(recipe, subset, tree, files("README.md"), run_all=True)
-    assert everything.whole and everything.whole_reason == "--all"
+    assert [(p.target, p.reason, p.own, p.distance) for p in sel.run] == [
+        ("tests/test_new.py", "added by the patch", True, 0),
+        ("tests/test_other.py", "always run (recipe)", False, 1),
+        ("tests/test_text.py", "imports src/buggy/util.py (via src/buggy/text.py)", False, 2),
+    ]
+    assert sel.notes == ("docs/x.md: no test imports it",) and not sel.left_out
 
 
 def test_scope_and_a_deleted_module(tmp_path: Path) -> None:
@@ -60,11 +56,132 @@ def test_scope_and_a_deleted_module(tmp_path: Path) -> None:
     after = tmp_path / "after"
     write_files(after, {**BUGGY, "src/buggy/util.py": "", "src/buggy/text.py": "x = 1\n"})
     (after / "src/buggy/util.py").unlink()
-    sel = select.select(recipe, recipe.subset(None), after,
-                        files("src/buggy/util.py", status="deleted")
-                        + files("src/buggy/mathops.py"), before=tree)
-    assert sel.files == (select.Selected(
+    changed = files("src/buggy/util.py", status="deleted") + files("src/buggy/mathops.py")
+    sel = select.select(recipe, after, changed, before=tree)
+    assert [p.target for p in sel.run] == ["tests/test_mathops.py", "tests/test_text.py"]
+    scoped = select.select(recipe, after, changed, before=tree, scope=recipe.subset("text"))
+    assert [(p.target, p.reason) for p in scoped.run] == [(
         "tests/test_text.py",
-        "imports src/buggy/util.py (via src/buggy/text.py) (before the patch)"),)
-    assert sel.out_of_scope == (select.Selected("tests/test_mathops.py",
-                                                "imports src/buggy/mathops.py"),)
+        "imports src/buggy/util.py (via src/buggy/text.py) (before the patch)")]
+    assert "tests/test_mathops.py: not in subset text (imports src/buggy/mathops.py)" in \
+        scoped.notes
+
+
+BIG = """\
+import pytest
+
+CASES = [(i, i) for i in range(500)]
+
+
+@pytest.mark.parametrize("a,b", CASES)
+def test_same(a, b):
+    assert a == b
+
+
+class Base:
+    def test_inherited(self):
+        assert True
+
+
+class TestOne(Base):
+    def helper(self):
+        return 1
+
+    def test_uses_helper(self):
+        assert self.helper() == 1
+
+    def test_plain(self):
+        assert True
+
+
+class TestTwo(Base):
+    pass
+"""
+
+
+def test_own_tests_by_hunk(tmp_path: Path) -> None:
+    path = "tests/test_big.py"
+
+    def own_of(new: str) -> list[str]:
+        write_files(tmp_path / "tree", {path: new})
+        found, _ = own.own_tests(real_diff(tmp_path, path, BIG, new), tmp_path / "tree")
+        return [o.target for o in found]
+
+    added = BIG + "\n\ndef test_added():\n    assert 1\n"
+    assert own_of(added) == [f"{path}::test_added"]
+    method = BIG.replace("    def test_plain(self):\n        assert True",
+                         "    def test_plain(self):\n        assert 1 + 1 == 2")
+    assert own_of(method) == [f"{path}::TestOne::test_plain"]
+    helper = BIG.replace("return 1\n", "return 2 - 1\n")
+    assert own_of(helper) == [f"{path}::TestOne::test_uses_helper"]
+    base = BIG.replace("    def test_inherited(self):\n        assert True",
+                       "    def test_inherited(self):\n        assert not False")
+    assert own_of(base) == [f"{path}::TestOne::test_inherited", f"{path}::TestTwo::test_inherited"]
+    # a method added with its blank lines (as git shows it): that test, not the class
+    appended = BIG.replace("    def test_plain(self):\n        assert True\n",
+                           "    def test_plain(self):\n        assert True\n\n"
+                           "    @pytest.mark.parametrize('x', [1, 2])\n"
+                           "    def test_more(self, x):\n        assert x\n")
+    assert own_of(appended) == [f"{path}::TestOne::test_more"]
+    decorated = BIG.replace("class TestTwo(Base):", "@pytest.mark.slow\nclass TestTwo(Base):")
+    assert own_of(decorated) == [f"{path}::TestTwo"]
+    cases = BIG.replace("range(500)", "range(501)")
+    assert own_of(cases) == [f"{path}::test_same"]
+    imports = BIG.replace("import pytest\n", "import pytest\nimport os\n")
+    assert own_of(imports) == []
+    assert own.is_own(f"{path}::test_same[3-3]", [f"{path}::test_same"])
+    assert not own.is_own(f"{path}::test_same_other", [f"{path}::test_same"])
+
+
+def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    write_files(tree, {"tests/test_new.py": "def test_x():\n    pass\n"})
+    known = durations.Known({"tests/test_new.py::test_x": 5.0,
+                             "tests/test_mathops.py::test_add": 5.0,
+                             "tests/test_mathops.py::test_mul[2-2-4]": 6.0,
+                             "tests/test_text.py::test_shout": 1.0})
+    changed = files("src/buggy/util.py", "src/buggy/mathops.py") + \
+        files("tests/test_new.py", status="added")
+    sel = select.select(recipe, tree, changed, budget=10.0, known=known)
+    # own 5 s first, then nearest first: 11 s of mathops (+3 s to import the file) does
+    # not fit, 1 s of text (+3 s) does
+    assert [(p.target, p.estimate, p.measured) for p in sel.run] == [
+        ("tests/test_new.py", 5.0, True), ("tests/test_text.py", 4.0, True)]
+    assert [p.target for p in sel.left_out] == ["tests/test_mathops.py"]
+    everything = select.select(recipe, tree, changed, budget=None, known=known)
+    assert not everything.left_out and len(everything.run) == 3
+
+
+def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
+    subsets = ('[subsets.small]\npaths = ["tests/test_mathops.py"]\nk = "add"\n'
+               'deselect = ["tests/test_mathops.py::test_mul[0-5-0]"]\n'
+               '[subsets.all]\npaths = ["tests"]\n')
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n', subsets)
+    write_files(tree, {"tests/test_new.py": "def test_x():\n    pass\n"})
+    changed = files("src/buggy/mathops.py") + files("tests/test_new.py", status="added")
+    sel = select.select(recipe, tree, changed)
+    assert [(p.target, p.narrow) for p in sel.run] == [("tests/test_new.py", None),
+                                                       ("tests/test_mathops.py", "small")]
+    # other runs stored fewer of its tests: a narrowed file counts its subset's run only
+    known = durations.Known({"tests/test_mathops.py::test_add": 0.1},
+                            {("small", "tests/test_mathops.py"): 7.0})
+    narrowed = select.select(recipe, tree, changed, known=known).run[1]
+    assert (narrowed.estimate, narrowed.measured) == (10.0, True)  # + 3 s for the file
+    unknown = select.select(recipe, tree, changed, known=durations.Known(
+        {"tests/test_mathops.py::test_add": 0.1})).run[1]
+    assert (unknown.estimate, unknown.measured) == (7.0, False)  # 2 tests x 2 s + 3 s
+    assert select.batches(recipe, sel.run) == (
+        select.Batch(("tests/test_new.py",)),
+        select.Batch(("tests/test_mathops.py",), "add", None,
+                     ("tests/test_mathops.py::test_mul[0-5-0]",)))
+
+
+def test_inherited_tests_are_guessed_for_foreign_base_classes(tmp_path: Path) -> None:
+    path = tmp_path / "test_model.py"
+    path.write_text("import unittest\nfrom .common import ModelTesterMixin\n\n\n"
+                    "class Base:\n    def test_a(self):\n        pass\n\n\n"
+                    "class TestModel(ModelTesterMixin, Base, unittest.TestCase):\n"
+                    "    def test_b(self):\n        pass\n")
+    # two defined here, ModelTesterMixin's guessed; Base and TestCase add nothing
+    assert durations.count_tests(path) == 2 + durations.INHERITED_TESTS
+    assert durations.count_tests(path, "Base") == 1

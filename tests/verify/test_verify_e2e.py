@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import checkout
+from harness import checkout, history, store
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
@@ -25,11 +25,15 @@ from tests.verify.helpers import (
 
 
 def run(recipe: Path, **kwargs: object) -> dict[str, object]:
-    return verify(Options(recipe=str(recipe), **kwargs), Ui(quiet=True))  # type: ignore[arg-type]
+    return verify(Options(recipe=str(recipe), **kwargs), Ui(quiet=True)).to_json()  # type: ignore[arg-type]
 
 
 def changes(doc: dict[str, object]) -> dict[str, str]:
     return {t["id"]: t["change"] for t in doc["tests"]}  # type: ignore[attr-defined]
+
+
+def picked(doc: dict[str, object]) -> list[tuple[str, str]]:
+    return [(s["path"], s["reason"]) for s in doc["selection"]]  # type: ignore[attr-defined]
 
 
 def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> None:
@@ -39,8 +43,7 @@ def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> N
     doc = run(recipe, patch=str(patch))
     assert doc["verdict"] == "ok" and doc["exit_code"] == 0
     assert doc["applied_with"] == "git apply"
-    assert doc["selection"] == [{"path": "tests/test_mathops.py",
-                                 "reason": "imports src/buggy/mathops.py"}]
+    assert picked(doc) == [("tests/test_mathops.py", "imports src/buggy/mathops.py")]
     assert changes(doc) == {
         "tests/test_mathops.py::test_add": "passing",
         "tests/test_mathops.py::test_mul[2-2-4]": "passing",
@@ -48,7 +51,8 @@ def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> N
         "tests/test_mathops.py::test_mul[0-5-0]": "fixed",
     }
     assert doc["rerun"] == 2 and doc["subset_files"] == 2
-    assert set(doc["timings"]) >= {"fetch", "apply", "select", "env", "before", "after",  # type: ignore[arg-type]
+    # a small selection runs both sides at once
+    assert set(doc["timings"]) >= {"fetch", "apply", "select", "env", "before+after",  # type: ignore[arg-type]
                                    "rerun", "total"}
     assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
 
@@ -62,13 +66,19 @@ def test_breaking_patch_is_regressions_with_exit_1(
     code = main(["verify", str(recipe), "--patch", str(patch), "--json", "-q"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and doc["verdict"] == "regressions"
-    assert doc["selection"] == [{"path": "tests/test_text.py",
-                                 "reason": "imports src/buggy/util.py (via src/buggy/text.py)"}]
+    assert picked(doc) == [("tests/test_text.py",
+                            "imports src/buggy/util.py (via src/buggy/text.py)")]
     assert doc["tests"] == [{"id": "tests/test_text.py::test_shout", "before": "passed",
                              "after": "failed", "change": "broken",
-                             "note": doc["tests"][0]["note"]}]
+                             "note": doc["tests"][0]["note"], "own": False}]
     assert "assert 'HI?' == 'HI!'" in doc["tests"][0]["note"]
     assert doc["counts"]["broken"] == 1
+    with store.opened() as conn:  # real durations and pytest's messages, for the budget
+        stored = history.tests_of(conn, int(doc["run_id"]))
+    assert [(t.id, t.outcome) for t in stored] == [("tests/test_text.py::test_shout", "failed")]
+    assert stored[0].duration > 0 and "assert 'HI?' == 'HI!'" in stored[0].message
+    assert main(["runs"]) == 0  # verify's statuses have styles (it once crashed here)
+    assert "regress" in capsys.readouterr().out  # the column is narrow
 
 
 def test_patch_adding_a_test_shows_it_fixed_and_markdown_reads_well(
@@ -83,13 +93,16 @@ def test_patch_adding_a_test_shows_it_fixed_and_markdown_reads_well(
     md = capsys.readouterr().out
     assert code == 0
     assert md.startswith("### Tests: ✅ ok (")
-    assert "| fixed | `tests/test_negative.py::test_mul_negative` | failed | passed |" in md
-    assert "- `tests/test_negative.py`: added by the patch; imports src/buggy/mathops.py" in md
+    own = md.index("#### The patch's own tests")
+    assert md.index("| `tests/test_negative.py::test_mul_negative` | failed | passed | fixed |"
+                    ) > own
+    assert md.index("#### Elsewhere") > own
+    assert "- `tests/test_negative.py`: added by the patch" in md
     assert f"harness verify {recipe} --patch {patch}" in md
-    assert "python -m pytest tests/test_mathops.py tests/test_negative.py" in md
+    assert "python -m pytest tests/test_negative.py tests/test_mathops.py" in md
 
 
-def test_setup_py_change_rebuilds_env_and_runs_whole_subset(tmp_path: Path) -> None:
+def test_setup_py_change_rebuilds_env(tmp_path: Path) -> None:
     recipe, repo = make_target(tmp_path)
     patch = tmp_path / "setup.diff"
     patch.write_text(make_patch(repo, {"setup.py": BUGGY["setup.py"] + "# touched\n",
@@ -97,9 +110,7 @@ def test_setup_py_change_rebuilds_env_and_runs_whole_subset(tmp_path: Path) -> N
     doc = run(recipe, patch=str(patch))
     assert doc["env_note"] == "env rebuilt: setup.py changed"
     assert doc["env_after_key"] != doc["env_key"]
-    assert doc["whole_subset"] is True and doc["whole_reason"] == "core file changed: setup.py"
-    assert doc["targets"] == ["tests"]
-    assert changes(doc)["tests/test_text.py::test_shout"] == "passing"
+    assert doc["targets"] == ["tests/test_mathops.py"]
     assert doc["verdict"] == "ok"
 
 
@@ -111,8 +122,7 @@ def test_pyproject_change_rebuilds_env_only(tmp_path: Path) -> None:
                                        "src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
     doc = run(recipe, patch=str(patch))
     assert doc["env_note"] == "env rebuilt: pyproject.toml changed"
-    assert doc["whole_subset"] is False
-    assert "pyproject.toml: no selected test imports it" in doc["notes"]  # type: ignore[operator]
+    assert "pyproject.toml: no test imports it" in doc["notes"]  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("kind", ["does-not-apply", "empty", "binary"])
@@ -210,19 +220,19 @@ def test_a_test_that_flips_on_rerun_is_flaky(tmp_path: Path) -> None:
     assert doc["verdict"] == "ok"
 
 
-def test_nothing_in_scope_runs_nothing(tmp_path: Path) -> None:
+def test_subsets_do_not_hide_tests_unless_asked(tmp_path: Path) -> None:
     subsets = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'
     recipe, repo = make_target(tmp_path, subsets=subsets)
     patch = tmp_path / "fix.diff"
     patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
-    doc = run(recipe, patch=str(patch))
-    assert doc["verdict"] == "ok" and doc["tests"] == [] and doc["selection"] == []
-    assert doc["out_of_scope"] == [{"path": "tests/test_mathops.py",
-                                    "reason": "imports src/buggy/mathops.py"}]
-    assert "scope" in str(doc["reason"])
-    everything = run(recipe, patch=str(patch), run_all=True)
-    assert everything["targets"] == ["tests/test_text.py"]
-    assert changes(everything) == {"tests/test_text.py::test_shout": "passing"}
+    doc = run(recipe, patch=str(patch))  # the whole test tree, not the default subset
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    scoped = run(recipe, patch=str(patch), subset="text")
+    assert scoped["verdict"] == "unchecked" and scoped["exit_code"] == 2
+    assert scoped["tests"] == [] and scoped["selection"] == []
+    assert "tests/test_mathops.py: not in subset text (imports src/buggy/mathops.py)" in \
+        scoped["notes"]  # type: ignore[operator]
+    assert "nothing to check" in str(scoped["reason"])
 
 
 def test_syntax_error_breaks_the_importing_tests(tmp_path: Path) -> None:

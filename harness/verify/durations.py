@@ -1,0 +1,107 @@
+"""Per-test durations stored by earlier runs, and estimates of what a target will cost."""
+from __future__ import annotations
+
+import ast
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import store
+from harness.errors import HarnessError
+
+FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
+INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
+PLAIN_BASES = {"object", "TestCase", "ABC", "Generic", "Protocol"}
+UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
+
+
+@dataclass(frozen=True)
+class Known:
+    by_test: dict[str, float]  # the latest stored duration of each test id
+    # (subset, file) -> seconds of that file's tests in the subset's latest reproduce run
+    by_subset: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def of_subset(self, subset: str, path: str) -> float | None:
+        return self.by_subset.get((subset, path))
+
+    def of(self, target: str) -> float | None:
+        """Stored seconds of a target (a file, a class, a test and its params); None: unknown."""
+        if target in self.by_test:
+            return self.by_test[target]
+        found = [d for t, d in self.by_test.items()
+                 if t.startswith(target + "::") or t.startswith(target + "[")]
+        return sum(found) if found else None
+
+
+def load(recipe: str) -> Known:
+    """Durations from every stored run of ``recipe`` (reproduce and verify), latest wins."""
+    try:
+        with store.opened() as conn:
+            rows = conn.execute(
+                "SELECT t.test_id, t.duration FROM test_results t JOIN runs r ON r.id = t.run_id"
+                " WHERE r.recipe = ? AND t.duration > 0 AND t.outcome != 'skipped'"
+                " ORDER BY r.id", (recipe,))
+            by_test = {str(r[0]): float(r[1]) for r in rows}
+            latest = conn.execute(
+                "SELECT r.subset, t.test_id, t.duration FROM test_results t"
+                " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? AND r.kind = 'reproduce'"
+                " AND r.id = (SELECT max(x.id) FROM runs x WHERE x.recipe = r.recipe"
+                " AND x.subset = r.subset AND x.kind = 'reproduce')", (recipe,))
+            by_subset: dict[tuple[str, str], float] = {}
+            for subset, test_id, seconds in latest:
+                key = (str(subset), str(test_id).split("::")[0])
+                by_subset[key] = by_subset.get(key, 0.0) + float(seconds or 0.0)
+            return Known(by_test, by_subset)
+    except (sqlite3.Error, HarnessError):  # an unreadable store only loses the estimates
+        return Known({})
+
+
+def count_tests(path: Path, cls: str | None = None) -> int:
+    """Test functions and methods defined in a file or one of its classes, plus a guess of
+    ``INHERITED_TESTS`` for each base class from elsewhere (diffusers' model tests inherit
+    dozens from ``ModelTesterMixin``); parametrizations are not counted."""
+    try:
+        tree: ast.AST = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError, OSError):
+        return 1
+    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    if cls is not None:
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls]
+        if not found:
+            return 1
+        tree = found[0]
+    defined = sum(1 for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
+                                                             ast.AsyncFunctionDef))
+                  and n.name.startswith("test"))
+    foreign = sum(1 for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                  for b in c.bases if _base_name(b) not in local | PLAIN_BASES)
+    return max(1, defined + foreign * INHERITED_TESTS)
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return "object"
+
+
+def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None
+             ) -> tuple[float, bool]:
+    """(seconds, whether they come from stored durations) for one target; a file narrowed
+    by a subset counts what that subset's latest run of it took (other runs may have kept
+    fewer of its tests)."""
+    if narrow is not None:
+        seconds = known.of_subset(narrow, target)
+        if seconds is not None:
+            return seconds, True
+        return count_tests(worktree / target) * UNKNOWN_TEST_SECONDS, False
+    stored = known.of(target)
+    if stored is not None:
+        return stored, True
+    path, _, rest = target.partition("::")
+    if rest and "::" not in rest and rest[:1].isupper():  # a class: its test methods
+        return count_tests(worktree / path, rest) * UNKNOWN_TEST_SECONDS, False
+    if rest:
+        return UNKNOWN_TEST_SECONDS, False
+    return count_tests(worktree / path) * UNKNOWN_TEST_SECONDS, False

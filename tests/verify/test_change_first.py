@@ -1,0 +1,206 @@
+"""verify around the change: its own tests decide, wherever they live; what cannot be
+decided here is not a verdict; a budget; the PR checks.  Real git, uv envs and pytest."""
+from __future__ import annotations
+
+import json
+import shlex
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from harness import recipes
+from harness.cli import main
+from harness.errors import HarnessError
+from harness.progress import Ui
+from harness.verify import commands
+from harness.verify.core import Options, verify
+from tests.verify.helpers import BUGGY, FIXED_MUL, VERIFY, make_patch, make_target
+
+TEXT_ONLY = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'
+NEG_TEST = ("from buggy.mathops import mul\n\n\ndef test_mul_negative():\n"
+            "    assert mul(-2, 3) == -6\n")
+
+
+def run(recipe: Path, **kwargs: object) -> dict[str, object]:
+    return verify(Options(recipe=str(recipe), **kwargs), Ui(quiet=True)).to_json()  # type: ignore[arg-type]
+
+
+def rows(doc: dict[str, object]) -> dict[str, tuple[str, bool, str]]:
+    return {t["id"]: (t["change"], t["own"], t["note"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+
+
+def test_own_test_outside_every_subset_decides_and_budget_leaves_the_rest_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recipe, repo = make_target(tmp_path, subsets=TEXT_ONLY)
+    fix = tmp_path / "fix.diff"
+    fix.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                     "tests/unit/test_neg.py": NEG_TEST}, tmp_path / "w1"))
+    # 0.6 s: the own test (2 s estimated) runs whatever the budget; test_mathops.py
+    # (two tests, 4 s) does not fit and is listed with the command that runs it
+    code = main(["verify", str(recipe), "--patch", str(fix), "--budget", "0.6", "--json", "-q"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["verdict"] == "ok", doc["reason"]
+    assert [(t, c, own) for t, (c, own, _) in rows(doc).items()] == [
+        ("tests/unit/test_neg.py::test_mul_negative", "fixed", True)]
+    assert doc["own_tests"] == ["tests/unit/test_neg.py"]
+    assert [x["path"] for x in doc["left_out"]] == ["tests/test_mathops.py"]
+    assert "python -m pytest tests/test_mathops.py" in doc["commands"]["left_out"]
+    assert doc["commands"]["left_out_harness"].endswith("--all")
+    # the same test without the fix: the patch's own test still fails -> failing, exit 1
+    alone = tmp_path / "test-only.diff"
+    alone.write_text(make_patch(repo, {"tests/unit/test_neg.py": NEG_TEST}, tmp_path / "w2"))
+    code = main(["verify", str(recipe), "--patch", str(alone), "--markdown", "-q"])
+    md = capsys.readouterr().out
+    assert code == 1
+    assert md.startswith("### Tests: ❌ failing (")
+    assert "| `tests/unit/test_neg.py::test_mul_negative` | failed | failed | still failing |" \
+        in md
+
+
+BIG = """\
+import pytest
+
+from buggy import add, mul
+
+
+@pytest.mark.parametrize("a", range(300))
+def test_add_many(a):
+    assert add(a, 0) == a
+
+
+@pytest.mark.parametrize("a,b,c", [(2, 2, 4), (0, 5, 0)])
+def test_mul(a, b, c):
+    assert mul(a, b) == c
+"""
+
+
+def test_a_few_tests_of_a_big_parametrized_file_run_not_the_file(tmp_path: Path) -> None:
+    files = {**BUGGY, "tests/test_mathops.py": BIG}
+    subsets = '[subsets.quick]\npaths = ["tests/test_mathops.py"]\nk = "add_many and 1"\n' \
+              'workers = 1\n'
+    recipe, repo = make_target(tmp_path, files, subsets=subsets)
+    new = BIG.replace("[(2, 2, 4), (0, 5, 0)]", "[(2, 2, 4), (0, 5, 0), (2, 3, 6)]")
+    patch = tmp_path / "p.diff"
+    patch.write_text(make_patch(repo, {"tests/test_mathops.py": new}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch), budget=0.1)
+    assert doc["own_tests"] == ["tests/test_mathops.py::test_mul"]
+    got = rows(doc)
+    assert got["tests/test_mathops.py::test_mul[2-3-6]"][:2] == ("still_failing", True)
+    assert all(t.startswith("tests/test_mathops.py::test_mul[") for t in got)  # not 300 more
+    assert doc["verdict"] == "failing" and doc["exit_code"] == 1
+    # with the fix the file is also impacted: narrowed by the one-file subset's -k
+    fixed = tmp_path / "f.diff"
+    fixed.write_text(make_patch(repo, {"tests/test_mathops.py": new,
+                                       "src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w2"))
+    doc = run(recipe, patch=str(fixed), run_all=True)
+    assert doc["verdict"] == "ok"
+    picks = {s["path"]: s["narrowed_by"] for s in doc["selection"]}  # type: ignore[attr-defined]
+    assert picks == {"tests/test_mathops.py::test_mul": None, "tests/test_mathops.py": "quick"}
+    ran = set(rows(doc))
+    assert "tests/test_mathops.py::test_add_many[1]" in ran
+    assert "tests/test_mathops.py::test_add_many[2]" not in ran  # -k "add_many and 1"
+    assert rows(doc)["tests/test_mathops.py::test_mul[2-3-6]"][0] == "fixed"
+
+
+UNDECIDABLE = """\
+import socket
+import time
+
+import pytest
+
+
+def test_download():
+    socket.create_connection(("example.com", 80), timeout=5)
+
+
+def test_wrapped_download():
+    try:
+        socket.getaddrinfo("huggingface.co", 443)
+    except OSError:
+        raise RuntimeError("could not fetch the model") from None
+
+
+def test_retrying_download():
+    for _ in range(5):  # a client's backoff: 100 s if the sleeps were real
+        try:
+            socket.create_connection(("huggingface.co", 443), timeout=5)
+        except OSError:
+            time.sleep(20)
+    raise RuntimeError("gave up")
+
+
+def test_on_gpu():
+    pytest.skip("test requires a GPU")
+"""
+
+
+def test_network_and_gpu_tests_are_not_checked_and_decide_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "net.diff"
+    patch.write_text(make_patch(repo, {"tests/test_hub.py": UNDECIDABLE}, tmp_path / "w"))
+    code = main(["verify", str(recipe), "--patch", str(patch), "--json", "-q"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 2 and doc["verdict"] == "unchecked"
+    assert rows(doc) == {
+        "tests/test_hub.py::test_download": ("not_checked", True, "needs network"),
+        "tests/test_hub.py::test_wrapped_download": ("not_checked", True, "needs network"),
+        "tests/test_hub.py::test_retrying_download": ("not_checked", True, "needs network"),
+        "tests/test_hub.py::test_on_gpu": ("not_checked", True, "needs GPU"),
+    }
+    assert doc["reason"] == ("none of the patch's 4 own test(s) could run here: "
+                             "needs network (3), needs GPU (1)")
+    assert doc["timings"]["before+after"] < 50  # no retry backoff after a blocked connection
+
+
+CHECKS = """
+[checks]
+tools = ["ruff==0.17.6"]
+
+[checks.ruff-check]
+name = "ruff check"
+run = ["ruff", "check", "--select", "F"]
+paths = ["src", "tests"]
+fix = "ruff check --fix src tests"
+"""
+
+
+def test_an_unused_import_fails_the_checks_unless_skipped(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path, extra=VERIFY + CHECKS)
+    test = BUGGY["tests/test_mathops.py"].replace("(0, 5, 0)]", "(0, 5, 0), (3, 3, 9)]")
+    patch = tmp_path / "p.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": "import os\n" + FIXED_MUL,
+                                       "tests/test_mathops.py": test}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "checks_failed" and doc["exit_code"] == 1
+    check = doc["checks"][0]  # type: ignore[index]
+    assert check["status"] == "failed" and check["introduced"] is True
+    assert "F401" in check["output"]
+    assert "own test(s) pass after the patch" in str(doc["reason"])
+    skipped = run(recipe, patch=str(patch), run_checks=False)
+    assert skipped["verdict"] == "ok" and skipped["checks"] == []
+
+
+def test_env_values_are_quoted_and_bad_env_names_rejected(tmp_path: Path) -> None:
+    recipe_path, _ = make_target(tmp_path, extra='EVIL = "x;touch /tmp/pwn;y $(id)"\n' + VERIFY)
+    recipe = recipes.load(str(recipe_path))
+    line = commands.pytest_command(recipe, recipe.subset(None), ("tests/test_a.py",))
+    words = shlex.split(line)
+    assert words[0] == "env" and "EVIL=x;touch /tmp/pwn;y $(id)" in words
+    start = words.index("python")
+    assert words[start:start + 4] == ["python", "-m", "pytest", "tests/test_a.py"]
+    for bad in ("A;touch /tmp/pwn;B", "A=B", "1X"):
+        path = tmp_path / f"bad{len(bad)}.toml"
+        path.write_text(textwrap.dedent(f"""\
+            name = "bad"
+            [source]
+            url = "x"
+            ref = "v1"
+            [env]
+            "{bad}" = "1"
+            [subsets.all]
+            paths = ["tests"]
+            """))
+        with pytest.raises(HarnessError, match="not a valid environment variable name"):
+            recipes.load(str(path))
