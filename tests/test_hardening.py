@@ -211,3 +211,9 @@ def test_full_store_says_so() -> None:
         history.save(conn, doc, [])
     with store.opened() as conn:  # nothing half-written stays behind
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("number", ["-5", "0", "x"])
+def test_pull_request_number_must_be_positive(number: str) -> None:
+    proc = harness("verify", "demo", f"--pr={number}")
+    assert proc.returncode == 2 and "not a pull request number" in proc.stderr

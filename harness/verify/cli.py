@@ -45,6 +45,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return rep.exit_code
 
 
+def _pr_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a pull request number: {text!r}")
+    return int(text)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -67,7 +73,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     what.add_argument("--commit", metavar="REV",
                       help="a commit or branch of --repo-path: what it adds on top of its "
                            "merge-base with the recipe's ref (or --base)")
-    what.add_argument("--pr", type=int, metavar="N",
+    what.add_argument("--pr", type=_pr_number, metavar="N",
                       help="pull request N (refs/pull/N/head of the recipe's source)")
     p.add_argument("--repo-path", default=".", metavar="PATH",
                    help="your checkout, for --commit (only read; default: .)")

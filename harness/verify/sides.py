@@ -49,10 +49,10 @@ def _stop_children_in(tree: Path) -> None:
 
 def run_problem(out: RunOutput) -> str | None:
     """Why a run cannot be compared (None: it can; failing tests and import errors are fine)."""
-    if out.verdict.status != "infra_error" or out.exit_code == 5:
+    if out.verdict.status != "infra_error":
         return None
-    if out.exit_code in (1, 2) and results.collection_errors(out.results):
-        return None
+    if out.verdict.cause in (results.Cause.NO_TESTS, results.Cause.COLLECTION):
+        return None  # nothing of the selection on this side yet, or an import the fix adds
     return out.verdict.reason
 
 
