@@ -64,7 +64,7 @@ def test_kill_during_env_build_then_rebuild(tmp_path: Path) -> None:
     assert again.returncode == 0, err
     doc = json.loads(out)
     assert doc["env_built"] is True and doc["status"] == "passed"
-    names = sorted(p.name for p in envs.iterdir() if not p.name.endswith(".lock"))
+    names = sorted(p.name for p in envs.iterdir() if not p.name.endswith((".lock", ".used")))
     assert names == [doc["env_key"]]  # the leftover temp dir is gone
 
 

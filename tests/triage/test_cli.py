@@ -212,5 +212,5 @@ def test_a_missing_pygithub_is_said_not_hidden() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 2, done.stderr
-    assert "the Python package 'github' that harness.triage.cli needs is missing" in done.stderr
+    assert "the Python package 'github' that harness needs is missing" in done.stderr
     assert "Traceback" not in done.stderr
