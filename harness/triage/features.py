@@ -12,7 +12,7 @@ from typing import NamedTuple
 from harness.recipes import Recipe
 from harness.triage import body as body_mod
 from harness.triage import comments as comments_mod
-from harness.triage import cues, hardware, kinds, models
+from harness.triage import cues, hardware, kinds, models, title
 from harness.triage import labels as labels_mod
 from harness.triage.issues import Issue
 
@@ -41,6 +41,7 @@ class Features(NamedTuple):
     flags: frozenset[str]  # "stale", "wip"
     claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
+    title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
 
 
 def parse_time(text: str) -> datetime | None:
@@ -110,4 +111,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         flags=frozenset(flags),
         claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",
         maintainer=comments_mod.maintainer_state(comments),
+        title_cues=title.cues(issue.title),
     )

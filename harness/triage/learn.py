@@ -13,11 +13,13 @@ from harness.triage.features import Features
 from harness.triage.issues import Issue
 from harness.triage.model import Linear, Models, sigmoid
 
-# pull of each weight back to its prior: a few hundred issues cannot carry more, and
-# leave-one-repository-out figures were best about here (the easy model leans on its priors
-# more: what makes an issue easy shifts more between repositories than GPU needs do)
-L2 = 2.0
-L2_EASY = 4.0
+# pull of each weight back to its prior: a few hundred issues cannot carry more.  Chosen on
+# held-out figures of both splits (leave one repository out, 5-fold): from L2=2/L2_EASY=4 to
+# 6/16 raised peft's AUC 0.74 -> 0.78 and kept GPU recall >= 0.9 in every repository under
+# both.  The easy model leans on its priors more: what makes an issue easy shifts more
+# between repositories than GPU needs do.
+L2 = 6.0
+L2_EASY = 16.0
 GPU_RECALL = 0.94  # the GPU threshold flags this share of the training set's GPU issues
 ITERATIONS = 30
 

@@ -49,8 +49,10 @@ _HEAD_WORDS = frozenset(_HEADS)
 _KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
+# an id after a quote (from_pretrained("org/name") too) or after huggingface.co/; led by
+# one character class, so that the engine skips ahead to a quote or a slash (twice as fast)
 _ID = re.compile(
-    r"""(?:from_pretrained\(\s*["']|["'`]|huggingface\.co/)"""
+    r"""["'`/](?:(?<=["'`])|(?<=huggingface\.co/))"""
     r"""([A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""",
 )
 # `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
@@ -61,6 +63,8 @@ _SIZE_PART = re.compile(r"^(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:\d+)?$", re.I)
 # words that state a size: "7b", "70b", "8x7b", "350m" (decimals: "1.5b" has the word "5b")
 _SIZE_WORDS = frozenset({f"{n}b" for n in range(1, 1000)} | {f"{n}m" for n in range(10, 1000)}
                         | {f"{e}x{n}b" for e in range(2, 17) for n in range(1, 200)})
+_PARTS = re.compile(r"[-_/]")
+_NON_WORD = re.compile(r"\W")
 _STRIP = "\"'`()[]{},;:<>*"
 
 
@@ -71,14 +75,14 @@ class ModelRef(NamedTuple):
 
 def size_from_name(name: str) -> float | None:
     """Parameters (in billions) a checkpoint's name says it has."""
-    for part in re.split(r"[-_/]", name):
+    for part in _PARTS.split(name):
         m = _SIZE_PART.match(part)
         if m:
             experts = int(m.group(1) or 1)
             value = float(m.group(2)) * experts
             return value if m.group(3).lower() == "b" else value / 1000
     low = name.lower()
-    heads = _HEAD_WORDS.intersection(re.split(r"\W", low))
+    heads = _HEAD_WORDS.intersection(_NON_WORD.split(low))
     return next((KNOWN[k] for k in _KNOWN if k in low and _KEY_HEAD[k] in heads), None) \
         if heads else None
 
@@ -93,11 +97,10 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
         heavy = {name for cls, name in loads if not _LIGHT.search(cls)}
         light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
     # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
-    lines = "\n".join(line for line in f"{body.text}\n{body.system}".split("\n")
-                      if "/" in line and 'File "' not in line)
-    names = dict.fromkeys(m.group(1) for m in _ID.finditer(lines)
+    names = dict.fromkeys(m.group(1) for text in (body.text, body.system) if "/" in text
+                          for m in _ID.finditer(text)
                           if not m.group(1).endswith((".py", ".json", ".txt", ".md"))
-                          and m.group(1).lower() not in light)
+                          and m.group(1).lower() not in light and not _in_frame(text, m.start()))
     quoted = " ".join([*names, *light]).lower()
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
@@ -114,6 +117,14 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)
+
+
+def _in_frame(text: str, at: int) -> bool:
+    """Whether the line around ``at`` is a traceback frame ('File "/usr/lib/..."')."""
+    if 'File "' not in text:
+        return False
+    end = text.find("\n", at)
+    return 'File "' in text[text.rfind("\n", 0, at) + 1:end if end >= 0 else None]
 
 
 def _caller(text: str, end: int) -> str:

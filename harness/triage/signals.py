@@ -56,6 +56,7 @@ EASY_CUES = {
     "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
+TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",
@@ -85,6 +86,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
     "cue_api_mismatch": 0.4,
+    "title_perf": -0.8,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
@@ -145,6 +147,7 @@ def easy(f: Features) -> list[Signal]:
         found.append(("private_files", 1.0, "the reproduction loads the reporter's own files"))
     found += _model(f)
     found += [(f"cue_{c}", 1.0, why) for c, why in EASY_CUES.items() if c in f.cues]
+    found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
     return found
 
 

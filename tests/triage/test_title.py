@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from harness.triage import title
+
+
+def test_a_title_about_speed_memory_or_quality() -> None:
+    assert title.cues("LoRA inference is much slower after merging") == {"title_perf"}
+    assert title.cues("GPU memory grows with every step") == {"title_perf"}
+    assert title.cues("NaN loss with fp16") == {"title_perf"}
+
+
+def test_other_titles_say_nothing() -> None:
+    assert title.cues("Add a `dropout` argument") == frozenset()
+    assert title.cues("KeyError: 'lm_head' when merging (memory_efficient flag)") == frozenset()
