@@ -64,7 +64,8 @@ def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
     table = Table(show_edge=False)
     for col in ("id", "kind", "started", "recipe", "subset", "ref", "status", "passed",
                 "failed", "total s"):
-        table.add_column(col)
+        # a status is never cut: it is what the row says
+        table.add_column(col, no_wrap=col == "status", min_width=13 if col == "status" else None)
     for row in rows:
         counts = _counts(row["document"])
         failed = (counts.get("failed") or 0) + (counts.get("error") or 0)

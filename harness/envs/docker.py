@@ -10,6 +10,7 @@ subset's CPUs and a memory budget per worker.
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib
 import os
@@ -37,6 +38,12 @@ MEMORY_PER_WORKER = 3 << 30  # bytes; plus one more share for pytest's main proc
 PYTHON = Path(docker_build.VENV) / "bin" / "python"
 
 
+def _preload_sdk() -> None:
+    """Import the SDK ahead of use; a missing one is reported where it is used, in one line."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("docker")
+
+
 class DockerBackend:
     name = "docker"
 
@@ -45,7 +52,7 @@ class DockerBackend:
         self._client: DockerClient | None = None
         self._info: dict[str, Any] | None = None
         # importing the SDK takes ~0.5 s: do it while the checkout step runs
-        threading.Thread(target=importlib.import_module, args=("docker",), daemon=True).start()
+        threading.Thread(target=_preload_sdk, daemon=True).start()
 
     @property
     def client(self) -> DockerClient:
