@@ -66,25 +66,15 @@ def _create(command: str) -> Path | None:
     return path
 
 
-def _version(cmd: list[str]) -> str:
-    from harness import proc
-
-    try:
-        out = proc.run(cmd, check=False, timeout=10)
-    except HarnessError as e:
-        return f"unavailable ({e.message})"
-    text = (out.stdout or out.stderr).strip().splitlines()
-    return text[0] if text and out.returncode == 0 else f"unavailable (exit {out.returncode})"
-
-
 def _header(argv: list[str]) -> None:
+    from harness import git, proc
     from harness.envs.venv import find_uv
 
     log.debug("harness %s; python %s (%s); argv %s; cwd %s; HARNESS_HOME %s", __version__,
               sys.version.split()[0], sys.executable, argv, Path.cwd(), config.home())
     uv = find_uv()
-    git, uv_version = _version(["git", "--version"]), _version([uv, "--version"]) if uv else ""
-    log.debug("%s; uv: %s", git, uv_version or "not found")
+    uv_version = proc.version_of([uv, "--version"]) if uv else None
+    log.debug("%s; uv: %s", git.version() or "git: unavailable", uv_version or "not found")
 
 
 def _point_last(path: Path) -> None:

@@ -51,9 +51,14 @@ def reason(text: str) -> str:
     return (fatal or lines or ["unknown error"])[0 if fatal else -1]
 
 
-def version() -> str:
-    out = run(["--version"], check=False)
-    return out.stdout.strip().removeprefix("git version ") if out.returncode == 0 else "missing"
+def version() -> str | None:
+    """git's own version line ("git version 2.39.5"), or None when git cannot be run."""
+    try:
+        out = run(["--version"], check=False)
+    except HarnessError:
+        return None
+    lines = out.stdout.strip().splitlines()
+    return lines[0] if out.returncode == 0 and lines else None
 
 
 def run(

@@ -78,6 +78,16 @@ def run(
     return result
 
 
+def version_of(cmd: Sequence[str | os.PathLike[str]]) -> str | None:
+    """The first line a tool prints for ``cmd`` (e.g. ``uv --version``); None when it fails."""
+    try:
+        out = run(cmd, check=False, timeout=10)
+    except HarnessError:
+        return None
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if out.returncode == 0 and text else None
+
+
 def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Result) -> str:
     output = tail((result.stdout + "\n" + result.stderr).strip())
     return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 
+from harness import git as gitlayer
 from harness import proc
 from harness.errors import HarnessError
 from harness.maintenance.check import Check, Level, ok
@@ -11,20 +12,11 @@ from harness.maintenance.check import Check, Level, ok
 MIN_GIT = (2, 35)  # `git sparse-checkout set --no-cone`
 
 
-def version_of(cmd: list[str]) -> str | None:
-    try:
-        out = proc.run(cmd, check=False, timeout=10)
-    except HarnessError:
-        return None
-    text = (out.stdout or out.stderr).strip()
-    return text.splitlines()[0] if out.returncode == 0 and text else None
-
-
 def uv() -> list[Check]:
     from harness.envs.venv import find_uv
 
     uv = find_uv()
-    found = version_of([uv, "--version"]) if uv else None
+    found = proc.version_of([uv, "--version"]) if uv else None
     if not found:
         return [Check(Level.WARN, "uv: not found (envs are built with venv + pip, ~10x slower)",
                       "pip install uv")]
@@ -32,7 +24,7 @@ def uv() -> list[Check]:
 
 
 def git() -> list[Check]:
-    found = version_of(["git", "--version"])
+    found = gitlayer.version()
     if not found:
         return [Check(Level.FAIL, "git: not found", "install git (e.g. apt-get install git)")]
     numbers = tuple(int(x) for x in re.findall(r"\d+", found)[:2])

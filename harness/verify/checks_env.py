@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import cache, config, proc
+from harness import cache, config, git, proc
 from harness.envs.venv import find_uv
 from harness.errors import HarnessError
 
@@ -122,7 +122,7 @@ def at_tree_pin(tools: tuple[str, ...], exclude_newer: str | None, tree: Path) -
 def commit_day(tree: Path) -> str | None:
     """The day after the tree's HEAD commit (UTC), as --exclude-newer takes it: what was
     released by the end of that day.  None when ``tree`` is not a git checkout."""
-    out = proc.run(["git", "-C", str(tree), "log", "-1", "--format=%ct"], check=False)
+    out = git.run(["log", "-1", "--format=%ct"], cwd=tree, check=False)
     if out.returncode != 0 or not out.stdout.strip().isdigit():
         return None
     day = dt.datetime.fromtimestamp(int(out.stdout.strip()), dt.timezone.utc).date()
