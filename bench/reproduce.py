@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,18 +40,21 @@ def timed(cmd: list[str], **kwargs: object) -> float:
     return time.monotonic() - start
 
 
-def harness_run(recipe: str, subset: str, source: str | None, home: Path) -> dict[str, object]:
+def harness_run(recipe: str, subset: str, source: str | None, home: Path,
+                *extra: str) -> dict[str, Any]:
+    """`harness reproduce RECIPE --subset SUBSET --json [extra...]` in ``home``; its report
+    with the command's wall time added as ``wall``."""
     cmd = [sys.executable, "-m", "harness", "reproduce", recipe, "--subset", subset,
-           "--json", "-q"]
+           "--json", "-q", *extra]
     if source:
         cmd += ["--source", source]
     start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT,
                           env={**os.environ, "HARNESS_HOME": str(home)})
     wall = time.monotonic() - start
     if proc.returncode not in (0, 1):
-        sys.exit(f"harness failed:\n{proc.stderr[-2000:]}")
-    doc: dict[str, object] = json.loads(proc.stdout)
+        sys.exit(f"harness failed ({' '.join(cmd)}):\n{proc.stderr[-2000:]}")
+    doc: dict[str, Any] = json.loads(proc.stdout)
     doc["wall"] = wall
     return doc
 

@@ -1,8 +1,8 @@
 """Benchmark: the docker backend beside the uv backend, cold and warm, in the same run.
 
-    python bench/docker.py --base-image harness-base:bookworm
-    python bench/docker.py --base-image harness-base:bookworm --overhead-only
-    python bench/docker.py --base-image harness-base:bookworm \\
+    python bench/docker_backend.py --base-image harness-base:bookworm
+    python bench/docker_backend.py --base-image harness-base:bookworm --overhead-only
+    python bench/docker_backend.py --base-image harness-base:bookworm \\
         --peft-source /work/.mirror/huggingface+peft/repo
 
 Targets: the demo (subset all) and, with --peft-source, peft custom-small from that mirror.
@@ -18,8 +18,6 @@ Removes this recipe's harness-env images built on --base-image before the cold r
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -28,29 +26,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# this file is named docker.py: its folder must not shadow the docker SDK
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+
+from reproduce import harness_run  # noqa: E402  (bench/reproduce.py)
 
 from harness import runner  # noqa: E402
 from harness.envs import docker_engine  # noqa: E402
-
-
-def harness_run(recipe: str, subset: str, source: str | None, home: Path,
-                *backend: str) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "harness", "reproduce", recipe, "--subset", subset, "--json",
-           "-q", *backend]
-    if source:
-        cmd += ["--source", source]
-    start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT,
-                          env={**os.environ, "HARNESS_HOME": str(home)})
-    wall = time.monotonic() - start
-    if proc.returncode not in (0, 1):
-        sys.exit(f"harness failed ({' '.join(cmd)}):\n{proc.stderr[-2000:]}")
-    doc: dict[str, Any] = json.loads(proc.stdout)
-    doc["wall"] = wall
-    return doc
 
 
 def pytest_alone(doc: dict[str, Any]) -> float:
