@@ -78,7 +78,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         else:
             with store.opened() as conn:
                 durations = sharding.from_store(conn, recipe.name, subset.name)
-        report = report.with_(shard=sharding.ShardInfo(opts.shard.index, opts.shard.total,
+        report = report.replace(shard=sharding.ShardInfo(opts.shard.index, opts.shard.total,
                                                        durations_from=durations.source))
         path = sharding.durations_file(durations.seconds) if durations.seconds else None
         pytest_args += sharding.pytest_args(opts.shard, path)
@@ -86,18 +86,18 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         t = time.monotonic()
         co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests, setup.settings)
         timings.add("clone", t)
-        report = report.with_(commit=co.commit, source=co.url, worktree=str(co.path))
+        report = report.replace(commit=co.commit, source=co.url, worktree=str(co.path))
         t = time.monotonic()
         env = get_env(recipe, co.path, setup.backend, setup.torch, ui)
         timings.add("env", t)
-        report = report.with_(env_key=env.key, env_path=str(env.path), env_built=env.built)
+        report = report.replace(env_key=env.key, env_path=str(env.path), env_built=env.built)
         t = time.monotonic()
         the_plan, output = run_tests(recipe, subset, setup.backend, env, co.path, ui,
                                      tests=opts.tests, pytest_args=pytest_args)
         timings.add("tests", t)
     except HarnessError as e:
         timings.add("total", start)
-        failed = report.with_(status=Status.INFRA_ERROR, reason=e.message.splitlines()[0],
+        failed = report.replace(status=Status.INFRA_ERROR, reason=e.message.splitlines()[0],
                               timings=timings.values)
         _save(failed, None, ui)
         raise
@@ -106,8 +106,8 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
     if opts.shard:
         info = sharding.read_info(output.junit.parent, opts.shard, durations.source)
         verdict = sharding.verdict(verdict, info, output.results)
-        report = report.with_(shard=info)
-    report = report.with_(
+        report = report.replace(shard=info)
+    report = report.replace(
         status=Status(verdict.status), reason=verdict.reason,
         exit_code=output.exit_code, tests=tuple(output.results), timings=timings.values,
         pytest=PytestCall(tuple(the_plan.argv), the_plan.env, the_plan.workers,
@@ -122,7 +122,7 @@ def _save(report: RunReport, path: Path | None, ui: Ui) -> RunReport:
         path.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
     try:
         with store.opened() as conn:
-            return report.with_(run_id=history.save_run(conn, report))
+            return report.replace(run_id=history.save_run(conn, report))
     except HarnessError as e:
         if path is None:
             raise

@@ -57,7 +57,7 @@ class RunReport:
     run_id: int | None = None
     shard: ShardInfo | None = None  # ``--shard K/N``: which shard of which selection
 
-    def with_(self, **changes: Any) -> RunReport:
+    def replace(self, **changes: Any) -> RunReport:
         return dataclasses.replace(self, **changes)
 
     @property

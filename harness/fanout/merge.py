@@ -204,7 +204,7 @@ def merge(reports: list[ShardReport]) -> Merged:
     first = next((r.report for r in shards if r.report.commit), shards[0].report)
     info = _info(shards)
     totals = [r.report.timings.get("total", 0.0) for r in shards]
-    merged = first.with_(
+    merged = first.replace(
         started_at=min(r.report.started_at for r in shards),
         command=_SHARD_FLAGS.sub("", first.command), status=Status(verdict.status),
         reason=verdict.reason, exit_code=exit_code, tests=tuple(tests),
