@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import checkout, config, history, recipes, results, store, torch_source
-from harness.envs import Backend, Env, get_backend
+from harness import checkout, history, pipeline, results, store
+from harness.envs import Env
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env, run_tests
 from harness.progress import Ui
@@ -85,9 +85,10 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         raise HarnessError(f"--budget must be a positive number of seconds, not {opts.budget:g}")
     start = time.monotonic()
     timings = Timings()
-    recipe = recipes.load(opts.recipe)
+    setup = pipeline.setup(opts.recipe, opts.backend, base_image=opts.base_image)
+    recipe = setup.recipe
     subset = recipe.subset(opts.subset)
-    url = checkout.resolve_url(recipe.name, recipe.source.url, opts.source)
+    url = checkout.resolve_url(recipe.name, recipe.source.url, opts.source, setup.settings)
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
         the_change = load_change(opts, recipe, url)
@@ -120,8 +121,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                               reason="nothing to check: the patch adds or changes no test and "
                                      "no test imports what it changes")
         else:
-            rep, after_results = _compare(opts, recipe, subset, the_change, base_sha, trees, sel,
-                                          rep, timings, ui)
+            rep, after_results = _compare(opts, setup, subset, the_change, base_sha, trees,
+                                          sel, rep, timings, ui)
         t = time.monotonic()
     timings.add("cleanup", t)
     timings.add("total", start)
@@ -133,9 +134,9 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     return rep.replace(run_id=run_id)
 
 
-def _envs(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees, backend: Backend,
+def _envs(setup: pipeline.Setup, the_change: change.Change, trees: worktrees.Trees,
           ui: Ui) -> tuple[Env, Env, str | None]:
-    source = torch_source.resolve(config.load_settings())
+    recipe, backend, source = setup.recipe, setup.backend, setup.torch
     env = get_env(recipe, trees.before, backend, source, ui)
     changed = diff.dependency_files(the_change.files)
     if not changed:
@@ -150,12 +151,12 @@ def _info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
     return RunInfo(False, run_id, out.verdict.status, out.exit_code, str(out.log), out.duration)
 
 
-def _compare(opts: Options, recipe: Recipe, subset: Subset, the_change: change.Change,
+def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: change.Change,
              base_sha: str, trees: worktrees.Trees, sel: select.Selection,
              rep: VerifyReport, timings: Timings, ui: Ui) -> tuple[VerifyReport, list[TestResult]]:
-    backend = get_backend(opts.backend, opts.base_image)
+    recipe, backend = setup.recipe, setup.backend
     t = time.monotonic()
-    env, env_after, env_note = _envs(recipe, the_change, trees, backend, ui)
+    env, env_after, env_note = _envs(setup, the_change, trees, ui)
     timings.add("env", t)
     rep = rep.replace(env_key=env.key, env_after_key=env_after.key, env_note=env_note,
                       backend=backend.name)
