@@ -38,7 +38,7 @@ def setup(recipe_name: str, backend: str = "auto", *, torch_index: str | None = 
     recipe = recipes.load(recipe_name)
     settings = config.load_settings()
     torch = torch_source.resolve(settings, index=torch_index, find_links=torch_find_links)
-    return Setup(recipe, get_backend(backend, base_image), torch, settings)
+    return Setup(recipe, get_backend(backend, base_image, settings), torch, settings)
 
 
 @dataclass

@@ -68,8 +68,7 @@ class DockerBackend:
         return self._info
 
     def base_name(self, spec: EnvSpec) -> str:
-        return (self.base_image or config.load_settings().docker_base_image
-                or docker_base.default_base(spec.install.python))
+        return self.base_image or docker_base.default_base(spec.install.python)
 
     def key_parts(self, spec: EnvSpec, base_id: str) -> dict[str, Any]:
         parts = spec.key_parts()
