@@ -149,6 +149,29 @@ def stream(
     return code
 
 
+def stream_steps(
+    steps: Sequence[Sequence[str | os.PathLike[str]]],
+    *,
+    log_path: Path,
+    what: str,
+    on_line: Callable[[str], None] | None = None,
+    tail_lines: int = 15,
+) -> None:
+    """Run ``steps`` in turn (an env build), all their output kept in ``log_path``; the
+    first that fails raises :class:`HarnessError` naming ``what``, its command and the
+    log's tail."""
+    for i, cmd in enumerate(steps):
+        step_log = log_path.with_name(f"{log_path.stem}.{i}.log")
+        code = stream(cmd, log_path=step_log, on_line=on_line)
+        with log_path.open("a" if i else "w") as whole:
+            whole.write(step_log.read_text(errors="replace"))
+        step_log.unlink()
+        if code != 0:
+            text = log_path.read_text(errors="replace")
+            raise HarnessError(f"{what} failed (exit {code}): {format_cmd(cmd)}\n"
+                               f"{tail(text, tail_lines)}\nfull log: {log_path}")
+
+
 def _load_prctl() -> Callable[..., int] | None:
     if sys.platform != "linux":
         return None

@@ -113,16 +113,5 @@ class VenvBackend:
             if spec.install.exclude:  # pip cannot leave a package out: take it out after
                 steps.append([str(python), "-m", "pip", "uninstall", "--yes",
                               "--disable-pip-version-check", *spec.install.exclude])
-        for i, cmd in enumerate(steps):
-            step_log = log_path.with_name(f"{log_path.stem}.{i}.log")
-            code = proc.stream(cmd, log_path=step_log, on_line=on_line)
-            with log_path.open("a" if i else "w") as whole:
-                whole.write(step_log.read_text())
-            step_log.unlink()
-            if code != 0:
-                text = log_path.read_text(errors="replace")
-                raise HarnessError(
-                    f"building the {spec.recipe} env failed (exit {code}): "
-                    f"{proc.format_cmd(cmd)}\n{proc.tail(text, 15)}\nfull log: {log_path}",
-                    exit_code=2,
-                )
+        proc.stream_steps(steps, log_path=log_path, on_line=on_line,
+                          what=f"building the {spec.recipe} env")

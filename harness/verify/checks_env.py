@@ -73,12 +73,8 @@ def ensure(tools: tuple[str, ...], exclude_newer: str | None = None,
              "--allow-existing"],
             [uv, "pip", "install", "--python", str(python), *newer, *tools],
         ]
-        for cmd in steps:
-            code = proc.stream(cmd, log_path=log_path, on_line=on_line)
-            if code != 0:
-                text = log_path.read_text(errors="replace")
-                raise HarnessError(f"installing {' '.join(tools)} failed (exit {code}):\n"
-                                   f"{proc.tail(text, 10)}\nfull log: {log_path}")
+        proc.stream_steps(steps, log_path=log_path, on_line=on_line, tail_lines=10,
+                          what=f"installing {' '.join(tools)}")
 
     built = cache.build_once(path, build, healthy=_healthy,
                              meta={"key": key, "tools": list(tools),
