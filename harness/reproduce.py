@@ -79,7 +79,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
             with store.opened() as conn:
                 durations = sharding.from_store(conn, recipe.name, subset.name)
         report = report.replace(shard=sharding.ShardInfo(opts.shard.index, opts.shard.total,
-                                                       durations_from=durations.source))
+                                                         durations_from=durations.source))
         path = sharding.durations_file(durations.seconds) if durations.seconds else None
         pytest_args += sharding.pytest_args(opts.shard, path)
     try:
@@ -98,7 +98,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
     except HarnessError as e:
         timings.add("total", start)
         failed = report.replace(status=Status.INFRA_ERROR, reason=e.message.splitlines()[0],
-                              timings=timings.values)
+                                timings=timings.values)
         _save(failed, None, ui)
         raise
     timings.add("total", start)
