@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import ast
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import store
 from harness.errors import HarnessError
+from harness.verify import imports
 
 FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
@@ -61,47 +63,44 @@ def count_tests(path: Path, cls: str | None = None) -> int:
     ``INHERITED_TESTS`` for each base class from elsewhere (diffusers' model tests inherit
     dozens from ``ModelTesterMixin``); parametrizations are not counted."""
     try:
-        tree: ast.AST = ast.parse(path.read_bytes())
+        tree = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError, OSError):
         return 1
-    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
-    if cls is not None:
-        found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls]
-        if not found:
-            return 1
-        tree = found[0]
-    defined = sum(1 for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
-                                                             ast.AsyncFunctionDef))
-                  and n.name.startswith("test"))
-    foreign = sum(1 for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
-                  for b in c.bases if _base_name(b) not in local | PLAIN_BASES)
+    return counted(imports.test_functions(tree), cls)
+
+
+def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None = None) -> int:
+    """:func:`count_tests` from a module's parsed test functions (``Module.tests``)."""
+    local = {name for name, _, _ in found if name}
+    picked = [f for f in found if f[0] == cls] if cls is not None else list(found)
+    if not picked:
+        return 1
+    defined = sum(n for _, n, _ in picked)
+    foreign = sum(1 for _, _, bases in picked for b in bases if b not in local | PLAIN_BASES)
     return max(1, defined + foreign * INHERITED_TESTS)
 
 
-def _base_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return "object"
-
-
-def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None
-             ) -> tuple[float, bool]:
+def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None,
+             graph: imports.Graph | None = None) -> tuple[float, bool]:
     """(seconds, whether they come from stored durations) for one target; a file narrowed
     by a subset counts what that subset's latest run of it took (other runs may have kept
-    fewer of its tests)."""
+    fewer of its tests).  Test counts come from ``graph``'s parsed modules where it has
+    the file (no second parse), else from the file."""
+    def tests_in(path: Path, cls: str | None = None) -> int:
+        mod = graph.by_path.get(path.relative_to(worktree).as_posix()) if graph else None
+        return counted(mod.tests, cls) if mod is not None else count_tests(path, cls)
+
     if narrow is not None:
         seconds = known.of_subset(narrow, target)
         if seconds is not None:
             return seconds, True
-        return count_tests(worktree / target) * UNKNOWN_TEST_SECONDS, False
+        return tests_in(worktree / target) * UNKNOWN_TEST_SECONDS, False
     stored = known.of(target)
     if stored is not None:
         return stored, True
     path, _, rest = target.partition("::")
     if rest and "::" not in rest and rest[:1].isupper():  # a class: its test methods
-        return count_tests(worktree / path, rest) * UNKNOWN_TEST_SECONDS, False
+        return tests_in(worktree / path, rest) * UNKNOWN_TEST_SECONDS, False
     if rest:
         return UNKNOWN_TEST_SECONDS, False
-    return count_tests(worktree / path) * UNKNOWN_TEST_SECONDS, False
+    return tests_in(worktree / path) * UNKNOWN_TEST_SECONDS, False

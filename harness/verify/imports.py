@@ -21,6 +21,7 @@ from pathlib import Path
 from harness import config
 
 CACHE_LIMIT = 20_000  # parsed modules kept; past it, only those of the last build
+CACHE_VERSION = 2  # part of each cached module's key: bumped when Module changes
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Module:
     stars: tuple[str, ...]  # modules imported with *
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names) anywhere in the file
     registers: bool = False  # calls something at import time (e.g. a plugin registry)
+    # test functions: ("", count, ()) at module level, (class, count, base names) per class
+    tests: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -94,7 +97,31 @@ def parse_module(root: Path, rel: Path, import_root: Path, source: bytes | None 
     registers = is_package and any(
         isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) for n in tree.body)
     return Module(name, str(rel), is_package, frozenset(defs), binds, tuple(stars),
-                  tuple(imports), registers)
+                  tuple(imports), registers, test_functions(tree))
+
+
+def _is_test(node: ast.stmt) -> bool:
+    return (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name.startswith("test"))
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return "object"
+
+
+def test_functions(tree: ast.Module) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+    """Test functions defined at module level and in each top-level class (with its bases)."""
+    found: list[tuple[str, int, tuple[str, ...]]] = [
+        ("", sum(1 for n in tree.body if _is_test(n)), ())]
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            found.append((node.name, sum(1 for n in node.body if _is_test(n)),
+                          tuple(_base_name(b) for b in node.bases)))
+    return tuple(found)
 
 
 def _cache_path() -> Path:
@@ -143,7 +170,7 @@ def build(root: Path, sources: list[tuple[str, str]]) -> Graph:
                 data = path.read_bytes()
             except OSError:
                 data = b""
-            key = f"{rel}|{import_root}|{hashlib.sha1(data).hexdigest()}"
+            key = f"{CACHE_VERSION}|{rel}|{import_root}|{hashlib.sha1(data).hexdigest()}"
             mod = cache.get(key) or parse_module(root, rel, Path(import_root), data)
             used[key] = mod
             graph.modules.setdefault(mod.name, mod)
@@ -246,6 +273,39 @@ def dependencies(graph: Graph, path: str) -> dict[str, str]:
         queue = nxt
     via.pop(path, None)
     return via
+
+
+def importers(graph: Graph, target: str) -> dict[str, list[str]]:
+    """Every file that depends on ``target`` (as :func:`dependencies` sees it), mapped to a
+    shortest chain ``[file, ..., target]``: one backward search instead of one forward
+    search per file.  The last step may be a shallow edge, every other one is deep."""
+    deep_in: dict[str, list[str]] = {}
+    any_in: dict[str, list[str]] = {}
+    for src in sorted(graph.by_path):
+        for dst in graph.deep.get(src, ()):
+            deep_in.setdefault(dst, []).append(src)
+            any_in.setdefault(dst, []).append(src)
+        for dst in graph.shallow.get(src, ()):
+            any_in.setdefault(dst, []).append(src)
+    toward: dict[str, str] = {}  # file -> the next file on its way to target
+    queue = [f for f in any_in.get(target, ()) if f != target]
+    for f in queue:
+        toward.setdefault(f, target)
+    while queue:
+        nxt: list[str] = []
+        for current in queue:
+            for src in deep_in.get(current, ()):
+                if src not in toward and src != target:
+                    toward[src] = current
+                    nxt.append(src)
+        queue = nxt
+    chains: dict[str, list[str]] = {}
+    for start in toward:
+        chain = [start]
+        while chain[-1] != target:
+            chain.append(toward[chain[-1]])
+        chains[start] = chain
+    return chains
 
 
 def path_to(via: dict[str, str], start: str, target: str) -> list[str]:

@@ -111,16 +111,17 @@ def in_scope(path: str, subset: Subset) -> bool:
 def _impacted(graph: imports.Graph, tests: Iterable[str], changed: set[str]
               ) -> dict[str, tuple[int, str]]:
     """Test file -> (import hops to the nearest changed file, why)."""
+    wanted = set(tests)
+    hits: dict[str, list[list[str]]] = {}
+    for path in sorted(changed):
+        for test, chain in imports.importers(graph, path).items():
+            if test in wanted:
+                hits.setdefault(test, []).append(chain)
     found: dict[str, tuple[int, str]] = {}
-    for test in tests:
-        via = imports.dependencies(graph, test)
-        hits = changed & via.keys()
-        if not hits:
-            continue
-        chains = sorted((imports.path_to(via, test, h) for h in hits), key=lambda c: (len(c), c))
-        chain = chains[0]
+    for test, chains in hits.items():
+        chain = min(chains, key=lambda c: (len(c), c))
         how = f" (via {chain[1]})" if len(chain) > 2 else ""
-        more = f" and {len(hits) - 1} more changed file(s)" if len(hits) > 1 else ""
+        more = f" and {len(chains) - 1} more changed file(s)" if len(chains) > 1 else ""
         found[test] = (max(len(chain) - 1, 1), f"imports {chain[-1]}{how}{more}")
     return found
 
@@ -181,10 +182,11 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             other.setdefault(t, (hops, why + " (before the patch)"))
     for path in v.always_run:
         other.setdefault(path, (1, "always run (recipe)"))
-    reached = {p for t in [*other, *(k.split("::")[0] for k in picks)]
-               for p in imports.dependencies(graph, t)} | set(other)
-    for path in sorted(changed - reached):
-        if not is_test_file(path, v.tests_dir) and PurePosixPath(path).name != "conftest.py":
+    chosen = {*other, *(k.split("::")[0] for k in picks)}
+    for path in sorted(changed - set(other)):
+        if is_test_file(path, v.tests_dir) or PurePosixPath(path).name == "conftest.py":
+            continue
+        if not chosen & imports.importers(graph, path).keys():
             notes.append(f"{path}: no test imports it")
     for path, (hops, why) in other.items():
         if path in picks:  # the patch's own test file, whole
@@ -196,13 +198,14 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
         picks[path] = Pick(path, why + (f"; narrowed as subset {narrow.name}" if narrow else ""),
                            False, hops, narrow.name if narrow else None)
     ordered = sorted(picks.values(), key=lambda p: (p.distance, p.target))
-    estimated = [_with_estimate(p, known, after) for p in ordered]
+    estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests))
 
 
-def _with_estimate(p: Pick, known: durations.Known, worktree: Path) -> Pick:
-    seconds, measured = durations.estimate(known, p.target, worktree, p.narrow)
+def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
+                   graph: imports.Graph | None = None) -> Pick:
+    seconds, measured = durations.estimate(known, p.target, worktree, p.narrow, graph)
     if not p.own:  # one more file to import and collect
         seconds += durations.FILE_SECONDS
     return Pick(p.target, p.reason, p.own, p.distance, p.narrow, seconds, measured)
