@@ -108,3 +108,21 @@ def test_parsed_modules_are_cached_by_content(tmp_path: Path,
     second = imports.build(tmp_path, sources)
     assert parsed == ["src/pkg/b.py"]  # only what changed is parsed again
     assert "src/pkg/a.py" not in imports.dependencies(second, "tests/test_b.py")
+
+
+def test_importers_is_dependencies_read_backwards(tmp_path: Path) -> None:
+    """The backward search finds exactly the files whose forward search reaches the target,
+    each with a chain as short as the forward one (shallow edges only as the last step)."""
+    write_files(tmp_path, FILES)
+    graph = imports.build(tmp_path, [("src/pkg", "src"), ("tests", "")])
+    files = sorted(graph.by_path)
+    forward = {f: imports.dependencies(graph, f) for f in files}
+    for target in files:
+        back = imports.importers(graph, target)
+        assert set(back) == {f for f in files if target in forward[f]}, target
+        for f, chain in back.items():
+            assert chain[0] == f and chain[-1] == target
+            assert len(chain) == len(imports.path_to(forward[f], f, target))
+    # a shallow dependency is not followed further: util.py is not reached through the init
+    assert "tests/test_version.py" in imports.importers(graph, "src/pkg/__init__.py")
+    assert "tests/test_version.py" not in imports.importers(graph, "src/pkg/util.py")
