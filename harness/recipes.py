@@ -91,6 +91,10 @@ class Check:
     target: bool = False  # imports the target: run with the target's test env python
     network: bool = False  # needs outbound network: never run here
     timeout: int = 600  # seconds per run
+    # checks each file on its own (a linter, a formatter): with these suffixes set, it runs on
+    # the files the patch changes under ``paths`` that end so, since the others read the
+    # same on the base and on the patched tree
+    per_file: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,7 +330,10 @@ def _checks(t: Table) -> Checks:
             target=c.boolean("target", default=False),
             network=c.boolean("network", default=False),
             timeout=c.integer("timeout", default=600, minimum=1) or 600,
+            per_file=c.str_list("per_file"),
         ))
+        if items[-1].per_file and not items[-1].paths:
+            raise c.error("per_file", "needs `paths`: the folders whose changed files it checks")
         c.done()
     t.done()
     return Checks(exclude_newer=exclude_newer, pythonpath=pythonpath, items=tuple(items))

@@ -31,6 +31,7 @@ class CheckStatus(str, enum.Enum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_CHECKED = "not_checked"
+    UNAFFECTED = "unaffected"  # a per-file check, and the patch changes none of its files
 
     def __str__(self) -> str:
         return self.value
@@ -46,19 +47,23 @@ class CheckOutcome:
     fix: str | None = None  # the command that fixes it, where one exists
     reason: str = ""  # why not_checked
     seconds: float = 0.0  # wall time of its runs (patched tree, and base when it failed)
+    files: int | None = None  # a per-file check: the changed files it ran on (None: all)
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "command": self.command, "status": str(self.status),
                 "introduced": self.introduced, "output": self.output, "fix": self.fix,
-                "reason": self.reason, "seconds": round(self.seconds, 3)}
+                "reason": self.reason, "seconds": round(self.seconds, 3),
+                "files": self.files}
 
 
 def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
-               *, target_python: Path | None = None,
+               *, target_python: Path | None = None, changed: tuple[str, ...] | None = None,
                workers: int | None = None) -> tuple[CheckOutcome, ...]:
     """Run ``recipe``'s checks on ``after`` (the patched tree) and, where they fail, on
     ``before`` (the base).  ``target_python`` is the target's test env interpreter, for the
-    checks that import the target (without it they are not_checked).  The checks run side
+    checks that import the target (without it they are not_checked).  With ``changed`` (the
+    paths the patch touches), a per-file check reads only those: the other files read the
+    same on both trees, so they cannot fail because of the patch.  The checks run side
     by side, ``workers`` at a time (default: half the CPUs, at least 2)."""
     items = recipe.checks.items
     if not items:
@@ -73,7 +78,7 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
         pool = ThreadPoolExecutor(n, thread_name_prefix="check")
         try:
             futures = [pool.submit(_run_one, recipe.checks, check, problem or envs.get(want),
-                                   before, after, target_python)
+                                   before, after, target_python, changed)
                        for check, problem, want in zip(items, problems, wants, strict=True)]
             for done, future in enumerate(as_completed(futures), 1):
                 step.note(f"{done}/{len(items)}: {future.result().name}")
@@ -106,7 +111,8 @@ def shown(check: Check, tree: Path) -> str:
 
 
 def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Path,
-             after: Path, target_python: Path | None) -> CheckOutcome:
+             after: Path, target_python: Path | None,
+             changed: tuple[str, ...] | None = None) -> CheckOutcome:
     command = shown(check, after)
 
     def not_checked(reason: str) -> CheckOutcome:
@@ -115,19 +121,26 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
 
     if isinstance(env, str):
         return not_checked(env)
-    plan = checks_exec.plan(checks, check, env, after, target_python)
+    plan = checks_exec.plan(checks, check, env, after, target_python, changed)
     if plan.problem:
         return not_checked(plan.problem)
+    if plan.files == 0:
+        return CheckOutcome(check.name, command, CheckStatus.UNAFFECTED, False, fix=check.fix,
+                            files=0)
+    if plan.files is not None and changed is not None:
+        command = shlex.join([*check.run, *checks_exec.covered(check, changed, after)])
     code, out, secs = checks_exec.execute(check, plan, after)
     if code is None:
         return not_checked(out)
     if code == 0:
         return CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
-                            seconds=secs)
+                            seconds=secs, files=plan.files)
     failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
-                          output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs)
-    base_plan = checks_exec.plan(checks, check, env, before, target_python)
-    if base_plan.problem:  # e.g. the script is new in the patch: all its failures are new
+                          output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs,
+                          files=plan.files)
+    base_plan = checks_exec.plan(checks, check, env, before, target_python, changed)
+    if base_plan.problem or base_plan.files == 0:
+        # e.g. the script or the files are new in the patch: all their failures are new
         return failed
     base_code, base_out, base_secs = checks_exec.execute(check, base_plan, before)
     secs += base_secs
@@ -138,7 +151,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
                         output=proc.tail(_joined(new) if new else out, TAIL_LINES),
-                        fix=check.fix, seconds=secs)
+                        fix=check.fix, seconds=secs, files=plan.files)
 
 
 _NUMBERS = re.compile(r"\d+")

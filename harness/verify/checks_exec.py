@@ -6,7 +6,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from harness import proc
 from harness.errors import HarnessError
@@ -21,6 +21,23 @@ class Plan:
     argv: tuple[str, ...]
     env: dict[str, str]
     problem: str = ""
+    files: int | None = None  # a per-file check: how many changed files it runs on
+
+
+# a change to one of these may change what a linter says of every file: run it whole then
+CONFIG_FILES = frozenset({"pyproject.toml", "setup.cfg", "ruff.toml", ".ruff.toml", "tox.ini"})
+
+
+def touches_config(changed: tuple[str, ...]) -> bool:
+    return any(PurePosixPath(f).name in CONFIG_FILES for f in changed)
+
+
+def covered(check: Check, changed: tuple[str, ...], tree: Path) -> list[str]:
+    """The changed files a per-file check reads in ``tree``: under its paths, with one of
+    its suffixes, present there."""
+    return [f for f in changed
+            if f.endswith(check.per_file) and (tree / f).is_file()
+            and any(f == p or f.startswith(p.rstrip("/") + "/") for p in check.paths)]
 
 
 def cannot_run(check: Check, tree: Path) -> str:
@@ -36,11 +53,19 @@ def cannot_run(check: Check, tree: Path) -> str:
 
 
 def plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
-         target_python: Path | None) -> Plan:
+         target_python: Path | None, changed: tuple[str, ...] | None = None) -> Plan:
+    """How ``check`` runs in ``tree``; with ``changed`` (the patch's files), a per-file
+    check runs on those it covers only (``files``: how many; 0: none, argv empty)."""
     problem = cannot_run(check, tree)
     if problem:
         return Plan((), {}, problem)
     paths = [p for p in check.paths if (tree / p).exists()]
+    files = None
+    if check.per_file and changed is not None and not touches_config(changed):
+        paths = covered(check, changed, tree)
+        files = len(paths)
+        if not paths:
+            return Plan((), {}, files=0)
     program, *args = check.run
     bins: list[str] = [str(env.bin)] if env else []
     if check.target:
@@ -63,7 +88,7 @@ def plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
         if which is None:
             return Plan((), {}, f"{program} not found on PATH")
         exe = which
-    return Plan((exe, *args, *paths), environ(checks, tree, bins))
+    return Plan((exe, *args, *paths), environ(checks, tree, bins), files=files)
 
 
 def environ(checks: Checks, tree: Path, bins: list[str]) -> dict[str, str]:

@@ -209,8 +209,9 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
     rep = rep.replace(verdict=verdict.status, reason=verdict.reason)
     if opts.run_checks:
         t = time.monotonic()
+        changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
         found = checks.run_checks(recipe, trees.before, trees.after, ui,
-                                  target_python=env_after.python)
+                                  target_python=env_after.python, changed=changed)
         timings.add("checks", t)
         rep = with_checks(rep.replace(checks=found, checks_ran=True))
     return rep, after

@@ -58,8 +58,10 @@ def selection_line(rep: VerifyReport) -> str:
 def _check_line(c: CheckOutcome) -> str:
     if c.status == CheckStatus.NOT_CHECKED:
         return f"not checked: {c.reason}"
+    if c.status == CheckStatus.UNAFFECTED:
+        return "unaffected (the patch changes none of the files it checks)"
     if c.status == CheckStatus.PASSED:
-        return "passed"
+        return f"passed on the {c.files} changed file(s) it checks" if c.files else "passed"
     return "fails (introduced by the patch)" if c.introduced else "fails on the base too"
 
 

@@ -120,6 +120,43 @@ def test_a_new_failure_beside_an_old_one_is_introduced_and_shown_alone(tmp_path:
     assert "new.py" in out.output and "old.py" not in out.output
 
 
+PER_FILE = CHECKS.replace('paths = ["src", "tests", "examples"]',
+                          'paths = ["src", "tests", "examples"]\n    per_file = [".py"]')
+
+
+def test_a_per_file_check_reads_only_the_changed_files(tmp_path: Path) -> None:
+    dirty = {"src/lintme/old.py": "import sys\n"}  # fails on the base, and is not changed
+    patch = {"src/lintme/new.py": "import json\n", "README.md": "words\n"}
+    before, after = trees(tmp_path, dirty, patch)
+    recipe = recipe_with(tmp_path, PER_FILE)
+    out = only(run_checks(recipe, before, after, QUIET,
+                          changed=("src/lintme/new.py", "README.md")))
+    assert out.status == "failed" and out.introduced and out.files == 1
+    assert out.command == "ruff check src/lintme/new.py"
+    assert "new.py" in out.output and "old.py" not in out.output
+    # the whole tree when no list of changes is given (and the base is run as well)
+    whole = only(run_checks(recipe, before, after, QUIET))
+    assert whole.files is None and whole.command == "ruff check src tests"
+
+
+def test_a_per_file_check_the_patch_does_not_reach_is_unaffected(tmp_path: Path) -> None:
+    before, after = trees(tmp_path, {"src/lintme/old.py": "import sys\n"},
+                          {"README.md": "words\n", "src/lintme/gone.py": "x = 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, PER_FILE), before, after, QUIET,
+                          changed=("README.md", "docs/deleted.py")))
+    assert (out.status, out.introduced, out.files) == (CheckStatus.UNAFFECTED, False, 0)
+
+
+def test_a_changed_linter_config_runs_a_per_file_check_whole(tmp_path: Path) -> None:
+    stricter = TARGET["pyproject.toml"].replace('["E", "F"]', '["E", "F", "B"]')
+    base = {"src/lintme/loop.py": "def f(x=[]):\n    return x\n"}  # B006 once B is on
+    before, after = trees(tmp_path, base, {"pyproject.toml": stricter})
+    out = only(run_checks(recipe_with(tmp_path, PER_FILE), before, after, QUIET,
+                          changed=("pyproject.toml",)))
+    assert out.status == "failed" and out.introduced and out.files is None
+    assert "B006" in out.output
+
+
 def test_what_cannot_run_here_is_not_checked_with_its_reason(tmp_path: Path) -> None:
     checks = CHECKS + """\
         [checks.missing-tool]
