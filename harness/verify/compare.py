@@ -30,6 +30,9 @@ HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_H
              "offline mode is enabled", "LocalEntryNotFoundError",
              "couldn't connect to 'https://huggingface.co'",
              "Cannot find the requested files in the local cache")
+# from_pretrained of a Hub repo id ("org/name", not a local path) that the offline cache lacks
+HUB_FILE_RE = re.compile(r"(?<![/\w.-])[A-Za-z0-9][\w.-]*/[\w.-]+ does not appear to have a file "
+                         r"named")
 MISSING_RE = re.compile(r"No module named '(\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
@@ -59,7 +62,7 @@ def undecidable(outcome: str | None, message: str) -> str | None:
         missing = MISSING_RE.search(message)
         if missing:  # a package the env lacks, not a module the patch adds
             return f"needs {missing.group(1)} (not installed)"
-        if any(s in message for s in HUB_SIGNS):
+        if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
             return "needs a Hub download"
     if outcome == "skipped" and GPU_RE.search(message):
         return "needs GPU"
@@ -91,8 +94,12 @@ def _by_id(results: Iterable[TestResult], other: Iterable[TestResult]
 
 
 def classify(before: list[TestResult], after: list[TestResult],
-             own: Sequence[str] = ()) -> list[Row]:
-    """One row per test; ``own``: the targets of the patch's own tests."""
+             own: Sequence[str] = (), *, after_first: bool = False) -> list[Row]:
+    """One row per test; ``own``: the targets of the patch's own tests.
+
+    ``after_first``: the base ran only the own tests and the others that fail after the
+    patch, so another test missing from ``before`` that does not fail after is
+    ``passing`` (with no before outcome): a test passing after the patch is not broken."""
     old, new = _by_id(before, after), _by_id(after, before)
     rows: list[Row] = []
     for test in sorted(old.keys() | new.keys()):
@@ -106,8 +113,10 @@ def classify(before: list[TestResult], after: list[TestResult],
             rows.append(Row(test, b[0] if b else None, a[0] if a else None, "not_checked",
                             why, mine))
             continue
-        if b is None:
-            kind: ChangeKind = "new"
+        if b is None and after_first and not mine and a is not None and not failing(a[0]):
+            kind: ChangeKind = "passing"
+        elif b is None:
+            kind = "new"
         elif a is None:
             kind = "removed"
         elif failing(b[0]) and not failing(a[0]):
@@ -131,6 +140,13 @@ def _shifted(rows: list[Row]) -> list[Row]:
     note = "parametrized ids of this test differ before and after (ids shift when a case is added)"
     return [r._replace(note=note) if r.id in moved and sides[f"{moved[r.id]} new"]
             and sides[f"{moved[r.id]} removed"] else r for r in rows]
+
+
+def base_wanted(rows: list[Row]) -> list[str]:
+    """Tests not the patch's own that fail after it and have no before outcome yet (the
+    base ran only the own tests): the ones whose outcome on the base decides broken or not."""
+    return [r.id for r in rows if not r.own and r.before is None and failing(r.after)
+            and r.change != "not_checked"]
 
 
 def to_rerun(rows: list[Row]) -> list[str]:

@@ -160,12 +160,18 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
     timings.add("env", t)
     rep = rep.replace(env_key=env.key, env_after_key=env_after.key, env_note=env_note,
                       backend=backend.name)
+    # With tests of its own (they decide), the base runs those only; the others run after
+    # the patch, and on the base only where they fail after it (a test passing after the
+    # patch is not broken).  Without, the others are all there is: both trees run them all.
+    after_first = bool(sel.own)
     batches = select.batches(recipe, sel.run)
+    base_picks = sel.own if after_first else sel.run
+    base_batches = select.batches(recipe, base_picks)
     serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
-    targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in batches)
+    targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in base_batches)
     tests_text = diff.join(worktrees.test_part(recipe, the_change))
     key = basecache.key(recipe, subset, base_sha, targets, env.key, tests_text)
-    cached = basecache.lookup(key) if opts.use_cache else None
+    cached = basecache.lookup(key) if opts.use_cache and base_batches else None
     t = time.monotonic()
     after_side = (recipe, subset, batches, backend, env_after, trees.after)
     if cached is not None:
@@ -175,22 +181,34 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
         after, out, problem = sides.side(*after_side, ui, "after", serial)
         timings.add("after", t)
     else:
-        # a small selection: both sides at once (each is mostly importing the target)
+        # both at once when the base's run is small (the own tests) or both are
+        base_serial = sum(p.estimate for p in base_picks) < SERIAL_SECONDS
         (before, b_out, b_problem), (after, out, problem) = sides.two_sides(
-            (recipe, subset, batches, backend, env, trees.before), after_side, ui, serial,
-            parallel=serial)
-        timings.add("before+after" if serial else "runs", t)
+            (recipe, subset, base_batches, backend, env, trees.before), after_side, ui,
+            (base_serial, serial), parallel=after_first or serial)
+        timings.add("before+after" if after_first or serial else "runs", t)
         assert b_out is not None
         before_id = basecache.save(None if b_problem else key,
                                    run_doc(recipe, subset, rep.ref, base_sha, env, b_out,
-                                           tuple(p.target for p in sel.run)), before)
+                                           tuple(p.target for p in base_picks)), before)
         rep = rep.replace(before=_info(b_out, before_id))
         if b_problem:
             return _infra(rep, f"the before run failed: {b_problem}", before, [], sel), []
     rep = rep.replace(after=_info(out))
     if problem:
         return _infra(rep, f"the after run failed: {problem}", before, after, sel), after
-    rows = compare.classify(before, after, sel.own_targets)
+    rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+    wanted = compare.base_wanted(rows)
+    if wanted:
+        t = time.monotonic()
+        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
+        targets_b = compare.rerun_targets(wanted)
+        args = sides.PYTEST_ARGS + (("-n", "0") if len(targets_b) <= SERIAL_RERUN else ())
+        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=targets_b,
+                         pytest_args=args, label="before: the tests failing after")
+        before = [*before, *b.results]
+        rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+        timings.add("before (failing after)", t)
     again = compare.to_rerun(rows)
     if again:
         t = time.monotonic()
@@ -231,5 +249,6 @@ def with_checks(rep: VerifyReport) -> VerifyReport:
 
 def _infra(rep: VerifyReport, reason: str, before: list[TestResult], after: list[TestResult],
            sel: select.Selection) -> VerifyReport:
-    rows = compare.classify(before, after, sel.own_targets) if after else []
+    rows = (compare.classify(before, after, sel.own_targets, after_first=bool(sel.own))
+            if after else [])
     return rep.replace(verdict=Status.INFRA_ERROR, reason=reason, tests=tuple(rows))

@@ -55,6 +55,13 @@ def selection_line(rep: VerifyReport) -> str:
     return text + f"; budget {rep.budget:g}s per run, {len(rep.left_out)} left out"
 
 
+def _passing(rep: VerifyReport) -> tuple[int, int]:
+    """Other tests passing: (run on both trees, run after the patch only)."""
+    rows = [r for r in rep.others if r.change == "passing"]
+    both = sum(r.before is not None for r in rows)
+    return both, len(rows) - both
+
+
 def _check_line(c: CheckOutcome) -> str:
     if c.status == CheckStatus.NOT_CHECKED:
         return f"not checked: {c.reason}"
@@ -83,10 +90,13 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     _table(console, _sorted(rep.own), "no test of the patch ran" if not rep.own else "")
     p("[bold]Elsewhere[/]")
     rows = elsewhere(rep)
-    passing = sum(r.change == "passing" for r in rep.others)
+    passing, after_only = _passing(rep)
     _table(console, rows, "" if rows else "nothing broken or fixed")
     if passing:
         p(f"  {passing} other selected test(s) pass before and after")
+    if after_only:
+        p(f"  {after_only} other selected test(s) pass after the patch (not run on the base: "
+          "a test that passes after it is not broken)")
     p("[bold]Checks[/]")
     if not rep.checks_ran:
         p("  not run" + (" (--no-checks)" if rep.tests else ""))
@@ -168,11 +178,14 @@ def markdown(rep: VerifyReport) -> str:
     lines += ["", "#### The patch's own tests", ""]
     lines += _md_rows(_sorted(rep.own)) if rep.own else ["No test of the patch ran."]
     rows = elsewhere(rep)
-    passing = sum(r.change == "passing" for r in rep.others)
+    passing, after_only = _passing(rep)
     lines += ["", "#### Elsewhere", ""]
     lines += _md_rows(rows) if rows else ["Nothing broken or fixed."]
     if passing:
         lines += ["", f"{passing} other selected test(s) pass before and after."]
+    if after_only:
+        lines += ["", f"{after_only} other selected test(s) pass after the patch (not run on "
+                  "the base: a test that passes after it is not broken)."]
     lines += ["", "#### Checks", ""]
     if not rep.checks_ran:
         lines.append("Not run.")

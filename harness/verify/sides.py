@@ -110,25 +110,28 @@ class _Background(Ui):
         yield _StoppableStep(title, self.stop)
 
 
-def two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool, *, parallel: bool
-               ) -> tuple[SideResult, SideResult]:
+def two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool | tuple[bool, bool], *,
+              parallel: bool) -> tuple[SideResult, SideResult]:
     """Run the before and the after side, at once when ``parallel`` (the before side in a
-    thread, without a display; a ^C in the main thread stops it at its next line)."""
+    thread, without a display; a ^C in the main thread stops it at its next line).
+    ``serial``: without xdist workers, for both sides or (before, after)."""
+    serial_before, serial_after = serial if isinstance(serial, tuple) else (serial, serial)
     if not parallel:
-        return (side(*before, ui, "before", serial), side(*after, ui, "after", serial))
+        return (side(*before, ui, "before", serial_before),
+                side(*after, ui, "after", serial_after))
     stop = threading.Event()
     box: dict[str, SideResult | BaseException] = {}
 
     def work() -> None:
         try:
-            box["before"] = side(*before, _Background(stop), "before", serial)
+            box["before"] = side(*before, _Background(stop), "before", serial_before)
         except BaseException as e:  # handed to the main thread
             box["error"] = e
 
     thread = threading.Thread(target=work, name="verify-before", daemon=True)
     thread.start()
     try:
-        after_result = side(*after, ui, "before and after", serial)
+        after_result = side(*after, ui, "before and after", serial_after)
     except BaseException:
         stop.set()  # the before side stops at its next line, or now:
         _stop_children_in(before[5])

@@ -75,6 +75,33 @@ def test_mul(a, b, c):
 """
 
 
+def test_with_own_tests_the_base_runs_those_and_what_fails_after_only(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    fix = tmp_path / "fix.diff"
+    fix.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                     "tests/unit/test_neg.py": NEG_TEST}, tmp_path / "w1"))
+    doc = run(recipe, patch=str(fix))
+    assert doc["verdict"] == "ok", doc["reason"]
+    found = {t["id"]: (t["before"], t["after"], t["change"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+    assert found.pop("tests/unit/test_neg.py::test_mul_negative") == ("failed", "passed", "fixed")
+    # the importers' tests pass after the patch: not run on the base, and said so
+    assert found and all(v == (None, "passed", "passing") for v in found.values()), found
+    # a patch that breaks add(): test_add fails after it, so the base runs it (passed):
+    # broken; test_mul[2-3-6] fails on both (the bug is still there): still failing
+    breaking = BUGGY["src/buggy/mathops.py"].replace("return a + b\n", "return a - b\n", 1)
+    bad = tmp_path / "bad.diff"
+    bad.write_text(make_patch(repo, {"src/buggy/mathops.py": breaking,
+                                     "tests/unit/test_neg.py": NEG_TEST}, tmp_path / "w2"))
+    doc = run(recipe, patch=str(bad))
+    found = {t["id"]: (t["before"], t["after"], t["change"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+    assert doc["verdict"] == "regressions", doc["reason"]
+    assert found["tests/test_mathops.py::test_add"] == ("passed", "failed", "broken")
+    assert found["tests/test_mathops.py::test_mul[2-3-6]"] == ("failed", "failed",
+                                                               "still_failing")
+    assert found["tests/test_mathops.py::test_mul[2-2-4]"] == (None, "passed", "passing")
+    assert "before (failing after)" in doc["timings"]  # type: ignore[operator]
+
+
 def test_a_few_tests_of_a_big_parametrized_file_run_not_the_file(tmp_path: Path) -> None:
     files = {**BUGGY, "tests/test_mathops.py": BIG}
     subsets = '[subsets.quick]\npaths = ["tests/test_mathops.py"]\nk = "add_many and 1"\n' \

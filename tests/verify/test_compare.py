@@ -130,3 +130,26 @@ def test_a_missing_package_is_not_checked_and_a_collection_error_is_own() -> Non
     after = [r("tests/lora/test_x.py::test_new", "passed")]
     fixed = compare.classify(new, after, own)
     assert [(x.change, x.own) for x in fixed] == [("fixed", True)]
+
+
+def test_after_first_a_test_missing_on_the_base_passing_after_is_passing() -> None:
+    own = ["t.py::test_new"]
+    before = [r("t.py::test_new", "failed")]
+    after = [r("t.py::test_new", "passed"), r("o.py::ok", "passed"), r("o.py::bad", "failed"),
+             r("o.py::blocked", "failed", "harness: network access blocked")]
+    rows = {x.id: (x.before, x.change) for x in compare.classify(before, after, own,
+                                                                after_first=True)}
+    assert rows == {"t.py::test_new": ("failed", "fixed"), "o.py::ok": (None, "passing"),
+                    "o.py::bad": (None, "new"), "o.py::blocked": (None, "not_checked")}
+    # the one the base must run: failing after, not the patch's own, decidable
+    assert compare.base_wanted(compare.classify(before, after, own, after_first=True)) == [
+        "o.py::bad"]
+    # without after_first a test missing before is new, whatever its outcome
+    assert {x.id: x.change for x in compare.classify(before, after, own)}["o.py::ok"] == "new"
+
+
+def test_a_hub_repo_missing_from_the_offline_cache_is_not_checked() -> None:
+    hub = "OSError: hf-internal-testing/tiny-flux does not appear to have a file named config.json."
+    local = "OSError: /tmp/tmpa1/model does not appear to have a file named config.json."
+    assert compare.undecidable("failed", hub) == "needs a Hub download"
+    assert compare.undecidable("failed", local) is None  # a local folder: the code's fault
