@@ -2,8 +2,9 @@
 
 ``before``: the base with the patch's test changes applied (new tests exist before the
 fix); ``after``: the base with the whole patch.  Both live under
-``<home>/verify/<id>/`` and are removed in a ``finally`` (also on ^C and on errors), so
-a patch that does not apply leaves nothing behind.
+``<home>/verify/<id>/{before,after}/<recipe>`` (named like a clone: some tests look for
+``diffusers/tests/...`` in their own path) and are removed in a ``finally`` (also on ^C
+and on errors), so a patch that does not apply leaves nothing behind.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def sweep() -> None:
             continue  # a verification in progress
         try:
             log.debug("removing leftover %s", root)
-            for path in (root / "after", root / "before"):
+            for path in sorted(root.glob("*/*")):
                 mirror = _mirror_of(path)
                 if mirror is not None and mirror.is_dir():
                     _remove(mirror, path)
@@ -96,7 +97,7 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
     root = config.home() / "verify" / f"{stamp}-{recipe.name}-{secrets.token_hex(3)}"
     mirror = checkout.mirror_path(url)
-    before, after = root / "before", root / "after"
+    before, after = root / "before" / recipe.name, root / "after" / recipe.name
     sparse = _sparse(recipe, change)
     root.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(root) + ".lock")

@@ -231,3 +231,15 @@ def test_env_values_are_quoted_and_bad_env_names_rejected(tmp_path: Path) -> Non
             """))
         with pytest.raises(HarnessError, match="not a valid environment variable name"):
             recipes.load(str(path))
+
+
+def test_the_trees_are_named_like_a_clone_of_the_target(tmp_path: Path) -> None:
+    # some targets' tests look for "<name>/tests/..." in their own path (diffusers'
+    # test_deprecate_stacklevel): the worktrees end in the recipe's name, as a clone would
+    recipe, repo = make_target(tmp_path)
+    where = "def test_where():\n    assert '/buggy/tests/unit/' in __file__\n"
+    patch = tmp_path / "where.diff"
+    patch.write_text(make_patch(repo, {"tests/unit/test_where.py": where}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert rows(doc)["tests/unit/test_where.py::test_where"][0] == "passing"
+    assert doc["verdict"] == "ok", doc["reason"]

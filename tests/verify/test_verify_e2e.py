@@ -290,7 +290,7 @@ def test_leftovers_of_a_killed_run_are_swept(tmp_path: Path) -> None:
     run(recipe, patch=str(patch))
     home = Path(os.environ["HARNESS_HOME"])
     mirror = next((home / "repos").glob("*.git"))
-    stale = home / "verify" / "20240101T000000-buggy-dead00" / "after"
+    stale = home / "verify" / "20240101T000000-buggy-dead00" / "after" / "buggy"
     stale.parent.mkdir(parents=True)
     git(mirror, "worktree", "add", "--detach", str(stale), "v1.0")
     assert leftover_worktrees(str(repo), home)
