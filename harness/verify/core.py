@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,12 +155,45 @@ def _info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
 def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: change.Change,
              base_sha: str, trees: worktrees.Trees, sel: select.Selection,
              rep: VerifyReport, timings: Timings, ui: Ui) -> tuple[VerifyReport, list[TestResult]]:
-    recipe, backend = setup.recipe, setup.backend
     t = time.monotonic()
     env, env_after, env_note = _envs(setup, the_change, trees, ui)
     timings.add("env", t)
     rep = rep.replace(env_key=env.key, env_after_key=env_after.key, env_note=env_note,
-                      backend=backend.name)
+                      backend=setup.backend.name)
+    if not opts.run_checks:
+        return _tests(opts, setup, subset, the_change, base_sha, trees, sel, rep, timings, ui,
+                      env, env_after)
+    # the checks run beside the tests (they are mostly one process each, the tests' base
+    # side is short): their results join the report once the tests are done
+    changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
+    pool = ThreadPoolExecutor(1, thread_name_prefix="verify-checks")
+
+    def run() -> tuple[checks.CheckOutcome, ...]:
+        t = time.monotonic()
+        try:
+            return checks.run_checks(setup.recipe, trees.before, trees.after, Ui(quiet=True),
+                                     target_python=env_after.python, changed=changed)
+        finally:
+            timings.add("checks", t)  # beside the tests: not part of the total's sum
+
+    pending = pool.submit(run)
+    try:
+        rep, after = _tests(opts, setup, subset, the_change, base_sha, trees, sel, rep,
+                            timings, ui, env, env_after)
+        t = time.monotonic()
+        with ui.step(f"the checks of {setup.recipe.name}"):
+            found = pending.result()
+        timings.add("waiting for the checks", t)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return with_checks(rep.replace(checks=found, checks_ran=True)), after
+
+
+def _tests(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: change.Change,
+           base_sha: str, trees: worktrees.Trees, sel: select.Selection, rep: VerifyReport,
+           timings: Timings, ui: Ui, env: Env, env_after: Env
+           ) -> tuple[VerifyReport, list[TestResult]]:
+    recipe, backend = setup.recipe, setup.backend
     # With tests of its own (they decide), the base runs those only; the others run after
     # the patch, and on the base only where they fail after it (a test passing after the
     # patch is not broken).  Without, the others are all there is: both trees run them all.
@@ -224,15 +258,7 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
         timings.add("rerun", t)
     rep = rep.replace(rerun=len(again), tests=tuple(rows))
     verdict = compare.verdict(rows)
-    rep = rep.replace(verdict=verdict.status, reason=verdict.reason)
-    if opts.run_checks:
-        t = time.monotonic()
-        changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
-        found = checks.run_checks(recipe, trees.before, trees.after, ui,
-                                  target_python=env_after.python, changed=changed)
-        timings.add("checks", t)
-        rep = with_checks(rep.replace(checks=found, checks_ran=True))
-    return rep, after
+    return rep.replace(verdict=verdict.status, reason=verdict.reason), after
 
 
 def with_checks(rep: VerifyReport) -> VerifyReport:
