@@ -111,19 +111,23 @@ def floor(recipe: recipes.Recipe, clone: Path, commit: str, python: Path, work: 
             "fail_pass": sorted(failed_before & passed_after)}
 
 
-def one(recipe_name: str, source: str, clone: Path, commit: str, work: Path) -> dict[str, Any]:
+def one(recipe_name: str, source: str, clone: Path, commit: str, work: Path,
+        budget: float | None = None) -> dict[str, Any]:
     recipe = recipes.load(recipe_name)
     tests_patch = work / f"{commit}-tests.diff"
     tests_patch.write_text(git(clone, "diff", f"{commit}^", commit, "--",
                                recipe.verify.tests_dir))
-    common = {"recipe": recipe_name, "source": source, "base": f"{commit}^", "use_cache": False}
+    common: dict[str, Any] = {"recipe": recipe_name, "source": source, "base": f"{commit}^",
+                              "use_cache": False}
+    if budget is not None:
+        common["budget"] = budget
     row: dict[str, Any] = {"recipe": recipe_name, "commit": commit,
                            "subject": git(clone, "log", "-1", "--format=%s", commit)[:60]}
     try:
-        alone = verify(Options(patch=str(tests_patch), **common), Ui(quiet=True))  # type: ignore[arg-type]
+        alone = verify(Options(patch=str(tests_patch), **common), Ui(quiet=True))
         row.update(tests_only=str(alone.verdict), tests_only_exit=alone.exit_code)
         start = time.monotonic()
-        rep = verify(Options(commit=commit, repo_path=str(clone), **common), Ui(quiet=True))  # type: ignore[arg-type]
+        rep = verify(Options(commit=commit, repo_path=str(clone), **common), Ui(quiet=True))
         wall = time.monotonic() - start
     except HarnessError as e:
         row["error"] = e.message.splitlines()[0]
@@ -185,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--commit", action="append", default=[],
                    help="a fix commit (repeatable; default: the recipe's list in this script)")
     p.add_argument("--json", type=Path, help="append the rows to this JSON file")
+    p.add_argument("--budget", type=float, help="verify's --budget (default: verify's own)")
     args = p.parse_args(argv)
     commits = args.commit or COMMITS[args.recipe]
     rows: list[dict[str, Any]] = []
@@ -194,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         for commit in commits:
             work = Path(tmp) / commit
             work.mkdir()
-            rows.append(one(args.recipe, args.source, clone, commit, work))
+            rows.append(one(args.recipe, args.source, clone, commit, work, args.budget))
             print(json.dumps(rows[-1]), flush=True)
             if args.json:
                 old = json.loads(args.json.read_text()) if args.json.exists() else []
