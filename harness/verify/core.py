@@ -26,6 +26,7 @@ from harness.verify import (
     diff,
     durations,
     mirror,
+    own,
     select,
     sides,
     worktrees,
@@ -199,7 +200,10 @@ def _tests(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: cha
     # patch is not broken).  Without, the others are all there is: both trees run them all.
     after_first = bool(sel.own)
     batches = select.batches(recipe, sel.run)
-    base_picks = sel.own if after_first else sel.run
+    base_picks = sel.run
+    if after_first:
+        base_picks = sel.own + tuple(
+            select.Pick(t, "failed in its latest stored run", False, 1) for t in sel.suspects)
     base_batches = select.batches(recipe, base_picks)
     serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
     targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in base_batches)
@@ -231,6 +235,9 @@ def _tests(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: cha
     rep = rep.replace(after=_info(out))
     if problem:
         return _infra(rep, f"the after run failed: {problem}", before, after, sel), after
+    if after_first:  # a stored failure the after side did not run (narrowed): not a row
+        ran = {r.id for r in after} | {compare.file_of(r.id) for r in after}
+        before = [r for r in before if own.is_own(r.id, sel.own_targets) or r.id in ran]
     rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
     wanted = compare.base_wanted(rows)
     if wanted:

@@ -22,6 +22,8 @@ class Known:
     by_test: dict[str, float]  # the latest stored duration of each test id
     # (subset, file) -> seconds of that file's tests in the subset's latest reproduce run
     by_subset: dict[tuple[str, str], float] = field(default_factory=dict)
+    # test id -> message, for the tests whose latest stored outcome is failed or error
+    failing: dict[str, str] = field(default_factory=dict)
 
     def of_subset(self, subset: str, path: str) -> float | None:
         return self.by_subset.get((subset, path))
@@ -40,10 +42,18 @@ def load(recipe: str) -> Known:
     try:
         with store.opened() as conn:
             rows = conn.execute(
-                "SELECT t.test_id, t.duration FROM test_results t JOIN runs r ON r.id = t.run_id"
-                " WHERE r.recipe = ? AND t.duration > 0 AND t.outcome != 'skipped'"
+                "SELECT t.test_id, t.duration, t.outcome, t.message FROM test_results t"
+                " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? AND t.outcome != 'skipped'"
                 " ORDER BY r.id", (recipe,))
-            by_test = {str(r[0]): float(r[1]) for r in rows}
+            by_test: dict[str, float] = {}
+            failing: dict[str, str] = {}
+            for test_id, seconds, outcome, message in rows:
+                if seconds and seconds > 0:
+                    by_test[str(test_id)] = float(seconds)
+                if outcome in ("failed", "error"):
+                    failing[str(test_id)] = str(message)
+                else:
+                    failing.pop(str(test_id), None)
             latest = conn.execute(
                 "SELECT r.subset, t.test_id, t.duration FROM test_results t"
                 " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? AND r.kind = 'reproduce'"
@@ -53,7 +63,7 @@ def load(recipe: str) -> Known:
             for subset, test_id, seconds in latest:
                 key = (str(subset), str(test_id).split("::")[0])
                 by_subset[key] = by_subset.get(key, 0.0) + float(seconds or 0.0)
-            return Known(by_test, by_subset)
+            return Known(by_test, by_subset, failing)
     except (sqlite3.Error, HarnessError):  # an unreadable store only loses the estimates
         return Known({})
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from harness.recipes import Recipe, Subset
-from harness.verify import durations, imports, own
+from harness.verify import compare, durations, imports, own
 from harness.verify.diff import FileDiff, is_under
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
@@ -63,6 +63,9 @@ class Selection:
     notes: tuple[str, ...]
     budget: float | None  # None: no budget (--all)
     test_files: int  # test files in the patched tree
+    # other selected tests whose latest stored outcome was a failure: the base runs them
+    # beside the own tests, rather than after the after side says they fail
+    suspects: tuple[str, ...] = ()
 
     @property
     def own(self) -> tuple[Pick, ...]:
@@ -200,7 +203,20 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     ordered = sorted(picks.values(), key=lambda p: (p.distance, p.target))
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
-    return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests))
+    return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
+                     suspects(known, [p.target for p in run if not p.own]))
+
+
+SUSPECTS = 50  # at most this many stored failures run on the base beside the own tests
+
+
+def suspects(known: durations.Known, others: list[str]) -> tuple[str, ...]:
+    """The tests of ``others`` (targets) whose latest stored outcome is a failure that says
+    something about the code (not a blocked download or a missing GPU)."""
+    found = [t for t, message in sorted(known.failing.items())
+             if "::" in t and compare.undecidable("failed", message) is None
+             and any(t.startswith(o + "::") or t.startswith(o + "[") or t == o for o in others)]
+    return tuple(found[:SUSPECTS])
 
 
 def _with_estimate(p: Pick, known: durations.Known, worktree: Path,

@@ -100,6 +100,10 @@ def test_with_own_tests_the_base_runs_those_and_what_fails_after_only(tmp_path: 
                                                                "still_failing")
     assert found["tests/test_mathops.py::test_mul[2-2-4]"] == (None, "passed", "passing")
     assert "before (failing after)" in doc["timings"]  # type: ignore[operator]
+    # once stored as failing, the base runs them beside the own tests: no second base run
+    again = run(recipe, patch=str(bad))
+    assert {t["id"]: (t["before"], t["after"], t["change"]) for t in again["tests"]} == found  # type: ignore[attr-defined]
+    assert "before (failing after)" not in again["timings"]  # type: ignore[operator]
 
 
 def test_a_few_tests_of_a_big_parametrized_file_run_not_the_file(tmp_path: Path) -> None:
