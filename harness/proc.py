@@ -93,6 +93,18 @@ def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Re
     return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"
 
 
+def detach(cmd: Sequence[str | os.PathLike[str]]) -> None:
+    """Start ``cmd`` in a session of its own that outlives the harness (no output, not
+    waited for): for work nobody waits on, such as deleting a discarded tree."""
+    log.debug("detach: %s", format_cmd(cmd))
+    try:
+        subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError as e:
+        log.debug("could not start %s: %s", cmd[0], e)
+
+
 def stream(
     cmd: Sequence[str | os.PathLike[str]],
     *,

@@ -106,6 +106,8 @@ def plan(days: float, now: float | None = None) -> list[Item]:
     wts = _worktrees(home / "worktrees", cutoff, now, hist.commits)
     items += wts + _mirrors(home, {i.path for i in wts}, cutoff, now)
     items += _runs(home / "runs", cutoff, now) + _verify(home / "verify")
+    items += [Item("leftover", p, "a discarded verification tree", disk.freed_by([p]))
+              for p in _subdirs(home / "trash")]
     items += _litter(home, items)
     items += [Item("image", Path(i.tag), _age(now - (i.used or 0.0)), i.size)
               for i in images.unused(cutoff, hist.envs)]

@@ -11,14 +11,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import secrets
+import shutil
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import filelock
 
-from harness import cache, checkout, config
+from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
@@ -67,8 +71,47 @@ def _mirror_of(worktree: Path) -> Path | None:
     return Path(gitdir).parent.parent
 
 
+TRASH_AGE = 600.0  # seconds: a discarded tree older than this was not being deleted
+
+
+def _trash() -> Path:
+    return config.home() / "trash"
+
+
+def _discard(root: Path, mirror: Path, trees: tuple[Path, ...]) -> None:
+    """Take ``root`` (the two trees) out of the way at once and delete it in the
+    background: the report does not wait for thousands of files to go.  Where it cannot
+    be moved, the trees are removed here."""
+    if mirror.is_dir() and root.is_dir():
+        gone = _trash() / f"{root.name}-{secrets.token_hex(3)}"
+        try:
+            gone.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(root, gone)
+        except OSError:
+            log.debug("moving %s aside failed", root, exc_info=True)
+        else:
+            git.run(["worktree", "prune"], cwd=mirror, check=False)  # their paths are gone
+            proc.detach([sys.executable, "-c",
+                         "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                         str(gone)])
+            return
+    for path in trees:
+        _remove(mirror, path)
+    cache.remove(root)
+
+
 def sweep() -> None:
-    """Remove what a killed verification left behind (its lock is free)."""
+    """Remove what a killed verification left behind (its lock is free), and discarded
+    trees whose background deletion did not finish."""
+    trash = _trash()
+    if trash.is_dir():
+        for old in trash.iterdir():
+            try:
+                stale = time.time() - old.stat().st_mtime > TRASH_AGE
+            except OSError:
+                continue
+            if stale:
+                shutil.rmtree(old, ignore_errors=True)
     base = config.home() / "verify"
     if not base.is_dir():
         return
@@ -116,9 +159,7 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
             applied_with = _apply(after, root / "change.patch", "")
         yield Trees(before, after, applied_with, tests_with)
     finally:
-        for path in (after, before):
-            _remove(mirror, path)
-        cache.remove(root)
+        _discard(root, mirror, (after, before))
         lock.release()
         Path(lock.lock_file).unlink(missing_ok=True)
 

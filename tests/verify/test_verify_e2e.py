@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -294,8 +295,17 @@ def test_leftovers_of_a_killed_run_are_swept(tmp_path: Path) -> None:
     stale.parent.mkdir(parents=True)
     git(mirror, "worktree", "add", "--detach", str(stale), "v1.0")
     assert leftover_worktrees(str(repo), home)
+    old_trash = home / "trash" / "20240101T000000-buggy-dead00-abcdef"
+    (old_trash / "after").mkdir(parents=True)
+    os.utime(old_trash, (0, 0))  # a deletion that died long ago
     run(recipe, patch=str(patch))
     assert leftover_worktrees(str(repo), home) == []
+    assert not old_trash.exists()
+    # this run's trees were moved aside and are deleted in the background
+    deadline = time.monotonic() + 30
+    while any((home / "trash").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((home / "trash").iterdir()) == []
 
 
 def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
