@@ -174,7 +174,11 @@ def markdown(rep: VerifyReport) -> str:
                  f"with `{rep.applied_with or '-'}`" + (f"; {rep.env_note}." if rep.env_note
                                                        else "."))
     lines += ["", f"**{rep.verdict}**: {rep.reason}", ""]
-    lines.append(f"{len(ran)} test(s) ran before and after the patch; nothing else is claimed.")
+    both = sum(r.before is not None and r.after is not None for r in ran)
+    after_only = sum(r.before is None and r.after is not None for r in ran)
+    lines.append(f"{both} test(s) ran before and after the patch"
+                 + (f", {after_only} after it only" if after_only else "")
+                 + "; nothing else is claimed.")
     lines += ["", "#### The patch's own tests", ""]
     lines += _md_rows(_sorted(rep.own)) if rep.own else ["No test of the patch ran."]
     rows = elsewhere(rep)
