@@ -185,11 +185,22 @@ def test_leftovers_of_killed_commands(_isolated_home: Path) -> None:
     hub_lock = home / "hf" / "models.lock"  # the Hub cache's, not ours
     hub_lock.parent.mkdir()
     hub_lock.touch()
+    trashed = home / "trash" / "20200101T000000-peft-bbbbbb-123456"  # a background delete died
+    (trashed / "after").mkdir(parents=True)
+    (home / "shards").mkdir()
+    old_durations, new_durations = (home / "shards" / f"durations-{n}.json" for n in "ab")
+    for f in (old_durations, new_durations):
+        f.write_text("{}")
+    age(old_durations)
     with filelock.FileLock(str(running) + ".lock"):
         planned = {i.path: i.reason for i in gc.plan(30)}
         assert planned == {old_empty: "an empty mirror (its first fetch failed)",
                            dead_tmp: "a temp file of a killed command",
-                           idle: "a verification that did not finish"}
+                           idle: "a verification that did not finish",
+                           trashed: "a discarded verification tree",
+                           old_durations: "shard durations, last used 40 days ago"}
         sweep.collect(gc.plan(30), time.time() - 30 * gc.DAY)
     assert not old_empty.exists() and not dead_tmp.exists() and not idle.exists()
+    assert not trashed.exists() and not old_durations.exists()
     assert new_empty.is_dir() and live_tmp.is_file() and running.is_dir() and hub_lock.exists()
+    assert new_durations.is_file()

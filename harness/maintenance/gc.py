@@ -108,6 +108,7 @@ def plan(days: float, now: float | None = None) -> list[Item]:
     items += _runs(home / "runs", cutoff, now) + _verify(home / "verify")
     items += [Item("leftover", p, "a discarded verification tree", disk.freed_by([p]))
               for p in _subdirs(home / "trash")]
+    items += _shard_durations(home / "shards", cutoff, now)
     items += _litter(home, items)
     items += [Item("image", Path(i.tag), _age(now - (i.used or 0.0)), i.size)
               for i in images.unused(cutoff, hist.envs)]
@@ -188,6 +189,13 @@ def _run_time(path: Path) -> float:
 def _runs(base: Path, cutoff: float, now: float) -> list[Item]:
     return [Item("run", p, f"run {_age(now - _run_time(p)).removeprefix('last used ')}",
                  disk.freed_by([p])) for p in _subdirs(base) if _run_time(p) < cutoff]
+
+
+def _shard_durations(base: Path, cutoff: float, now: float) -> list[Item]:
+    """The durations files shards were split by (``reproduce --shard``), unused since."""
+    found = sorted(base.glob("durations-*.json")) if base.is_dir() else []
+    return [Item("run", p, f"shard durations, {_age(now - p.stat().st_mtime)}",
+                 p.stat().st_size) for p in found if p.stat().st_mtime < cutoff]
 
 
 def _verify(base: Path) -> list[Item]:
