@@ -190,7 +190,8 @@ def _reasons(rows: Iterable[Row]) -> str:
 
 
 def verdict(rows: list[Row]) -> Verdict:
-    """The patch's own tests decide; anything broken elsewhere makes it ``regressions``."""
+    """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
+    Without tests of its own, only tests it fixes elsewhere can make it ``ok``."""
     others = [r for r in rows if not r.own]
     mine = [r for r in rows if r.own]
     broken = [r for r in others if r.change == "broken"
@@ -210,6 +211,11 @@ def verdict(rows: list[Row]) -> Verdict:
         why = f": {_reasons(undecided)}" if undecided else ": no test was selected"
         return Verdict(Status.UNCHECKED, f"nothing selected could be checked here{why}")
     c = counts(rows)
+    if not mine and not c["fixed"]:
+        checked = sum(r.change != "not_checked" for r in others)
+        return Verdict(Status.UNCHECKED, "the patch adds or changes no test and none of the "
+                       f"{checked} selected test(s) changed outcome (nothing broke): nothing "
+                       "here shows what it fixes; add a test that fails without it")
     if mine:
         fixed = sum(r.change == "fixed" for r in mine)
         parts = [f"{len(ran)} own test(s) pass after the patch ({fixed} fixed)"]

@@ -218,7 +218,9 @@ def test_a_test_that_flips_on_rerun_is_flaky(tmp_path: Path) -> None:
                                        + "\n# harmless\n"}, tmp_path / "w"))
     doc = run(recipe, patch=str(patch))
     assert changes(doc)["tests/test_flaky.py::test_sometimes"] == "flaky"
-    assert doc["verdict"] == "ok"
+    # a comment changes nothing a test can see: nothing backs an "ok"
+    assert doc["verdict"] == "unchecked" and doc["exit_code"] == 2
+    assert "adds or changes no test" in str(doc["reason"])
 
 
 def test_subsets_do_not_hide_tests_unless_asked(tmp_path: Path) -> None:
