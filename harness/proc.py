@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,17 +48,19 @@ def run(
     what: str | None = None,
     timeout: float | None = None,
     stdin: str | None = None,
+    nice: int = 0,
 ) -> Result:
     """Run ``cmd`` and capture its output.
 
     With ``check`` a non-zero exit raises :class:`HarnessError` naming ``what`` failed,
-    the command, the exit code and the last lines of output.
+    the command, the exit code and the last lines of output.  ``nice``: run it at a lower
+    priority (POSIX), to use only the CPU time other work leaves.
     """
     shown = format_cmd(cmd)
-    log.debug("run: %s (cwd=%s)", shown, cwd)
+    log.debug("run: %s (cwd=%s%s)", shown, cwd, f", nice {nice}" if nice else "")
     try:
         proc = subprocess.run(
-            [str(c) for c in cmd],
+            [str(c) for c in _niced(cmd, nice)],
             cwd=cwd,
             env=dict(env) if env is not None else None,
             capture_output=True,
@@ -91,6 +94,15 @@ def version_of(cmd: Sequence[str | os.PathLike[str]]) -> str | None:
 def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Result) -> str:
     output = tail((result.stdout + "\n" + result.stderr).strip())
     return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"
+
+
+def _niced(cmd: Sequence[str | os.PathLike[str]], nice: int
+           ) -> Sequence[str | os.PathLike[str]]:
+    """``cmd`` under POSIX ``nice`` (thread-safe, unlike a preexec_fn); as is without it."""
+    if nice <= 0:
+        return cmd
+    found = shutil.which("nice")
+    return [found, "-n", str(nice), *cmd] if found else cmd
 
 
 def detach(cmd: Sequence[str | os.PathLike[str]]) -> None:

@@ -102,12 +102,15 @@ def environ(checks: Checks, tree: Path, bins: list[str]) -> dict[str, str]:
     return env
 
 
+NICE = 10  # the checks run beside the tests: they take the CPU time the tests leave
+
+
 def execute(check: Check, plan: Plan, tree: Path) -> tuple[int | None, str, float]:
     """Exit code (None: it could not run), output and seconds of one run in ``tree``."""
     start = time.monotonic()
     try:
         result = proc.run(plan.argv, cwd=tree, env=plan.env, check=False,
-                          timeout=check.timeout, what=check.name)
+                          timeout=check.timeout, what=check.name, nice=NICE)
     except HarnessError as e:
         return None, e.message.splitlines()[0], time.monotonic() - start
     out = (result.stdout + ("\n" if result.stdout and result.stderr else "")
