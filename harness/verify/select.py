@@ -16,6 +16,7 @@ keeps the impacted files to that subset's paths and narrows them with its ``-k``
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -204,19 +205,34 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
-                     suspects(known, [p.target for p in run if not p.own]))
+                     suspects(known, [p.target for p in run if not p.own], after))
 
 
 SUSPECTS = 50  # at most this many stored failures run on the base beside the own tests
 
 
-def suspects(known: durations.Known, others: list[str]) -> tuple[str, ...]:
+def suspects(known: durations.Known, others: list[str], tree: Path) -> tuple[str, ...]:
     """The tests of ``others`` (targets) whose latest stored outcome is a failure that says
-    something about the code (not a blocked download or a missing GPU)."""
-    found = [t for t, message in sorted(known.failing.items())
-             if "::" in t and compare.undecidable("failed", message) is None
-             and any(t.startswith(o + "::") or t.startswith(o + "[") or t == o for o in others)]
-    return tuple(found[:SUSPECTS])
+    something about the code (not a blocked download or a missing GPU), as node ids without
+    parameters (the cases may differ at this commit) whose class and function are defined in
+    their file in ``tree`` (pytest refuses a node id that is not there)."""
+    found: dict[str, None] = {}
+    texts: dict[str, str] = {}
+    for test, message in sorted(known.failing.items()):
+        node = test.split("[", 1)[0]
+        path, _, rest = node.partition("::")
+        if (not rest or compare.undecidable("failed", message) is not None
+                or not any(node.startswith(o + "::") or node == o for o in others)):
+            continue
+        if path not in texts:
+            try:
+                texts[path] = (tree / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                texts[path] = ""
+        if all(re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(name)}\b", texts[path],
+                         re.MULTILINE) for name in rest.split("::")):
+            found[node] = None
+    return tuple(found)[:SUSPECTS]
 
 
 def _with_estimate(p: Pick, known: durations.Known, worktree: Path,

@@ -13,7 +13,7 @@ from harness import recipes
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
-from harness.verify import commands
+from harness.verify import commands, durations, select
 from harness.verify.core import Options, verify
 from tests.verify.helpers import BUGGY, FIXED_MUL, VERIFY, make_patch, make_target
 
@@ -98,12 +98,22 @@ def test_with_own_tests_the_base_runs_those_and_what_fails_after_only(tmp_path: 
     assert found["tests/test_mathops.py::test_add"] == ("passed", "failed", "broken")
     assert found["tests/test_mathops.py::test_mul[2-3-6]"] == ("failed", "failed",
                                                                "still_failing")
-    assert found["tests/test_mathops.py::test_mul[2-2-4]"] == (None, "passed", "passing")
+    # the base ran test_mul whole (its cases may differ there): the other cases pass on both
+    assert found["tests/test_mathops.py::test_mul[2-2-4]"] == ("passed", "passed", "passing")
     assert "before (failing after)" in doc["timings"]  # type: ignore[operator]
-    # once stored as failing, the base runs them beside the own tests: no second base run
+    # once stored as failing, the base runs them (all cases of test_mul) beside the own
+    # tests: no second base run
     again = run(recipe, patch=str(bad))
-    assert {t["id"]: (t["before"], t["after"], t["change"]) for t in again["tests"]} == found  # type: ignore[attr-defined]
+    rows_again = {t["id"]: (t["before"], t["after"], t["change"]) for t in again["tests"]}  # type: ignore[attr-defined]
+    assert rows_again == found
     assert "before (failing after)" not in again["timings"]  # type: ignore[operator]
+    # a stored failure of a test this tree does not have is not run (pytest would refuse it)
+    known = durations.Known({}, failing={"tests/test_mathops.py::test_gone": "boom",
+                                         "tests/test_mathops.py::test_add[x]": "boom",
+                                         "tests/test_text.py::test_shout": "boom"})
+    tree = tmp_path / "w2"
+    assert select.suspects(known, ["tests/test_mathops.py"], tree) == (
+        "tests/test_mathops.py::test_add",)
 
 
 def test_a_few_tests_of_a_big_parametrized_file_run_not_the_file(tmp_path: Path) -> None:
