@@ -1,0 +1,134 @@
+"""The test runs of a verification, and what each test did before and after the patch.
+
+With tests of its own in the patch (they decide), the base runs those, plus the selected
+tests whose latest stored outcome was a failure; the other selected tests run after the
+patch, and on the base only where they fail after it: a test that passes after the patch is
+not broken.  A patch without tests of its own runs everything on both trees.  Both sides
+run at once when the base's share is small; tests whose outcome changed run once more on
+each side (flaky or not).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+
+from harness import pipeline
+from harness.envs import Env
+from harness.pipeline import Timings, run_tests
+from harness.progress import Ui
+from harness.recipes import Recipe, Subset
+from harness.results import TestResult
+from harness.runner import RunOutput
+from harness.status import Status
+from harness.verify import basecache, change, compare, diff, own, select, sides, worktrees
+from harness.verify.document import RunInfo, VerifyReport
+
+SERIAL_RERUN = 20  # rerun this many tests or fewer without xdist workers
+SERIAL_SECONDS = 30.0  # an estimated run shorter than this goes without xdist workers
+
+
+def run_doc(recipe: Recipe, subset: Subset, ref: str, sha: str, env: Env, out: RunOutput,
+            targets: tuple[str, ...]) -> dict[str, object]:
+    return {"recipe": recipe.name, "subset": subset.name, "ref": ref, "commit": sha,
+            "env_key": env.key, "status": out.verdict.status, "reason": out.verdict.reason,
+            "exit_code": out.exit_code, "log": str(out.log), "started_at": now(),
+            "timings": {"total": round(out.duration, 3)}, "targets": list(targets)}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
+    if out is None:
+        return None
+    return RunInfo(False, run_id, out.verdict.status, out.exit_code, str(out.log), out.duration)
+
+
+def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Change,
+                  base_sha: str, trees: worktrees.Trees, sel: select.Selection,
+                  rep: VerifyReport, timings: Timings, ui: Ui, env: Env, env_after: Env,
+                  *, use_cache: bool = True) -> tuple[VerifyReport, list[TestResult]]:
+    """Run the selection on both trees (see the module) and classify each test."""
+    recipe, backend = setup.recipe, setup.backend
+    # With tests of its own (they decide), the base runs those only; the others run after
+    # the patch, and on the base only where they fail after it (a test passing after the
+    # patch is not broken).  Without, the others are all there is: both trees run them all.
+    after_first = bool(sel.own)
+    batches = select.batches(recipe, sel.run)
+    base_picks = sel.run
+    if after_first:
+        base_picks = sel.own + tuple(
+            select.Pick(t, "failed in its latest stored run", False, 1) for t in sel.suspects)
+    base_batches = select.batches(recipe, base_picks)
+    serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
+    targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in base_batches)
+    tests_text = diff.join(worktrees.test_part(recipe, the_change))
+    key = basecache.key(recipe, subset, base_sha, targets, env.key, tests_text)
+    cached = basecache.lookup(key) if use_cache and base_batches else None
+    t = time.monotonic()
+    after_side = (recipe, subset, batches, backend, env_after, trees.after)
+    if cached is not None:
+        before_id, before = cached
+        rep = rep.replace(before=RunInfo(True, before_id, "", None, "", 0.0))
+        ui.info(f"before: reusing the cached base run #{before_id}")
+        after, out, problem = sides.side(*after_side, ui, "after", serial)
+        timings.add("after", t)
+    else:
+        # both at once when the base's run is small (the own tests) or both are
+        base_serial = sum(p.estimate for p in base_picks) < SERIAL_SECONDS
+        (before, b_out, b_problem), (after, out, problem) = sides.two_sides(
+            (recipe, subset, base_batches, backend, env, trees.before), after_side, ui,
+            (base_serial, serial), parallel=after_first or serial)
+        timings.add("before+after" if after_first or serial else "runs", t)
+        assert b_out is not None
+        before_id = basecache.save(None if b_problem else key,
+                                   run_doc(recipe, subset, rep.ref, base_sha, env, b_out,
+                                           tuple(p.target for p in base_picks)), before)
+        rep = rep.replace(before=info(b_out, before_id))
+        if b_problem:
+            return infra(rep, f"the before run failed: {b_problem}", before, [], sel), []
+    rep = rep.replace(after=info(out))
+    if problem:
+        return infra(rep, f"the after run failed: {problem}", before, after, sel), after
+    if after_first:  # a stored failure the after side did not run (narrowed): not a row
+        ran = {r.id for r in after} | {compare.file_of(r.id) for r in after}
+        before = [r for r in before if own.is_own(r.id, sel.own_targets) or r.id in ran]
+    rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+    wanted = compare.base_wanted(rows)
+    if wanted:
+        t = time.monotonic()
+        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
+        # without their parameters: a case made from the library's code may not exist there
+        targets_b = compare.rerun_targets(list(dict.fromkeys(t.split("[", 1)[0]
+                                                             for t in wanted)))
+        args = sides.PYTEST_ARGS + (("-n", "0") if len(targets_b) <= SERIAL_RERUN else ())
+        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=targets_b,
+                         pytest_args=args, label="before: the tests failing after")
+        before = [*before, *b.results]
+        rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+        timings.add("before (failing after)", t)
+    again = compare.to_rerun(rows)
+    if again:
+        t = time.monotonic()
+        rerun = compare.rerun_targets(again)
+        # a few tests: one process (xdist workers would each import the target again)
+        args = sides.PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
+        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
+        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=rerun,
+                         pytest_args=args, label="rerun before")
+        _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=rerun,
+                         pytest_args=args, label="rerun after")
+        rows = compare.mark_flaky(rows, b.results, a.results)
+        timings.add("rerun", t)
+    rep = rep.replace(rerun=len(again), tests=tuple(rows))
+    verdict = compare.verdict(rows)
+    return rep.replace(verdict=verdict.status, reason=verdict.reason), after
+
+
+def infra(rep: VerifyReport, reason: str, before: list[TestResult], after: list[TestResult],
+           sel: select.Selection) -> VerifyReport:
+    rows = (compare.classify(before, after, sel.own_targets, after_first=bool(sel.own))
+            if after else [])
+    return rep.replace(verdict=Status.INFRA_ERROR, reason=reason, tests=tuple(rows))
