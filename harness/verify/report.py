@@ -108,7 +108,7 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         p(f"[{style}]{line}[/]" if style else line)
         if c.status == CheckStatus.FAILED and c.introduced:
             p(f"    [dim]{escape(c.command)}[/]")
-            for out in c.output.splitlines()[-15:]:
+            for out in c.output.splitlines()[:20]:  # the first problems, with their codes
                 p(f"    {escape(out)}")
             if c.fix:
                 p(f"    fix: {escape(c.fix)}")

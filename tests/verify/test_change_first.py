@@ -8,12 +8,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from harness import recipes
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
-from harness.verify import commands, durations, select
+from harness.verify import commands, durations, report, select
 from harness.verify.core import Options, verify
 from tests.verify.helpers import BUGGY, FIXED_MUL, VERIFY, make_patch, make_target
 
@@ -211,7 +212,8 @@ def test_an_unused_import_fails_the_checks_unless_skipped(tmp_path: Path) -> Non
     recipe, repo = make_target(tmp_path, extra=VERIFY + CHECKS)
     test = BUGGY["tests/test_mathops.py"].replace("(0, 5, 0)]", "(0, 5, 0), (3, 3, 9)]")
     patch = tmp_path / "p.diff"
-    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": "import os\n" + FIXED_MUL,
+    two_unused = "import os\nimport sys\n" + FIXED_MUL
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": two_unused,
                                        "tests/test_mathops.py": test}, tmp_path / "w"))
     doc = run(recipe, patch=str(patch))
     assert doc["verdict"] == "checks_failed" and doc["exit_code"] == 1
@@ -219,6 +221,11 @@ def test_an_unused_import_fails_the_checks_unless_skipped(tmp_path: Path) -> Non
     assert check["status"] == "failed" and check["introduced"] is True
     assert "F401" in check["output"]
     assert "own test(s) pass after the patch" in str(doc["reason"])
+    # the terminal shows the problem's code and the fix, not only the end of the output
+    console = Console(record=True, width=100)
+    report.show(verify(Options(recipe=str(recipe), patch=str(patch)), Ui(quiet=True)), console)
+    shown = console.export_text()
+    assert "F401 [*] `os` imported but unused" in shown and "fix: ruff check --fix" in shown
     skipped = run(recipe, patch=str(patch), run_checks=False)
     assert skipped["verdict"] == "ok" and skipped["checks"] == []
 
