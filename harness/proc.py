@@ -5,6 +5,7 @@ its exit code and the tail of its output, and the full output goes to the debug 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,6 +24,9 @@ from harness.errors import HarnessError
 log = logging.getLogger("harness.proc")
 
 TAIL_LINES = 25
+_RUNNING: set[subprocess.Popen[str]] = set()  # what run() is waiting on, in any thread
+_RUNNING_LOCK = threading.Lock()
+_STOPPING = threading.Event()
 
 
 class Result(NamedTuple):
@@ -58,27 +62,58 @@ def run(
     """
     shown = format_cmd(cmd)
     log.debug("run: %s (cwd=%s%s)", shown, cwd, f", nice {nice}" if nice else "")
+    if _STOPPING.is_set():
+        raise HarnessError(f"{what or shown}: not started, the harness is stopping")
     try:
-        proc = subprocess.run(
-            [str(c) for c in _niced(cmd, nice)],
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            input=stdin,
-            check=False,
+        child = subprocess.Popen(
+            [str(c) for c in _niced(cmd, nice)], cwd=cwd,
+            env=dict(env) if env is not None else None, text=True,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
     except FileNotFoundError as e:
         raise HarnessError(f"{what or 'command'} failed: {cmd[0]} not found", exit_code=2) from e
+    with _RUNNING_LOCK:
+        _RUNNING.add(child)
+    if _STOPPING.is_set():  # started as stopping() began: it missed this one
+        child.kill()
+    try:
+        stdout, stderr = child.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired as e:
+        child.kill()
+        child.communicate()
         raise HarnessError(f"{what or shown} timed out after {timeout:.0f}s") from e
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(child)
+    proc = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     result = Result(proc.returncode, proc.stdout, proc.stderr)
     log.debug("exit %d: %s\nstdout:\n%s\nstderr:\n%s", proc.returncode, shown, proc.stdout,
               proc.stderr)
     if check and proc.returncode != 0:
         raise HarnessError(failure_message(what or "command", cmd, result))
     return result
+
+
+@contextlib.contextmanager
+def stopping() -> Iterator[None]:
+    """While inside: what :func:`run` runs in other threads is killed and it starts nothing
+    new (after a ^C in the main thread, the checks beside the tests must not keep the
+    harness from exiting)."""
+    _STOPPING.set()
+    try:
+        with _RUNNING_LOCK:
+            children = list(_RUNNING)
+        for child in children:
+            with contextlib.suppress(OSError):
+                child.kill()
+        yield
+    finally:
+        _STOPPING.clear()
 
 
 def version_of(cmd: Sequence[str | os.PathLike[str]]) -> str | None:

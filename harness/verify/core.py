@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import checkout, history, pipeline, results, store
+from harness import checkout, history, pipeline, proc, results, store
 from harness.envs import Env
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env
@@ -158,6 +158,10 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
         with ui.step(f"the checks of {setup.recipe.name}"):
             found = pending.result()
         timings.add("waiting for the checks", t)
+    except BaseException:
+        with proc.stopping():  # a ^C or an error: the checks do not keep us waiting
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return with_checks(rep.replace(checks=found, checks_ran=True)), after
