@@ -99,36 +99,53 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
     wanted = compare.base_wanted(rows)
     if wanted:
         t = time.monotonic()
-        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
-        # without their parameters: a case made from the library's code may not exist there
-        targets_b = compare.rerun_targets(list(dict.fromkeys(t.split("[", 1)[0]
-                                                             for t in wanted)))
-        args = sides.PYTEST_ARGS + (("-n", "0") if len(targets_b) <= SERIAL_RERUN else ())
-        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=targets_b,
-                         pytest_args=args, label="before: the tests failing after")
-        before = [*before, *b.results]
+        before = [*before, *_on_base(setup, subset, env, trees, ui, wanted)]
         rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
         timings.add("before (failing after)", t)
     again = compare.to_rerun(rows)
     if again:
         t = time.monotonic()
-        rerun = compare.rerun_targets(again)
-        # a few tests: one process (xdist workers would each import the target again)
-        args = sides.PYTEST_ARGS + (("-n", "0") if len(rerun) <= SERIAL_RERUN else ())
-        plain = dataclasses.replace(subset, k=None, markers=None, deselect=())
-        _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=rerun,
-                         pytest_args=args, label="rerun before")
-        _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=rerun,
-                         pytest_args=args, label="rerun after")
-        rows = compare.mark_flaky(rows, b.results, a.results)
+        rows = _rerun(setup, subset, env, env_after, trees, ui, rows, again)
         timings.add("rerun", t)
     rep = rep.replace(rerun=len(again), tests=tuple(rows))
     verdict = compare.verdict(rows)
     return rep.replace(verdict=verdict.status, reason=verdict.reason), after
 
 
+def _plain(subset: Subset, tests: tuple[str, ...]) -> tuple[Subset, tuple[str, ...]]:
+    """The subset's run settings without its narrowing, and pytest's arguments: a few tests
+    run in one process (xdist workers would each import the target again)."""
+    args = sides.PYTEST_ARGS + (("-n", "0") if len(tests) <= SERIAL_RERUN else ())
+    return dataclasses.replace(subset, k=None, markers=None, deselect=()), args
+
+
+def _on_base(setup: pipeline.Setup, subset: Subset, env: Env, trees: worktrees.Trees, ui: Ui,
+             wanted: list[str]) -> list[TestResult]:
+    """Run on the base the other tests that fail after the patch; without their parameters
+    (a case made from the library's code may not exist there)."""
+    tests = compare.rerun_targets(list(dict.fromkeys(w.split("[", 1)[0] for w in wanted)))
+    plain, args = _plain(subset, tests)
+    _, out = run_tests(setup.recipe, plain, setup.backend, env, trees.before, ui, tests=tests,
+                       pytest_args=args, label="before: the tests failing after")
+    return out.results
+
+
+def _rerun(setup: pipeline.Setup, subset: Subset, env: Env, env_after: Env,
+           trees: worktrees.Trees, ui: Ui, rows: list[compare.Row], again: list[str]
+           ) -> list[compare.Row]:
+    """Run the tests whose outcome changed once more on each side: flaky or not."""
+    tests = compare.rerun_targets(again)
+    plain, args = _plain(subset, tests)
+    recipe, backend = setup.recipe, setup.backend
+    _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=tests,
+                     pytest_args=args, label="rerun before")
+    _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=tests,
+                     pytest_args=args, label="rerun after")
+    return compare.mark_flaky(rows, b.results, a.results)
+
+
 def infra(rep: VerifyReport, reason: str, before: list[TestResult], after: list[TestResult],
-           sel: select.Selection) -> VerifyReport:
+          sel: select.Selection) -> VerifyReport:
     rows = (compare.classify(before, after, sel.own_targets, after_first=bool(sel.own))
             if after else [])
     return rep.replace(verdict=Status.INFRA_ERROR, reason=reason, tests=tuple(rows))
