@@ -112,7 +112,10 @@ def _env_line(line: str) -> bool:
 
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
-    if not any(mark in text for mark in _ENV_MARKS):
+    for mark in _ENV_MARKS:
+        if mark in text:
+            break
+    else:
         return text, ""
     kept: list[str] = []
     env: list[str] = []
@@ -122,53 +125,65 @@ def strip_env(text: str) -> tuple[str, str]:
 
 
 # the System Info sections where reporters often tell the problem itself, in prose
-_PROSE_SYSTEM = ("system info", "environment", "system information", "environment info",
-                 "your environment")
+_PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "environment info",
+                           "your environment"})
+_SYSTEM = frozenset(SYSTEM)
+# a line long enough to tell something (found by the regex engine, not a Python loop)
+_LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
 
 
-def prose_of(section: str) -> tuple[str, str]:
-    """(the problem told in prose inside a System Info section, the rest): long lines
-    outside code blocks that are not ``key: value`` pairs, checkboxes or @mentions."""
+def prose_of(section: str) -> str:
+    """The problem told in prose inside a System Info section: long lines outside code
+    blocks that are not ``key: value`` pairs, checkboxes, @mentions or environment lines."""
     told: list[str] = []
-    rest: list[str] = []
-    fenced = False
-    for line in section.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            rest.append(line)
-            continue
-        bare = line.strip()
-        env = fenced or len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
-            or (":" in bare[:45] and len(bare) < 90) or _env_line(line)
-        (rest if env else told).append(line)
-    return "\n".join(told), "\n".join(rest)
+    for piece in section.split("```")[::2]:  # outside code blocks
+        for line in _LONG_LINE.findall(piece):
+            bare = line.strip()
+            if len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
+                    or (":" in bare[:45] and len(bare) < 90) or _env_line(line):
+                continue
+            told.append(line)
+    return "\n".join(told)
 
 
 def parse(title: str, text: str) -> Body:
-    parts = sections(text[:MAX_CHARS])
-    system_parts, prose_parts = [], []
-    for k, v in parts.items():
-        if k in _PROSE_SYSTEM and len(v) > 80:
-            said, rest = prose_of(v)
-            prose_parts.append(said)
-            system_parts.append(rest)
-        elif k in SYSTEM:
+    """One pass over the text: sections split once, then the told text lower-cased and
+    cut into words once; every cue looks those up (very long bodies: the first
+    :data:`MAX_CHARS`)."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    parts = sections(text)
+    if len(parts) == 1:
+        system, source = "", text
+    else:
+        system_parts, said, other = [], [], []
+        for k, v in parts.items():
+            if k not in _SYSTEM:
+                other.append(v)
+                continue
             system_parts.append(v)
-    system = "\n".join(system_parts)
-    told, env = strip_env("\n".join([*prose_parts, *(v for k, v in parts.items()
-                                                      if k not in SYSTEM)]))
-    system = f"{system}\n{env}" if env else system
-    pieces = told.split("```")
-    code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
-    prose = f"{title}\n{' '.join(pieces[::2])}"
+            if k in _PROSE_SYSTEM and len(v) > 80 and (told_there := prose_of(v)):
+                said.append(told_there)
+        system = "\n".join(system_parts)
+        source = "\n".join(said + other)
+    told, env = strip_env(source)
+    if env:
+        system = f"{system}\n{env}"
+    if "```" in told:
+        pieces = told.split("```")
+        code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
+        prose = f"{title}\n{' '.join(pieces[::2])}"
+    else:
+        code, prose = (), f"{title}\n{told}"
     text = f"{title}\n{told}"
     low = text.lower()
+    traceback = "Traceback (most recent call last)" in told or (
+        'File "' in told and '", line ' in told)
     return Body(
         sections=parts, code=code, text=text, low=low,
         words=frozenset(low.translate(SPACES).split()), prose=prose, system=system,
-        traceback="Traceback (most recent call last)" in told or ('File "' in told
-                                                                  and '", line ' in told),
-        files=py_files(prose), frames=py_files("\n".join(code) if code else told),
+        traceback=traceback, files=py_files(prose),
+        frames=py_files("\n".join(code) if code else told) if traceback or code else (),
         symbols=symbols(prose),
     )
 

@@ -137,10 +137,27 @@ _CUDA_ERROR = ("cuda error", "cuda out of memory", "cudnn_status", "cublas_statu
                "nccl error", "torch.outofmemoryerror", "cuda kernel", "no kernel image")
 _CUDA_USE = re.compile(r"\.cuda\(\)|\.to\(\s*[\"']cuda|device\s*=\s*[\"']cuda|"
                        r"device_map\s*=\s*[\"']auto|\.to\(\s*device\s*\)")
-# "line 42", "#L42", "/blob/<sha>/": case spelled out, not re.I, and the word boundary
-# after the first letter, so that the engine skips ahead to an l, # or / (several times faster)
-_LINE = re.compile(r"[Ll](?<!\w[Ll])[Ii][Nn][Ee] \d+|#[Ll]\d+|"
-                   r"/[Bb][Ll][Oo][Bb]/(?:[0-9a-fA-F]{7,40}|[Mm][Aa][Ii][Nn])/")
+# "line 42", "#L42", "/blob/<sha>/" (each found with str.find first: fast)
+_BLOB = re.compile(r"/blob/(?:[0-9a-f]{7,40}|main)/")
+
+
+def names_line(prose: str) -> bool:
+    """Whether the prose points at a line: "line 42", "#L42", a ".../blob/<sha>/..." link."""
+    plow = prose.lower()
+    at = plow.find("line ")
+    while at >= 0:
+        if plow[at + 5:at + 6].isdigit() and (at == 0 or (not plow[at - 1].isalnum()
+                                              and plow[at - 1] != "_")):
+            return True
+        at = plow.find("line ", at + 5)
+    at = plow.find("#l")
+    while at >= 0:
+        if plow[at + 2:at + 3].isdigit():
+            return True
+        at = plow.find("#l", at + 2)
+    return "/blob/" in plow and _BLOB.search(plow) is not None
+
+
 _FOREIGN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _DIFF = re.compile(r"^[-+](?![-+])\s*\S", re.M)  # a unified diff's changed lines
 
@@ -173,11 +190,14 @@ def found(body: Body) -> frozenset[str]:
         if _CUDA_USE.search(code):
             cues.add("cuda_use")
     if ("line" in body.words or "blob" in body.words or "#l" in body.low) \
-            and _LINE.search(body.prose):
+            and names_line(body.prose):
         cues.add("names_line")
     if not body.prose.isascii() and len(_FOREIGN.findall(body.prose)) > len(body.prose) // 10:
         cues.add("non_english")
-    if any(c.startswith(("diff", "@@")) or ("\n+" in f"\n{c}" and "\n-" in f"\n{c}"
-                                            and _DIFF.search(c)) for c in body.code):
-        cues.add("diff")
+    for c in body.code:
+        if c.startswith(("diff", "@@")) or (("\n+" in c or c.startswith("+"))
+                                            and ("\n-" in c or c.startswith("-"))
+                                            and _DIFF.search(c)):
+            cues.add("diff")
+            break
     return frozenset(cues)

@@ -64,6 +64,8 @@ def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
     ``/usr/lib/python3.11/site-packages/peft/tuners/lora/model.py`` →
     ``src/peft/tuners/lora/model.py``; a user's ``train.py`` is dropped.
     """
+    if not paths:
+        return ()
     found = []
     for named in paths:
         path = named.rpartition("site-packages/")[2].lstrip("/")
@@ -109,7 +111,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
-        claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",
-        maintainer=comments_mod.maintainer_state(comments),
+        claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
+        maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues(issue.title),
     )

@@ -7,6 +7,7 @@ reproducing a bug mostly takes; training needs several times more.
 """
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Mapping
@@ -73,8 +74,10 @@ class ModelRef(NamedTuple):
     billions: float | None  # parameters, in billions; None when unknown
 
 
+@functools.lru_cache(maxsize=8192)
 def size_from_name(name: str) -> float | None:
-    """Parameters (in billions) a checkpoint's name says it has."""
+    """Parameters (in billions) a checkpoint's name says it has (the same names come up
+    in issue after issue: each is read once)."""
     for part in _PARTS.split(name):
         m = _SIZE_PART.match(part)
         if m:
