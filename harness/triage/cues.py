@@ -133,8 +133,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
 }
 # cues looked for in the code blocks and traceback only
 _CUDA_ERROR = ("cuda error", "cuda out of memory", "cudnn_status", "cublas_status",
-               "device-side assert", "cuda:0", "cuda:1", "device='cuda", 'device="cuda',
-               "nccl error", "torch.outofmemoryerror", "cuda kernel", "no kernel image")
+               "device-side assert", "nccl error", "torch.outofmemoryerror", "cuda kernel",
+               "no kernel image", "same device", "cuda_home", "cudaerror")
 _CUDA_USE = re.compile(r"\.cuda\(\)|\.to\(\s*[\"']cuda|device\s*=\s*[\"']cuda|"
                        r"device_map\s*=\s*[\"']auto|\.to\(\s*device\s*\)")
 # "line 42", "#L42", "/blob/<sha>/" (each found with str.find first: fast)
@@ -184,8 +184,7 @@ def found(body: Body) -> frozenset[str]:
                 cues.add(cue)
     if "cuda" in body.low:
         code = "\n".join(body.code).lower() if body.code else body.low
-        if any(p in body.low for p in _CUDA_ERROR) or ("cuda" in code and body.traceback
-                                                       and "error" in code):
+        if any(p in body.low for p in _CUDA_ERROR):
             cues.add("cuda_error")
         if _CUDA_USE.search(code):
             cues.add("cuda_use")

@@ -42,6 +42,7 @@ class Features(NamedTuple):
     claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
+    named_files: int = 0  # the library's files the reporter names (not traceback frames)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -96,13 +97,14 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     folded = labels_mod.fold(issue.labels)
     flags = {"stale"} if not folded.isdisjoint(labels_mod.STALE) else set()
     flags |= {"wip"} if not folded.isdisjoint(labels_mod.BUSY) else set()
+    told = library_files(parsed.files, package)
     return Features(
         kind=kinds.kind(issue, triage, parsed, runnable),
         beginner_label=labels_mod.beginner(triage, issue.labels),
         repro=runnable, code_blocks=len(parsed.code),
         code_lines=sum(c.count("\n") for c in parsed.code), traceback=parsed.traceback,
         expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
-        files=tuple(dict.fromkeys(library_files(parsed.files, package) + frames[-1:])),
+        files=tuple(dict.fromkeys(told + frames[-1:])),
         symbols=parsed.symbols, models=named,
         memory_gb=None if size is None else models.memory_gb(size), built_small=small,
         private_files=body_mod.private_files(parsed),
@@ -113,5 +115,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         flags=frozenset(flags),
         claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
-        title_cues=title.cues(issue.title),
+        title_cues=title.cues(issue.title), named_files=len(told),
     )

@@ -87,6 +87,8 @@ def _from_system(body: Body) -> set[str]:
     (``sys_gpu``, ``sys_multi_gpu``: weighed apart from the same words in the text)."""
     groups: set[str] = set()
     low = body.system.lower()
+    if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
+        groups.add("sys_cpu")
     if "gpu" not in low and "parallel" not in low:
         return groups
     for line in low.split("\n"):

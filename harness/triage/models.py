@@ -50,12 +50,12 @@ _HEAD_WORDS = frozenset(_HEADS)
 _KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
-# an id after a quote (from_pretrained("org/name") too) or after huggingface.co/; led by
-# one character class, so that the engine skips ahead to a quote or a slash (twice as fast)
-_ID = re.compile(
-    r"""["'`/](?:(?<=["'`])|(?<=huggingface\.co/))"""
-    r"""([A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""",
-)
+# an id after a quote (from_pretrained("org/name") too); led by the quote class, so that
+# the engine skips ahead to a quote (slashes, common in tracebacks, are not candidates)
+_ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
+# an id in a link: huggingface.co/org/name
+_HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
+_NOT_IDS = (".py", ".json", ".txt", ".md")
 # `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
 _LOAD = re.compile(r"""\.from_pretrained\(\s*["']([^"']+)["']""")  # literal first: fast
 _WORD_CHARS = string.ascii_letters + string.digits + "_"
@@ -100,19 +100,29 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
         heavy = {name for cls, name in loads if not _LIGHT.search(cls)}
         light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
     # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
-    names = dict.fromkeys(m.group(1) for text in (body.text, body.system) if "/" in text
-                          for m in _ID.finditer(text)
-                          if not m.group(1).endswith((".py", ".json", ".txt", ".md"))
-                          and m.group(1).lower() not in light and not _in_frame(text, m.start()))
+    names: dict[str, None] = {}
+    for text in (body.text, body.system):
+        if "/" not in text:
+            continue
+        frames = 'File "' in text
+        for regex in (_ID, _HUB_LINK) if "huggingface.co/" in text else (_ID,):
+            for m in regex.finditer(text):
+                name = m.group(1)
+                if name.endswith(_NOT_IDS) or (light and name.lower() in light) \
+                        or (frames and _in_frame(text, m.start())):
+                    continue
+                names[name] = None
     quoted = " ".join([*names, *light]).lower()
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
             if key in body.low:
                 names.update(dict.fromkeys(n for n in _names_around(body.low, key)
                                            if n not in quoted))
-    found = [ModelRef(n, size_from_name(n) or (hub or {}).get(n)) for n in names]
+    found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
+        [ModelRef(n, size_from_name(n)) for n in names]
     sizes = body.words & _SIZE_WORDS
-    if sizes and largest(tuple(found)) is None:  # unquoted: "--model org/Name-7B", "a 70B model"
+    # unquoted: "--model org/Name-7B", "a 70B model"
+    if sizes and all(m.billions is None for m in found):
         for token in body.text.split():
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
@@ -153,11 +163,20 @@ def _names_around(low: str, key: str) -> list[str]:
 _FEW_LAYERS = re.compile(r"num_(?:hidden_)?layers\s*[=:]\s*[1-4]\b|n_layers?\s*[=:]\s*[1-4]\b")
 
 
+# a toy torch model built in the code: nn.Linear(4, 4), nn.Embedding(12, 4), a Conv1d
+_TOY_LAYER = re.compile(r"nn\.(?:linear|embedding|conv[123]d)\(\s*\d{1,3}\s*,\s*\d{1,3}\b")
+
+
 def built_small(body: Body) -> bool:
-    """The reproduction builds its model from a config with a few layers (no download):
-    ``AutoModel.from_config(cfg)`` after ``cfg.num_hidden_layers = 2``."""
-    return "from_config" in body.low and (("layers" in body.low and bool(
-        _FEW_LAYERS.search(body.low))) or "tiny" in body.low)
+    """The reproduction builds its model locally, small (no download): from a config with a
+    few layers (``AutoModel.from_config(cfg)`` after ``cfg.num_hidden_layers = 2``,
+    ``GPT2Config(n_layer=2, ...)``) or out of a few small torch layers (``nn.Linear(4, 4)``)."""
+    low = body.low
+    if "config" in low and "layer" in low and _FEW_LAYERS.search(low):
+        return True
+    if "from_config" in low and "tiny" in low:
+        return True
+    return "nn." in low and _TOY_LAYER.search(low) is not None
 
 
 def memory_gb(billions: float) -> float:

@@ -74,10 +74,10 @@ def band(score: float) -> str:
 
 def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> Assessment:
     m = weights or model.load()
-    gpu_parts = m.gpu.contributions(signals.gpu(f))
+    gpu_found, found = signals.both(f)
+    gpu_parts = m.gpu.contributions(gpu_found)
     gpu_p = m.gpu.probability(gpu_parts)
     needs_gpu = gpu_p >= m.gpu.threshold
-    found = signals.easy(f)
     top = "; ".join(why for c, why in model.biggest_first(gpu_parts)[:3] if c > 0)
     found.append(("gpu", gpu_p, f"{'needs' if needs_gpu else 'may need'} a GPU "
                                 f"({gpu_p:.0%}{': ' + top if top else ''})"))

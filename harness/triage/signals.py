@@ -24,6 +24,7 @@ GPU_HARDWARE = {
     "tpu": "uses a TPU/XLA or other accelerator",
     "sys_gpu": "the reporter ran it on a GPU (System Info)",
     "sys_multi_gpu": "a distributed set-up in System Info",
+    "sys_cpu": "the reporter hit it with a CPU build of PyTorch (System Info)",
 }
 GPU_CUES = {
     "xformers": "xformers attention kernels", "flash_attention": "flash-attention / SDPA kernels",
@@ -73,6 +74,7 @@ PRIOR_EASY: dict[str, float] = {
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
     "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
+    "names_file": 0.5,  # the reporter read the library's code
     "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7,
     "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
@@ -91,6 +93,8 @@ PRIOR_EASY: dict[str, float] = {
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
     "hw_tpu": 1.5, "hw_sys_gpu": 0.2, "hw_sys_multi_gpu": 0.5,  # the reporter's machine
+    # ... which says something only when it has no GPU: the bug happened without one
+    "hw_sys_cpu": -1.5,
     "cue_xformers": 2.0, "cue_flash_attention": 1.5, "cue_kernels": 1.0, "cue_oom": 1.5,
     "cue_offload": 1.5, "cue_half_precision": 0.8, "cue_training": 0.5,
     "cue_training_script": 1.0, "cue_latency": 0.5, "cue_numerics": 0.0,
@@ -102,16 +106,33 @@ PRIOR_GPU: dict[str, float] = {
 }
 
 
+# the signals of each hardware group and cue, built once
+_GPU_HARDWARE = tuple((h, (f"hw_{h}", 1.0, why)) for h, why in GPU_HARDWARE.items())
+_GPU_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in GPU_CUES.items())
+_EASY_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in EASY_CUES.items())
+_KINDS = {k: (f"kind_{k}", 1.0, why) for k, why in KINDS.items()}
+
+
 def gpu(f: Features) -> list[Signal]:
     """What says the bug needs a CUDA GPU (or says it does not)."""
-    found: list[Signal] = [(f"hw_{h}", 1.0, why) for h, why in GPU_HARDWARE.items()
-                           if h in f.hardware]
-    found += [(f"cue_{c}", 1.0, why) for c, why in GPU_CUES.items() if c in f.cues]
-    if "half_precision" in f.cues and "training" in f.cues:
-        found.append(("fp16_training", 1.0, "mixed-precision training"))
-    found += _model(f)
-    found += _repro(f)
+    return _gpu(f, _model(f) + _repro(f))
+
+
+def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
+    hw, cues = f.hardware, f.cues
+    found = [s for h, s in _GPU_HARDWARE if h in hw] if hw else []
+    if cues:
+        found += [s for c, s in _GPU_CUES if c in cues]
+        if "half_precision" in cues and "training" in cues:
+            found.append(("fp16_training", 1.0, "mixed-precision training"))
+    found += shared
     return found
+
+
+def both(f: Features) -> tuple[list[Signal], list[Signal]]:
+    """(:func:`gpu`, :func:`easy`) of one issue, the signals they share built once."""
+    shared = _model(f) + _repro(f)
+    return _gpu(f, shared), _easy(f, shared)
 
 
 def _repro(f: Features) -> list[Signal]:
@@ -122,18 +143,24 @@ def _repro(f: Features) -> list[Signal]:
 
 def easy(f: Features) -> list[Signal]:
     """What says a beginner can (or cannot) finish it on a laptop."""
-    found: list[Signal] = [(f"kind_{f.kind}", 1.0, KINDS.get(f.kind, f.kind))]
+    return _easy(f, _model(f) + _repro(f))
+
+
+def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
+    found: list[Signal] = [_KINDS.get(f.kind) or (f"kind_{f.kind}", 1.0, f.kind)]
     if f.beginner_label:
         harder = any(w in f.beginner_label.lower() for w in ("second", "difficult"))
         found.append(("beginner_label_harder" if harder else "beginner_label", 1.0,
                       f"labelled {f.beginner_label!r}"))
     if "stale" in f.flags:
         found.append(("stale", 1.0, "labelled stale or wontfix"))
-    found += _repro(f)
+    found += shared
     if f.traceback:
         found.append(("traceback", 1.0, "includes a traceback"))
     if f.expected:
         found.append(("expected", 1.0, "states the expected behaviour"))
+    if f.named_files:
+        found.append(("names_file", 1.0, "names the library's file at fault"))
     scope = len(f.files) + len(f.symbols)
     if 1 <= scope <= 3:
         found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
@@ -145,15 +172,16 @@ def easy(f: Features) -> list[Signal]:
         found.append(("vague", 1.0, "short, with no code or traceback"))
     if f.private_files:
         found.append(("private_files", 1.0, "the reproduction loads the reporter's own files"))
-    found += _model(f)
-    found += [(f"cue_{c}", 1.0, why) for c, why in EASY_CUES.items() if c in f.cues]
-    found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
+    if f.cues:
+        found += [s for c, s in _EASY_CUES if c in f.cues]
+    if f.title_cues:
+        found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
     return found
 
 
 def _model(f: Features) -> list[Signal]:
     if f.built_small:
-        return [("built_small", 1.0, "builds a small model from a config (no download)")]
+        return [("built_small", 1.0, "builds a small model in the code (no download)")]
     if f.memory_gb is None:
         return []
     sized = [m for m in f.models if m.billions is not None]
