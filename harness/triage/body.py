@@ -17,6 +17,16 @@ _CALL = re.compile(r"\w\(")
 _PY_FILE = re.compile(r"((?:/?[\w.-]+/)*[\w.-]+\.py)\b")
 # punctuation → space: str.translate then split() finds the words, several times faster than \w+
 SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
+# the same on UTF-8 bytes (ASCII punctuation never occurs inside a multi-byte character):
+# bytes.translate is four times faster than str.translate
+_SPACE_BYTES = bytes(32 if chr(b) in string.punctuation.replace("_", "") else b
+                     for b in range(256))
+
+
+def words_of(low: str) -> list[str]:
+    """The words of a lower-cased text: runs of letters, digits and ``_``."""
+    return low.encode("utf-8", "surrogatepass").translate(_SPACE_BYTES).decode(
+        "utf-8", "surrogatepass").split()
 _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
 
 # headings of the sections that describe the reporter's machine, not the problem
@@ -42,6 +52,7 @@ class Body(NamedTuple):
     files: tuple[str, ...]  # .py paths named in the prose
     frames: tuple[str, ...]  # .py paths in code blocks and tracebacks, in order
     symbols: tuple[str, ...]  # `names` in backticks
+    title_words: frozenset[str] = frozenset()  # the words of the title, lower-cased
 
 
 def sections(text: str) -> dict[str, str]:
@@ -181,7 +192,8 @@ def parse(title: str, text: str) -> Body:
         'File "' in told and '", line ' in told)
     return Body(
         sections=parts, code=code, text=text, low=low,
-        words=frozenset(low.translate(SPACES).split()), prose=prose, system=system,
+        words=frozenset(words_of(low)), prose=prose, system=system,
+        title_words=frozenset(words_of(title.lower())),
         traceback=traceback, files=py_files(prose),
         frames=py_files("\n".join(code) if code else told) if traceback or code else (),
         symbols=symbols(prose),

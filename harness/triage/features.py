@@ -115,5 +115,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         flags=frozenset(flags),
         claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
-        title_cues=title.cues(issue.title), named_files=len(told),
+        title_cues=title.cues_of(parsed.title_words), named_files=len(told),
     )

@@ -48,7 +48,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     """One of :data:`KINDS`, checked in this order: new model, feature, docs, question, bug."""
     tagged = labels_mod.kinds(triage, issue.labels)
     heads = parsed.sections
-    title = frozenset(issue.title.lower().translate(body_mod.SPACES).split())
+    title = parsed.title_words
     if "new-model" in tagged or "model description" in heads or "open source status" in heads \
             or (not title.isdisjoint(_NEW_MODEL_GATE) and _NEW_MODEL_TITLE.search(issue.title)):
         return "new-model"

@@ -127,6 +127,8 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
                 name = token.strip(_STRIP).rstrip(".")
+                if name.startswith(("/", "~", ".")) or ".py" in name:  # a path, not a model
+                    continue
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)

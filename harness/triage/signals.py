@@ -7,6 +7,8 @@ name lives in ``weights.json`` (learned, see :mod:`.learn`) or in
 """
 from __future__ import annotations
 
+import functools
+
 from harness.triage import models
 from harness.triage.features import Features
 
@@ -69,7 +71,7 @@ KINDS = {
 # (:mod:`.learn`).  Judgement from the rubric, so that a signal the labelled set shows
 # rarely keeps a sensible sign; the data moves those it shows often.
 PRIOR_EASY: dict[str, float] = {
-    "kind_bug": 0.0, "kind_other": -0.2, "kind_question": -0.5, "kind_feature": -1.0,
+    "kind_bug": 0.0, "kind_other": -0.2, "kind_question": 0.0, "kind_feature": -1.0,
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
@@ -80,7 +82,7 @@ PRIOR_EASY: dict[str, float] = {
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
-    "cue_support": -0.5, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
+    "cue_support": 0.0, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
     "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
     "cue_latency": -0.6, "cue_training": -0.6, "cue_training_script": -0.8,
     "cue_design": -0.8, "cue_python_error": 0.4, "cue_conversion": -0.3,
@@ -135,10 +137,14 @@ def both(f: Features) -> tuple[list[Signal], list[Signal]]:
     return _gpu(f, shared), _easy(f, shared)
 
 
+_MINIMAL: Signal = ("minimal_repro", 1.0, "has a short runnable reproduction")
+_REPRO: Signal = ("repro", 1.0, "has a runnable reproduction")
+
+
 def _repro(f: Features) -> list[Signal]:
-    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
-        return [("minimal_repro", 1.0, "has a short runnable reproduction")]
-    return [("repro", 1.0, "has a runnable reproduction")] if f.repro else []
+    if not f.repro:
+        return []
+    return [_MINIMAL] if f.code_lines <= MINIMAL_LINES and not f.private_files else [_REPRO]
 
 
 def easy(f: Features) -> list[Signal]:
@@ -179,21 +185,34 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     return found
 
 
+_BUILT_SMALL: Signal = ("built_small", 1.0, "builds a small model in the code (no download)")
+
+
 def _model(f: Features) -> list[Signal]:
     if f.built_small:
-        return [("built_small", 1.0, "builds a small model in the code (no download)")]
+        return [_BUILT_SMALL]
     if f.memory_gb is None:
         return []
-    sized = [m for m in f.models if m.billions is not None]
-    top = max(sized, key=lambda m: m.billions or 0.0)
-    what = f"{top.name} (~{_params(top.billions or 0.0)} parameters, ~{f.memory_gb:.0f} GB)"
-    if f.memory_gb <= SMALL_MODEL_GB:
-        return [("small_model", 1.0, f"small model: {what}")]
-    if f.memory_gb <= models.CPU_GB:
-        return [("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")]
-    if f.memory_gb <= HUGE_MODEL_GB:
-        return [("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")]
-    return [("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")]
+    top = max((m for m in f.models if m.billions is not None), key=_size)
+    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb)]
+
+
+def _size(m: models.ModelRef) -> float:
+    return m.billions or 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _model_signal(name: str, billions: float, memory_gb: float) -> Signal:
+    """The signal of the largest model named (the same checkpoints come up again and
+    again: each one's reason is written once)."""
+    what = f"{name} (~{_params(billions)} parameters, ~{memory_gb:.0f} GB)"
+    if memory_gb <= SMALL_MODEL_GB:
+        return ("small_model", 1.0, f"small model: {what}")
+    if memory_gb <= models.CPU_GB:
+        return ("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")
+    if memory_gb <= HUGE_MODEL_GB:
+        return ("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")
+    return ("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")
 
 
 def _params(billions: float) -> str:
