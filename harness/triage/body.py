@@ -230,14 +230,22 @@ _PRIVATE = re.compile(r"""["'](?:/(?:content|home|Users|mnt|data|root|workspace|
 
 def private_files(body: Body) -> bool:
     """The code loads files only the reporter has (traceback frames do not count)."""
-    return any(_PRIVATE.search(line) for block in body.code for line in block.split("\n")
-               if ("/" in line or "\\" in line) and 'File "' not in line)
+    for block in body.code:
+        for m in _PRIVATE.finditer(block):
+            at = m.start()
+            end = block.find("\n", at)
+            if 'File "' not in block[block.rfind("\n", 0, at) + 1:end if end >= 0 else None]:
+                return True
+    return False
 
 
 def runnable(body: Body) -> bool:
     """A code block that imports something and calls it: a reproduction one can paste."""
-    repro = "".join(v for k, v in body.sections.items() if k in REPRO)
-    candidates = body.code or ((repro,) if repro else ())
+    if body.code:
+        candidates: tuple[str, ...] = body.code
+    else:
+        repro = "".join(v for k, v in body.sections.items() if k in REPRO)
+        candidates = (repro,) if repro else ()
     return any(_CODE_LINE.search(c) and _CALL.search(c) for c in candidates)
 
 
