@@ -37,6 +37,9 @@ KNOWN: dict[str, float] = {
     "stable-diffusion-xl": 3.5, "sdxl": 3.5, "stable-diffusion-3.5-large": 8.1,
     "stable-diffusion-3.5-medium": 2.5, "stable-diffusion-3": 7.0,
     "flux.1": 17.0, "flux-1": 17.0, "kandinsky-2": 2.0, "pixart": 5.3,
+    # video and recent image models: named bare ("Flux 2 dev", "Wan2.1"), all beyond 16 GB
+    "flux": 12.0, "hunyuan": 13.0, "wan2": 14.0, "cogvideo": 5.0, "mochi": 10.0,
+    "ltx-2": 19.0, "qwen-image": 20.0, "hidream": 17.0,
     "stable-video-diffusion": 2.3, "hunyuanvideo": 13.0, "ltx-video": 2.0,
     "unet2dmodel": 0.1, "ddpm": 0.1, "llama-2": 7.0, "llama-3": 8.0,
 }
