@@ -52,6 +52,10 @@ WORDS: dict[str, frozenset[str]] = {
                             "kv", "cache", "sentencepiece", "added_tokens", "special_tokens",
                             "resize_token_embeddings", "tie_weights", "tied", "chunking",
                             "stride", "streaming"}),
+    # a fault that comes and goes: no reliable reproduction, the root cause unclear
+    "flaky": frozenset({"sometimes", "randomly", "intermittent", "intermittently", "flaky",
+                        "occasionally", "sporadically", "hangs", "hang", "deadlock", "stuck",
+                        "freezes", "leak", "leaks"}),
     "design": frozenset({"rfc", "proposal", "refactor", "redesign", "roadmap", "api",
                          "integrate", "integration", "port"}),
     "python_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",

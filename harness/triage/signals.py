@@ -56,6 +56,7 @@ EASY_CUES = {
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
     "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
+    "flaky": "happens only sometimes, hangs or leaks: hard to pin down",
     "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
@@ -89,7 +90,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
-    "cue_api_mismatch": 0.4,
+    "cue_api_mismatch": 0.4, "cue_flaky": -0.6,
     "title_perf": -0.8,
 }
 PRIOR_GPU: dict[str, float] = {
