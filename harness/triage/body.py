@@ -230,13 +230,8 @@ _PRIVATE = re.compile(r"""["'](?:/(?:content|home|Users|mnt|data|root|workspace|
 
 def private_files(body: Body) -> bool:
     """The code loads files only the reporter has (traceback frames do not count)."""
-    for block in body.code:
-        for m in _PRIVATE.finditer(block):
-            at = m.start()
-            end = block.find("\n", at)
-            if 'File "' not in block[block.rfind("\n", 0, at) + 1:end if end >= 0 else None]:
-                return True
-    return False
+    return any(_PRIVATE.search(line) for block in body.code for line in block.split("\n")
+               if ("/" in line or "\\" in line) and 'File "' not in line)
 
 
 def runnable(body: Body) -> bool:

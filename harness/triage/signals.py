@@ -84,13 +84,13 @@ PRIOR_EASY: dict[str, float] = {
     "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
     "cue_support": 0.0, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
-    "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
+    "cue_regression": 0.0, "cue_warning": 0.9, "cue_docs_words": 0.5, "cue_numerics": -0.6,
     "cue_latency": -0.6, "cue_training": -0.6, "cue_training_script": -0.8,
-    "cue_design": -0.8, "cue_python_error": 0.4, "cue_conversion": -0.3,
-    "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
+    "cue_design": -0.3, "cue_python_error": 0.4, "cue_conversion": -0.3,
+    "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.0, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
-    "cue_api_mismatch": 0.4, "cue_flaky": -0.6,
+    "cue_api_mismatch": 0.7, "cue_flaky": -0.6,
     "title_perf": -0.8,
 }
 PRIOR_GPU: dict[str, float] = {
