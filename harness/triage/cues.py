@@ -129,8 +129,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     # not "tiny" alone: whisper-tiny is a real checkpoint
     "tiny_model": ("tiny-random", "tiny random", "tiny model", "a tiny", "dummy model",
                    "hf-internal-testing", "dummy components", "tiny_random"),
-    "new_arch": ("new model", "add support for", "support for the", "model architecture",
-                 "new pipeline", "new scheduler", "paper", "arxiv"),
+    "new_arch": ("new model", "add support for", "new architecture", "new pipeline",
+                 "new scheduler", "paper", "arxiv"),
     "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",
                      "hunyuan", "wan2", "ltx", "cogvideo", "controlnet", "video", "llama-2-7b",
                      "7b", "13b", "70b"),

@@ -20,7 +20,9 @@ from harness.triage.model import Linear, Models, sigmoid
 # between repositories than GPU needs do.
 L2 = 6.0
 L2_EASY = 16.0
-GPU_RECALL = 0.94  # the GPU threshold flags this share of the training set's GPU issues
+GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GPU issues
+# (unseen issues are flagged less often than the ones fitted on: 0.94 kept 0.76-0.79 of
+# an independently labelled set's GPU issues, 0.96 keeps more at some loss of precision)
 ITERATIONS = 30
 
 
