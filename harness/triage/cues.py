@@ -173,7 +173,8 @@ _PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
 for _cue, _phrases in PHRASES.items():
     for _gate, _phrase in gated(_phrases).pairs:
         _PHRASES_AT.setdefault(_gate, []).append((_cue, _phrase))
-_VOCAB = frozenset(_GROUP_OF) | frozenset(_PHRASES_AT)
+_GATES = frozenset(_PHRASES_AT)
+_VOCAB = frozenset(_GROUP_OF) | _GATES
 
 
 def found(body: Body) -> frozenset[str]:
@@ -182,8 +183,8 @@ def found(body: Body) -> frozenset[str]:
     the model on a GPU) and ``diff`` (a patch)."""
     hits = body.words & _VOCAB
     cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
-    for word in hits:
-        for cue, phrase in _PHRASES_AT.get(word, ()):
+    for word in hits & _GATES:
+        for cue, phrase in _PHRASES_AT[word]:
             if cue not in cues and phrase in body.low:
                 cues.add(cue)
     if "cuda" in body.low:

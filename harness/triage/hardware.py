@@ -46,7 +46,8 @@ _PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
 for _group, _phrases in PHRASES.items():
     for _gate, _phrase in gated(_phrases).pairs:
         _PHRASES_AT.setdefault(_gate, []).append((_group, _phrase))
-_VOCAB = frozenset(_GROUP_OF) | frozenset(_PHRASES_AT) | {"gpus", "num_processes"}
+_GATES = frozenset(_PHRASES_AT)
+_VOCAB = frozenset(_GROUP_OF) | _GATES | {"gpus", "num_processes"}
 # "4xA100", "2xGPU": one word each
 _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17) for gpu in (
     "a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "gpu", "gpus", "a6000", "4090"))
@@ -72,8 +73,8 @@ def several_gpus(low: str, words: frozenset[str]) -> bool:
 def found(body: Body) -> frozenset[str]:
     hits = body.words & _VOCAB  # one set operation; then only the few words found
     groups = {_GROUP_OF[w] for w in hits if w in _GROUP_OF}
-    for word in hits:
-        for group, phrase in _PHRASES_AT.get(word, ()):
+    for word in hits & _GATES:
+        for group, phrase in _PHRASES_AT[word]:
             if group not in groups and phrase in body.low:
                 groups.add(group)
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \

@@ -34,7 +34,7 @@ class Linear:
         return [(x * value, why) for name, value, why in signals if (x := w.get(name))]
 
     def probability(self, contributions: Iterable[tuple[float, str]]) -> float:
-        return sigmoid(self.bias + sum(c for c, _ in contributions))
+        return sigmoid(self.bias + sum([c for c, _ in contributions]))
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
         light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
     # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
     names: dict[str, None] = {}
-    for text in (body.text, body.system):
+    for text in (_without_frames(body), body.system):
         if "/" not in text:
             continue
         frames = 'File "' in text
@@ -135,6 +135,18 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)
+
+
+def _without_frames(body: Body) -> str:
+    """The text, with each traceback cut to its last frame and the error after it: the
+    frames above name files, not checkpoints (and make up much of a long post)."""
+    if not body.traceback or not body.code:
+        return body.text
+    parts = [body.prose]
+    for block in body.code:
+        at = block.rfind('File "')
+        parts.append(block if at < 0 else block[at:])
+    return "\n".join(parts)
 
 
 def _in_frame(text: str, at: int) -> bool:
