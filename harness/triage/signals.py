@@ -72,7 +72,7 @@ KINDS = {
 # (:mod:`.learn`).  Judgement from the rubric, so that a signal the labelled set shows
 # rarely keeps a sensible sign; the data moves those it shows often.
 PRIOR_EASY: dict[str, float] = {
-    "kind_bug": 0.0, "kind_other": -0.2, "kind_question": 0.0, "kind_feature": -1.0,
+    "kind_bug": 0.0, "kind_other": 0.1, "kind_question": 0.0, "kind_feature": -1.0,
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
