@@ -76,9 +76,10 @@ PRIOR_EASY: dict[str, float] = {
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
-    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
+    # (a long runnable script is no sign of an easy fix: both labelled sets say so)
+    "repro": -0.2, "minimal_repro": 0.2, "traceback": 0.2, "expected": 0.2,
     "names_file": 0.5,  # the reporter read the library's code
-    "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7,
+    "narrow_scope": 0.4, "small_feature": 0.0, "wide_scope": -0.5, "vague": -0.2,
     "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
@@ -89,7 +90,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_design": -0.3, "cue_python_error": 0.4, "cue_conversion": -0.3,
     "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.0, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
-    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
+    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
     "cue_api_mismatch": 0.7, "cue_flaky": -0.6,
     "title_perf": -0.8,
 }
