@@ -97,24 +97,27 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     """The checkpoints an issue names (in its text or System Info), with their size where it
     can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
     light: set[str] = set()
+    names: dict[str, None] = {}  # an id has a "/": "org/name"
     if "from_pretrained" in body.low:
-        loads = [(_caller(body.text, m.start()), m.group(1).lower())
+        loads = [(bool(_LIGHT.search(_caller(body.text, m.start()))), m.group(1))
                  for m in _LOAD.finditer(body.text)]
-        heavy = {name for cls, name in loads if not _LIGHT.search(cls)}
-        light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
-    # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
-    names: dict[str, None] = {}
-    for text in (_without_frames(body), body.system):
-        if "/" not in text:
+        heavy = {name.lower() for is_light, name in loads if not is_light}
+        light = {name.lower() for is_light, name in loads if is_light} - heavy
+        names.update((name, None) for is_light, name in loads if not is_light
+                     and "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+    # quoted ids elsewhere are looked for in the code (above traceback frames:
+    # 'File "/usr/lib/..."' is a path), links to the Hub anywhere
+    code = _code_above_frames(body)
+    for text, regex in ((code, _ID), (body.text, _HUB_LINK), (body.system, _HUB_LINK)):
+        if "/" not in text or (regex is _HUB_LINK and "huggingface.co/" not in text):
             continue
         frames = 'File "' in text
-        for regex in (_ID, _HUB_LINK) if "huggingface.co/" in text else (_ID,):
-            for m in regex.finditer(text):
-                name = m.group(1)
-                if name.endswith(_NOT_IDS) or (light and name.lower() in light) \
-                        or (frames and _in_frame(text, m.start())):
-                    continue
-                names[name] = None
+        for m in regex.finditer(text):
+            name = m.group(1)
+            if name.endswith(_NOT_IDS) or (light and name.lower() in light) \
+                    or (frames and _in_frame(text, m.start())):
+                continue
+            names[name] = None
     quoted = " ".join([*names, *light]).lower()
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
@@ -137,12 +140,12 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     return tuple(found)
 
 
-def _without_frames(body: Body) -> str:
-    """The text, with each traceback cut to its last frame and the error after it: the
+def _code_above_frames(body: Body) -> str:
+    """The code blocks, each traceback cut to its last frame and the error after it: the
     frames above name files, not checkpoints (and make up much of a long post)."""
-    if not body.traceback or not body.code:
-        return body.text
-    parts = [body.prose]
+    if not body.traceback:
+        return "\n".join(body.code)
+    parts = []
     for block in body.code:
         at = block.rfind('File "')
         parts.append(block if at < 0 else block[at:])
