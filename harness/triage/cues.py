@@ -28,9 +28,11 @@ WORDS: dict[str, frozenset[str]] = {
     # not plain float16: diffusers' every snippet loads in torch.float16
     "half_precision": frozenset({"fp16", "autocast", "amp", "mixed_precision", "gradscaler",
                                  "unscale_gradients", "apex"}),
-    "training": frozenset({"train", "training", "finetune", "finetuning", "trainer",
-                           "dreambooth", "sfttrainer", "epoch", "epochs", "optimizer",
-                           "checkpointing", "train_dataset", "training_args"}),
+    # a training run, not the word: "without any training", "trainable" say nothing
+    "training": frozenset({"finetune", "finetuning", "trainer", "dreambooth", "sfttrainer",
+                           "epoch", "epochs", "optimizer", "backward", "checkpointing",
+                           "train_dataset", "training_args", "trainingarguments", "loss"}),
+    "training_talk": frozenset({"train", "training", "trained"}),
     "latency": frozenset({"latency", "slowdown", "throughput", "profiling", "profiler",
                           "speedup"}),
     "numerics": frozenset({"nan", "nans", "inf", "overflow", "precision", "diverge",

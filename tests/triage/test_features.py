@@ -297,3 +297,11 @@ def test_odd_bodies_score(transformers: Recipe, text: str) -> None:
     from harness.triage import scoring
     a = scoring.assess(issue(1, "\udc80 t", text), extract(transformers, "\udc80 t", text))
     assert 0.0 <= a.score <= 1.0 and a.reasons and a.gpu_reasons is not None
+
+
+def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recipe) -> None:
+    said = extract(transformers, "t", "This happens without any training: merge, then unmerge.")
+    assert "training" not in said.cues and "training_talk" in said.cues
+    run = extract(transformers, "t", "```python\ntrainer = Trainer(model, args)\n"
+                  "trainer.train()\n```\nThe loss is nan after one epoch.")
+    assert "training" in run.cues
