@@ -133,7 +133,8 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
                 name = token.strip(_STRIP).rstrip(".")
-                if name.startswith(("/", "~", ".")) or ".py" in name:  # a path, not a model
+                # a path or a call ('from_pretrained("/data/x-7b"'), not a model's name
+                if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name:
                     continue
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
