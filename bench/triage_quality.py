@@ -246,10 +246,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
     if args.test:
         tested = read(args.test)
-        report(f"{len(tested)} issues of {', '.join(args.test)} scored by weights "
-                      f"fitted on the {len(items)} above only", tested, assess(tested, fit(items)))
+        scored = assess(tested, fit(items))
+        report(f"{len(tested)} issues of {', '.join(args.test)} scored by weights fitted "
+               f"on the {len(items)} above only", tested, scored)
         if args.mistakes:
-            mistakes(tested, assess(tested, fit(items)), args.mistakes)
+            mistakes(tested, scored, args.mistakes)
         return 0
     if args.fit:
         models = fit(items)
