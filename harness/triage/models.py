@@ -13,7 +13,7 @@ import string
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from harness.triage.body import Body
+from harness.triage.body import Body, words_of
 
 CPU_GB = 12.0  # what a 16 GB laptop can give a model
 SMALL_GPU_GB = 8.0  # a small consumer GPU
@@ -51,6 +51,7 @@ for _k in _KNOWN:
     _HEADS[re.split(r"\W", _k)[0]] += (_k,)
 _HEAD_WORDS = frozenset(_HEADS)
 _KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
+_KEY_WORDS = {k: frozenset(words_of(k)) for k in _KNOWN}  # all in the text, or no match
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 # an id after a quote (from_pretrained("org/name") too); led by the quote class, so that
@@ -62,7 +63,7 @@ _NOT_IDS = (".py", ".json", ".txt", ".md")
 # `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
 _LOAD = re.compile(r"""\.from_pretrained\(\s*["']([^"']+)["']""")  # literal first: fast
 _WORD_CHARS = string.ascii_letters + string.digits + "_"
-_LIGHT = re.compile(r"(?:Tokenizer\w*|Scheduler|Config|Processor|Extractor)$")
+_LIGHT_ENDS = ("Scheduler", "Config", "Processor", "Extractor")
 _SIZE_PART = re.compile(r"^(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:\d+)?$", re.I)
 # words that state a size: "7b", "70b", "8x7b", "350m" (decimals: "1.5b" has the word "5b")
 _SIZE_WORDS = frozenset({f"{n}b" for n in range(1, 1000)} | {f"{n}m" for n in range(10, 1000)}
@@ -99,7 +100,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     light: set[str] = set()
     names: dict[str, None] = {}  # an id has a "/": "org/name"
     if "from_pretrained" in body.low:
-        loads = [(bool(_LIGHT.search(_caller(body.text, m.start()))), m.group(1))
+        loads = [(_light(_caller(body.text, m.start())), m.group(1))
                  for m in _LOAD.finditer(body.text)]
         heavy = {name.lower() for is_light, name in loads if not is_light}
         light = {name.lower() for is_light, name in loads if is_light} - heavy
@@ -121,7 +122,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     quoted = " ".join([*names, *light]).lower()
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
-            if key in body.low:
+            if _KEY_WORDS[key] <= body.words and key in body.low:
                 names.update(dict.fromkeys(n for n in _names_around(body.low, key)
                                            if n not in quoted))
     found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
@@ -159,6 +160,11 @@ def _in_frame(text: str, at: int) -> bool:
         return False
     end = text.find("\n", at)
     return 'File "' in text[text.rfind("\n", 0, at) + 1:end if end >= 0 else None]
+
+
+def _light(cls: str) -> bool:
+    """A class that loads no weights: a tokenizer, scheduler, config or processor."""
+    return "Tokenizer" in cls or cls.endswith(_LIGHT_ENDS)
 
 
 def _caller(text: str, end: int) -> str:
