@@ -256,9 +256,22 @@ class Phrases(NamedTuple):
     pairs: tuple[tuple[str, str], ...]  # (longest word, phrase)
 
 
+# words too common to gate a phrase on: nearly every post has them
+_COMMON = frozenset({"the", "this", "it", "a", "an", "is", "to", "of", "in", "on", "for", "and",
+                     "or", "be", "by", "as", "at", "i", "we", "you", "my", "not", "no", "with",
+                     "that", "should", "would", "could", "only", "how", "do", "does", "can",
+                     "model", "new", "what", "when", "if", "so", "there", "any", "some", "one",
+                     "s", "m", "t", "d", "ll"})
+
+
 def gated(phrases: tuple[str, ...]) -> Phrases:
-    pairs = tuple((max(p.translate(SPACES).split(), key=len), p) for p in phrases)
-    return Phrases(frozenset(w for w, _ in pairs), pairs)
+    """Each phrase with the word it is looked for behind: its longest word that is not a
+    common one (so that few posts need the substring search at all)."""
+    pairs = []
+    for p in phrases:
+        words = p.translate(SPACES).split()
+        pairs.append((max([w for w in words if w not in _COMMON] or words, key=len), p))
+    return Phrases(frozenset(w for w, _ in pairs), tuple(pairs))
 
 
 def has_phrase(body: Body, phrases: Phrases) -> bool:
