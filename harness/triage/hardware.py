@@ -90,11 +90,7 @@ def _from_system(body: Body) -> set[str]:
     low = body.system.lower()
     if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
         groups.add("sys_cpu")
-    if "gpu" not in low and "parallel" not in low:
-        return groups
-    for line in low.split("\n"):
-        if "gpu" not in line and "parallel" not in line:
-            continue
+    for line in _lines_with(low, ("gpu", "parallel")):
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
@@ -104,3 +100,18 @@ def _from_system(body: Body) -> set[str]:
         if ("gpus" in line or "x" in line) and _MULTI_LINE.search(line):  # "GPUs: 4xA100-40GB"
             groups.add("sys_multi_gpu")
     return groups
+
+
+def _lines_with(text: str, words: tuple[str, ...]) -> list[str]:
+    """The lines of ``text`` that hold one of ``words``, in order (found with str.find:
+    a System Info of many lines has few about GPUs)."""
+    starts: dict[int, int] = {}
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            starts[start] = end
+            at = text.find(word, end)
+    return [text[start:starts[start]] for start in sorted(starts)]
