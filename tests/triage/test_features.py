@@ -305,3 +305,13 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
     run = extract(transformers, "t", "```python\ntrainer = Trainer(model, args)\n"
                   "trainer.train()\n```\nThe loss is nan after one epoch.")
     assert "training" in run.cues
+
+
+@pytest.mark.parametrize(("text", "told", "env"), [
+    ("x\npython: 3.8.10\ny", "x\ny", "python: 3.8.10"),
+    ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks\n", "torch==2.1.0\nbnb==0.44.1"),
+    ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
+    ("| 0  NVIDIA A100 | 1234MiB |\nok", "ok", "| 0  NVIDIA A100 | 1234MiB |"),
+])
+def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
+    assert body.strip_env(text) == (told, env)
