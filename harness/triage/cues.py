@@ -149,19 +149,23 @@ _BLOB = re.compile(r"/blob/(?:[0-9a-f]{7,40}|main)/")
 
 def names_line(prose: str) -> bool:
     """Whether the prose points at a line: "line 42", "#L42", a ".../blob/<sha>/..." link."""
+    for word in ("line ", "Line ", "LINE "):
+        at = prose.find(word)
+        while at >= 0:
+            if prose[at + 5:at + 6].isdigit() and (at == 0 or (not prose[at - 1].isalnum()
+                                                   and prose[at - 1] != "_")):
+                return True
+            at = prose.find(word, at + 5)
+    for mark in ("#L", "#l"):
+        at = prose.find(mark)
+        while at >= 0:
+            if prose[at + 2:at + 3].isdigit():
+                return True
+            at = prose.find(mark, at + 2)
+    if "/blob/" not in prose:
+        return False
     plow = prose.lower()
-    at = plow.find("line ")
-    while at >= 0:
-        if plow[at + 5:at + 6].isdigit() and (at == 0 or (not plow[at - 1].isalnum()
-                                              and plow[at - 1] != "_")):
-            return True
-        at = plow.find("line ", at + 5)
-    at = plow.find("#l")
-    while at >= 0:
-        if plow[at + 2:at + 3].isdigit():
-            return True
-        at = plow.find("#l", at + 2)
-    return "/blob/" in plow and _BLOB.search(plow) is not None
+    return _BLOB.search(plow) is not None
 
 
 _FOREIGN = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
