@@ -102,6 +102,11 @@ _ENV_HEADS = frozenset({
     "deepspeed", "xformers", "triton"})
 
 
+# one of these is in every text that has an environment line (a fast first check)
+_ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
+              "ardware", "ccelerat", "PU:")
+
+
 def _env_line(line: str) -> bool:
     if ":" not in line and "==" not in line and "|" not in line and "+-" not in line:
         return False
@@ -117,36 +122,17 @@ def _env_line(line: str) -> bool:
 
 
 def strip_env(text: str) -> tuple[str, str]:
-    """(the text without environment-dump lines, those lines).  Only the lines with a
-    ``:``, ``==``, ``|`` or ``+-`` can be one: found with str.find, each looked at once."""
-    found: dict[int, int] = {}  # start → end of each environment line
-    seen: set[int] = set()
-    for mark in _LINE_MARKS:
-        at = text.find(mark)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            if start not in seen:
-                seen.add(start)
-                if _env_line(text[start:end]):
-                    found[start] = end
-            at = text.find(mark, end)
-    if not found:
+    """(the text without environment-dump lines, those lines)."""
+    for mark in _ENV_MARKS:
+        if mark in text:
+            break
+    else:
         return text, ""
     kept: list[str] = []
     env: list[str] = []
-    last = 0
-    for start in sorted(found):
-        end = found[start]
-        kept.append(text[last:start])
-        env.append(text[start:end])
-        last = end + 1
-    kept.append(text[last:])
-    return "".join(kept), "\n".join(env)
-
-
-_LINE_MARKS = (":", "==", "|", "+-")
+    for line in text.split("\n"):
+        (env if _env_line(line) else kept).append(line)
+    return ("\n".join(kept), "\n".join(env)) if env else (text, "")
 
 
 # the System Info sections where reporters often tell the problem itself, in prose
