@@ -308,8 +308,8 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
 
 
 @pytest.mark.parametrize(("text", "told", "env"), [
-    ("x\npython: 3.8.10\ny", "x\ny", "python: 3.8.10"),
-    ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks\n", "torch==2.1.0\nbnb==0.44.1"),
+    ("x\n- Python version: 3.8.10\ny", "x\ny", "- Python version: 3.8.10"),
+    ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks", "torch==2.1.0\nbnb==0.44.1"),
     ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
     ("| 0  NVIDIA A100 | 1234MiB |\nok", "ok", "| 0  NVIDIA A100 | 1234MiB |"),
 ])
