@@ -92,7 +92,7 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
                     in zip(items, gpu, strict=True) if y), reverse=True)
     cut = probs[min(len(probs) - 1, math.ceil(GPU_RECALL * len(probs)) - 1)] if probs else 0.5
     # never below an issue with no GPU evidence at all: that one is not flagged
-    g = Linear(g.bias, g.weights, min(0.5, max(cut, sigmoid(g.bias) + 1e-4)))
+    g = Linear(g.bias, g.weights, max(min(0.5, cut), sigmoid(g.bias) + 1e-4))
     easy_rows = []
     for (_, f), r in zip(items, rows([signals.easy(f) for _, f in items]), strict=True):
         r["gpu"] = g.probability(g.contributions(signals.gpu(f)))
