@@ -17,6 +17,16 @@ _CALL = re.compile(r"\w\(")
 _PY_FILE = re.compile(r"((?:/?[\w.-]+/)*[\w.-]+\.py)\b")
 # punctuation → space: str.translate then split() finds the words, several times faster than \w+
 SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
+# the same on UTF-8 bytes (ASCII punctuation never occurs inside a multi-byte character):
+# bytes.translate is four times faster than str.translate
+_SPACE_BYTES = bytes(32 if chr(b) in string.punctuation.replace("_", "") else b
+                     for b in range(256))
+
+
+def words_of(low: str) -> list[str]:
+    """The words of a lower-cased text: runs of letters, digits and ``_``."""
+    return low.encode("utf-8", "surrogatepass").translate(_SPACE_BYTES).decode(
+        "utf-8", "surrogatepass").split()
 _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
 
 # headings of the sections that describe the reporter's machine, not the problem
@@ -42,6 +52,7 @@ class Body(NamedTuple):
     files: tuple[str, ...]  # .py paths named in the prose
     frames: tuple[str, ...]  # .py paths in code blocks and tracebacks, in order
     symbols: tuple[str, ...]  # `names` in backticks
+    title_words: frozenset[str] = frozenset()  # the words of the title, lower-cased
 
 
 def sections(text: str) -> dict[str, str]:
@@ -112,7 +123,10 @@ def _env_line(line: str) -> bool:
 
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
-    if not any(mark in text for mark in _ENV_MARKS):
+    for mark in _ENV_MARKS:
+        if mark in text:
+            break
+    else:
         return text, ""
     kept: list[str] = []
     env: list[str] = []
@@ -122,53 +136,66 @@ def strip_env(text: str) -> tuple[str, str]:
 
 
 # the System Info sections where reporters often tell the problem itself, in prose
-_PROSE_SYSTEM = ("system info", "environment", "system information", "environment info",
-                 "your environment")
+_PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "environment info",
+                           "your environment"})
+_SYSTEM = frozenset(SYSTEM)
+# a line long enough to tell something (found by the regex engine, not a Python loop)
+_LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
 
 
-def prose_of(section: str) -> tuple[str, str]:
-    """(the problem told in prose inside a System Info section, the rest): long lines
-    outside code blocks that are not ``key: value`` pairs, checkboxes or @mentions."""
+def prose_of(section: str) -> str:
+    """The problem told in prose inside a System Info section: long lines outside code
+    blocks that are not ``key: value`` pairs, checkboxes, @mentions or environment lines."""
     told: list[str] = []
-    rest: list[str] = []
-    fenced = False
-    for line in section.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            rest.append(line)
-            continue
-        bare = line.strip()
-        env = fenced or len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
-            or (":" in bare[:45] and len(bare) < 90) or _env_line(line)
-        (rest if env else told).append(line)
-    return "\n".join(told), "\n".join(rest)
+    for piece in section.split("```")[::2]:  # outside code blocks
+        for line in _LONG_LINE.findall(piece):
+            bare = line.strip()
+            if len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
+                    or (":" in bare[:45] and len(bare) < 90) or _env_line(line):
+                continue
+            told.append(line)
+    return "\n".join(told)
 
 
 def parse(title: str, text: str) -> Body:
-    parts = sections(text[:MAX_CHARS])
-    system_parts, prose_parts = [], []
-    for k, v in parts.items():
-        if k in _PROSE_SYSTEM and len(v) > 80:
-            said, rest = prose_of(v)
-            prose_parts.append(said)
-            system_parts.append(rest)
-        elif k in SYSTEM:
+    """One pass over the text: sections split once, then the told text lower-cased and
+    cut into words once; every cue looks those up (very long bodies: the first
+    :data:`MAX_CHARS`)."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    parts = sections(text)
+    if len(parts) == 1:
+        system, source = "", text
+    else:
+        system_parts, said, other = [], [], []
+        for k, v in parts.items():
+            if k not in _SYSTEM:
+                other.append(v)
+                continue
             system_parts.append(v)
-    system = "\n".join(system_parts)
-    told, env = strip_env("\n".join([*prose_parts, *(v for k, v in parts.items()
-                                                      if k not in SYSTEM)]))
-    system = f"{system}\n{env}" if env else system
-    pieces = told.split("```")
-    code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
-    prose = f"{title}\n{' '.join(pieces[::2])}"
+            if k in _PROSE_SYSTEM and len(v) > 80 and (told_there := prose_of(v)):
+                said.append(told_there)
+        system = "\n".join(system_parts)
+        source = "\n".join(said + other)
+    told, env = strip_env(source)
+    if env:
+        system = f"{system}\n{env}"
+    if "```" in told:
+        pieces = told.split("```")
+        code = tuple(c.partition("\n")[2] for c in pieces[1::2])  # drop the language tag
+        prose = f"{title}\n{' '.join(pieces[::2])}"
+    else:
+        code, prose = (), f"{title}\n{told}"
     text = f"{title}\n{told}"
     low = text.lower()
+    traceback = "Traceback (most recent call last)" in told or (
+        'File "' in told and '", line ' in told)
     return Body(
         sections=parts, code=code, text=text, low=low,
-        words=frozenset(low.translate(SPACES).split()), prose=prose, system=system,
-        traceback="Traceback (most recent call last)" in told or ('File "' in told
-                                                                  and '", line ' in told),
-        files=py_files(prose), frames=py_files("\n".join(code) if code else told),
+        words=frozenset(words_of(low)), prose=prose, system=system,
+        title_words=frozenset(words_of(title.lower())),
+        traceback=traceback, files=py_files(prose),
+        frames=py_files("\n".join(code) if code else told) if traceback or code else (),
         symbols=symbols(prose),
     )
 
@@ -209,8 +236,11 @@ def private_files(body: Body) -> bool:
 
 def runnable(body: Body) -> bool:
     """A code block that imports something and calls it: a reproduction one can paste."""
-    repro = "".join(v for k, v in body.sections.items() if k in REPRO)
-    candidates = body.code or ((repro,) if repro else ())
+    if body.code:
+        candidates: tuple[str, ...] = body.code
+    else:
+        repro = "".join(v for k, v in body.sections.items() if k in REPRO)
+        candidates = (repro,) if repro else ()
     return any(_CODE_LINE.search(c) and _CALL.search(c) for c in candidates)
 
 
@@ -226,9 +256,22 @@ class Phrases(NamedTuple):
     pairs: tuple[tuple[str, str], ...]  # (longest word, phrase)
 
 
+# words too common to gate a phrase on: nearly every post has them
+_COMMON = frozenset({"the", "this", "it", "a", "an", "is", "to", "of", "in", "on", "for", "and",
+                     "or", "be", "by", "as", "at", "i", "we", "you", "my", "not", "no", "with",
+                     "that", "should", "would", "could", "only", "how", "do", "does", "can",
+                     "model", "new", "what", "when", "if", "so", "there", "any", "some", "one",
+                     "s", "m", "t", "d", "ll"})
+
+
 def gated(phrases: tuple[str, ...]) -> Phrases:
-    pairs = tuple((max(p.translate(SPACES).split(), key=len), p) for p in phrases)
-    return Phrases(frozenset(w for w, _ in pairs), pairs)
+    """Each phrase with the word it is looked for behind: its longest word that is not a
+    common one (so that few posts need the substring search at all)."""
+    pairs = []
+    for p in phrases:
+        words = p.translate(SPACES).split()
+        pairs.append((max([w for w in words if w not in _COMMON] or words, key=len), p))
+    return Phrases(frozenset(w for w, _ in pairs), tuple(pairs))
 
 
 def has_phrase(body: Body, phrases: Phrases) -> bool:

@@ -42,6 +42,7 @@ class Features(NamedTuple):
     claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
+    named_files: int = 0  # the library's files the reporter names (not traceback frames)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -64,6 +65,8 @@ def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
     ``/usr/lib/python3.11/site-packages/peft/tuners/lora/model.py`` →
     ``src/peft/tuners/lora/model.py``; a user's ``train.py`` is dropped.
     """
+    if not paths:
+        return ()
     found = []
     for named in paths:
         path = named.rpartition("site-packages/")[2].lstrip("/")
@@ -94,13 +97,14 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     folded = labels_mod.fold(issue.labels)
     flags = {"stale"} if not folded.isdisjoint(labels_mod.STALE) else set()
     flags |= {"wip"} if not folded.isdisjoint(labels_mod.BUSY) else set()
+    told = library_files(parsed.files, package)
     return Features(
         kind=kinds.kind(issue, triage, parsed, runnable),
         beginner_label=labels_mod.beginner(triage, issue.labels),
         repro=runnable, code_blocks=len(parsed.code),
         code_lines=sum(c.count("\n") for c in parsed.code), traceback=parsed.traceback,
         expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
-        files=tuple(dict.fromkeys(library_files(parsed.files, package) + frames[-1:])),
+        files=tuple(dict.fromkeys(told + frames[-1:])),
         symbols=parsed.symbols, models=named,
         memory_gb=None if size is None else models.memory_gb(size), built_small=small,
         private_files=body_mod.private_files(parsed),
@@ -109,7 +113,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
-        claimed=f"@{c.author}" if (c := comments_mod.claim(comments)) else "",
-        maintainer=comments_mod.maintainer_state(comments),
-        title_cues=title.cues(issue.title),
+        claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
+        maintainer=comments_mod.maintainer_state(comments) if comments else "",
+        title_cues=title.cues_of(parsed.title_words), named_files=len(told),
     )

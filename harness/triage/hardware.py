@@ -46,7 +46,8 @@ _PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
 for _group, _phrases in PHRASES.items():
     for _gate, _phrase in gated(_phrases).pairs:
         _PHRASES_AT.setdefault(_gate, []).append((_group, _phrase))
-_VOCAB = frozenset(_GROUP_OF) | frozenset(_PHRASES_AT) | {"gpus", "num_processes"}
+_GATES = frozenset(_PHRASES_AT)
+_VOCAB = frozenset(_GROUP_OF) | _GATES | {"gpus", "num_processes"}
 # "4xA100", "2xGPU": one word each
 _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17) for gpu in (
     "a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "gpu", "gpus", "a6000", "4090"))
@@ -72,8 +73,8 @@ def several_gpus(low: str, words: frozenset[str]) -> bool:
 def found(body: Body) -> frozenset[str]:
     hits = body.words & _VOCAB  # one set operation; then only the few words found
     groups = {_GROUP_OF[w] for w in hits if w in _GROUP_OF}
-    for word in hits:
-        for group, phrase in _PHRASES_AT.get(word, ()):
+    for word in hits & _GATES:
+        for group, phrase in _PHRASES_AT[word]:
             if group not in groups and phrase in body.low:
                 groups.add(group)
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
@@ -87,11 +88,9 @@ def _from_system(body: Body) -> set[str]:
     (``sys_gpu``, ``sys_multi_gpu``: weighed apart from the same words in the text)."""
     groups: set[str] = set()
     low = body.system.lower()
-    if "gpu" not in low and "parallel" not in low:
-        return groups
-    for line in low.split("\n"):
-        if "gpu" not in line and "parallel" not in line:
-            continue
+    if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
+        groups.add("sys_cpu")
+    for line in _lines_with(low, ("gpu", "parallel")):
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
@@ -101,3 +100,18 @@ def _from_system(body: Body) -> set[str]:
         if ("gpus" in line or "x" in line) and _MULTI_LINE.search(line):  # "GPUs: 4xA100-40GB"
             groups.add("sys_multi_gpu")
     return groups
+
+
+def _lines_with(text: str, words: tuple[str, ...]) -> list[str]:
+    """The lines of ``text`` that hold one of ``words``, in order (found with str.find:
+    a System Info of many lines has few about GPUs)."""
+    starts: dict[int, int] = {}
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            starts[start] = end
+            at = text.find(word, end)
+    return [text[start:starts[start]] for start in sorted(starts)]

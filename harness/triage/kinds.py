@@ -36,8 +36,12 @@ _DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "t
                           "links", "tutorial"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception"})
-# a title's regular expressions run only when one of these words is in it (fast)
-_NEW_MODEL_GATE = frozenset({"new", "model", "pipeline", "scheduler"})
+# a title's regular expressions run only when its words could match (fast)
+_NEW_MODEL_NOUNS = frozenset({"model", "models", "pipeline", "pipelines", "scheduler",
+                              "schedulers"})
+_ADD = frozenset({"add", "adding"})
+_ASK_FIRST = frozenset({"how", "what", "why", "which", "is", "are", "can", "does", "do",
+                        "should", "question"})
 _FEATURE_GATE = frozenset({"feature", "feat", "request", "proposal", "rfc", "support", "would"})
 
 
@@ -48,9 +52,9 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     """One of :data:`KINDS`, checked in this order: new model, feature, docs, question, bug."""
     tagged = labels_mod.kinds(triage, issue.labels)
     heads = parsed.sections
-    title = frozenset(issue.title.lower().translate(body_mod.SPACES).split())
+    title = parsed.title_words
     if "new-model" in tagged or "model description" in heads or "open source status" in heads \
-            or (not title.isdisjoint(_NEW_MODEL_GATE) and _NEW_MODEL_TITLE.search(issue.title)):
+            or (_may_name_a_new_model(title) and _NEW_MODEL_TITLE.search(issue.title)):
         return "new-model"
     if "feature" in tagged or "feature request" in heads or "motivation" in heads \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
@@ -58,10 +62,25 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"
-    if "question" in tagged or (_ASKS_TITLE.search(issue.title) and not (
+    if "question" in tagged or (_asks(issue.title) and not (
             runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (
             runnable or parsed.traceback)):
         return "question"
     if runnable or parsed.traceback or "bug" in tagged or "describe the bug" in heads:
         return "bug"
     return "other"
+
+
+def _may_name_a_new_model(title: frozenset[str]) -> bool:
+    """Whether :data:`_NEW_MODEL_TITLE` could match a title with these words."""
+    return ("new" in title and "model" in title) or (
+        not title.isdisjoint(_ADD) and not title.isdisjoint(_NEW_MODEL_NOUNS))
+
+
+def _asks(title: str) -> bool:
+    """:data:`_ASKS_TITLE`, its regular expression run only when the first word asks."""
+    bare = title.strip()
+    if bare.endswith("?"):
+        return True
+    first = bare.split(None, 1)[0].strip("[]:").lower() if bare else ""
+    return first in _ASK_FIRST and _ASKS_TITLE.search(title) is not None

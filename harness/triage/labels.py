@@ -33,6 +33,8 @@ _KIND_LABELS = {kind: fold(names) for kind, names in KIND_LABELS.items()}
 
 def beginner(triage: Triage, labels: Iterable[str]) -> str | None:
     """The first of the issue's labels that the recipe counts as a beginner label."""
+    if not labels:
+        return None
     wanted = fold(triage.beginner_labels)
     return next((lb for lb in labels if lb.strip().casefold() in wanted), None)
 

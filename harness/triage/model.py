@@ -28,14 +28,13 @@ class Linear:
 
     def contributions(self, signals: Iterable[tuple[str, float, str]]
                       ) -> list[tuple[float, str]]:
-        """(weight x value, why) for each signal the model weighs, biggest effect first."""
+        """(weight x value, why) for each signal the model weighs, in the signals' order
+        (:func:`biggest_first` orders them for display: ranking 10,000 issues shows few)."""
         w = self.weights
-        found = [(w[name] * value, why) for name, value, why in signals if w.get(name)]
-        found.sort(key=_effect)
-        return found
+        return [(x * value, why) for name, value, why in signals if (x := w.get(name))]
 
     def probability(self, contributions: Iterable[tuple[float, str]]) -> float:
-        return sigmoid(self.bias + sum(c for c, _ in contributions))
+        return sigmoid(self.bias + sum([c for c, _ in contributions]))
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,11 @@ class Models:
 
 def _effect(c: tuple[float, str]) -> float:
     return -abs(c[0])
+
+
+def biggest_first(parts: Iterable[tuple[float, str]]) -> list[tuple[float, str]]:
+    """Contributions ordered by the size of their effect, biggest first (ties: as given)."""
+    return sorted(parts, key=_effect)
 
 
 def sigmoid(x: float) -> float:

@@ -7,12 +7,13 @@ reproducing a bug mostly takes; training needs several times more.
 """
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from harness.triage.body import Body
+from harness.triage.body import Body, words_of
 
 CPU_GB = 12.0  # what a 16 GB laptop can give a model
 SMALL_GPU_GB = 8.0  # a small consumer GPU
@@ -36,6 +37,9 @@ KNOWN: dict[str, float] = {
     "stable-diffusion-xl": 3.5, "sdxl": 3.5, "stable-diffusion-3.5-large": 8.1,
     "stable-diffusion-3.5-medium": 2.5, "stable-diffusion-3": 7.0,
     "flux.1": 17.0, "flux-1": 17.0, "kandinsky-2": 2.0, "pixart": 5.3,
+    # video and recent image models: named bare ("Flux 2 dev", "Wan2.1"), all beyond 16 GB
+    "flux": 12.0, "hunyuan": 13.0, "wan2": 14.0, "cogvideo": 5.0, "mochi": 10.0,
+    "ltx-2": 19.0, "qwen-image": 20.0, "hidream": 17.0,
     "stable-video-diffusion": 2.3, "hunyuanvideo": 13.0, "ltx-video": 2.0,
     "unet2dmodel": 0.1, "ddpm": 0.1, "llama-2": 7.0, "llama-3": 8.0,
 }
@@ -47,18 +51,19 @@ for _k in _KNOWN:
     _HEADS[re.split(r"\W", _k)[0]] += (_k,)
 _HEAD_WORDS = frozenset(_HEADS)
 _KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
+_KEY_WORDS = {k: frozenset(words_of(k)) for k in _KNOWN}  # all in the text, or no match
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
-# an id after a quote (from_pretrained("org/name") too) or after huggingface.co/; led by
-# one character class, so that the engine skips ahead to a quote or a slash (twice as fast)
-_ID = re.compile(
-    r"""["'`/](?:(?<=["'`])|(?<=huggingface\.co/))"""
-    r"""([A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""",
-)
+# an id after a quote (from_pretrained("org/name") too); led by the quote class, so that
+# the engine skips ahead to a quote (slashes, common in tracebacks, are not candidates)
+_ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
+# an id in a link: huggingface.co/org/name
+_HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
+_NOT_IDS = (".py", ".json", ".txt", ".md")
 # `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
 _LOAD = re.compile(r"""\.from_pretrained\(\s*["']([^"']+)["']""")  # literal first: fast
 _WORD_CHARS = string.ascii_letters + string.digits + "_"
-_LIGHT = re.compile(r"(?:Tokenizer\w*|Scheduler|Config|Processor|Extractor)$")
+_LIGHT_ENDS = ("Scheduler", "Config", "Processor", "Extractor")
 _SIZE_PART = re.compile(r"^(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:\d+)?$", re.I)
 # words that state a size: "7b", "70b", "8x7b", "350m" (decimals: "1.5b" has the word "5b")
 _SIZE_WORDS = frozenset({f"{n}b" for n in range(1, 1000)} | {f"{n}m" for n in range(10, 1000)}
@@ -73,8 +78,10 @@ class ModelRef(NamedTuple):
     billions: float | None  # parameters, in billions; None when unknown
 
 
+@functools.lru_cache(maxsize=8192)
 def size_from_name(name: str) -> float | None:
-    """Parameters (in billions) a checkpoint's name says it has."""
+    """Parameters (in billions) a checkpoint's name says it has (the same names come up
+    in issue after issue: each is read once)."""
     for part in _PARTS.split(name):
         m = _SIZE_PART.match(part)
         if m:
@@ -91,32 +98,60 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     """The checkpoints an issue names (in its text or System Info), with their size where it
     can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
     light: set[str] = set()
+    names: dict[str, None] = {}  # an id has a "/": "org/name"
     if "from_pretrained" in body.low:
-        loads = [(_caller(body.text, m.start()), m.group(1).lower())
+        loads = [(_light(_caller(body.text, m.start())), m.group(1))
                  for m in _LOAD.finditer(body.text)]
-        heavy = {name for cls, name in loads if not _LIGHT.search(cls)}
-        light = {name for cls, name in loads if _LIGHT.search(cls)} - heavy
-    # an id has a "/"; traceback frames ('File "/usr/lib/..."') are paths, not ids
-    names = dict.fromkeys(m.group(1) for text in (body.text, body.system) if "/" in text
-                          for m in _ID.finditer(text)
-                          if not m.group(1).endswith((".py", ".json", ".txt", ".md"))
-                          and m.group(1).lower() not in light and not _in_frame(text, m.start()))
+        heavy = {name.lower() for is_light, name in loads if not is_light}
+        light = {name.lower() for is_light, name in loads if is_light} - heavy
+        names.update((name, None) for is_light, name in loads if not is_light
+                     and "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+    # quoted ids elsewhere are looked for in the code (above traceback frames:
+    # 'File "/usr/lib/..."' is a path), links to the Hub anywhere
+    code = _code_above_frames(body)
+    for text, regex in ((code, _ID), (body.text, _HUB_LINK), (body.system, _HUB_LINK)):
+        if "/" not in text or (regex is _HUB_LINK and "huggingface.co/" not in text):
+            continue
+        frames = 'File "' in text
+        for m in regex.finditer(text):
+            name = m.group(1)
+            if name.endswith(_NOT_IDS) or (light and name.lower() in light) \
+                    or (frames and _in_frame(text, m.start())):
+                continue
+            names[name] = None
     quoted = " ".join([*names, *light]).lower()
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
-            if key in body.low:
+            if _KEY_WORDS[key] <= body.words and key in body.low:
                 names.update(dict.fromkeys(n for n in _names_around(body.low, key)
                                            if n not in quoted))
-    found = [ModelRef(n, size_from_name(n) or (hub or {}).get(n)) for n in names]
+    found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
+        [ModelRef(n, size_from_name(n)) for n in names]
     sizes = body.words & _SIZE_WORDS
-    if sizes and largest(tuple(found)) is None:  # unquoted: "--model org/Name-7B", "a 70B model"
+    # unquoted: "--model org/Name-7B", "a 70B model"
+    if sizes and all(m.billions is None for m in found):
         for token in body.text.split():
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
                 name = token.strip(_STRIP).rstrip(".")
+                # a path or a call ('from_pretrained("/data/x-7b"'), not a model's name
+                if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name:
+                    continue
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)
+
+
+def _code_above_frames(body: Body) -> str:
+    """The code blocks, each traceback cut to its last frame and the error after it: the
+    frames above name files, not checkpoints (and make up much of a long post)."""
+    if not body.traceback:
+        return "\n".join(body.code)
+    parts = []
+    for block in body.code:
+        at = block.rfind('File "')
+        parts.append(block if at < 0 else block[at:])
+    return "\n".join(parts)
 
 
 def _in_frame(text: str, at: int) -> bool:
@@ -125,6 +160,11 @@ def _in_frame(text: str, at: int) -> bool:
         return False
     end = text.find("\n", at)
     return 'File "' in text[text.rfind("\n", 0, at) + 1:end if end >= 0 else None]
+
+
+def _light(cls: str) -> bool:
+    """A class that loads no weights: a tokenizer, scheduler, config or processor."""
+    return "Tokenizer" in cls or cls.endswith(_LIGHT_ENDS)
 
 
 def _caller(text: str, end: int) -> str:
@@ -150,11 +190,20 @@ def _names_around(low: str, key: str) -> list[str]:
 _FEW_LAYERS = re.compile(r"num_(?:hidden_)?layers\s*[=:]\s*[1-4]\b|n_layers?\s*[=:]\s*[1-4]\b")
 
 
+# a toy torch model built in the code: nn.Linear(4, 4), nn.Embedding(12, 4), a Conv1d
+_TOY_LAYER = re.compile(r"nn\.(?:linear|embedding|conv[123]d)\(\s*\d{1,3}\s*,\s*\d{1,3}\b")
+
+
 def built_small(body: Body) -> bool:
-    """The reproduction builds its model from a config with a few layers (no download):
-    ``AutoModel.from_config(cfg)`` after ``cfg.num_hidden_layers = 2``."""
-    return "from_config" in body.low and (("layers" in body.low and bool(
-        _FEW_LAYERS.search(body.low))) or "tiny" in body.low)
+    """The reproduction builds its model locally, small (no download): from a config with a
+    few layers (``AutoModel.from_config(cfg)`` after ``cfg.num_hidden_layers = 2``,
+    ``GPT2Config(n_layer=2, ...)``) or out of a few small torch layers (``nn.Linear(4, 4)``)."""
+    low = body.low
+    if "config" in low and "layer" in low and _FEW_LAYERS.search(low):
+        return True
+    if "from_config" in low and "tiny" in low:
+        return True
+    return "nn." in low and _TOY_LAYER.search(low) is not None
 
 
 def memory_gb(billions: float) -> float:

@@ -44,6 +44,9 @@ _HISTORY = model.Linear(0.0, HISTORY)
 
 
 Part = tuple[float, str]  # (contribution in log-odds, why)
+# the why of the GPU model's verdict, completed when shown (Assessment.reasons)
+_NEEDS_GPU = "needs a GPU"
+_MAY_NEED_GPU = "may need a GPU"
 _NOTHING: tuple[Part, ...] = ((0.0, "nothing in the text moves it from the usual odds"),)
 
 
@@ -52,20 +55,27 @@ class Assessment(NamedTuple):
     score: float  # probability that a beginner can finish it on a laptop
     band: str  # "easy", "medium" or "hard"
     needs_gpu: bool
-    parts: tuple[Part, ...]  # the easy model's contributions, biggest effect first
+    parts: tuple[Part, ...]  # the easy model's contributions, in the signals' order
     features: Features
     gpu_score: float = 0.0  # probability that it needs a CUDA GPU
     gpu_parts: tuple[Part, ...] = ()  # the GPU model's contributions
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """"+1.20 labelled 'Good First Issue'", biggest effect first (formatted when shown:
-        ranking 10,000 issues formats none)."""
-        return tuple(f"{c:+.2f} {why}" for c, why in self.parts)
+        """"+1.20 labelled 'Good First Issue'", biggest effect first (ordered and formatted
+        when shown: ranking 10,000 issues shows few)."""
+        return tuple(f"{c:+.2f} {self._why(why)}" for c, why in model.biggest_first(self.parts))
+
+    def _why(self, why: str) -> str:
+        """The GPU model's verdict is told with its probability and its main reasons."""
+        if why is not _NEEDS_GPU and why is not _MAY_NEED_GPU:
+            return why
+        top = "; ".join(w for c, w in model.biggest_first(self.gpu_parts)[:3] if c > 0)
+        return f"{why} ({self.gpu_score:.0%}{': ' + top if top else ''})"
 
     @property
     def gpu_reasons(self) -> tuple[str, ...]:
-        return tuple(f"{c:+.2f} {why}" for c, why in self.gpu_parts)
+        return tuple(f"{c:+.2f} {why}" for c, why in model.biggest_first(self.gpu_parts))
 
 
 def band(score: float) -> str:
@@ -74,18 +84,15 @@ def band(score: float) -> str:
 
 def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> Assessment:
     m = weights or model.load()
-    gpu_parts = m.gpu.contributions(signals.gpu(f))
+    gpu_found, found = signals.both(f)
+    gpu_parts = m.gpu.contributions(gpu_found)
     gpu_p = m.gpu.probability(gpu_parts)
     needs_gpu = gpu_p >= m.gpu.threshold
-    found = signals.easy(f)
-    top = "; ".join(why for c, why in gpu_parts[:3] if c > 0)
-    found.append(("gpu", gpu_p, f"{'needs' if needs_gpu else 'may need'} a GPU "
-                                f"({gpu_p:.0%}{': ' + top if top else ''})"))
+    found.append(("gpu", gpu_p, _NEEDS_GPU if needs_gpu else _MAY_NEED_GPU))
     parts = m.easy.contributions(found)
     if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
             or f.claimed or f.maintainer:
         parts += _HISTORY.contributions(history(f))
-        parts.sort(key=lambda c: -abs(c[0]))
     score = m.easy.probability(parts)
     return Assessment(
         issue=issue, score=round(score, 3), band=band(score), needs_gpu=needs_gpu,

@@ -7,6 +7,8 @@ name lives in ``weights.json`` (learned, see :mod:`.learn`) or in
 """
 from __future__ import annotations
 
+import functools
+
 from harness.triage import models
 from harness.triage.features import Features
 
@@ -24,12 +26,14 @@ GPU_HARDWARE = {
     "tpu": "uses a TPU/XLA or other accelerator",
     "sys_gpu": "the reporter ran it on a GPU (System Info)",
     "sys_multi_gpu": "a distributed set-up in System Info",
+    "sys_cpu": "the reporter hit it with a CPU build of PyTorch (System Info)",
 }
 GPU_CUES = {
     "xformers": "xformers attention kernels", "flash_attention": "flash-attention / SDPA kernels",
     "kernels": "GPU kernels or CUDA libraries (triton, apex, NCCL, fp8)",
     "oom": "GPU memory (out of memory, VRAM)", "offload": "CPU offload to a GPU",
     "half_precision": "fp16 or mixed precision", "training": "a training run",
+    "training_talk": "talks of training",
     "training_script": "a training script or launcher", "latency": "speed or latency",
     "device_map": "device_map", "compile": "torch.compile",
     "cuda_error": "CUDA in the error output", "cuda_use": "the code puts the model on a GPU",
@@ -53,6 +57,7 @@ EASY_CUES = {
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
     "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
+    "flaky": "happens only sometimes, hangs or leaks: hard to pin down",
     "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
@@ -68,31 +73,36 @@ KINDS = {
 # (:mod:`.learn`).  Judgement from the rubric, so that a signal the labelled set shows
 # rarely keeps a sensible sign; the data moves those it shows often.
 PRIOR_EASY: dict[str, float] = {
-    "kind_bug": 0.0, "kind_other": -0.2, "kind_question": -0.5, "kind_feature": -1.0,
+    "kind_bug": 0.0, "kind_other": 0.1, "kind_question": 0.0, "kind_feature": -1.0,
     "kind_new-model": -2.0, "kind_docs": 1.5,  # docs need no hardware and little context
     "beginner_label": 1.0, "beginner_label_harder": 0.3, "stale": -0.5,
     # a reproduction, a traceback, the expected behaviour: the first steps of a fix are done
-    "repro": 0.3, "minimal_repro": 0.7, "traceback": 0.2, "expected": 0.2,
-    "narrow_scope": 0.4, "small_feature": 0.6, "wide_scope": -0.5, "vague": -0.7,
+    # (a long runnable script is no sign of an easy fix: both labelled sets say so)
+    "repro": -0.2, "minimal_repro": 0.2, "traceback": 0.2, "expected": 0.2,
+    "names_file": 0.5,  # the reporter read the library's code
+    "narrow_scope": 0.4, "small_feature": 0.0, "wide_scope": -0.5, "vague": -0.2,
     "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
-    "cue_support": -0.5, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
-    "cue_regression": 0.0, "cue_warning": 0.6, "cue_docs_words": 0.3, "cue_numerics": -0.6,
+    "cue_support": 0.0, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
+    "cue_regression": 0.0, "cue_warning": 0.9, "cue_docs_words": 0.5, "cue_numerics": -0.6,
     "cue_latency": -0.6, "cue_training": -0.6, "cue_training_script": -0.8,
-    "cue_design": -0.8, "cue_python_error": 0.4, "cue_conversion": -0.3,
-    "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.5, "cue_new_arch": -1.0,
+    "cue_design": -0.3, "cue_python_error": 0.4, "cue_conversion": -0.3,
+    "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.0, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
-    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.5,
-    "cue_api_mismatch": 0.4,
+    "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
+    "cue_api_mismatch": 0.7, "cue_flaky": -0.6,
     "title_perf": -0.8,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
     "hw_tpu": 1.5, "hw_sys_gpu": 0.2, "hw_sys_multi_gpu": 0.5,  # the reporter's machine
+    # ... which says something only when it has no GPU: the bug happened without one
+    "hw_sys_cpu": -1.5,
     "cue_xformers": 2.0, "cue_flash_attention": 1.5, "cue_kernels": 1.0, "cue_oom": 1.5,
     "cue_offload": 1.5, "cue_half_precision": 0.8, "cue_training": 0.5,
+    "cue_training_talk": 0.3,
     "cue_training_script": 1.0, "cue_latency": 0.5, "cue_numerics": 0.0,
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
@@ -102,38 +112,65 @@ PRIOR_GPU: dict[str, float] = {
 }
 
 
+# the signals of each hardware group and cue, built once
+_GPU_HARDWARE = tuple((h, (f"hw_{h}", 1.0, why)) for h, why in GPU_HARDWARE.items())
+_GPU_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in GPU_CUES.items())
+_EASY_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in EASY_CUES.items())
+_KINDS = {k: (f"kind_{k}", 1.0, why) for k, why in KINDS.items()}
+
+
 def gpu(f: Features) -> list[Signal]:
     """What says the bug needs a CUDA GPU (or says it does not)."""
-    found: list[Signal] = [(f"hw_{h}", 1.0, why) for h, why in GPU_HARDWARE.items()
-                           if h in f.hardware]
-    found += [(f"cue_{c}", 1.0, why) for c, why in GPU_CUES.items() if c in f.cues]
-    if "half_precision" in f.cues and "training" in f.cues:
-        found.append(("fp16_training", 1.0, "mixed-precision training"))
-    found += _model(f)
-    found += _repro(f)
+    return _gpu(f, _model(f) + _repro(f))
+
+
+def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
+    hw, cues = f.hardware, f.cues
+    found = [s for h, s in _GPU_HARDWARE if h in hw] if hw else []
+    if cues:
+        found += [s for c, s in _GPU_CUES if c in cues]
+        if "half_precision" in cues and "training" in cues:
+            found.append(("fp16_training", 1.0, "mixed-precision training"))
+    found += shared
     return found
 
 
+def both(f: Features) -> tuple[list[Signal], list[Signal]]:
+    """(:func:`gpu`, :func:`easy`) of one issue, the signals they share built once."""
+    shared = _model(f) + _repro(f)
+    return _gpu(f, shared), _easy(f, shared)
+
+
+_MINIMAL: Signal = ("minimal_repro", 1.0, "has a short runnable reproduction")
+_REPRO: Signal = ("repro", 1.0, "has a runnable reproduction")
+
+
 def _repro(f: Features) -> list[Signal]:
-    if f.repro and f.code_lines <= MINIMAL_LINES and not f.private_files:
-        return [("minimal_repro", 1.0, "has a short runnable reproduction")]
-    return [("repro", 1.0, "has a runnable reproduction")] if f.repro else []
+    if not f.repro:
+        return []
+    return [_MINIMAL] if f.code_lines <= MINIMAL_LINES and not f.private_files else [_REPRO]
 
 
 def easy(f: Features) -> list[Signal]:
     """What says a beginner can (or cannot) finish it on a laptop."""
-    found: list[Signal] = [(f"kind_{f.kind}", 1.0, KINDS.get(f.kind, f.kind))]
+    return _easy(f, _model(f) + _repro(f))
+
+
+def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
+    found: list[Signal] = [_KINDS.get(f.kind) or (f"kind_{f.kind}", 1.0, f.kind)]
     if f.beginner_label:
         harder = any(w in f.beginner_label.lower() for w in ("second", "difficult"))
         found.append(("beginner_label_harder" if harder else "beginner_label", 1.0,
                       f"labelled {f.beginner_label!r}"))
     if "stale" in f.flags:
         found.append(("stale", 1.0, "labelled stale or wontfix"))
-    found += _repro(f)
+    found += shared
     if f.traceback:
         found.append(("traceback", 1.0, "includes a traceback"))
     if f.expected:
         found.append(("expected", 1.0, "states the expected behaviour"))
+    if f.named_files:
+        found.append(("names_file", 1.0, "names the library's file at fault"))
     scope = len(f.files) + len(f.symbols)
     if 1 <= scope <= 3:
         found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
@@ -145,27 +182,41 @@ def easy(f: Features) -> list[Signal]:
         found.append(("vague", 1.0, "short, with no code or traceback"))
     if f.private_files:
         found.append(("private_files", 1.0, "the reproduction loads the reporter's own files"))
-    found += _model(f)
-    found += [(f"cue_{c}", 1.0, why) for c, why in EASY_CUES.items() if c in f.cues]
-    found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
+    if f.cues:
+        found += [s for c, s in _EASY_CUES if c in f.cues]
+    if f.title_cues:
+        found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
     return found
+
+
+_BUILT_SMALL: Signal = ("built_small", 1.0, "builds a small model in the code (no download)")
 
 
 def _model(f: Features) -> list[Signal]:
     if f.built_small:
-        return [("built_small", 1.0, "builds a small model from a config (no download)")]
+        return [_BUILT_SMALL]
     if f.memory_gb is None:
         return []
-    sized = [m for m in f.models if m.billions is not None]
-    top = max(sized, key=lambda m: m.billions or 0.0)
-    what = f"{top.name} (~{_params(top.billions or 0.0)} parameters, ~{f.memory_gb:.0f} GB)"
-    if f.memory_gb <= SMALL_MODEL_GB:
-        return [("small_model", 1.0, f"small model: {what}")]
-    if f.memory_gb <= models.CPU_GB:
-        return [("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")]
-    if f.memory_gb <= HUGE_MODEL_GB:
-        return [("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")]
-    return [("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")]
+    top = max((m for m in f.models if m.billions is not None), key=_size)
+    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb)]
+
+
+def _size(m: models.ModelRef) -> float:
+    return m.billions or 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _model_signal(name: str, billions: float, memory_gb: float) -> Signal:
+    """The signal of the largest model named (the same checkpoints come up again and
+    again: each one's reason is written once)."""
+    what = f"{name} (~{_params(billions)} parameters, ~{memory_gb:.0f} GB)"
+    if memory_gb <= SMALL_MODEL_GB:
+        return ("small_model", 1.0, f"small model: {what}")
+    if memory_gb <= models.CPU_GB:
+        return ("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")
+    if memory_gb <= HUGE_MODEL_GB:
+        return ("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")
+    return ("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")
 
 
 def _params(billions: float) -> str:

@@ -6,7 +6,7 @@ name code or an exception class were tried too: on held-out issues they did not 
 """
 from __future__ import annotations
 
-from harness.triage.body import SPACES
+from harness.triage.body import words_of
 
 # the subject is how fast, how much memory, how good the output is
 PERF_WORDS = frozenset({"slow", "slower", "slowdown", "slowly", "speed", "faster", "latency",
@@ -16,6 +16,13 @@ PERF_WORDS = frozenset({"slow", "slower", "slowdown", "slowly", "speed", "faster
 
 def cues(title: str) -> frozenset[str]:
     """``title_perf`` when the title is about speed, memory or output quality."""
-    if PERF_WORDS.isdisjoint(title.lower().translate(SPACES).split()):
-        return frozenset()
-    return frozenset({"title_perf"})
+    return cues_of(frozenset(words_of(title.lower())))
+
+
+def cues_of(words: frozenset[str]) -> frozenset[str]:
+    """:func:`cues` from the title's words (lower-cased)."""
+    return _NONE if PERF_WORDS.isdisjoint(words) else _PERF
+
+
+_NONE: frozenset[str] = frozenset()
+_PERF = frozenset({"title_perf"})

@@ -405,6 +405,11 @@ def coverage_issues() -> list[Issue]:
               "gives a different output"),
         issue(405, "Allow mlm_probability=None", "### Feature request\n\nLet "
               "`DataCollatorForLanguageModeling` take `mlm_probability=None` when `mlm=False`."),
+        issue(406, "Deleting a merged adapter leaves the base weights modified",
+              "### System Info\n\n- PEFT 0.20.1\n- PyTorch `2.13.0+cpu`\n- Python 3.13\n\n"
+              "### Reproduction\n\n```python\nimport torch\nfrom torch import nn\n"
+              "from peft import LoraConfig, get_peft_model\nbase = nn.Linear(4, 4)\n"
+              "model = get_peft_model(base, LoraConfig(target_modules=['linear']))\n```\n"),
     ]
 
 

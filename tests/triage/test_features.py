@@ -208,3 +208,110 @@ def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
 @pytest.mark.parametrize("created", ["yesterday", "", "2024-13-45", "0"])
 def test_an_odd_stored_date_reads_as_age_zero(transformers: Recipe, created: str) -> None:
     assert extract(transformers, "t", "x", created_at=created).age_days == 0
+
+
+def test_cuda_errors_come_from_cuda_error_text_not_from_code_that_uses_cuda(
+        transformers: Recipe) -> None:
+    plain = extract(transformers, "t", '```python\nmodel = M().to("cuda")\nmodel(x)\n```\n'
+                    "```\nTraceback (most recent call last):\n  File \"x.py\", line 2\n"
+                    "TypeError: forward() got an unexpected keyword argument 'y'\n```")
+    assert "cuda_use" in plain.cues and "cuda_error" not in plain.cues
+    device = extract(transformers, "t", "RuntimeError: Expected all tensors to be on the same "
+                     "device, but found at least two devices, cuda:0 and cpu!")
+    assert "cuda_error" in device.cues
+
+
+def test_a_cpu_build_of_torch_in_system_info_says_no_gpu_was_there(
+        transformers: Recipe) -> None:
+    f = extract(transformers, "t", "### System Info\n\n- PyTorch `2.13.0+cpu`\n- Python 3.12\n\n"
+                "### Reproduction\n\nIt breaks.")
+    assert "sys_cpu" in f.hardware
+    gpu = extract(transformers, "t", "### System Info\n\n- PyTorch 2.5.1+cu124\n"
+                  "- Using GPU in script?: yes\n\n### Reproduction\n\nIt breaks.")
+    assert "sys_cpu" not in gpu.hardware and "sys_gpu" in gpu.hardware
+
+
+@pytest.mark.parametrize(("code", "small"), [
+    ("base = nn.Linear(4, 4)\nmodel = get_peft_model(base, cfg)", True),
+    ("emb = torch.nn.Embedding(12, 4)", True),
+    ("cfg = GPT2Config(n_layer=2, n_head=2)\nm = GPT2LMHeadModel(cfg)", True),
+    ("layer = nn.Linear(4096, 4096)", False),  # a real model's layer size
+    ('m = AutoModel.from_pretrained("bert-base-uncased")', False),
+])
+def test_toy_models_built_in_the_code_are_small(transformers: Recipe, code: str,
+                                                small: bool) -> None:
+    f = extract(transformers, "t", f"```python\nfrom torch import nn\n{code}\n```")
+    assert f.built_small is small
+
+
+def test_the_library_files_the_reporter_names_apart_from_traceback_frames(
+        transformers: Recipe) -> None:
+    named = extract(transformers, "t", "The check in `src/transformers/trainer.py` is wrong.")
+    assert named.named_files == 1 and named.files == ("src/transformers/trainer.py",)
+    framed = extract(transformers, "t", samples.GPT2_PAD)
+    assert framed.named_files == 0 and framed.files  # where it failed, not named by them
+
+
+def test_a_path_is_not_a_model_size() -> None:
+    text = "Crash at ~/11b/repos/peft/src/peft/tuners/lora.py:348 when merging"
+    assert models.named(body.parse("t", text)) == ()
+    assert [m.billions for m in models.named(body.parse("t", "a 70B model runs out"))] == [70.0]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("see line 390 of model.py", True), ("Line 12 is wrong", True),
+    ("the pipeline 42 times", False), ("inline 42", False),
+    ("https://github.com/h/p/blob/main/src/p/x.py#L120", True), ("#L7", True),
+    ("https://github.com/h/p/blob/3f2a9c1/src/x.py", True), ("one line fix", False),
+])
+def test_a_named_line(text: str, names: bool) -> None:
+    from harness.triage import cues
+    assert cues.names_line(text) is names
+
+
+def test_words_of_any_text() -> None:
+    assert body.words_of("don't `device_map='auto'`, x.to(cuda)") == [
+        "don", "t", "device_map", "auto", "x", "to", "cuda"]
+    assert body.words_of("ünïcode 中文, i̇stanbul") == ["ünïcode", "中文", "i̇stanbul"]
+    assert body.words_of("lone \ud800 surrogate") == ["lone", "\ud800", "surrogate"]
+
+
+def test_prose_told_inside_system_info_counts_and_the_rest_does_not(
+        transformers: Recipe) -> None:
+    text = ("### System Info\n\n- `transformers` version: 4.40.0\n- GPU: 8x A100\n"
+            "When I call the tokenizer with padding on the left, the attention mask is "
+            "shifted by one position and the generated text is garbage.\n\n"
+            "### Reproduction\n\nsee above")
+    parsed = body.parse("t", text)
+    assert "attention mask is shifted" in parsed.text and "8x A100" not in parsed.text
+    assert "8x A100" in parsed.system
+    f = extract(transformers, "t", text)
+    assert "multi_gpu" not in f.hardware and "sys_multi_gpu" in f.hardware
+
+
+@pytest.mark.parametrize("text", [
+    "", "\ud800\udfff broken \udc80 surrogates ```python\nx = f('\ud800/m')\n```",
+    "分词器" * 20_000, "```\n" * 999, "### System Info\n" + "- GPU: A100\n" * 5000,
+])
+def test_odd_bodies_score(transformers: Recipe, text: str) -> None:
+    from harness.triage import scoring
+    a = scoring.assess(issue(1, "\udc80 t", text), extract(transformers, "\udc80 t", text))
+    assert 0.0 <= a.score <= 1.0 and a.reasons and a.gpu_reasons is not None
+
+
+def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recipe) -> None:
+    said = extract(transformers, "t", "This happens without any training: merge, then unmerge.")
+    assert "training" not in said.cues and "training_talk" in said.cues
+    run = extract(transformers, "t", "```python\ntrainer = Trainer(model, args)\n"
+                  "trainer.train()\n```\nThe loss is nan after one epoch.")
+    assert "training" in run.cues
+
+
+@pytest.mark.parametrize(("text", "told", "env"), [
+    ("x\n- Python version: 3.8.10\ny", "x\ny", "- Python version: 3.8.10"),
+    ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks", "torch==2.1.0\nbnb==0.44.1"),
+    ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
+    ("| 0  NVIDIA A100 | 1234MiB |\nok", "ok", "| 0  NVIDIA A100 | 1234MiB |"),
+])
+def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
+    assert body.strip_env(text) == (told, env)

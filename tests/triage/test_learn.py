@@ -69,3 +69,18 @@ def test_unreadable_weights_are_one_clear_error(tmp_path: Path) -> None:
             model.load(path)
     finally:
         model.load.cache_clear()
+
+
+def test_an_issue_without_gpu_evidence_is_never_flagged() -> None:
+    """However low the recall target pushes the GPU threshold, an issue that shows no GPU
+    signal at all stays under it (fitted here on issues whose GPU labels the text hides)."""
+    from harness.recipes import load
+    from harness.triage import features, scoring
+    from tests.triage.samples import issue
+
+    recipe = load("transformers")
+    plain = [issue(n, "Typo in the docs", "The docstring says `x` twice.") for n in range(1, 9)]
+    items = [(i, features.extract(i, recipe)) for i in plain]
+    m = learn.fit_models(items, [n % 2 == 0 for n in range(8)], [n % 2 == 1 for n in range(8)])
+    assert m.gpu.threshold > model.sigmoid(m.gpu.bias)
+    assert not any(scoring.assess(i, f, m).needs_gpu for i, f in items)
