@@ -139,7 +139,7 @@ def list_images() -> list[DockerImage]:
 
 def remove_image(tag: str) -> None:
     """Remove an env image the harness built (refuses any other image)."""
-    from docker.errors import ImageNotFound
+    from docker.errors import APIError, ImageNotFound
 
     client = connect()
     try:
@@ -148,4 +148,10 @@ def remove_image(tag: str) -> None:
         raise HarnessError(f"no docker image {tag!r}") from e
     if (image.labels or {}).get(KIND) != "env":
         raise HarnessError(f"docker image {tag!r} was not built by harness; left alone")
-    client.images.remove(tag, noprune=False)
+    try:
+        client.images.remove(tag, noprune=False)
+    except APIError as e:
+        if e.status_code != 409:
+            raise
+        raise HarnessError(f"docker image {tag!r} is in use by a container; left alone",
+                           hint="remove the container first (`docker ps -a`)") from e

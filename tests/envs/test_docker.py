@@ -96,11 +96,15 @@ def wait_for(check: Any, timeout: float = 120) -> None:
 def _remove_images_afterwards() -> Iterator[None]:
     yield
     try:
-        for image in list_images():
-            if image.env_key.startswith(("dtiny-", "dslow-")):
-                remove_image(image.tag)
+        images = [i for i in list_images() if i.env_key.startswith(("dtiny-", "dslow-"))]
     except HarnessError:
-        pass  # no engine: nothing was built
+        return  # no engine: nothing was built
+    client = docker_engine.connect()
+    for image in images:
+        # a container stopped by an earlier test may still be on its way out
+        wait_for(lambda tag=image.tag: not client.containers.list(
+            all=True, filters={"ancestor": tag}), timeout=60)
+        remove_image(image.tag)
 
 
 def test_reproduce_builds_once_runs_offline_as_the_caller(tmp_path: Path, base_image: str
@@ -299,3 +303,18 @@ def test_cuda_runs_get_the_gpus_or_say_why_not(tmp_path: Path, engine: Any,
         assert backend.run(env, request) == 0, request.log_path.read_text()
     finally:
         engine.images.remove(f"{docker_engine.REPOSITORY}:{key}")
+
+
+def test_an_env_image_a_container_uses_is_left_alone_in_one_line(tmp_path: Path, engine: Any,
+                                                                 base_image: str) -> None:
+    tag = f"{docker_engine.REPOSITORY}:inuse-{TOKEN}"
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nLABEL {docker_engine.KIND}=env\n")
+    engine.images.build(path=str(tmp_path), tag=tag, rm=True)
+    container = engine.containers.create(tag, ["true"])
+    try:
+        with pytest.raises(HarnessError, match="in use by a container; left alone"):
+            remove_image(tag)
+    finally:
+        container.remove(force=True)
+    remove_image(tag)  # once the container is gone
+    assert not engine.images.list(name=tag)
