@@ -124,22 +124,23 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
     plan = checks_exec.plan(checks, check, env, after, target_python, changed)
     if plan.problem:
         return not_checked(plan.problem)
-    if plan.files == 0:
+    files = None if plan.files is None else len(plan.files)
+    if files == 0:
         return CheckOutcome(check.name, command, CheckStatus.UNAFFECTED, False, fix=check.fix,
                             files=0)
-    if plan.files is not None and changed is not None:
-        command = shlex.join([*check.run, *checks_exec.covered(check, changed, after)])
+    if plan.files is not None:
+        command = shlex.join([*check.run, *plan.files])
     code, out, secs = checks_exec.execute(check, plan, after)
     if code is None:
         return not_checked(out)
     if code == 0:
         return CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
-                            seconds=secs, files=plan.files)
+                            seconds=secs, files=files)
     failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
                           output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs,
-                          files=plan.files)
+                          files=files)
     base_plan = checks_exec.plan(checks, check, env, before, target_python, changed)
-    if base_plan.problem or base_plan.files == 0:
+    if base_plan.problem or base_plan.files == ():
         # e.g. the script or the files are new in the patch: all their failures are new
         return failed
     base_code, base_out, base_secs = checks_exec.execute(check, base_plan, before)
@@ -151,7 +152,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
                         output=proc.tail(_joined(new) if new else out, TAIL_LINES),
-                        fix=check.fix, seconds=secs, files=plan.files)
+                        fix=check.fix, seconds=secs, files=files)
 
 
 _NUMBERS = re.compile(r"\d+")

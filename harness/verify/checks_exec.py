@@ -12,6 +12,7 @@ from harness import proc
 from harness.errors import HarnessError
 from harness.recipes import Check, Checks
 from harness.verify.checks_env import ToolEnv
+from harness.verify.diff import is_under
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Plan:
     argv: tuple[str, ...]
     env: dict[str, str]
     problem: str = ""
-    files: int | None = None  # a per-file check: how many changed files it runs on
+    files: tuple[str, ...] | None = None  # a per-file check: the changed files it runs on
 
 
 # a change to one of these may change what a linter says of every file: run it whole then
@@ -32,12 +33,12 @@ def touches_config(changed: tuple[str, ...]) -> bool:
     return any(PurePosixPath(f).name in CONFIG_FILES for f in changed)
 
 
-def covered(check: Check, changed: tuple[str, ...], tree: Path) -> list[str]:
+def covered(check: Check, changed: tuple[str, ...], tree: Path) -> tuple[str, ...]:
     """The changed files a per-file check reads in ``tree``: under its paths, with one of
     its suffixes, present there."""
-    return [f for f in changed
-            if f.endswith(check.per_file) and (tree / f).is_file()
-            and any(f == p or f.startswith(p.rstrip("/") + "/") for p in check.paths)]
+    return tuple(f for f in changed
+                 if f.endswith(check.per_file) and (tree / f).is_file()
+                 and any(is_under(f, p) for p in check.paths))
 
 
 def cannot_run(check: Check, tree: Path) -> str:
@@ -55,17 +56,16 @@ def cannot_run(check: Check, tree: Path) -> str:
 def plan(checks: Checks, check: Check, env: ToolEnv | None, tree: Path,
          target_python: Path | None, changed: tuple[str, ...] | None = None) -> Plan:
     """How ``check`` runs in ``tree``; with ``changed`` (the patch's files), a per-file
-    check runs on those it covers only (``files``: how many; 0: none, argv empty)."""
+    check runs on those it covers only (``files``; none of them: argv empty)."""
     problem = cannot_run(check, tree)
     if problem:
         return Plan((), {}, problem)
-    paths = [p for p in check.paths if (tree / p).exists()]
+    paths: tuple[str, ...] = tuple(p for p in check.paths if (tree / p).exists())
     files = None
     if check.per_file and changed is not None and not touches_config(changed):
-        paths = covered(check, changed, tree)
-        files = len(paths)
-        if not paths:
-            return Plan((), {}, files=0)
+        paths = files = covered(check, changed, tree)
+        if not files:
+            return Plan((), {}, files=files)
     program, *args = check.run
     bins: list[str] = [str(env.bin)] if env else []
     if check.target:
