@@ -15,6 +15,7 @@ import ast
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -275,10 +276,11 @@ def dependencies(graph: Graph, path: str) -> dict[str, str]:
     return via
 
 
-def importers(graph: Graph, target: str) -> dict[str, list[str]]:
-    """Every file that depends on ``target`` (as :func:`dependencies` sees it), mapped to a
-    shortest chain ``[file, ..., target]``: one backward search instead of one forward
-    search per file.  The last step may be a shallow edge, every other one is deep."""
+def importers(graph: Graph, targets: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """For each of ``targets``: every file that depends on it (as :func:`dependencies` sees
+    it), mapped to a shortest chain ``[file, ..., target]``.  One backward search per target
+    over edges reversed once, instead of one forward search per file.  The last step may be
+    a shallow edge, every other one is deep."""
     deep_in: dict[str, list[str]] = {}
     any_in: dict[str, list[str]] = {}
     for src in sorted(graph.by_path):
@@ -287,6 +289,11 @@ def importers(graph: Graph, target: str) -> dict[str, list[str]]:
             any_in.setdefault(dst, []).append(src)
         for dst in graph.shallow.get(src, ()):
             any_in.setdefault(dst, []).append(src)
+    return {target: _chains_to(target, deep_in, any_in) for target in targets}
+
+
+def _chains_to(target: str, deep_in: dict[str, list[str]], any_in: dict[str, list[str]]
+               ) -> dict[str, list[str]]:
     toward: dict[str, str] = {}  # file -> the next file on its way to target
     queue = [f for f in any_in.get(target, ()) if f != target]
     for f in queue:

@@ -112,13 +112,14 @@ def in_scope(path: str, subset: Subset) -> bool:
     return any(is_under(path, p.split("::")[0]) for p in subset.paths)
 
 
-def _impacted(graph: imports.Graph, tests: Iterable[str], changed: set[str]
+def _impacted(back: dict[str, dict[str, list[str]]], tests: Iterable[str]
               ) -> dict[str, tuple[int, str]]:
-    """Test file -> (import hops to the nearest changed file, why)."""
+    """Test file -> (import hops to the nearest changed file, why); ``back``: the
+    :func:`imports.importers` of the changed files."""
     wanted = set(tests)
     hits: dict[str, list[list[str]]] = {}
-    for path in sorted(changed):
-        for test, chain in imports.importers(graph, path).items():
+    for path in sorted(back):
+        for test, chain in back[path].items():
             if test in wanted:
                 hits.setdefault(test, []).append(chain)
     found: dict[str, tuple[int, str]] = {}
@@ -176,13 +177,14 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             for t in tests:
                 if is_under(t, "" if folder == "." else folder):
                     other.setdefault(t, (1, f"{f.path} changed"))
-    for t, found_why in _impacted(graph, tests, changed).items():
+    back = imports.importers(graph, changed)
+    for t, found_why in _impacted(back, tests).items():
         if t not in other or found_why[0] < other[t][0]:
             other[t] = found_why
     if before is not None and any(f.status in ("deleted", "renamed") for f in files):
         old = graph_of(recipe, before)
         old_tests = [t for t in old.by_path if is_test_file(t, v.tests_dir) and t in graph.by_path]
-        for t, (hops, why) in _impacted(old, old_tests, changed).items():
+        for t, (hops, why) in _impacted(imports.importers(old, changed), old_tests).items():
             other.setdefault(t, (hops, why + " (before the patch)"))
     for path in v.always_run:
         other.setdefault(path, (1, "always run (recipe)"))
@@ -190,7 +192,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     for path in sorted(changed - set(other)):
         if is_test_file(path, v.tests_dir) or PurePosixPath(path).name == "conftest.py":
             continue
-        if not chosen & imports.importers(graph, path).keys():
+        if not chosen & back[path].keys():
             notes.append(f"{path}: no test imports it")
     for path, (hops, why) in other.items():
         if path in picks:  # the patch's own test file, whole
