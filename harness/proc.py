@@ -90,11 +90,9 @@ def run(
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(child)
-    proc = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
-    result = Result(proc.returncode, proc.stdout, proc.stderr)
-    log.debug("exit %d: %s\nstdout:\n%s\nstderr:\n%s", proc.returncode, shown, proc.stdout,
-              proc.stderr)
-    if check and proc.returncode != 0:
+    result = Result(child.returncode, stdout, stderr)
+    log.debug("exit %d: %s\nstdout:\n%s\nstderr:\n%s", child.returncode, shown, stdout, stderr)
+    if check and child.returncode != 0:
         raise HarnessError(failure_message(what or "command", cmd, result))
     return result
 
