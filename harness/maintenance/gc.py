@@ -193,9 +193,9 @@ def _runs(base: Path, cutoff: float, now: float) -> list[Item]:
 
 def _shard_durations(base: Path, cutoff: float, now: float) -> list[Item]:
     """The durations files shards were split by (``reproduce --shard``), unused since."""
-    found = sorted(base.glob("durations-*.json")) if base.is_dir() else []
-    return [Item("run", p, f"shard durations, {_age(now - p.stat().st_mtime)}",
-                 p.stat().st_size) for p in found if p.stat().st_mtime < cutoff]
+    found = [(p, p.stat()) for p in sorted(base.glob("durations-*.json"))] if base.is_dir() else []
+    return [Item("run", p, f"shard durations, {_age(now - st.st_mtime)}", st.st_size)
+            for p, st in found if st.st_mtime < cutoff]
 
 
 def _verify(base: Path) -> list[Item]:

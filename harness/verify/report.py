@@ -175,9 +175,9 @@ def markdown(rep: VerifyReport) -> str:
                                                        else "."))
     lines += ["", f"**{rep.verdict}**: {rep.reason}", ""]
     both = sum(r.before is not None and r.after is not None for r in ran)
-    after_only = sum(r.before is None and r.after is not None for r in ran)
+    after_side = sum(r.before is None and r.after is not None for r in ran)
     lines.append(f"{both} test(s) ran before and after the patch"
-                 + (f", {after_only} after it only" if after_only else "")
+                 + (f", {after_side} after it only" if after_side else "")
                  + "; nothing else is claimed.")
     lines += ["", "#### The patch's own tests", ""]
     lines += _md_rows(_sorted(rep.own)) if rep.own else ["No test of the patch ran."]
