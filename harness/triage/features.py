@@ -43,6 +43,7 @@ class Features(NamedTuple):
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
+    model_in_title: bool = False  # the title names the largest sized model (models.in_title)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -116,4 +117,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words), named_files=len(told),
+        model_in_title=size is not None and models.in_title(named, parsed.title_words),
     )

@@ -214,3 +214,24 @@ def memory_gb(billions: float) -> float:
 def largest(models: tuple[ModelRef, ...]) -> float | None:
     sizes = [m.billions for m in models if m.billions is not None]
     return max(sizes) if sizes else None
+
+
+# parts of a checkpoint's name that say nothing of which model it is
+_GENERIC = frozenset({"base", "large", "small", "medium", "tiny", "instruct", "chat", "model",
+                      "uncased", "cased", "dev", "hf", "it", "v1", "v2", "v3"})
+
+
+def in_title(models: tuple[ModelRef, ...], title_words: frozenset[str]) -> bool:
+    """Whether the title names the largest sized model ("Llama-2 generate fails": the bug
+    is in that model's code) rather than the body alone (the model the reporter happened
+    to use, which a smaller one often stands in for)."""
+    top = max((m for m in models if m.billions is not None), key=_billions, default=None)
+    if top is None or not title_words:
+        return False
+    parts = words_of(_PARTS.sub(" ", top.name.rpartition("/")[2].lower()))
+    return any(p in title_words for p in parts
+               if len(p) > 2 and not p.isdigit() and p not in _GENERIC and p not in _SIZE_WORDS)
+
+
+def _billions(m: ModelRef) -> float:
+    return m.billions or 0.0

@@ -84,6 +84,8 @@ PRIOR_EASY: dict[str, float] = {
     "private_files": -0.3,
     "built_small": 0.5, "small_model": 0.3, "laptop_model": -0.2, "big_model": -0.8,
     "huge_model": -1.2,
+    # the same named in the body only: often not the model the bug is in (no prior)
+    "laptop_model_incidental": 0.0, "big_model_incidental": 0.0, "huge_model_incidental": 0.0,
     "gpu": -2.5,  # x the probability that it needs a GPU: the worst advice for a laptop
     "cue_support": 0.0, "cue_proposed_fix": 0.6, "cue_names_line": 0.5, "cue_pr_offer": 0.5,
     "cue_regression": 0.0, "cue_warning": 0.9, "cue_docs_words": 0.5, "cue_numerics": -0.6,
@@ -107,7 +109,10 @@ PRIOR_GPU: dict[str, float] = {
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
+    "new_model": 1.0,  # a new model or pipeline is checked against the real weights
     "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
+    # named in the body only: no prior, the data decides (it gives them about nothing)
+    "big_model_incidental": 0.0, "huge_model_incidental": 0.0, "laptop_model_incidental": 0.0,
     "small_model": -0.5, "built_small": -1.0, "repro": 0.0, "minimal_repro": -0.3,
 }
 
@@ -124,6 +129,10 @@ def gpu(f: Features) -> list[Signal]:
     return _gpu(f, _model(f) + _repro(f))
 
 
+_NEW_MODEL: Signal = ("new_model", 1.0, "adds a model or pipeline: checking it against the "
+                                         "original means running the real weights")
+
+
 def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
     hw, cues = f.hardware, f.cues
     found = [s for h, s in _GPU_HARDWARE if h in hw] if hw else []
@@ -131,6 +140,8 @@ def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
         found += [s for c, s in _GPU_CUES if c in cues]
         if "half_precision" in cues and "training" in cues:
             found.append(("fp16_training", 1.0, "mixed-precision training"))
+    if f.kind == "new-model":
+        found.append(_NEW_MODEL)
     found += shared
     return found
 
@@ -198,7 +209,7 @@ def _model(f: Features) -> list[Signal]:
     if f.memory_gb is None:
         return []
     top = max((m for m in f.models if m.billions is not None), key=_size)
-    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb)]
+    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb, f.model_in_title)]
 
 
 def _size(m: models.ModelRef) -> float:
@@ -206,17 +217,24 @@ def _size(m: models.ModelRef) -> float:
 
 
 @functools.lru_cache(maxsize=4096)
-def _model_signal(name: str, billions: float, memory_gb: float) -> Signal:
+def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool) -> Signal:
     """The signal of the largest model named (the same checkpoints come up again and
-    again: each one's reason is written once)."""
+    again: each one's reason is written once).
+
+    A model the title names is what the bug is about; one named only in the body is often
+    just the one the reporter used (a LoRA bug shown on a 20B model reproduces on a tiny
+    one), so a big one there is a signal of its own (``..._incidental``), weighed apart."""
     what = f"{name} (~{_params(billions)} parameters, ~{memory_gb:.0f} GB)"
     if memory_gb <= SMALL_MODEL_GB:
         return ("small_model", 1.0, f"small model: {what}")
     if memory_gb <= models.CPU_GB:
-        return ("laptop_model", 1.0, f"model fits a laptop, slowly: {what}")
-    if memory_gb <= HUGE_MODEL_GB:
-        return ("big_model", 1.0, f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}")
-    return ("huge_model", 1.0, f"model far too big for a laptop or a small GPU: {what}")
+        sig, why = "laptop_model", f"model fits a laptop, slowly: {what}"
+    elif memory_gb <= HUGE_MODEL_GB:
+        sig, why = "big_model", f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}"
+    else:
+        sig, why = "huge_model", f"model far too big for a laptop or a small GPU: {what}"
+    return (sig, 1.0, why) if in_title else \
+        (f"{sig}_incidental", 1.0, f"{why}, used in the report (the title names other things)")
 
 
 def _params(billions: float) -> str:

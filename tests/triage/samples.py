@@ -410,6 +410,10 @@ def coverage_issues() -> list[Issue]:
               "### Reproduction\n\n```python\nimport torch\nfrom torch import nn\n"
               "from peft import LoraConfig, get_peft_model\nbase = nn.Linear(4, 4)\n"
               "model = get_peft_model(base, LoraConfig(target_modules=['linear']))\n```\n"),
+        # models named in the body only, not in the title: the incidental size signals
+        *(issue(407 + k, "save_pretrained drops a key", f'AutoModel.from_pretrained("{name}")')
+          for k, name in enumerate(("microsoft/phi-2", "meta-llama/Llama-2-7b-hf",
+                                    "meta-llama/Meta-Llama-3-70B"))),
     ]
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import Recipe, load
-from harness.triage import body, features, models
+from harness.triage import body, features, models, signals
 from harness.triage.features import Features
 from tests.triage import samples
 from tests.triage.samples import issue
@@ -189,7 +189,6 @@ def test_environment_dumps_outside_system_info_are_the_reporters_machine(
     ("pipe.enable_model_cpu_offload() leaves the VAE on cpu", {"cue_offload"}),
 ])
 def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
-    from harness.triage import signals
     assert wanted <= {n for n, _, _ in signals.gpu(extract(transformers, "t", text))}
 
 
@@ -315,3 +314,18 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
 ])
 def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
     assert body.strip_env(text) == (told, env)
+
+
+@pytest.mark.parametrize(("title", "in_title"), [
+    ("Llama-2 generate repeats the prompt", True),  # the model the bug is in
+    ("LoraConfig rank_pattern ignored", False),  # the model the reporter used
+    ("Llama 7B crashes", True),
+    ("7B model crashes", False),  # a size is not a name
+])
+def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title: str,
+                                                     in_title: bool) -> None:
+    f = extract(transformers, title, 'm = AutoModel.from_pretrained("meta-llama/Llama-2-7b-hf")')
+    assert f.memory_gb is not None and f.memory_gb > models.CPU_GB
+    assert f.model_in_title is in_title
+    (sig,) = [s for s in signals.easy(f) if "model" in s[0]]
+    assert sig[0] == ("big_model" if in_title else "big_model_incidental")

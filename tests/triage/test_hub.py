@@ -72,7 +72,7 @@ def test_offline_asks_nothing(hub_server: list[str], monkeypatch: pytest.MonkeyP
 def test_sizes_from_the_hub_reach_the_score(hub_server: list[str]) -> None:
     recipe = load("transformers")
     body = '```python\nm = AutoModel.from_pretrained("acme/house-model")\nm(x)\n```'
-    items = [issue(1, "crash", body)]
+    items = [issue(1, "house-model crashes", body)]  # the model the bug is in
     (without,) = rank.assess_all(recipe, items)
     (with_hub,) = rank.assess_all(recipe, items, use_hub=True)
     assert not without.needs_gpu and with_hub.needs_gpu
