@@ -137,7 +137,7 @@ def strip_env(text: str) -> tuple[str, str]:
 
 # the System Info sections where reporters often tell the problem itself, in prose
 _PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "environment info",
-                           "your environment"})
+                           "your environment", "information", "who can help?", "who can help"})
 _SYSTEM = frozenset(SYSTEM)
 # a line long enough to tell something (found by the regex engine, not a Python loop)
 _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)

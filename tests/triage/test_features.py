@@ -329,3 +329,14 @@ def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title
     assert f.model_in_title is in_title
     (sig,) = [s for s in signals.easy(f) if "model" in s[0]]
     assert sig[0] == ("big_model" if in_title else "big_model_incidental")
+
+
+@pytest.mark.parametrize("heading", ["## Information", "### Who can help?"])
+def test_the_problem_told_under_an_old_template_heading_counts(heading: str) -> None:
+    """transformers' old template asks for the problem under "Information"; some reporters
+    tell it under "Who can help?".  The @mentions and checkboxes stay out."""
+    text = (f"{heading}\n\n@maintainer\n* [x] my own modified scripts: (give details below)\n"
+            "When I resize the token embeddings of the model, the generated text is garbage.\n")
+    parsed = body.parse("t", text)
+    assert "generated text is garbage" in parsed.text
+    assert "@maintainer" not in parsed.text and "modified scripts" not in parsed.text
