@@ -13,6 +13,7 @@ from harness.triage.suggest import Suggestion, suggest
 
 TABLE_ROWS = 30  # rows in a table when no --limit is given
 REASONS = 3  # reasons shown per row (all of them in JSON and `harness issue`)
+LIKELY_GPU = 0.5  # from this GPU probability up the table says "yes", below it "maybe"
 _BAND_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 
 
@@ -35,6 +36,14 @@ def as_json(recipe: Recipe, assessed: list[Assessment]) -> list[dict[str, Any]]:
     return [as_dict(a, suggest(a.issue, recipe, a.features, a.needs_gpu)) for a in assessed]
 
 
+def gpu_word(a: Assessment) -> str:
+    """"yes" when the GPU model finds it likely, "maybe" when it is flagged below that (the
+    threshold is set low, to miss few: a GPU issue is the worst advice for a laptop)."""
+    if not a.needs_gpu:
+        return ""
+    return "yes" if a.gpu_score >= LIKELY_GPU else "maybe"
+
+
 def table(console: Console, repo: str, assessed: list[Assessment], total: int) -> None:
     t = Table(title=f"{repo}: {len(assessed)} of {total} issues, best first", title_justify="left")
     t.add_column("#", justify="right", style="cyan", no_wrap=True)
@@ -46,7 +55,7 @@ def table(console: Console, repo: str, assessed: list[Assessment], total: int) -
         why = escape("; ".join(a.reasons[:REASONS]))
         t.add_row(
             str(a.issue.number), f"{a.score:.2f}",
-            f"[{_BAND_STYLE[a.band]}]{a.band}[/]", "yes" if a.needs_gpu else "",
+            f"[{_BAND_STYLE[a.band]}]{a.band}[/]", gpu_word(a),
             f"[bold]{escape(a.issue.title)}[/]\n[dim]{why}[/]",
         )
     console.print(t)
@@ -60,7 +69,7 @@ def detail(console: Console, a: Assessment, s: Suggestion) -> None:
     console.print(f"{i.url}  ({i.state}; labels: {escape(', '.join(i.labels) or 'none')})")
     console.print(
         f"score [bold]{a.score:.2f}[/] ([{_BAND_STYLE[a.band]}]{a.band}[/]), "
-        f"kind {a.features.kind}, needs a GPU: {'yes' if a.needs_gpu else 'no'}"
+        f"kind {a.features.kind}, needs a GPU: {gpu_word(a) or 'no'}"
     )
     for reason in a.reasons:
         console.print(f"  {escape(reason)}")

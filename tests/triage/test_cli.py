@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from harness import cli as harness_cli
 from harness import store
 from harness.errors import HarnessError
-from harness.triage import cli, scoring
+from harness.recipes import load
+from harness.triage import cli, rank, report, scoring
 from tests.triage import samples
 from tests.triage.github_server import GitHubServer, make_comment, make_issue
 
@@ -214,3 +216,18 @@ def test_a_missing_pygithub_is_said_not_hidden() -> None:
     assert done.returncode == 2, done.stderr
     assert "the Python package 'github' that harness needs is missing" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_table_tells_a_likely_gpu_from_a_possible_one() -> None:
+    a, b, c = rank.assess_all(load("transformers"), [
+        samples.issue(n, "t", samples.LLAMA_FSDP) for n in (1, 2, 3)])
+    likely = a._replace(needs_gpu=True, gpu_score=0.9)
+    maybe = b._replace(needs_gpu=True, gpu_score=0.2)
+    neither = c._replace(needs_gpu=False, gpu_score=0.05)
+    assert [report.gpu_word(x) for x in (likely, maybe, neither)] == ["yes", "maybe", ""]
+    console = Console(record=True, width=120)
+    report.table(console, "r", [likely, maybe, neither], 3)
+    rows = {line.split()[1]: line for line in console.export_text().splitlines()
+            if line.startswith("│") and line.split()[1].isdigit()}
+    assert "│ yes" in rows["1"] and "│ maybe" in rows["2"]
+    assert "yes" not in rows["3"] and "maybe" not in rows["3"]
