@@ -51,14 +51,27 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
 def _no_gc() -> Iterator[None]:
     """The cycle collector paused while a batch is assessed: assessing builds only acyclic
     values (strings, tuples, sets), yet the collector's passes over the growing list of
-    results cost a fifth of the time.  Plain reference counting still frees everything."""
+    results cost a fifth of the time.  Plain reference counting still frees everything.
+
+    Then the results, long-lived, go straight to the collector's oldest generation
+    (``gc.freeze`` and ``gc.unfreeze``): otherwise its first pass after the pause walks
+    every one of them, a tenth of the batch's time.  Not when the process froze objects
+    itself: ``gc.unfreeze`` would release those too."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            _to_oldest_generation()
             gc.enable()
+
+
+def _to_oldest_generation() -> None:
+    """The objects the collector has not yet examined moved to its oldest generation."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def taken(a: Assessment) -> str | None:
