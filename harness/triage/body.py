@@ -212,15 +212,18 @@ def symbols(prose: str) -> tuple[str, ...]:
 
 def py_files(text: str) -> tuple[str, ...]:
     """The .py paths named, in order (only lines that name one are searched: fast)."""
-    if ".py" not in text:
-        return ()
     found = []
-    for line in text.split("\n"):
+    at = text.find(".py")
+    while at >= 0:  # each line with ".py" in it, once
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = text[start:end] if end >= 0 else text[start:]
         if 'File "' in line:  # a traceback frame: the path is quoted
             found.append(line.split('"')[1])
-        elif ".py" in line:
+        else:
             found += _PY_FILE.findall(line)
-    return tuple(f for f in dict.fromkeys(found) if f.endswith(".py"))
+        at = text.find(".py", end) if end >= 0 else -1
+    return tuple(f for f in dict.fromkeys(found) if f.endswith(".py")) if found else ()
 
 
 # a quoted path on the reporter's machine: '/content/drive/...', 'C:\\models', './my_model'
@@ -230,8 +233,13 @@ _PRIVATE = re.compile(r"""["'](?:/(?:content|home|Users|mnt|data|root|workspace|
 
 def private_files(body: Body) -> bool:
     """The code loads files only the reporter has (traceback frames do not count)."""
-    return any(_PRIVATE.search(line) for block in body.code for line in block.split("\n")
-               if ("/" in line or "\\" in line) and 'File "' not in line)
+    for block in body.code:
+        # a match never spans lines: a block without one needs no line by line look
+        if _PRIVATE.search(block) and any(
+                _PRIVATE.search(line) for line in block.split("\n")
+                if ("/" in line or "\\" in line) and 'File "' not in line):
+            return True
+    return False
 
 
 def runnable(body: Body) -> bool:

@@ -90,7 +90,7 @@ def _from_system(body: Body) -> set[str]:
     low = body.system.lower()
     if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
         groups.add("sys_cpu")
-    for line in _lines_with(low, ("gpu", "parallel")):
+    for line in _lines_with(low, _GPU_OR_PARALLEL):
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
@@ -102,16 +102,20 @@ def _from_system(body: Body) -> set[str]:
     return groups
 
 
-def _lines_with(text: str, words: tuple[str, ...]) -> list[str]:
-    """The lines of ``text`` that hold one of ``words``, in order (found with str.find:
-    a System Info of many lines has few about GPUs)."""
-    starts: dict[int, int] = {}
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            starts[start] = end
-            at = text.find(word, end)
-    return [text[start:starts[start]] for start in sorted(starts)]
+_GPU_OR_PARALLEL = re.compile(r"gpu|parallel")
+
+
+def _lines_with(text: str, words: re.Pattern[str]) -> list[str]:
+    """The lines of ``text`` where ``words`` (an alternation of words) matches, in order,
+    each once (found by the regex engine: a System Info of many lines has few about GPUs)."""
+    found: list[str] = []
+    end = -1
+    for m in words.finditer(text):
+        at = m.start()
+        if at <= end:  # on the line found last
+            continue
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        found.append(text[start:end])
+    return found
