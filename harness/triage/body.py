@@ -212,18 +212,15 @@ def symbols(prose: str) -> tuple[str, ...]:
 
 def py_files(text: str) -> tuple[str, ...]:
     """The .py paths named, in order (only lines that name one are searched: fast)."""
+    if ".py" not in text:
+        return ()
     found = []
-    at = text.find(".py")
-    while at >= 0:  # each line with ".py" in it, once
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        line = text[start:end] if end >= 0 else text[start:]
+    for line in text.split("\n"):
         if 'File "' in line:  # a traceback frame: the path is quoted
             found.append(line.split('"')[1])
-        else:
+        elif ".py" in line:
             found += _PY_FILE.findall(line)
-        at = text.find(".py", end) if end >= 0 else -1
-    return tuple(f for f in dict.fromkeys(found) if f.endswith(".py")) if found else ()
+    return tuple(f for f in dict.fromkeys(found) if f.endswith(".py"))
 
 
 # a quoted path on the reporter's machine: '/content/drive/...', 'C:\\models', './my_model'
@@ -233,13 +230,8 @@ _PRIVATE = re.compile(r"""["'](?:/(?:content|home|Users|mnt|data|root|workspace|
 
 def private_files(body: Body) -> bool:
     """The code loads files only the reporter has (traceback frames do not count)."""
-    for block in body.code:
-        # a match never spans lines: a block without one needs no line by line look
-        if _PRIVATE.search(block) and any(
-                _PRIVATE.search(line) for line in block.split("\n")
-                if ("/" in line or "\\" in line) and 'File "' not in line):
-            return True
-    return False
+    return any(_PRIVATE.search(line) for block in body.code for line in block.split("\n")
+               if ("/" in line or "\\" in line) and 'File "' not in line)
 
 
 def runnable(body: Body) -> bool:
