@@ -87,10 +87,12 @@ def _from_system(body: Body) -> set[str]:
     """What the System Info says the reporter used: their machine, not what the bug needs
     (``sys_gpu``, ``sys_multi_gpu``: weighed apart from the same words in the text)."""
     groups: set[str] = set()
+    if not body.system:
+        return groups
     low = body.system.lower()
     if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
         groups.add("sys_cpu")
-    for line in _lines_with(low, _GPU_OR_PARALLEL):
+    for line in _lines_with(low, ("gpu", "parallel")):
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
@@ -102,20 +104,16 @@ def _from_system(body: Body) -> set[str]:
     return groups
 
 
-_GPU_OR_PARALLEL = re.compile(r"gpu|parallel")
-
-
-def _lines_with(text: str, words: re.Pattern[str]) -> list[str]:
-    """The lines of ``text`` where ``words`` (an alternation of words) matches, in order,
-    each once (found by the regex engine: a System Info of many lines has few about GPUs)."""
-    found: list[str] = []
-    end = -1
-    for m in words.finditer(text):
-        at = m.start()
-        if at <= end:  # on the line found last
-            continue
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        found.append(text[start:end])
-    return found
+def _lines_with(text: str, words: tuple[str, ...]) -> list[str]:
+    """The lines of ``text`` that hold one of ``words``, in order (found with str.find:
+    a System Info of many lines has few about GPUs)."""
+    starts: dict[int, int] = {}
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            starts[start] = end
+            at = text.find(word, end)
+    return [text[start:starts[start]] for start in sorted(starts)]

@@ -125,12 +125,14 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
             if _KEY_WORDS[key] <= body.words and key in body.low:
-                names.update(dict.fromkeys(n for n in _names_around(body.low, key)
-                                           if n not in quoted))
+                for n in _names_around(body.low, key):
+                    if n not in quoted:
+                        names[n] = None
     found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
         [ModelRef(n, size_from_name(n)) for n in names]
     # unquoted: "--model org/Name-7B", "a 70B model"
-    if all(m.billions is None for m in found) and (sizes := body.words & _SIZE_WORDS):
+    if (not found or all(m.billions is None for m in found)) \
+            and (sizes := body.words & _SIZE_WORDS):
         for token in body.text.split():
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
