@@ -29,11 +29,12 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
     """Assess every issue (not pull request) in ``items``, with its stored ``comments``."""
     stored = list(items)
     linked = issues.open_linked_prs(stored)
+    said = comments or {}
 
     def one(issue: Issue, sizes: Mapping[str, float] | None = None) -> Assessment:
         f = features.extract(issue, recipe, now=now, hub=sizes,
                              linked_prs=linked.get(issue.number, ()),
-                             comments=(comments or {}).get(issue.number, ()))
+                             comments=said.get(issue.number, ()))
         return scoring.assess(issue, f)
 
     with _no_gc():
