@@ -55,9 +55,10 @@ def _no_gc() -> Iterator[None]:
     results cost a fifth of the time.  Plain reference counting still frees everything.
 
     Then the results, long-lived, go straight to the collector's oldest generation
-    (``gc.freeze`` and ``gc.unfreeze``): otherwise its first pass after the pause walks
-    every one of them, a tenth of the batch's time.  Not when the process froze objects
-    itself: ``gc.unfreeze`` would release those too."""
+    (``gc.freeze`` and ``gc.unfreeze``), with whatever else it had not yet examined:
+    otherwise its first pass after the pause walks every one of them, a tenth of the
+    batch's time.  Not when the process froze objects itself: ``gc.unfreeze`` would
+    release those too."""
     was = gc.isenabled()
     gc.disable()
     try:
