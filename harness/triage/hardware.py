@@ -87,6 +87,8 @@ def _from_system(body: Body) -> set[str]:
     """What the System Info says the reporter used: their machine, not what the bug needs
     (``sys_gpu``, ``sys_multi_gpu``: weighed apart from the same words in the text)."""
     groups: set[str] = set()
+    if not body.system:
+        return groups
     low = body.system.lower()
     if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
         groups.add("sys_cpu")

@@ -28,7 +28,11 @@ def _fold(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(n.strip().casefold() for n in names)
 
 
-_KIND_LABELS = {kind: fold(names) for kind, names in KIND_LABELS.items()}
+# each folded label → the kinds it stands for (one look-up per label of an issue)
+_KINDS_OF: dict[str, tuple[str, ...]] = {}
+for _kind, _names in KIND_LABELS.items():
+    for _name in fold(_names):
+        _KINDS_OF[_name] = (*_KINDS_OF.get(_name, ()), _kind)
 
 
 def beginner(triage: Triage, labels: Iterable[str]) -> str | None:
@@ -44,8 +48,9 @@ def kinds(triage: Triage, labels: Iterable[str]) -> set[str]:
     have = fold(labels)
     if not have:
         return set()
-    found = {kind for kind, names in _KIND_LABELS.items() if have & names}
-    found |= {alias for alias, names in triage.label_aliases.items() if have & fold(names)}
+    found = {kind for label in have for kind in _KINDS_OF.get(label, ())}
+    found |= {alias for alias, names in triage.label_aliases.items()
+              if not have.isdisjoint(fold(names))}
     return found
 
 

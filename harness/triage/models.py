@@ -52,7 +52,8 @@ for _k in _KNOWN:
 _HEAD_WORDS = frozenset(_HEADS)
 _KEY_HEAD = {k: head for head, keys in _HEADS.items() for k in keys}
 _KEY_WORDS = {k: frozenset(words_of(k)) for k in _KNOWN}  # all in the text, or no match
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_.-"
+_NAME_TAIL = re.compile(r"[a-z0-9_.\-]*")  # a run of _NAME_CHARS
 
 # an id after a quote (from_pretrained("org/name") too); led by the quote class, so that
 # the engine skips ahead to a quote (slashes, common in tracebacks, are not candidates)
@@ -100,12 +101,13 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     light: set[str] = set()
     names: dict[str, None] = {}  # an id has a "/": "org/name"
     if "from_pretrained" in body.low:
-        loads = [(_light(_caller(body.text, m.start())), m.group(1))
-                 for m in _LOAD.finditer(body.text)]
-        heavy = {name.lower() for is_light, name in loads if not is_light}
-        light = {name.lower() for is_light, name in loads if is_light} - heavy
-        names.update((name, None) for is_light, name in loads if not is_light
-                     and "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+        heavy: list[str] = []
+        lights: list[str] = []
+        for m in _LOAD.finditer(body.text):
+            (lights if _light(_caller(body.text, m.start())) else heavy).append(m.group(1))
+        light = {name.lower() for name in lights} - {name.lower() for name in heavy}
+        names.update((name, None) for name in heavy
+                     if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
     # quoted ids elsewhere are looked for in the code (above traceback frames:
     # 'File "/usr/lib/..."' is a path), links to the Hub anywhere
     code = _code_above_frames(body)
@@ -123,13 +125,14 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
         for key in _HEADS[head]:
             if _KEY_WORDS[key] <= body.words and key in body.low:
-                names.update(dict.fromkeys(n for n in _names_around(body.low, key)
-                                           if n not in quoted))
+                for n in _names_around(body.low, key):
+                    if n not in quoted:
+                        names[n] = None
     found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
         [ModelRef(n, size_from_name(n)) for n in names]
-    sizes = body.words & _SIZE_WORDS
     # unquoted: "--model org/Name-7B", "a 70B model"
-    if sizes and all(m.billions is None for m in found):
+    if (not found or all(m.billions is None for m in found)) \
+            and (sizes := body.words & _SIZE_WORDS):
         for token in body.text.split():
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
@@ -176,12 +179,10 @@ def _caller(text: str, end: int) -> str:
 def _names_around(low: str, key: str) -> list[str]:
     """Each whole name in ``low`` that contains ``key``: "google-bert/bert-base-uncased"."""
     found, at = [], low.find(key)
-    while at >= 0:
-        start, end = at, at + len(key)
-        while start > 0 and low[start - 1] in _NAME_CHARS:
-            start -= 1
-        while end < len(low) and low[end] in _NAME_CHARS:
-            end += 1
+    while at >= 0:  # the run of name characters around each occurrence (found in C)
+        start = len(low[:at].rstrip(_NAME_CHARS))
+        tail = _NAME_TAIL.match(low, at + len(key))  # always matches, maybe nothing
+        end = tail.end() if tail else at + len(key)
         found.append(low[start:end].strip(".-"))
         at = low.find(key, end)
     return found
