@@ -122,7 +122,9 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                 continue
             names[name] = None
     quoted = " ".join([*names, *light]).lower()
-    for head in body.words & _HEAD_WORDS:  # well-known names written bare: "bert-base-uncased"
+    # well-known names written bare ("bert-base-uncased"), in a fixed order: which of two
+    # models of one size a reason names must not change from run to run
+    for head in sorted(body.words & _HEAD_WORDS):
         for key in _HEADS[head]:
             if _KEY_WORDS[key] <= body.words and key in body.low:
                 for n in _names_around(body.low, key):
@@ -227,12 +229,17 @@ def in_title(models: tuple[ModelRef, ...], title_words: frozenset[str]) -> bool:
     is in that model's code) rather than the body alone (the model the reporter happened
     to use, which a smaller one often stands in for)."""
     top = max((m for m in models if m.billions is not None), key=_billions, default=None)
-    if top is None or not title_words:
-        return False
-    parts = words_of(_PARTS.sub(" ", top.name.rpartition("/")[2].lower()))
-    return any(p in title_words for p in parts
-               if len(p) > 2 and not p.isdigit() and p not in _GENERIC and p not in _SIZE_WORDS)
+    return top is not None and not title_words.isdisjoint(_name_words(top.name))
 
 
 def _billions(m: ModelRef) -> float:
     return m.billions or 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a checkpoint's name that say which model it is: "Llama-2-7b-hf" →
+    {"llama"} (the same checkpoints come up in issue after issue: each is read once)."""
+    parts = words_of(_PARTS.sub(" ", name.rpartition("/")[2].lower()))
+    return frozenset(p for p in parts if len(p) > 2 and not p.isdigit()
+                     and p not in _GENERIC and p not in _SIZE_WORDS)

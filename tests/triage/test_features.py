@@ -1,7 +1,11 @@
 """Feature extraction on realistic issue bodies (see samples.py)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -340,3 +344,20 @@ def test_the_problem_told_under_an_old_template_heading_counts(heading: str) -> 
     parsed = body.parse("t", text)
     assert "generated text is garbage" in parsed.text
     assert "@maintainer" not in parsed.text and "modified scripts" not in parsed.text
+
+
+def test_the_model_a_reason_names_does_not_change_from_run_to_run() -> None:
+    """Two bare names of one size ("sdxl", "stable-diffusion-xl-base-1.0"): which one the
+    reason names must not hang on the process's string hashing (PYTHONHASHSEED)."""
+    code = ("from harness.recipes import load\nfrom harness.triage import features, signals\n"
+            "from tests.triage.samples import issue\n"
+            "i = issue(1, 'LoRA loading fails', 'With sdxl (stable-diffusion-xl-base-1.0 "
+            "from the hub) the lora keys do not load.')\n"
+            "f = features.extract(i, load('diffusers'))\n"
+            "print([m.name for m in f.models], signals.easy(f))\n")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=Path(__file__).parents[2],
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert len(seen) == 1, seen
+    assert "sdxl" in next(iter(seen)) and "stable-diffusion-xl-base-1.0" in next(iter(seen))
