@@ -5,10 +5,10 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from harness.recipes import Recipe
-from harness.triage import features, hub, issues, labels, scoring
+from harness.triage import features, hub, issues, labels, scoring, slices
 from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 from harness.triage.scoring import Assessment
@@ -26,7 +26,8 @@ class Filters(NamedTuple):
 def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None = None,
                use_hub: bool = False,
                comments: Mapping[int, Sequence[Comment]] | None = None) -> list[Assessment]:
-    """Assess every issue (not pull request) in ``items``, with its stored ``comments``."""
+    """Assess every issue (not pull request) in ``items``, with its stored ``comments``
+    (a large batch on every core: :mod:`.slices`)."""
     stored = list(items)
     linked = issues.open_linked_prs(stored)
     said = comments or {}
@@ -37,8 +38,15 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
                              comments=said.get(issue.number, ()))
         return scoring.assess(issue, f)
 
+    todo = [i for i in stored if not i.is_pull]
+
+    def part(start: int, end: int) -> list[tuple[Any, ...]]:
+        """A slice's assessments without their issue (a worker's are sent back pickled)."""
+        return [tuple(one(i))[1:] for i in todo[start:end]]
+
     with _no_gc():
-        found = [one(i) for i in stored if not i.is_pull]
+        done = (rest for s in slices.run(part, len(todo)) for rest in s)
+        found = [Assessment._make((i, *rest)) for i, rest in zip(todo, done, strict=True)]
     if use_hub:
         unsized = {m.name for a in found for m in a.features.models if m.billions is None}
         sizes = hub.parameter_counts(unsized)

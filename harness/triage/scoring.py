@@ -68,7 +68,7 @@ class Assessment(NamedTuple):
 
     def _why(self, why: str) -> str:
         """The GPU model's verdict is told with its probability and its main reasons."""
-        if why is not _NEEDS_GPU and why is not _MAY_NEED_GPU:
+        if why not in (_NEEDS_GPU, _MAY_NEED_GPU):  # (equal, not the same object: unpickled)
             return why
         top = "; ".join(w for c, w in model.biggest_first(self.gpu_parts)[:3] if c > 0)
         return f"{why} ({self.gpu_score:.0%}{': ' + top if top else ''})"
