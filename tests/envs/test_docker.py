@@ -92,6 +92,14 @@ def wait_for(check: Any, timeout: float = 120) -> None:
         time.sleep(0.2)
 
 
+def test_the_docker_tests_share_one_worker(request: pytest.FixtureRequest) -> None:
+    """Under ``--dist loadgroup`` this module runs on one worker: its image cleanup would
+    remove the images another worker's test is using (pytest 9.2 silently broke the
+    grouping: pytest-dev/pytest-xdist#1386)."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@docker"), request.node.nodeid
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _remove_images_afterwards() -> Iterator[None]:
     yield
