@@ -43,7 +43,7 @@ class Features(NamedTuple):
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
-    model_in_title: bool = False  # the title names the largest sized model (models.in_title)
+    model_in_title: bool = False  # the title names models.largest (models.in_title)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -93,7 +93,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     runnable = body_mod.runnable(parsed)
     named = models.named(parsed, hub)
     small = models.built_small(parsed)
-    size = None if small else models.largest(named)
+    top = None if small else models.largest(named)
     now = now or datetime.now(timezone.utc)
     folded = labels_mod.fold(issue.labels)
     flags = {"stale"} if not folded.isdisjoint(labels_mod.STALE) else set()
@@ -107,7 +107,8 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         expected=body_mod.filled(parsed, ("expected behavior", "expected behaviour")),
         files=tuple(dict.fromkeys(told + frames[-1:])),
         symbols=parsed.symbols, models=named,
-        memory_gb=None if size is None else models.memory_gb(size), built_small=small,
+        memory_gb=None if top is None else models.memory_gb(top.billions or 0.0),
+        built_small=small,
         private_files=body_mod.private_files(parsed),
         hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose),
         comments=issue.comments,
@@ -117,5 +118,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         claimed=f"@{c.author}" if comments and (c := comments_mod.claim(comments)) else "",
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words), named_files=len(told),
-        model_in_title=size is not None and models.in_title(named, parsed.title_words),
+        model_in_title=top is not None and models.in_title(top, parsed.title_words),
     )

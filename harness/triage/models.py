@@ -214,9 +214,13 @@ def memory_gb(billions: float) -> float:
     return billions * BYTES_PER_PARAM * OVERHEAD
 
 
-def largest(models: tuple[ModelRef, ...]) -> float | None:
-    sizes = [m.billions for m in models if m.billions is not None]
-    return max(sizes) if sizes else None
+def largest(models: tuple[ModelRef, ...]) -> ModelRef | None:
+    """The largest model whose size is known (the first named of those of one size)."""
+    return max((m for m in models if m.billions is not None), key=_billions, default=None)
+
+
+def _billions(m: ModelRef) -> float:
+    return m.billions or 0.0
 
 
 # parts of a checkpoint's name that say nothing of which model it is
@@ -224,16 +228,11 @@ _GENERIC = frozenset({"base", "large", "small", "medium", "tiny", "instruct", "c
                       "uncased", "cased", "dev", "hf", "it", "v1", "v2", "v3"})
 
 
-def in_title(models: tuple[ModelRef, ...], title_words: frozenset[str]) -> bool:
-    """Whether the title names the largest sized model ("Llama-2 generate fails": the bug
-    is in that model's code) rather than the body alone (the model the reporter happened
-    to use, which a smaller one often stands in for)."""
-    top = max((m for m in models if m.billions is not None), key=_billions, default=None)
-    return top is not None and not title_words.isdisjoint(_name_words(top.name))
-
-
-def _billions(m: ModelRef) -> float:
-    return m.billions or 0.0
+def in_title(model: ModelRef, title_words: frozenset[str]) -> bool:
+    """Whether the title names ``model`` ("Llama-2 generate fails": the bug is in that
+    model's code) rather than the body alone (the model the reporter happened to use,
+    which a smaller one often stands in for)."""
+    return not title_words.isdisjoint(_name_words(model.name))
 
 
 @functools.lru_cache(maxsize=4096)

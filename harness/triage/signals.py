@@ -208,12 +208,9 @@ def _model(f: Features) -> list[Signal]:
         return [_BUILT_SMALL]
     if f.memory_gb is None:
         return []
-    top = max((m for m in f.models if m.billions is not None), key=_size)
+    top = models.largest(f.models)
+    assert top is not None, "memory_gb is that of models.largest"
     return [_model_signal(top.name, top.billions or 0.0, f.memory_gb, f.model_in_title)]
-
-
-def _size(m: models.ModelRef) -> float:
-    return m.billions or 0.0
 
 
 @functools.lru_cache(maxsize=4096)
