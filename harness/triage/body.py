@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 _HEADING = re.compile(r"^(?:#{2,4}\s+(.+?)|\*\*([^*\n]{3,40})\*\*:?)\s*$", re.M)
@@ -15,10 +16,8 @@ _CODE_LINE = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\b|import\s+\w|>>>\s|[\w.
                         re.M)
 _CALL = re.compile(r"\w\(")
 _PY_FILE = re.compile(r"((?:/?[\w.-]+/)*[\w.-]+\.py)\b")
-# punctuation → space: str.translate then split() finds the words, several times faster than \w+
-SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
-# the same on UTF-8 bytes (ASCII punctuation never occurs inside a multi-byte character):
-# bytes.translate is four times faster than str.translate
+# punctuation → space on UTF-8 bytes (ASCII punctuation never occurs inside a multi-byte
+# character): translate then split() finds the words, several times faster than \w+
 _SPACE_BYTES = bytes(32 if chr(b) in string.punctuation.replace("_", "") else b
                      for b in range(256))
 
@@ -27,6 +26,8 @@ def words_of(low: str) -> list[str]:
     """The words of a lower-cased text: runs of letters, digits and ``_``."""
     return low.encode("utf-8", "surrogatepass").translate(_SPACE_BYTES).decode(
         "utf-8", "surrogatepass").split()
+
+
 _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
 
 # headings of the sections that describe the reporter's machine, not the problem
@@ -269,9 +270,32 @@ def gated(phrases: tuple[str, ...]) -> Phrases:
     common one (so that few posts need the substring search at all)."""
     pairs = []
     for p in phrases:
-        words = p.translate(SPACES).split()
+        words = words_of(p)
         pairs.append((max([w for w in words if w not in _COMMON] or words, key=len), p))
     return Phrases(frozenset(w for w, _ in pairs), tuple(pairs))
+
+
+# a word of the text → the (group, phrase) pairs looked for behind it (:func:`gated`)
+PhraseIndex = dict[str, tuple[tuple[str, str], ...]]
+
+
+def phrase_index(groups: Mapping[str, tuple[str, ...]]) -> PhraseIndex:
+    """Each group's phrases filed under the word they are looked for behind."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for group, phrases in groups.items():
+        for gate, phrase in gated(phrases).pairs:
+            found.setdefault(gate, []).append((group, phrase))
+    return {gate: tuple(pairs) for gate, pairs in found.items()}
+
+
+def add_phrase_groups(body: Body, index: PhraseIndex, gates: Iterable[str],
+                      groups: set[str]) -> None:
+    """Add to ``groups`` the group of each phrase filed under ``gates`` (words of the text)
+    that the text holds; a group already there is not looked for again."""
+    for word in gates:
+        for group, phrase in index[word]:
+            if group not in groups and phrase in body.low:
+                groups.add(group)
 
 
 def has_phrase(body: Body, phrases: Phrases) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from harness.triage.body import Body, gated
+from harness.triage.body import Body, add_phrase_groups, phrase_index
 
 # cue → whole words (as str.split finds them in the text with punctuation made spaces)
 WORDS: dict[str, frozenset[str]] = {
@@ -175,10 +175,7 @@ _GROUP_OF: dict[str, list[str]] = {}
 for _cue, _words in WORDS.items():
     for _w in _words:
         _GROUP_OF.setdefault(_w, []).append(_cue)
-_PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
-for _cue, _phrases in PHRASES.items():
-    for _gate, _phrase in gated(_phrases).pairs:
-        _PHRASES_AT.setdefault(_gate, []).append((_cue, _phrase))
+_PHRASES_AT = phrase_index(PHRASES)
 _GATES = frozenset(_PHRASES_AT)
 _VOCAB = frozenset(_GROUP_OF) | _GATES
 
@@ -189,10 +186,7 @@ def found(body: Body) -> frozenset[str]:
     the model on a GPU) and ``diff`` (a patch)."""
     hits = body.words & _VOCAB
     cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
-    for word in hits & _GATES:
-        for cue, phrase in _PHRASES_AT[word]:
-            if cue not in cues and phrase in body.low:
-                cues.add(cue)
+    add_phrase_groups(body, _PHRASES_AT, hits & _GATES, cues)
     if "cuda" in body.low:
         code = "\n".join(body.code).lower() if body.code else body.low
         if any(p in body.low for p in _CUDA_ERROR):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from harness.triage.body import Body, gated
+from harness.triage.body import Body, add_phrase_groups, phrase_index
 
 # group → whole words (as \w+ finds them in the lower-cased text)
 WORDS: dict[str, frozenset[str]] = {
@@ -42,10 +42,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
 }
 # one inverted index: a word of the text → the groups it means, and the phrases it may open
 _GROUP_OF = {w: g for g, words in WORDS.items() for w in words}
-_PHRASES_AT: dict[str, list[tuple[str, str]]] = {}
-for _group, _phrases in PHRASES.items():
-    for _gate, _phrase in gated(_phrases).pairs:
-        _PHRASES_AT.setdefault(_gate, []).append((_group, _phrase))
+_PHRASES_AT = phrase_index(PHRASES)
 _GATES = frozenset(_PHRASES_AT)
 _VOCAB = frozenset(_GROUP_OF) | _GATES | {"gpus", "num_processes"}
 # "4xA100", "2xGPU": one word each
@@ -73,10 +70,7 @@ def several_gpus(low: str, words: frozenset[str]) -> bool:
 def found(body: Body) -> frozenset[str]:
     hits = body.words & _VOCAB  # one set operation; then only the few words found
     groups = {_GROUP_OF[w] for w in hits if w in _GROUP_OF}
-    for word in hits & _GATES:
-        for group, phrase in _PHRASES_AT[word]:
-            if group not in groups and phrase in body.low:
-                groups.add(group)
+    add_phrase_groups(body, _PHRASES_AT, hits & _GATES, groups)
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
             and several_gpus(body.low, body.words):
         groups.add("multi_gpu")
