@@ -21,7 +21,8 @@ WORDS: dict[str, frozenset[str]] = {
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
                                   "flashattention", "flashattention2", "fa2", "fa3"}),
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
-                          "cuda_visible_devices", "cublas", "kernel", "kernels"}),
+                          "cuda_visible_devices", "cublas", "kernel", "kernels",
+                          "cudagraphs"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),
@@ -42,7 +43,6 @@ WORDS: dict[str, frozenset[str]] = {
     "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia"}),
     "gpu_model": frozenset({"a100", "h100", "h200", "v100", "t4", "a10g", "a6000", "l4",
                             "4090", "3090", "rtx", "colab"}),
-    "tiny_model": frozenset({"toy"}),
     # what kind of post it is
     "docs_words": frozenset({"docs", "doc", "docstring", "docstrings", "documentation",
                              "typo", "typos", "readme", "tutorial", "link", "links", "url",
@@ -53,7 +53,7 @@ WORDS: dict[str, frozenset[str]] = {
     "intricate": frozenset({"timestamps", "timestamp", "generation", "generate", "beam",
                             "kv", "cache", "sentencepiece", "added_tokens", "special_tokens",
                             "resize_token_embeddings", "tie_weights", "tied", "chunking",
-                            "stride", "streaming"}),
+                            "chunk_length_s", "stride", "streaming"}),
     # a fault that comes and goes: no reliable reproduction, the root cause unclear
     "flaky": frozenset({"sometimes", "randomly", "intermittent", "intermittently", "flaky",
                         "occasionally", "sporadically", "hangs", "hang", "deadlock", "stuck",
@@ -76,14 +76,15 @@ WORDS: dict[str, frozenset[str]] = {
 # cue → phrases of the lower-cased text, each found only when its longest word is there
 PHRASES: dict[str, tuple[str, ...]] = {
     "oom": ("out of memory", "memory consumption", "memory usage", "gpu memory"),
+    "kernels": ("reduce-overhead", "cuda graph"),  # torch.compile's CUDA graphs
     "xformers": ("memory efficient attention",),
     "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa"),
     "half_precision": ("mixed precision", "half precision", "unscale fp16", "--fp16",
                        "fp16=true", "fp16 training"),
     "training": ("fine-tun", "fine tun", "accelerate launch", "run_clm", "run_glue"),
-    "training_script": ("accelerate launch", "train_text_to_image", "train_dreambooth",
-                        "dreambooth", "train_controlnet", "train_lora", "examples/",
-                        "train.py", "finetune.py", "run_clm", "run_seq2seq", "run_glue"),
+    # (and the examples' scripts, by :data:`_SCRIPTS`)
+    "training_script": ("accelerate launch", "dreambooth", "examples/", "train.py",
+                        "finetune.py"),
     "latency": ("inference time", "much slower", "takes longer", "it/s", "speed up"),
     "multi_process": ("accelerate launch", "torchrun", "num_processes", "multiple gpus",
                       "multi-gpu", "multi gpu", "distributed"),
@@ -129,8 +130,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "numerics": ("different results", "different output", "wrong output", "wrong result",
                  "incorrect result", "not deterministic", "non-deterministic", "mismatch"),
     # not "tiny" alone: whisper-tiny is a real checkpoint
+    # not "toy" alone either: a LoRA named "toy-face" is a real one
     "tiny_model": ("tiny-random", "tiny random", "tiny model", "a tiny", "dummy model",
-                   "hf-internal-testing", "dummy components", "tiny_random"),
+                   "hf-internal-testing", "dummy components", "tiny_random", "a toy",
+                   "toy model"),
     "new_arch": ("new model", "add support for", "new architecture", "new pipeline",
                  "new scheduler", "paper", "arxiv"),
     "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",
@@ -143,6 +146,11 @@ _CUDA_ERROR = ("cuda error", "cuda out of memory", "cudnn_status", "cublas_statu
                "no kernel image", "same device", "cuda_home", "cudaerror")
 _CUDA_USE = re.compile(r"\.cuda\(\)|\.to\(\s*[\"']cuda|device\s*=\s*[\"']cuda|"
                        r"device_map\s*=\s*[\"']auto|\.to\(\s*device\s*\)")
+# the examples' training scripts, also as the stem of a longer name
+# ("train_dreambooth_lora_sdxl.py" is one word): substrings, looked for behind "train_"/"run_"
+_SCRIPTS = ("train_text_to_image", "train_dreambooth", "train_controlnet", "train_lora",
+            "run_clm", "run_mlm", "run_seq2seq", "run_glue", "run_translation",
+            "run_summarization", "run_speech_recognition")
 # "line 42", "#L42", "/blob/<sha>/" (each found with str.find first: fast)
 _BLOB = re.compile(r"/blob/(?:[0-9a-f]{7,40}|main)/")
 
@@ -187,6 +195,9 @@ def found(body: Body) -> frozenset[str]:
     hits = body.words & _VOCAB
     cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
     add_phrase_groups(body, _PHRASES_AT, hits & _GATES, cues)
+    if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \
+            and any(p in body.low for p in _SCRIPTS):
+        cues.add("training_script")
     if "cuda" in body.low:
         code = "\n".join(body.code).lower() if body.code else body.low
         if any(p in body.low for p in _CUDA_ERROR):

@@ -12,7 +12,10 @@ from harness.triage.body import Body, add_phrase_groups, phrase_index
 # group → whole words (as \w+ finds them in the lower-cased text)
 WORDS: dict[str, frozenset[str]] = {
     "multi_gpu": frozenset({"torchrun", "ddp", "nccl", "multigpu", "tp_plan", "deepspeed_launcher",
-                            "distributeddataparallel", "nproc_per_node", "tensor_parallel"}),
+                            "distributeddataparallel", "nproc_per_node", "tensor_parallel",
+                            # tensor-parallel layers (Megatron, vLLM): sharded over GPUs
+                            "columnparallellinear", "rowparallellinear",
+                            "vocabparallelembedding"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
                                "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",

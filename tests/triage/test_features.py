@@ -191,6 +191,12 @@ def test_environment_dumps_outside_system_info_are_the_reporters_machine(
      {"cue_training_script", "fp16_training"}),
     ("enable_xformers_memory_efficient_attention() crashes", {"cue_xformers"}),
     ("pipe.enable_model_cpu_offload() leaves the VAE on cpu", {"cue_offload"}),
+    # a script named by a longer name, its stem one word with the rest
+    ("`train_dreambooth_lora_sdxl.py` fails at step 3", {"cue_training_script"}),
+    ("run_clm_no_trainer.py never saves", {"cue_training_script"}),
+    # tensor-parallel layers are sharded over GPUs; CUDA graphs need CUDA
+    ("(W_pack): ColumnParallelLinear()\nValueError: not supported", {"hw_multi_gpu"}),
+    ('torch.compile(pipe.unet, mode="reduce-overhead") fails', {"cue_kernels"}),
 ])
 def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
     assert wanted <= {n for n, _, _ in signals.gpu(extract(transformers, "t", text))}
@@ -206,6 +212,12 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
+
+
+def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
+    lora = extract(transformers, "t", 'pipe.load_lora_weights("CiroN2022/toy-face")')
+    toy = extract(transformers, "t", "The same happens with a toy model of two layers.")
+    assert "tiny_model" not in lora.cues and "tiny_model" in toy.cues
 
 
 @pytest.mark.parametrize("created", ["yesterday", "", "2024-13-45", "0"])
