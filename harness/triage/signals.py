@@ -154,12 +154,18 @@ def both(f: Features) -> tuple[list[Signal], list[Signal]]:
 
 _MINIMAL: Signal = ("minimal_repro", 1.0, "has a short runnable reproduction")
 _REPRO: Signal = ("repro", 1.0, "has a runnable reproduction")
+# a long one that builds its own small model runs anywhere, as a short one does: weighed
+# alike (held out, peft's AUC 0.830 -> 0.839 on the dev set, the rest within 0.002)
+_SELF_CONTAINED: Signal = ("minimal_repro", 1.0,
+                           "has a self-contained reproduction (it builds a small model)")
 
 
 def _repro(f: Features) -> list[Signal]:
-    if not f.repro:
-        return []
-    return [_MINIMAL] if f.code_lines <= MINIMAL_LINES and not f.private_files else [_REPRO]
+    if not f.repro or f.private_files:
+        return [_REPRO] if f.repro else []
+    if f.code_lines <= MINIMAL_LINES:
+        return [_MINIMAL]
+    return [_SELF_CONTAINED] if f.built_small else [_REPRO]
 
 
 def easy(f: Features) -> list[Signal]:

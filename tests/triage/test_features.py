@@ -117,6 +117,20 @@ def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     assert f.built_small and f.memory_gb is None
 
 
+def test_a_long_reproduction_that_builds_its_own_model_counts_as_minimal(
+        transformers: Recipe) -> None:
+    steps = "".join(f"out{i} = model(x)\n" for i in range(30))
+    own = ("```python\nconfig = AutoConfig.from_pretrained('gpt2')\nconfig.n_layer = 2\n"
+           f"model = AutoModelForCausalLM.from_config(config)\n{steps}```")
+    hub = f"```python\nmodel = AutoModelForCausalLM.from_pretrained('gpt2')\n{steps}```"
+    short = "```python\nmodel = AutoModelForCausalLM.from_pretrained('gpt2')\nmodel(x)\n```"
+    repro = [{n: why for n, _, why in signals.easy(extract(transformers, "t", text))
+              if "repro" in n} for text in (own, hub, short)]
+    assert repro[0] == {"minimal_repro": "has a self-contained reproduction (it builds a "
+                                         "small model)"}
+    assert set(repro[1]) == {"repro"} and set(repro[2]) == {"minimal_repro"}
+
+
 def test_private_files(transformers: Recipe) -> None:
     local = extract(transformers, "t",
                     '```\npipe = P.from_pretrained("/content/drive/MyDrive/m")\n```')
