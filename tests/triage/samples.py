@@ -394,8 +394,8 @@ def coverage_issues() -> list[Issue]:
               created_at="2020-01-01T00:00:00Z", assignees=("someone",), linked_prs=(9,)),
         issue(402, "Typo in the docs", "The error message is misleading, see line 12 of "
               "`src/transformers/x.py`. The fix is to use `y` instead of `x`:\n```diff\n"
-              "- a = 1\n+ a = 2\n```\nConvert to ONNX fails: got an unexpected keyword "
-              "argument 'y'.\n" + files),
+              "- a = 1\n+ a = 2\n```\nConvert to ONNX fails: TypeError: got an unexpected "
+              "keyword argument 'y'.\n" + files),
         issue(403, "分词器解码丢失空格",
               "分词器在解码时丢失空格，请帮忙看看这个问题，谢谢大家。" * 3
               + "\n```python\nfrom transformers import AutoConfig, AutoModel\n"

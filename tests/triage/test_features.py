@@ -222,6 +222,7 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("t", "Happy to open a PR for this.", "pr_offer"),
     ("t", "How can I get the logits? Any help is appreciated", "support"),
     ("t", "The error message is misleading here", "warning"),
+    ("t", "TypeError: __init__() got an unexpected keyword argument 'x'", "api_error"),
     ("t", "分词器在解码时丢失空格，这是一个问题。请帮忙看看这个问题，谢谢大家。", "non_english"),
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
