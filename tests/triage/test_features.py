@@ -229,6 +229,12 @@ def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
 
 
+def test_a_missing_feature_is_no_api_mismatch(transformers: Recipe) -> None:
+    missing = extract(transformers, "t", "ValueError: module QuantLinear() is not supported.")
+    wrong = extract(transformers, "t", "TypeError: f() got an unexpected keyword argument 'x'")
+    assert "api_mismatch" not in missing.cues and "api_mismatch" in wrong.cues
+
+
 def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     lora = extract(transformers, "t", 'pipe.load_lora_weights("CiroN2022/toy-face")')
     toy = extract(transformers, "t", "The same happens with a toy model of two layers.")
