@@ -108,7 +108,8 @@ def run_triage(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
         total = len(rank.select(recipe, assessed, filters._replace(limit=None)))
-        report.table(Console(), repo, chosen, total)
+        in_state = len(rank.select(recipe, assessed, rank.Filters(state=filters.state)))
+        report.table(Console(), repo, chosen, total, in_state, filters.state)
     return 0
 
 

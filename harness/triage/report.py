@@ -44,8 +44,15 @@ def gpu_word(a: Assessment) -> str:
     return "yes" if a.gpu_score >= LIKELY_GPU else "maybe"
 
 
-def table(console: Console, repo: str, assessed: list[Assessment], total: int) -> None:
-    t = Table(title=f"{repo}: {len(assessed)} of {total} issues, best first", title_justify="left")
+def table(console: Console, repo: str, assessed: list[Assessment], total: int,
+          in_state: int | None = None, state: str = "open") -> None:
+    """``assessed`` (the first rows of the ``total`` that pass the filters), and how many
+    of the ``in_state`` stored issues the filters left out."""
+    title = f"{repo}: {len(assessed)} of {total} issues, best first"
+    if in_state is not None and in_state > total:
+        which = "stored" if state == "all" else state
+        title += f" ({in_state - total} of the {in_state} {which} left out by the filters)"
+    t = Table(title=title, title_justify="left")
     t.add_column("#", justify="right", style="cyan", no_wrap=True)
     t.add_column("score", justify="right", no_wrap=True)
     t.add_column("band", no_wrap=True)

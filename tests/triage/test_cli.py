@@ -163,6 +163,12 @@ def test_beginner_leaves_out_claimed_issues_and_says_so(
     assert 301 not in [o["number"] for o in json.loads(captured.out)]
     assert "left out 1 issue(s) someone is already on: #301 (claimed by @newbie in a " \
            "comment)" in " ".join(captured.err.split())
+    # the table says how many of the open issues the filters left out
+    assert run("triage", "diffusers", "--beginner") == 0
+    head = " ".join(capsys.readouterr().out.split())
+    shown = len(json.loads(captured.out))
+    assert f"huggingface/diffusers: {shown} of {shown} issues, best first " \
+           f"({len(items) - shown} of the {len(items)} open left out by the filters)" in head
 
 
 def test_import_of_odd_values_skips_them_and_the_store_stays_readable(
