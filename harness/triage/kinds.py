@@ -26,7 +26,8 @@ _FEATURE_TITLE = re.compile(r"^\s*\[?(?:feature|feat|request|proposal|rfc)\b|\ba
                             r"|\bsupport for\b|\bwould be (?:nice|great)\b", re.I)
 _NEW_MODEL_TITLE = re.compile(
     r"^\s*\[?new model\]?|\badd(?:ing)? (?:support for )?(?:the |a )?(?!more\b|some\b|new\b)"
-    r"[\w.-]+ (?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)", re.I)
+    r"[\w.-]+ (?:as an? (?:new )?)?(?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)",
+    re.I)
 _DOCS_WORDS = frozenset({"doc", "docs", "docstring", "docstrings", "documentation", "typo",
                          "typos", "readme", "tutorial", "guide", "contributing", "link",
                          "links"})

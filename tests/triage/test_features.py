@@ -160,6 +160,7 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Support for X", "would be nice", ("Feature request",), "feature"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
     ("FooLM", "a model", ("New model",), "new-model"),
+    ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
     ("pipeline broken", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
