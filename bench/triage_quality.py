@@ -23,6 +23,9 @@ Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 untouched): the figures for a set labelled apart.  ``--folds none`` scores a set with the
 shipped weights only.
 
+``--labels LABELS.jsonl`` takes the labels of the issues it names from that file instead
+(another labeller's; ``bench/triage_agreement.py`` compares two label files).
+
 ``bench/triage_extra_labels.jsonl`` holds our own labels (no texts) of 20 more real issues,
 never used to design or fit the scoring; ``bench/triage_extra2_labels.jsonl`` the labels (no
 texts) of 252 more, labelled apart from the dev set by the same rubric: first only scored
@@ -34,10 +37,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -60,7 +64,19 @@ class Labelled:
     kind: str
 
 
-def read(paths: Sequence[str]) -> list[Labelled]:
+def relabel(paths: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Labels (repo, number, difficulty, needs_gpu, kind) that replace the issues' own."""
+    found = {}
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                raw = json.loads(line)
+                found[(str(raw["repo"]), int(raw["number"]))] = raw
+    return found
+
+
+def read(paths: Sequence[str],
+         labels: Mapping[tuple[str, int], Mapping[str, Any]] | None = None) -> list[Labelled]:
     recipes: dict[str, Recipe] = {}
     found = []
     for path in paths:
@@ -70,6 +86,10 @@ def read(paths: Sequence[str]) -> list[Labelled]:
             try:
                 raw = json.loads(line)
                 repo = str(raw["repo"])
+                if labels and (repo, int(raw["number"])) in labels:
+                    given = labels[(repo, int(raw["number"]))]
+                    raw = {**raw, **{k: given[k] for k in ("difficulty", "needs_gpu", "kind")
+                                     if k in given}}
                 if raw["difficulty"] not in ("easy", "medium", "hard") or repo.count("/") != 1:
                     raise ValueError(f"difficulty {raw['difficulty']!r}, repo {repo!r}")
             except (ValueError, KeyError, TypeError) as e:
@@ -241,11 +261,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="list the N worst mistakes of the held-out scoring")
     parser.add_argument("--test", nargs="+", default=[], metavar="OTHER.jsonl",
                         help="fit on ISSUES.jsonl and score these with those weights")
+    parser.add_argument("--labels", nargs="+", default=[], metavar="LABELS.jsonl",
+                        help="labels (repo, number, difficulty, needs_gpu, kind) that replace "
+                             "those of the issues they name, e.g. another labeller's")
     args = parser.parse_args(argv)
-    items = read(args.paths)
+    given = relabel(args.labels)
+    items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
     if args.test:
-        tested = read(args.test)
+        tested = read(args.test, given)
         scored = assess(tested, fit(items))
         report(f"{len(tested)} issues of {', '.join(args.test)} scored by weights fitted "
                f"on the {len(items)} above only", tested, scored)

@@ -1,0 +1,49 @@
+"""The triage benches: another labeller's labels replace the issues' own, and two label
+files are compared the same way every time."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import triage_agreement
+import triage_quality
+
+
+def write(path: Path, rows: list[dict[str, object]]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def label(number: int, difficulty: str, gpu: bool = False) -> dict[str, object]:
+    return {"repo": "huggingface/peft", "number": number, "difficulty": difficulty,
+            "needs_gpu": gpu, "kind": "bug"}
+
+
+def test_labels_of_another_labeller_replace_the_issues_own(tmp_path: Path) -> None:
+    issues = write(tmp_path / "issues.jsonl", [
+        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo"},
+        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+    other = triage_quality.relabel([write(tmp_path / "b.jsonl", [label(2, "easy")])])
+    items = triage_quality.read([issues], other)
+    assert [(x.issue.number, x.easy, x.needs_gpu) for x in items] == [(1, True, False),
+                                                                      (2, True, False)]
+
+
+def test_agreement_of_two_label_files(tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    a = write(tmp_path / "a.jsonl", [label(1, "easy"), label(2, "easy"), label(3, "medium"),
+                                     label(4, "hard", True), label(9, "easy")])
+    b = write(tmp_path / "b.jsonl", [label(1, "easy"), label(2, "medium"), label(3, "medium"),
+                                     label(4, "hard")])
+    assert triage_agreement.main([a, b]) == 0
+    out = capsys.readouterr().out
+    assert "4 issues in both files" in out  # #9 is in one file only
+    # easy: 3 of 4 agree; kappa (0.75 - 0.5) / 0.5; B's levels rank #1 above #3 and #4,
+    # #2 above #4 and level with #3: AUC (2 + 1.5) / 4
+    assert out.splitlines()[2].split() == ["all", "4", "2", "1", "0.75", "0.50", "0.75",
+                                           "0.00", "0.875"]
