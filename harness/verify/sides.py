@@ -110,12 +110,12 @@ class _Background(Ui):
         yield _StoppableStep(title, self.stop)
 
 
-def two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: bool | tuple[bool, bool], *,
+def two_sides(before: SideArgs, after: SideArgs, ui: Ui, serial: tuple[bool, bool], *,
               parallel: bool) -> tuple[SideResult, SideResult]:
     """Run the before and the after side, at once when ``parallel`` (the before side in a
     thread, without a display; a ^C in the main thread stops it at its next line).
-    ``serial``: without xdist workers, for both sides or (before, after)."""
-    serial_before, serial_after = serial if isinstance(serial, tuple) else (serial, serial)
+    ``serial``: (before, after), each whether it runs without xdist workers."""
+    serial_before, serial_after = serial
     if not parallel:
         return (side(*before, ui, "before", serial_before),
                 side(*after, ui, "after", serial_after))
