@@ -162,8 +162,10 @@ _SELF_CONTAINED: Signal = ("minimal_repro", 1.0,
 
 
 def _repro(f: Features) -> list[Signal]:
-    if not f.repro or f.private_files:
-        return [_REPRO] if f.repro else []
+    if not f.repro:
+        return []
+    if f.private_files:
+        return [_REPRO]
     if f.code_lines <= MINIMAL_LINES:
         return [_MINIMAL]
     return [_SELF_CONTAINED] if f.built_small else [_REPRO]
