@@ -16,23 +16,15 @@ relabels 90 development issues (30 a repository) from the rubric and their texts
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from triage_quality import auc
+from triage_quality import auc, read_labels
 
 LEVEL = {"easy": 2, "medium": 1, "hard": 0}
-
-
-def load(path: str) -> dict[tuple[str, int], dict[str, Any]]:
-    rows = (json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()
-            if line.strip())
-    return {(str(r["repo"]), int(r["number"])): r for r in rows}
 
 
 def kappa(a: Sequence[bool], b: Sequence[bool]) -> tuple[float, float]:
@@ -49,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2:
         print(__doc__.splitlines()[2].strip(), file=sys.stderr)
         return 2
-    a, b = load(args[0]), load(args[1])
+    a, b = read_labels([args[0]]), read_labels([args[1]])
     both = sorted(a.keys() & b.keys())
     print(f"{len(both)} issues in both files")
     print(f"  {'set':14} {'n':>4} {'easy A':>6} {'easy B':>6} {'agree':>6} {'kappa':>6} "

@@ -64,8 +64,8 @@ class Labelled:
     kind: str
 
 
-def relabel(paths: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
-    """Labels (repo, number, difficulty, needs_gpu, kind) that replace the issues' own."""
+def read_labels(paths: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Label records (repo, number, difficulty, needs_gpu, kind, ...) by (repo, number)."""
     found = {}
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="labels (repo, number, difficulty, needs_gpu, kind) that replace "
                              "those of the issues they name, e.g. another labeller's")
     args = parser.parse_args(argv)
-    given = relabel(args.labels)
+    given = read_labels(args.labels)
     items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
     if args.test:

@@ -28,7 +28,7 @@ def test_labels_of_another_labeller_replace_the_issues_own(tmp_path: Path) -> No
     issues = write(tmp_path / "issues.jsonl", [
         {**label(1, "easy"), "title": "Typo in docstring", "body": "typo"},
         {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
-    other = triage_quality.relabel([write(tmp_path / "b.jsonl", [label(2, "easy")])])
+    other = triage_quality.read_labels([write(tmp_path / "b.jsonl", [label(2, "easy")])])
     items = triage_quality.read([issues], other)
     assert [(x.issue.number, x.easy, x.needs_gpu) for x in items] == [(1, True, False),
                                                                       (2, True, False)]
