@@ -107,8 +107,8 @@ def run_triage(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
-        total = len(rank.select(recipe, assessed, filters._replace(limit=None)))
-        in_state = len(rank.select(recipe, assessed, rank.Filters(state=filters.state)))
+        total = rank.count(recipe, assessed, filters)
+        in_state = rank.count(recipe, assessed, rank.Filters(state=filters.state))
         report.table(Console(), repo, chosen, total, in_state, filters.state)
     return 0
 

@@ -125,6 +125,11 @@ def left_out(recipe: Recipe, assessed: Iterable[Assessment],
     return found
 
 
+def count(recipe: Recipe, assessed: Iterable[Assessment], filters: Filters) -> int:
+    """How many assessments pass ``filters`` (its limit aside)."""
+    return sum(keep(recipe, a, filters) for a in assessed)
+
+
 def select(recipe: Recipe, assessed: Iterable[Assessment], filters: Filters) -> list[Assessment]:
     """The assessments that pass ``filters``: best score first, then the most recently
     updated, then the newest (stable sorts, least important key first)."""
