@@ -3,8 +3,9 @@
 For each commit (a fix that adds or changes a test failing before it), with verify's
 default options (no --subset, no --all, no base cache):
 
-* ``harness verify <recipe> --commit C --repo-path <clone> --base C^ --source <mirror>``:
-  its verdict, the tests it ran, its wall time;
+* ``harness verify <recipe> --commit C --repo-path <clone> --source <mirror>``, as a user
+  types it (a commit on main is verified on its parent): its verdict, the tests it ran, its
+  wall time;
 * the commit's test changes alone (``--patch`` of ``git diff C^ C -- tests``): must not
   be ``ok`` (exit 1);
 * the floor: the commit's new or changed tests (``-k`` of the test functions its diff adds
@@ -127,13 +128,15 @@ def one(recipe_name: str, source: str, clone: Path, commit: str, work: Path,
         alone = verify(Options(patch=str(tests_patch), **common), Ui(quiet=True))
         row.update(tests_only=str(alone.verdict), tests_only_exit=alone.exit_code)
         start = time.monotonic()
-        rep = verify(Options(commit=commit, repo_path=str(clone), **common), Ui(quiet=True))
+        as_typed = {k: v for k, v in common.items() if k != "base"}  # no --base
+        rep = verify(Options(commit=commit, repo_path=str(clone), **as_typed), Ui(quiet=True))
         wall = time.monotonic() - start
     except HarnessError as e:
         row["error"] = e.message.splitlines()[0]
         return row
     fixed = {_key(r.id) for r in rep.tests if r.change == "fixed"}
     row.update(verdict=str(rep.verdict), exit=rep.exit_code, reason=rep.reason,
+               on_parent=rep.commit == git(clone, "rev-parse", f"{commit}^").strip(),
                wall=round(wall, 1), tests=sum(r.change != "not_checked" for r in rep.tests),
                own=len(rep.own), fixed_own=sum(r.change == "fixed" for r in rep.own),
                broken=sum(r.change == "broken" for r in rep.tests),
@@ -143,7 +146,7 @@ def one(recipe_name: str, source: str, clone: Path, commit: str, work: Path,
     hand = floor(recipe, clone, commit, python, work)
     row["floor"] = hand
     fp = set(hand["fail_pass"])
-    row["caught"] = bool(fp) and fp <= fixed and rep.verdict == "ok"
+    row["caught"] = bool(fp) and fp <= fixed and rep.verdict == "ok" and row["on_parent"]
     row["ratio"] = round(wall / hand["seconds"], 2) if hand["seconds"] else None
     return row
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from harness import checkout, git, proc
 from harness.errors import HarnessError
-from harness.verify import diff, mirror
+from harness.verify import diff, mirror, start
 from harness.verify.diff import FileDiff
 
 PR_DEPTHS = (64, 512, 4096)
@@ -25,6 +25,7 @@ class Change:
     files: tuple[FileDiff, ...]
     base: str | None  # what to apply it on (ref or sha); None: the recipe's ref
     fetch_from: str | None = None  # where else the base commit can be fetched from
+    base_label: str | None = None  # the base as the report names it; None: the recipe's ref
 
     def paths(self) -> list[str]:
         return sorted({p for f in self.files for p in f.paths()})
@@ -69,49 +70,79 @@ DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renam
              "--src-prefix=a/", "--dst-prefix=b/")
 
 
-def from_commit(repo_path: Path, rev: str, base: str) -> Change:
-    """What ``rev`` adds on top of its merge-base with ``base``, read from ``repo_path``."""
+def from_commit(repo_path: Path, rev: str, pinned: str, base: str | None = None) -> Change:
+    """What ``rev`` adds, read from ``repo_path``: on top of its merge-base with ``base``
+    where given, else where it starts (:mod:`.start`: the pinned ref or a default branch)."""
     repo = repo_path.expanduser().resolve()
     if _git(repo, "rev-parse", "--git-dir", check_=False).returncode != 0:
         raise HarnessError(f"{repo_path} is not a git repository (--repo-path)")
     sha = _rev(repo, rev)
     if sha is None:
         raise HarnessError(f"commit {rev!r} not found in {repo}")
-    base_sha = _rev(repo, base)
-    if base_sha is None:
-        raise HarnessError(f"base {base!r} not found in {repo}",
-                           hint="fetch the upstream tags (git fetch upstream --tags) or "
-                                "pass --base")
-    out = _git(repo, "merge-base", sha, base_sha, check_=False)
-    if out.returncode != 0:
-        raise HarnessError(f"{rev} and {base} have no common history in {repo}")
-    merge_base = out.stdout.strip()
-    text = _git(repo, *DIFF_ARGS, merge_base, sha).stdout
+    against = base or pinned
+    against_sha = _rev(repo, against)
+    if against_sha is None and base is not None:
+        raise HarnessError(f"base {base!r} not found in {repo}", hint="fetch it or pass "
+                           "another --base")
+    candidates = [(against, against_sha)] if against_sha is not None else []
+    if base is None:
+        candidates += [b for b in start.default_branches(repo) if b[1] != against_sha]
+    where = start.nearest(repo, sha, candidates, landed_is_own=base is None)
+    if where is None:
+        if not candidates:
+            raise HarnessError(f"base {against!r} not found in {repo}",
+                               hint="fetch the upstream tags (git fetch upstream --tags) or "
+                                    "pass --base")
+        raise HarnessError(f"{rev} and {against} have no common history in {repo}")
+    text = _git(repo, *DIFF_ARGS, where.diff_from, sha).stdout
     name = f"commit {sha[:12]}" if sha.startswith(rev) else f"commit {rev} ({sha[:12]})"
-    what = f"{name} on top of merge-base {merge_base[:12]}"
+    what = f"{name}: {where.on_top()}"
     files = check(diff.parse(text), what)
-    return Change("commit", what, diff.join(files), files, base_sha, fetch_from=str(repo))
+    return Change("commit", what, diff.join(files), files, where.apply_on,
+                  fetch_from=str(repo), base_label=base or where.label)
 
 
-def from_pr(url: str, number: int, base: str) -> Change:
-    """Pull request ``number`` (``refs/pull/N/head`` of ``url``) on top of its merge-base."""
+def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Change:
+    """Pull request ``number`` (``refs/pull/N/head`` of ``url``): on top of its merge-base
+    with ``base`` where given, else where it starts (the pinned ref or the default branch),
+    fetching history as deep as that takes."""
     ref = f"refs/pull/{number}/head"
     head = checkout.fetch(url, ref, depth=PR_DEPTHS[0])
-    base_sha = mirror.fetch_base(url, base)
-    local = [mirror.refspec(url, ref), mirror.refspec(url, base_sha)]
-    merge_base = mirror.merge_base(url, head, base_sha)
+    against = base or pinned
+    against_sha = mirror.fetch_base(url, against)
+    candidates = [(against, against_sha)]
+    local = [mirror.refspec(url, ref), mirror.refspec(url, against_sha)]
+    if base is None:
+        for name, sha in _default_branch(url):
+            candidates.append((name, sha))
+            local.append(mirror.refspec(url, name))
+    where_from = checkout.mirror_path(url)
+    where = start.nearest(where_from, head, candidates, landed_is_own=False)
     for depth in (*PR_DEPTHS[1:], None):
-        if merge_base is not None:
+        if where is not None:
             break
         try:
             mirror.deepen(url, local, depth)
         except git.GitError as e:
             raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
                                f"{git.reason(e.stderr)}") from e
-        merge_base = mirror.merge_base(url, head, base_sha)
-    if merge_base is None:
-        raise HarnessError(f"pull request #{number} and {base} have no common history")
-    text = mirror.git_in(url, *DIFF_ARGS, merge_base, head)
-    what = f"pull request #{number} ({head[:12]}) on top of merge-base {merge_base[:12]}"
+        where = start.nearest(where_from, head, candidates, landed_is_own=False)
+    if where is None:
+        raise HarnessError(f"pull request #{number} and {against} have no common history "
+                           f"(or it is already merged into them)")
+    text = mirror.git_in(url, *DIFF_ARGS, where.diff_from, head)
+    what = f"pull request #{number} ({head[:12]}): {where.on_top()}"
     files = check(diff.parse(text + "\n"), what)
-    return Change("pr", what, diff.join(files), files, base_sha)
+    return Change("pr", what, diff.join(files), files, where.apply_on,
+                  base_label=base or where.label)
+
+
+def _default_branch(url: str) -> list[tuple[str, str]]:
+    """The source's default branch, (name, sha), fetched as deep as a pull request's first
+    try; [] where it has neither a ``main`` nor a ``master``."""
+    for name in start.DEFAULT_BRANCHES:
+        try:
+            return [(name, checkout.fetch(url, name, depth=PR_DEPTHS[0]))]
+        except HarnessError:
+            continue
+    return []

@@ -71,14 +71,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--patch", metavar="FILE", help="a unified diff file")
     what.add_argument("--commit", metavar="REV",
-                      help="a commit or branch of --repo-path: what it adds on top of its "
-                           "merge-base with the recipe's ref (or --base)")
+                      help="a commit or branch of --repo-path: its own commits, on where it "
+                           "branches off main (or the recipe's ref, or --base); a commit "
+                           "already on main: its own change, on its parent")
     what.add_argument("--pr", type=_pr_number, metavar="N",
-                      help="pull request N (refs/pull/N/head of the recipe's source)")
+                      help="pull request N (refs/pull/N/head of the recipe's source): its "
+                           "commits, on where it branches off main (or --base)")
     p.add_argument("--repo-path", default=".", metavar="PATH",
                    help="your checkout, for --commit (only read; default: .)")
     p.add_argument("--base", metavar="REV",
-                   help="apply on this ref instead of the recipe's pinned one")
+                   help="apply on this ref (the change: what --commit or --pr adds on top "
+                        "of their merge-base with it)")
     p.add_argument("--subset", help="keep the impacted test files to this subset's paths, -k "
                                     "and markers (the patch's own tests always run)")
     p.add_argument("--source", help="clone from this path or URL (a local mirror, a fork)")

@@ -50,13 +50,13 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
     given = [x for x in (opts.patch, opts.commit, opts.pr) if x is not None]
     if len(given) != 1:
         raise HarnessError("give exactly one of --patch FILE, --commit REV or --pr N")
-    base = opts.base or recipe.source.ref
     if opts.patch is not None:
         return change.from_patch(Path(opts.patch), opts.base)
     if opts.commit is not None:
-        return change.from_commit(Path(opts.repo_path), opts.commit, base)
+        return change.from_commit(Path(opts.repo_path), opts.commit, recipe.source.ref,
+                                  opts.base)
     assert opts.pr is not None
-    return change.from_pr(url, opts.pr, base)
+    return change.from_pr(url, opts.pr, recipe.source.ref, opts.base)
 
 
 def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
@@ -78,7 +78,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     timings.add("fetch", t)
     rep = VerifyReport(
         recipe=recipe.name, subset=subset.name, scoped=opts.subset is not None,
-        ref=opts.base or recipe.source.ref, commit=base_sha, source=url, started_at=runs.now(),
+        ref=opts.base or the_change.base_label or recipe.source.ref, commit=base_sha,
+        source=url, started_at=runs.now(),
         change=ChangeInfo(the_change.kind, the_change.description,
                           tuple(ChangedFile(f.path, f.status) for f in the_change.files)))
     after_results: list[TestResult] = []

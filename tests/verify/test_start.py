@@ -1,0 +1,95 @@
+"""Where a commit or a pull request starts: a branch off a main far ahead of the pin is
+its own commits, not everything merged since the release (real git repos)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.verify import change, start
+from tests.testing.repos import commit, git
+from tests.verify.helpers import FIXED_MUL, make_target
+from tests.verify.test_verify_e2e import run
+
+
+def _ahead(repo: Path, n: int = 3) -> None:
+    """Upstream main moves on after the pinned release: files the fix does not touch."""
+    for i in range(n):
+        commit(repo, {"README.md": f"release notes {i}\n", f"src/buggy/extra{i}.py": "X = 1\n"},
+               f"later {i}")
+
+
+def _fork(tmp_path: Path, repo: Path) -> Path:
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "-q", str(repo), str(fork))
+    return fork
+
+
+def test_a_branch_off_main_is_its_own_commits_on_where_it_starts(tmp_path: Path) -> None:
+    _, repo = make_target(tmp_path)
+    _ahead(repo)
+    fork = _fork(tmp_path, repo)
+    git(fork, "checkout", "-q", "-b", "my-fix")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    main = git(repo, "rev-parse", "main")
+    got = change.from_commit(fork, "my-fix", "v1.0")
+    assert got.paths() == ["src/buggy/mathops.py"]  # not the 6 files main changed since
+    assert got.base == main
+    assert got.base_label == "origin/main, where the change branches off"
+    assert got.description.endswith(f"1 commit on top of {main[:12]}")
+    # --base keeps its meaning: everything on top of the merge-base with it
+    given = change.from_commit(fork, "my-fix", "v1.0", base="v1.0")
+    assert "README.md" in given.paths() and given.base == git(repo, "rev-parse", "v1.0")
+
+
+def test_a_branch_off_the_pinned_release_applies_on_it(tmp_path: Path) -> None:
+    _, repo = make_target(tmp_path)
+    _ahead(repo)
+    fork = _fork(tmp_path, repo)
+    git(fork, "checkout", "-q", "-b", "my-fix", "v1.0")
+    commit(fork, {"README.md": "mine\n"}, "docs")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    got = change.from_commit(fork, "my-fix", "v1.0")
+    assert got.base == git(repo, "rev-parse", "v1.0") and got.base_label == "v1.0"
+    assert got.paths() == ["README.md", "src/buggy/mathops.py"]
+    assert got.description.endswith("2 commits on top of " + got.base[:12])
+
+
+def test_a_landed_commit_is_its_own_change_on_its_parent(tmp_path: Path) -> None:
+    _, repo = make_target(tmp_path)
+    _ahead(repo, 2)
+    fix = commit(repo, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    _ahead(repo, 1)
+    got = change.from_commit(repo, fix[:9], "v1.0")  # a bare sha on main, as a user pastes it
+    assert got.paths() == ["src/buggy/mathops.py"]
+    assert got.base == git(repo, "rev-parse", f"{fix}^")
+    assert got.base_label == "the commit's parent on main"
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD")
+    with pytest.raises(HarnessError, match="first commit"):
+        change.from_commit(repo, first, "v1.0")
+
+
+def test_default_branches_prefer_the_remotes(tmp_path: Path) -> None:
+    _, repo = make_target(tmp_path)
+    fork = _fork(tmp_path, repo)
+    git(fork, "checkout", "-q", "-b", "topic")
+    assert [name for name, _ in start.default_branches(fork)] == ["origin/main"]
+    assert [name for name, _ in start.default_branches(repo)] == ["main"]
+
+
+def test_a_pull_request_based_on_main_verifies_its_own_commits(tmp_path: Path) -> None:
+    _, work = make_target(tmp_path / "t")
+    _ahead(work)
+    bare = tmp_path / "upstream.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    main = git(work, "rev-parse", "main")
+    commit(work, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    git(work, "push", "-q", str(bare), "HEAD:refs/pull/7/head")
+    recipe = make_target(tmp_path / "r")[0]
+    recipe.write_text(recipe.read_text().replace(str(tmp_path / "r" / "src-repo"), str(bare)))
+    doc = run(recipe, pr=7)
+    assert doc["ref"] == "main, where the change branches off" and doc["commit"] == main
+    files = [f["path"] for f in doc["change"]["files"]]  # type: ignore[index]
+    assert files == ["src/buggy/mathops.py"]
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
