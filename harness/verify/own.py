@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import git
 from harness.verify.diff import FileDiff
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -52,6 +53,18 @@ def changed_lines(text: str) -> set[int]:
         else:
             in_hunk = False
     return lines
+
+
+def applied(diff: FileDiff, worktree: Path) -> str | None:
+    """This file's change as it landed in ``worktree`` (a git worktree at the base with the
+    patch applied): a patch made on a later commit applies at an offset (peft's
+    ``test_custom_models.py`` moves 41 lines between a release and main), and its hunk
+    headers then point at another test.  None where git cannot tell (not a worktree)."""
+    if diff.status != "modified":
+        return None
+    out = git.run(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "HEAD", "--",
+                   diff.path], cwd=worktree, check=False)
+    return out.stdout if out.returncode == 0 and out.stdout.strip() else None
 
 
 def _span(node: ast.stmt) -> tuple[int, int]:
@@ -152,7 +165,7 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
         return whole, f"{path}: not parsable; the whole file runs"
     f = _File(path, tree)
     found: dict[str, str] = {}
-    lines = changed_lines(diff.text)
+    lines = changed_lines(applied(diff, worktree) or diff.text)
     for line in sorted(lines):
         for target, why in _at_line(f, line):
             found.setdefault(target, why)

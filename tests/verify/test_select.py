@@ -185,3 +185,24 @@ def test_inherited_tests_are_guessed_for_foreign_base_classes(tmp_path: Path) ->
     # two defined here, ModelTesterMixin's guessed; Base and TestCase add nothing
     assert durations.count_tests(path) == 2 + durations.INHERITED_TESTS
     assert durations.count_tests(path, "Base") == 1
+
+
+def test_own_tests_follow_a_patch_applied_at_an_offset(tmp_path: Path) -> None:
+    """A patch made on a later commit (here: 8 more lines above) lands at an offset; the
+    tests it adds are read from where it landed, not from its hunk headers."""
+    path = "tests/test_big.py"
+    tree = tmp_path / "tree"
+    write_files(tree, {path: BIG})
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=tree, check=True)
+    later = BIG.replace("class Base:", "def test_later_one():\n    assert 1\n\n\n"
+                                       "def test_later_two():\n    assert 2\n\n\nclass Base:")
+    added = later.replace("    def test_plain(self):\n        assert True\n",
+                          "    def test_new(self):\n        assert 3\n\n"
+                          "    def test_plain(self):\n        assert True\n")
+    patch = real_diff(tmp_path, path, later, added)
+    subprocess.run(["git", "apply", "-"], cwd=tree, input=patch.text, text=True, check=True)
+    assert own.changed_lines(patch.text) != own.changed_lines(own.applied(patch, tree) or "")
+    found, _ = own.own_tests(patch, tree)
+    assert [o.target for o in found] == [f"{path}::TestOne::test_new"]
