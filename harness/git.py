@@ -76,6 +76,24 @@ def run(
     argv = ["git", *(str(a) for a in args)]
     shown = proc.format_cmd(argv)
     start = time.monotonic()
+    if cwd is not None and not os.path.isdir(cwd):
+        # GitPython would run it in this process's directory instead: in the user's own
+        # checkout, a fetch meant for a removed mirror lands there.  Fail as `git -C` does.
+        result = proc.Result(128, "", f"fatal: cannot change to '{cwd}': No such file or "
+                                      "directory\n")
+    else:
+        result = _execute(argv, cwd, env)
+    log.debug("git: %s (cwd=%s) exit %d in %.2fs%s%s", shown, cwd, result.returncode,
+              time.monotonic() - start,
+              f"\nstdout:\n{proc.tail(result.stdout)}" if result.stdout.strip() else "",
+              f"\nstderr:\n{result.stderr.rstrip()}" if result.stderr.strip() else "")
+    if check and result.returncode != 0:
+        raise GitError(what or f"git {argv[1] if len(argv) > 1 else ''}".strip(), argv, result)
+    return result
+
+
+def _execute(argv: list[str], cwd: Path | str | None,
+             env: Mapping[str, str] | None) -> proc.Result:
     runner = gitpython.Git(str(cwd) if cwd is not None else None)
     try:
         code, stdout, stderr = runner.execute(
@@ -85,14 +103,7 @@ def run(
     except gitpython.GitCommandNotFound as e:
         raise HarnessError("git is not installed (or not on PATH)",
                            hint="install git, e.g. `apt-get install git`") from e
-    result = proc.Result(int(code or 0), str(stdout), str(stderr))
-    log.debug("git: %s (cwd=%s) exit %d in %.2fs%s%s", shown, cwd, result.returncode,
-              time.monotonic() - start,
-              f"\nstdout:\n{proc.tail(result.stdout)}" if result.stdout.strip() else "",
-              f"\nstderr:\n{result.stderr.rstrip()}" if result.stderr.strip() else "")
-    if check and result.returncode != 0:
-        raise GitError(what or f"git {argv[1] if len(argv) > 1 else ''}".strip(), argv, result)
-    return result
+    return proc.Result(int(code or 0), str(stdout), str(stderr))
 
 
 def out(args: Sequence[str | os.PathLike[str]], *, cwd: Path | str | None = None,

@@ -279,3 +279,17 @@ def test_sparse_checkout_widens_for_paths_asked_later(src: Path) -> None:
     assert (again.path / "tests" / "test_text.py").is_file()
     assert not (again.path / "tests" / "test_mathops.py").exists()
     assert (again.path / "src" / "tinytarget" / "text.py").is_file()
+
+
+def test_git_never_runs_in_another_directory_than_asked(
+        src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cwd that is gone (a mirror just removed) fails as `git -C` does; GitPython alone
+    would run the command in this process's directory: the user's own checkout."""
+    from harness import git as harness_git
+    monkeypatch.chdir(src)
+    gone = tmp_path / "removed-mirror.git"
+    result = harness_git.run(["update-ref", "refs/harness/x", "HEAD"], cwd=gone, check=False)
+    assert result.returncode == 128 and "cannot change to" in result.stderr
+    assert git(src, "for-each-ref", "refs/harness") == ""
+    with pytest.raises(harness_git.GitError):
+        harness_git.run(["status"], cwd=gone)

@@ -88,13 +88,16 @@ def fetch_base(url: str, base: str, fallback: str | None = None) -> str:
     except HarnessError:
         if fallback is None or not checkout.SHA_RE.match(base):
             raise
-    mirror = checkout.mirror_path(url)
+    new = not (checkout.mirror_path(url) / "HEAD").exists()  # removed when nothing came
+    mirror = checkout.open_mirror(url)
     with cache.locked(mirror):
         git.clear_stale_locks(mirror)
         try:
             git.run(["fetch", "--depth=1", f"--upload-pack={checkout.LOCAL_UPLOAD_PACK}",
                      fallback, f"+{base}:refs/harness/commits/{base}"], cwd=mirror)
         except HarnessError as e:
+            if new:
+                cache.remove(mirror)
             raise HarnessError(f"base commit {base[:12]} is neither in {url} nor in "
                                f"{fallback}") from e
     return base

@@ -93,3 +93,22 @@ def test_a_pull_request_based_on_main_verifies_its_own_commits(tmp_path: Path) -
     files = [f["path"] for f in doc["change"]["files"]]  # type: ignore[index]
     assert files == ["src/buggy/mathops.py"]
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+
+
+def test_offline_verify_from_inside_the_users_checkout_leaves_it_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network: the recipe's source cannot be fetched, so the base comes from the user's
+    checkout (read only) into the harness mirror, never into the checkout itself."""
+    recipe, repo = make_target(tmp_path)
+    _ahead(repo)
+    fork = _fork(tmp_path, repo)
+    git(fork, "checkout", "-q", "-b", "my-fix")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    recipe.write_text(recipe.read_text().replace(str(repo), str(tmp_path / "unreachable")))
+    (tmp_path / "unreachable").mkdir()  # a source that is not a repository: fetch fails
+    monkeypatch.chdir(fork)  # the README's `--repo-path .`
+    refs, worktrees = git(fork, "for-each-ref"), git(fork, "worktree", "list")
+    doc = run(recipe, commit="my-fix")
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    assert git(fork, "for-each-ref") == refs
+    assert git(fork, "worktree", "list") == worktrees
