@@ -56,14 +56,25 @@ def _nodeid(case: ET.Element, props: dict[str, str]) -> str:
     return "::".join(["/".join(parts) + ".py", *classes, name])
 
 
+# pytest prints a chain of exceptions oldest first, with one of these between them
+CHAINED = ("The above exception was the direct cause of the following exception",
+           "During handling of the above exception, another exception occurred")
+
+
 def _message(node: ET.Element) -> str:
-    """pytest's one-line message, or the last ``E`` line when it is only "collection failure"."""
+    """pytest's one-line message, or the last ``E`` line when it is only "collection failure";
+    for a chain of exceptions, with the first one's ``E`` line: a library that wraps a Hub
+    or network error in its own (peft's ``ValueError: Can't find 'adapter_config.json'``)
+    says why only there."""
     message = node.get("message") or ""
-    if message and message != "collection failure":
-        return message
-    lines = [ln.strip() for ln in (node.text or "").splitlines() if ln.strip()]
+    text = node.text or ""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     errors = [ln[1:].strip() for ln in lines if ln.startswith("E ")]
-    return (errors or lines or [message])[-1]
+    if not message or message == "collection failure":
+        message = (errors or lines or [message])[-1]
+    if errors and errors[0] not in message and any(c in text for c in CHAINED):
+        message = f"{message[:MESSAGE_LIMIT // 2]} (from {errors[0]})"
+    return message
 
 
 def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:

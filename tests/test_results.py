@@ -349,3 +349,31 @@ def test_network_open_without_the_flag(tmp_path: Path) -> None:
     assert [(r.id, r.outcome) for r in run.results] == [
         ("test_net.py::test_loopback_allowed", "passed")]
     assert "network access blocked" not in run.output
+
+
+def test_a_chained_exception_keeps_its_first_cause(tmp_path: Path) -> None:
+    """A library that wraps an offline Hub error in its own says why only in the chain."""
+    run = run_pytest(tmp_path, {"test_chain.py": """\
+        class LocalEntryNotFoundError(Exception):
+            pass
+
+
+        def load():
+            try:
+                raise LocalEntryNotFoundError("cannot find the requested files in the cache")
+            except LocalEntryNotFoundError as exc:
+                raise ValueError("Can't find 'adapter_config.json' at 'org/tiny'") from exc
+
+
+        def test_load():
+            load()
+
+
+        def test_plain():
+            raise ValueError("plain")
+        """})
+    by_id = {r.id: r.message for r in run.results}
+    assert by_id["test_chain.py::test_load"] == (
+        "ValueError: Can't find 'adapter_config.json' at 'org/tiny' (from test_chain."
+        "LocalEntryNotFoundError: cannot find the requested files in the cache)")
+    assert by_id["test_chain.py::test_plain"] == "ValueError: plain"
