@@ -25,7 +25,7 @@ DEFAULT_BRANCHES = ("main", "master")
 class Start:
     diff_from: str  # the change is what the head adds on top of this commit
     apply_on: str  # ... applied on this one
-    label: str  # the base as the report names it
+    label: str  # the base as the report and `harness runs` name it: a ref, or "<sha>^"
     commits: int  # commits from diff_from to the head
 
     def on_top(self) -> str:
@@ -68,12 +68,12 @@ def nearest(cwd: Path, head: str, candidates: Sequence[tuple[str, str]], *,
             if parent is None:
                 raise HarnessError(f"{head[:12]} is a first commit: it has no parent to "
                                    f"compare with", hint="pass --base")
-            return Start(parent, parent, f"the commit's parent on {label}", 1)
+            return Start(parent, parent, f"{head[:12]}^", 1)
         count = git.out(["rev-list", "--count", f"{found}..{head}"], cwd=cwd,
                         what="git rev-list")
         commits = int(count) if count.isdigit() else 0
         if best is not None and commits >= best.commits:
             continue
         best = Start(found, sha, label, commits) if i == 0 else \
-            Start(found, found, f"{label}, where the change branches off", commits)
+            Start(found, found, label, commits)
     return best

@@ -36,7 +36,7 @@ def test_a_branch_off_main_is_its_own_commits_on_where_it_starts(tmp_path: Path)
     got = change.from_commit(fork, "my-fix", "v1.0")
     assert got.paths() == ["src/buggy/mathops.py"]  # not the 6 files main changed since
     assert got.base == main
-    assert got.base_label == "origin/main, where the change branches off"
+    assert got.base_label == "origin/main"
     assert got.description.endswith(f"1 commit on top of {main[:12]}")
     # --base keeps its meaning: everything on top of the merge-base with it
     given = change.from_commit(fork, "my-fix", "v1.0", base="v1.0")
@@ -64,7 +64,7 @@ def test_a_landed_commit_is_its_own_change_on_its_parent(tmp_path: Path) -> None
     got = change.from_commit(repo, fix[:9], "v1.0")  # a bare sha on main, as a user pastes it
     assert got.paths() == ["src/buggy/mathops.py"]
     assert got.base == git(repo, "rev-parse", f"{fix}^")
-    assert got.base_label == "the commit's parent on main"
+    assert got.base_label == f"{fix[:12]}^"
     first = git(repo, "rev-list", "--max-parents=0", "HEAD")
     with pytest.raises(HarnessError, match="first commit"):
         change.from_commit(repo, first, "v1.0")
@@ -89,7 +89,7 @@ def test_a_pull_request_based_on_main_verifies_its_own_commits(tmp_path: Path) -
     recipe = make_target(tmp_path / "r")[0]
     recipe.write_text(recipe.read_text().replace(str(tmp_path / "r" / "src-repo"), str(bare)))
     doc = run(recipe, pr=7)
-    assert doc["ref"] == "main, where the change branches off" and doc["commit"] == main
+    assert doc["ref"] == "main" and doc["commit"] == main
     files = [f["path"] for f in doc["change"]["files"]]  # type: ignore[index]
     assert files == ["src/buggy/mathops.py"]
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
