@@ -84,12 +84,12 @@ def from_commit(repo_path: Path, rev: str, pinned: str, base: str | None = None)
     if against_sha is None and base is not None:
         raise HarnessError(f"base {base!r} not found in {repo}", hint="fetch it or pass "
                            "another --base")
-    candidates = [(against, against_sha)] if against_sha is not None else []
-    if base is None:
-        candidates += [b for b in start.default_branches(repo) if b[1] != against_sha]
-    where = start.nearest(repo, sha, candidates, landed_is_own=base is None)
+    pin = (against, against_sha) if against_sha is not None else None
+    branches = [] if base is not None else \
+        [b for b in start.default_branches(repo) if b[1] != against_sha]
+    where = start.nearest(repo, sha, pin, branches, landed_is_own=base is None)
     if where is None:
-        if not candidates:
+        if pin is None and not branches:
             raise HarnessError(f"base {against!r} not found in {repo}",
                                hint="fetch the upstream tags (git fetch upstream --tags) or "
                                     "pass --base")
@@ -110,14 +110,11 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
     head = checkout.fetch(url, ref, depth=PR_DEPTHS[0])
     against = base or pinned
     against_sha = mirror.fetch_base(url, against)
-    candidates = [(against, against_sha)]
-    local = [mirror.refspec(url, ref), mirror.refspec(url, against_sha)]
-    if base is None:
-        for name, sha in _default_branch(url):
-            candidates.append((name, sha))
-            local.append(mirror.refspec(url, name))
+    branches = [] if base is not None else _default_branch(url)
+    local = [mirror.refspec(url, r) for r in (ref, against_sha, *(n for n, _ in branches))]
     where_from = checkout.mirror_path(url)
-    where = start.nearest(where_from, head, candidates, landed_is_own=False)
+    where = start.nearest(where_from, head, (against, against_sha), branches,
+                          landed_is_own=False)
     for depth in (*PR_DEPTHS[1:], None):
         if where is not None:
             break
@@ -126,7 +123,8 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
         except git.GitError as e:
             raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
                                f"{git.reason(e.stderr)}") from e
-        where = start.nearest(where_from, head, candidates, landed_is_own=False)
+        where = start.nearest(where_from, head, (against, against_sha), branches,
+                              landed_is_own=False)
     if where is None:
         raise HarnessError(f"pull request #{number} and {against} have no common history "
                            f"(or it is already merged into them)")

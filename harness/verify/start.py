@@ -47,17 +47,21 @@ def default_branches(repo: Path) -> list[tuple[str, str]]:
                       if name in {f"refs/heads/{b}" for b in DEFAULT_BRANCHES}]
 
 
-def nearest(cwd: Path, head: str, candidates: Sequence[tuple[str, str]], *,
+def nearest(cwd: Path, head: str, pinned: tuple[str, str] | None,
+            branches: Sequence[tuple[str, str]] = (), *,
             landed_is_own: bool = True) -> Start | None:
-    """Where ``head``'s change starts, among ``candidates`` ((label, sha), the pinned ref
-    first); None when it shares no history with any of them.
+    """Where ``head``'s change starts: on ``pinned`` ((label, sha): the recipe's ref or
+    ``--base``), or at its merge-base with one of ``branches``, whichever is the fewest
+    commits behind; None when it shares no history with any of them.
 
     A candidate that already holds ``head`` makes it its own change on its parent
     (``landed_is_own``), or is passed over (a merged pull request's head is in the branch
     it was merged into, and its last commit alone is not the pull request).
     """
     best: Start | None = None
-    for i, (label, sha) in enumerate(candidates):
+    candidates = [(pinned, True)] if pinned is not None else []
+    candidates += [(b, False) for b in branches]
+    for (label, sha), is_pinned in candidates:
         found = git.run(["merge-base", head, sha], cwd=cwd, check=False).stdout.strip()
         if not found:
             continue
@@ -72,8 +76,6 @@ def nearest(cwd: Path, head: str, candidates: Sequence[tuple[str, str]], *,
         count = git.out(["rev-list", "--count", f"{found}..{head}"], cwd=cwd,
                         what="git rev-list")
         commits = int(count) if count.isdigit() else 0
-        if best is not None and commits >= best.commits:
-            continue
-        best = Start(found, sha, label, commits) if i == 0 else \
-            Start(found, found, label, commits)
+        if best is None or commits < best.commits:
+            best = Start(found, sha if is_pinned else found, label, commits)
     return best

@@ -43,6 +43,22 @@ def test_a_branch_off_main_is_its_own_commits_on_where_it_starts(tmp_path: Path)
     assert "README.md" in given.paths() and given.base == git(repo, "rev-parse", "v1.0")
 
 
+def test_a_clone_without_the_release_tag_starts_where_the_branch_does(tmp_path: Path) -> None:
+    """No tags fetched (a fork, a shallow clone): main alone decides, and the change is
+    applied where the branch leaves it, not on main's newer tip."""
+    _, repo = make_target(tmp_path)
+    _ahead(repo, 2)
+    fork = _fork(tmp_path, repo)
+    git(fork, "tag", "-d", "v1.0")
+    branch_point = git(fork, "rev-parse", "HEAD")
+    git(fork, "checkout", "-q", "-b", "my-fix")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    _ahead(repo, 2)
+    git(fork, "fetch", "-q", "--no-tags", "origin")  # origin/main moves past the branch
+    got = change.from_commit(fork, "my-fix", "v1.0")
+    assert got.base == branch_point and got.paths() == ["src/buggy/mathops.py"]
+
+
 def test_a_branch_off_the_pinned_release_applies_on_it(tmp_path: Path) -> None:
     _, repo = make_target(tmp_path)
     _ahead(repo)
