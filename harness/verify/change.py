@@ -66,10 +66,6 @@ def _rev(repo: Path, rev: str) -> str | None:
     return None
 
 
-DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
-             "--src-prefix=a/", "--dst-prefix=b/")
-
-
 def from_commit(repo_path: Path, rev: str, pinned: str, base: str | None = None) -> Change:
     """What ``rev`` adds, read from ``repo_path``: on top of its merge-base with ``base``
     where given, else where it starts (:mod:`.start`: the pinned ref or a default branch)."""
@@ -94,12 +90,12 @@ def from_commit(repo_path: Path, rev: str, pinned: str, base: str | None = None)
                                hint="fetch the upstream tags (git fetch upstream --tags) or "
                                     "pass --base")
         raise HarnessError(f"{rev} and {against} have no common history in {repo}")
-    text = _git(repo, *DIFF_ARGS, where.diff_from, sha).stdout
+    text = _git(repo, *diff.GIT_DIFF, where.diff_from, sha).stdout
     name = f"commit {sha[:12]}" if sha.startswith(rev) else f"commit {rev} ({sha[:12]})"
     what = f"{name}: {where.on_top()}"
     files = check(diff.parse(text), what)
     return Change("commit", what, diff.join(files), files, where.apply_on,
-                  fetch_from=str(repo), base_label=base or where.label)
+                  fetch_from=str(repo), base_label=where.label)
 
 
 def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Change:
@@ -112,9 +108,12 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
     against_sha = mirror.fetch_base(url, against)
     branches = [] if base is not None else _default_branch(url)
     local = [mirror.refspec(url, r) for r in (ref, against_sha, *(n for n, _ in branches))]
-    where_from = checkout.mirror_path(url)
-    where = start.nearest(where_from, head, (against, against_sha), branches,
-                          landed_is_own=False)
+
+    def where_now() -> start.Start | None:  # with the history fetched so far
+        return start.nearest(checkout.mirror_path(url), head, (against, against_sha),
+                             branches, landed_is_own=False)
+
+    where = where_now()
     for depth in (*PR_DEPTHS[1:], None):
         if where is not None:
             break
@@ -123,16 +122,15 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
         except git.GitError as e:
             raise HarnessError(f"cannot fetch the history of {ref} from {url}: "
                                f"{git.reason(e.stderr)}") from e
-        where = start.nearest(where_from, head, (against, against_sha), branches,
-                              landed_is_own=False)
+        where = where_now()
     if where is None:
         raise HarnessError(f"pull request #{number} and {against} have no common history "
                            f"(or it is already merged into them)")
-    text = mirror.git_in(url, *DIFF_ARGS, where.diff_from, head)
+    text = mirror.git_in(url, *diff.GIT_DIFF, where.diff_from, head)
     what = f"pull request #{number} ({head[:12]}): {where.on_top()}"
     files = check(diff.parse(text + "\n"), what)
     return Change("pr", what, diff.join(files), files, where.apply_on,
-                  base_label=base or where.label)
+                  base_label=where.label)
 
 
 def _default_branch(url: str) -> list[tuple[str, str]]:

@@ -13,6 +13,9 @@ Status = Literal["added", "deleted", "renamed", "modified"]
 HUNK_RE = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 BINARY_RE = re.compile(r"^Binary files (.+) and (.+) differ$")
 DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+# `git diff` as this module reads it: plain text, a/ and b/ prefixes whatever the user's config
+GIT_DIFF = ("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
+            "--src-prefix=a/", "--dst-prefix=b/")
 
 
 class FileDiff(NamedTuple):

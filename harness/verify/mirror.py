@@ -102,7 +102,3 @@ def fetch_base(url: str, base: str, fallback: str | None = None) -> str:
                                f"{fallback}") from e
     return base
 
-
-def merge_base(url: str, a: str, b: str) -> str | None:
-    result = git.run(["merge-base", a, b], cwd=checkout.mirror_path(url), check=False)
-    return result.stdout.strip() or None if result.returncode == 0 else None

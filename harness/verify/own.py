@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import git
-from harness.verify.diff import FileDiff
+from harness.verify.diff import GIT_DIFF, FileDiff
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
@@ -62,8 +62,7 @@ def applied(diff: FileDiff, worktree: Path) -> str | None:
     headers then point at another test.  None where git cannot tell (not a worktree)."""
     if diff.status != "modified":
         return None
-    out = git.run(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "HEAD", "--",
-                   diff.path], cwd=worktree, check=False)
+    out = git.run([*GIT_DIFF, "HEAD", "--", diff.path], cwd=worktree, check=False)
     return out.stdout if out.returncode == 0 and out.stdout.strip() else None
 
 
