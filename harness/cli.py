@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if rest:
             err.print(rest, markup=False, style="dim")
         if e.hint:
-            err.print(f"hint: {e.hint}", markup=False)
+            err.print(f"hint: {e.hint}", markup=False, soft_wrap=True)
         if log_path:
             err.print(f"debug log: {log_path}", style="dim", markup=False, soft_wrap=True)
         return e.exit_code

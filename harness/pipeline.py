@@ -88,7 +88,9 @@ def run_tests(recipe: Recipe, subset: Subset, backend: Backend, env: Env, worktr
               label: str = "tests") -> tuple[runner.Plan, RunOutput]:
     out_dir = new_run_dir(recipe.name, subset.name)
     the_plan = runner.plan(recipe, subset, worktree, out_dir, tests, pytest_args)
-    title = f"{label} {recipe.name}:{subset.name} ({the_plan.workers}x{the_plan.threads})"
+    workers = "1 process" if the_plan.workers == 1 else f"{the_plan.workers} processes"
+    threads = "1 thread" if the_plan.threads == 1 else f"{the_plan.threads} threads"
+    title = f"{label} {recipe.name}:{subset.name} ({workers} x {threads})"
     with ui.step(title) as step:
         output = runner.run(backend, env, subset, the_plan, out_dir, on_line=step.pytest_line)
     return the_plan, output

@@ -17,7 +17,9 @@ def shards_line(merged: Merged) -> str:
     line = f"{len(s.merged)} of {s.total} shards"
     if s.selected is not None:
         line += f", {s.selected} selected tests"
-    if s.durations_from:
+    if s.durations_from and s.durations_from.startswith("none"):
+        line += ", split by test counts (no whole run stored to take durations from)"
+    elif s.durations_from:
         line += f", balanced by durations from {s.durations_from}"
     return line
 

@@ -80,6 +80,9 @@ def run_triage(args: argparse.Namespace) -> int:
             err.print(f"imported {len(got.issues)} issues of {repo}"
                       + (f"; skipped {len(got.skipped)} bad records" if got.skipped else "")
                       + (f" ({more} not shown)" if more > 0 else ""), markup=False)
+            if got.skipped:
+                err.print(f"hint: `gh issue list --json {gh_import.GH_FIELDS}` writes every "
+                          f"field used", markup=False, highlight=False, soft_wrap=True)
         if args.sync:
             if recipe.source.github is None:
                 raise HarnessError(f"recipe {recipe.name!r} names no GitHub repository "
@@ -94,6 +97,13 @@ def run_triage(args: argparse.Namespace) -> int:
     if not stored:
         raise HarnessError(f"no issues of {repo} are stored yet",
                            hint=f"harness triage {recipe.name} --sync (or --import FILE)")
+    unknown = rank.unmatched_labels(recipe, stored, args.label)
+    if unknown:
+        seen = ", ".join(f"{name} ({n})" for name, n in rank.common_labels(stored))
+        raise HarnessError(f"no stored issue of {repo} is labelled "
+                           f"{', '.join(map(repr, unknown))}",
+                           hint=f"labels most used: {seen}" if seen else
+                           "the stored issues carry no labels")
     limit = args.limit if args.limit or args.json else report.TABLE_ROWS
     filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
                            args.cpu_only, limit)

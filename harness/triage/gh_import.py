@@ -1,7 +1,9 @@
 """Read what ``gh issue list --json ...`` writes, for users with gh and no token.
 
 The fields used: number, title, body, labels, comments, assignees, createdAt, updatedAt,
-state, url, author; closedAt and closedByPullRequestsReferences where present.  The
+state, url, author; closedAt and closedByPullRequestsReferences where present.  Without
+updatedAt (a shorter ``--json`` list) a record counts as last updated when it was created,
+so it never replaces a newer copy already stored.  The
 output of ``gh pr list --json`` (same shape, ``/pull/`` URLs) is read as pull requests.
 ``comments`` may be gh's list of comments (kept: they say who claimed an issue) or a count.
 
@@ -23,7 +25,7 @@ from harness.triage.issues import Issue
 from harness.triage.validate import BadValue
 
 GH_FIELDS = "number,title,body,labels,comments,assignees,createdAt,updatedAt,state,url,author"
-REQUIRED = ("number", "title", "createdAt", "updatedAt", "url")
+REQUIRED = ("number", "title", "createdAt", "url")
 SHOW_SKIPPED = 10  # lines shown for skipped records; the rest are counted
 
 
@@ -65,7 +67,7 @@ def to_issue(raw: Any) -> tuple[Issue, list[Comment]]:
         raise BadValue("is not an object")
     missing = [f for f in REQUIRED if raw.get(f) in (None, "")]
     if missing:
-        raise BadValue(f"has no {', '.join(missing)} (run `gh issue list --json {GH_FIELDS}`)")
+        raise BadValue(f"has no {', '.join(missing)}")
     url = validate.text(raw["url"])
     number = validate.number(raw["number"])
     said = raw.get("comments")
@@ -80,7 +82,7 @@ def to_issue(raw: Any) -> tuple[Issue, list[Comment]]:
         author=validate.text(author.get("login", "")) if isinstance(author, dict) else "",
         comments=validate.count(said),
         created_at=validate.when(raw["createdAt"], "createdAt"),
-        updated_at=validate.when(raw["updatedAt"], "updatedAt"),
+        updated_at=validate.when(raw.get("updatedAt") or raw["createdAt"], "updatedAt"),
         closed_at=validate.when(closed, "closedAt") if closed else None,
         url=url, is_pull="/pull/" in url,
         linked_prs=tuple(validate.number(n, "closedByPullRequestsReferences")

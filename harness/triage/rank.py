@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -123,6 +124,20 @@ def left_out(recipe: Recipe, assessed: Iterable[Assessment],
              and keep(recipe, a, filters, ignore_taken=True)]
     found.sort(key=lambda p: -p[0].score)
     return found
+
+
+def unmatched_labels(recipe: Recipe, stored: Iterable[Issue],
+                     wanted: Iterable[str]) -> list[str]:
+    """The ``--label`` values that no stored issue carries (a typo, or another repo's name)."""
+    items = list(stored)
+    return [w for w in wanted if not any(labels.matches(recipe.triage, i.labels, w)
+                                         for i in items)]
+
+
+def common_labels(stored: Iterable[Issue], n: int = 8) -> list[tuple[str, int]]:
+    """The ``n`` labels the stored issues carry most, with their counts."""
+    seen = Counter(label for i in stored for label in i.labels)
+    return sorted(seen.items(), key=lambda p: (-p[1], p[0]))[:n]
 
 
 def count(recipe: Recipe, assessed: Iterable[Assessment], filters: Filters) -> int:

@@ -48,9 +48,13 @@ def table(console: Console, repo: str, assessed: list[Assessment], total: int,
           in_state: int | None = None, state: str = "open") -> None:
     """``assessed`` (the first rows of the ``total`` that pass the filters), and how many
     of the ``in_state`` stored issues the filters left out."""
+    which = "stored" if state == "all" else state
+    if not assessed:
+        console.print(f"{escape(repo)}: none of the {in_state or 0} {which} issues passes the "
+                      f"filters; try fewer", soft_wrap=True)
+        return
     title = f"{repo}: {len(assessed)} of {total} issues, best first"
     if in_state is not None and in_state > total:
-        which = "stored" if state == "all" else state
         title += f" ({in_state - total} of the {in_state} {which} left out by the filters)"
     t = Table(title=title, title_justify="left")
     t.add_column("#", justify="right", style="cyan", no_wrap=True)
@@ -66,8 +70,6 @@ def table(console: Console, repo: str, assessed: list[Assessment], total: int,
             f"[bold]{escape(a.issue.title)}[/]\n[dim]{why}[/]",
         )
     console.print(t)
-    if not assessed:
-        console.print("no issue matches; try fewer filters")
 
 
 def detail(console: Console, a: Assessment, s: Suggestion) -> None:

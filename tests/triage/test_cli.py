@@ -102,6 +102,24 @@ def test_label_filter(capsys: pytest.CaptureFixture[str]) -> None:
     assert sorted(o["number"] for o in out) == [301, 302]
 
 
+def test_a_label_no_stored_issue_carries_says_which_labels_there_are(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    run("triage", "diffusers", "--import", str(FIXTURE))
+    with pytest.raises(HarnessError, match="no stored issue of huggingface/diffusers is "
+                                           "labelled 'bgu'") as e:
+        run("triage", "diffusers", "--label", "bgu")
+    assert e.value.hint is not None and e.value.hint.startswith("labels most used: bug (2)")
+
+
+def test_no_match_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    run("triage", "diffusers", "--import", str(FIXTURE))
+    capsys.readouterr()
+    assert run("triage", "diffusers", "--label", "bug", "--state", "closed") == 0
+    out = capsys.readouterr().out
+    assert out.strip().splitlines() == [
+        "huggingface/diffusers: none of the 0 closed issues passes the filters; try fewer"]
+
+
 def test_nothing_stored() -> None:
     with pytest.raises(HarnessError, match="no issues of huggingface/peft are stored") as e:
         run("triage", "peft")
