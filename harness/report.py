@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import Any
 
@@ -59,18 +60,30 @@ def _counts(document: str) -> dict[str, Any]:
     return counts if isinstance(counts, dict) else {}
 
 
+KIND_SHOWN = {"reproduce": "reproduce", "verify-after": "verify", "verify-before": "  before"}
+_LONG_SHA = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{2,32}\b")
+
+
 def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
+    """Past runs, one row each, readable on an 80-column terminal (shas cut to 8 digits,
+    recipe and subset on two lines where it is narrow; ``--json`` has them whole)."""
     console = console or Console()
-    table = Table(show_edge=False)
-    for col in ("id", "kind", "started", "recipe", "subset", "ref", "status", "passed",
-                "failed", "total s"):
-        # a status is never cut: it is what the row says
-        table.add_column(col, no_wrap=col == "status", min_width=13 if col == "status" else None)
+    if not rows:
+        console.print("no runs yet: try `harness reproduce demo`")
+        return
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    for col in ("id", "started (UTC)", "kind", "recipe subset", "ref", "status", "pass/fail",
+                "s"):
+        table.add_column(col, justify="right" if col in ("id", "pass/fail", "s") else "left",
+                         no_wrap=col != "recipe subset")
     for row in rows:
         counts = _counts(row["document"])
         failed = (counts.get("failed") or 0) + (counts.get("error") or 0)
-        table.add_row(str(row["id"]), escape(row["kind"]), escape(row["started_at"]),
-                      escape(row["recipe"]), escape(row["subset"]), escape(row["ref"]),
-                      styled(row["status"]), str(counts.get("passed", "")),
-                      str(failed if counts else ""), f"{row['duration'] or 0:.1f}")
-    console.print(table if rows else "no runs yet: try `harness reproduce demo`")
+        started = str(row["started_at"] or "")
+        table.add_row(str(row["id"]), escape(started[5:16].replace("T", " ")),
+                      escape(KIND_SHOWN.get(row["kind"], row["kind"])),
+                      escape(f"{row['recipe']} {row['subset']}"),
+                      escape(_LONG_SHA.sub(r"\1", row["ref"] or "")), styled(row["status"]),
+                      f"{counts.get('passed', 0)}/{failed}" if counts else "",
+                      f"{row['duration'] or 0:.0f}")
+    console.print(table)

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import time
 
-from harness import pipeline
+from harness import pipeline, results
 from harness.envs import Env
 from harness.pipeline import Timings, run_tests
 from harness.progress import Ui
@@ -32,7 +32,8 @@ def run_doc(recipe: Recipe, subset: Subset, ref: str, sha: str, env: Env, out: R
             targets: tuple[str, ...]) -> dict[str, object]:
     return {"recipe": recipe.name, "subset": subset.name, "ref": ref, "commit": sha,
             "env_key": env.key, "status": out.verdict.status, "reason": out.verdict.reason,
-            "exit_code": out.exit_code, "log": str(out.log), "started_at": now(),
+            "exit_code": out.exit_code, "counts": results.counts(out.results),
+            "log": str(out.log), "started_at": now(),
             "timings": {"total": round(out.duration, 3)}, "targets": list(targets)}
 
 

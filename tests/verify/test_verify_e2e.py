@@ -79,7 +79,11 @@ def test_breaking_patch_is_regressions_with_exit_1(
     assert [(t.id, t.outcome) for t in stored] == [("tests/test_text.py::test_shout", "failed")]
     assert stored[0].duration > 0 and "assert 'HI?' == 'HI!'" in stored[0].message
     assert main(["runs"]) == 0  # verify's statuses have styles (it once crashed here)
-    assert "regress" in capsys.readouterr().out  # the column is narrow
+    lines = capsys.readouterr().out.splitlines()
+    # both sides, whole words on an 80-column terminal, with their counts
+    assert any("verify" in s and "regressions" in s and " 0/1 " in s for s in lines), lines
+    assert any("before" in s and "passed" in s and " 1/0 " in s for s in lines), lines
+    assert all(len(s) <= 80 and "…" not in s for s in lines), lines
 
 
 def test_patch_adding_a_test_shows_it_fixed_and_markdown_reads_well(
