@@ -51,15 +51,17 @@ def cmd_recipes(args: argparse.Namespace) -> int:
     from harness import recipes
 
     console = Console()
-    table = Table(show_edge=False)
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
     for col in ("recipe", "ref", "subset", "device", "what it runs"):
-        table.add_column(col)
+        # a long path in a description folds onto the next line, never cut short
+        table.add_column(col, no_wrap=col != "what it runs", overflow="fold")
     loaded, broken = recipes.load_all()
     for r in loaded:
-        for name, s in r.subsets.items():
+        for k, (name, s) in enumerate(r.subsets.items()):
             mark = " (default)" if name == r.default_subset else ""
-            table.add_row(r.name, r.source.ref, name + mark, s.device,
-                          s.description or " ".join(s.paths))
+            table.add_row(r.name if k == 0 else "", r.source.ref if k == 0 else "",
+                          name + mark, s.device, s.description or " ".join(s.paths),
+                          end_section=k == len(r.subsets) - 1)
     console.print(table)
     err = Console(stderr=True, highlight=False)
     for e in broken:

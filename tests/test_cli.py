@@ -68,6 +68,12 @@ def test_recipes_lists_shipped_recipes() -> None:
     for name in ("demo", "peft", "diffusers", "transformers"):
         assert name in proc.stdout
     assert "(default)" in proc.stdout
+    # on an 80-column terminal a long path folds onto the next line, never cut short
+    narrow = subprocess.run([sys.executable, "-m", "harness", "recipes"], capture_output=True,
+                            text=True, env={**os.environ, "COLUMNS": "80"}, timeout=300,
+                            check=True).stdout
+    assert "…" not in narrow and all(len(s) <= 80 for s in narrow.splitlines())
+    assert "tests/models/unets/test_models_unet_2d.py" in narrow.replace("\n", "").replace(" ", "")
 
 
 def test_json_report_and_runs(tmp_path: Path) -> None:
