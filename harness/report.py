@@ -47,7 +47,7 @@ def show_run(run: RunReport, console: Console | None = None) -> None:
     console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items()),
                   highlight=False, markup=False)
     if run.log:
-        console.print(f"log: {run.log}", highlight=False, markup=False)
+        console.print(f"log: {run.log}", highlight=False, markup=False, soft_wrap=True)
     reason = f" ({escape(run.reason)})" if run.reason else ""
     console.print(f"{styled(run.status.value)}{reason}", highlight=False)
 

@@ -78,6 +78,9 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     def p(text: str) -> None:
         console.print(text, highlight=False)
 
+    def cmd(text: str) -> None:  # a command to copy: one line, however narrow the terminal
+        console.print(text, highlight=False, soft_wrap=True)
+
     p(f"[bold]verify {rep.recipe}[/] at {escape(rep.ref)} ({rep.commit[:12]}): "
       f"{escape(rep.change.description)}")
     if rep.applied_with:
@@ -107,11 +110,11 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         line = f"  {escape(c.name)}: {escape(_check_line(c))}"
         p(f"[{style}]{line}[/]" if style else line)
         if c.status == CheckStatus.FAILED and c.introduced:
-            p(f"    [dim]{escape(c.command)}[/]")
+            cmd(f"    [dim]{escape(c.command)}[/]")
             for out in c.output.splitlines()[:20]:  # the first problems, with their codes
                 p(f"    {escape(out)}")
             if c.fix:
-                p(f"    fix: {escape(c.fix)}")
+                cmd(f"    fix: {escape(c.fix)}")
     undecided = rep.not_checked()
     if undecided:
         p("[bold]Not checked here[/]")
@@ -123,9 +126,9 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         for x in rep.left_out[:SHOWN]:
             p(f"  {escape(x.target)}  [dim]{escape(x.reason)}[/]")
         if rep.commands and rep.commands.left_out:
-            p(f"  run them: {escape(rep.commands.left_out_harness)}")
+            cmd(f"  run them: {escape(rep.commands.left_out_harness)}")
             for line in rep.commands.left_out.splitlines():
-                p(f"  or: {escape(line)}")
+                cmd(f"  or: {escape(line)}")
     p(f"tests: {summary(rep)}")
     if rep.before and rep.before.cached:
         p(f"[dim]before: cached base run #{rep.before.run_id}[/]")

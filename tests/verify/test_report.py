@@ -89,6 +89,16 @@ def test_terminal_report() -> None:
     assert doc["checks"][0]["introduced"] is True
 
 
+def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
+    long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
+        " ".join(f"tests/test_{k}.py" for k in range(12))
+    console = Console(record=True, width=60)
+    report.show(rep(commands=Commands("h", "n", "p", long, "harness verify peft --all")), console)
+    lines = console.export_text().splitlines()
+    assert f"  or: {long}" in lines  # pasted into a shell, it runs whole
+    assert "    ruff check src tests" in lines
+
+
 def test_no_checks_and_unchecked_read_plainly() -> None:
     md = report.markdown(rep(checks=(), checks_ran=False, verdict=Status.UNCHECKED,
                              reason="nothing selected could be checked here", tests=()))
