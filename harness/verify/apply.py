@@ -2,7 +2,9 @@
 
 Each failed attempt is undone (``git reset --hard`` + ``git clean``) before the next, so
 a patch that does not apply leaves the worktree as it was.  The error names the files
-and hunks at fault.
+and hunks at fault.  A fuzzy fit that leaves a Python file it touches unparsable (where it
+parsed before) is refused: the hunk went to the wrong place, and the tests would blame the
+patch for it.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from harness import git, proc
 from harness.errors import HarnessError
+from harness.verify import diff
 
 GIT_APPLY = ("apply", "--whitespace=nowarn")
 PATCH = ("patch", "-p1", "--fuzz=3", "--batch", "--forward", "--no-backup-if-mismatch",
@@ -36,13 +39,48 @@ def apply(worktree: Path, patch_file: Path) -> str:
     dry = proc.run([*PATCH, "--dry-run", "-i", str(patch_file)], cwd=worktree, check=False)
     if dry.returncode == 0:
         proc.run([*PATCH, "-i", str(patch_file)], cwd=worktree, what="patch")
-        return METHODS[2]
+        broken = broken_by_fuzz(worktree, patch_file)
+        if broken is None:
+            return METHODS[2]
+        _clean(worktree)
+        raise HarnessError(f"patch does not apply: git cannot apply it, and patch's fuzzy fit "
+                           f"leaves {broken}: a hunk went to the wrong place",
+                           hint="rebase the change on the recipe's ref, or pass --base")
     _clean(worktree)
     where = failures(first.stderr, dry.stdout + dry.stderr)
     detail = "\n".join(x for x in (first.stderr.strip(), three.stderr.strip(),
                                    (dry.stdout + dry.stderr).strip()) if x)
     raise HarnessError(f"patch does not apply: {where}\n{proc.tail(detail, 30)}",
                        hint="rebase the change on the recipe's ref, or pass --base")
+
+
+def broken_by_fuzz(worktree: Path, patch_file: Path) -> str | None:
+    """A Python file the patch touches that parsed before it and does not after a fuzzy
+    fit ("path (SyntaxError at line N)"); None when there is none.  A hunk fitted with fuzz
+    may land in the wrong place; a patch that git applies as written is never second-guessed
+    (its own syntax error is the patch's, and verify reports it)."""
+    text = patch_file.read_text(encoding="utf-8", errors="replace")
+    for f in diff.parse(text):
+        path = worktree / f.path
+        if not f.path.endswith(".py") or not path.is_file():
+            continue
+        before = git.run(["show", f"HEAD:{f.path}"], cwd=worktree, check=False)
+        if before.returncode != 0 or _syntax_error(before.stdout, f.path) is not None:
+            continue  # new here, or unparsable already
+        error = _syntax_error(path.read_text(encoding="utf-8", errors="replace"), f.path)
+        if error is not None:
+            return f"{f.path} unparsable ({error})"
+    return None
+
+
+def _syntax_error(source: str, name: str) -> str | None:
+    try:
+        compile(source, name, "exec", dont_inherit=True)
+    except SyntaxError as e:
+        return f"{type(e).__name__} at line {e.lineno}"
+    except ValueError as e:  # null bytes
+        return str(e)
+    return None
 
 
 def _git_apply_failures(stderr: str) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from harness.verify import (
     commands,
     diff,
     durations,
+    fit,
     mirror,
     runs,
     select,
@@ -73,6 +74,9 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
         the_change = load_change(opts, recipe, url)
+        if the_change.kind == "patch" and the_change.base is None:  # made on main?
+            pinned_sha = mirror.fetch_base(url, recipe.source.ref)
+            the_change = fit.place(url, the_change, recipe.source.ref, pinned_sha)
         base_ref = the_change.base or opts.base or recipe.source.ref
         base_sha = mirror.fetch_base(url, base_ref, the_change.fetch_from)
     timings.add("fetch", t)

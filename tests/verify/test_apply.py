@@ -63,3 +63,28 @@ def test_failure_names_files_and_hunks_and_leaves_the_tree_clean(repo: Path, tmp
     assert "f.txt hunk #2 (at line 10)" in first
     assert "missing.txt" in first
     assert git(repo, "status", "--porcelain") == ""
+
+
+PY = "def a():\n    x = 1\n    return x\n\n\ndef b():\n    y = 2\n    return y\n"
+
+
+def test_a_fuzzy_fit_that_breaks_python_is_refused(tmp_path: Path) -> None:
+    """patch --fuzz ignores context lines: a hunk can land where its lines make no sense.
+    A Python file that parsed before and does not after is not the patch's fault."""
+    repo = make_repo(tmp_path / "py", {"m.py": PY})
+    p = tmp_path / "p.diff"
+    p.write_text("--- a/m.py\n+++ b/m.py\n@@ -5,6 +5,7 @@\n not here\n nor here\n"
+                 " def b():\n+        z = 3\n     y = 2\n     return y\n")
+    with pytest.raises(HarnessError, match=r"patch does not apply: .* leaves m\.py unparsable "
+                                           r"\(IndentationError at line 8\)"):
+        apply.apply(repo, p)
+    assert (repo / "m.py").read_text() == PY and not git(repo, "status", "--porcelain")
+
+
+def test_a_fuzzy_fit_that_parses_is_kept(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "py", {"m.py": PY})
+    p = tmp_path / "p.diff"
+    p.write_text("--- a/m.py\n+++ b/m.py\n@@ -5,6 +5,7 @@\n not here\n nor here\n"
+                 " def b():\n+    z = 3\n     y = 2\n     return y\n")
+    assert apply.apply(repo, p) == "patch --fuzz=3"
+    assert "    z = 3\n    y = 2" in (repo / "m.py").read_text()

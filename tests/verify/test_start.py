@@ -9,7 +9,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.verify import change, start
 from tests.testing.repos import commit, git
-from tests.verify.helpers import FIXED_MUL, make_target
+from tests.verify.helpers import BUGGY, FIXED_MUL, make_patch, make_target
 from tests.verify.test_verify_e2e import run
 
 
@@ -128,3 +128,27 @@ def test_offline_verify_from_inside_the_users_checkout_leaves_it_alone(
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
     assert git(fork, "for-each-ref") == refs
     assert git(fork, "worktree", "list") == worktrees
+
+
+def test_a_patch_made_on_main_goes_on_main_when_it_does_not_fit_the_release(
+        tmp_path: Path) -> None:
+    """main has moved on around the bug since the release: the fix, made on main, does not
+    apply to the release as written, so it is verified on main's tip (not fuzzed onto the
+    release); one that fits the release still goes there."""
+    recipe, repo = make_target(tmp_path)
+    on_main = BUGGY["src/buggy/mathops.py"].replace(
+        "def mul(a, b):\n", 'def mul(a, b):\n    """The product of a and b."""\n')
+    commit(repo, {"src/buggy/mathops.py": on_main}, "document mul")
+    tip = git(repo, "rev-parse", "main")
+    fixed = on_main.replace("a + b  # the bug", "a * b")
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": fixed}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["ref"] == "main" and doc["commit"] == tip
+    assert doc["applied_with"] == "git apply"
+    assert "made on main: it does not apply to v1.0 as it is" in str(doc["change"])
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    fits = tmp_path / "fits.diff"  # a change to a file main did not touch
+    fits.write_text(make_patch(repo, {"src/buggy/util.py": "def bang():\n    return '!'\n"},
+                               tmp_path / "w2"))
+    assert run(recipe, patch=str(fits))["ref"] == "v1.0"

@@ -1,0 +1,57 @@
+"""Where a patch file is applied: the pinned release if it fits there, else ``main``.
+
+A patch file carries no history.  Contributors make theirs on the upstream default
+branch, often months past the recipe's pinned release, and such a patch may not apply to
+the release; git's 3-way merge then leaves conflicts and ``patch --fuzz`` may fit a hunk in
+the wrong place (a real peft fix, fitted to v0.20.0 that way, left its test file
+unparsable and verify called the fix failing).  So, without ``--base``:
+
+1. the pinned ref, if the patch applies there as it is (``git apply --check``);
+2. else the tip of the source's default branch, if it applies there as it is;
+3. else the pinned ref with :mod:`.apply`'s fallbacks (3-way, then fuzz).
+
+The check runs in the harness mirror against a throw-away index, never in a worktree.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+
+from harness import checkout, git
+from harness.errors import HarnessError
+from harness.verify import start
+from harness.verify.apply import GIT_APPLY
+from harness.verify.change import Change
+
+
+def applies_cleanly(mirror: Path, sha: str, text: str) -> bool:
+    """Whether ``text`` applies to commit ``sha`` as it is (no merge, no fuzz)."""
+    with tempfile.TemporaryDirectory(prefix="harness-fit-") as tmp:
+        patch = Path(tmp) / "change.patch"
+        patch.write_text(text, encoding="utf-8")
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        if git.run(["read-tree", sha], cwd=mirror, env=env, check=False).returncode:
+            return False
+        return git.run([*GIT_APPLY, "--cached", "--check", str(patch)], cwd=mirror, env=env,
+                       check=False).returncode == 0
+
+
+def place(url: str, change: Change, pinned: str, pinned_sha: str) -> Change:
+    """``change`` (a patch file with no ``--base``) with the base it fits, see above."""
+    mirror = checkout.mirror_path(url)
+    if applies_cleanly(mirror, pinned_sha, change.text):
+        return change
+    for name in start.DEFAULT_BRANCHES:
+        try:
+            tip = checkout.fetch(url, name)
+        except HarnessError:
+            continue
+        if tip != pinned_sha and applies_cleanly(mirror, tip, change.text):
+            return dataclasses.replace(
+                change, base=tip, base_label=name,
+                description=f"{change.description} (made on {name}: it does not apply to "
+                            f"{pinned} as it is)")
+        break
+    return change
