@@ -19,6 +19,8 @@ GIT_APPLY = ("apply", "--whitespace=nowarn")
 PATCH = ("patch", "-p1", "--fuzz=3", "--batch", "--forward", "--no-backup-if-mismatch",
          "--reject-file=-")
 METHODS = ("git apply", "git apply --3way", "patch --fuzz=3")
+HINT = ("pass --base REV, the commit the patch was made on (verify tried the recipe's ref and, "
+        "for a patch file, the tip of main), or rebase the change on one of them")
 
 
 def _clean(worktree: Path) -> None:
@@ -45,13 +47,13 @@ def apply(worktree: Path, patch_file: Path) -> str:
         _clean(worktree)
         raise HarnessError(f"patch does not apply: git cannot apply it, and patch's fuzzy fit "
                            f"leaves {broken}: a hunk went to the wrong place",
-                           hint="rebase the change on the recipe's ref, or pass --base")
+                           hint=HINT)
     _clean(worktree)
     where = failures(first.stderr, dry.stdout + dry.stderr)
     detail = "\n".join(x for x in (first.stderr.strip(), three.stderr.strip(),
                                    (dry.stdout + dry.stderr).strip()) if x)
     raise HarnessError(f"patch does not apply: {where}\n{proc.tail(detail, 30)}",
-                       hint="rebase the change on the recipe's ref, or pass --base")
+                       hint=HINT)
 
 
 def broken_by_fuzz(worktree: Path, patch_file: Path) -> str | None:
