@@ -6,6 +6,7 @@ until the merge-base with the base is found (see :mod:`harness.verify.mirror`).
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +44,18 @@ def check(files: list[FileDiff], what: str) -> tuple[FileDiff, ...]:
 
 
 def from_patch(path: Path, base: str | None = None) -> Change:
-    if not path.is_file():
+    """A unified diff from the file ``path``, or from stdin for ``-`` (``git diff | ...``)."""
+    stdin = str(path) == "-"
+    name = "from stdin" if stdin else path.name
+    if not stdin and not path.is_file():
         raise HarnessError(f"patch file {path} does not exist")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = sys.stdin.buffer.read().decode("utf-8") if stdin else \
+            path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
-        raise HarnessError(f"patch file {path} is not text (UTF-8): it looks binary") from e
-    files = check(diff.parse(text), f"patch {path.name}")
-    return Change("patch", f"patch {path.name}", diff.join(files), files, base)
+        raise HarnessError(f"patch {name} is not text (UTF-8): it looks binary") from e
+    files = check(diff.parse(text), f"patch {name}")
+    return Change("patch", f"patch {name}", diff.join(files), files, base)
 
 
 def _git(repo: Path, *args: str, check_: bool = True) -> proc.Result:

@@ -9,6 +9,7 @@ from harness.verify.select import DEFAULT_BUDGET
 EPILOG = """\
 examples:
   harness verify peft --patch my-fix.diff
+  git diff main | harness verify peft --patch -
   harness verify peft --commit my-branch --repo-path ../my-peft-fork
   harness verify peft --pr 3579
   harness verify peft --patch my-fix.diff --markdown > pr-tests.md
@@ -69,7 +70,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("recipe", help="recipe name (see `harness recipes`) or a path to a .toml")
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--patch", metavar="FILE", help="a unified diff file")
+    what.add_argument("--patch", metavar="FILE",
+                      help="a unified diff file ('-': stdin, e.g. `git diff main | ...`)")
     what.add_argument("--commit", metavar="REV",
                       help="a commit or branch of --repo-path: its own commits, on where it "
                            "branches off main (or the recipe's ref, or --base); a commit "

@@ -1,6 +1,7 @@
 """verify end to end on a tiny target with a real bug: real git, real uv envs, real pytest."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
@@ -56,6 +57,16 @@ def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> N
     assert set(doc["timings"]) >= {"fetch", "apply", "select", "env", "before+after",  # type: ignore[arg-type]
                                    "rerun", "total"}
     assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
+
+
+def test_a_patch_on_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git diff | harness verify RECIPE --patch -`"""
+    recipe, repo = make_target(tmp_path)
+    text = make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    doc = run(recipe, patch="-")
+    assert doc["change"]["description"] == "patch from stdin"  # type: ignore[index]
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
 
 
 def test_breaking_patch_is_regressions_with_exit_1(
