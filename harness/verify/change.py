@@ -6,6 +6,7 @@ until the merge-base with the base is found (see :mod:`harness.verify.mirror`).
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from harness.verify import diff, mirror, start
 from harness.verify.diff import FileDiff
 
 PR_DEPTHS = (64, 512, 4096)
+# what `git format-patch --base=...` writes under the patch
+BASE_COMMIT = re.compile(r"^base-commit: ([0-9a-f]{40})$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Change:
     base: str | None  # what to apply it on (ref or sha); None: the recipe's ref
     fetch_from: str | None = None  # where else the base commit can be fetched from
     base_label: str | None = None  # the base as the report names it; None: the recipe's ref
+    made_on: str | None = None  # a patch file's own word (``base-commit:``) on its base
 
     def paths(self) -> list[str]:
         return sorted({p for f in self.files for p in f.paths()})
@@ -55,7 +59,9 @@ def from_patch(path: Path, base: str | None = None) -> Change:
     except UnicodeDecodeError as e:
         raise HarnessError(f"patch {name} is not text (UTF-8): it looks binary") from e
     files = check(diff.parse(text), f"patch {name}")
-    return Change("patch", f"patch {name}", diff.join(files), files, base)
+    stated = BASE_COMMIT.search(text)
+    return Change("patch", f"patch {name}", diff.join(files), files, base,
+                  made_on=stated.group(1) if stated else None)
 
 
 def _git(repo: Path, *args: str, check_: bool = True) -> proc.Result:

@@ -6,6 +6,8 @@ the release; git's 3-way merge then leaves conflicts and ``patch --fuzz`` may fi
 the wrong place (a real peft fix, fitted to v0.20.0 that way, left its test file
 unparsable and verify called the fix failing).  So, without ``--base``:
 
+0. the commit the patch names as its base (``base-commit:``, written by ``git format-patch
+   --base``), if the source has it and the patch applies there as it is;
 1. the pinned ref, if the patch applies there as it is (``git apply --check``);
 2. else the tip of the source's default branch, if it applies there as it is;
 3. else the pinned ref with :mod:`.apply`'s fallbacks (3-way, then fuzz).
@@ -41,6 +43,14 @@ def applies_cleanly(mirror: Path, sha: str, text: str) -> bool:
 def place(url: str, change: Change, pinned: str, pinned_sha: str) -> Change:
     """``change`` (a patch file with no ``--base``) with the base it fits, see above."""
     mirror = checkout.mirror_path(url)
+    if change.made_on is not None:
+        try:
+            stated = checkout.fetch(url, change.made_on)
+        except HarnessError:
+            stated = None
+        if stated is not None and applies_cleanly(mirror, stated, change.text):
+            return dataclasses.replace(change, base=stated, base_label=f"{stated[:12]}",
+                                       description=f"{change.description} (on its base-commit)")
     if applies_cleanly(mirror, pinned_sha, change.text):
         return change
     for name in start.DEFAULT_BRANCHES:

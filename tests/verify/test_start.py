@@ -152,3 +152,26 @@ def test_a_patch_made_on_main_goes_on_main_when_it_does_not_fit_the_release(
     fits.write_text(make_patch(repo, {"src/buggy/util.py": "def bang():\n    return '!'\n"},
                                tmp_path / "w2"))
     assert run(recipe, patch=str(fits))["ref"] == "v1.0"
+
+
+def test_a_patch_that_names_its_base_commit_goes_there(tmp_path: Path) -> None:
+    """`git format-patch --base=...` writes `base-commit: <sha>`: the fix was made on a
+    main that has since moved on over the same line, so it fits neither the release nor
+    main's tip, but it fits the commit it names."""
+    recipe, repo = make_target(tmp_path)
+    on_main = BUGGY["src/buggy/mathops.py"].replace(
+        "def mul(a, b):\n", 'def mul(a, b):\n    """The product of a and b."""\n')
+    commit(repo, {"src/buggy/mathops.py": on_main}, "document mul")
+    made_on = git(repo, "rev-parse", "main")
+    work = _fork(tmp_path, repo)
+    commit(work, {"src/buggy/mathops.py": on_main.replace("a + b  # the bug", "a * b")}, "fix")
+    text = git(work, "format-patch", "-1", "--stdout", f"--base={made_on}")
+    assert f"base-commit: {made_on}" in text
+    commit(repo, {"src/buggy/mathops.py": on_main.replace("# the bug", "# the bug, see #1")},
+           "note the bug")
+    patch = tmp_path / "fix.patch"
+    patch.write_text(text)
+    doc = run(recipe, patch=str(patch))
+    assert doc["commit"] == made_on and doc["ref"] == made_on[:12]
+    assert doc["applied_with"] == "git apply"
+    assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
