@@ -31,6 +31,7 @@ class Change:
     fetch_from: str | None = None  # where else the base commit can be fetched from
     base_label: str | None = None  # the base as the report names it; None: the recipe's ref
     made_on: str | None = None  # a patch file's own word (``base-commit:``) on its base
+    notes: tuple[str, ...] = ()  # what the user should know about how it was read
 
     def paths(self) -> list[str]:
         return sorted({p for f in self.files for p in f.paths()})
@@ -106,7 +107,21 @@ def from_commit(repo_path: Path, rev: str, pinned: str, base: str | None = None)
     what = f"{name}: {where.on_top()}"
     files = check(diff.parse(text), what)
     return Change("commit", what, diff.join(files), files, where.apply_on,
-                  fetch_from=str(repo), base_label=where.label)
+                  fetch_from=str(repo), base_label=where.label,
+                  notes=_uncommitted(repo, sha, rev))
+
+
+def _uncommitted(repo: Path, sha: str, rev: str) -> tuple[str, ...]:
+    """A note when ``rev`` is the checkout's HEAD and it has uncommitted edits: they are not
+    part of the commit (a student edits, then types ``--commit HEAD``)."""
+    if _rev(repo, "HEAD") != sha:
+        return ()
+    status = _git(repo, "status", "--porcelain", "--untracked-files=no", check_=False)
+    edited = [line for line in status.stdout.splitlines() if line.strip()]
+    if not edited:
+        return ()
+    return (f"{len(edited)} uncommitted change(s) in {repo} are not part of {rev}: "
+            f"commit them to verify them too",)
 
 
 def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Change:

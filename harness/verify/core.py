@@ -77,6 +77,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         if the_change.kind == "patch" and the_change.base is None:  # made on main?
             pinned_sha = mirror.fetch_base(url, recipe.source.ref)
             the_change = fit.place(url, the_change, recipe.source.ref, pinned_sha)
+        for note in the_change.notes:
+            ui.info(f"note: {note}")
         base_ref = the_change.base or opts.base or recipe.source.ref
         base_sha = mirror.fetch_base(url, base_ref, the_change.fetch_from)
     timings.add("fetch", t)
@@ -100,7 +102,7 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                                 known=durations.load(recipe.name), before=trees.before)
         timings.add("select", t)
         rep = rep.replace(selection=sel.run, left_out=sel.left_out, budget=sel.budget,
-                          notes=sel.notes, test_files=sel.test_files,
+                          notes=(*the_change.notes, *sel.notes), test_files=sel.test_files,
                           commands=commands.of(opts, recipe, subset, sel))
         if sel.empty:
             rep = rep.replace(verdict=Status.UNCHECKED,

@@ -175,3 +175,18 @@ def test_a_patch_that_names_its_base_commit_goes_there(tmp_path: Path) -> None:
     assert doc["commit"] == made_on and doc["ref"] == made_on[:12]
     assert doc["applied_with"] == "git apply"
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+
+
+def test_uncommitted_edits_are_named_not_silently_left_out(tmp_path: Path) -> None:
+    recipe, repo = make_target(tmp_path)
+    fork = _fork(tmp_path, repo)
+    git(fork, "checkout", "-q", "-b", "my-fix")
+    commit(fork, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")
+    (fork / "src/buggy/util.py").write_text("def bang():\n    return '!!'\n")  # not committed
+    doc = run(recipe, commit="HEAD", repo_path=str(fork))
+    assert doc["verdict"] == "ok"
+    assert f"1 uncommitted change(s) in {fork} are not part of HEAD: commit them to verify " \
+           "them too" in doc["notes"]  # type: ignore[operator]
+    git(fork, "checkout", "--", ".")
+    notes = run(recipe, commit="HEAD", repo_path=str(fork))["notes"]
+    assert not any("uncommitted" in n for n in notes)  # type: ignore[attr-defined]
