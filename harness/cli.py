@@ -6,6 +6,7 @@ other exception is a bug, reported with the path of a debug log to paste into an
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
 import sys
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness import __version__, config, debuglog
+from harness import __version__, config, debuglog, proc
 from harness.envs import BACKENDS
 from harness.errors import HarnessError
 
@@ -160,8 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[red]harness: error:[/] {escape(first)}", soft_wrap=True)
         if rest:
             err.print(rest, markup=False, style="dim")
-        if e.hint:
-            err.print(f"hint: {e.hint}", markup=False, soft_wrap=True)
+        hint = e.hint or (proc.DISK_FULL_HINT if proc.disk_full(e.message) else None)
+        if hint:
+            err.print(f"hint: {hint}", markup=False, soft_wrap=True)
         if log_path:
             err.print(f"debug log: {log_path}", style="dim", markup=False, soft_wrap=True)
         return e.exit_code
@@ -169,9 +171,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("interrupted", exc_info=True)
         err.print("harness: interrupted; nothing half-built will be reused", markup=False)
         return 130
+    except OSError as e:  # shutil.Error (a copy's list of errors) is one too
+        if not _out_of_space(e):
+            return _internal_error(e, err, log_path)
+        log.debug("disk full", exc_info=True)
+        where = f" (writing {e.filename})" if e.filename else ""
+        err.print(f"harness: error: {proc.DISK_FULL}{where}", markup=False, soft_wrap=True)
+        err.print(f"hint: {proc.DISK_FULL_HINT}", markup=False, soft_wrap=True)
+        return 2
     except Exception as e:  # a bug: keep the traceback for the report
-        log.exception("internal error")
-        err.print(f"harness: internal error: {type(e).__name__}: {e}", markup=False)
-        err.print(f"please report it with the debug log: {log_path}", markup=False,
-                  soft_wrap=True)
-        return 3
+        return _internal_error(e, err, log_path)
+
+
+def _out_of_space(e: OSError) -> bool:
+    """ENOSPC itself, or a copy whose files failed with it (shutil.Error lists them)."""
+    return e.errno == errno.ENOSPC or (e.errno is None and proc.disk_full(str(e)))
+
+
+def _internal_error(e: Exception, err: Console, log_path: object) -> int:
+    log.exception("internal error")
+    err.print(f"harness: internal error: {type(e).__name__}: {e}", markup=False)
+    err.print(f"please report it with the debug log: {log_path}", markup=False, soft_wrap=True)
+    return 3

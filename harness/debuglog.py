@@ -42,13 +42,21 @@ def start(command: str, debug: bool = False, argv: list[str] | None = None) -> P
     path = _create(command)
     if path is None:
         return None
-    handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    handler = _BestEffort(path, mode="a", encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     _header(argv if argv is not None else sys.argv)
     _point_last(path)
     prune(path.parent)
     return path
+
+
+class _BestEffort(logging.FileHandler):
+    """The debug log is a help, never a cause: a record it cannot write (a full disk) is
+    dropped, not printed as a "--- Logging error ---" traceback over the user's error."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
 
 
 def _create(command: str) -> Path | None:

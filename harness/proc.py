@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -124,8 +125,21 @@ def version_of(cmd: Sequence[str | os.PathLike[str]]) -> str | None:
     return text.splitlines()[0] if out.returncode == 0 and text else None
 
 
+DISK_FULL = "the disk is full (No space left on device)"
+DISK_FULL_HINT = "free space (`harness gc` lists what is unused), or set HARNESS_HOME to a " \
+                 "disk with more room"
+_DISK_FULL = re.compile(r"No space left on device|os error 28\b|\[Errno 28\]|ENOSPC")
+
+
+def disk_full(output: str) -> bool:
+    """Whether a tool's output says it ran out of disk (pip, uv, git, docker alike)."""
+    return _DISK_FULL.search(output) is not None
+
+
 def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Result) -> str:
     output = tail((result.stdout + "\n" + result.stderr).strip())
+    if disk_full(output):
+        return f"{what} failed: {DISK_FULL}\n{format_cmd(cmd)}\n{output}"
     return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"
 
 
@@ -225,8 +239,10 @@ def stream_steps(
         step_log.unlink()
         if code != 0:
             text = log_path.read_text(errors="replace")
-            raise HarnessError(f"{what} failed (exit {code}): {format_cmd(cmd)}\n"
-                               f"{tail(text, tail_lines)}\nfull log: {log_path}")
+            detail = f"{format_cmd(cmd)}\n{tail(text, tail_lines)}\nfull log: {log_path}"
+            if disk_full(text):
+                raise HarnessError(f"{what} failed: {DISK_FULL}\n{detail}", hint=DISK_FULL_HINT)
+            raise HarnessError(f"{what} failed (exit {code}): {detail}")
 
 
 def _load_prctl() -> Callable[..., int] | None:
