@@ -15,7 +15,6 @@ from types import FrameType
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from harness import __version__, config, debuglog, proc
 from harness.envs import BACKENDS
@@ -49,10 +48,10 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def cmd_recipes(args: argparse.Namespace) -> int:
-    from harness import recipes
+    from harness import recipes, report
 
     console = Console()
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    table = report.compact_table()
     for col in ("recipe", "ref", "subset", "device", "what it runs"):
         # a long path in a description folds onto the next line, never cut short
         table.add_column(col, no_wrap=col != "what it runs", overflow="fold")

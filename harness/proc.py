@@ -136,11 +136,18 @@ def disk_full(output: str) -> bool:
     return _DISK_FULL.search(output) is not None
 
 
+def _failed(what: str, code: int, cmd: Sequence[str | os.PathLike[str]], detail: str,
+            out_of_space: bool) -> str:
+    """``what failed (exit N): CMD`` and the output's tail; the exit code gives way to the
+    cause when the disk is full (the CLI adds what to do about it)."""
+    if out_of_space:
+        return f"{what} failed: {DISK_FULL}\n{format_cmd(cmd)}\n{detail}"
+    return f"{what} failed (exit {code}): {format_cmd(cmd)}\n{detail}"
+
+
 def failure_message(what: str, cmd: Sequence[str | os.PathLike[str]], result: Result) -> str:
     output = tail((result.stdout + "\n" + result.stderr).strip())
-    if disk_full(output):
-        return f"{what} failed: {DISK_FULL}\n{format_cmd(cmd)}\n{output}"
-    return f"{what} failed (exit {result.returncode}): {format_cmd(cmd)}\n{output}"
+    return _failed(what, result.returncode, cmd, output, disk_full(output))
 
 
 def _niced(cmd: Sequence[str | os.PathLike[str]], nice: int
@@ -239,10 +246,9 @@ def stream_steps(
         step_log.unlink()
         if code != 0:
             text = log_path.read_text(errors="replace")
-            detail = f"{format_cmd(cmd)}\n{tail(text, tail_lines)}\nfull log: {log_path}"
-            if disk_full(text):
-                raise HarnessError(f"{what} failed: {DISK_FULL}\n{detail}", hint=DISK_FULL_HINT)
-            raise HarnessError(f"{what} failed (exit {code}): {detail}")
+            raise HarnessError(_failed(what, code, cmd,
+                                       f"{tail(text, tail_lines)}\nfull log: {log_path}",
+                                       disk_full(text)))
 
 
 def _load_prctl() -> Callable[..., int] | None:

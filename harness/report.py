@@ -60,6 +60,12 @@ def _counts(document: str) -> dict[str, Any]:
     return counts if isinstance(counts, dict) else {}
 
 
+def compact_table() -> Table:
+    """A table without rules or outer padding: the most room for its cells on an 80-column
+    terminal (``harness runs``, ``harness recipes``)."""
+    return Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+
+
 KIND_SHOWN = {"reproduce": "reproduce", "verify-after": "verify", "verify-before": "  before"}
 _LONG_SHA = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{2,32}\b")
 
@@ -71,7 +77,7 @@ def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
     if not rows:
         console.print("no runs yet: try `harness reproduce demo`")
         return
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    table = compact_table()
     for col in ("id", "started (UTC)", "kind", "recipe subset", "ref", "status", "pass/fail",
                 "s"):
         table.add_column(col, justify="right" if col in ("id", "pass/fail", "s") else "left",

@@ -132,7 +132,7 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
     head = checkout.fetch(url, ref, depth=PR_DEPTHS[0])
     against = base or pinned
     against_sha = mirror.fetch_base(url, against)
-    branches = [] if base is not None else _default_branch(url)
+    branches = [] if base is not None else default_branch(url)
     local = [mirror.refspec(url, r) for r in (ref, against_sha, *(n for n, _ in branches))]
 
     def where_now() -> start.Start | None:  # with the history fetched so far
@@ -159,12 +159,13 @@ def from_pr(url: str, number: int, pinned: str, base: str | None = None) -> Chan
                   base_label=where.label)
 
 
-def _default_branch(url: str) -> list[tuple[str, str]]:
-    """The source's default branch, (name, sha), fetched as deep as a pull request's first
-    try; [] where it has neither a ``main`` nor a ``master``."""
+def default_branch(url: str, depth: int = PR_DEPTHS[0]) -> list[tuple[str, str]]:
+    """The source's default branch, (name, sha), fetched ``depth`` commits deep (by default
+    as deep as a pull request's first try); [] where it has neither a ``main`` nor a
+    ``master``."""
     for name in start.DEFAULT_BRANCHES:
         try:
-            return [(name, checkout.fetch(url, name, depth=PR_DEPTHS[0]))]
+            return [(name, checkout.fetch(url, name, depth=depth))]
         except HarnessError:
             continue
     return []

@@ -52,7 +52,11 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
     if len(given) != 1:
         raise HarnessError("give exactly one of --patch FILE, --commit REV or --pr N")
     if opts.patch is not None:
-        return change.from_patch(Path(opts.patch), opts.base)
+        patch = change.from_patch(Path(opts.patch), opts.base)
+        if opts.base is not None:
+            return patch
+        return fit.place(url, patch, recipe.source.ref,  # made on main?
+                         mirror.fetch_base(url, recipe.source.ref))
     if opts.commit is not None:
         return change.from_commit(Path(opts.repo_path), opts.commit, recipe.source.ref,
                                   opts.base)
@@ -74,9 +78,6 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
         the_change = load_change(opts, recipe, url)
-        if the_change.kind == "patch" and the_change.base is None:  # made on main?
-            pinned_sha = mirror.fetch_base(url, recipe.source.ref)
-            the_change = fit.place(url, the_change, recipe.source.ref, pinned_sha)
         for note in the_change.notes:
             ui.info(f"note: {note}")
         base_ref = the_change.base or opts.base or recipe.source.ref

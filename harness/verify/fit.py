@@ -23,9 +23,8 @@ from pathlib import Path
 
 from harness import checkout, git
 from harness.errors import HarnessError
-from harness.verify import start
 from harness.verify.apply import GIT_APPLY
-from harness.verify.change import Change
+from harness.verify.change import Change, default_branch
 
 
 def applies_cleanly(mirror: Path, sha: str, text: str) -> bool:
@@ -49,19 +48,14 @@ def place(url: str, change: Change, pinned: str, pinned_sha: str) -> Change:
         except HarnessError:
             stated = None
         if stated is not None and applies_cleanly(mirror, stated, change.text):
-            return dataclasses.replace(change, base=stated, base_label=f"{stated[:12]}",
+            return dataclasses.replace(change, base=stated, base_label=stated[:12],
                                        description=f"{change.description} (on its base-commit)")
     if applies_cleanly(mirror, pinned_sha, change.text):
         return change
-    for name in start.DEFAULT_BRANCHES:
-        try:
-            tip = checkout.fetch(url, name)
-        except HarnessError:
-            continue
+    for name, tip in default_branch(url, depth=1):
         if tip != pinned_sha and applies_cleanly(mirror, tip, change.text):
             return dataclasses.replace(
                 change, base=tip, base_label=name,
                 description=f"{change.description} (made on {name}: it does not apply to "
                             f"{pinned} as it is)")
-        break
     return change
