@@ -8,7 +8,11 @@ mapped to what encloses it in the patched file:
   itself: the same method of the collected classes in the file that inherit it;
 * a helper (a fixture, ``setUp``, a non-test method) or a class body line: the tests in
   the file that name it, or the whole class;
-* a module-level assignment (a list of parametrized cases): the tests that name it;
+* a module-level assignment (a list of parametrized cases): the tests that name it; where
+  the change is inside named cases (``("BD-LoRA A only", "MLP", LoraConfig, {...})``) of
+  a table that a test takes only through ``@pytest.mark.parametrize("...", TABLE)``, only
+  those cases of that test (``-k`` on the case's name, see :func:`case_filter`): peft's
+  ``TEST_CASES`` feeds ~15,000 tests, a one-case change ~50;
   imports are ignored; any other module-level change selects the whole file.
 """
 from __future__ import annotations
@@ -29,6 +33,17 @@ HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 class OwnTest:
     target: str  # a node id, or a file when the whole file is the patch's own
     reason: str
+    # the parametrized cases of ``target`` the patch changes (their names); () all of them
+    cases: tuple[str, ...] = ()
+    share: float = 1.0  # about that share of the target's parametrizations run
+
+
+def _merged(a: OwnTest, b: OwnTest) -> OwnTest:
+    """One target found twice: all of it if either wants all, else both sets of cases."""
+    if not a.cases or not b.cases:
+        return a if not a.cases else b
+    cases = tuple(dict.fromkeys((*a.cases, *b.cases)))
+    return OwnTest(a.target, a.reason, cases, min(1.0, a.share + b.share))
 
 
 def changed_lines(text: str) -> set[int]:
@@ -130,6 +145,19 @@ class _File:
                 return True
         return False
 
+    def users(self, names: set[str]
+              ) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | None]]:
+        """:meth:`naming`'s tests, each with its function (None: a whole class)."""
+        out: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | None]] = []
+        for target in self.naming(names):
+            node: ast.AST | None = self.tree
+            for part in target.split("::")[1:]:
+                body = getattr(node, "body", [])
+                node = next((n for n in body if getattr(n, "name", None) == part), None)
+            out.append((target, node if isinstance(node, (ast.FunctionDef,
+                                                          ast.AsyncFunctionDef)) else None))
+        return out
+
     def naming(self, names: set[str]) -> list[str]:
         """The tests that name any of ``names``: a function, a method, or a whole class
         when its body outside the methods (a decorator, an attribute) names one."""
@@ -163,19 +191,19 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
     except (SyntaxError, ValueError, OSError):
         return whole, f"{path}: not parsable; the whole file runs"
     f = _File(path, tree)
-    found: dict[str, str] = {}
+    found: dict[str, OwnTest] = {}
     lines = changed_lines(applied(diff, worktree) or diff.text)
     for line in sorted(lines):
-        for target, why in _at_line(f, line):
-            found.setdefault(target, why)
-        if any(t == path for t in found):
+        for o in _at_line(f, line):
+            found[o.target] = _merged(found[o.target], o) if o.target in found else o
+        if path in found:
             return whole, None
     if not found:
         return [], f"{path}: the patch changes no test in it (imports or comments only)"
-    return [OwnTest(t, why) for t, why in found.items()], None
+    return list(found.values()), None
 
 
-def _at_line(f: _File, line: int) -> list[tuple[str, str]]:
+def _at_line(f: _File, line: int) -> list[OwnTest]:
     for node in f.tree.body:
         start, end = _span(node)
         if not start <= line <= end:
@@ -184,45 +212,51 @@ def _at_line(f: _File, line: int) -> list[tuple[str, str]]:
             return []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("test"):
-                return [(f"{f.path}::{node.name}", "changed by the patch")]
+                return [OwnTest(f"{f.path}::{node.name}", "changed by the patch")]
             return _helper(f, {node.name})
         if isinstance(node, ast.ClassDef):
             return _in_class(f, node, line)
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            return _helper(f, names) if names else [(f.path, "module-level change")]
+            if not names:
+                return [OwnTest(f.path, "module-level change")]
+            if isinstance(node, ast.Assign) and len(names) == 1:
+                cases = _in_cases(f, node.value, line, names)
+                if cases is not None:
+                    return cases
+            return _helper(f, names)
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return []  # a docstring
-        return [(f.path, "module-level change")]
+        return [OwnTest(f.path, "module-level change")]
     return []  # a blank line or a comment between definitions
 
 
-def _helper(f: _File, names: set[str]) -> list[tuple[str, str]]:
+def _helper(f: _File, names: set[str]) -> list[OwnTest]:
     users = f.naming(names)
     shown = ", ".join(sorted(names))
-    return [(u, f"uses {shown}, changed by the patch") for u in users]
+    return [OwnTest(u, f"uses {shown}, changed by the patch") for u in users]
 
 
-def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[tuple[str, str]]:
+def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[OwnTest]:
     classes = f.subclasses(cls.name) if not f.collected(cls) else [cls]
     for node in cls.body:
         start, end = _span(node)
         if not start <= line <= end:
             continue
         if isinstance(node, ast.ClassDef):
-            return [(f"{f.path}::{c.name}::{node.name}", "class changed by the patch")
+            return [OwnTest(f"{f.path}::{c.name}::{node.name}", "class changed by the patch")
                     for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name.startswith("test"):
-            return [(f"{f.path}::{c.name}::{node.name}", "changed by the patch")
+            return [OwnTest(f"{f.path}::{c.name}::{node.name}", "changed by the patch")
                     for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             users = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                      and n.name.startswith("test") and node.name in _names(n)]
             if users:
-                return [(f"{f.path}::{c.name}::{u.name}", f"uses {node.name}, changed by the "
-                         "patch") for c in classes for u in users]
+                return [OwnTest(f"{f.path}::{c.name}::{u.name}", f"uses {node.name}, changed by "
+                                "the patch") for c in classes for u in users]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return []
         return _whole_class(f, cls, classes)  # a class attribute, a helper used via self
@@ -232,9 +266,111 @@ def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[tuple[str, str]]:
 
 
 def _whole_class(f: _File, cls: ast.ClassDef, classes: list[ast.ClassDef]
-                 ) -> list[tuple[str, str]]:
-    return [(f"{f.path}::{c.name}", "class changed by the patch") for c in classes] or \
+                 ) -> list[OwnTest]:
+    return [OwnTest(f"{f.path}::{c.name}", "class changed by the patch")
+            for c in classes] or \
         _helper(f, {cls.name})
+
+
+def _in_cases(f: _File, table: ast.expr, line: int, names: set[str]) -> list[OwnTest] | None:
+    """The users of a table of named cases, narrowed to the case at ``line`` where a user
+    takes the table only as parametrize's values (its test ids then hold the case's name).
+    None: not a list of cases, or a case with no name of its own: every user runs whole.
+    []: a line outside the cases (a comment, a bracket; a line next to a deleted case is
+    one too, and the deleted case has no tests left to run)."""
+    if not isinstance(table, (ast.List, ast.Tuple)) or not table.elts:
+        return None
+    named = [_case_name(e) for e in table.elts]
+    at = [(e, n) for e, n in zip(table.elts, named, strict=True)
+          if e.lineno <= line <= (e.end_lineno or e.lineno)]
+    if not at:
+        return []
+    element, case = at[0]
+    if case is None or named.count(case) > 1:
+        return None  # a case without a name of its own: every user runs whole
+    by_id = isinstance(element, ast.Call)  # pytest.param(..., id=...)
+    shown = next(iter(names))
+    out: list[OwnTest] = []
+    for target, node in f.users(names):
+        if node is not None and _only_parametrized(node, names, by_id):
+            out.append(OwnTest(target, f"case {case!r} of {shown}, changed by the patch",
+                               (case,), 1 / len(table.elts)))
+        else:
+            out.append(OwnTest(target, f"uses {shown}, changed by the patch"))
+    return out
+
+
+def _case_name(case: ast.expr) -> str | None:
+    """The name a case shows in its test ids: its ``pytest.param(..., id=...)``, else its
+    first string (pytest joins a case's values with "-"), when that is plain ASCII."""
+    if isinstance(case, ast.Call) and isinstance(case.func, ast.Attribute) \
+            and case.func.attr == "param":
+        for kw in case.keywords:
+            if kw.arg == "id":
+                return _plain(kw.value)
+        values = case.args
+    elif isinstance(case, (ast.Tuple, ast.List)):
+        values = case.elts
+    else:
+        return None
+    first = next((v for v in values if isinstance(v, ast.Constant)
+                  and isinstance(v.value, str)), None)
+    return _plain(first) if first is not None else None
+
+
+def _plain(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+            and node.value.isascii() and case_filter((node.value,)) is not None:
+        return node.value
+    return None
+
+
+def _only_parametrized(fn: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str],
+                       by_id: bool) -> bool:
+    """Whether ``fn`` names the table only as the values of a plain
+    ``@pytest.mark.parametrize("a, b, ...", TABLE)`` (no ``ids=``, nothing else done with
+    it), with two names or more unless the case has an ``id``: with one name a tuple is one
+    value, shown as ``a0``, ``a1`` ... in the test ids."""
+    if names & (_names(fn.args) | {n for s in fn.body for n in _names(s)}):
+        return False
+    for d in fn.decorator_list:
+        if not names & _names(d):
+            continue
+        if not (isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                and d.func.attr == "parametrize" and len(d.args) == 2
+                and isinstance(d.args[1], ast.Name) and d.args[1].id in names
+                and not d.keywords and (by_id or _arg_count(d.args[0]) >= 2)):
+            return False
+    return True
+
+
+def _arg_count(argnames: ast.expr) -> int:
+    if isinstance(argnames, ast.Constant) and isinstance(argnames.value, str):
+        return len([n for n in argnames.value.split(",") if n.strip()])
+    if isinstance(argnames, (ast.List, ast.Tuple)):
+        return len(argnames.elts)
+    return 0
+
+
+# the words of pytest's -k: letters, digits and _ - + . / : [ ] \, joined by and/or/not
+_K_WORD = re.compile(r"[\w+./:\[\]\\-]+")
+_K_RESERVED = frozenset({"and", "or", "not"})
+
+
+def case_filter(cases: Iterable[str]) -> str | None:
+    """A ``-k`` expression that keeps the tests of these cases: every word of a case's
+    name (pytest matches each as a part of a test's id, in any case).  It may keep a few
+    more (a case whose name holds another's words), never fewer.  None: a name with no
+    word -k can take."""
+    parts = []
+    for case in cases:
+        words = [w for w in _K_WORD.findall(case) if w.lower() not in _K_RESERVED]
+        if not words:
+            return None
+        parts.append(" and ".join(words))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else " or ".join(f"({p})" for p in parts)
 
 
 def targets_of(own: Iterable[OwnTest]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ keeps the impacted files to that subset's paths and narrows them with its ``-k``
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Iterable
@@ -40,11 +41,14 @@ class Pick:
     narrow: str | None = None  # the subset whose -k/markers narrow this file
     estimate: float = 0.0  # seconds per run
     measured: bool = False  # the estimate comes from stored durations
+    cases: tuple[str, ...] = ()  # an own test: only these parametrized cases of it run
+    share: float = 1.0  # about that share of the target's tests run
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.target, "reason": self.reason, "own": self.own,
                 "distance": self.distance, "narrowed_by": self.narrow,
-                "estimate": round(self.estimate, 2), "measured": self.measured}
+                "cases": list(self.cases), "estimate": round(self.estimate, 2),
+                "measured": self.measured}
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,8 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
         found, note = own.own_tests(f, after)
         notes += [note] if note else []
         for o in found:
-            picks.setdefault(o.target, Pick(o.target, o.reason, True, 0))
+            picks.setdefault(o.target, Pick(o.target, o.reason, True, 0, cases=o.cases,
+                                            share=o.share))
     graph = graph_of(recipe, after)
     tests = sorted(p for p in graph.by_path if is_test_file(p, v.tests_dir))
     other: dict[str, tuple[int, str]] = {}
@@ -240,9 +245,10 @@ def suspects(known: durations.Known, others: list[str], tree: Path) -> tuple[str
 def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
                    graph: imports.Graph | None = None) -> Pick:
     seconds, measured = durations.estimate(known, p.target, worktree, p.narrow, graph)
+    seconds *= p.share
     if not p.own:  # one more file to import and collect
         seconds += durations.FILE_SECONDS
-    return Pick(p.target, p.reason, p.own, p.distance, p.narrow, seconds, measured)
+    return dataclasses.replace(p, estimate=seconds, measured=measured)
 
 
 def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pick]]:
@@ -259,9 +265,10 @@ def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pic
 
 
 def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
-    """pytest invocations for ``picks``: one plain, one per narrowing subset."""
+    """pytest invocations for ``picks``: one plain, one per narrowing subset, one per set
+    of parametrized cases of own tests."""
     picks = list(picks)
-    plain = [p for p in picks if p.narrow is None]
+    plain = [p for p in picks if p.narrow is None and own.case_filter(p.cases) is None]
     whole = {p.target for p in plain if "::" not in p.target}
     every = [p.target for p in plain]
     targets = tuple(t for t in dict.fromkeys(every)  # none inside another one
@@ -280,4 +287,10 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
     for name, paths in by_subset.items():
         s = recipe.subsets[name]
         out.append(Batch(tuple(paths), s.k, s.markers, s.deselect))
+    by_cases: dict[str, list[str]] = {}
+    for p in picks:
+        k = own.case_filter(p.cases) if p.cases and p.narrow is None else None
+        if k is not None:
+            by_cases.setdefault(k, []).append(p.target)
+    out += [Batch(tuple(targets), k) for k, targets in by_cases.items()]
     return tuple(out)

@@ -264,3 +264,35 @@ def test_the_trees_are_named_like_a_clone_of_the_target(tmp_path: Path) -> None:
     doc = run(recipe, patch=str(patch))
     assert rows(doc)["tests/unit/test_where.py::test_where"][0] == "passing"
     assert doc["verdict"] == "ok", doc["reason"]
+
+
+def _cases(mul_two_three: int) -> str:
+    adds = "".join(f'    ("add {i} and zero", "add", {i}, 0, {i}),\n' for i in range(40))
+    return ("import pytest\n\nfrom buggy import add, mul\n\nCASES = [\n" + adds
+            + f'    (\n        "mul two three",\n        "mul",\n        2,\n        3,\n'
+              f"        {mul_two_three},\n    ),\n]\n\n\n"
+              '@pytest.mark.parametrize("name, op, a, b, c", CASES)\n'
+              "def test_op(name, op, a, b, c):\n"
+              '    assert (add if op == "add" else mul)(a, b) == c\n')
+
+
+def test_a_changed_case_of_a_table_runs_that_case_only(tmp_path: Path) -> None:
+    """A fix that corrects one case of a table of cases (peft's TEST_CASES feeds ~15,000
+    tests): that case runs, on both sides, and decides; the table's 40 other cases do not
+    run as the patch's own tests."""
+    files = {**BUGGY, "tests/test_mathops.py": _cases(5)}  # the case agrees with the bug
+    recipe, repo = make_target(tmp_path, files)
+    fix = tmp_path / "fix.diff"
+    fix.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                     "tests/test_mathops.py": _cases(6)}, tmp_path / "w"))
+    doc = run(recipe, patch=str(fix), budget=0.1)
+    assert doc["verdict"] == "ok", doc["reason"]
+    assert doc["own_tests"] == ["tests/test_mathops.py::test_op"]
+    own_rows = {t: c for t, (c, own, _) in rows(doc).items() if own}
+    assert own_rows == {"tests/test_mathops.py::test_op[mul two three-mul-2-3-6]": "fixed"}
+    assert "-k 'mul and two and three'" in doc["commands"]["pytest"]  # type: ignore[index]
+    # the same case change without the fix: that case fails after -> failing
+    alone = tmp_path / "alone.diff"
+    alone.write_text(make_patch(repo, {"tests/test_mathops.py": _cases(6)}, tmp_path / "w2"))
+    doc = run(recipe, patch=str(alone), budget=0.1)
+    assert doc["verdict"] == "failing", doc["reason"]

@@ -206,3 +206,94 @@ def test_own_tests_follow_a_patch_applied_at_an_offset(tmp_path: Path) -> None:
     assert own.changed_lines(patch.text) != own.changed_lines(own.applied(patch, tree) or "")
     found, _ = own.own_tests(patch, tree)
     assert [o.target for o in found] == [f"{path}::TestOne::test_new"]
+
+
+CASES = """\
+import pytest
+
+TEST_CASES = [
+    ("Vanilla MLP 1 LoRA", "MLP", {"r": 8}),
+    # a comment between cases
+    (
+        "BD-LoRA A only",
+        "MLP",
+        {"r": 4},
+    ),
+    pytest.param("x", {"r": 2}, id="param with id"),
+]
+
+
+@pytest.mark.parametrize("name, model, kwargs", TEST_CASES)
+def test_forward(name, model, kwargs):
+    assert kwargs
+
+
+@pytest.mark.parametrize("name, model, kwargs", TEST_CASES, ids=lambda v: str(v))
+def test_custom_ids(name, model, kwargs):
+    assert kwargs
+
+
+def test_all_cases_in_a_loop():
+    for case in TEST_CASES:
+        assert case
+
+
+class TestClass:
+    @pytest.mark.parametrize("name, model, kwargs", TEST_CASES)
+    def test_method(self, name, model, kwargs):
+        assert model
+
+
+@pytest.mark.parametrize("case", TEST_CASES)
+def test_one_name(case):
+    assert case
+"""
+
+
+def test_a_changed_case_narrows_the_tests_that_take_the_table_as_parameters(
+        tmp_path: Path) -> None:
+    """peft's TEST_CASES feeds ~15,000 tests: a change to one case runs that case's
+    parametrizations of the tests that take it through parametrize, and the whole of a test
+    that does anything else with the table (custom ids, a loop)."""
+    path = "tests/test_cases.py"
+
+    def own_of(new: str) -> list[tuple[str, tuple[str, ...]]]:
+        write_files(tmp_path / "tree", {path: new})
+        found, _ = own.own_tests(real_diff(tmp_path, path, CASES, new), tmp_path / "tree")
+        return [(o.target, o.cases) for o in found]
+
+    one = [(f"{path}::test_forward", ("BD-LoRA A only",)), (f"{path}::test_custom_ids", ()),
+           (f"{path}::test_all_cases_in_a_loop", ()),
+           (f"{path}::TestClass::test_method", ("BD-LoRA A only",)),
+           (f"{path}::test_one_name", ())]  # its ids are case0, case1 ...
+    assert own_of(CASES.replace('{"r": 4}', '{"r": 5}')) == one
+    both = own_of(CASES.replace('{"r": 4}', '{"r": 5}').replace('{"r": 8}', '{"r": 9}'))
+    assert both[0] == (f"{path}::test_forward", ("Vanilla MLP 1 LoRA", "BD-LoRA A only"))
+    # (a changed line's neighbour may add the case above it: more, never fewer)
+    by_id = own_of(CASES.replace('id="param with id"', 'id="param with an id"'))
+    assert "param with an id" in by_id[0][1]
+    # a comment between cases: at most the case next to it
+    assert own_of(CASES.replace("# a comment between", "# another comment between"))[0] == (
+        f"{path}::test_forward", ("Vanilla MLP 1 LoRA",))
+    # a case added at the end (the closing bracket's neighbour): that case
+    added = CASES.replace('id="param with id"),\n',
+                          'id="param with id"),\n    ("new one", "MLP", {"r": 1}),\n')
+    assert own_of(added)[0] == (f"{path}::test_forward", ("new one",))
+    # a case with no name: every test whole
+    unnamed = CASES.replace('("Vanilla MLP 1 LoRA", "MLP", {"r": 8})', '(1, 2, {"r": 8})')
+    assert own_of(unnamed.replace('{"r": 8}', '{"r": 9}'))[0] == (f"{path}::test_forward", ())
+
+    assert own.case_filter(["BD-LoRA A only"]) == "BD-LoRA and A and only"
+    assert own.case_filter(["a or b", "c (d)"]) == "(a and b) or (c and d)"
+    assert own.case_filter(["()"]) is None
+
+
+def test_a_narrowed_case_runs_in_a_batch_of_its_own(tmp_path: Path) -> None:
+    recipe, _ = setup(tmp_path, "")
+    picks = [select.Pick("tests/test_cases.py::test_forward", "case", True, 0,
+                         cases=("BD-LoRA A only",), share=0.1),
+             select.Pick("tests/test_cases.py::test_custom_ids", "uses", True, 0),
+             select.Pick("tests/test_text.py", "imports", False, 1)]
+    assert select.batches(recipe, picks) == (
+        select.Batch(("tests/test_cases.py::test_custom_ids", "tests/test_text.py")),
+        select.Batch(("tests/test_cases.py::test_forward",), "BD-LoRA and A and only"))
