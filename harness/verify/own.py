@@ -352,9 +352,10 @@ def _arg_count(argnames: ast.expr) -> int:
     return 0
 
 
-# the words of pytest's -k: letters, digits and _ - + . / : [ ] \, joined by and/or/not
-_K_WORD = re.compile(r"[\w+./:\[\]\\-]+")
-_K_RESERVED = frozenset({"and", "or", "not"})
+# the words of pytest's -k (letters, digits and _ - + . :, as every pytest since 6.0 reads
+# them; 7.x added / and \), joined by and/or/not (those, and True/False/None, left out)
+_K_WORD = re.compile(r"[\w+.:-]+")
+_K_RESERVED = frozenset({"and", "or", "not", "true", "false", "none"})
 
 
 def case_filter(cases: Iterable[str]) -> str | None:
