@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from harness.results import TestResult
@@ -94,8 +94,10 @@ def _by_id(results: Iterable[TestResult], other: Iterable[TestResult]
 
 
 def classify(before: list[TestResult], after: list[TestResult],
-             own: Sequence[str] = (), *, after_first: bool = False) -> list[Row]:
-    """One row per test; ``own``: the targets of the patch's own tests.
+             own: Sequence[str] = (), *, after_first: bool = False,
+             own_cases: Mapping[str, tuple[str, ...]] | None = None) -> list[Row]:
+    """One row per test; ``own``: the targets of the patch's own tests (``own_cases``: those
+    narrowed to some of their parametrized cases, see :func:`.own.is_own`).
 
     ``after_first``: the base ran only the own tests and the others that fail after the
     patch, so another test missing from ``before`` that does not fail after is
@@ -104,7 +106,7 @@ def classify(before: list[TestResult], after: list[TestResult],
     rows: list[Row] = []
     for test in sorted(old.keys() | new.keys()):
         b, a = old.get(test), new.get(test)
-        mine = is_own(test, own)
+        mine = is_own(test, own, own_cases)
         note = (a if a is not None and (failing(a[0]) or b is None) else b or ("", ""))[1]
         why = (undecidable(a[0], a[1]) if a else None) or (undecidable(b[0], b[1]) if b else None)
         if why is None and mine and a is not None and a[0] == "skipped":

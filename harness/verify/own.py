@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -358,6 +358,10 @@ _K_WORD = re.compile(r"[\w+.:-]+")
 _K_RESERVED = frozenset({"and", "or", "not", "true", "false", "none"})
 
 
+def case_words(case: str) -> list[str]:
+    return [w for w in _K_WORD.findall(case) if w.lower() not in _K_RESERVED]
+
+
 def case_filter(cases: Iterable[str]) -> str | None:
     """A ``-k`` expression that keeps the tests of these cases: every word of a case's
     name (pytest matches each as a part of a test's id, in any case).  It may keep a few
@@ -365,7 +369,7 @@ def case_filter(cases: Iterable[str]) -> str | None:
     word -k can take."""
     parts = []
     for case in cases:
-        words = [w for w in _K_WORD.findall(case) if w.lower() not in _K_RESERVED]
+        words = case_words(case)
         if not words:
             return None
         parts.append(" and ".join(words))
@@ -378,11 +382,25 @@ def targets_of(own: Iterable[OwnTest]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.target for o in own))
 
 
-def is_own(test_id: str, targets: Iterable[str]) -> bool:
-    """Whether ``test_id`` is one of ``targets`` (a file, a class, a test, or their params)."""
+def is_own(test_id: str, targets: Iterable[str],
+           cases: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+    """Whether ``test_id`` is one of ``targets`` (a file, a class, a test, or their params).
+    ``cases``: targets narrowed to some of their parametrized cases; a test of one is
+    its own when its id holds every word of one of them, as ``-k`` reads it (the same
+    test may have run whole, in a file that imports the change)."""
     for t in targets:
-        if test_id == t or test_id.startswith(t + "::") or test_id.startswith(t + "["):
+        if test_id == t:
             return True
+        if test_id.startswith(t + "::") or test_id.startswith(t + "["):
+            narrowed = cases.get(t) if cases else None
+            if not narrowed or _of_cases(test_id, narrowed):
+                return True
+            continue
         if "::" not in test_id and t.split("::")[0] == test_id:  # its file's collection error
             return True
     return False
+
+
+def _of_cases(test_id: str, cases: tuple[str, ...]) -> bool:
+    low = test_id.lower()
+    return any(all(w.lower() in low for w in case_words(c)) for c in cases)

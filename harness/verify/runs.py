@@ -95,13 +95,16 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
         return infra(rep, f"the after run failed: {problem}", before, after, sel), after
     if after_first:  # a stored failure the after side did not run (narrowed): not a row
         ran = {r.id for r in after} | {compare.file_of(r.id) for r in after}
-        before = [r for r in before if own.is_own(r.id, sel.own_targets) or r.id in ran]
-    rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+        before = [r for r in before
+                  if own.is_own(r.id, sel.own_targets, sel.own_cases) or r.id in ran]
+    rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
+                            own_cases=sel.own_cases)
     wanted = compare.base_wanted(rows)
     if wanted:
         t = time.monotonic()
         before = [*before, *_on_base(setup, subset, env, trees, ui, wanted)]
-        rows = compare.classify(before, after, sel.own_targets, after_first=after_first)
+        rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
+                                own_cases=sel.own_cases)
         timings.add("before (failing after)", t)
     again = compare.to_rerun(rows)
     if again:
@@ -147,6 +150,7 @@ def _rerun(setup: pipeline.Setup, subset: Subset, env: Env, env_after: Env,
 
 def infra(rep: VerifyReport, reason: str, before: list[TestResult], after: list[TestResult],
           sel: select.Selection) -> VerifyReport:
-    rows = (compare.classify(before, after, sel.own_targets, after_first=bool(sel.own))
+    rows = (compare.classify(before, after, sel.own_targets, after_first=bool(sel.own),
+                             own_cases=sel.own_cases)
             if after else [])
     return rep.replace(verdict=Status.INFRA_ERROR, reason=reason, tests=tuple(rows))

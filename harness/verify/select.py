@@ -81,6 +81,11 @@ class Selection:
         return tuple(p.target for p in self.run if p.own)
 
     @property
+    def own_cases(self) -> dict[str, tuple[str, ...]]:
+        """The own targets narrowed to some of their parametrized cases."""
+        return {p.target: p.cases for p in self.run if p.own and p.cases}
+
+    @property
     def empty(self) -> bool:
         return not self.run
 
@@ -290,7 +295,7 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
     by_cases: dict[str, list[str]] = {}
     for p in picks:
         k = own.case_filter(p.cases) if p.cases and p.narrow is None else None
-        if k is not None:
+        if k is not None and p.target.split("::")[0] not in whole:  # else it runs there
             by_cases.setdefault(k, []).append(p.target)
     out += [Batch(tuple(targets), k) for k, targets in by_cases.items()]
     return tuple(out)

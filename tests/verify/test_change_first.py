@@ -291,6 +291,15 @@ def test_a_changed_case_of_a_table_runs_that_case_only(tmp_path: Path) -> None:
     own_rows = {t: c for t, (c, own, _) in rows(doc).items() if own}
     assert own_rows == {"tests/test_mathops.py::test_op[mul two three-mul-2-3-6]": "fixed"}
     assert "-k 'mul and two and three'" in doc["commands"]["pytest"]  # type: ignore[index]
+    # with no budget the file runs whole too (it imports the changed module): the table's
+    # other cases run as its tests, not as the patch's own, and the case is not run twice
+    doc = run(recipe, patch=str(fix), run_all=True)
+    assert doc["verdict"] == "ok", doc["reason"]
+    got = rows(doc)
+    assert {t: c for t, (c, own, _) in got.items() if own} == own_rows
+    assert len(got) == 41 and got["tests/test_mathops.py::test_op[add 7 and zero-add-7-0-7]"][:2] \
+        == ("passing", False)
+    assert "-k" not in doc["commands"]["pytest"]  # type: ignore[index]
     # the same case change without the fix: that case fails after -> failing
     alone = tmp_path / "alone.diff"
     alone.write_text(make_patch(repo, {"tests/test_mathops.py": _cases(6)}, tmp_path / "w2"))
