@@ -12,7 +12,7 @@ mapped to what encloses it in the patched file:
   the change is inside named cases (``("BD-LoRA A only", "MLP", LoraConfig, {...})``) of
   a table that a test takes only through ``@pytest.mark.parametrize("...", TABLE)``, only
   those cases of that test (``-k`` on the case's name, see :func:`case_filter`): peft's
-  ``TEST_CASES`` feeds ~15,000 tests, a one-case change ~50;
+  ``TEST_CASES`` feeds ~15,000 tests, one of its cases ~100;
   imports are ignored; any other module-level change selects the whole file.
 """
 from __future__ import annotations
