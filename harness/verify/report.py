@@ -72,6 +72,16 @@ def _check_line(c: CheckOutcome) -> str:
     return "fails (introduced by the patch)" if c.introduced else "fails on the base too"
 
 
+def _is_sha(rep: VerifyReport) -> bool:
+    """Whether the base's name is its sha (a base-commit, main's tip by sha)."""
+    return len(rep.ref) >= 7 and rep.commit.startswith(rep.ref.lower())
+
+
+def where(rep: VerifyReport) -> str:
+    """The base, named once: ``v0.20.0 (0123456789ab)``, or the sha alone."""
+    return rep.commit[:12] if _is_sha(rep) else f"{rep.ref} ({rep.commit[:12]})"
+
+
 def show(rep: VerifyReport, console: Console | None = None) -> None:
     console = console or Console()
 
@@ -81,7 +91,7 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     def cmd(text: str) -> None:  # a command to copy: one line, however narrow the terminal
         console.print(text, highlight=False, soft_wrap=True)
 
-    p(f"[bold]verify {rep.recipe}[/] at {escape(rep.ref)} ({rep.commit[:12]}): "
+    p(f"[bold]verify {rep.recipe}[/] at {escape(where(rep))}: "
       f"{escape(rep.change.description)}")
     if rep.applied_with:
         p(f"applied with {rep.applied_with}" + (f"; {rep.env_note}" if rep.env_note else ""))
@@ -172,8 +182,9 @@ def markdown(rep: VerifyReport) -> str:
     ran = [r for r in rep.tests if r.change != "not_checked"]
     lines = [f"### Tests: {ICON[rep.verdict]} {rep.verdict} ({summary(rep)})", ""]
     env = f", env `{rep.env_key}`" if rep.env_key else ""
-    lines.append(f"Checked with `harness verify`: recipe `{rep.recipe}` at `{rep.ref}` "
-                 f"(`{rep.commit[:12]}`){env}. The change ({rep.change.description}) applied "
+    at = f"`{rep.ref}` (`{rep.commit[:12]}`)" if not _is_sha(rep) else f"`{rep.commit[:12]}`"
+    lines.append(f"Checked with `harness verify`: recipe `{rep.recipe}` at {at}{env}. "
+                 f"The change ({rep.change.description}) applied "
                  f"with `{rep.applied_with or '-'}`" + (f"; {rep.env_note}." if rep.env_note
                                                        else "."))
     lines += ["", f"**{rep.verdict}**: {rep.reason}", ""]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.cli import main
 from harness.errors import HarnessError
 from harness.verify import change, start
 from tests.testing.repos import commit, git
@@ -154,7 +155,8 @@ def test_a_patch_made_on_main_goes_on_main_when_it_does_not_fit_the_release(
     assert run(recipe, patch=str(fits))["ref"] == "v1.0"
 
 
-def test_a_patch_that_names_its_base_commit_goes_there(tmp_path: Path) -> None:
+def test_a_patch_that_names_its_base_commit_goes_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`git format-patch --base=...` writes `base-commit: <sha>`: the fix was made on a
     main that has since moved on over the same line, so it fits neither the release nor
     main's tip, but it fits the commit it names."""
@@ -175,6 +177,10 @@ def test_a_patch_that_names_its_base_commit_goes_there(tmp_path: Path) -> None:
     assert doc["commit"] == made_on and doc["ref"] == made_on[:12]
     assert doc["applied_with"] == "git apply"
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    # the base is named once, not as "<sha> (<sha>)"
+    assert main(["verify", str(recipe), "--patch", str(patch), "--markdown", "-q"]) == 0
+    md = capsys.readouterr().out
+    assert f"at `{made_on[:12]}`, env" in md and f"(`{made_on[:12]}`)" not in md
 
 
 def test_uncommitted_edits_are_named_not_silently_left_out(tmp_path: Path) -> None:
