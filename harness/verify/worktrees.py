@@ -157,11 +157,23 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
             _add(mirror, after, base_sha, sparse)
             (root / "change.patch").write_text(change.text)
             applied_with = _apply(after, root / "change.patch", "")
+            _changes_something(after, base_sha)
         yield Trees(before, after, applied_with, tests_with)
     finally:
         _discard(root, mirror, (after, before))
         lock.release()
         Path(lock.lock_file).unlink(missing_ok=True)
+
+
+def _changes_something(worktree: Path, base_sha: str) -> None:
+    """A change already in the base applies (``--3way`` merges it into itself) and changes
+    nothing: both sides would run the same code, and a green verdict would mean nothing."""
+    status = git.run(["status", "--porcelain", "--untracked-files=all"], cwd=worktree,
+                     what="git status")
+    if not status.stdout.strip():
+        raise HarnessError(f"the change is already in the base ({base_sha[:12]}): applied "
+                           "there it changes nothing",
+                           hint="pass --base REV, a commit before the change was merged")
 
 
 def _apply(worktree: Path, patch_file: Path, part: str) -> str:

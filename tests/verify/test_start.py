@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from harness import config
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.verify import change, start
 from tests.testing.repos import commit, git
-from tests.verify.helpers import BUGGY, FIXED_MUL, make_patch, make_target
+from tests.verify.helpers import BUGGY, FIXED_MUL, leftover_worktrees, make_patch, make_target
 from tests.verify.test_verify_e2e import run
 
 
@@ -196,3 +197,25 @@ def test_uncommitted_edits_are_named_not_silently_left_out(tmp_path: Path) -> No
     git(fork, "checkout", "--", ".")
     notes = run(recipe, commit="HEAD", repo_path=str(fork))["notes"]
     assert not any("uncommitted" in n for n in notes)  # type: ignore[attr-defined]
+
+
+def test_a_patch_already_in_the_base_is_refused_not_called_ok(tmp_path: Path) -> None:
+    """A fix merged and released before the recipe's pin: ``git apply --3way`` merges the
+    patch into itself and changes nothing, so both sides run the same code. That is one
+    line and a hint, not "ok"; the worktrees are cleaned up."""
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    neg = "from buggy.mathops import mul\n\n\ndef test_neg():\n    assert mul(-2, 3) == -6\n"
+    other = tmp_path / "other.diff"
+    other.write_text(make_patch(repo, {"tests/unit/test_neg.py": neg}, tmp_path / "w2"))
+    # a first verify on the buggy release: the harness mirror now holds its blobs, so
+    # --3way can merge the fix later (as in a mirror used for a while)
+    assert run(recipe, patch=str(other))["verdict"] == "failing"
+    commit(repo, {"src/buggy/mathops.py": FIXED_MUL}, "fix mul")  # merged on main
+    with pytest.raises(HarnessError, match=r"already in the base \(\w{12}\)") as e:
+        run(recipe, patch=str(patch), base="main")
+    assert "--base" in (e.value.hint or "")
+    assert leftover_worktrees(str(repo), config.home()) == []
+    # it changes something there
+    assert run(recipe, patch=str(other), base="main")["verdict"] == "ok"
