@@ -77,9 +77,11 @@ def _is_sha(rep: VerifyReport) -> bool:
     return len(rep.ref) >= 7 and rep.commit.startswith(rep.ref.lower())
 
 
-def where(rep: VerifyReport) -> str:
-    """The base, named once: ``v0.20.0 (0123456789ab)``, or the sha alone."""
-    return rep.commit[:12] if _is_sha(rep) else f"{rep.ref} ({rep.commit[:12]})"
+def where(rep: VerifyReport, quote: str = "") -> str:
+    """The base, named once: ``v0.20.0 (0123456789ab)``, or the sha alone; each name
+    between ``quote`` (a backtick in Markdown)."""
+    sha = f"{quote}{rep.commit[:12]}{quote}"
+    return sha if _is_sha(rep) else f"{quote}{rep.ref}{quote} ({sha})"
 
 
 def show(rep: VerifyReport, console: Console | None = None) -> None:
@@ -182,8 +184,7 @@ def markdown(rep: VerifyReport) -> str:
     ran = [r for r in rep.tests if r.change != "not_checked"]
     lines = [f"### Tests: {ICON[rep.verdict]} {rep.verdict} ({summary(rep)})", ""]
     env = f", env `{rep.env_key}`" if rep.env_key else ""
-    at = f"`{rep.ref}` (`{rep.commit[:12]}`)" if not _is_sha(rep) else f"`{rep.commit[:12]}`"
-    lines.append(f"Checked with `harness verify`: recipe `{rep.recipe}` at {at}{env}. "
+    lines.append(f"Checked with `harness verify`: recipe `{rep.recipe}` at {where(rep, '`')}{env}. "
                  f"The change ({rep.change.description}) applied "
                  f"with `{rep.applied_with or '-'}`" + (f"; {rep.env_note}." if rep.env_note
                                                        else "."))
