@@ -273,7 +273,9 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
     """pytest invocations for ``picks``: one plain, one per narrowing subset, one per set
     of parametrized cases of own tests."""
     picks = list(picks)
-    plain = [p for p in picks if p.narrow is None and own.case_filter(p.cases) is None]
+    case_k = {p.target: k for p in picks
+              if p.narrow is None and (k := own.case_filter(p.cases)) is not None}
+    plain = [p for p in picks if p.narrow is None and p.target not in case_k]
     whole = {p.target for p in plain if "::" not in p.target}
     every = [p.target for p in plain]
     targets = tuple(t for t in dict.fromkeys(every)  # none inside another one
@@ -293,9 +295,8 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
         s = recipe.subsets[name]
         out.append(Batch(tuple(paths), s.k, s.markers, s.deselect))
     by_cases: dict[str, list[str]] = {}
-    for p in picks:
-        k = own.case_filter(p.cases) if p.cases and p.narrow is None else None
-        if k is not None and p.target.split("::")[0] not in whole:  # else it runs there
-            by_cases.setdefault(k, []).append(p.target)
+    for target, k in case_k.items():
+        if target.split("::")[0] not in whole:  # else it runs there, whole
+            by_cases.setdefault(k, []).append(target)
     out += [Batch(tuple(targets), k) for k, targets in by_cases.items()]
     return tuple(out)
