@@ -190,7 +190,7 @@ def test_comments_are_synced_and_kept(github: GitHubServer) -> None:
         said = comments.load(conn, REPO)
     assert sorted(said) == [3, 4]  # the comment older than COMMENT_DAYS is not read
     assert said[3][0].author == "newbie" and said[3][0].association == "NONE"
-    assert comments.claim(said[3]) is not None and comments.claim(said[4]) is None
+    assert comments.claimed_by(said[3]) == "@newbie" and comments.claimed_by(said[4]) == ""
     assert comments.maintainer_state(said[4]) == "agreed"
 
 
