@@ -62,7 +62,8 @@ EASY_CUES = {
     "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
     "device_map": "device_map", "compile": "torch.compile",
 }
-TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality"}
+TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality",
+              "title_error": "the title names an error (a crash to trace)"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",
@@ -96,7 +97,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
     "cue_api_mismatch": 0.7, "cue_flaky": -0.6,
-    "title_perf": -0.8,
+    "title_perf": -0.8, "title_error": 0.5,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
