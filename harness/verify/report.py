@@ -35,6 +35,47 @@ def _sorted(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (ORDER.index(r.change), r.id))
 
 
+def _split(test_id: str) -> tuple[str, str]:
+    """("path::Class::test_f", "case") of a parametrized test's id; (the id, "") otherwise."""
+    name_at = test_id.rfind("::") + 2
+    at = test_id.find("[", name_at)
+    if at < 0 or not test_id.endswith("]"):
+        return test_id, ""
+    return test_id[:at], test_id[at + 1:-1]
+
+
+def grouped(rows: list[Row]) -> list[Row]:
+    """The cases of one parametrized test with the same outcomes and note, next to each other
+    in ``rows``, shown as one row: ``test_f[A, B, … (32 cases)]`` (the JSON keeps each)."""
+    out: list[Row] = []
+    run: list[Row] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            base, _ = _split(run[0].id)
+            cases = [_split(r.id)[1] for r in run]
+            shown = ", ".join(cases) if len(cases) <= 3 else \
+                f"{cases[0]}, {cases[1]}, … ({len(cases)} cases)"
+            out.append(run[0]._replace(id=f"{base}[{shown}]"))
+        run.clear()
+
+    for r in rows:
+        base, case = _split(r.id)
+        if run and not (case and _split(run[0].id)[0] == base
+                        and (r.before, r.after, r.change, r.note)
+                        == (run[0].before, run[0].after, run[0].change, run[0].note)):
+            flush()
+        if case:
+            run.append(r)
+        else:
+            flush()
+            out.append(r)
+    flush()
+    return out
+
+
 def elsewhere(rep: VerifyReport) -> list[Row]:
     """Tests not the patch's own whose outcome says something: not passing, not undecided."""
     return _sorted(r for r in rep.others if r.change not in ("passing", "not_checked"))
@@ -156,6 +197,7 @@ def _table(console: Console, rows: list[Row], empty: str) -> None:
     table = Table(show_edge=False)
     for col in ("change", "test", "before", "after", "note"):
         table.add_column(col, overflow="fold")
+    rows = grouped(rows)
     for r in rows[:SHOWN]:
         table.add_row(f"[{STYLE[r.change]}]{r.change}[/]", escape(r.id), r.before or "-",
                       r.after or "-", escape((r.note.splitlines() or [""])[0][:120]))
@@ -170,6 +212,7 @@ def _cell(text: str | None) -> str:
 
 def _md_rows(rows: list[Row]) -> list[str]:
     lines = ["| test | before | after | change |", "|---|---|---|---|"]
+    rows = grouped(rows)
     for r in rows[:SHOWN]:
         change = r.change.replace("_", " ") + (f" ({r.note})" if r.change == "not_checked"
                                                else "")

@@ -129,3 +129,27 @@ def test_a_bad_budget_is_one_line_exit_2(value: str, capsys: pytest.CaptureFixtu
     args = make_parser().parse_args(["verify", "demo", "--patch", "x", "--budget", "30",
                                      "--no-checks"])
     assert (args.budget, args.no_checks) == (30.0, True)
+
+
+def test_the_cases_of_one_parametrized_test_share_a_row_where_they_agree() -> None:
+    own = tuple(Row(f"tests/t.py::T::test_f[{c}Config]", None, "passed", "new", "", True)
+                for c in ("Lora", "IA3", "LoHa", "OFT"))
+    fixed = (Row("tests/t.py::T::test_g[a]", "failed", "passed", "fixed", "", True),
+             Row("tests/t.py::T::test_g[b]", "failed", "passed", "fixed", "", True),
+             Row("tests/t.py::T::test_g[c]", "failed", "failed", "still_failing", "boom", True),
+             Row("tests/t.py::test_h", "failed", "passed", "fixed", "", True))
+    md = report.markdown(rep(tests=own + fixed, verdict=Status.FAILING, reason="1 still fails"))
+    table = md.split("#### The patch's own tests")[1].split("####")[0]
+    assert "| `tests/t.py::T::test_f[IA3Config, LoHaConfig, … (4 cases)]` | - | passed | new |" \
+        in table
+    assert "| `tests/t.py::T::test_g[a, b]` | failed | passed | fixed |" in table
+    # a case with another outcome keeps its own row; so does an unparametrized test
+    assert "| `tests/t.py::T::test_g[c]` | failed | failed | still failing |" in table
+    assert "| `tests/t.py::test_h` | failed | passed | fixed |" in table
+    assert len([line for line in table.splitlines() if line.startswith("| `")]) == 4
+    # the counts and the JSON stay per test
+    assert md.splitlines()[0] == "### Tests: ❌ failing (3 fixed, 1 still failing, 4 new)"
+    assert len(json.loads(report.to_json(rep(tests=own + fixed)))["tests"]) == 8
+    console = Console(width=250, record=True)
+    report.show(rep(tests=own + fixed), console)
+    assert "test_f[IA3Config, LoHaConfig, … (4 cases)]" in console.export_text()
