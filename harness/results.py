@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -122,6 +123,18 @@ def add_missing(results: list[TestResult], selected: list[str]) -> list[TestResu
     seen = {r.id for r in results}
     missing = [TestResult(t, "failed", 0.0, MISSING_MESSAGE) for t in selected if t not in seen]
     return results + missing
+
+
+def skipped_args(path: Path) -> list[TestResult]:
+    """Tests named by node id in a module that skipped itself on import (the plugin's
+    ``skipped_args.json``: node id -> the module's reason): skipped, with that reason."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [TestResult(str(k), "skipped", 0.0, str(v)[:MESSAGE_LIMIT]) for k, v in data.items()]
 
 
 def counts(results: list[TestResult]) -> dict[str, int]:

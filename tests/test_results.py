@@ -377,3 +377,40 @@ def test_a_chained_exception_keeps_its_first_cause(tmp_path: Path) -> None:
         "ValueError: Can't find 'adapter_config.json' at 'org/tiny' (from test_chain."
         "LocalEntryNotFoundError: cannot find the requested files in the cache)")
     assert by_id["test_chain.py::test_plain"] == "ValueError: plain"
+
+
+GPU_MODULE = """
+import pytest
+pytest.skip("GPU tests require hardware accelerator, got CPU only", allow_module_level=True)
+
+class TestOffload:
+    def test_load(self):
+        pass
+"""
+
+
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["serial", "xdist"])
+def test_a_node_id_in_a_module_that_skips_itself_is_skipped_not_a_usage_error(
+        tmp_path: Path, xdist: tuple[str, ...]) -> None:
+    """pytest alone refuses the whole run ("found no collectors for ...", exit 4)."""
+    files = {"tests/test_gpu.py": GPU_MODULE, "tests/test_cpu.py": "def test_ok():\n    pass\n"}
+    both = run_pytest(tmp_path / "both", files, "tests/test_gpu.py::TestOffload::test_load",
+                      "tests/test_cpu.py", *xdist)
+    assert both.returncode == 0, both.output
+    assert outcomes(both) == {"tests/test_cpu.py::test_ok": "passed",
+                              "tests/test_gpu.py": "skipped"}  # the module, as pytest says
+    skipped = results.skipped_args(tmp_path / "both" / "skipped_args.json")
+    assert skipped == [results.TestResult(
+        "tests/test_gpu.py::TestOffload::test_load", "skipped", 0.0,
+        "GPU tests require hardware accelerator, got CPU only")]
+    # nothing else asked for: pytest would exit 5 (no tests collected); it is a skip
+    alone = run_pytest(tmp_path / "alone", files, "tests/test_gpu.py::TestOffload::test_load",
+                       *xdist)
+    assert alone.returncode == 0, alone.output
+    assert results.verdict(alone.returncode, results.skipped_args(
+        tmp_path / "alone" / "skipped_args.json")).status == "passed"
+    # a node id that names nothing still fails the run (4: usage error; 5 under xdist, whose
+    # workers keep the usage error to themselves)
+    wrong = run_pytest(tmp_path / "wrong", files, "tests/test_cpu.py::test_missing", *xdist)
+    assert wrong.returncode == (5 if xdist else 4), wrong.output
+    assert not (tmp_path / "wrong" / "skipped_args.json").exists()

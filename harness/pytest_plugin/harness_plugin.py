@@ -14,7 +14,12 @@ It imports nothing from harness (it runs under the target's interpreter and pyte
   per-test seconds in ``--harness-durations``, else by counts) and writes what it did to
   ``shard.json`` next to ``$HARNESS_SELECTED``;
 * records each test's node id and unexpected passes (xpass) in the JUnit XML, which
-  otherwise loses the first and reports the second as passed.
+  otherwise loses the first and reports the second as passed;
+* lets a test named by its node id in a module that skips itself when imported
+  (``pytest.skip(allow_module_level=True)``, e.g. "GPU tests require hardware accelerator")
+  count as skipped with that reason, where pytest would refuse the whole run ("found no
+  collectors for ..."): the ids and the reason go to ``skipped_args.json`` next to
+  ``$HARNESS_SELECTED``, and a run with nothing else to run exits 0, not 5.
 """
 from __future__ import annotations
 
@@ -122,6 +127,59 @@ def _write_selected(ids: list[str]) -> None:
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(ids) + ("\n" if ids else ""))
     _event(f"collected {len(ids)}")
+
+
+SKIPPED_ARGS = "skipped_args.json"
+_session: list[pytest.Session] = []
+_skipped_modules: dict[str, str] = {}  # node id of a module that skipped itself -> why
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _session.append(session)
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.skipped and report.nodeid.endswith(".py"):
+        longrepr = report.longrepr
+        why = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        _skipped_modules[report.nodeid] = str(why).removeprefix("Skipped: ")
+    elif report.nodeid == "" and _skipped_modules and _session:
+        # the session's own report: the last thing before pytest checks that each argument
+        # found something (it keeps what did not in Session._notfound)
+        _forgive_skipped_modules(_session[-1])
+
+
+def _forgive_skipped_modules(session: pytest.Session) -> None:
+    notfound = getattr(session, "_notfound", None)
+    if not isinstance(notfound, list):
+        return
+    root = str(session.config.rootpath)
+    kept, skipped = [], {}
+    for entry in notfound:
+        arg = str(entry[0])
+        rel = os.path.relpath(arg.split("::", 1)[0], root).replace(os.sep, "/")
+        if rel in _skipped_modules and "::" in arg:
+            skipped[f"{rel}::{arg.split('::', 1)[1]}"] = _skipped_modules[rel]
+        else:
+            kept.append(entry)
+    if not skipped:
+        return
+    notfound[:] = kept
+    selected = os.environ.get("HARNESS_SELECTED")
+    if selected:  # xdist workers each write the same content: write aside, rename
+        out = os.path.join(os.path.dirname(selected), SKIPPED_ARGS)
+        tmp = f"{out}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(skipped, f)
+        os.replace(tmp, out)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    selected = os.environ.get("HARNESS_SELECTED")
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and selected and os.path.exists(
+            os.path.join(os.path.dirname(selected), SKIPPED_ARGS)):
+        session.exitstatus = pytest.ExitCode.OK  # what was asked for skipped itself
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
