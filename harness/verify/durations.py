@@ -79,6 +79,28 @@ def count_tests(path: Path, cls: str | None = None) -> int:
     return counted(imports.test_functions(tree), cls)
 
 
+def _tests_of(path: Path) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+    try:
+        return imports.test_functions(ast.parse(path.read_bytes()))
+    except (SyntaxError, ValueError, OSError):
+        return ()
+
+
+def unrecorded(known: Known, path: str,
+               tests: Sequence[tuple[str, int, tuple[str, ...]]]) -> int:
+    """How many of a file's test functions (``tests``: per class, as
+    :func:`imports.test_functions` counts them) have no stored duration: a run that took
+    a few of its tests (a patch's own, a ``-k``) timed those only."""
+    timed: dict[str, set[str]] = {}
+    prefix = path + "::"
+    for test_id in known.by_test:
+        if test_id.startswith(prefix):
+            parts = test_id[len(prefix):].split("::")
+            cls, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
+            timed.setdefault(cls, set()).add(name.partition("[")[0])
+    return sum(max(0, n - len(timed.get(cls, ()))) for cls, n, _ in tests)
+
+
 def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None = None) -> int:
     """:func:`count_tests` from a module's parsed test functions (``Module.tests``)."""
     local = {name for name, _, _ in found if name}
@@ -106,9 +128,13 @@ def estimate(known: Known, target: str, worktree: Path, narrow: str | None = Non
             return seconds, True
         return tests_in(worktree / target) * UNKNOWN_TEST_SECONDS, False
     stored = known.of(target)
+    path, _, rest = target.partition("::")
+    if stored is not None and not rest:  # a file: its tests no stored run has timed cost too
+        mod = graph.by_path.get(target) if graph else None
+        tests = mod.tests if mod is not None else _tests_of(worktree / path)
+        return stored + unrecorded(known, target, tests) * UNKNOWN_TEST_SECONDS, True
     if stored is not None:
         return stored, True
-    path, _, rest = target.partition("::")
     if rest and "::" not in rest and rest[:1].isupper():  # a class: its test methods
         return tests_in(worktree / path, rest) * UNKNOWN_TEST_SECONDS, False
     if rest:

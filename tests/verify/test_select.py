@@ -299,3 +299,24 @@ def test_a_narrowed_case_runs_in_a_batch_of_its_own(tmp_path: Path) -> None:
     assert select.batches(recipe, picks) == (
         select.Batch(("tests/test_cases.py::test_custom_ids", "tests/test_text.py")),
         select.Batch(("tests/test_cases.py::test_forward",), "BD-LoRA and A and only"))
+
+
+def test_a_file_whose_runs_timed_a_few_of_its_tests_counts_the_others_too(
+        tmp_path: Path) -> None:
+    """peft 625c9e3f2's own tests timed 15 of test_decoder_models.py's ~100 test methods;
+    the next verify took their 4 s as the whole file's cost and ran it within a 30 s budget
+    (10,789 tests)."""
+    path = tmp_path / "tests" / "test_many.py"
+    path.parent.mkdir()
+    path.write_text("import pytest\n\n\ndef test_free():\n    pass\n\n\n"
+                    "class TestMany:\n" + "".join(
+                        f"    def test_{k}(self):\n        pass\n\n" for k in range(10)))
+    known = durations.Known({"tests/test_many.py::TestMany::test_0[a]": 1.0,
+                             "tests/test_many.py::TestMany::test_0[b]": 1.0,
+                             "tests/test_many.py::TestMany::test_1": 2.0})
+    # 4 s timed; test_2..test_9 and test_free were never timed: 9 x 2 s more
+    assert durations.estimate(known, "tests/test_many.py", tmp_path) == (
+        4.0 + 9 * durations.UNKNOWN_TEST_SECONDS, True)
+    timed_all = durations.Known({**known.by_test, "tests/test_many.py::test_free": 0.5, **{
+        f"tests/test_many.py::TestMany::test_{k}": 0.5 for k in range(2, 10)}})
+    assert durations.estimate(timed_all, "tests/test_many.py", tmp_path) == (8.5, True)
