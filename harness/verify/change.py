@@ -6,12 +6,14 @@ until the merge-base with the base is found (see :mod:`harness.verify.mirror`).
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import checkout, git, proc
+from harness import checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.verify import diff, mirror, start
 from harness.verify.diff import FileDiff
@@ -32,6 +34,7 @@ class Change:
     base_label: str | None = None  # the base as the report names it; None: the recipe's ref
     made_on: str | None = None  # a patch file's own word (``base-commit:``) on its base
     notes: tuple[str, ...] = ()  # what the user should know about how it was read
+    kept: str | None = None  # where a patch read from stdin was kept (the rerun reads it)
 
     def paths(self) -> list[str]:
         return sorted({p for f in self.files for p in f.paths()})
@@ -61,8 +64,24 @@ def from_patch(path: Path, base: str | None = None) -> Change:
         raise HarnessError(f"patch {name} is not text (UTF-8): it looks binary") from e
     files = check(diff.parse(text), f"patch {name}")
     stated = BASE_COMMIT.search(text)
+    kept = keep(text) if stdin else None
     return Change("patch", f"patch {name}", diff.join(files), files, base,
-                  made_on=stated.group(1) if stated else None)
+                  made_on=stated.group(1) if stated else None,
+                  notes=(f"the patch read from stdin is kept as {kept}: the commands below "
+                         "read it from there",) if kept else (), kept=kept)
+
+
+def keep(text: str) -> str:
+    """Keep a patch read from stdin under the harness home, named by its content (written
+    aside, then renamed into place), so that a report's commands can run it again."""
+    folder = config.home() / "patches"
+    path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.diff"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return str(path)
 
 
 def _git(repo: Path, *args: str, check_: bool = True) -> proc.Result:

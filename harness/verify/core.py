@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import checkout, history, pipeline, proc, results, store
@@ -78,6 +78,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
         the_change = load_change(opts, recipe, url)
+        if the_change.kept:  # the commands to run it again read the kept copy, not stdin
+            opts = replace(opts, patch=the_change.kept)
         for note in the_change.notes:
             ui.info(f"note: {note}")
         base_ref = the_change.base or opts.base or recipe.source.ref

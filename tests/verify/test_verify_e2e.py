@@ -67,6 +67,13 @@ def test_a_patch_on_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     doc = run(recipe, patch="-")
     assert doc["change"]["description"] == "patch from stdin"  # type: ignore[index]
     assert doc["verdict"] == "ok" and doc["counts"]["fixed"] == 2  # type: ignore[index]
+    # stdin is gone by the time the report is read: its commands read a kept copy
+    kept = Path(os.environ["HARNESS_HOME"]) / "patches"
+    (saved,) = kept.glob("*.diff")
+    assert saved.read_text() == text
+    assert f"--patch {saved}" in doc["commands"]["harness"]  # type: ignore[index]
+    assert "--patch -" not in json.dumps(doc["commands"])
+    assert any(str(saved) in n for n in doc["notes"])  # type: ignore[attr-defined]
 
 
 def test_breaking_patch_is_regressions_with_exit_1(
