@@ -192,15 +192,21 @@ def test_leftovers_of_killed_commands(_isolated_home: Path) -> None:
     for f in (old_durations, new_durations):
         f.write_text("{}")
     age(old_durations)
+    (home / "patches").mkdir()
+    old_patch, new_patch = (home / "patches" / f"{n * 16}.diff" for n in "ab")
+    for f in (old_patch, new_patch):
+        f.write_text("--- a/x\n+++ b/x\n")
+    age(old_patch)
     with filelock.FileLock(str(running) + ".lock"):
         planned = {i.path: i.reason for i in gc.plan(30)}
         assert planned == {old_empty: "an empty mirror (its first fetch failed)",
                            dead_tmp: "a temp file of a killed command",
                            idle: "a verification that did not finish",
                            trashed: "a discarded verification tree",
-                           old_durations: "shard durations, last used 40 days ago"}
+                           old_durations: "shard durations, last used 40 days ago",
+                           old_patch: "a patch read from stdin, last used 40 days ago"}
         sweep.collect(gc.plan(30), time.time() - 30 * gc.DAY)
     assert not old_empty.exists() and not dead_tmp.exists() and not idle.exists()
-    assert not trashed.exists() and not old_durations.exists()
+    assert not trashed.exists() and not old_durations.exists() and not old_patch.exists()
     assert new_empty.is_dir() and live_tmp.is_file() and running.is_dir() and hub_lock.exists()
-    assert new_durations.is_file()
+    assert new_durations.is_file() and new_patch.is_file()

@@ -109,6 +109,7 @@ def plan(days: float, now: float | None = None) -> list[Item]:
     items += [Item("leftover", p, "a discarded verification tree", disk.freed_by([p]))
               for p in _subdirs(home / "trash")]
     items += _shard_durations(home / "shards", cutoff, now)
+    items += _kept_patches(home / "patches", cutoff, now)
     items += _litter(home, items)
     items += [Item("image", Path(i.tag), _age(now - (i.used or 0.0)), i.size)
               for i in images.unused(cutoff, hist.envs)]
@@ -184,6 +185,13 @@ def _run_time(path: Path) -> float:
         return stamp.replace(tzinfo=dt.timezone.utc).timestamp()
     except ValueError:
         return usage.mtime(path)
+
+
+def _kept_patches(base: Path, cutoff: float, now: float) -> list[Item]:
+    """Patches read from stdin and kept for the reports' rerun commands, unused since."""
+    found = [(p, p.stat()) for p in sorted(base.glob("*.diff"))] if base.is_dir() else []
+    return [Item("run", p, f"a patch read from stdin, {_age(now - st.st_mtime)}", st.st_size)
+            for p, st in found if st.st_mtime < cutoff]
 
 
 def _runs(base: Path, cutoff: float, now: float) -> list[Item]:

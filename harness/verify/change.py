@@ -76,7 +76,9 @@ def keep(text: str) -> str:
     aside, then renamed into place), so that a report's commands can run it again."""
     folder = config.home() / "patches"
     path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.diff"
-    if not path.is_file():
+    if path.is_file():
+        path.touch()  # used again: `harness gc` keeps what was used lately
+    else:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{path.name}.{os.getpid()}.tmp"
         tmp.write_text(text, encoding="utf-8")
