@@ -17,16 +17,23 @@ from rich.progress import (
 )
 
 PREFIX = "##harness "
+LOG_EVERY = 60.0  # seconds between a long step's progress lines in a log (CI, a pipe)
 
 
 class Step:
-    """One step's line on screen: a spinner, then a bar once a total is known."""
+    """One step's line on screen: a spinner, then a bar once a total is known.  In a log
+    (``log``: not a terminal), a line every :data:`LOG_EVERY` seconds while tests run."""
 
-    def __init__(self, progress: Progress | None, task: TaskID | None, title: str) -> None:
+    def __init__(self, progress: Progress | None, task: TaskID | None, title: str,
+                 log: Console | None = None) -> None:
         self.progress = progress
         self.task = task
         self.title = title
         self.failed = 0
+        self.log = log
+        self.done = 0
+        self.total: int | None = None
+        self.start = self.last = time.monotonic()
 
     def _update(self, **kwargs: object) -> None:
         if self.progress is not None and self.task is not None:
@@ -43,13 +50,22 @@ class Step:
             return
         kind, _, rest = line.removeprefix(PREFIX).partition(" ")
         if kind == "collected":
-            self._update(total=int(rest or 0))
+            self.total = int(rest) if rest.isdigit() else None
+            self._update(total=self.total or 0)
         elif kind == "result":
             outcome = rest.partition(" ")[0]
+            self.done += 1
             if outcome == "failed":
                 self.failed += 1
             suffix = f" [red]{self.failed} failed[/]" if self.failed else ""
             self._update(advance=1, description=f"{self.title}{suffix}")
+            if self.log is not None and time.monotonic() - self.last >= LOG_EVERY:
+                self.last = time.monotonic()
+                of = f"/{self.total}" if self.total else ""
+                failed = f", {self.failed} failed" if self.failed else ""
+                self.log.print(f"{self.title}: {self.done}{of} tests{failed} "
+                               f"({self.last - self.start:.0f}s)", highlight=False,
+                               markup=False)
 
 
 class Ui:
@@ -69,7 +85,7 @@ class Ui:
         if not self.console.is_terminal:  # a log (CI, a pipe): one line per step
             start = time.monotonic()
             self.console.print(f"{title} ...", highlight=False, markup=False)
-            yield Step(None, None, title)
+            yield Step(None, None, title, log=self.console)
             self.console.print(f"{title}: done in {time.monotonic() - start:.1f}s",
                                highlight=False, markup=False)
             return

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from harness import progress
+from harness.progress import Ui
+
+
+def test_a_log_gets_a_progress_line_now_and_then_while_tests_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In CI (no terminal) a 13-minute test step printed nothing between its two lines."""
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    with ui.step("after peft:lora") as step:
+        step.pytest_line("##harness collected 3")
+        step.pytest_line("##harness result passed tests/a.py::test_1")
+        step.pytest_line("some pytest output")
+        step.pytest_line("##harness result failed tests/a.py::test_2")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "after peft:lora ..."
+    assert lines[1].startswith("after peft:lora: 1/3 tests (")
+    assert lines[2].startswith("after peft:lora: 2/3 tests, 1 failed (")
+    assert lines[3].startswith("after peft:lora: done in ")
+
+
+def test_a_short_step_in_a_log_keeps_to_its_two_lines() -> None:
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
+    with ui.step("before") as step:
+        step.pytest_line("##harness collected 2")
+        step.pytest_line("##harness result passed tests/a.py::test_1")
+    assert len(out.getvalue().splitlines()) == 2
