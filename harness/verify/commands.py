@@ -60,9 +60,19 @@ def pytest_commands(recipe: Recipe, subset: Subset, picks: Iterable[select.Pick]
     return "\n".join(lines)
 
 
+def gpu_subset(recipe: Recipe, subset: Subset) -> str | None:
+    """The recipe's CUDA subset to check on a GPU what ``subset`` ran on CPU: the one named
+    ``<subset>-gpu``, else the first; None when ``subset`` is one or the recipe has none."""
+    if subset.device == "cuda":
+        return None
+    cuda = [name for name, s in recipe.subsets.items() if s.device == "cuda"]
+    return f"{subset.name}-gpu" if f"{subset.name}-gpu" in cuda else next(iter(cuda), None)
+
+
 def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> Commands:
     args = verify_args(opts)
     left = pytest_commands(recipe, subset, sel.left_out) if sel.left_out else ""
+    gpu = gpu_subset(recipe, subset)
     return Commands(
         harness=shlex.join(["harness", "verify", *args]),
         nox=shlex.join(["nox", "-s", "verify", "--", *args]),
@@ -70,4 +80,6 @@ def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> 
         left_out=left,
         left_out_harness=shlex.join(["harness", "verify", *verify_args(opts, run_all=True)])
         if left else "",
+        gpu=shlex.join(["harness", "verify", *verify_args(dataclasses.replace(opts, subset=gpu))])
+        if gpu else "",
     )

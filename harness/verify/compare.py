@@ -37,6 +37,7 @@ MISSING_RE = re.compile(r"No module named '(\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
+NEEDS_GPU = "needs GPU"
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
 
@@ -65,7 +66,7 @@ def undecidable(outcome: str | None, message: str) -> str | None:
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
             return "needs a Hub download"
     if outcome == "skipped" and GPU_RE.search(message):
-        return "needs GPU"
+        return NEEDS_GPU
     return None
 
 

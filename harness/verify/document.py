@@ -59,12 +59,15 @@ class Commands:
     pytest: str  # the tests that ran, in a checkout with the env active
     left_out: str = ""  # pytest command for what the budget left out
     left_out_harness: str = ""  # the same with harness (--all)
+    gpu: str = ""  # the same verification with the recipe's CUDA subset ("": it has none)
 
     def to_json(self) -> dict[str, object]:
         doc: dict[str, object] = {"harness": self.harness, "nox": self.nox,
                                   "pytest": self.pytest}
         if self.left_out:
             doc.update(left_out=self.left_out, left_out_harness=self.left_out_harness)
+        if self.gpu:
+            doc.update(gpu=self.gpu)
         return doc
 
 

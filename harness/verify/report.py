@@ -15,7 +15,7 @@ from rich.table import Table
 
 from harness.status import Status
 from harness.verify.checks import CheckOutcome, CheckStatus
-from harness.verify.compare import Row
+from harness.verify.compare import NEEDS_GPU, Row
 from harness.verify.document import VerifyReport
 
 ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "not_checked",
@@ -173,6 +173,8 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         p("[bold]Not checked here[/]")
         for why, n in undecided.items():
             p(f"  {n} test(s): {escape(why)}")
+        if NEEDS_GPU in undecided and rep.commands and rep.commands.gpu:
+            cmd(f"  on a machine with a CUDA GPU: {escape(rep.commands.gpu)}")
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
           f"{sum(x.estimate for x in rep.left_out):.0f}s)")
@@ -260,6 +262,8 @@ def markdown(rep: VerifyReport) -> str:
     if undecided:
         lines += ["", "#### Not checked here", ""]
         lines += [f"- {n} test(s): {why}" for why, n in undecided.items()]
+        if NEEDS_GPU in undecided and rep.commands and rep.commands.gpu:
+            lines += ["", f"On a machine with a CUDA GPU: `{rep.commands.gpu}`"]
     if rep.left_out:
         lines += ["", f"#### Not run: left out by the time budget ({len(rep.left_out)})", ""]
         lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:SHOWN]]

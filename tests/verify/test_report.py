@@ -1,6 +1,7 @@
 """The terminal table, JSON and the Markdown block for a pull request; the CLI's options."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -153,3 +154,31 @@ def test_the_cases_of_one_parametrized_test_share_a_row_where_they_agree() -> No
     console = Console(width=250, record=True)
     report.show(rep(tests=own + fixed), console)
     assert "test_f[IA3Config, LoHaConfig, … (4 cases)]" in console.export_text()
+
+
+def test_tests_that_need_a_gpu_come_with_the_command_for_a_gpu_machine() -> None:
+    gpu = "harness verify peft --patch fix.diff --subset lora-gpu"
+    commands = rep().commands
+    assert commands is not None
+    with_gpu = rep(commands=dataclasses.replace(commands, gpu=gpu))
+    md = report.markdown(with_gpu)
+    assert f"On a machine with a CUDA GPU: `{gpu}`" in md.split("#### Not checked here")[1]
+    console = Console(width=250, record=True)
+    report.show(with_gpu, console)
+    assert f"on a machine with a CUDA GPU: {gpu}" in console.export_text()
+    # no test wanted a GPU: no such line
+    cpu_only = with_gpu.replace(tests=tuple(t for t in with_gpu.tests if t.note != "needs GPU"))
+    assert "CUDA GPU" not in report.markdown(cpu_only)
+    assert json.loads(report.to_json(with_gpu))["commands"]["gpu"] == gpu
+
+
+def test_the_gpu_subset_is_the_recipes_cuda_twin() -> None:
+    from harness.recipes import load
+    from harness.verify import commands
+
+    peft = load("peft")
+    assert commands.gpu_subset(peft, peft.subset("lora")) == "lora-gpu"
+    assert commands.gpu_subset(peft, peft.subset("custom-small")) == "lora-gpu"  # the first
+    assert commands.gpu_subset(peft, peft.subset("lora-gpu")) is None
+    diffusers = load("diffusers")
+    assert commands.gpu_subset(diffusers, diffusers.subset("schedulers")) == "unet2d-gpu"
