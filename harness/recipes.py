@@ -9,7 +9,7 @@ import difflib
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +76,13 @@ class Verify:
     core_files: tuple[str, ...] = ()  # a change here runs the whole subset
     always_run: tuple[str, ...] = ()  # test files run for every patch
     max_files: int = 20  # a larger selection runs the whole subset
+
+
+
+def online(subset: Subset) -> Subset:
+    """``subset`` with its tests let out to the network: the Hub models they load are
+    downloaded (into the cache the recipe's variables name) instead of failing offline."""
+    return replace(subset, network=True, env={**subset.env, "HF_HUB_OFFLINE": "0"})
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
         base_image=args.base_image, budget=args.budget, run_checks=not args.no_checks,
+        online=args.online,
     )
     rep = verify(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -98,6 +99,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--markdown", action="store_true",
                      help="print a block to paste into a pull request description")
+    p.add_argument("--online", action="store_true",
+                   help="let the tests reach the network: the Hub models they load are "
+                        "downloaded into harness's cache (default: offline, and a test that "
+                        "needs them is reported as not checked)")
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
     p.add_argument("--backend", default="auto", choices=BACKENDS)

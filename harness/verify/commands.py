@@ -38,6 +38,8 @@ def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
         args += ["--budget", f"{opts.budget:g}"]
     if not opts.run_checks:
         args.append("--no-checks")
+    if opts.online:
+        args.append("--online")
     return args
 
 
@@ -82,4 +84,6 @@ def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> 
         if left else "",
         gpu=shlex.join(["harness", "verify", *verify_args(dataclasses.replace(opts, subset=gpu))])
         if gpu else "",
+        online="" if opts.online else shlex.join(
+            ["harness", "verify", *verify_args(dataclasses.replace(opts, online=True))]),
     )

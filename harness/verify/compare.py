@@ -38,6 +38,7 @@ GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bit
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
 NEEDS_GPU = "needs GPU"
+NEEDS_NETWORK = ("needs network", "needs a Hub download")  # what --online may change
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
 
@@ -59,12 +60,12 @@ def undecidable(outcome: str | None, message: str) -> str | None:
     """Why an outcome says nothing about the change (None: it does)."""
     if outcome in BAD:
         if any(s in message for s in NETWORK_SIGNS):
-            return "needs network"
+            return NEEDS_NETWORK[0]
         missing = MISSING_RE.search(message)
         if missing:  # a package the env lacks, not a module the patch adds
             return f"needs {missing.group(1)} (not installed)"
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
-            return "needs a Hub download"
+            return NEEDS_NETWORK[1]
     if outcome == "skipped" and GPU_RE.search(message):
         return NEEDS_GPU
     return None

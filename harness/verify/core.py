@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import checkout, history, pipeline, proc, results, store
+from harness import checkout, history, pipeline, proc, recipes, results, store
 from harness.envs import Env
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env
@@ -45,6 +45,7 @@ class Options:
     base_image: str | None = None  # docker backend: the image envs are built on
     budget: float = select.DEFAULT_BUDGET
     run_checks: bool = True
+    online: bool = False  # the tests may reach the network (the Hub)
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
@@ -64,6 +65,11 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
     return change.from_pr(url, opts.pr, recipe.source.ref, opts.base)
 
 
+def _online_note(opts: Options) -> tuple[str, ...]:
+    return ("--online: the tests could reach the network (the Hub models they load were "
+            "downloaded)",) if opts.online else ()
+
+
 def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     """Verify a change; return the report (also saved in the store)."""
     ui = ui or Ui()
@@ -74,6 +80,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     setup = pipeline.setup(opts.recipe, opts.backend, base_image=opts.base_image)
     recipe = setup.recipe
     subset = recipe.subset(opts.subset)
+    if opts.online:
+        subset = recipes.online(subset)
     url = checkout.resolve_url(recipe.name, recipe.source.url, opts.source, setup.settings)
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
@@ -105,7 +113,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                                 known=durations.load(recipe.name), before=trees.before)
         timings.add("select", t)
         rep = rep.replace(selection=sel.run, left_out=sel.left_out, budget=sel.budget,
-                          notes=(*the_change.notes, *sel.notes), test_files=sel.test_files,
+                          notes=(*the_change.notes, *sel.notes, *_online_note(opts)),
+                          test_files=sel.test_files,
                           commands=commands.of(opts, recipe, subset, sel))
         if sel.empty:
             rep = rep.replace(verdict=Status.UNCHECKED,

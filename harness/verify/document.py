@@ -60,6 +60,7 @@ class Commands:
     left_out: str = ""  # pytest command for what the budget left out
     left_out_harness: str = ""  # the same with harness (--all)
     gpu: str = ""  # the same verification with the recipe's CUDA subset ("": it has none)
+    online: str = ""  # the same verification with --online ("": it was online)
 
     def to_json(self) -> dict[str, object]:
         doc: dict[str, object] = {"harness": self.harness, "nox": self.nox,
@@ -68,6 +69,8 @@ class Commands:
             doc.update(left_out=self.left_out, left_out_harness=self.left_out_harness)
         if self.gpu:
             doc.update(gpu=self.gpu)
+        if self.online:
+            doc.update(online=self.online)
         return doc
 
 

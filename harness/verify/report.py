@@ -15,7 +15,7 @@ from rich.table import Table
 
 from harness.status import Status
 from harness.verify.checks import CheckOutcome, CheckStatus
-from harness.verify.compare import NEEDS_GPU, Row
+from harness.verify.compare import NEEDS_GPU, NEEDS_NETWORK, Row
 from harness.verify.document import VerifyReport
 
 ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "not_checked",
@@ -175,6 +175,8 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
             p(f"  {n} test(s): {escape(why)}")
         if NEEDS_GPU in undecided and rep.commands and rep.commands.gpu:
             cmd(f"  on a machine with a CUDA GPU: {escape(rep.commands.gpu)}")
+        if online := _online(rep):
+            cmd(f"  with network access: {escape(online)}")
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
           f"{sum(x.estimate for x in rep.left_out):.0f}s)")
@@ -189,6 +191,13 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         p(f"[dim]before: cached base run #{rep.before.run_id}[/]")
     p("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in rep.timings.items()))
     p(f"[{rep.verdict.style}]{rep.verdict}[/] ({escape(rep.reason)})")
+
+
+def _online(rep: VerifyReport) -> str:
+    """The command with --online, when some test was not checked for want of the network
+    (else "")."""
+    wanted = rep.commands is not None and any(why in rep.not_checked() for why in NEEDS_NETWORK)
+    return rep.commands.online if wanted and rep.commands is not None else ""
 
 
 def _table(console: Console, rows: list[Row], empty: str) -> None:
@@ -264,6 +273,8 @@ def markdown(rep: VerifyReport) -> str:
         lines += [f"- {n} test(s): {why}" for why, n in undecided.items()]
         if NEEDS_GPU in undecided and rep.commands and rep.commands.gpu:
             lines += ["", f"On a machine with a CUDA GPU: `{rep.commands.gpu}`"]
+        if online := _online(rep):
+            lines += ["", f"With network access: `{online}`"]
     if rep.left_out:
         lines += ["", f"#### Not run: left out by the time budget ({len(rep.left_out)})", ""]
         lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:SHOWN]]

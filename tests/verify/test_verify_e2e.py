@@ -346,3 +346,36 @@ def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
     doc = run(recipe, patch=str(patch), base="v1.1^")
     assert doc["verdict"] == "ok"
     assert "fixed" in changes(doc).values()
+
+
+REACHES_OUT = """\
+import os
+import socket
+
+
+def test_reaches_out():
+    try:  # TEST-NET-1: never answers; blocked offline, a real (failed) attempt online
+        socket.create_connection(("192.0.2.1", 9), timeout=0.3).close()
+    except socket.gaierror:  # what the harness raises for a blocked connection
+        raise
+    except OSError:
+        pass
+    assert os.environ.get("HF_HUB_OFFLINE") != "1"
+"""
+
+
+def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
+    """Offline (the default) a test that needs the network is not checked, and the report
+    gives the command that checks it; with --online it runs."""
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "net.diff"
+    patch.write_text(make_patch(repo, {"tests/test_net.py": REACHES_OUT}, tmp_path / "w"))
+    offline = run(recipe, patch=str(patch))
+    assert offline["verdict"] == "unchecked", offline["reason"]
+    assert changes(offline) == {"tests/test_net.py::test_reaches_out": "not_checked"}
+    assert offline["commands"]["online"].endswith("--online")  # type: ignore[index]
+    online = run(recipe, patch=str(patch), online=True)
+    assert online["verdict"] == "ok", online["reason"]
+    assert changes(online) == {"tests/test_net.py::test_reaches_out": "passing"}
+    assert "online" not in online["commands"]  # type: ignore[operator]
+    assert any(n.startswith("--online") for n in online["notes"])  # type: ignore[attr-defined]
