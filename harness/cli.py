@@ -37,7 +37,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
         backend=args.backend, base_image=args.base_image,
         shard=parse_shard(args.shard) if args.shard else None,
-        durations=args.durations,
+        durations=args.durations, online=args.online,
     )
     result = reproduce(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -101,6 +101,9 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--base-image", metavar="IMAGE",
                    help="docker backend: the image envs are built on (default: "
                         "[docker] base_image, else python:<version>-slim)")
+    p.add_argument("--online", action="store_true",
+                   help="let the tests reach the network: the Hub models they load are "
+                        "downloaded into harness's cache (default: offline)")
     p.add_argument("--shard", metavar="K/N",
                    help="run only shard K of N of the selected tests (see `harness merge`)")
     p.add_argument("--durations", metavar="REPORT",

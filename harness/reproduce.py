@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import history, pipeline, store
+from harness import history, pipeline, recipes, store
 from harness.errors import HarnessError
 from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
@@ -35,6 +35,7 @@ class Options:
     base_image: str | None = None  # docker backend: the image envs are built on
     shard: sharding.Shard | None = None  # run only this shard of the selection
     durations: str | None = None  # a JSON report whose test durations balance the shards
+    online: bool = False  # the tests may reach the network (the Hub)
 
 
 def reproduce_command(opts: Options, subset: str) -> str:
@@ -53,6 +54,8 @@ def reproduce_command(opts: Options, subset: str) -> str:
         parts += ["--shard", str(opts.shard)]
     if opts.durations:
         parts += ["--durations", opts.durations]
+    if opts.online:
+        parts.append("--online")
     return shlex.join(parts)
 
 
@@ -65,6 +68,8 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
                            torch_find_links=opts.torch_find_links, base_image=opts.base_image)
     recipe = setup.recipe
     subset = recipe.subset(opts.subset)
+    if opts.online:
+        subset = recipes.online(subset)
     timings = Timings()
     ref = opts.ref if opts.ref is not None else recipe.source.ref
     report = RunReport(recipe=recipe.name, subset=subset.name, ref=ref,

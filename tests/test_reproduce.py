@@ -143,3 +143,24 @@ def test_no_tests_selected_is_infra_error(tiny: tuple[Path, Path]) -> None:
     doc = run(recipe, pytest_args=("-k", "nothing_matches_this"))
     assert doc["status"] == "infra_error"
     assert "no tests were selected" in str(doc["reason"])
+
+
+def test_online_lets_the_tests_reach_out(tmp_path: Path) -> None:
+    files = dict(TINY_TARGET)
+    files["tests/test_net.py"] = (
+        "import os\nimport socket\n\n\ndef test_reaches_out():\n"
+        "    try:  # TEST-NET-1 never answers: a real attempt fails with a timeout\n"
+        "        socket.create_connection(('192.0.2.1', 9), timeout=0.3).close()\n"
+        "    except socket.gaierror:  # the harness' guard\n"
+        "        raise\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    assert os.environ['HF_HUB_OFFLINE'] == '0'\n"
+    )
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "net.toml", str(repo))
+    doc = run(recipe, tests=("tests/test_net.py",), online=True)
+    assert [t["outcome"] for t in doc["tests"]] == ["passed"]  # type: ignore[attr-defined]
+    assert str(doc["command"]).endswith("--online")
+    offline = run(recipe, tests=("tests/test_net.py",))
+    assert [t["outcome"] for t in offline["tests"]] == ["failed"]  # type: ignore[attr-defined]
