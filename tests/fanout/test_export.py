@@ -104,7 +104,7 @@ def test_verify_pr_workflow_shape(capsys: pytest.CaptureFixture[str]) -> None:
     (job,) = wf["jobs"].values()
     run = job["steps"][-1]["run"]
     assert 'harness verify "$HARNESS_RECIPE" --pr "$PR_NUMBER"' in run
-    assert '--base "$BASE_SHA" --markdown' in run and "GITHUB_STEP_SUMMARY" in run
+    assert '--base "$BASE_SHA" --online --markdown' in run and "GITHUB_STEP_SUMMARY" in run
     assert any(s.get("uses", "").startswith("actions/cache@") for s in job["steps"])
 
 
