@@ -10,7 +10,7 @@ from harness import history, store
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.reproduce import Options, reproduce
-from tests.testing.repos import TINY_TARGET, commit, make_repo, tiny_recipe
+from tests.testing.repos import REACHES_OUT, TINY_TARGET, commit, make_repo, tiny_recipe
 
 
 @pytest.fixture
@@ -147,16 +147,7 @@ def test_no_tests_selected_is_infra_error(tiny: tuple[Path, Path]) -> None:
 
 def test_online_lets_the_tests_reach_out(tmp_path: Path) -> None:
     files = dict(TINY_TARGET)
-    files["tests/test_net.py"] = (
-        "import os\nimport socket\n\n\ndef test_reaches_out():\n"
-        "    try:  # TEST-NET-1 never answers: a real attempt fails with a timeout\n"
-        "        socket.create_connection(('192.0.2.1', 9), timeout=0.3).close()\n"
-        "    except socket.gaierror:  # the harness' guard\n"
-        "        raise\n"
-        "    except OSError:\n"
-        "        pass\n"
-        "    assert os.environ['HF_HUB_OFFLINE'] == '0'\n"
-    )
+    files["tests/test_net.py"] = REACHES_OUT
     repo = make_repo(tmp_path / "src", files)
     recipe = tiny_recipe(tmp_path / "net.toml", str(repo))
     doc = run(recipe, tests=("tests/test_net.py",), online=True)

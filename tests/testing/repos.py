@@ -122,3 +122,21 @@ def tiny_recipe(path: Path, url: str, *, ref: str = "v1.0", extra: str = "",
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text) + "\n" + textwrap.dedent(subsets))
     return path
+
+
+# a test of a target that needs the network: the guard refuses it offline; online it makes
+# a real (failed) attempt and passes
+REACHES_OUT = """\
+import os
+import socket
+
+
+def test_reaches_out():
+    try:  # TEST-NET-1: never answers; blocked offline, a real (failed) attempt online
+        socket.create_connection(("192.0.2.1", 9), timeout=0.3).close()
+    except socket.gaierror:  # what the harness raises for a blocked connection
+        raise
+    except OSError:
+        pass
+    assert os.environ.get("HF_HUB_OFFLINE") != "1"
+"""

@@ -15,7 +15,7 @@ from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import change
 from harness.verify.core import Options, verify
-from tests.testing.repos import commit, git
+from tests.testing.repos import REACHES_OUT, commit, git
 from tests.verify.helpers import (
     BUGGY,
     FIXED_MUL,
@@ -346,22 +346,6 @@ def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
     doc = run(recipe, patch=str(patch), base="v1.1^")
     assert doc["verdict"] == "ok"
     assert "fixed" in changes(doc).values()
-
-
-REACHES_OUT = """\
-import os
-import socket
-
-
-def test_reaches_out():
-    try:  # TEST-NET-1: never answers; blocked offline, a real (failed) attempt online
-        socket.create_connection(("192.0.2.1", 9), timeout=0.3).close()
-    except socket.gaierror:  # what the harness raises for a blocked connection
-        raise
-    except OSError:
-        pass
-    assert os.environ.get("HF_HUB_OFFLINE") != "1"
-"""
 
 
 def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
