@@ -196,8 +196,9 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
 def _online(rep: VerifyReport) -> str:
     """The command with --online, when some test was not checked for want of the network
     (else "")."""
-    wanted = rep.commands is not None and any(why in rep.not_checked() for why in NEEDS_NETWORK)
-    return rep.commands.online if wanted and rep.commands is not None else ""
+    if rep.commands is None or not any(why in rep.not_checked() for why in NEEDS_NETWORK):
+        return ""
+    return rep.commands.online
 
 
 def _table(console: Console, rows: list[Row], empty: str) -> None:
