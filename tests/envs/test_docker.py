@@ -24,7 +24,7 @@ from harness.envs.docker import list_images, remove_image
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.reproduce import Options, reproduce
-from tests.testing.repos import TINY_TARGET, commit, make_repo, tiny_recipe
+from tests.testing.repos import REACHES_OUT, TINY_TARGET, commit, make_repo, tiny_recipe
 
 pytestmark = pytest.mark.xdist_group("docker")  # one worker: builds share the engine
 TOKEN = secrets.token_hex(4)
@@ -152,6 +152,15 @@ def test_reproduce_builds_once_runs_offline_as_the_caller(tmp_path: Path, base_i
                                                          "UV_LINK_MODE", "HTTPS_PROXY")]
     pycache = home / "docker" / str(first["env_key"]) / "pycache"
     assert list(pycache.rglob("*.pyc")), "runs keep their .pyc on the host"
+
+
+def test_online_runs_on_the_host_network(tmp_path: Path, base_image: str) -> None:
+    files = {**target(), "tests/test_net.py": REACHES_OUT}
+    recipe = recipe_for(tmp_path, "dnet", make_repo(tmp_path / "src", files))
+    online = run(recipe, base_image, tests=("tests/test_net.py",), online=True)
+    assert [t["outcome"] for t in online["tests"]] == ["passed"], online.get("reason")
+    offline = run(recipe, base_image, tests=("tests/test_net.py",))
+    assert [t["outcome"] for t in offline["tests"]] == ["failed"]  # --network none
 
 
 def test_ctrl_c_stops_and_removes_the_run_container(tmp_path: Path, engine: Any,
