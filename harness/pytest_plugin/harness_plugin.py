@@ -29,8 +29,10 @@ import ipaddress
 import json
 import os
 import socket
+import ssl
 import statistics
 import time
+import weakref
 from typing import Any
 
 import pytest
@@ -107,6 +109,45 @@ def _block_network() -> None:
     socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo
+    _load_certificates_on_use()
+
+
+def _load_certificates_on_use() -> None:
+    """While the network is blocked, an SSL context loads its certificates when it is first
+    used (a connection to this machine), not when it is made.
+
+    An HTTP client makes a context for each request it tries: loading the CA bundle takes
+    about 20 ms, and a test reaching for the Hub (peft's, diffusers') made 18 of them before
+    each blocked lookup, nine tenths of its time.  Blocked, those contexts are never used."""
+    ctx = ssl.SSLContext
+    pending: weakref.WeakKeyDictionary[ssl.SSLContext, list[Any]] = weakref.WeakKeyDictionary()
+    loading: set[int] = set()  # contexts loading now (load_default_certs calls another)
+
+    def later(load: Any) -> Any:
+        def deferred(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> Any:
+            if id(self) in loading:
+                return load(self, *args, **kwargs)
+            pending.setdefault(self, []).append((load, args, kwargs))
+            return None
+        return deferred
+
+    def loaded(use: Any) -> Any:
+        def using(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> Any:
+            todo = pending.pop(self, ())
+            if todo:
+                loading.add(id(self))
+                try:
+                    for load, a, k in todo:
+                        load(self, *a, **k)
+                finally:
+                    loading.discard(id(self))
+            return use(self, *args, **kwargs)
+        return using
+
+    for name in ("load_verify_locations", "set_default_verify_paths", "load_default_certs"):
+        setattr(ctx, name, later(getattr(ctx, name)))
+    for name in ("wrap_socket", "wrap_bio", "get_ca_certs", "cert_store_stats"):
+        setattr(ctx, name, loaded(getattr(ctx, name)))
 
 
 if os.environ.get("HARNESS_BLOCK_NETWORK") == "1":
