@@ -460,6 +460,14 @@ def test_a_context_that_does_not_trust_it_still_refuses_it():
     except ssl.SSLCertVerificationError:
         return
     raise AssertionError("an untrusted certificate was accepted")
+
+
+def test_a_missing_ca_file_fails_where_it_is_named():
+    try:
+        ssl.create_default_context(cafile="/nonexistent/ca.pem")
+    except FileNotFoundError:
+        return
+    raise AssertionError("no error for a missing CA file")
 """
 
 
@@ -478,4 +486,5 @@ def test_certificates_load_on_first_use_while_the_network_is_blocked(tmp_path: P
         assert outcomes(run) == {
             "test_tls.py::test_a_context_trusting_the_ca_reaches_a_local_tls_server": "passed",
             "test_tls.py::test_a_context_that_does_not_trust_it_still_refuses_it": "passed",
+            "test_tls.py::test_a_missing_ca_file_fails_where_it_is_named": "passed",
         }, run.output

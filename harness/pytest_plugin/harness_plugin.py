@@ -112,6 +112,18 @@ def _block_network() -> None:
     _load_certificates_on_use()
 
 
+def _deferrable(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a certificate load can wait: not one that would fail (a missing file raises
+    at once, as it did), nor in-memory data (``cadata``, parsed now as before)."""
+    if name != "load_verify_locations":
+        return True
+    named = dict(zip(("cafile", "capath", "cadata"), args, strict=False)) | kwargs
+    if named.get("cadata") is not None:
+        return False
+    return all(p is None or os.path.exists(p)
+               for p in (named.get("cafile"), named.get("capath")))
+
+
 def _load_certificates_on_use() -> None:
     """While the network is blocked, an SSL context loads its certificates when it is first
     used (a connection to this machine), not when it is made.
@@ -125,8 +137,8 @@ def _load_certificates_on_use() -> None:
 
     def later(load: Any) -> Any:
         def deferred(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> Any:
-            if id(self) in loading:
-                return load(self, *args, **kwargs)
+            if id(self) in loading or not _deferrable(load.__name__, args, kwargs):
+                return load(self, *args, **kwargs)  # now, with its own errors
             pending.setdefault(self, []).append((load, args, kwargs))
             return None
         return deferred
