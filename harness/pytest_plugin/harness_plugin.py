@@ -218,13 +218,7 @@ def _forgive_skipped_modules(session: pytest.Session) -> None:
     if not skipped:
         return
     notfound[:] = kept
-    selected = os.environ.get("HARNESS_SELECTED")
-    if selected:  # xdist workers each write the same content: write aside, rename
-        out = os.path.join(os.path.dirname(selected), SKIPPED_ARGS)
-        tmp = f"{out}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(skipped, f)
-        os.replace(tmp, out)
+    _write_beside_selected(SKIPPED_ARGS, skipped)
 
 
 @pytest.hookimpl(trylast=True)
@@ -233,6 +227,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and selected and os.path.exists(
             os.path.join(os.path.dirname(selected), SKIPPED_ARGS)):
         session.exitstatus = pytest.ExitCode.OK  # what was asked for skipped itself
+
+
+def _write_beside_selected(name: str, data: Any) -> None:
+    """``data`` as JSON in the file ``name`` next to ``$HARNESS_SELECTED``; every xdist
+    worker writes the same content: written aside, then renamed into place."""
+    selected = os.environ.get("HARNESS_SELECTED")
+    if selected:
+        out = os.path.join(os.path.dirname(selected), name)
+        tmp = f"{out}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.replace(tmp, out)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -307,13 +313,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "balance": "durations" if known else "counts", "known": known,
         "expected_seconds": expected,
     }
-    selected = os.environ.get("HARNESS_SELECTED")
-    if selected:  # every xdist worker writes the same content: write aside, rename
-        out = os.path.join(os.path.dirname(selected), "shard.json")
-        tmp = f"{out}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(info, f)
-        os.replace(tmp, out)
+    _write_beside_selected("shard.json", info)
 
 
 _xdist_collections: list[int] = []

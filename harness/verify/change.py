@@ -7,13 +7,12 @@ until the merge-base with the base is found (see :mod:`harness.verify.mirror`).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import checkout, config, git, proc
+from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.verify import diff, mirror, start
 from harness.verify.diff import FileDiff
@@ -80,9 +79,7 @@ def keep(text: str) -> str:
         path.touch()  # used again: `harness gc` keeps what was used lately
     else:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        cache.write_atomic(path, text)
     return str(path)
 
 

@@ -72,14 +72,11 @@ def count_tests(path: Path, cls: str | None = None) -> int:
     """Test functions and methods defined in a file or one of its classes, plus a guess of
     ``INHERITED_TESTS`` for each base class from elsewhere (diffusers' model tests inherit
     dozens from ``ModelTesterMixin``); parametrizations are not counted."""
-    try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError, OSError):
-        return 1
-    return counted(imports.test_functions(tree), cls)
+    return counted(_tests_of(path), cls)
 
 
 def _tests_of(path: Path) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+    """:func:`imports.test_functions` of a file; none when it cannot be read or parsed."""
     try:
         return imports.test_functions(ast.parse(path.read_bytes()))
     except (SyntaxError, ValueError, OSError):
@@ -118,9 +115,12 @@ def estimate(known: Known, target: str, worktree: Path, narrow: str | None = Non
     by a subset counts what that subset's latest run of it took (other runs may have kept
     fewer of its tests).  Test counts come from ``graph``'s parsed modules where it has
     the file (no second parse), else from the file."""
-    def tests_in(path: Path, cls: str | None = None) -> int:
+    def tests_of(path: Path) -> Sequence[tuple[str, int, tuple[str, ...]]]:
         mod = graph.by_path.get(path.relative_to(worktree).as_posix()) if graph else None
-        return counted(mod.tests, cls) if mod is not None else count_tests(path, cls)
+        return mod.tests if mod is not None else _tests_of(path)
+
+    def tests_in(path: Path, cls: str | None = None) -> int:
+        return counted(tests_of(path), cls)
 
     if narrow is not None:
         seconds = known.of_subset(narrow, target)
@@ -130,9 +130,8 @@ def estimate(known: Known, target: str, worktree: Path, narrow: str | None = Non
     stored = known.of(target)
     path, _, rest = target.partition("::")
     if stored is not None and not rest:  # a file: its tests no stored run has timed cost too
-        mod = graph.by_path.get(target) if graph else None
-        tests = mod.tests if mod is not None else _tests_of(worktree / path)
-        return stored + unrecorded(known, target, tests) * UNKNOWN_TEST_SECONDS, True
+        untimed = unrecorded(known, target, tests_of(worktree / path))
+        return stored + untimed * UNKNOWN_TEST_SECONDS, True
     if stored is not None:
         return stored, True
     if rest and "::" not in rest and rest[:1].isupper():  # a class: its test methods
