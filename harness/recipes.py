@@ -78,7 +78,6 @@ class Verify:
     max_files: int = 20  # a larger selection runs the whole subset
 
 
-
 def online(subset: Subset) -> Subset:
     """``subset`` with its tests let out to the network: the Hub models they load are
     downloaded (into the cache the recipe's variables name) instead of failing offline."""

@@ -6,6 +6,7 @@ out with the command that runs it.  The Markdown claims no more than was run.
 """
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 
@@ -48,31 +49,16 @@ def grouped(rows: list[Row]) -> list[Row]:
     """The cases of one parametrized test with the same outcomes and note, next to each other
     in ``rows``, shown as one row: ``test_f[A, B, … (32 cases)]`` (the JSON keeps each)."""
     out: list[Row] = []
-    run: list[Row] = []
-
-    def flush() -> None:
-        if len(run) == 1:
+    for _, same in itertools.groupby(
+            rows, key=lambda r: (_split(r.id)[0], r.before, r.after, r.change, r.note)):
+        run = list(same)
+        if len(run) == 1:  # an unparametrized test's id is its own group
             out.append(run[0])
-        elif run:
-            base, _ = _split(run[0].id)
-            cases = [_split(r.id)[1] for r in run]
-            shown = ", ".join(cases) if len(cases) <= 3 else \
-                f"{cases[0]}, {cases[1]}, … ({len(cases)} cases)"
-            out.append(run[0]._replace(id=f"{base}[{shown}]"))
-        run.clear()
-
-    for r in rows:
-        base, case = _split(r.id)
-        if run and not (case and _split(run[0].id)[0] == base
-                        and (r.before, r.after, r.change, r.note)
-                        == (run[0].before, run[0].after, run[0].change, run[0].note)):
-            flush()
-        if case:
-            run.append(r)
-        else:
-            flush()
-            out.append(r)
-    flush()
+            continue
+        base, cases = _split(run[0].id)[0], [_split(r.id)[1] for r in run]
+        shown = ", ".join(cases) if len(cases) <= 3 else \
+            f"{cases[0]}, {cases[1]}, … ({len(cases)} cases)"
+        out.append(run[0]._replace(id=f"{base}[{shown}]"))
     return out
 
 
