@@ -55,7 +55,8 @@ WORDS: dict[str, frozenset[str]] = {
                             "resize_token_embeddings", "tie_weights", "tied", "chunking",
                             "chunk_length_s", "stride", "streaming"}),
     # a fault that comes and goes: no reliable reproduction, the root cause unclear
-    "flaky": frozenset({"sometimes", "randomly", "intermittent", "intermittently", "flaky",
+    # not "randomly": real posts say it of weights ("randomly initialized") and of test data
+    "flaky": frozenset({"sometimes", "intermittent", "intermittently", "flaky",
                         "occasionally", "sporadically", "hangs", "hang", "deadlock", "stuck",
                         "freezes", "leak", "leaks"}),
     "design": frozenset({"rfc", "proposal", "refactor", "redesign", "roadmap", "api",
@@ -138,7 +139,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "tiny_model": ("tiny-random", "tiny random", "tiny model", "a tiny", "dummy model",
                    "hf-internal-testing", "dummy components", "tiny_random", "a toy",
                    "toy model"),
-    "new_arch": ("new model", "add support for", "new architecture", "new pipeline",
+    # not "new model" alone: "it downloads another new model", "new models shared to the Hub"
+    "new_arch": ("new model addition", "add a new model", "adding a new model", "add support for", "new architecture", "new pipeline",
                  "new scheduler", "paper", "arxiv"),
     "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",
                      "hunyuan", "wan2", "ltx", "cogvideo", "controlnet", "video", "llama-2-7b",

@@ -242,6 +242,19 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     assert "tiny_model" not in lora.cues and "tiny_model" in toy.cues
 
 
+@pytest.mark.parametrize(("text", "cue", "found"), [
+    # real posts: weights "randomly initialized", test data "randomly generated"
+    ("the classifier layer randomly initialized, for the finetune", "flaky", False),
+    ("here's an example with randomly generated ndarrays", "flaky", False),
+    ("It works, but sometimes it hangs after the first epoch.", "flaky", True),
+    # "new model" in passing is no new architecture
+    ("it still downloads another new model into ~/.cache, not my local one", "new_arch", False),
+    ("# New model addition\n\nThis adds the vision transformer.", "new_arch", True),
+])
+def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
+                                          found: bool) -> None:
+    assert (cue in extract(transformers, "t", text).cues) is found
+
 @pytest.mark.parametrize("created", ["yesterday", "", "2024-13-45", "0"])
 def test_an_odd_stored_date_reads_as_age_zero(transformers: Recipe, created: str) -> None:
     assert extract(transformers, "t", "x", created_at=created).age_days == 0
