@@ -140,8 +140,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
                    "hf-internal-testing", "dummy components", "tiny_random", "a toy",
                    "toy model"),
     # not "new model" alone: "it downloads another new model", "new models shared to the Hub"
-    "new_arch": ("new model addition", "add a new model", "adding a new model", "add support for", "new architecture", "new pipeline",
-                 "new scheduler", "paper", "arxiv"),
+    "new_arch": ("new model addition", "add a new model", "adding a new model",
+                 "add support for", "new architecture", "new pipeline", "new scheduler",
+                 "paper", "arxiv"),
     "big_pipeline": ("stable diffusion xl", "sdxl", "flux", "sd3", "stable-diffusion-3",
                      "hunyuan", "wan2", "ltx", "cogvideo", "controlnet", "video", "llama-2-7b",
                      "7b", "13b", "70b"),
