@@ -96,6 +96,9 @@ class Check:
     fix: str | None = None  # the command that fixes what it reports
     target: bool = False  # imports the target: run with the target's test env python
     network: bool = False  # needs outbound network: never run here
+    # reads the whole repository (every model has its tests, ...): not run in a checkout
+    # that has part of it ([source] sparse)
+    whole_tree: bool = False
     timeout: int = 600  # seconds per run
     # checks each file on its own (a linter, a formatter): with these suffixes set, it runs on
     # the files the patch changes under ``paths`` that end so, since the others read the
@@ -335,6 +338,7 @@ def _checks(t: Table) -> Checks:
             fix=c.string("fix", default=None),
             target=c.boolean("target", default=False),
             network=c.boolean("network", default=False),
+            whole_tree=c.boolean("whole_tree", default=False),
             timeout=c.integer("timeout", default=600, minimum=1) or 600,
             per_file=c.str_list("per_file"),
         ))

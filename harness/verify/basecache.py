@@ -1,4 +1,5 @@
-"""The "before" run, cached per (recipe, base commit, selection, env, test changes).
+"""The "before" run, cached per (recipe, base commit, selection, env, test changes,
+sparse checkout).
 
 Verifying a second patch on the same base with the same selection and the same test
 changes only runs "after".  Runs live in the store's ``runs`` table (kind
@@ -15,7 +16,8 @@ from harness.results import TestResult
 
 
 def key(recipe: Recipe, subset: Subset, base_sha: str, targets: tuple[str, ...], env_key: str,
-        tests_patch: str) -> str:
+        tests_patch: str, sparse: tuple[str, ...] = ()) -> str:
+    """``sparse``: the patterns of a sparse checkout of the base (what files it has)."""
     parts: dict[str, Any] = {
         "recipe": recipe.name,
         "base": base_sha,
@@ -26,6 +28,7 @@ def key(recipe: Recipe, subset: Subset, base_sha: str, targets: tuple[str, ...],
         "targets": sorted(targets),
         "env": env_key,
         "tests_patch": hashlib.sha256(tests_patch.encode()).hexdigest(),
+        "checkout": list(sparse),
     }
     return cache.key_of(parts, 32)
 

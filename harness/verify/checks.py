@@ -68,7 +68,8 @@ def run_checks(recipe: Recipe, before: Path, after: Path, ui: Ui,
     items = recipe.checks.items
     if not items:
         return ()
-    problems = [checks_exec.cannot_run(check, after) for check in items]
+    sparse = bool(recipe.source.sparse)
+    problems = [checks_exec.cannot_run(check, after, sparse) for check in items]
     wants = [checks_env.at_tree_pin(c.tools, recipe.checks.exclude_newer, after)
              for c in items]
     envs = _tool_envs({w for w, c, p in zip(wants, items, problems, strict=True)
@@ -149,10 +150,22 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return not_checked(f"fails on the patched tree; on the base: {base_out}")
     if base_code == 0:
         return dataclasses.replace(failed, seconds=secs)
+    missing = _missing_module(out)
+    if missing and missing == _missing_module(base_out):
+        return not_checked(f"needs {missing} (not installed)")
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
                         output=proc.tail(_joined(new) if new else out, TAIL_LINES),
                         fix=check.fix, seconds=secs, files=files)
+
+
+_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'", re.M)
+
+
+def _missing_module(out: str) -> str | None:
+    """The module whose absence ended a run that died importing it (the last error)."""
+    found = _MISSING.findall(out)
+    return found[-1].split(".")[0] if found else None
 
 
 _NUMBERS = re.compile(r"\d+")

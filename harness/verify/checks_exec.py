@@ -41,10 +41,13 @@ def covered(check: Check, changed: tuple[str, ...], tree: Path) -> tuple[str, ..
                  and any(is_under(f, p) for p in check.paths))
 
 
-def cannot_run(check: Check, tree: Path) -> str:
-    """Why ``check`` cannot run in ``tree`` whatever is installed ("" when it can)."""
+def cannot_run(check: Check, tree: Path, sparse: bool = False) -> str:
+    """Why ``check`` cannot run in ``tree`` (``sparse``: a sparse checkout) whatever is
+    installed ("" when it can)."""
     if check.network:
         return "needs network"
+    if check.whole_tree and sparse:
+        return "reads the whole repository; the recipe checks out part of it ([source] sparse)"
     if check.paths and not any((tree / p).exists() for p in check.paths):
         return f"none of its paths ({', '.join(check.paths)}) are in the tree"
     program, *args = check.run

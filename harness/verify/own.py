@@ -5,7 +5,10 @@ mapped to what encloses it in the patched file:
 
 * a test function or a test method: that test (``file::Class::test_x``, which pytest
   expands to all its parametrizations); a method of a base class that is not collected
-  itself: the same method of the collected classes in the file that inherit it;
+  itself: the same method of the collected classes in the file that inherit it.  Under
+  ``@parameterized.expand`` (transformers, peft) the method is gone and only its copies
+  ``test_x_0_...`` are collected, so no node id names it: its class (or file), narrowed
+  by ``-k test_x``;
 * a helper (a fixture, ``setUp``, a non-test method) or a class body line: the tests in
   the file that name it, or the whole class;
 * a module-level assignment (a list of parametrized cases): the tests that name it; where
@@ -47,26 +50,37 @@ def _merged(a: OwnTest, b: OwnTest) -> OwnTest:
 
 
 def changed_lines(text: str) -> set[int]:
-    """Line numbers in the new file that a diff adds, or next to which it deletes."""
+    """Line numbers in the new file that a diff adds, or next to which it deletes (a
+    deletion that lines take the place of marks those lines only: a changed decorator is
+    not its class line's change)."""
     lines: set[int] = set()
     new = 0
-    in_hunk = False
+    in_hunk = deleted = False
     for line in text.splitlines():
         m = HUNK_RE.match(line)
-        if m:
-            new, in_hunk = int(m.group(1)), True
-            continue
-        if not in_hunk or line.startswith("\\"):
+        if m or not in_hunk or line.startswith("\\"):
+            if m:
+                if deleted:
+                    lines.update({max(new - 1, 1), new})
+                new, in_hunk, deleted = int(m.group(1)), True, False
             continue
         if line.startswith("+"):
             lines.add(new)
             new += 1
-        elif line.startswith("-"):
+            deleted = False
+            continue
+        if line.startswith("-"):
+            deleted = True
+            continue
+        if deleted:
             lines.update({max(new - 1, 1), new})
-        elif line.startswith(" ") or line == "":
+            deleted = False
+        if line.startswith(" ") or line == "":
             new += 1
         else:
             in_hunk = False
+    if deleted:
+        lines.update({max(new - 1, 1), new})
     return lines
 
 
@@ -196,7 +210,7 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
     for line in sorted(lines):
         for o in _at_line(f, line):
             found[o.target] = _merged(found[o.target], o) if o.target in found else o
-        if path in found:
+        if path in found and not found[path].cases:  # (not: a module's expanded test)
             return whole, None
     if not found:
         return [], f"{path}: the patch changes no test in it (imports or comments only)"
@@ -212,7 +226,7 @@ def _at_line(f: _File, line: int) -> list[OwnTest]:
             return []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("test"):
-                return [OwnTest(f"{f.path}::{node.name}", "changed by the patch")]
+                return [_test(f.path, node, len(f.tree.body))]
             return _helper(f, {node.name})
         if isinstance(node, ast.ClassDef):
             return _in_class(f, node, line)
@@ -232,10 +246,41 @@ def _at_line(f: _File, line: int) -> list[OwnTest]:
     return []  # a blank line or a comment between definitions
 
 
+def _test(parent: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, members: int,
+          reason: str = "changed by the patch") -> OwnTest:
+    """The test ``fn`` in ``parent`` (a file or ``file::Class`` of ``members`` statements)."""
+    if not _expanded(fn):
+        return OwnTest(f"{parent}::{fn.name}", reason)
+    return OwnTest(parent, f"{reason} (its @parameterized.expand copies)", cases=(fn.name,),
+                   share=1 / max(1, members))
+
+
+def _expanded(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``fn`` is decorated ``@parameterized.expand(...)`` (or ``@expand(...)``),
+    which replaces it by one copy per case, each named ``<fn>_<i>...``."""
+    for d in fn.decorator_list:
+        call = d.func if isinstance(d, ast.Call) else d
+        if (isinstance(call, ast.Attribute) and call.attr == "expand") or \
+                (isinstance(call, ast.Name) and call.id == "expand"):
+            return True
+    return False
+
+
 def _helper(f: _File, names: set[str]) -> list[OwnTest]:
-    users = f.naming(names)
-    shown = ", ".join(sorted(names))
-    return [OwnTest(u, f"uses {shown}, changed by the patch") for u in users]
+    reason = f"uses {', '.join(sorted(names))}, changed by the patch"
+    out = []
+    for target, fn in f.users(names):
+        parent = target.rpartition("::")[0]
+        out.append(OwnTest(target, reason) if fn is None else
+                   _test(parent, fn, _size(f, parent), reason))
+    return out
+
+
+def _size(f: _File, parent: str) -> int:
+    """Statements in ``parent``: the file's, or its class's."""
+    name = parent.partition("::")[2]
+    cls = next((n for n in f.tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+    return len(cls.body if cls else f.tree.body)
 
 
 def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[OwnTest]:
@@ -249,18 +294,18 @@ def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[OwnTest]:
                     for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name.startswith("test"):
-            return [OwnTest(f"{f.path}::{c.name}::{node.name}", "changed by the patch")
-                    for c in classes]
+            return [_test(f"{f.path}::{c.name}", node, len(cls.body)) for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             users = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                      and n.name.startswith("test") and node.name in _names(n)]
             if users:
-                return [OwnTest(f"{f.path}::{c.name}::{u.name}", f"uses {node.name}, changed by "
-                                "the patch") for c in classes for u in users]
+                return [_test(f"{f.path}::{c.name}", u, len(cls.body),
+                              f"uses {node.name}, changed by the patch")
+                        for c in classes for u in users]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return []
         return _whole_class(f, cls, classes)  # a class attribute, a helper used via self
-    if line < (cls.body[0].lineno if cls.body else line + 1):
+    if line < (_span(cls.body[0])[0] if cls.body else line + 1):
         return _whole_class(f, cls, classes)  # the class line or its decorators
     return []  # a blank line or a comment between members
 

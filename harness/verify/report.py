@@ -82,6 +82,13 @@ def selection_line(rep: VerifyReport) -> str:
     return text + f"; budget {rep.budget:g}s per run, {len(rep.left_out)} left out"
 
 
+def quiet_elsewhere(rep: VerifyReport) -> str:
+    """What "Elsewhere" says when no other test changed: only a claim some test backs."""
+    if any(r.change != "not_checked" for r in rep.others):
+        return "nothing broken or fixed"
+    return "no other test ran" + (" (the budget left them out, below)" if rep.left_out else "")
+
+
 def _passing(rep: VerifyReport) -> tuple[int, int]:
     """Other tests passing: (run on both trees, run after the patch only)."""
     rows = [r for r in rep.others if r.change == "passing"]
@@ -133,7 +140,7 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     p("[bold]Elsewhere[/]")
     rows = elsewhere(rep)
     passing, after_only = _passing(rep)
-    _table(console, rows, "" if rows else "nothing broken or fixed")
+    _table(console, rows, "" if rows else quiet_elsewhere(rep))
     if passing:
         p(f"  {passing} other selected test(s) pass before and after")
     if after_only:
@@ -240,7 +247,7 @@ def markdown(rep: VerifyReport) -> str:
     rows = elsewhere(rep)
     passing, after_only = _passing(rep)
     lines += ["", "#### Elsewhere", ""]
-    lines += _md_rows(rows) if rows else ["Nothing broken or fixed."]
+    lines += _md_rows(rows) if rows else [quiet_elsewhere(rep).capitalize() + "."]
     if passing:
         lines += ["", f"{passing} other selected test(s) pass before and after."]
     if after_only:

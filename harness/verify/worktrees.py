@@ -44,10 +44,16 @@ def test_part(recipe: Recipe, change: Change) -> list[diff.FileDiff]:
             if any(diff.is_under(p, recipe.verify.tests_dir) for p in f.paths())]
 
 
-def _sparse(recipe: Recipe, change: Change) -> tuple[str, ...]:
+def sparse_of(recipe: Recipe, change: Change) -> tuple[str, ...]:
+    """The recipe's sparse patterns, widened by what the change touches: each file, and the
+    whole folder of each Python file (a test outside the recipe's folders imports its
+    package's ``__init__.py`` and helpers: transformers' ``tests/models/<model>/``)."""
     if not recipe.source.sparse:
         return ()
-    return (*recipe.source.sparse, *(f"/{p}" for p in change.paths()))
+    paths = change.paths()
+    folders = {p.rpartition("/")[0] for p in paths if p.endswith(".py") and "/" in p}
+    return tuple(dict.fromkeys((*recipe.source.sparse, *(f"/{p}" for p in paths),
+                                *(f"/{d}/" for d in sorted(folders)))))
 
 
 def _add(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...]) -> None:
@@ -141,7 +147,7 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
     root = config.home() / "verify" / f"{stamp}-{recipe.name}-{secrets.token_hex(3)}"
     mirror = checkout.mirror_path(url)
     before, after = root / "before" / recipe.name, root / "after" / recipe.name
-    sparse = _sparse(recipe, change)
+    sparse = sparse_of(recipe, change)
     root.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(root) + ".lock")
     lock.acquire()

@@ -1,6 +1,7 @@
 """The checks a pull request faces: real ruff in a real tool env, real git worktrees."""
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 import time
 from pathlib import Path
@@ -212,6 +213,49 @@ def test_a_target_check_runs_with_the_target_python_and_the_tree_on_pythonpath(
                           target_python=Path(sys.executable)))
     assert out.status == "failed" and out.introduced and "broken" in out.output
 
+
+def test_a_check_that_dies_importing_a_missing_module_on_both_trees_is_not_checked(
+        tmp_path: Path) -> None:
+    """transformers' check_modular_conversion.py imports libcst, which the test env lacks:
+    it died on both trees and the report said "fails on the base too"."""
+    import sys
+
+    checks = """\
+        [checks.modular]
+        run = ["python", "utils/check_modular.py"]
+        target = true
+
+        [checks.new-import]
+        run = ["python", "utils/check_other.py"]
+        target = true
+        """
+    script = "import sys\nprint('checking')\nimport libcst_not_installed_xyz.tool\n"
+    before, after = trees(tmp_path, {"utils/check_modular.py": script,
+                                     "utils/check_other.py": "print('fine')\n"},
+                          {"src/lintme/extra.py": "X = 1\n",
+                           "utils/check_other.py": "import other_missing_xyz\n"})
+    outs = {o.name: o for o in run_checks(recipe_with(tmp_path, checks), before, after, QUIET,
+                                          target_python=Path(sys.executable))}
+    assert (outs["modular"].status, outs["modular"].reason) == (
+        CheckStatus.NOT_CHECKED, "needs libcst_not_installed_xyz (not installed)")
+    # the patch's own new import of a missing module is the patch's failure
+    assert outs["new-import"].status == "failed" and outs["new-import"].introduced
+
+
+def test_a_whole_tree_check_is_not_run_in_a_sparse_checkout(tmp_path: Path) -> None:
+    checks = """\
+        [checks.repo]
+        run = ["python", "-c", "print('every model has its tests')"]
+        whole_tree = true
+        tools = []
+        """
+    before, after = trees(tmp_path, {}, {"src/lintme/extra.py": "X = 1\n"})
+    whole = recipe_with(tmp_path, checks)
+    assert only(run_checks(whole, before, after, QUIET)).status == "passed"
+    sparse = dataclasses.replace(whole, source=dataclasses.replace(whole.source,
+                                                                   sparse=("/*", "/src/")))
+    out = only(run_checks(sparse, before, after, QUIET))
+    assert out.status == "not_checked" and "[source] sparse" in out.reason
 
 def test_a_check_past_its_timeout_is_not_checked(tmp_path: Path) -> None:
     checks = """\

@@ -108,6 +108,17 @@ def test_no_checks_and_unchecked_read_plainly() -> None:
     assert "No test of the patch ran." in md
 
 
+def test_elsewhere_claims_nothing_when_no_other_test_ran() -> None:
+    """transformers e0aeab4c9f: the budget left every other file out, yet "Elsewhere" said
+    "nothing broken or fixed"."""
+    own_only = rep(tests=rep().tests[:1])
+    assert "No other test ran (the budget left them out, below)." in report.markdown(own_only)
+    console = Console(record=True, width=150)
+    report.show(own_only.replace(left_out=()), console)
+    assert "no other test ran\n" in console.export_text()
+    assert "Nothing broken or fixed." in report.markdown(rep(tests=rep().tests[:2]))
+
+
 def test_cli_needs_exactly_one_change(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         make_parser().parse_args(["verify", "demo"])

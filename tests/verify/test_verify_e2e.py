@@ -348,6 +348,31 @@ def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
     assert "fixed" in changes(doc).values()
 
 
+def test_a_test_outside_the_recipe_s_sparse_folders_runs_with_its_package(
+        tmp_path: Path) -> None:
+    """transformers' recipe checks out tests/ minus every model folder but two; a fix of
+    another model (e872ca25f3, cpmant) changes tests/models/cpmant/test_modeling_cpmant.py,
+    whose relative imports need that folder's ``__init__.py``.  Checked out alone, it
+    failed to import on both trees and verify said ``failing``."""
+    model_test = ("from .helpers import WANT\n\nfrom buggy import mul\n\n\n"
+                  "def test_mul_model():\n    assert mul(2, 3) == WANT\n")
+    files = {**BUGGY, "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
+             "tests/models/one/helpers.py": "WANT = 6\n",
+             "tests/models/one/test_one.py": model_test}
+    recipe, repo = make_target(tmp_path, files)
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {
+        "src/buggy/mathops.py": FIXED_MUL,
+        "tests/models/one/test_one.py": model_test.replace("== WANT", "== WANT, mul")},
+        tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok", doc["reason"]
+    own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
+    assert own_tests == {"tests/models/one/test_one.py::test_mul_model": "fixed"}
+
 def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
     """Offline (the default) a test that needs the network is not checked, and the report
     gives the command that checks it; with --online it runs."""
