@@ -16,7 +16,8 @@ mapped to what encloses it in the patched file:
   a table that a test takes only through ``@pytest.mark.parametrize("...", TABLE)``, only
   those cases of that test (``-k`` on the case's name, see :func:`case_filter`): peft's
   ``TEST_CASES`` feeds ~15,000 tests, one of its cases ~100;
-  imports are ignored; any other module-level change selects the whole file.
+  imports are ignored (also under a module-level ``if``/``try``: transformers'
+  ``if is_torch_available():``); any other module-level change selects the whole file.
 """
 from __future__ import annotations
 
@@ -222,7 +223,7 @@ def _at_line(f: _File, line: int) -> list[OwnTest]:
         start, end = _span(node)
         if not start <= line <= end:
             continue
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
+        if _an_import(node, line):
             return []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("test"):
@@ -244,6 +245,19 @@ def _at_line(f: _File, line: int) -> list[OwnTest]:
             return []  # a docstring
         return [OwnTest(f.path, "module-level change")]
     return []  # a blank line or a comment between definitions
+
+
+def _an_import(node: ast.stmt, line: int) -> bool:
+    """Whether ``line`` of ``node`` is an import, also one under a module-level ``if`` or
+    ``try`` (transformers' ``if is_torch_available(): from transformers import ...``)."""
+    while isinstance(node, (ast.If, ast.Try)):
+        inner = [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                 *(s for h in getattr(node, "handlers", []) for s in h.body)]
+        found = next((s for s in inner if _span(s)[0] <= line <= _span(s)[1]), None)
+        if found is None:
+            return False
+        node = found
+    return isinstance(node, (ast.Import, ast.ImportFrom))
 
 
 def _test(parent: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, members: int,

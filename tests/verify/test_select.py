@@ -340,6 +340,43 @@ def test_a_changed_parameterized_expand_test_runs_its_copies(tmp_path: Path) -> 
     assert select.batches(recipe, [pick]) == (
         select.Batch((f"{path}::CacheTest",), "test_indices"),)
 
+GUARDED = """\
+import unittest
+
+from lib import is_torch_available
+
+if is_torch_available():
+    import torch
+
+    from lib.models import Model
+else:
+    torch = None
+
+
+class ModelTest(unittest.TestCase):
+    def test_forward(self):
+        self.assertTrue(Model)
+"""
+
+
+def test_an_import_under_a_module_level_if_is_an_import(tmp_path: Path) -> None:
+    """transformers 13190137d6 adds ``CLIPMLP`` to the imports under
+    ``if is_torch_available():`` and one test: that was a module-level change, so the
+    whole file (295 tests, 129 s) ran as the patch's own."""
+    path = "tests/test_guarded.py"
+
+    def own_of(new: str) -> list[str]:
+        write_files(tmp_path / "tree", {path: new})
+        found, _ = own.own_tests(real_diff(tmp_path, path, GUARDED, new), tmp_path / "tree")
+        return [o.target for o in found]
+
+    added = GUARDED.replace("import Model\n", "import Model, Other\n").replace(
+        "self.assertTrue(Model)\n", "self.assertTrue(Model)\n\n    def test_other(self):\n"
+        "        self.assertTrue(Other)\n")
+    assert own_of(added) == [f"{path}::ModelTest::test_other"]
+    # what else such a block does is still a module-level change
+    assert own_of(GUARDED.replace("torch = None", "torch = False")) == [path]
+
 def test_a_narrowed_case_runs_in_a_batch_of_its_own(tmp_path: Path) -> None:
     recipe, _ = setup(tmp_path, "")
     picks = [select.Pick("tests/test_cases.py::test_forward", "case", True, 0,
