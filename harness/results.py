@@ -86,6 +86,10 @@ def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
             blocked = props.get("harness_blocked")  # the plugin saw a blocked connection
             if blocked and "network access blocked" not in message:
                 message = f"harness: network access blocked ({blocked}); {message}"
+            elif (offline := props.get("harness_offline")) is not None \
+                    and "OfflineModeIsEnabled" not in message:
+                # the plugin saw huggingface_hub refuse a request offline
+                message = f"OfflineModeIsEnabled ({offline}); {message}"
             return outcome, message  # type: ignore[return-value]
     skipped = case.find("skipped")
     if skipped is not None:

@@ -12,6 +12,7 @@ import pytest
 
 from harness import results
 from harness.results import MISSING_MESSAGE, Verdict
+from harness.verify import compare
 
 Row = results.TestResult  # imported as TestResult, pytest would try to collect it
 
@@ -378,6 +379,37 @@ def test_a_chained_exception_keeps_its_first_cause(tmp_path: Path) -> None:
         "LocalEntryNotFoundError: cannot find the requested files in the cache)")
     assert by_id["test_chain.py::test_plain"] == "ValueError: plain"
 
+
+
+def test_a_hub_request_refused_offline_and_caught_by_the_code_under_test_is_told(
+        tmp_path: Path) -> None:
+    """transformers' ``has_file`` catches huggingface_hub's ``OfflineModeIsEnabled`` and
+    returns False: ``test_has_file`` failed on "False is not true", which said nothing of
+    the Hub, and verify listed it as still failing instead of not checked offline."""
+    pytest.importorskip("huggingface_hub")
+    run = run_pytest(tmp_path, {"test_hub.py": """\
+        from huggingface_hub import file_exists
+
+
+        def has_file(repo, name):
+            try:
+                return file_exists(repo, name)
+            except Exception:
+                return False
+
+
+        def test_has_file():
+            assert has_file("hf-internal-testing/tiny-random-bert", "config.json")
+
+
+        def test_plain():
+            assert has_file.__name__ == "nope"
+        """}, env={"HF_HUB_OFFLINE": "1", "HARNESS_BLOCK_NETWORK": "1"})
+    by_id = {r.id: r.message for r in run.results}
+    assert by_id["test_hub.py::test_has_file"].startswith("OfflineModeIsEnabled ("), run.output
+    assert compare.undecidable("failed", by_id["test_hub.py::test_has_file"]) == \
+        "needs a Hub download"
+    assert "OfflineModeIsEnabled" not in by_id["test_hub.py::test_plain"]
 
 GPU_MODULE = """
 import pytest

@@ -13,6 +13,9 @@ It imports nothing from harness (it runs under the target's interpreter and pyte
 * with ``--harness-shard K/N``, keeps only shard K of N of the selection (balanced by the
   per-test seconds in ``--harness-durations``, else by counts) and writes what it did to
   ``shard.json`` next to ``$HARNESS_SELECTED``;
+* records a failed test's Hub requests refused by ``HF_HUB_OFFLINE=1``
+  (``OfflineModeIsEnabled``, also when the code under test caught it) as
+  ``harness_offline`` in the JUnit XML;
 * records each test's node id and unexpected passes (xpass) in the JUnit XML, which
   otherwise loses the first and reports the second as passed;
 * lets a test named by its node id in a module that skips itself when imported
@@ -31,6 +34,7 @@ import os
 import socket
 import ssl
 import statistics
+import sys
 import time
 import weakref
 from typing import Any
@@ -327,6 +331,29 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
 
 def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
     _blocked.clear()
+    _offline.clear()
+    _watch_offline_mode()
+
+
+_offline: list[str] = []  # the Hub requests the current test made while HF_HUB_OFFLINE=1
+
+
+def _watch_offline_mode() -> None:
+    """Note each ``OfflineModeIsEnabled`` that huggingface_hub makes: code under test often
+    catches it (``has_file`` returns False), and the test then fails on an assertion that
+    does not say the Hub was wanted offline."""
+    errors = sys.modules.get("huggingface_hub.errors")
+    cls = getattr(errors, "OfflineModeIsEnabled", None)
+    if not isinstance(cls, type) or cls.__dict__.get("_harness_watched"):
+        return
+    original: Any = getattr(cls, "__init__")  # noqa: B009 (typed Any: a foreign class)
+
+    def init(self: BaseException, *args: Any, **kwargs: Any) -> None:
+        _offline.append(str(args[0])[:200] if args else "")
+        original(self, *args, **kwargs)
+
+    setattr(cls, "__init__", init)  # noqa: B010 (a class attribute of another library)
+    setattr(cls, "_harness_watched", True)  # noqa: B010
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -340,6 +367,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     # a library may catch NetworkBlocked and raise its own error: say what was blocked
     if report.failed and _blocked:
         item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
+    elif report.failed and _offline:
+        item.user_properties.append(("harness_offline", _offline[0]))
 
     if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
         item.user_properties.append(("harness_outcome", "xpass"))
