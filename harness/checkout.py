@@ -18,6 +18,7 @@ from harness.errors import HarnessError
 log = logging.getLogger("harness.checkout")
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+SHORT_SHA_RE = re.compile(r"^[0-9a-f]{4,39}$")
 # Local sources do not advertise partial clone or fetching by id unless told to.
 LOCAL_UPLOAD_PACK = (
     "git -c uploadpack.allowFilter=true -c uploadpack.allowAnySHA1InWant=true upload-pack"
@@ -111,6 +112,8 @@ def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
     if not ref.strip():
         raise HarnessError("the ref is empty", hint="give a tag, branch, sha or "
                            "refs/pull/N/head, or leave --ref out to use the recipe's pin")
+    if SHORT_SHA_RE.match(ref) and (full := _full_sha(url, ref)):
+        return fetch(url, full, depth=depth)  # a remote fetches whole shas only
     new = not (mirror_path(url) / "HEAD").exists()
     mirror = open_mirror(url)
     known = _resolve_local(mirror, ref)
@@ -131,10 +134,24 @@ def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
             cache.remove(mirror)  # nothing came: leave no empty mirror behind
     text = "\n".join(errors)
     if NOT_FOUND.search(text):
+        short = SHORT_SHA_RE.match(ref) is not None
         raise HarnessError(f"ref {ref!r} not found in {url}",
-                           hint="check the recipe's source.ref or --ref")
+                           hint="a remote fetches a commit by its whole sha: give all 40 "
+                           "characters" if short else "check the recipe's source.ref or --ref")
     raise HarnessError(f"cannot fetch from {url}: {git.reason(text)}",
                        hint="check the URL or --source, and the network")
+
+
+def _full_sha(url: str, short: str) -> str | None:
+    """The whole sha of the commit ``short`` names in a local repository at ``url`` (a
+    fork, a mirror); None for a remote or when it names none (it may be a branch)."""
+    source = Path(url).expanduser()
+    if not source.is_dir():
+        return None
+    result = git.run(["rev-parse", "--verify", "--quiet", f"{short}^{{commit}}"], cwd=source,
+                     check=False)
+    full = result.stdout.strip()
+    return full if result.returncode == 0 and SHA_RE.match(full) else None
 
 
 def worktree_path(url: str, ref: str, commit: str) -> Path:

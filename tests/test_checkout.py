@@ -117,6 +117,18 @@ def test_full_sha_fetch_is_shallow(src: Path) -> None:
     assert git(co.mirror, "rev-parse", f"refs/harness/commits/{sha}") == sha
 
 
+
+def test_a_short_sha_of_a_local_source_is_its_commit(src: Path, tmp_path: Path) -> None:
+    """``--ref decba1d2ea`` with a local fork as ``--source``: git fetches whole shas only,
+    and harness said "not found"."""
+    sha = git(src, "rev-parse", "v1")
+    co = checkout.ensure("tiny", str(src), sha[:10])
+    assert co.commit == sha
+    remote = URLS["file-url"](src)  # a URL: nothing to resolve it in
+    with pytest.raises(HarnessError) as e:
+        checkout.ensure("tiny", remote, sha[:10])
+    assert "give all 40 characters" in (e.value.hint or "")
+
 @pytest.mark.parametrize("kind", URLS)
 def test_pull_request_ref(src: Path, tmp_path: Path, kind: str) -> None:
     bare = tmp_path / "remote.git"
