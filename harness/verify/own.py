@@ -58,25 +58,22 @@ def changed_lines(text: str) -> set[int]:
     new = 0
     in_hunk = deleted = False
     for line in text.splitlines():
-        m = HUNK_RE.match(line)
-        if m or not in_hunk or line.startswith("\\"):
-            if m:
-                if deleted:
-                    lines.update({max(new - 1, 1), new})
-                new, in_hunk, deleted = int(m.group(1)), True, False
+        if line.startswith("\\"):  # "\ No newline at end of file"
             continue
-        if line.startswith("+"):
+        if deleted and not line.startswith(("+", "-")):  # lines went, none came instead
+            lines.update({max(new - 1, 1), new})
+        deleted = deleted and line.startswith("-")
+        m = HUNK_RE.match(line)
+        if m:
+            new, in_hunk = int(m.group(1)), True
+        elif not in_hunk:
+            continue
+        elif line.startswith("+"):
             lines.add(new)
             new += 1
-            deleted = False
-            continue
-        if line.startswith("-"):
+        elif line.startswith("-"):
             deleted = True
-            continue
-        if deleted:
-            lines.update({max(new - 1, 1), new})
-            deleted = False
-        if line.startswith(" ") or line == "":
+        elif line.startswith(" ") or line == "":
             new += 1
         else:
             in_hunk = False

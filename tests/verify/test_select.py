@@ -419,3 +419,12 @@ def test_the_base_run_is_cached_per_sparse_checkout(tmp_path: Path) -> None:
             for s in (narrow, wide, ())}
     assert len(keys) == 3
     assert basecache.key(recipe, subset, "a" * 40, ("t",), "env", "", narrow) in keys
+
+
+def test_changed_lines_of_replaced_and_deleted_lines() -> None:
+    replaced = "@@ -6,3 +6,3 @@\n class A:\n-    @deco(1)\n+    @deco(2)\n     def f():\n"
+    assert own.changed_lines(replaced) == {7}  # not the class line above it
+    deleted = "@@ -6,4 +6,3 @@\n class A:\n-    @skip\n     def test_f():\n"
+    assert own.changed_lines(deleted) == {6, 7}  # what was around it
+    at_end = "@@ -6,2 +6,1 @@\n x = 1\n-y = 2\n\\ No newline at end of file\n"
+    assert own.changed_lines(at_end) == {6, 7}
