@@ -36,26 +36,42 @@ def _sorted(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (ORDER.index(r.change), r.id))
 
 
-def _split(test_id: str) -> tuple[str, str]:
-    """("path::Class::test_f", "case") of a parametrized test's id; (the id, "") otherwise."""
+def _split(test_id: str, expanded: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """("path::Class::test_f", "case") of a parametrized test's id, also of a copy
+    ``test_f_3...`` of a test in ``expanded`` (``@parameterized.expand``); (the id, "")
+    otherwise."""
     name_at = test_id.rfind("::") + 2
     at = test_id.find("[", name_at)
     if at < 0 or not test_id.endswith("]"):
+        for base in expanded:
+            n = len(base) + 1
+            if test_id.startswith(base + "_") and test_id[n:n + 1].isdigit() and \
+                    "::" not in test_id[n:]:
+                return base, test_id[n:]
         return test_id, ""
     return test_id[:at], test_id[at + 1:-1]
 
 
-def grouped(rows: list[Row]) -> list[Row]:
+def expanded_tests(rep: VerifyReport) -> frozenset[str]:
+    """The patch's own tests under ``@parameterized.expand``: a class narrowed to a name."""
+    return frozenset(f"{p.target}::{c}" for p in rep.selection if p.own for c in p.cases
+                     if c.isidentifier())
+
+
+def grouped(rows: list[Row], expanded: frozenset[str] = frozenset()) -> list[Row]:
     """The cases of one parametrized test with the same outcomes and note, next to each other
-    in ``rows``, shown as one row: ``test_f[A, B, … (32 cases)]`` (the JSON keeps each)."""
+    in ``rows``, shown as one row: ``test_f[A, B, … (32 cases)]`` (the JSON keeps each);
+    the copies of an ``expanded`` test too: ``test_f[3, 4, 6]``.  Cases now passing share
+    a row whatever their old failures said (the row shows the first)."""
     out: list[Row] = []
     for _, same in itertools.groupby(
-            rows, key=lambda r: (_split(r.id)[0], r.before, r.after, r.change, r.note)):
+            rows, key=lambda r: (_split(r.id, expanded)[0], r.before, r.after, r.change,
+                                 "" if r.change in ("fixed", "passing") else r.note)):
         run = list(same)
         if len(run) == 1:  # an unparametrized test's id is its own group
             out.append(run[0])
             continue
-        base, cases = _split(run[0].id)[0], [_split(r.id)[1] for r in run]
+        base, cases = _split(run[0].id, expanded)[0], [_split(r.id, expanded)[1] for r in run]
         shown = ", ".join(cases) if len(cases) <= 3 else \
             f"{cases[0]}, {cases[1]}, … ({len(cases)} cases)"
         out.append(run[0]._replace(id=f"{base}[{shown}]"))
@@ -136,7 +152,8 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         p(f"  [dim]{escape(note)}[/]")
     p("")
     p("[bold]The patch's own tests[/] (before -> after)")
-    _table(console, _sorted(rep.own), "no test of the patch ran" if not rep.own else "")
+    _table(console, _sorted(rep.own), "no test of the patch ran" if not rep.own else "",
+           expanded_tests(rep))
     p("[bold]Elsewhere[/]")
     rows = elsewhere(rep)
     passing, after_only = _passing(rep)
@@ -194,7 +211,8 @@ def _online(rep: VerifyReport) -> str:
     return rep.commands.online
 
 
-def _table(console: Console, rows: list[Row], empty: str) -> None:
+def _table(console: Console, rows: list[Row], empty: str,
+           expanded: frozenset[str] = frozenset()) -> None:
     if not rows:
         if empty:
             console.print(f"  {empty}", highlight=False)
@@ -202,7 +220,7 @@ def _table(console: Console, rows: list[Row], empty: str) -> None:
     table = Table(show_edge=False)
     for col in ("change", "test", "before", "after", "note"):
         table.add_column(col, overflow="fold")
-    rows = grouped(rows)
+    rows = grouped(rows, expanded)
     for r in rows[:SHOWN]:
         table.add_row(f"[{STYLE[r.change]}]{r.change}[/]", escape(r.id), r.before or "-",
                       r.after or "-", escape((r.note.splitlines() or [""])[0][:120]))
@@ -215,9 +233,9 @@ def _cell(text: str | None) -> str:
     return "-" if not text else text.replace("|", "\\|").replace("\n", " ")
 
 
-def _md_rows(rows: list[Row]) -> list[str]:
+def _md_rows(rows: list[Row], expanded: frozenset[str] = frozenset()) -> list[str]:
     lines = ["| test | before | after | change |", "|---|---|---|---|"]
-    rows = grouped(rows)
+    rows = grouped(rows, expanded)
     for r in rows[:SHOWN]:
         change = r.change.replace("_", " ") + (f" ({r.note})" if r.change == "not_checked"
                                                else "")
@@ -243,7 +261,8 @@ def markdown(rep: VerifyReport) -> str:
                  + (f", {after_side} after it only" if after_side else "")
                  + "; nothing else is claimed.")
     lines += ["", "#### The patch's own tests", ""]
-    lines += _md_rows(_sorted(rep.own)) if rep.own else ["No test of the patch ran."]
+    lines += _md_rows(_sorted(rep.own), expanded_tests(rep)) if rep.own else \
+        ["No test of the patch ran."]
     rows = elsewhere(rep)
     passing, after_only = _passing(rep)
     lines += ["", "#### Elsewhere", ""]

@@ -167,6 +167,27 @@ def test_the_cases_of_one_parametrized_test_share_a_row_where_they_agree() -> No
     assert "test_f[IA3Config, LoHaConfig, … (4 cases)]" in console.export_text()
 
 
+
+def test_the_copies_of_an_expanded_test_share_a_row_where_they_agree() -> None:
+    """transformers 8c62d6f8d3: 15 rows ``test_sliding_attention_get_indices_3`` ... for two
+    ``@parameterized.expand`` tests."""
+    cls = "tests/t.py::CacheTest"
+    rows = (
+        *(Row(f"{cls}::test_indices_{k}", "failed", "passed", "fixed", f"Lists differ {k}", True)
+          for k in (3, 4, 6)),  # each failed its own way before: one row all the same
+        Row(f"{cls}::test_indices_0_small", "passed", "passed", "passing", "", True),
+        Row(f"{cls}::test_indices_1_big", "passed", "passed", "passing", "", True),
+        Row(f"{cls}::test_other_1", "failed", "passed", "fixed", "", True),
+        Row(f"{cls}::test_other_2", "failed", "passed", "fixed", "", True))
+    pick = Pick(cls, "changed by the patch (its @parameterized.expand copies)", True, 0,
+                cases=("test_indices",))
+    md = report.markdown(rep(tests=rows, selection=(pick,)))
+    table = md.split("#### The patch's own tests")[1].split("####")[0]
+    assert f"| `{cls}::test_indices[3, 4, 6]` | failed | passed | fixed |" in table
+    assert f"| `{cls}::test_indices[0_small, 1_big]` | passed | passed | passing |" in table
+    # test_other is not expanded by the patch's own: its rows stay apart
+    assert f"| `{cls}::test_other_1` | failed | passed | fixed |" in table
+
 def test_tests_that_need_a_gpu_come_with_the_command_for_a_gpu_machine() -> None:
     gpu = "harness verify peft --patch fix.diff --subset lora-gpu"
     commands = rep().commands
