@@ -77,5 +77,7 @@ def nearest(cwd: Path, head: str, pinned: tuple[str, str] | None,
                         what="git rev-list")
         commits = int(count) if count.isdigit() else 0
         if best is None or commits < best.commits:
-            best = Start(found, sha if is_pinned else found, label, commits)
+            # a branch that has moved on since: name the point the change starts from
+            where = label if is_pinned or found == sha else f"merge-base with {label}"
+            best = Start(found, sha if is_pinned else found, where, commits)
     return best

@@ -39,6 +39,10 @@ def test_a_branch_off_main_is_its_own_commits_on_where_it_starts(tmp_path: Path)
     assert got.paths() == ["src/buggy/mathops.py"]  # not the 6 files main changed since
     assert got.base == main
     assert got.base_label == "origin/main"
+    _ahead(repo)
+    git(fork, "fetch", "-q", "origin")  # main moves on: the label says where it starts
+    moved = change.from_commit(fork, "my-fix", "v1.0")
+    assert (moved.base, moved.base_label) == (main, "merge-base with origin/main")
     assert got.description.endswith(f"1 commit on top of {main[:12]}")
     # --base keeps its meaning: everything on top of the merge-base with it
     given = change.from_commit(fork, "my-fix", "v1.0", base="v1.0")
