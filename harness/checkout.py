@@ -137,7 +137,8 @@ def fetch(url: str, ref: str, *, depth: int | None = 1) -> str:
         short = SHORT_SHA_RE.match(ref) is not None
         raise HarnessError(f"ref {ref!r} not found in {url}",
                            hint="a remote fetches a commit by its whole sha: give all 40 "
-                           "characters" if short else "check the recipe's source.ref or --ref")
+                           "characters" if short else "check the recipe's source.ref, or the ref "
+                           "given (reproduce's --ref, verify's --base)")
     raise HarnessError(f"cannot fetch from {url}: {git.reason(text)}",
                        hint="check the URL or --source, and the network")
 
