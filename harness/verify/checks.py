@@ -21,7 +21,7 @@ from harness import proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Check, Checks, Recipe
-from harness.verify import checks_env, checks_exec
+from harness.verify import checks_env, checks_exec, compare
 from harness.verify.checks_env import ToolEnv
 
 TAIL_LINES = 30
@@ -159,13 +159,11 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
                         fix=check.fix, seconds=secs, files=files)
 
 
-_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'", re.M)
-
-
 def _missing_module(out: str) -> str | None:
-    """The module whose absence ended a run that died importing it (the last error)."""
-    found = _MISSING.findall(out)
-    return found[-1].split(".")[0] if found else None
+    """The package whose absence ended a run (the last "No module named 'x'", a top-level
+    name as for the tests: a missing submodule of an installed package is a real failure)."""
+    found = compare.MISSING_RE.findall(out)
+    return found[-1] if found else None
 
 
 _NUMBERS = re.compile(r"\d+")

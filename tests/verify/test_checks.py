@@ -229,7 +229,7 @@ def test_a_check_that_dies_importing_a_missing_module_on_both_trees_is_not_check
         run = ["python", "utils/check_other.py"]
         target = true
         """
-    script = "import sys\nprint('checking')\nimport libcst_not_installed_xyz.tool\n"
+    script = "import sys\nprint('checking')\nimport libcst_not_installed_xyz\n"
     before, after = trees(tmp_path, {"utils/check_modular.py": script,
                                      "utils/check_other.py": "print('fine')\n"},
                           {"src/lintme/extra.py": "X = 1\n",
