@@ -39,6 +39,7 @@ GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bit
 BAD = ("failed", "error")
 NEEDS_GPU = "needs GPU"
 NEEDS_NETWORK = ("needs network", "needs a Hub download")  # what --online may change
+CODE_FREE = "the change alters no code (comments, docstrings, docs)"
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
 
@@ -193,9 +194,11 @@ def _reasons(rows: Iterable[Row]) -> str:
     return ", ".join(f"{why} ({n})" for why, n in c.most_common())
 
 
-def verdict(rows: list[Row]) -> Verdict:
+def verdict(rows: list[Row], code_free: bool = False) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
-    Without tests of its own, only tests it fixes elsewhere can make it ``ok``."""
+    Without tests of its own, only tests it fixes elsewhere can make it ``ok``, or, for a
+    change that alters no code (``code_free``: comments, docstrings, documents; the checks
+    then decide), tests it leaves passing."""
     others = [r for r in rows if not r.own]
     mine = [r for r in rows if r.own]
     broken = [r for r in others if r.change == "broken"
@@ -215,6 +218,10 @@ def verdict(rows: list[Row]) -> Verdict:
         why = f": {_reasons(undecided)}" if undecided else ": no test was selected"
         return Verdict(Status.UNCHECKED, f"nothing selected could be checked here{why}")
     c = counts(rows)
+    if not mine and not c["fixed"] and code_free:
+        checked = sum(r.change != "not_checked" for r in others)
+        return Verdict(Status.OK, f"{CODE_FREE}: the checks decide; {checked} other "
+                       "test(s) checked, nothing broken")
     if not mine and not c["fixed"]:
         checked = sum(r.change != "not_checked" for r in others)
         return Verdict(Status.UNCHECKED, "the patch adds or changes no test and none of the "

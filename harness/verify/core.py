@@ -18,10 +18,12 @@ from harness.verify import (
     change,
     checks,
     commands,
+    compare,
     diff,
     durations,
     fit,
     mirror,
+    nocode,
     runs,
     select,
     worktrees,
@@ -171,8 +173,10 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
 
     pending = pool.submit(run)
     try:
+        code_free = nocode.alters_no_code(the_change.files, base_sha, trees.after)
         rep, after = runs.compare_sides(setup, subset, the_change, base_sha, trees, sel, rep,
-                                        timings, ui, env, env_after, use_cache=opts.use_cache)
+                                        timings, ui, env, env_after, use_cache=opts.use_cache,
+                                        code_free=code_free)
         t = time.monotonic()
         with ui.step(f"the checks of {setup.recipe.name}"):
             found = pending.result()
@@ -187,7 +191,12 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
 
 
 def with_checks(rep: VerifyReport) -> VerifyReport:
-    """An introduced check failure makes an otherwise passing verdict ``checks_failed``."""
+    """An introduced check failure makes an otherwise passing verdict ``checks_failed``; a
+    change that alters no code is ``ok`` only when a check passed on it."""
+    if rep.verdict == Status.OK and rep.reason.startswith(compare.CODE_FREE) and not any(
+            c.status == checks.CheckStatus.PASSED for c in rep.checks):
+        return rep.replace(verdict=Status.UNCHECKED, reason=f"{compare.CODE_FREE}, and no "
+                           "check of the recipe passed on it here: nothing shows it is right")
     failed = rep.failed_checks()
     if not failed or rep.verdict in (Status.FAILING, Status.REGRESSIONS, Status.INFRA_ERROR):
         return rep

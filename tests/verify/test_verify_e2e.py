@@ -229,9 +229,13 @@ def test_a_test_that_flips_on_rerun_is_flaky(tmp_path: Path) -> None:
     files["tests/test_flaky.py"] = (
         "import os\nfrom pathlib import Path\n\nfrom buggy.text import shout\n\n\n"
         "def test_sometimes():\n"
-        "    counter = Path(os.environ['FLAKY_COUNTER'])\n"
-        "    n = int(counter.read_text()) + 1 if counter.exists() else 1\n"
-        "    counter.write_text(str(n))\n"
+        "    n = 1\n"
+        "    while True:  # each run takes the next number, also when both sides run at once\n"
+        "        try:\n"
+        "            Path(f\"{os.environ['FLAKY_COUNTER']}.{n}\").open('x').close()\n"
+        "            break\n"
+        "        except FileExistsError:\n"
+        "            n += 1\n"
         "    assert n != 2 and shout('a')\n")
     extra = f'FLAKY_COUNTER = "{tmp_path / "counter"}"\n' + VERIFY
     recipe, repo = make_target(tmp_path, files, extra=extra)
@@ -240,9 +244,37 @@ def test_a_test_that_flips_on_rerun_is_flaky(tmp_path: Path) -> None:
                                        + "\n# harmless\n"}, tmp_path / "w"))
     doc = run(recipe, patch=str(patch))
     assert changes(doc)["tests/test_flaky.py::test_sometimes"] == "flaky"
-    # a comment changes nothing a test can see: nothing backs an "ok"
+    # a comment changes nothing a test can see, and this recipe has no check to decide:
+    # nothing backs an "ok"
     assert doc["verdict"] == "unchecked" and doc["exit_code"] == 2
-    assert "adds or changes no test" in str(doc["reason"])
+    assert "alters no code" in str(doc["reason"]) and "no check" in str(doc["reason"])
+
+
+def test_a_change_of_comments_and_docstrings_only_is_decided_by_the_checks(
+        tmp_path: Path) -> None:
+    """transformers 3717b9cda2 fixes spelling in 77 files: no test can fail without it, and
+    verify told the student to add one.  Its code is the same; the checks decide."""
+    checks = '[checks]\ntools = ["ruff==0.17.6"]\n\n[checks.ruff-check]\nname = "ruff check"\n' \
+        'run = ["ruff", "check", "--select", "E,F"]\npaths = ["src", "tests"]\n' \
+        'per_file = [".py"]\n'
+    recipe, repo = make_target(tmp_path, extra=VERIFY + checks)
+    typo = BUGGY["src/buggy/text.py"].replace("def shout(s):\n",
+                                              'def shout(s):\n    """Shout it."""\n')
+    patch = tmp_path / "typo.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/text.py": typo + "# a comment\n"},
+                                tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok", doc["reason"]
+    assert str(doc["reason"]).startswith("the change alters no code")
+    assert "passing" in changes(doc).values()  # the tests that import it still ran
+    code = tmp_path / "code.diff"
+    code.write_text(make_patch(repo, {"src/buggy/text.py": typo.replace("upper()", "upper( )")
+                                      .replace("bang()", "bang() + ''")}, tmp_path / "w2"))
+    assert run(recipe, patch=str(code))["verdict"] == "unchecked"  # code: a test must show it
+    unused = tmp_path / "unused.diff"
+    unused.write_text(make_patch(repo, {"src/buggy/text.py": "import os\n" + typo},
+                                 tmp_path / "w3"))
+    assert run(recipe, patch=str(unused))["verdict"] == "checks_failed"  # F401
 
 
 def test_subsets_do_not_hide_tests_unless_asked(tmp_path: Path) -> None:

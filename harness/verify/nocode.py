@@ -1,0 +1,49 @@
+"""Whether a change alters no code: comments, docstrings and prose documents only.
+
+A typo fix in comments and docstrings (a classic first contribution) has no test that
+fails without it, and no test can show a difference.  Such a change is recognised by its
+Python files parsing to the same syntax tree before and after, docstrings left out, and
+its other files being documents.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from harness import git
+from harness.verify.diff import FileDiff
+
+DOCUMENTS = (".md", ".mdx", ".rst", ".txt")
+
+
+def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> bool:
+    """Whether each of ``files`` is a document, or a Python file (modified, not added,
+    deleted or renamed) whose code in the ``after`` tree is the same as at ``base_sha``."""
+    for f in files:
+        if f.path.endswith(DOCUMENTS):
+            continue
+        if f.binary or f.status != "modified" or not f.path.endswith(".py"):
+            return False
+        base = git.run(["show", f"{base_sha}:{f.path}"], cwd=after, check=False)
+        try:
+            new = (after / f.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        if base.returncode != 0 or _code(base.stdout) is None or _code(base.stdout) != _code(new):
+            return False
+    return bool(files)
+
+
+def _code(text: str) -> str | None:
+    """The syntax tree of ``text`` without docstrings, as text; None when it does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False)

@@ -1,0 +1,40 @@
+"""A change that alters no code: comments, docstrings and documents only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.verify import diff, nocode
+from tests.testing.repos import commit, git, make_repo
+
+CODE = '''"""The module."""
+
+
+def mul(a, b):
+    """Multiply."""
+    return a * b  # the product
+'''
+
+
+def _change(tmp_path: Path, files: dict[str, str]) -> tuple[tuple[diff.FileDiff, ...], str, Path]:
+    repo = make_repo(tmp_path / "repo", {"src/m.py": CODE, "README.md": "# m\n"})
+    base = git(repo, "rev-parse", "HEAD")
+    commit(repo, files, "the change")
+    text = git(repo, "diff", *diff.GIT_DIFF[1:], base, "HEAD")
+    return tuple(diff.parse(text + "\n")), base, repo
+
+
+def test_comments_docstrings_and_documents_alter_no_code(tmp_path: Path) -> None:
+    typos = CODE.replace("Multiply.", "Multiply two numbers.").replace("the product", "product")
+    files, base, tree = _change(tmp_path, {"src/m.py": typos, "README.md": "# m, fixed\n"})
+    assert nocode.alters_no_code(files, base, tree)
+
+
+def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
+    for i, files in enumerate([
+            {"src/m.py": CODE.replace("a * b", "b * a")},
+            {"src/m.py": "import os\n" + CODE},
+            {"src/m.py": CODE.replace('"""Multiply."""', "x = 1")},  # a docstring became code
+            {"src/new.py": "# only a comment\n"},
+            {"setup.cfg": "[metadata]\n"}]):
+        changed, base, tree = _change(tmp_path / str(i), files)
+        assert not nocode.alters_no_code(changed, base, tree), files
