@@ -35,7 +35,10 @@ def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> b
 
 
 def _code(text: str) -> str | None:
-    """The syntax tree of ``text`` without docstrings, as text; None when it does not parse."""
+    """The syntax tree of ``text`` without docstrings, as text; None when it does not parse.
+    Docstrings include the strings given to a docstring decorator (transformers'
+    ``@add_start_docstrings("...")``, ``@auto_docstring(custom_intro="...")``) and those
+    assigned to a ``..._DOCSTRING`` name."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
@@ -43,7 +46,29 @@ def _code(text: str) -> str | None:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if body and isinstance(body[0], ast.Expr) and _text(body[0].value):
                 node.body = body[1:] or [ast.Pass()]
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in node.decorator_list:
+                if isinstance(d, ast.Call) and "docstring" in _name(d.func).lower():
+                    _blank([*d.args, *(k.value for k in d.keywords)])
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and "DOCSTRING" in t.id for t in node.targets):
+            _blank([node.value])
     return ast.dump(tree, include_attributes=False)
+
+
+def _text(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _blank(values: list[ast.expr]) -> None:
+    """Every string in ``values`` (also in f-strings, concatenations, tuples) made empty."""
+    for value in values:
+        for n in ast.walk(value):
+            if isinstance(n, ast.Constant) and isinstance(n.value, str):
+                n.value = ""

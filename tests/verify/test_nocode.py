@@ -29,6 +29,32 @@ def test_comments_docstrings_and_documents_alter_no_code(tmp_path: Path) -> None
     assert nocode.alters_no_code(files, base, tree)
 
 
+DECORATED = '''from lib import add_start_docstrings, log
+
+DOCS_DOCSTRING = "Args: x (int): the x."
+
+
+@add_start_docstrings("Constructs a spacial thing.", DOCS_DOCSTRING)
+class Thing:
+    def f(self):
+        log("an eror")
+'''
+
+
+def test_strings_given_to_a_docstring_decorator_are_docstrings(tmp_path: Path) -> None:
+    """transformers 3717b9cda2 fixes "spacial" inside ``@add_start_docstrings(...)``."""
+    def changed(new: str) -> bool:
+        repo = make_repo(tmp_path / str(abs(hash(new))), {"src/m.py": DECORATED})
+        base = git(repo, "rev-parse", "HEAD")
+        commit(repo, {"src/m.py": new}, "the change")
+        text = git(repo, "diff", *diff.GIT_DIFF[1:], base, "HEAD")
+        return not nocode.alters_no_code(tuple(diff.parse(text + "\n")), base, repo)
+
+    assert not changed(DECORATED.replace("spacial", "spatial"))
+    assert not changed(DECORATED.replace("the x.", "the x coordinate."))
+    assert changed(DECORATED.replace("an eror", "an error"))  # a message the code logs
+
+
 def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
     for i, files in enumerate([
             {"src/m.py": CODE.replace("a * b", "b * a")},
