@@ -118,7 +118,10 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                           notes=(*the_change.notes, *sel.notes, *_online_note(opts)),
                           test_files=sel.test_files,
                           commands=commands.of(opts, recipe, subset, sel))
-        if sel.empty:
+        if sel.empty and opts.run_checks and nocode.alters_no_code(the_change.files, base_sha,
+                                                                   trees.after):
+            rep = _checks_alone(setup.recipe, the_change, trees, rep, timings, ui)
+        elif sel.empty:
             rep = rep.replace(verdict=Status.UNCHECKED,
                               reason="nothing to check: the patch adds or changes no test and "
                                      "no test imports what it changes")
@@ -188,6 +191,21 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return with_checks(rep.replace(checks=found, checks_ran=True)), after
+
+
+def _checks_alone(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees,
+                  rep: VerifyReport, timings: Timings, ui: Ui) -> VerifyReport:
+    """A change that alters no code and that no test imports (documents): the checks decide,
+    those that import the target aside (no env is built for them)."""
+    t = time.monotonic()
+    changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
+    with ui.step(f"the checks of {recipe.name}"):
+        found = checks.run_checks(recipe, trees.before, trees.after, Ui(quiet=True),
+                                  changed=changed)
+    timings.add("checks", t)
+    return with_checks(rep.replace(
+        checks=found, checks_ran=True, verdict=Status.OK,
+        reason=f"{compare.CODE_FREE}: the checks decide; no test imports what it changes"))
 
 
 def with_checks(rep: VerifyReport) -> VerifyReport:

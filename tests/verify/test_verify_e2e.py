@@ -277,6 +277,24 @@ def test_a_change_of_comments_and_docstrings_only_is_decided_by_the_checks(
     assert run(recipe, patch=str(unused))["verdict"] == "checks_failed"  # F401
 
 
+
+def test_a_documents_only_change_that_no_test_imports_is_decided_by_the_checks(
+        tmp_path: Path) -> None:
+    """peft a9d039ab5 fixes two links in docs/*.md: verify stopped at "nothing to check"
+    without running the checks its pull request faces."""
+    checks = '[checks]\ntools = []\n\n[checks.links]\nname = "links"\n' \
+        'run = ["python", "-c", "print(\'links ok\')"]\n'
+    recipe, repo = make_target(tmp_path, extra=VERIFY + checks)
+    patch = tmp_path / "docs.diff"
+    patch.write_text(make_patch(repo, {"docs/usage.md": "# Usage\n\nSee the [guide](x).\n"},
+                                tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok", doc["reason"]
+    assert str(doc["reason"]).endswith("the checks decide; no test imports what it changes")
+    assert [c["status"] for c in doc["checks"]] == ["passed"]  # type: ignore[index]
+    bare, _ = make_target(tmp_path / "bare")  # no check to decide: nothing backs an ok
+    assert run(bare, patch=str(patch))["verdict"] == "unchecked"
+
 def test_subsets_do_not_hide_tests_unless_asked(tmp_path: Path) -> None:
     subsets = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'
     recipe, repo = make_target(tmp_path, subsets=subsets)
