@@ -163,7 +163,7 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
                                   timings, ui, env, env_after, use_cache=opts.use_cache)
     # the checks run beside the tests (they are mostly one process each, the tests' base
     # side is short): their results join the report once the tests are done
-    changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
+    changed = _changed_paths(the_change)
     pool = ThreadPoolExecutor(1, thread_name_prefix="verify-checks")
 
     def run() -> tuple[checks.CheckOutcome, ...]:
@@ -193,12 +193,17 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
     return with_checks(rep.replace(checks=found, checks_ran=True)), after
 
 
+def _changed_paths(the_change: change.Change) -> tuple[str, ...]:
+    """The paths a per-file check may read: those of the files the change does not delete."""
+    return tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
+
+
 def _checks_alone(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees,
                   rep: VerifyReport, timings: Timings, ui: Ui) -> VerifyReport:
     """A change that alters no code and that no test imports (documents): the checks decide,
     those that import the target aside (no env is built for them)."""
     t = time.monotonic()
-    changed = tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
+    changed = _changed_paths(the_change)
     with ui.step(f"the checks of {recipe.name}"):
         found = checks.run_checks(recipe, trees.before, trees.after, Ui(quiet=True),
                                   changed=changed)

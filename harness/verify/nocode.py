@@ -29,7 +29,8 @@ def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> b
             new = (after / f.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        if base.returncode != 0 or _code(base.stdout) is None or _code(base.stdout) != _code(new):
+        code = _code(base.stdout) if base.returncode == 0 else None
+        if code is None or code != _code(new):
             return False
     return bool(files)
 

@@ -15,8 +15,9 @@ def mul(a, b):
 '''
 
 
-def _change(tmp_path: Path, files: dict[str, str]) -> tuple[tuple[diff.FileDiff, ...], str, Path]:
-    repo = make_repo(tmp_path / "repo", {"src/m.py": CODE, "README.md": "# m\n"})
+def _change(tmp_path: Path, files: dict[str, str], code: str = CODE
+            ) -> tuple[tuple[diff.FileDiff, ...], str, Path]:
+    repo = make_repo(tmp_path / "repo", {"src/m.py": code, "README.md": "# m\n"})
     base = git(repo, "rev-parse", "HEAD")
     commit(repo, files, "the change")
     text = git(repo, "diff", *diff.GIT_DIFF[1:], base, "HEAD")
@@ -44,11 +45,9 @@ class Thing:
 def test_strings_given_to_a_docstring_decorator_are_docstrings(tmp_path: Path) -> None:
     """transformers 3717b9cda2 fixes "spacial" inside ``@add_start_docstrings(...)``."""
     def changed(new: str) -> bool:
-        repo = make_repo(tmp_path / str(abs(hash(new))), {"src/m.py": DECORATED})
-        base = git(repo, "rev-parse", "HEAD")
-        commit(repo, {"src/m.py": new}, "the change")
-        text = git(repo, "diff", *diff.GIT_DIFF[1:], base, "HEAD")
-        return not nocode.alters_no_code(tuple(diff.parse(text + "\n")), base, repo)
+        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
+                                    DECORATED)
+        return not nocode.alters_no_code(files, base, tree)
 
     assert not changed(DECORATED.replace("spacial", "spatial"))
     assert not changed(DECORATED.replace("the x.", "the x coordinate."))
