@@ -78,6 +78,11 @@ class Verify:
     max_files: int = 20  # a larger selection runs the whole subset
 
 
+def on_gpu(subset: Subset) -> Subset:
+    """``subset`` run on the machine's CUDA GPU: its tests that skip without one run."""
+    return replace(subset, device="cuda")
+
+
 def online(subset: Subset) -> Subset:
     """``subset`` with its tests let out to the network: the Hub models they load are
     downloaded (into the cache the recipe's variables name) instead of failing offline."""

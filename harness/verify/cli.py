@@ -35,7 +35,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
         base_image=args.base_image, budget=args.budget, run_checks=not args.no_checks,
-        online=args.online,
+        online=args.online, gpu=args.gpu,
     )
     rep = verify(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -103,6 +103,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="let the tests reach the network: the Hub models they load are "
                         "downloaded into harness's cache (default: offline, and a test that "
                         "needs them is reported as not checked)")
+    p.add_argument("--gpu", action="store_true",
+                   help="run the tests on this machine's CUDA GPU, the same selection "
+                        "(default: on CPU, and a test that skips without a GPU is reported "
+                        "as not checked)")
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
     p.add_argument("--backend", default="auto", choices=BACKENDS)

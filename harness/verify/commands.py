@@ -40,6 +40,8 @@ def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
         args.append("--no-checks")
     if opts.online:
         args.append("--online")
+    if opts.gpu:
+        args.append("--gpu")
     return args
 
 
@@ -62,19 +64,11 @@ def pytest_commands(recipe: Recipe, subset: Subset, picks: Iterable[select.Pick]
     return "\n".join(lines)
 
 
-def gpu_subset(recipe: Recipe, subset: Subset) -> str | None:
-    """The recipe's CUDA subset to check on a GPU what ``subset`` ran on CPU: the one named
-    ``<subset>-gpu``, else the first; None when ``subset`` is one or the recipe has none."""
-    if subset.device == "cuda":
-        return None
-    cuda = [name for name, s in recipe.subsets.items() if s.device == "cuda"]
-    return f"{subset.name}-gpu" if f"{subset.name}-gpu" in cuda else next(iter(cuda), None)
-
-
 def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> Commands:
     args = verify_args(opts)
     left = pytest_commands(recipe, subset, sel.left_out) if sel.left_out else ""
-    gpu = gpu_subset(recipe, subset)
+    # the same selection on the GPU (a recipe's CUDA subset would also narrow it to its paths)
+    on_cpu = subset.device == "cpu" and not opts.gpu
     return Commands(
         harness=shlex.join(["harness", "verify", *args]),
         nox=shlex.join(["nox", "-s", "verify", "--", *args]),
@@ -82,8 +76,8 @@ def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> 
         left_out=left,
         left_out_harness=shlex.join(["harness", "verify", *verify_args(opts, run_all=True)])
         if left else "",
-        gpu=shlex.join(["harness", "verify", *verify_args(dataclasses.replace(opts, subset=gpu))])
-        if gpu else "",
+        gpu=shlex.join(["harness", "verify", *verify_args(dataclasses.replace(opts, gpu=True))])
+        if on_cpu else "",
         online="" if opts.online else shlex.join(
             ["harness", "verify", *verify_args(dataclasses.replace(opts, online=True))]),
     )

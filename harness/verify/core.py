@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import checkout, history, pipeline, proc, recipes, results, store
+from harness import checkout, history, pipeline, proc, recipes, results, store, torch_source
 from harness.envs import Env
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env
@@ -48,6 +48,7 @@ class Options:
     budget: float = select.DEFAULT_BUDGET
     run_checks: bool = True
     online: bool = False  # the tests may reach the network (the Hub)
+    gpu: bool = False  # the tests run on the CUDA GPU (the same selection)
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
@@ -77,6 +78,10 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     ui = ui or Ui()
     if opts.budget <= 0:
         raise HarnessError(f"--budget must be a positive number of seconds, not {opts.budget:g}")
+    if opts.gpu and not torch_source.has_nvidia_gpu():
+        raise HarnessError("--gpu: this machine has no CUDA GPU (no NVIDIA driver found)",
+                           hint="run it without --gpu: the tests that need one are reported "
+                                "as not checked, with the command for a GPU machine")
     start = time.monotonic()
     timings = Timings()
     setup = pipeline.setup(opts.recipe, opts.backend, base_image=opts.base_image)
@@ -84,6 +89,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     subset = recipe.subset(opts.subset)
     if opts.online:
         subset = recipes.online(subset)
+    if opts.gpu:
+        subset = recipes.on_gpu(subset)
     url = checkout.resolve_url(recipe.name, recipe.source.url, opts.source, setup.settings)
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):

@@ -26,6 +26,7 @@ STYLE = {"broken": "red bold", "fixed": "green", "flaky": "yellow", "still_faili
 ICON = {Status.OK: "✅", Status.REGRESSIONS: "❌", Status.FAILING: "❌",
         Status.CHECKS_FAILED: "❌", Status.INFRA_ERROR: "⚠️", Status.UNCHECKED: "⚠️"}
 SHOWN = 50
+LEFT_OUT_SHOWN = 10  # the nearest of what the budget left out; --json lists them all
 
 
 def to_json(rep: VerifyReport) -> str:
@@ -190,12 +191,17 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
           f"{sum(x.estimate for x in rep.left_out):.0f}s)")
-        for x in rep.left_out[:SHOWN]:
+        for x in rep.left_out[:LEFT_OUT_SHOWN]:
             p(f"  {escape(x.target)}  [dim]{escape(x.reason)}[/]")
+        if len(rep.left_out) > LEFT_OUT_SHOWN:
+            p(f"  ... and {len(rep.left_out) - LEFT_OUT_SHOWN} more (--json lists them all)")
         if rep.commands and rep.commands.left_out:
             cmd(f"  run them: {escape(rep.commands.left_out_harness)}")
-            for line in rep.commands.left_out.splitlines():
-                cmd(f"  or: {escape(line)}")
+            if len(rep.left_out) <= LEFT_OUT_SHOWN:  # else a line too long to read or paste
+                for line in rep.commands.left_out.splitlines():
+                    cmd(f"  or: {escape(line)}")
+            else:
+                p("  [dim](their pytest commands: --json, commands.left_out)[/]")
     p(f"tests: {summary(rep)}")
     if rep.before and rep.before.cached:
         p(f"[dim]before: cached base run #{rep.before.run_id}[/]")
@@ -290,7 +296,9 @@ def markdown(rep: VerifyReport) -> str:
             lines += ["", f"With network access: `{online}`"]
     if rep.left_out:
         lines += ["", f"#### Not run: left out by the time budget ({len(rep.left_out)})", ""]
-        lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:SHOWN]]
+        lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:LEFT_OUT_SHOWN]]
+        if len(rep.left_out) > LEFT_OUT_SHOWN:
+            lines.append(f"- ... and {len(rep.left_out) - LEFT_OUT_SHOWN} more")
     lines += ["", "<details><summary>Selected: " + selection_line(rep) + "</summary>", ""]
     lines += [f"- `{s.target}`: {s.reason}" for s in rep.selection[:SHOWN * 4]]
     lines += [f"- {n}" for n in rep.notes]

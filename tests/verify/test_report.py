@@ -90,6 +90,25 @@ def test_terminal_report() -> None:
     assert doc["checks"][0]["introduced"] is True
 
 
+def test_a_long_left_out_list_shows_the_nearest_and_the_command_that_runs_them() -> None:
+    """diffusers d6726f38a0: 441 files left out; the report listed 50 of them over 100 lines,
+    with no word of the rest, then one pytest command of 20,000 characters."""
+    far = tuple(Pick(f"tests/t{k:03}.py", "imports src/x.py", False, 2, estimate=60.0)
+                for k in range(441))
+    long = "python -m pytest " + " ".join(p.target for p in far)
+    many = rep(left_out=far, commands=Commands("h", "n", "p", long, "harness verify x --all"))
+    console = Console(record=True, width=150)
+    report.show(many, console)
+    text = console.export_text()
+    assert "tests/t009.py" in text and "tests/t010.py" not in text
+    assert "  ... and 431 more (--json lists them all)" in text
+    assert "run them: harness verify x --all" in text and long not in text
+    assert len(json.loads(report.to_json(many))["left_out"]) == 441
+    md = report.markdown(many)
+    assert "- `tests/t009.py`" in md and "t010" not in md.split("<details>")[0]
+    assert "- ... and 431 more" in md
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
@@ -189,7 +208,7 @@ def test_the_copies_of_an_expanded_test_share_a_row_where_they_agree() -> None:
     assert f"| `{cls}::test_other_1` | failed | passed | fixed |" in table
 
 def test_tests_that_need_a_gpu_come_with_the_command_for_a_gpu_machine() -> None:
-    gpu = "harness verify peft --patch fix.diff --subset lora-gpu"
+    gpu = "harness verify peft --patch fix.diff --gpu"
     commands = rep().commands
     assert commands is not None
     with_gpu = rep(commands=dataclasses.replace(commands, gpu=gpu))
@@ -204,13 +223,36 @@ def test_tests_that_need_a_gpu_come_with_the_command_for_a_gpu_machine() -> None
     assert json.loads(report.to_json(with_gpu))["commands"]["gpu"] == gpu
 
 
-def test_the_gpu_subset_is_the_recipes_cuda_twin() -> None:
+def test_the_gpu_command_runs_the_same_selection_on_the_gpu() -> None:
+    """diffusers cca8af298f (a LoRA loader fix): the command offered for a GPU machine was
+    `--subset unet2d-gpu`, which would have kept the other tests to the UNet file."""
     from harness.recipes import load
     from harness.verify import commands
+    from harness.verify.core import Options
+    from harness.verify.select import Selection
 
-    peft = load("peft")
-    assert commands.gpu_subset(peft, peft.subset("lora")) == "lora-gpu"
-    assert commands.gpu_subset(peft, peft.subset("custom-small")) == "lora-gpu"  # the first
-    assert commands.gpu_subset(peft, peft.subset("lora-gpu")) is None
+    sel = Selection((Pick("tests/lora/test_x.py::test_a", "changed by the patch", True, 0),),
+                    (), (), 30.0, 400)
     diffusers = load("diffusers")
-    assert commands.gpu_subset(diffusers, diffusers.subset("schedulers")) == "unet2d-gpu"
+    opts = Options("diffusers", commit="cca8af298f", source="/m")
+    gpu = commands.of(opts, diffusers, diffusers.subset(None), sel).gpu
+    assert gpu == ("harness verify diffusers --commit cca8af298f --repo-path . "
+                   "--source /m --gpu")
+    scoped = Options("peft", patch="fix.diff", subset="offline")
+    peft = load("peft")
+    assert commands.of(scoped, peft, peft.subset("offline"), sel).gpu == (
+        "harness verify peft --patch fix.diff --subset offline --gpu")
+    # already on the GPU: nothing more to offer
+    on_gpu = dataclasses.replace(opts, gpu=True)
+    assert commands.of(on_gpu, diffusers, diffusers.subset(None), sel).gpu == ""
+    assert commands.of(opts, peft, peft.subset("lora-gpu"), sel).gpu == ""
+
+
+def test_gpu_on_a_machine_without_one_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from harness import torch_source
+
+    if torch_source.has_nvidia_gpu():
+        pytest.skip("this machine has an NVIDIA GPU")
+    assert main(["verify", "demo", "--patch", "/nonexistent.diff", "--gpu", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--gpu: this machine has no CUDA GPU" in err and "run it without --gpu" in err
