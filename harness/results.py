@@ -78,11 +78,18 @@ def _message(node: ET.Element) -> str:
     return message
 
 
+def _with_cause(message: str, cause: str) -> str:
+    """``message`` with the first exception of its chain, as the plugin recorded it."""
+    if not cause or cause in message or "(from " in message:
+        return message
+    return f"{message[:MESSAGE_LIMIT // 2]} (from {cause})"
+
+
 def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
     for tag, outcome in (("failure", "failed"), ("error", "error")):
         node = case.find(tag)
         if node is not None:
-            message = _message(node)
+            message = _with_cause(_message(node), props.get("harness_cause", ""))
             blocked = props.get("harness_blocked")  # the plugin saw a blocked connection
             if blocked and "network access blocked" not in message:
                 message = f"harness: network access blocked ({blocked}); {message}"

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from harness import results
+from harness import results, runner
 from harness.results import MISSING_MESSAGE, Verdict
 from harness.verify import compare
 
@@ -121,7 +121,7 @@ def run_pytest(root: Path, files: dict[str, str], *args: str,
     })
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "harness_plugin", "-p", "no:cacheprovider",
-         f"--junitxml={junit}", "-o", "junit_family=xunit1", "-q", *args],
+         f"--junitxml={junit}", "-o", "junit_family=xunit1", *runner.OUTPUT_ARGS, *args],
         cwd=root, env=run_env, capture_output=True, text=True, timeout=120, check=False)
     ids = selected.read_text().split("\n") if selected.exists() else []
     return Run(proc.returncode, results.parse_junit(junit), [i for i in ids if i],

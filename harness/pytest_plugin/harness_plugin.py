@@ -36,6 +36,7 @@ import ssl
 import statistics
 import sys
 import time
+import traceback
 import weakref
 from typing import Any
 
@@ -369,9 +370,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
         item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
     elif report.failed and _offline:
         item.user_properties.append(("harness_offline", _offline[0]))
+    if report.failed and call.excinfo is not None and (cause := _first_cause(call.excinfo.value)):
+        item.user_properties.append(("harness_cause", cause))
 
     if report.when == "call" and report.passed and hasattr(report, "wasxfail"):
         item.user_properties.append(("harness_outcome", "xpass"))
+
+
+def _first_cause(exc: BaseException) -> str:
+    """The oldest exception of the chain that ended in ``exc`` ("module.Type: first line"), or
+    "" when nothing led to it: a library that wraps a Hub or network error in its own (peft's
+    ``ValueError: Can't find 'adapter_config.json'``) says why only there.  Read from the
+    exception itself: the runs print tracebacks natively, without pytest's ``E`` lines."""
+    seen = {id(exc)}
+    while True:
+        nxt = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+        if nxt is None or id(nxt) in seen:
+            break
+        seen.add(id(nxt))
+        exc = nxt
+    if len(seen) == 1:
+        return ""
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return text.splitlines()[0][:500] if text else ""
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
