@@ -132,7 +132,8 @@ class _File:
 
     def _is_testcase(self, cls: ast.ClassDef, seen: set[str]) -> bool:
         for base in _base_names(cls):
-            if base == "TestCase" or base.endswith("TestCase"):
+            # unittest's TestCase, or one built on it elsewhere (transformers' TestCasePlus)
+            if "TestCase" in base:
                 return True
             parent = self.classes.get(base)
             if parent is not None and base not in seen and self._is_testcase(parent, seen | {base}):
@@ -211,8 +212,29 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
         if path in found and not found[path].cases:  # (not: a module's expanded test)
             return whole, None
     if not found:
+        unused = sorted({n for line in lines if (n := _defined_at(f, line))})
+        if unused:  # a mixin or a table the tests of other files use
+            shown = ", ".join(unused[:3]) + (", ..." if len(unused) > 3 else "")
+            return [], (f"{path}: no test in it uses what the patch changes there ({shown}); "
+                        "the test files that import it count as impacted")
         return [], f"{path}: the patch changes no test in it (imports or comments only)"
     return list(found.values()), None
+
+
+def _defined_at(f: _File, line: int) -> str | None:
+    """The name of the module-level function, class or assignment ``line`` is in (None for
+    an import, a docstring, a comment or a blank line)."""
+    for node in f.tree.body:
+        start, end = _span(node)
+        if not start <= line <= end or _an_import(node, line):
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return node.name
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return next((n.id for t in targets for n in ast.walk(t)
+                         if isinstance(n, ast.Name)), None)
+    return None
 
 
 def _at_line(f: _File, line: int) -> list[OwnTest]:

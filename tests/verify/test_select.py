@@ -377,6 +377,69 @@ def test_an_import_under_a_module_level_if_is_an_import(tmp_path: Path) -> None:
     # what else such a block does is still a module-level change
     assert own_of(GUARDED.replace("torch = None", "torch = False")) == [path]
 
+MIXIN = """\
+import unittest
+
+SKIPS = {"dynamo": {"Sam2Model": "too slow"}}
+
+
+class ExportTesterMixin:
+    def _should_skip(self, name):
+        return name in SKIPS["dynamo"]
+
+    def test_export(self):
+        assert not self._should_skip(self.name)
+"""
+
+
+def test_a_mixin_changed_in_a_test_file_says_where_its_tests_are(tmp_path: Path) -> None:
+    """transformers cf8572d34e changes ``EXPORT_SKIPS`` and a method of
+    ``ExportTesterMixin`` in tests/exporters/test_export.py, whose tests live in the model
+    test files that import it: the note said "imports or comments only"."""
+    path = "tests/test_export.py"
+
+    def note_of(new: str) -> str | None:
+        write_files(tmp_path / "tree", {path: new})
+        found, note = own.own_tests(real_diff(tmp_path, path, MIXIN, new), tmp_path / "tree")
+        assert found == []
+        return note
+
+    changed = MIXIN.replace('"too slow"}', '"too slow", "Sam2Vision": "same"}').replace(
+        'SKIPS["dynamo"]', 'SKIPS.get("dynamo", {})')
+    assert note_of(changed) == (
+        f"{path}: no test in it uses what the patch changes there (ExportTesterMixin, SKIPS); "
+        "the test files that import it count as impacted")
+    assert note_of(MIXIN.replace("import unittest\n", "import os\nimport unittest\n")) == (
+        f"{path}: the patch changes no test in it (imports or comments only)")
+
+
+PLUS = """\
+from transformers.testing_utils import TestCasePlus
+
+
+class TrainerIntegrationCommon:
+    def check(self):
+        pass
+
+
+class TrainerGradientAccumulationTest(TestCasePlus, TrainerIntegrationCommon):
+    def test_grad_norm(self):
+        self.check()
+"""
+
+
+def test_a_test_case_built_on_an_imported_test_case_is_collected(tmp_path: Path) -> None:
+    """transformers 2da6655ef1 adds a test to ``TrainerGradientAccumulationTest(TestCasePlus,
+    ...)``: pytest collects it (TestCasePlus is a unittest.TestCase), verify did not and
+    said the patch "changes no test in it"."""
+    path = "tests/test_trainer.py"
+    added = PLUS + "\n    def test_with_label_smoothing(self):\n        self.check()\n"
+    write_files(tmp_path / "tree", {path: added})
+    found, note = own.own_tests(real_diff(tmp_path, path, PLUS, added), tmp_path / "tree")
+    assert [o.target for o in found] == [
+        f"{path}::TrainerGradientAccumulationTest::test_with_label_smoothing"] and note is None
+
+
 def test_a_narrowed_case_runs_in_a_batch_of_its_own(tmp_path: Path) -> None:
     recipe, _ = setup(tmp_path, "")
     picks = [select.Pick("tests/test_cases.py::test_forward", "case", True, 0,
