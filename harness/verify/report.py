@@ -27,6 +27,7 @@ ICON = {Status.OK: "✅", Status.REGRESSIONS: "❌", Status.FAILING: "❌",
         Status.CHECKS_FAILED: "❌", Status.INFRA_ERROR: "⚠️", Status.UNCHECKED: "⚠️"}
 SHOWN = 50
 LEFT_OUT_SHOWN = 10  # the nearest of what the budget left out; --json lists them all
+UNDECIDED_SHOWN = 3  # tests not checked for one reason, listed one by one
 
 
 def to_json(rep: VerifyReport) -> str:
@@ -76,6 +77,29 @@ def grouped(rows: list[Row], expanded: frozenset[str] = frozenset()) -> list[Row
         shown = ", ".join(cases) if len(cases) <= 3 else \
             f"{cases[0]}, {cases[1]}, … ({len(cases)} cases)"
         out.append(run[0]._replace(id=f"{base}[{shown}]"))
+    return out
+
+
+def collapsed(rows: list[Row]) -> list[Row]:
+    """``rows`` with the tests left undecided for one reason, past the first
+    UNDECIDED_SHOWN, as one row ``… and 56 more`` (transformers 1b20eb168c: 59 tests
+    "skipped: test requires SentencePiece" filled the table; the JSON keeps each)."""
+    by_note: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.change == "not_checked":
+            by_note.setdefault(r.note, []).append(r)
+    out: list[Row] = []
+    for r in rows:
+        same = by_note.get(r.note, []) if r.change == "not_checked" else []
+        at = next((k for k, x in enumerate(same) if x is r), 0)
+        if len(same) <= UNDECIDED_SHOWN + 1 or at < UNDECIDED_SHOWN:
+            out.append(r)
+        elif at == UNDECIDED_SHOWN:
+            rest = same[UNDECIDED_SHOWN:]
+            before = {x.before for x in rest}
+            after = {x.after for x in rest}
+            out.append(Row(f"… and {len(rest)} more", before.pop() if len(before) == 1 else None,
+                           after.pop() if len(after) == 1 else None, r.change, r.note, r.own))
     return out
 
 
@@ -226,7 +250,7 @@ def _table(console: Console, rows: list[Row], empty: str,
     table = Table(show_edge=False)
     for col in ("change", "test", "before", "after", "note"):
         table.add_column(col, overflow="fold")
-    rows = grouped(rows, expanded)
+    rows = collapsed(grouped(rows, expanded))
     for r in rows[:SHOWN]:
         table.add_row(f"[{STYLE[r.change]}]{r.change}[/]", escape(r.id), r.before or "-",
                       r.after or "-", escape((r.note.splitlines() or [""])[0][:120]))
@@ -241,7 +265,7 @@ def _cell(text: str | None) -> str:
 
 def _md_rows(rows: list[Row], expanded: frozenset[str] = frozenset()) -> list[str]:
     lines = ["| test | before | after | change |", "|---|---|---|---|"]
-    rows = grouped(rows, expanded)
+    rows = collapsed(grouped(rows, expanded))
     for r in rows[:SHOWN]:
         change = r.change.replace("_", " ") + (f" ({r.note})" if r.change == "not_checked"
                                                else "")

@@ -109,6 +109,30 @@ def test_a_long_left_out_list_shows_the_nearest_and_the_command_that_runs_them()
     assert "- ... and 431 more" in md
 
 
+def test_many_tests_undecided_for_one_reason_share_a_row() -> None:
+    """transformers 1b20eb168c: 59 own tests "skipped: test requires SentencePiece" filled
+    the table, and the three that failed were far below them."""
+    why = "skipped: test requires SentencePiece"
+    rows = tuple(Row(f"tests/t.py::T::test_{k:02}", "skipped", "skipped", "not_checked", why,
+                     True) for k in range(59))
+    rows += (Row("tests/t.py::I::test_decode", "failed", "failed", "still_failing", "'' != '.'",
+                 True),
+             Row("tests/t.py::T::test_hub", "failed", "failed", "not_checked",
+                 "needs a Hub download", True))
+    many = rep(tests=rows)
+    console = Console(record=True, width=200)
+    report.show(many, console)
+    text = console.export_text()
+    assert "test_02" in text and "test_03" not in text and "… and 56 more" in text
+    assert "test_decode" in text and "test_hub" in text
+    table = report.markdown(many).split("#### The patch's own tests")[1].split("####")[0]
+    assert "| `… and 56 more` | skipped | skipped | not checked (" + why + ") |" in table
+    assert len(json.loads(report.to_json(many))["tests"]) == 61
+    # four of one reason: all four shown
+    four = rep(tests=rows[:4])
+    assert "test_03" in report.markdown(four) and "more" not in report.markdown(four)
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
