@@ -411,6 +411,50 @@ def test_a_hub_request_refused_offline_and_caught_by_the_code_under_test_is_told
         "needs a Hub download"
     assert "OfflineModeIsEnabled" not in by_id["test_hub.py::test_plain"]
 
+def test_a_hub_request_refused_offline_in_set_up_class_is_told_for_each_test(
+        tmp_path: Path) -> None:
+    """transformers 1b20eb168c: ``LlamaIntegrationTest.setUpClass`` loads a tokenizer from
+    the Hub; offline, transformers catches the refusal and builds an empty tokenizer, and
+    three tests failed on "[1, 0] != [1, 259]": verify called the fix failing."""
+    pytest.importorskip("huggingface_hub")
+    run = run_pytest(tmp_path, {"test_tok.py": """\
+        import unittest
+
+        from huggingface_hub import file_exists
+
+
+        class TokenizerTest(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                try:
+                    cls.vocab = 8 if file_exists("org/tok", "tokenizer.json") else 0
+                except Exception:
+                    cls.vocab = 0
+
+            def test_a_encode(self):
+                self.assertEqual(self.vocab, 32000)
+
+            def test_b_decode(self):
+                self.assertEqual(self.vocab, 32000)
+
+            def test_c_free(self):
+                pass
+
+
+        class OtherTest(unittest.TestCase):
+            def test_other(self):
+                self.assertEqual(1, 2)
+        """}, env={"HF_HUB_OFFLINE": "1", "HARNESS_BLOCK_NETWORK": "1"})
+    by_id = {r.id: (r.outcome, r.message) for r in run.results}
+    for name in ("test_a_encode", "test_b_decode"):
+        outcome, message = by_id[f"test_tok.py::TokenizerTest::{name}"]
+        assert outcome == "failed" and message.startswith("OfflineModeIsEnabled ("), run.output
+    # it passed on the empty tokenizer: no check of anything either
+    outcome, message = by_id["test_tok.py::TokenizerTest::test_c_free"]
+    assert outcome == "passed" and compare.undecidable(outcome, message) == "needs a Hub download"
+    assert "OfflineModeIsEnabled" not in by_id["test_tok.py::OtherTest::test_other"][1]
+
+
 GPU_MODULE = """
 import pytest
 pytest.skip("GPU tests require hardware accelerator, got CPU only", allow_module_level=True)

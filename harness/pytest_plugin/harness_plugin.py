@@ -14,8 +14,9 @@ It imports nothing from harness (it runs under the target's interpreter and pyte
   per-test seconds in ``--harness-durations``, else by counts) and writes what it did to
   ``shard.json`` next to ``$HARNESS_SELECTED``;
 * records a failed test's Hub requests refused by ``HF_HUB_OFFLINE=1``
-  (``OfflineModeIsEnabled``, also when the code under test caught it) as
-  ``harness_offline`` in the JUnit XML;
+  (``OfflineModeIsEnabled``, also when the code under test caught it, also when its class's
+  ``setUpClass`` made them while the first test was set up) as ``harness_offline`` in the
+  JUnit XML, and a passed test's too: it passed on what the code built without the Hub;
 * records each test's node id and unexpected passes (xpass) in the JUnit XML, which
   otherwise loses the first and reports the second as passed;
 * lets a test named by its node id in a module that skips itself when imported
@@ -337,6 +338,23 @@ def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
 
 
 _offline: list[str] = []  # the Hub requests the current test made while HF_HUB_OFFLINE=1
+# the first such request made while setting up a test, by the test's class (or module): a
+# ``setUpClass`` that loads a tokenizer runs in the first test's setup only, and transformers
+# then builds an empty tokenizer offline, on which every test of the class fails
+_setup_offline: dict[str, str] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    before = len(_offline)
+    yield
+    if len(_offline) > before:
+        _setup_offline.setdefault(_parent(item.nodeid), _offline[before])
+
+
+def _parent(nodeid: str) -> str:
+    """``file::Class`` of a method's node id, ``file`` of a function's."""
+    return nodeid.split("[", 1)[0].rpartition("::")[0]
 
 
 def _watch_offline_mode() -> None:
@@ -368,8 +386,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     # a library may catch NetworkBlocked and raise its own error: say what was blocked
     if report.failed and _blocked:
         item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
-    elif report.failed and _offline:
-        item.user_properties.append(("harness_offline", _offline[0]))
+    elif (report.failed or (report.when == "call" and report.passed)) and \
+            (offline := _offline[0] if _offline else _setup_offline.get(_parent(item.nodeid))):
+        # a pass too: it passed on what the code built without the Hub (an empty tokenizer)
+        item.user_properties.append(("harness_offline", offline))
     if report.failed and call.excinfo is not None and (cause := _first_cause(call.excinfo.value)):
         item.user_properties.append(("harness_cause", cause))
 
