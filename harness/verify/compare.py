@@ -198,11 +198,12 @@ def _reasons(rows: Iterable[Row]) -> str:
     return ", ".join(f"{why} ({n})" for why, n in c.most_common())
 
 
-def verdict(rows: list[Row], code_free: bool = False) -> Verdict:
+def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
     Without tests of its own, only tests it fixes elsewhere can make it ``ok``, or, for a
     change that alters no code (``code_free``: comments, docstrings, documents; the checks
-    then decide), tests it leaves passing."""
+    then decide), tests it leaves passing.  ``shared``: changed test files whose changes
+    only other test files use (a mixin): the advice is to run those, not to add a test."""
     others = [r for r in rows if not r.own]
     mine = [r for r in rows if r.own]
     broken = [r for r in others if r.change == "broken"
@@ -226,6 +227,12 @@ def verdict(rows: list[Row], code_free: bool = False) -> Verdict:
         checked = sum(r.change != "not_checked" for r in others)
         return Verdict(Status.OK, f"{CODE_FREE}: the checks decide; {checked} other "
                        "test(s) checked, nothing broken")
+    if not mine and not c["fixed"] and shared:
+        checked = sum(r.change != "not_checked" for r in others)
+        return Verdict(Status.UNCHECKED, "the patch changes tests only in what other test "
+                       f"files use ({', '.join(shared)}) and none of the {checked} selected "
+                       "test(s) changed outcome: the files that use them show what it fixes "
+                       "(--all runs every one)")
     if not mine and not c["fixed"]:
         checked = sum(r.change != "not_checked" for r in others)
         return Verdict(Status.UNCHECKED, "the patch adds or changes no test and none of the "

@@ -193,6 +193,9 @@ class _File:
         return out
 
 
+SHARED_NOTE = "no test in it uses what the patch changes there"  # a mixin, a shared table
+
+
 def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None]:
     """(the patch's own tests in this test file, a note when it had to take the whole file)."""
     path = diff.path
@@ -215,8 +218,8 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
         unused = sorted({n for line in lines if (n := _defined_at(f, line))})
         if unused:  # a mixin or a table the tests of other files use
             shown = ", ".join(unused[:3]) + (", ..." if len(unused) > 3 else "")
-            return [], (f"{path}: no test in it uses what the patch changes there ({shown}); "
-                        "the test files that import it count as impacted")
+            return [], (f"{path}: {SHARED_NOTE} ({shown}); the test files that import it "
+                        "count as impacted")
         return [], f"{path}: the patch changes no test in it (imports or comments only)"
     return list(found.values()), None
 

@@ -114,7 +114,7 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
         rows = _rerun(setup, subset, env, env_after, trees, ui, rows, again)
         timings.add("rerun", t)
     rep = rep.replace(rerun=len(again), tests=tuple(rows))
-    verdict = compare.verdict(rows, code_free)
+    verdict = compare.verdict(rows, code_free, sel.shared)
     return rep.replace(verdict=verdict.status, reason=verdict.reason), after
 
 

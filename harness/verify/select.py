@@ -71,6 +71,8 @@ class Selection:
     # other selected tests whose latest stored outcome was a failure: the base runs them
     # beside the own tests, rather than after the after side says they fail
     suspects: tuple[str, ...] = ()
+    # changed test files whose changes only other test files use (a mixin's tests)
+    shared: tuple[str, ...] = ()
 
     @property
     def own(self) -> tuple[Pick, ...]:
@@ -165,6 +167,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     files = list(files)
     changed = {p for f in files for p in f.paths()}
     notes: list[str] = []
+    shared: list[str] = []
     picks: dict[str, Pick] = {}
 
     for f in files:
@@ -175,6 +178,8 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             continue
         found, note = own.own_tests(f, after)
         notes += [note] if note else []
+        if note and own.SHARED_NOTE in note:
+            shared.append(f.path)
         for o in found:
             picks.setdefault(o.target, Pick(o.target, o.reason, True, 0, cases=o.cases,
                                             share=o.share))
@@ -217,7 +222,8 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
-                     suspects(known, [p.target for p in run if not p.own], after))
+                     suspects(known, [p.target for p in run if not p.own], after),
+                     tuple(shared))
 
 
 SUSPECTS = 50  # at most this many stored failures run on the base beside the own tests

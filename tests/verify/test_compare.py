@@ -89,6 +89,19 @@ def test_the_patch_own_tests_decide() -> None:
     assert compare.verdict(good).status == "ok"
 
 
+def test_a_change_only_to_a_mixin_other_files_use_is_not_told_to_add_a_test() -> None:
+    """transformers 9f66415aec changes GenerationTesterMixin in tests/generation/test_utils.py:
+    the verdict said "the patch adds or changes no test ... add a test that fails without
+    it", though it changed tests, in the model files that use the mixin."""
+    rows = compare.classify([r("t.py::other", "passed")], [r("t.py::other", "passed")])
+    plain = compare.verdict(rows)
+    assert plain.status == "unchecked" and "add a test that fails without it" in plain.reason
+    mixin = compare.verdict(rows, shared=["tests/generation/test_utils.py"])
+    assert mixin.status == "unchecked" and "add a test" not in mixin.reason
+    assert mixin.reason.startswith("the patch changes tests only in what other test files use "
+                                   "(tests/generation/test_utils.py)")
+
+
 BLOCKED = ("harness_plugin.NetworkBlocked: [Errno -2] harness: network access blocked "
            "(lookup of huggingface.co)")
 
