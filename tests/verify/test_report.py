@@ -133,6 +133,19 @@ def test_many_tests_undecided_for_one_reason_share_a_row() -> None:
     assert "test_03" in report.markdown(four) and "more" not in report.markdown(four)
 
 
+def test_many_reasons_to_leave_tests_unchecked_show_the_commonest() -> None:
+    """transformers 2ce158814b: 152 own tests skipped for 70 reasons, most of them once."""
+    rows = tuple(Row(f"t.py::T::test_{k}", "skipped", "skipped", "not_checked",
+                     "skipped: test is slow" if k < 20 else f"skipped: reason {k}", True)
+                 for k in range(40))
+    many = rep(tests=rows)
+    assert report.reasons(many)[0] == "20 test(s): skipped: test is slow"
+    assert report.reasons(many)[-1] == "13 test(s) for 13 other reasons (--json lists them)"
+    assert len(report.reasons(many)) == report.REASONS_SHOWN + 1
+    assert "- 13 test(s) for 13 other reasons (--json lists them)" in report.markdown(many)
+    assert len(json.loads(report.to_json(many))["not_checked"]) == 21
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
