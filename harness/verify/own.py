@@ -126,6 +126,7 @@ class _File:
         self.path = path
         self.tree = tree
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        self.aliases = expand_aliases(tree)
 
     def collected(self, cls: ast.ClassDef) -> bool:
         return cls.name.startswith("Test") or self._is_testcase(cls, set())
@@ -249,7 +250,7 @@ def _at_line(f: _File, line: int) -> list[OwnTest]:
             return []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("test"):
-                return [_test(f.path, node, len(f.tree.body))]
+                return [_test(f.path, node, len(f.tree.body), aliases=f.aliases)]
             return _helper(f, {node.name})
         if isinstance(node, ast.ClassDef):
             return _in_class(f, node, line)
@@ -283,23 +284,41 @@ def _an_import(node: ast.stmt, line: int) -> bool:
 
 
 def _test(parent: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, members: int,
-          reason: str = "changed by the patch") -> OwnTest:
+          reason: str = "changed by the patch", aliases: frozenset[str] = frozenset()
+          ) -> OwnTest:
     """The test ``fn`` in ``parent`` (a file or ``file::Class`` of ``members`` statements)."""
-    if not _expanded(fn):
+    if not _expanded(fn, aliases):
         return OwnTest(f"{parent}::{fn.name}", reason)
     return OwnTest(parent, f"{reason} (its @parameterized.expand copies)", cases=(fn.name,),
                    share=1 / max(1, members))
 
 
-def _expanded(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether ``fn`` is decorated ``@parameterized.expand(...)`` (or ``@expand(...)``),
-    which replaces it by one copy per case, each named ``<fn>_<i>...``."""
+def _expanded(fn: ast.FunctionDef | ast.AsyncFunctionDef,
+              aliases: frozenset[str] = frozenset()) -> bool:
+    """Whether ``fn`` is decorated ``@parameterized.expand(...)`` (or ``@expand(...)``, or a
+    name in ``aliases`` bound to one), which replaces it by one copy per case, each named
+    ``<fn>_<i>...``."""
     for d in fn.decorator_list:
+        if isinstance(d, ast.Name) and d.id in aliases:
+            return True
         call = d.func if isinstance(d, ast.Call) else d
         if (isinstance(call, ast.Attribute) and call.attr == "expand") or \
                 (isinstance(call, ast.Name) and call.id == "expand"):
             return True
     return False
+
+
+def expand_aliases(tree: ast.Module) -> frozenset[str]:
+    """Module-level names bound to ``parameterized.expand(...)``: transformers'
+    ``DYNAMIC_EXPORT_PARAMS = parameterized.expand([...])``, used as ``@DYNAMIC_EXPORT_PARAMS``."""
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if (isinstance(func, ast.Attribute) and func.attr == "expand") or \
+                    (isinstance(func, ast.Name) and func.id == "expand"):
+                found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return frozenset(found)
 
 
 def _helper(f: _File, names: set[str]) -> list[OwnTest]:
@@ -308,7 +327,7 @@ def _helper(f: _File, names: set[str]) -> list[OwnTest]:
     for target, fn in f.users(names):
         parent = target.rpartition("::")[0]
         out.append(OwnTest(target, reason) if fn is None else
-                   _test(parent, fn, _size(f, parent), reason))
+                   _test(parent, fn, _size(f, parent), reason, f.aliases))
     return out
 
 
@@ -330,13 +349,14 @@ def _in_class(f: _File, cls: ast.ClassDef, line: int) -> list[OwnTest]:
                     for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name.startswith("test"):
-            return [_test(f"{f.path}::{c.name}", node, len(cls.body)) for c in classes]
+            return [_test(f"{f.path}::{c.name}", node, len(cls.body), aliases=f.aliases)
+                    for c in classes]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             users = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                      and n.name.startswith("test") and node.name in _names(n)]
             if users:
                 return [_test(f"{f.path}::{c.name}", u, len(cls.body),
-                              f"uses {node.name}, changed by the patch")
+                              f"uses {node.name}, changed by the patch", f.aliases)
                         for c in classes for u in users]
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return []

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from harness.recipes import Recipe, Subset
-from harness.verify import compare, durations, imports, own
+from harness.verify import compare, durations, imports, mixins, own
 from harness.verify.diff import FileDiff, is_under
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
@@ -193,6 +193,16 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
                 if is_under(t, "" if folder == "." else folder):
                     other.setdefault(t, (1, f"{f.path} changed"))
     back = imports.importers(graph, changed)
+    for path in shared:  # a mixin's tests live in the classes of other files that inherit it
+        diff = next(f for f in files if f.path == path)
+        inherited, more = mixins.inheritors(graph, path, mixins.changed(diff, after),
+                                            back.get(path, {}), set(tests))
+        for _, o in inherited:
+            picks.setdefault(o.target, Pick(o.target, o.reason, True, 0, cases=o.cases,
+                                            share=o.share))
+        if more:
+            notes.append(f"{path}: {more} more test class(es) inherit what it changes; "
+                         "their files count as impacted (--all runs them)")
     for t, found_why in _impacted(back, tests).items():
         if t not in other or found_why[0] < other[t][0]:
             other[t] = found_why

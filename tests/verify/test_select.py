@@ -491,3 +491,95 @@ def test_changed_lines_of_replaced_and_deleted_lines() -> None:
     assert own.changed_lines(deleted) == {6, 7}  # what was around it
     at_end = "@@ -6,2 +6,1 @@\n x = 1\n-y = 2\n\\ No newline at end of file\n"
     assert own.changed_lines(at_end) == {6, 7}
+
+
+GEN_COMMON = """\
+SKIPS = {"beam": ["Bert"]}
+
+
+class GenerationTesterMixin:
+    max_length = 4
+
+    def _check(self, out):
+        assert len(out) <= self.max_length
+
+    def _skipped(self, name):
+        return type(self).__name__ in SKIPS[name]
+
+    def test_generate(self):
+        self._check([1, 2])
+
+    def test_beam(self):
+        assert self._skipped("beam") or True
+"""
+INHERITING = {
+    "tests/__init__.py": "",
+    "tests/causal_tester.py": (
+        "from tests.test_gen_common import GenerationTesterMixin\n\n\n"
+        "class CausalLMModelTest(GenerationTesterMixin):\n    pass\n"),
+    "tests/test_gpt.py": (
+        "import unittest\n\nfrom tests.causal_tester import CausalLMModelTest\n\n\n"
+        "class GPTModelTest(CausalLMModelTest, unittest.TestCase):\n    pass\n"),
+    "tests/test_bert.py": (
+        "import unittest\n\nfrom tests.test_gen_common import GenerationTesterMixin\n\n\n"
+        "class BertModelTest(GenerationTesterMixin, unittest.TestCase):\n    pass\n\n\n"
+        "class BertTokenizerTest(unittest.TestCase):\n    def test_x(self):\n        pass\n"),
+}
+
+
+def test_a_changed_mixin_runs_in_the_classes_that_inherit_it(tmp_path: Path) -> None:
+    """transformers 9f66415aec adds a test to GenerationTesterMixin
+    (tests/generation/test_utils.py): its tests are GPT2ModelTest's and BertModelTest's,
+    in other files (gpt2 through causal_lm_tester); verify ran none of them as the
+    patch's own."""
+    recipe, tree = setup(tmp_path, "")
+    path = "tests/test_gen_common.py"
+
+    def own_of(new: str) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+        write_files(tree, {**INHERITING, path: new})
+        sel = select.select(recipe, tree, [real_diff(tmp_path, path, GEN_COMMON, new)])
+        return [(p.target, p.reason) for p in sel.run if p.own], sel.shared
+
+    why = f"inherits GenerationTesterMixin, changed by the patch in {path}"
+    found, shared = own_of(GEN_COMMON.replace("self._check([1, 2])", "self._check([1])"))
+    assert found == [("tests/test_bert.py::BertModelTest::test_generate", why),
+                     ("tests/test_gpt.py::GPTModelTest::test_generate", why)]
+    assert shared == (path,)
+    # a helper: the tests that call it
+    found, _ = own_of(GEN_COMMON.replace("<= self.max_length", "< self.max_length + 1"))
+    assert [t for t, _ in found] == ["tests/test_bert.py::BertModelTest::test_generate",
+                                     "tests/test_gpt.py::GPTModelTest::test_generate"]
+    # a module-level table a helper of the mixin reads (transformers' EXPORT_SKIPS)
+    found, _ = own_of(GEN_COMMON.replace('["Bert"]', '["Bert", "GPT"]'))
+    assert [t for t, _ in found] == ["tests/test_bert.py::BertModelTest::test_beam",
+                                     "tests/test_gpt.py::GPTModelTest::test_beam"]
+    # an attribute: every test of the inheriting classes
+    found, _ = own_of(GEN_COMMON.replace("max_length = 4", "max_length = 5"))
+    assert [t for t, _ in found] == ["tests/test_bert.py::BertModelTest",
+                                     "tests/test_gpt.py::GPTModelTest"]
+
+
+ALIASED = """\
+import unittest
+
+from parameterized import parameterized
+
+SHAPES = parameterized.expand([(False,), (True,)])
+
+
+class ExportTest(unittest.TestCase):
+    @SHAPES
+    def test_export(self, dynamic):
+        assert dynamic in (False, True)
+"""
+
+
+def test_a_parameterized_expand_bound_to_a_name_is_expanded(tmp_path: Path) -> None:
+    """transformers' ``DYNAMIC_EXPORT_PARAMS = parameterized.expand(...)``, used as
+    ``@DYNAMIC_EXPORT_PARAMS``: the node id ``ExportTest::test_export`` names nothing, and
+    pytest refused the run (cf8572d34e: infra_error, "not found")."""
+    path = "tests/test_aliased.py"
+    new = ALIASED.replace("(False, True)", "(True, False)")
+    write_files(tmp_path / "tree", {path: new})
+    found, _ = own.own_tests(real_diff(tmp_path, path, ALIASED, new), tmp_path / "tree")
+    assert [(o.target, o.cases) for o in found] == [(f"{path}::ExportTest", ("test_export",))]
