@@ -193,7 +193,12 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
                 if is_under(t, "" if folder == "." else folder):
                     other.setdefault(t, (1, f"{f.path} changed"))
     back = imports.importers(graph, changed)
-    for path in shared:  # a mixin's tests live in the classes of other files that inherit it
+    # a mixin's tests live in the classes of other files that inherit it; mixins also live in
+    # helper modules of the tests (diffusers' tests/lora/utils.py)
+    helpers = [f.path for f in files if f.status == "modified" and f.path.endswith(".py")
+               and is_under(f.path, v.tests_dir) and not is_test_file(f.path, v.tests_dir)
+               and PurePosixPath(f.path).name != "conftest.py"]
+    for path in [*shared, *helpers]:
         diff = next(f for f in files if f.path == path)
         inherited, more = mixins.inheritors(graph, path, mixins.changed(diff, after),
                                             back.get(path, {}), set(tests))

@@ -559,6 +559,25 @@ def test_a_changed_mixin_runs_in_the_classes_that_inherit_it(tmp_path: Path) -> 
                                      "tests/test_gpt.py::GPTModelTest"]
 
 
+
+def test_a_mixin_in_a_helper_module_of_the_tests_runs_in_its_inheritors(tmp_path: Path) -> None:
+    """diffusers keeps its LoRA mixin in tests/lora/utils.py, not a test_*.py file."""
+    recipe, tree = setup(tmp_path, "")
+    path = "tests/lora_utils.py"
+    old = GEN_COMMON.replace("GenerationTesterMixin", "PeftLoraLoaderMixinTests")
+    new = old.replace("self._check([1, 2])", "self._check([1])")
+    write_files(tree, {
+        "tests/__init__.py": "", path: new,
+        "tests/test_lora_sd.py": (
+            "import unittest\n\nfrom tests.lora_utils import PeftLoraLoaderMixinTests\n\n\n"
+            "class StableDiffusionLoRATests(PeftLoraLoaderMixinTests, unittest.TestCase):\n"
+            "    pass\n")})
+    sel = select.select(recipe, tree, [real_diff(tmp_path, path, old, new)])
+    assert [(p.target, p.own) for p in sel.run if p.own] == [
+        ("tests/test_lora_sd.py::StableDiffusionLoRATests::test_generate", True)]
+    assert sel.shared == ()  # not a test file: the verdict's advice stays as it was
+
+
 ALIASED = """\
 import unittest
 
