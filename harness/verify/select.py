@@ -201,7 +201,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     for path in [*shared, *helpers]:
         diff = next(f for f in files if f.path == path)
         inherited, more = mixins.inheritors(graph, path, mixins.changed(diff, after),
-                                            back.get(path, {}), set(tests))
+                                            back.get(path, {}), set(tests), after)
         for _, o in inherited:
             picks.setdefault(o.target, Pick(o.target, o.reason, True, 0, cases=o.cases,
                                             share=o.share))

@@ -578,6 +578,45 @@ def test_a_mixin_in_a_helper_module_of_the_tests_runs_in_its_inheritors(tmp_path
     assert sel.shared == ()  # not a test file: the verdict's advice stays as it was
 
 
+PEFT_COMMON = """\
+class PeftCommonTester:
+    def _test_merge(self, name):
+        assert name
+
+
+    def _test_save(self, name):
+        assert name
+"""
+
+
+def test_a_changed_helper_of_a_mixin_runs_the_inheritors_tests_that_call_it(
+        tmp_path: Path) -> None:
+    """peft's PeftCommonTester (tests/testing_common.py) holds helpers only; the classes
+    that inherit it call them from their own tests.  b60f0552e changed
+    ``_test_weighted_combination_of_adapters``: verify ran four inheriting classes whole
+    (28,769 tests), where the tests that call it would do."""
+    recipe, tree = setup(tmp_path, "")
+    path = "tests/testing_common.py"
+    new = PEFT_COMMON.replace("assert name\n\n", "assert name, 'merge'\n\n", 1)
+    write_files(tree, {
+        "tests/__init__.py": "", path: new,
+        "tests/test_custom.py": (
+            "import pytest\n\nfrom tests.testing_common import PeftCommonTester\n\n\n"
+            "class TestCustom(PeftCommonTester):\n"
+            "    @pytest.mark.parametrize('name', ['a', 'b'])\n"
+            "    def test_merge(self, name):\n        self._test_merge(name)\n\n"
+            "    def test_save(self):\n        self._test_save('a')\n"),
+        "tests/test_decoder.py": (
+            "from tests.testing_common import PeftCommonTester\n\n\n"
+            "class TestDecoder(PeftCommonTester):\n"
+            "    def test_save(self):\n        self._test_save('a')\n")})
+    sel = select.select(recipe, tree, [real_diff(tmp_path, path, PEFT_COMMON, new)])
+    why = f"inherits PeftCommonTester, changed by the patch in {path}"
+    assert [(p.target, p.reason) for p in sel.run if p.own] == [
+        ("tests/test_custom.py::TestCustom::test_merge", why)]
+    assert not [n for n in sel.notes if "more test class" in n]
+
+
 ALIASED = """\
 import unittest
 
