@@ -17,7 +17,7 @@ from rich.table import Table
 from harness.status import Status
 from harness.verify.checks import CheckOutcome, CheckStatus
 from harness.verify.compare import NEEDS_GPU, NEEDS_NETWORK, Row
-from harness.verify.document import VerifyReport
+from harness.verify.document import VerifyReport, gist
 
 ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "not_checked",
          "passing")
@@ -103,10 +103,10 @@ def collapsed(rows: list[Row]) -> list[Row]:
     by_note: dict[str, list[Row]] = {}
     for r in rows:
         if r.change == "not_checked":
-            by_note.setdefault(r.note, []).append(r)
+            by_note.setdefault(gist(r.note), []).append(r)
     out: list[Row] = []
     for r in rows:
-        same = by_note.get(r.note, []) if r.change == "not_checked" else []
+        same = by_note.get(gist(r.note), []) if r.change == "not_checked" else []
         at = next((k for k, x in enumerate(same) if x is r), 0)
         if len(same) <= UNDECIDED_SHOWN + 1 or at < UNDECIDED_SHOWN:
             out.append(r)
@@ -115,7 +115,8 @@ def collapsed(rows: list[Row]) -> list[Row]:
             before = {x.before for x in rest}
             after = {x.after for x in rest}
             out.append(Row(f"… and {len(rest)} more", before.pop() if len(before) == 1 else None,
-                           after.pop() if len(after) == 1 else None, r.change, r.note, r.own))
+                           after.pop() if len(after) == 1 else None, r.change, gist(r.note),
+                           r.own))
     return out
 
 

@@ -146,6 +146,25 @@ def test_many_reasons_to_leave_tests_unchecked_show_the_commonest() -> None:
     assert len(json.loads(report.to_json(many))["not_checked"]) == 21
 
 
+def test_tests_skipped_for_one_reason_group_whatever_value_the_reason_prints() -> None:
+    """peft b60f0552e: "Test not applicable for GloraConfig(task_type='CAUSAL_LM', ...,
+    base_model_name_or_path='...GPT2...', ...)" named each test's whole config, and 288
+    tests were put down to 287 reasons."""
+    def why(model: str) -> str:
+        return (f"skipped: Test not applicable for GloraConfig(task_type='CAUSAL_LM', "
+                f"base_model_name_or_path='{model}', r=8)")
+    rows = tuple(Row(f"t.py::T::test_{k}", "skipped", "skipped", "not_checked", why(f"m{k}"),
+                     True) for k in range(6))
+    rows += (Row("t.py::T::test_slow", "skipped", "skipped", "not_checked",
+                 "skipped: (slow, and needs a lot of memory)", True),)
+    many = rep(tests=rows)
+    assert report.reasons(many) == [
+        "6 test(s): skipped: Test not applicable for GloraConfig(...)",
+        "1 test(s): skipped: (slow, and needs a lot of memory)"]
+    table = report.markdown(many).split("#### The patch's own tests")[1].split("####")[0]
+    assert "`… and 3 more`" in table and "GloraConfig(...)" in table
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
