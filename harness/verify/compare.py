@@ -39,7 +39,7 @@ GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bit
 BAD = ("failed", "error")
 NEEDS_GPU = "needs GPU"
 NEEDS_NETWORK = ("needs network", "needs a Hub download")  # what --online may change
-CODE_FREE = "the change alters no code (comments, docstrings, docs)"
+CODE_FREE = "the change alters no code (comments, docstrings, messages, docs)"
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
 
@@ -201,7 +201,7 @@ def _reasons(rows: Iterable[Row]) -> str:
 def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
     Without tests of its own, only tests it fixes elsewhere can make it ``ok``, or, for a
-    change that alters no code (``code_free``: comments, docstrings, documents; the checks
+    change that alters no code (``code_free``: comments, docstrings, messages, documents; the checks
     then decide), tests it leaves passing.  ``shared``: changed test files whose changes
     only other test files use (a mixin): the advice is to run those, not to add a test."""
     others = [r for r in rows if not r.own]

@@ -1,9 +1,12 @@
-"""Whether a change alters no code: comments, docstrings and prose documents only.
+"""Whether a change alters no code: comments, docstrings, messages and prose documents only.
 
 A typo fix in comments and docstrings (a classic first contribution) has no test that
 fails without it, and no test can show a difference.  Such a change is recognised by its
 Python files parsing to the same syntax tree before and after, docstrings left out, and
-its other files being documents.
+its other files being documents.  The text of a message (what ``raise`` gives an
+exception, what ``warnings.warn`` or a logger prints) counts as prose too: diffusers
+2f7e0154a9 fixes "whe" in a ValueError's message among 13 typos in comments.  A test
+that matches the old message still fails, and the tests that import the file still run.
 """
 from __future__ import annotations
 
@@ -56,7 +59,22 @@ def _code(text: str) -> str | None:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and "DOCSTRING" in t.id for t in node.targets):
             _blank([node.value])
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            _blank([*node.exc.args, *(k.value for k in node.exc.keywords)])
+        if isinstance(node, ast.Call) and _says(node.func):
+            _blank(list(node.args))
     return ast.dump(tree, include_attributes=False)
+
+
+# what prints a message: warnings.warn(...), logger.warning(...), logger.warning_once(...)
+SAYERS = frozenset({"warnings", "logger", "logging", "log", "_logger", "LOGGER"})
+SAYS = frozenset({"warn", "warning", "warning_once", "info", "info_once", "error", "debug",
+                  "critical", "exception", "warn_once"})
+
+
+def _says(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and func.attr in SAYS and \
+        isinstance(func.value, ast.Name) and func.value.id in SAYERS
 
 
 def _text(node: ast.AST) -> bool:
@@ -68,7 +86,8 @@ def _name(func: ast.expr) -> str:
 
 
 def _blank(values: list[ast.expr]) -> None:
-    """Every string in ``values`` (also in f-strings, concatenations, tuples) made empty."""
+    """Every string in ``values`` (also in f-strings, concatenations, tuples) made empty;
+    the names an f-string formats stay."""
     for value in values:
         for n in ast.walk(value):
             if isinstance(n, ast.Constant) and isinstance(n.value, str):

@@ -54,6 +54,40 @@ def test_strings_given_to_a_docstring_decorator_are_docstrings(tmp_path: Path) -
     assert changed(DECORATED.replace("an eror", "an error"))  # a message the code logs
 
 
+MESSAGES = '''import logging
+import warnings
+
+logger = logging.getLogger(__name__)
+
+
+def check(a, b):
+    if len(a) != len(b):
+        raise ValueError(f"a and b must have the same length whe they are lists, got {len(a)}")
+    if not a:
+        warnings.warn("an emtpy list", UserWarning)
+        logger.warning("an emtpy list")
+    return a
+'''
+
+
+def test_the_text_of_a_message_is_no_code(tmp_path: Path) -> None:
+    """diffusers 2f7e0154a9 fixes 14 typos: 13 in comments and docstrings, one in a
+    ValueError's message ("whe they are lists").  verify said "add a test that fails
+    without it"."""
+    def changed(new: str) -> bool:
+        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
+                                    MESSAGES)
+        return not nocode.alters_no_code(files, base, tree)
+
+    assert not changed(MESSAGES.replace("whe they", "when they"))
+    assert not changed(MESSAGES.replace("an emtpy", "an empty"))
+    assert changed(MESSAGES.replace("ValueError(f", "TypeError(f"))  # another exception
+    assert changed(MESSAGES.replace("got {len(a)}", "got {len(b)}"))  # what it formats
+    assert changed(MESSAGES.replace("UserWarning", "FutureWarning"))
+    assert changed(MESSAGES.replace("logger.warning", "logger.info"))
+    assert changed(MESSAGES.replace("if not a:", "if a:"))
+
+
 def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
     for i, files in enumerate([
             {"src/m.py": CODE.replace("a * b", "b * a")},
