@@ -14,11 +14,17 @@ from harness import cache, history, store
 from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 
+# bumped when how a base run is made changes what it finds (2: the targets of test files
+# that import fine run again after another file's collection error), so that a run
+# stored before is not reused
+RUNS_VERSION = 2
+
 
 def key(recipe: Recipe, subset: Subset, base_sha: str, targets: tuple[str, ...], env_key: str,
         tests_patch: str, sparse: tuple[str, ...] = ()) -> str:
     """``sparse``: the patterns of a sparse checkout of the base (what files it has)."""
     parts: dict[str, Any] = {
+        "version": RUNS_VERSION,
         "recipe": recipe.name,
         "base": base_sha,
         "subset": subset.name,

@@ -61,6 +61,23 @@ def test_flaky_and_rerun_targets() -> None:
     assert compare.rerun_targets(many) == ("t0.py", "t1.py", "t2.py")
 
 
+def test_a_crashed_worker_decides_nothing_and_a_flaky_own_test_is_no_failure() -> None:
+    """diffusers 4c52cb267a: an xdist worker died (out of memory) under VidTok's tiling
+    test on the base: the test was "fixed"; its sibling crashed after the patch, passed on
+    the rerun, and the verdict was "failing"."""
+    crash = ("worker 'gw1' crashed while running "
+             "'tests/test_vidtok.py::TestVidTok::test_enable_disable_tiling'")
+    own = ["t.py::tiling", "t.py::slicing"]
+    rows = compare.classify([r("t.py::tiling", "error", crash), r("t.py::slicing", "passed")],
+                            [r("t.py::tiling", "passed"), r("t.py::slicing", "passed")], own)
+    assert [(x.id, x.change, x.note) for x in rows] == [
+        ("t.py::slicing", "passing", ""), ("t.py::tiling", "not_checked", compare.CRASHED)]
+    flaky = [compare.Row("t.py::slicing", "passed", "error", "flaky", "", True),
+             compare.Row("t.py::tiling", "passed", "passed", "passing", "", True)]
+    assert compare.verdict(flaky).status == "ok"
+    assert compare.verdict(flaky).reason.endswith("; 1 flaky")
+
+
 def test_new_failing_test_is_a_regression_and_nothing_run_is_unchecked() -> None:
     rows = compare.classify([], [r("t.py::new", "failed")])
     assert compare.verdict(rows) == ("regressions", "1 test(s) broken by the patch")

@@ -438,3 +438,32 @@ def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None
     assert changes(online) == {"tests/test_net.py::test_reaches_out": "passing"}
     assert "online" not in online["commands"]  # type: ignore[operator]
     assert any(n.startswith("--online") for n in online["notes"])  # type: ignore[attr-defined]
+
+
+VISION = """\
+import not_installed_pkg
+
+
+class TestVision:
+    def test_v(self):
+        assert not_installed_pkg
+"""
+
+
+def test_a_test_file_that_cannot_be_imported_does_not_stop_the_others(tmp_path: Path) -> None:
+    """diffusers 4c52cb267a changes 23 test files; one imports torchvision, not installed.
+    pytest runs nothing when a node id points into a file it cannot import, and the 62
+    other own targets went unrun (the verdict counted one own test)."""
+    recipe, repo = make_target(tmp_path, {**BUGGY, "tests/test_vision.py": VISION})
+    again = BUGGY["tests/test_mathops.py"] + (
+        "\n\ndef test_mul_again():\n    assert mul(3, 3) == 9\n")
+    patch = tmp_path / "two.diff"
+    patch.write_text(make_patch(repo, {
+        "src/buggy/mathops.py": FIXED_MUL, "tests/test_mathops.py": again,
+        "tests/test_vision.py": VISION.replace("assert not_installed_pkg",
+                                               "assert not_installed_pkg.ok")}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    got = {t["id"]: (t["change"], t["note"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+    assert got["tests/test_mathops.py::test_mul_again"][0] == "fixed"
+    assert got["tests/test_vision.py"] == ("not_checked", "needs not_installed_pkg (not installed)")
+    assert doc["verdict"] == "ok"
