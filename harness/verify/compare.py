@@ -43,7 +43,7 @@ GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bit
 BAD = ("failed", "error")
 NEEDS_GPU = "needs GPU"
 NEEDS_NETWORK = ("needs network", "needs a Hub download")  # what --online may change
-CODE_FREE = "the change alters no code (comments, docstrings, messages, docs)"
+CODE_FREE = "the change alters no code (comments, docstrings, messages, type hints, docs)"
 RERUN_LIMIT = 300  # more changed tests than this: rerun their files instead
 
 

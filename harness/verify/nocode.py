@@ -7,6 +7,9 @@ its other files being documents.  The text of a message (what ``raise`` gives an
 exception, what ``warnings.warn`` or a logger prints) counts as prose too: diffusers
 2f7e0154a9 fixes "whe" in a ValueError's message among 13 typos in comments.  A test
 that matches the old message still fails, and the tests that import the file still run.
+So do a dataclass field's help (``field(metadata={"help": ...})``: peft 86664fed1 fixes a
+config's docstring and the same words there) and a function's type hints (peft
+a429b5949); a class's annotated attributes stay code (they make a dataclass's fields).
 """
 from __future__ import annotations
 
@@ -59,6 +62,15 @@ def _code(text: str) -> str | None:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and "DOCSTRING" in t.id for t in node.targets):
             _blank([node.value])
+        if isinstance(node, ast.Call) and _name(node.func) == "field":
+            for k in node.keywords:  # a dataclass field's help: field(metadata={"help": ...})
+                if k.arg == "metadata" and isinstance(k.value, ast.Dict):
+                    _blank([v for key, v in zip(k.value.keys, k.value.values, strict=True)
+                            if isinstance(key, ast.Constant) and key.value == "help"])
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.returns = None  # type hints of a function (not of a dataclass's fields)
+        if isinstance(node, ast.arg):
+            node.annotation = None
         if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
             _blank([*node.exc.args, *(k.value for k in node.exc.keywords)])
         if isinstance(node, ast.Call) and _says(node.func):

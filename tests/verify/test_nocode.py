@@ -88,6 +88,37 @@ def test_the_text_of_a_message_is_no_code(tmp_path: Path) -> None:
     assert changed(MESSAGES.replace("if not a:", "if a:"))
 
 
+HINTED = '''from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Config:
+    r: int = field(default=8, metadata={"help": "The rank of LoRA."})
+    alpha = 16
+
+    def scale(self, x, by=None):
+        return x * (by or self.alpha / self.r)
+'''
+
+
+def test_a_fields_help_and_type_hints_are_no_code(tmp_path: Path) -> None:
+    """peft 86664fed1 fixes a config's docstring and the same words in its fields'
+    ``metadata={"help": ...}``; a429b5949 adds type hints."""
+    def changed(new: str) -> bool:
+        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
+                                    HINTED)
+        return not nocode.alters_no_code(files, base, tree)
+
+    assert not changed(HINTED.replace("The rank of LoRA.", "The rank."))
+    assert not changed(HINTED.replace("def scale(self, x, by=None):",
+                                      "def scale(self, x: float, by: Optional[float] = None"
+                                      ") -> float:"))
+    assert changed(HINTED.replace("default=8", "default=4"))
+    assert changed(HINTED.replace("alpha = 16", "alpha: int = 16"))  # a dataclass field now
+    assert changed(HINTED.replace("by=None", "by=1"))
+
+
 def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
     for i, files in enumerate([
             {"src/m.py": CODE.replace("a * b", "b * a")},
