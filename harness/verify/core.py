@@ -73,6 +73,10 @@ def _online_note(opts: Options) -> tuple[str, ...]:
             "downloaded)",) if opts.online else ()
 
 
+NOTHING_TO_TEST = ("nothing to check: the patch adds or changes no test and no test imports "
+                   "what it changes")
+
+
 def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     """Verify a change; return the report (also saved in the store)."""
     ui = ui or Ui()
@@ -129,9 +133,9 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                                                                    trees.after):
             rep = _checks_alone(setup.recipe, the_change, trees, rep, timings, ui)
         elif sel.empty:
-            rep = rep.replace(verdict=Status.UNCHECKED,
-                              reason="nothing to check: the patch adds or changes no test and "
-                                     "no test imports what it changes")
+            rep = rep.replace(verdict=Status.UNCHECKED, reason=NOTHING_TO_TEST)
+            if opts.run_checks:
+                rep = _checks_without_tests(setup, the_change, trees, rep, timings, ui)
         else:
             rep, after_results = _compare(opts, setup, subset, the_change, base_sha, trees,
                                           sel, rep, timings, ui)
@@ -220,6 +224,25 @@ def _checks_alone(recipe: Recipe, the_change: change.Change, trees: worktrees.Tr
         reason=f"{compare.CODE_FREE}: the checks decide; no test imports what it changes"))
 
 
+def _checks_without_tests(setup: pipeline.Setup, the_change: change.Change,
+                          trees: worktrees.Trees, rep: VerifyReport, timings: Timings,
+                          ui: Ui) -> VerifyReport:
+    """A change of code that no test imports (transformers 283179857c edits a modular_*.py
+    file, from which a modeling file is generated): no test decides, but the checks its pull
+    request faces still run, those that import the target too (check_modular_conversion)."""
+    t = time.monotonic()
+    _, env_after, env_note = _envs(setup, the_change, trees, ui)
+    timings.add("env", t)
+    t = time.monotonic()
+    with ui.step(f"the checks of {setup.recipe.name}"):
+        found = checks.run_checks(setup.recipe, trees.before, trees.after, Ui(quiet=True),
+                                  target_python=env_after.python,
+                                  changed=_changed_paths(the_change))
+    timings.add("checks", t)
+    return with_checks(rep.replace(checks=found, checks_ran=True, env_after_key=env_after.key,
+                                   env_note=env_note, backend=setup.backend.name))
+
+
 def with_checks(rep: VerifyReport) -> VerifyReport:
     """An introduced check failure makes an otherwise passing verdict ``checks_failed``; a
     change that alters no code is ``ok`` only when a check passed on it."""
@@ -232,6 +255,6 @@ def with_checks(rep: VerifyReport) -> VerifyReport:
         return rep
     names = ", ".join(c.name for c in failed)
     reason = f"{len(failed)} check(s) the pull request faces fail: {names}"
-    if rep.verdict == Status.OK:
+    if rep.verdict in (Status.OK, Status.UNCHECKED):
         reason += f" (tests: {rep.reason})"
     return rep.replace(verdict=Status.CHECKS_FAILED, reason=reason)

@@ -295,6 +295,29 @@ def test_a_documents_only_change_that_no_test_imports_is_decided_by_the_checks(
     bare, _ = make_target(tmp_path / "bare")  # no check to decide: nothing backs an ok
     assert run(bare, patch=str(patch))["verdict"] == "unchecked"
 
+def test_code_that_no_test_imports_still_faces_the_checks(tmp_path: Path) -> None:
+    """transformers 283179857c edits a modular_*.py file, which no test imports: verify
+    said "nothing to check" and ran none of the checks the pull request faces, those that
+    import the target neither."""
+    checks = ('[checks]\ntools = []\n\n[checks.tabs]\nname = "no tabs"\ntarget = true\n'
+              'run = ["python", "-c", "import buggy, pathlib, sys; sys.exit(\'\\\\t\' in '
+              'pathlib.Path(\'src/buggy/unused.py\').read_text())"]\n')
+    files = {**BUGGY, "src/buggy/unused.py": "X = 1\n"}
+    recipe, repo = make_target(tmp_path, files, extra=VERIFY + checks)
+    patch = tmp_path / "tab.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/unused.py": "X = 1\nif X:\n\tY = 2\n"},
+                                tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert [(c["name"], c["status"]) for c in doc["checks"]] == [  # type: ignore[index]
+        ("no tabs", "failed")]
+    assert doc["verdict"] == "checks_failed", doc["reason"]
+    assert "nothing to check" in str(doc["reason"])
+    fine = tmp_path / "fine.diff"
+    fine.write_text(make_patch(repo, {"src/buggy/unused.py": "X = 2\n"}, tmp_path / "w2"))
+    doc = run(recipe, patch=str(fine))
+    assert doc["verdict"] == "unchecked" and doc["checks"][0]["status"] == "passed"  # type: ignore[index]
+
+
 def test_subsets_do_not_hide_tests_unless_asked(tmp_path: Path) -> None:
     subsets = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'
     recipe, repo = make_target(tmp_path, subsets=subsets)
