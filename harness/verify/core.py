@@ -131,11 +131,13 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                           commands=commands.of(opts, recipe, subset, sel))
         if sel.empty and opts.run_checks and nocode.alters_no_code(the_change.files, base_sha,
                                                                    trees.after):
-            rep = _checks_alone(setup.recipe, the_change, trees, rep, timings, ui)
+            rep = _checks_alone(setup, the_change, trees, rep.replace(
+                verdict=Status.OK, reason=f"{compare.CODE_FREE}: the checks decide; no test "
+                                          "imports what it changes"), timings, ui)
         elif sel.empty:
             rep = rep.replace(verdict=Status.UNCHECKED, reason=NOTHING_TO_TEST)
             if opts.run_checks:
-                rep = _checks_without_tests(setup, the_change, trees, rep, timings, ui)
+                rep = _checks_alone(setup, the_change, trees, rep, timings, ui)
         else:
             rep, after_results = _compare(opts, setup, subset, the_change, base_sha, trees,
                                           sel, rep, timings, ui)
@@ -209,27 +211,13 @@ def _changed_paths(the_change: change.Change) -> tuple[str, ...]:
     return tuple(p for f in the_change.files if f.status != "deleted" for p in f.paths())
 
 
-def _checks_alone(recipe: Recipe, the_change: change.Change, trees: worktrees.Trees,
+def _checks_alone(setup: pipeline.Setup, the_change: change.Change, trees: worktrees.Trees,
                   rep: VerifyReport, timings: Timings, ui: Ui) -> VerifyReport:
-    """A change that alters no code and that no test imports (documents): the checks decide,
-    those that import the target aside (no env is built for them)."""
-    t = time.monotonic()
-    changed = _changed_paths(the_change)
-    with ui.step(f"the checks of {recipe.name}"):
-        found = checks.run_checks(recipe, trees.before, trees.after, Ui(quiet=True),
-                                  changed=changed)
-    timings.add("checks", t)
-    return with_checks(rep.replace(
-        checks=found, checks_ran=True, verdict=Status.OK,
-        reason=f"{compare.CODE_FREE}: the checks decide; no test imports what it changes"))
-
-
-def _checks_without_tests(setup: pipeline.Setup, the_change: change.Change,
-                          trees: worktrees.Trees, rep: VerifyReport, timings: Timings,
-                          ui: Ui) -> VerifyReport:
-    """A change of code that no test imports (transformers 283179857c edits a modular_*.py
-    file, from which a modeling file is generated): no test decides, but the checks its pull
-    request faces still run, those that import the target too (check_modular_conversion)."""
+    """No test imports what the change touches: the checks its pull request faces decide
+    (a change that alters no code: documents, comments), or run all the same (code: a
+    transformers ``modular_*.py`` file, 283179857c).  Those that import the target run in
+    its test env (transformers 64f30450db changes 25 READMEs: check_copies.py, which reads
+    them, did not run, and the typo fix stayed "unchecked")."""
     t = time.monotonic()
     _, env_after, env_note = _envs(setup, the_change, trees, ui)
     timings.add("env", t)

@@ -283,7 +283,9 @@ def test_a_documents_only_change_that_no_test_imports_is_decided_by_the_checks(
     """peft a9d039ab5 fixes two links in docs/*.md: verify stopped at "nothing to check"
     without running the checks its pull request faces."""
     checks = '[checks]\ntools = []\n\n[checks.links]\nname = "links"\n' \
-        'run = ["python", "-c", "print(\'links ok\')"]\n'
+        'run = ["python", "-c", "print(\'links ok\')"]\n' \
+        '\n[checks.copies]\nname = "copies"\ntarget = true\n' \
+        'run = ["python", "-c", "import buggy"]\n'
     recipe, repo = make_target(tmp_path, extra=VERIFY + checks)
     patch = tmp_path / "docs.diff"
     patch.write_text(make_patch(repo, {"docs/usage.md": "# Usage\n\nSee the [guide](x).\n"},
@@ -291,7 +293,9 @@ def test_a_documents_only_change_that_no_test_imports_is_decided_by_the_checks(
     doc = run(recipe, patch=str(patch))
     assert doc["verdict"] == "ok", doc["reason"]
     assert str(doc["reason"]).endswith("the checks decide; no test imports what it changes")
-    assert [c["status"] for c in doc["checks"]] == ["passed"]  # type: ignore[index]
+    # a check that imports the target runs in its env (transformers 64f30450db: READMEs,
+    # which check_copies.py reads)
+    assert [c["status"] for c in doc["checks"]] == ["passed", "passed"]  # type: ignore[index]
     bare, _ = make_target(tmp_path / "bare")  # no check to decide: nothing backs an ok
     assert run(bare, patch=str(patch))["verdict"] == "unchecked"
 
