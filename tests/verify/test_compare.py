@@ -78,6 +78,22 @@ def test_a_crashed_worker_decides_nothing_and_a_flaky_own_test_is_no_failure() -
     assert compare.verdict(flaky).reason.endswith("; 1 flaky")
 
 
+def test_a_test_that_skips_itself_without_the_hub_needs_a_hub_download() -> None:
+    """diffusers d6bfaa71b8: 9 own tests skip themselves, "tiny DiffusionGemma checkpoint
+    unavailable: We couldn't connect to 'https://huggingface.co' ...": the verdict said
+    "skipped (9)", and offered no --online."""
+    why = ("tiny DiffusionGemma checkpoint unavailable: We couldn't connect to "
+           "'https://huggingface.co' to load the files, and couldn't find them in the cached "
+           "files.")
+    rows = compare.classify([r("t.py::a", "skipped", why)], [r("t.py::a", "skipped", why)],
+                            ["t.py::a"])
+    assert [(x.change, x.note) for x in rows] == [("not_checked", "needs a Hub download")]
+    assert compare.verdict(rows).reason.endswith("needs a Hub download (1)")
+    plain = compare.classify([r("t.py::a", "skipped", "not on this platform")],
+                             [r("t.py::a", "skipped", "not on this platform")], ["t.py::a"])
+    assert plain[0].note == "skipped: not on this platform"
+
+
 def test_new_failing_test_is_a_regression_and_nothing_run_is_unchecked() -> None:
     rows = compare.classify([], [r("t.py::new", "failed")])
     assert compare.verdict(rows) == ("regressions", "1 test(s) broken by the patch")
