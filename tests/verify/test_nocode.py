@@ -24,6 +24,12 @@ def _change(tmp_path: Path, files: dict[str, str], code: str = CODE
     return tuple(diff.parse(text + "\n")), base, repo
 
 
+def _alters_code(tmp_path: Path, old: str, new: str) -> bool:
+    """Whether changing src/m.py from ``old`` to ``new`` alters code."""
+    files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new}, old)
+    return not nocode.alters_no_code(files, base, tree)
+
+
 def test_comments_docstrings_and_documents_alter_no_code(tmp_path: Path) -> None:
     typos = CODE.replace("Multiply.", "Multiply two numbers.").replace("the product", "product")
     files, base, tree = _change(tmp_path, {"src/m.py": typos, "README.md": "# m, fixed\n"})
@@ -45,9 +51,7 @@ class Thing:
 def test_strings_given_to_a_docstring_decorator_are_docstrings(tmp_path: Path) -> None:
     """transformers 3717b9cda2 fixes "spacial" inside ``@add_start_docstrings(...)``."""
     def changed(new: str) -> bool:
-        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
-                                    DECORATED)
-        return not nocode.alters_no_code(files, base, tree)
+        return _alters_code(tmp_path, DECORATED, new)
 
     assert not changed(DECORATED.replace("spacial", "spatial"))
     assert not changed(DECORATED.replace("the x.", "the x coordinate."))
@@ -75,9 +79,7 @@ def test_the_text_of_a_message_is_no_code(tmp_path: Path) -> None:
     ValueError's message ("whe they are lists").  verify said "add a test that fails
     without it"."""
     def changed(new: str) -> bool:
-        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
-                                    MESSAGES)
-        return not nocode.alters_no_code(files, base, tree)
+        return _alters_code(tmp_path, MESSAGES, new)
 
     assert not changed(MESSAGES.replace("whe they", "when they"))
     assert not changed(MESSAGES.replace("an emtpy", "an empty"))
@@ -106,9 +108,7 @@ def test_a_fields_help_and_type_hints_are_no_code(tmp_path: Path) -> None:
     """peft 86664fed1 fixes a config's docstring and the same words in its fields'
     ``metadata={"help": ...}``; a429b5949 adds type hints."""
     def changed(new: str) -> bool:
-        files, base, tree = _change(tmp_path / str(abs(hash(new))), {"src/m.py": new},
-                                    HINTED)
-        return not nocode.alters_no_code(files, base, tree)
+        return _alters_code(tmp_path, HINTED, new)
 
     assert not changed(HINTED.replace("The rank of LoRA.", "The rank."))
     assert not changed(HINTED.replace("def scale(self, x, by=None):",
