@@ -609,11 +609,18 @@ def test_a_changed_helper_of_a_mixin_runs_the_inheritors_tests_that_call_it(
         "tests/test_decoder.py": (
             "from tests.testing_common import PeftCommonTester\n\n\n"
             "class TestDecoder(PeftCommonTester):\n"
-            "    def test_save(self):\n        self._test_save('a')\n")})
+            "    def test_save(self):\n        self._test_save('a')\n"),
+        # the test that calls it is in a base class of the file
+        "tests/test_encoder.py": (
+            "from tests.testing_common import PeftCommonTester\n\n\n"
+            "class _Base(PeftCommonTester):\n"
+            "    def test_merge(self):\n        self._test_merge('a')\n\n\n"
+            "class TestEncoder(_Base):\n    pass\n")})
     sel = select.select(recipe, tree, [real_diff(tmp_path, path, PEFT_COMMON, new)])
     why = f"inherits PeftCommonTester, changed by the patch in {path}"
     assert [(p.target, p.reason) for p in sel.run if p.own] == [
-        ("tests/test_custom.py::TestCustom::test_merge", why)]
+        ("tests/test_custom.py::TestCustom::test_merge", why),
+        ("tests/test_encoder.py::TestEncoder::test_merge", why)]
     assert not [n for n in sel.notes if "more test class" in n]
 
 
