@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pytest
 
 from harness import results, runner
+from harness.pytest_plugin import harness_plugin as plugin
 from harness.results import MISSING_MESSAGE, Verdict
 from harness.verify import compare
 
@@ -379,6 +380,23 @@ def test_a_chained_exception_keeps_its_first_cause(tmp_path: Path) -> None:
         "LocalEntryNotFoundError: cannot find the requested files in the cache)")
     assert by_id["test_chain.py::test_plain"] == "ValueError: plain"
 
+
+
+def test_many_failures_leave_their_tracebacks_to_the_junit_xml(tmp_path: Path) -> None:
+    """peft 09ba20c4f: 15,000 tests failed offline, each with its captured Hub retries;
+    pytest was still printing its FAILURES section minutes after the last test ran."""
+    many = plugin.FAILURES_PRINTED + 1
+    code = ("import logging\nimport pytest\n\n\n@pytest.mark.parametrize('k', range(%d))\n"
+            "def test_hub(k):\n    logging.getLogger('hub').warning('Retrying in 1s')\n"
+            "    raise OSError(f'blocked {k}')\n")
+    run = run_pytest(tmp_path / "many", {"test_many.py": code % many})
+    assert len([r for r in run.results if r.outcome == "failed"]) == many
+    assert all("blocked" in r.message for r in run.results)  # the XML keeps each
+    assert "Retrying in 1s" not in run.output and "= FAILURES =" not in run.output
+    assert f"harness: {many} tests failed: their tracebacks are in the JUnit XML" in run.output
+    assert "FAILED test_many.py::test_hub[0]" in run.output  # the one-line summary stays
+    few = run_pytest(tmp_path / "few", {"test_many.py": code % 3})
+    assert "= FAILURES =" in few.output and "Retrying in 1s" in few.output
 
 
 def test_a_hub_request_refused_offline_and_caught_by_the_code_under_test_is_told(

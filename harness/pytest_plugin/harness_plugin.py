@@ -17,6 +17,8 @@ It imports nothing from harness (it runs under the target's interpreter and pyte
   (``OfflineModeIsEnabled``, also when the code under test caught it, also when its class's
   ``setUpClass`` made them while the first test was set up) as ``harness_offline`` in the
   JUnit XML, and a passed test's too: it passed on what the code built without the Hub;
+* leaves pytest's FAILURES section out when more than :data:`FAILURES_PRINTED` tests
+  failed (printing them can take longer than the run; the JUnit XML keeps each);
 * records each test's node id and unexpected passes (xpass) in the JUnit XML, which
   otherwise loses the first and reports the second as passed;
 * lets a test named by its node id in a module that skips itself when imported
@@ -227,8 +229,20 @@ def _forgive_skipped_modules(session: pytest.Session) -> None:
     _write_beside_selected(SKIPPED_ARGS, skipped)
 
 
+# more failures than this: pytest's FAILURES section is left out of the log (the JUnit XML,
+# which the harness reads, has each traceback).  peft 09ba20c4f: 15,000 tests failed
+# offline, each with its captured Hub retries, and printing them took longer than the run.
+FAILURES_PRINTED = 200
+_failed = [0]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _failed[0] > FAILURES_PRINTED and not _is_xdist_worker():
+        # the terminal prints its summary after every plugin's sessionfinish has run
+        session.config.option.tbstyle = "no"
+        os.write(_OUT, f"\nharness: {_failed[0]} tests failed: their tracebacks are in the "
+                       "JUnit XML, not printed here\n".encode())
     selected = os.environ.get("HARNESS_SELECTED")
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and selected and os.path.exists(
             os.path.join(os.path.dirname(selected), SKIPPED_ARGS)):
@@ -418,6 +432,8 @@ def _first_cause(exc: BaseException) -> str:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if _is_xdist_worker():
         return
+    if report.failed:
+        _failed[0] += 1
     if report.when == "call" or (report.when == "setup" and not report.passed) or (
         report.when == "teardown" and report.failed
     ):
