@@ -34,6 +34,10 @@ HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_H
 HUB_FILE_RE = re.compile(r"(?<![/\w.-])[A-Za-z0-9][\w.-]*/[\w.-]+ does not appear to have a file "
                          r"named")
 MISSING_RE = re.compile(r"No module named '(\w+)'")
+# transformers' requires_backends: "FuyuImageProcessor requires the PIL library but it was
+# not found in your environment" (an ImportError whose first line is empty)
+BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in your "
+                        r"environment")
 # an xdist worker that died under a test: out of memory, most often (diffusers 4c52cb267a:
 # VidTok's tiling tests on a 24 GB machine, two sides at once); nothing says which side
 CRASH_SIGNS = ("crashed while running",)
@@ -66,7 +70,7 @@ def undecidable(outcome: str | None, message: str) -> str | None:
     if outcome in BAD:
         if any(s in message for s in NETWORK_SIGNS):
             return NEEDS_NETWORK[0]
-        missing = MISSING_RE.search(message)
+        missing = MISSING_RE.search(message) or BACKEND_RE.search(message)
         if missing:  # a package the env lacks, not a module the patch adds
             return f"needs {missing.group(1)} (not installed)"
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):

@@ -26,7 +26,7 @@ def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> b
     """Whether each of ``files`` is a document, or a Python file (modified, not added,
     deleted or renamed) whose code in the ``after`` tree is the same as at ``base_sha``."""
     for f in files:
-        if f.path.endswith(DOCUMENTS):
+        if f.path.endswith(DOCUMENTS) and not _pins(f.path):
             continue
         if f.binary or f.status != "modified" or not f.path.endswith(".py"):
             return False
@@ -39,6 +39,14 @@ def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> b
         if code is None or code != _code(new):
             return False
     return bool(files)
+
+
+def _pins(path: str) -> bool:
+    """A text file of packages to install (``requirements.txt``, transformers'
+    ``examples/pytorch/_tests_requirements.txt``: 579f7a9b9e unpins pytest there), which is
+    no document."""
+    name = path.rpartition("/")[2].lower()
+    return name.endswith(".txt") and ("requirement" in name or "constraint" in name)
 
 
 def _code(text: str) -> str | None:

@@ -94,6 +94,18 @@ def test_a_test_that_skips_itself_without_the_hub_needs_a_hub_download() -> None
     assert plain[0].note == "skipped: not on this platform"
 
 
+def test_a_backend_transformers_says_is_missing_is_not_installed() -> None:
+    """transformers 5068901e8d: an own test failed before and after with "ImportError: \n
+    FuyuImageProcessor requires the PIL library but it was not found in your environment",
+    and the verdict was "failing"."""
+    why = ("ImportError: \nFuyuImageProcessor requires the PIL library but it was not found "
+           "in your environment. You can install it with pip:\n`pip install pillow`.")
+    rows = compare.classify([r("t.py::a", "failed", why)], [r("t.py::a", "failed", why)],
+                            ["t.py::a"])
+    assert [(x.change, x.note) for x in rows] == [("not_checked", "needs PIL (not installed)")]
+    assert compare.verdict(rows).status == "unchecked"
+
+
 def test_new_failing_test_is_a_regression_and_nothing_run_is_unchecked() -> None:
     rows = compare.classify([], [r("t.py::new", "failed")])
     assert compare.verdict(rows) == ("regressions", "1 test(s) broken by the patch")

@@ -125,6 +125,7 @@ def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
             {"src/m.py": "import os\n" + CODE},
             {"src/m.py": CODE.replace('"""Multiply."""', "x = 1")},  # a docstring became code
             {"src/new.py": "# only a comment\n"},
+            {"examples/_tests_requirements.txt": "pytest\n"},  # transformers 579f7a9b9e
             {"setup.cfg": "[metadata]\n"}]):
         changed, base, tree = _change(tmp_path / str(i), files)
         assert not nocode.alters_no_code(changed, base, tree), files
