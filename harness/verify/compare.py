@@ -215,9 +215,10 @@ def _reasons(rows: Iterable[Row]) -> str:
 def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
     Without tests of its own, only tests it fixes elsewhere can make it ``ok``, or, for a
-    change that alters no code (``code_free``: comments, docstrings, messages, documents; the checks
-    then decide), tests it leaves passing.  ``shared``: changed test files whose changes
-    only other test files use (a mixin): the advice is to run those, not to add a test."""
+    change that alters no code (``code_free``: comments, docstrings, messages, type hints,
+    documents; the checks then decide), tests it leaves passing.  ``shared``: changed test
+    files whose changes only other test files use (a mixin): the advice is to run those, not
+    to add a test."""
     others = [r for r in rows if not r.own]
     mine = [r for r in rows if r.own]
     broken = [r for r in others if r.change == "broken"

@@ -156,11 +156,16 @@ def _envs(setup: pipeline.Setup, the_change: change.Change, trees: worktrees.Tre
           ui: Ui) -> tuple[Env, Env, str | None]:
     recipe, backend, source = setup.recipe, setup.backend, setup.torch
     env = get_env(recipe, trees.before, backend, source, ui)
-    changed = diff.dependency_files(the_change.files)
-    if not changed:
+    note = _env_note(the_change)
+    if note is None:
         return env, env, None
-    after = get_env(recipe, trees.after, backend, source, ui)
-    return env, after, f"env rebuilt: {', '.join(changed)} changed"
+    return env, get_env(recipe, trees.after, backend, source, ui), note
+
+
+def _env_note(the_change: change.Change) -> str | None:
+    """Why the patched tree needs an env of its own (None: the base's serves it)."""
+    changed = diff.dependency_files(the_change.files)
+    return f"env rebuilt: {', '.join(changed)} changed" if changed else None
 
 
 def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: change.Change,
@@ -218,8 +223,9 @@ def _checks_alone(setup: pipeline.Setup, the_change: change.Change, trees: workt
     transformers ``modular_*.py`` file, 283179857c).  Those that import the target run in
     its test env (transformers 64f30450db changes 25 READMEs: check_copies.py, which reads
     them, did not run, and the typo fix stayed "unchecked")."""
-    t = time.monotonic()
-    _, env_after, env_note = _envs(setup, the_change, trees, ui)
+    t = time.monotonic()  # only the patched tree's env: no test runs on either side
+    env_after = get_env(setup.recipe, trees.after, setup.backend, setup.torch, ui)
+    env_note = _env_note(the_change)
     timings.add("env", t)
     t = time.monotonic()
     with ui.step(f"the checks of {setup.recipe.name}"):

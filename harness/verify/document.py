@@ -7,6 +7,7 @@ The JSON keeps the keys of the untyped document it replaces (``verdict``, ``exit
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,8 +17,10 @@ from harness.verify.checks import CheckOutcome
 from harness.verify.select import Pick
 
 GIST_ARGS = 24  # a call's arguments longer than this are a value's repr, not the reason
+_DEPTH = {"(": 1, ")": -1}
 
 
+@functools.lru_cache(maxsize=8192)  # a report asks again for each row, and notes repeat
 def gist(note: str) -> str:
     """A reason without the reprs of values inside it (``Name(long arguments)`` →
     ``Name(...)``), so that tests skipped for one reason group
@@ -28,7 +31,7 @@ def gist(note: str) -> str:
     while (start := note.find("(", i)) >= 0:
         depth, end = 0, -1
         for j in range(start, len(note)):
-            depth += {"(": 1, ")": -1}.get(note[j], 0)
+            depth += _DEPTH.get(note[j], 0)
             if depth == 0:
                 end = j
                 break
