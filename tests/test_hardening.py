@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from harness.recipes import Install
 from harness.reproduce import Options, reproduce_command
 from harness.run_report import RunReport
 from harness.torch_source import TorchSource
-from tests.testing.repos import TINY_TARGET, make_repo, tiny_recipe
+from tests.testing.repos import TINY_TARGET, commit, make_repo, tiny_recipe
 
 
 def harness(*args: str, home: Path | None = None, **env: str
@@ -101,6 +102,27 @@ def test_venv_backend_builds_and_runs(tiny: tuple[Path, Path]) -> None:
     found = subprocess.run([python, "-c", "import dateutil, six"], capture_output=True,
                            check=False)
     assert b"No module named 'six'" in found.stderr  # excluded, though dateutil needs it
+
+
+def test_a_pyproject_written_for_pytest_8_runs(tiny: tuple[Path, Path]) -> None:
+    """peft's pyproject had [tool.pytest] and [tool.pytest.ini_options] from 2023 to November
+    2025; pytest 9 refuses both, so its env gets pytest 8 (peft f8aca0a0c: infra_error)."""
+    recipe, repo = tiny
+    commit(repo, {"pyproject.toml": TINY_TARGET["pyproject.toml"] + textwrap.dedent("""\
+
+        [tool.pytest]
+        doctest_optionflags = ["NORMALIZE_WHITESPACE"]
+
+        [tool.pytest.ini_options]
+        markers = ["slow: a slow test"]
+        """)}, tag="v2.0")
+    proc = harness("reproduce", str(recipe), "--ref", "v2.0", "--json", "-q")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["counts"]["passed"] == 5
+    version = subprocess.run([Path(doc["env_path"]) / "bin" / "python", "-m", "pytest",
+                              "--version"], capture_output=True, text=True, check=True)
+    assert " 8." in version.stdout + version.stderr
 
 
 @pytest.mark.parametrize("name", ["../../../tmp/x/evil", "a/b", "..", ".hidden"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,37 @@ from harness import cache
 from harness.recipes import Install
 from harness.torch_source import TorchSource
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 # Bump when the way envs are built changes, so old entries are not reused.
 FORMAT = 2
 # What the harness itself needs inside every env: pytest, workers, per-test timeouts.
 RUNNER_PACKAGES = ("pytest", "pytest-xdist", "pytest-timeout")
 DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+# pytest 9 reads a native [tool.pytest] table and refuses a pyproject that also has
+# [tool.pytest.ini_options]; pytest 8 reads only the latter.  peft's pyproject had both from
+# 2023 to November 2025 (doctest flags in one, addopts and markers in the other): every
+# verify of a peft commit of that time stopped at "pytest refused its arguments" (f8aca0a0c).
+PYTEST_BEFORE_NATIVE_TOML = "pytest<9"
+
+
+def runner_packages(project: Path) -> tuple[str, ...]:
+    """:data:`RUNNER_PACKAGES`, with the pytest the tree's configuration is written for."""
+    if _both_pytest_tables(project / "pyproject.toml"):
+        return (PYTEST_BEFORE_NATIVE_TOML, *RUNNER_PACKAGES[1:])
+    return RUNNER_PACKAGES
+
+
+def _both_pytest_tables(pyproject: Path) -> bool:
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # no pyproject, or one pip will report on
+    pytest = table.get("tool", {}).get("pytest", {})
+    return isinstance(pytest, dict) and "ini_options" in pytest and len(pytest) > 1
 
 
 @dataclass(frozen=True)
@@ -39,7 +66,7 @@ class EnvSpec:
         extras = f"[{','.join(self.install.extras)}]" if self.install.extras else ""
         target = f"{self.project}{extras}"
         reqs = [f"-e {target}"] if self.install.editable else [target]  # one line each
-        reqs += list(self.install.packages) + list(RUNNER_PACKAGES)
+        reqs += list(self.install.packages) + list(runner_packages(self.project))
         if self.install.torch:
             reqs.append(f"torch=={self.install.torch}")
         return reqs
@@ -57,7 +84,7 @@ class EnvSpec:
             "torch_source": self.torch_source.uv_args(),
             "editable": self.install.editable,
             "dependencies": self.dependency_digest(),
-            "runner": list(RUNNER_PACKAGES),
+            "runner": list(runner_packages(self.project)),
         }
 
     def key(self) -> str:

@@ -42,6 +42,14 @@ BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in
 # VidTok's tiling tests on a 24 GB machine, two sides at once); nothing says which side
 CRASH_SIGNS = ("crashed while running",)
 CRASHED = "its test process crashed (out of memory?): run it alone"
+# a dependency's API that the version in the env lacks, told by a path into its site-packages:
+# the tree was written for another release (peft f8aca0a0c, of October 2025, mock-patches
+# transformers.utils.hub._is_offline_mode, gone from the 5.14.1 that peft's recipe pins: 73
+# tests failed alike before and after, and verify said "failing")
+DEPENDENCY_RE = re.compile(
+    r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)' \([^)]*site-packages/"
+    r"|<module '(?P<module2>[\w.]+)' from '[^']*site-packages/[^']*'> does not have the "
+    r"attribute '(?P<name2>\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
@@ -90,6 +98,22 @@ def undecidable(outcome: str | None, message: str) -> str | None:
     return None
 
 
+def other_release(before: tuple[str, str] | None, after: tuple[str, str] | None) -> str | None:
+    """Why a test failing on both sides for want of a dependency's API says nothing about the
+    change (None: it does, or it is not that).  One side alone is no sign: a patch that
+    starts using what the installed release lacks breaks its tests."""
+    if before is None or after is None or not (failing(before[0]) and failing(after[0])):
+        return None
+    found = DEPENDENCY_RE.search(after[1])
+    if found is None or DEPENDENCY_RE.search(before[1]) is None:
+        return None
+    module = found.group("module") or found.group("module2")
+    name = found.group("name") or found.group("name2")
+    package = module.split(".")[0]
+    return (f"the env's {package} has no {module}.{name}: this tree was written for another "
+            f"{package} release")
+
+
 def failing(outcome: str | None) -> bool:
     return outcome in BAD
 
@@ -130,6 +154,7 @@ def classify(before: list[TestResult], after: list[TestResult],
         mine = is_own(test, own, own_cases)
         note = (a if a is not None and (failing(a[0]) or b is None) else b or ("", ""))[1]
         why = (undecidable(a[0], a[1]) if a else None) or (undecidable(b[0], b[1]) if b else None)
+        why = why or other_release(b, a)
         if why is None and mine and a is not None and a[0] == "skipped":
             why = f"skipped: {a[1]}" if a[1] else "skipped"
         if why is not None:

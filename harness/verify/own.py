@@ -127,6 +127,7 @@ class _File:
         self.tree = tree
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         self.aliases = expand_aliases(tree)
+        self.classes_named = classes_named(tree)
 
     def collected(self, cls: ast.ClassDef) -> bool:
         return cls.name.startswith("Test") or self._is_testcase(cls, set())
@@ -321,6 +322,18 @@ def expand_aliases(tree: ast.Module) -> frozenset[str]:
     return frozenset(found)
 
 
+def classes_named(tree: ast.Module) -> frozenset[str]:
+    """Module-level names bound to a class under its own name: the file's classes and the
+    CapWords names it imports unaliased.  pytest shows a class in a test id by its
+    ``__name__`` (peft's ``(RandLoraConfig, {...})`` case: ``test_x[RandLoraConfig-...]``)."""
+    found = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            found.update(a.name for a in node.names if a.asname in (None, a.name)
+                         and a.name[:1].isupper() and not a.name.isupper())
+    return frozenset(found)
+
+
 def _helper(f: _File, names: set[str]) -> list[OwnTest]:
     reason = f"uses {', '.join(sorted(names))}, changed by the patch"
     out = []
@@ -381,7 +394,7 @@ def _in_cases(f: _File, table: ast.expr, line: int, names: set[str]) -> list[Own
     one too, and the deleted case has no tests left to run)."""
     if not isinstance(table, (ast.List, ast.Tuple)) or not table.elts:
         return None
-    named = [_case_name(e) for e in table.elts]
+    named = [_case_name(e, f.classes_named) for e in table.elts]
     at = [(e, n) for e, n in zip(table.elts, named, strict=True)
           if e.lineno <= line <= (e.end_lineno or e.lineno)]
     if not at:
@@ -401,9 +414,10 @@ def _in_cases(f: _File, table: ast.expr, line: int, names: set[str]) -> list[Own
     return out
 
 
-def _case_name(case: ast.expr) -> str | None:
+def _case_name(case: ast.expr, classes: frozenset[str] = frozenset()) -> str | None:
     """The name a case shows in its test ids: its ``pytest.param(..., id=...)``, else its
-    first string (pytest joins a case's values with "-"), when that is plain ASCII."""
+    first string (pytest joins a case's values with "-"), else its first class of
+    ``classes`` (shown by its name), when that is plain ASCII."""
     if isinstance(case, ast.Call) and isinstance(case.func, ast.Attribute) \
             and case.func.attr == "param":
         for kw in case.keywords:
@@ -416,6 +430,9 @@ def _case_name(case: ast.expr) -> str | None:
         return None
     first = next((v for v in values if isinstance(v, ast.Constant)
                   and isinstance(v.value, str)), None)
+    if first is None:
+        cls = next((v.id for v in values if isinstance(v, ast.Name) and v.id in classes), None)
+        first = ast.Constant(cls) if cls is not None else None
     return _plain(first) if first is not None else None
 
 

@@ -106,6 +106,38 @@ def test_a_backend_transformers_says_is_missing_is_not_installed() -> None:
     assert compare.verdict(rows).status == "unchecked"
 
 
+def test_a_dependency_api_missing_on_both_sides_is_another_release() -> None:
+    """peft f8aca0a0c (October 2025) mock-patches transformers.utils.hub._is_offline_mode, gone
+    from the transformers 5.14.1 peft's recipe pins: 73 tests failed alike before and after,
+    and the verdict was "failing (53 of the patch's 323 own tests fail after it)"."""
+    site = "/home/u/.cache/harness/envs/peft-1/lib/python3.11/site-packages"
+    patched = (f"AttributeError: <module 'transformers.utils.hub' from '{site}/transformers/"
+               f"utils/hub.py'> does not have the attribute '_is_offline_mode'")
+    imported = (f"ImportError: cannot import name 'is_offline_mode' from 'transformers.utils' "
+                f"({site}/transformers/utils/__init__.py)")
+    own = ["t.py::a", "t.py::b", "t.py::c"]
+    rows = compare.classify(
+        [r("t.py::a", "error", patched), r("t.py::b", "failed", imported),
+         r("t.py::c", "failed", "boom")],
+        [r("t.py::a", "error", patched), r("t.py::b", "failed", imported),
+         r("t.py::c", "passed")], own)
+    assert [(x.change, x.note) for x in rows] == [
+        ("not_checked", "the env's transformers has no transformers.utils.hub._is_offline_mode: "
+                        "this tree was written for another transformers release"),
+        ("not_checked", "the env's transformers has no transformers.utils.is_offline_mode: this "
+                        "tree was written for another transformers release"),
+        ("fixed", "boom")]
+    assert compare.verdict(rows).status == "ok"
+    # after the patch only: the patch uses what the installed release lacks, and breaks
+    broke = compare.classify([r("t.py::a", "passed")], [r("t.py::a", "failed", imported)])
+    assert broke[0].change == "broken"
+    # no path into site-packages: the tree's own module, a real failure
+    own_module = "ImportError: cannot import name 'x' from 'peft.utils' (/src/peft/utils.py)"
+    still = compare.classify([r("t.py::a", "failed", own_module)],
+                             [r("t.py::a", "failed", own_module)], ["t.py::a"])
+    assert still[0].change == "still_failing"
+
+
 def test_new_failing_test_is_a_regression_and_nothing_run_is_unchecked() -> None:
     rows = compare.classify([], [r("t.py::new", "failed")])
     assert compare.verdict(rows) == ("regressions", "1 test(s) broken by the patch")

@@ -1,7 +1,9 @@
 """Selecting tests: the patch's own (by hunk), reverse imports nearest first, a budget."""
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -287,6 +289,75 @@ def test_a_changed_case_narrows_the_tests_that_take_the_table_as_parameters(
     assert own.case_filter(["()"]) is None
     # words any pytest since 6.0 reads: no / or \ (7.x), no None (a constant in 8.x)
     assert own.case_filter(["org/tiny-llama None"]) == "org and tiny-llama"
+
+
+CLASS_CASES = """\
+import pytest
+
+from configs import AdaConfig, LoraConfig, RandConfig
+from configs import Other as Renamed
+from configs import DEFAULTS
+
+
+class LocalConfig:
+    pass
+
+
+ALL_CONFIGS = [
+    (AdaConfig, {"r": 8}),
+    (LoraConfig, {"r": 8}),
+    (LoraConfig, {"r": 16}),
+    (Renamed, {"r": 4}),
+    (DEFAULTS, {"r": 2}),
+]
+
+
+@pytest.mark.parametrize("model_id", ["m1", "m2"])
+@pytest.mark.parametrize("config_cls, config_kwargs", ALL_CONFIGS)
+def test_forward(model_id, config_cls, config_kwargs):
+    assert config_kwargs
+"""
+
+
+def test_a_case_named_by_its_class_narrows_to_that_class(tmp_path: Path) -> None:
+    """peft dbb064a56 adds ``(RandLoraConfig, {...})`` to the ALL_CONFIGS of four test files:
+    pytest shows a class by its name in the ids (``test_x[RandLoraConfig-config_kwargs12-...]``),
+    so the own tests are that case's, not the 13,053 tests of every config (312 s)."""
+    path = "tests/test_configs.py"
+
+    def own_of(new: str) -> list[tuple[str, tuple[str, ...]]]:
+        write_files(tmp_path / "tree", {path: new})
+        found, _ = own.own_tests(real_diff(tmp_path, path, CLASS_CASES, new), tmp_path / "tree")
+        return [(o.target, o.cases) for o in found]
+
+    test = f"{path}::test_forward"
+    added = CLASS_CASES.replace('    (DEFAULTS, {"r": 2}),\n',
+                                '    (DEFAULTS, {"r": 2}),\n    (RandConfig, {"r": 1}),\n')
+    assert own_of(added) == [(test, ("RandConfig",))]
+    local = CLASS_CASES.replace('    (DEFAULTS, {"r": 2}),\n',
+                                '    (DEFAULTS, {"r": 2}),\n    (LocalConfig, {"r": 1}),\n')
+    assert own_of(local) == [(test, ("LocalConfig",))]
+    assert own_of(CLASS_CASES.replace('{"r": 8}', '{"r": 9}', 1)) == [(test, ("AdaConfig",))]
+    # twice in the table, imported under another name, or not a class: every case
+    assert own_of(CLASS_CASES.replace('{"r": 16}', '{"r": 32}')) == [(test, ())]
+    assert own_of(CLASS_CASES.replace('{"r": 4}', '{"r": 5}')) == [(test, ())]
+    assert own_of(CLASS_CASES.replace('{"r": 2}', '{"r": 3}')) == [(test, ())]
+
+
+def test_pytest_shows_a_class_case_by_its_name(tmp_path: Path) -> None:
+    """What the narrowing above stands on, asked of pytest itself: ``-k`` on the class's name
+    keeps that case's tests, for each model."""
+    write_files(tmp_path, {
+        "configs.py": "class AdaConfig: ...\nclass LoraConfig: ...\nclass RandConfig: ...\n"
+                      "class Other: ...\nDEFAULTS = 'd'\n",
+        "test_configs.py": CLASS_CASES})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                           "-p", "no:cacheprovider", "-k", own.case_filter(["AdaConfig"]) or "",
+                           "test_configs.py"], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    ids = [ln for ln in proc.stdout.splitlines() if "::" in ln]
+    assert ids == ["test_configs.py::test_forward[AdaConfig-config_kwargs0-m1]",
+                   "test_configs.py::test_forward[AdaConfig-config_kwargs0-m2]"], proc.stdout
 
 
 EXPANDED = """\
