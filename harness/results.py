@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -62,6 +63,14 @@ CHAINED = ("The above exception was the direct cause of the following exception"
            "During handling of the above exception, another exception occurred")
 
 
+# what a subprocess's failure says only in its output, which pytest leaves to the element
+# text: diffusers' example tests raise "SubprocessCallException: Command `accelerate launch
+# ...` failed" and the training script's "No module named 'torchvision'" comes lines later
+# (an exception's line, "E "-prefixed or, under --tb=native, as Python prints it)
+SUBPROCESS_CAUSE = re.compile(r"^(?:E\s+)?((?:[\w.]+\.)?(?:ModuleNotFoundError: No module named "
+                              r"'[\w.]+'|OfflineModeIsEnabled\b|LocalEntryNotFoundError\b).*)")
+
+
 def _message(node: ET.Element) -> str:
     """pytest's one-line message, or the last ``E`` line when it is only "collection failure";
     for a chain of exceptions, with the first one's ``E`` line: a library that wraps a Hub
@@ -73,7 +82,10 @@ def _message(node: ET.Element) -> str:
     errors = [ln[1:].strip() for ln in lines if ln.startswith("E ")]
     if not message or message == "collection failure":
         message = (errors or lines or [message])[-1]
-    if errors and errors[0] not in message and any(c in text for c in CHAINED):
+    cause = next((m.group(1) for ln in lines if (m := SUBPROCESS_CAUSE.match(ln))), None)
+    if cause and cause not in message:
+        message = f"{message[:MESSAGE_LIMIT // 2]} (from {cause})"
+    elif errors and errors[0] not in message and any(c in text for c in CHAINED):
         message = f"{message[:MESSAGE_LIMIT // 2]} (from {errors[0]})"
     return message
 

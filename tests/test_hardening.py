@@ -125,6 +125,28 @@ def test_a_pyproject_written_for_pytest_8_runs(tiny: tuple[Path, Path]) -> None:
     assert " 8." in version.stdout + version.stderr
 
 
+def test_tests_find_the_envs_console_scripts(tiny: tuple[Path, Path]) -> None:
+    """A test that starts a console script of the env by name finds the env's (diffusers'
+    example tests run ``accelerate launch``: "No such file or directory: 'accelerate'")."""
+    recipe, repo = tiny
+    commit(repo, {"tests/test_scripts.py": """\
+        import os
+        import shutil
+        import subprocess
+        import sys
+
+
+        def test_the_envs_pytest_runs_by_name():
+            assert shutil.which("pytest") == os.path.join(sys.prefix, "bin", "pytest")
+            out = subprocess.run(["pytest", "--version"], capture_output=True, text=True)
+            assert out.returncode == 0
+            assert os.environ["VIRTUAL_ENV"] == sys.prefix
+        """}, tag="v3.0")
+    proc = harness("reproduce", str(recipe), "--ref", "v3.0", "--json", "-q")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert json.loads(proc.stdout)["counts"]["passed"] == 6
+
+
 @pytest.mark.parametrize("name", ["../../../tmp/x/evil", "a/b", "..", ".hidden"])
 def test_recipe_names_cannot_leave_the_cache(tmp_path: Path, name: str) -> None:
     """#4: names become paths under HARNESS_HOME: no separators, no '..'."""

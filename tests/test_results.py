@@ -382,6 +382,56 @@ def test_a_chained_exception_keeps_its_first_cause(tmp_path: Path) -> None:
 
 
 
+def test_a_subprocess_failure_keeps_the_cause_its_output_names(tmp_path: Path) -> None:
+    """diffusers' example tests run a training script with ``accelerate launch``; its "No
+    module named 'torchvision'" came lines after pytest's one-line message, and verify said
+    "still failing" instead of "needs torchvision (not installed)" (d44b5f86e6)."""
+    run = run_pytest(tmp_path, {"test_script.py": """\
+        import subprocess
+        import sys
+
+
+        class SubprocessCallException(Exception):
+            pass
+
+
+        def launch(code):
+            try:
+                subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            except subprocess.CalledProcessError as e:
+                raise SubprocessCallException(
+                    f"Command failed with the following error:\\n\\n{e.stderr.decode()}"
+                ) from None
+
+
+        def test_missing_module():
+            launch("import a_module_nobody_has")
+
+
+        def test_plain_failure():
+            launch("raise SystemExit(3)")
+        """})
+    by_id = {r.id: r.message for r in run.results}
+    assert compare.undecidable("failed", by_id["test_script.py::test_missing_module"]) == \
+        "needs a_module_nobody_has (not installed)"
+    assert compare.undecidable("failed", by_id["test_script.py::test_plain_failure"]) is None
+    # pytest 9.2 cuts the message attribute short ("[+26 more lines; full report in element
+    # text]"): the cause is then read from the element text
+    xml = tmp_path / "cut.xml"
+    xml.write_text(
+        '<testsuites><testsuite><testcase classname="test_script" name="test_x">'
+        '<failure message="test_script.SubprocessCallException: Command `accelerate launch` '
+        'failed with the following error:&#10;[+26 more lines; full report in element text]">'
+        "E   test_script.SubprocessCallException: Command `accelerate launch` failed\n"
+        "Traceback (most recent call last):\n"
+        "ModuleNotFoundError: No module named 'torchvision'\n"
+        "The above exception was the direct cause of the following exception:\n"
+        "</failure></testcase></testsuite></testsuites>")
+    [cut] = results.parse_junit(xml)
+    assert cut.message.endswith("(from ModuleNotFoundError: No module named 'torchvision')")
+    assert compare.undecidable("failed", cut.message) == "needs torchvision (not installed)"
+
+
 def test_many_failures_leave_their_tracebacks_to_the_junit_xml(tmp_path: Path) -> None:
     """peft 09ba20c4f: 15,000 tests failed offline, each with its captured Hub retries;
     pytest was still printing its FAILURES section minutes after the last test ran."""

@@ -23,6 +23,14 @@ def find_uv() -> str | None:
         return shutil.which("uv")
 
 
+def activated(venv: Path, env: dict[str, str]) -> dict[str, str]:
+    """``env`` as the venv's ``activate`` leaves a shell: its ``bin`` first on ``PATH``.  Tests
+    start the env's console scripts by name (diffusers' example tests run ``accelerate
+    launch``: "No such file or directory: 'accelerate'" on both sides of d44b5f86e6)."""
+    path = os.pathsep.join(p for p in (str(venv / "bin"), env.get("PATH", "")) if p)
+    return {**env, "VIRTUAL_ENV": str(venv), "PATH": path}
+
+
 def resolve_python(requested: str | None, uv: str | None) -> tuple[str, str]:
     """An interpreter path and its full version for ``requested`` ("3.11", a path, None)."""
     exe = requested or sys.executable
@@ -79,8 +87,8 @@ class VenvBackend:
     def run(self, env: Env, request: RunRequest,
             on_line: Callable[[str], None] | None = None) -> int:
         return proc.stream(self.command(env, request.argv), log_path=request.log_path,
-                           cwd=request.cwd, env=host_env(request.env), on_line=on_line,
-                           timeout=request.timeout)
+                           cwd=request.cwd, env=activated(env.path, host_env(request.env)),
+                           on_line=on_line, timeout=request.timeout)
 
     def _build(self, tmp: Path, spec: EnvSpec, log_path: Path,
                on_line: Callable[[str], None] | None) -> None:

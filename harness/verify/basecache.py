@@ -15,9 +15,9 @@ from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 
 # bumped when how a base run is made changes what it finds (2: the targets of test files
-# that import fine run again after another file's collection error), so that a run
-# stored before is not reused
-RUNS_VERSION = 2
+# that import fine run again after another file's collection error; 3: the env's bin is
+# first on PATH), so that a run stored before is not reused
+RUNS_VERSION = 3
 
 
 def key(recipe: Recipe, subset: Subset, base_sha: str, targets: tuple[str, ...], env_key: str,

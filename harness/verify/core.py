@@ -77,6 +77,14 @@ NOTHING_TO_TEST = ("nothing to check: the patch adds or changes no test and no t
                    "what it changes")
 
 
+def _nothing_run(sel: select.Selection) -> str:
+    if not sel.left_out:
+        return NOTHING_TO_TEST
+    seconds = sum(p.estimate for p in sel.left_out)
+    return (f"nothing ran: the budget left out the {len(sel.left_out)} test file(s) that "
+            f"could check it (about {seconds:.0f}s; --all runs them)")
+
+
 def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     """Verify a change; return the report (also saved in the store)."""
     ui = ui or Ui()
@@ -132,10 +140,13 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         if sel.empty and opts.run_checks and nocode.alters_no_code(the_change.files, base_sha,
                                                                    trees.after):
             rep = _checks_alone(setup, the_change, trees, rep.replace(
-                verdict=Status.OK, reason=f"{compare.CODE_FREE}: the checks decide; no test "
-                                          "imports what it changes"), timings, ui)
+                verdict=Status.OK, reason=f"{compare.CODE_FREE}: the checks decide; "
+                                          + ("no test imports what it changes" if not
+                                             sel.left_out else "the budget left out "
+                                             f"{len(sel.left_out)} test file(s)")),
+                timings, ui)
         elif sel.empty:
-            rep = rep.replace(verdict=Status.UNCHECKED, reason=NOTHING_TO_TEST)
+            rep = rep.replace(verdict=Status.UNCHECKED, reason=_nothing_run(sel))
             if opts.run_checks:
                 rep = _checks_alone(setup, the_change, trees, rep, timings, ui)
         else:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import recipes
 from harness.recipes import Recipe
-from harness.verify import basecache, diff, durations, own, select
+from harness.verify import basecache, core, diff, durations, own, select
 from tests.testing.repos import tiny_recipe, write_files
 from tests.verify.helpers import BUGGY
 
@@ -50,6 +50,35 @@ def test_reasons_order_always_run_and_notes(tmp_path: Path) -> None:
         ("tests/test_text.py", "imports src/buggy/util.py (via src/buggy/text.py)", False, 2),
     ]
     assert sel.notes == ("docs/x.md: no test imports it",) and not sel.left_out
+
+
+def test_tests_that_run_a_changed_script_by_path_or_by_name(tmp_path: Path) -> None:
+    """diffusers d44b5f86e6 fixes examples/dreambooth/train_dreambooth_lora_flux2.py, which
+    examples/dreambooth/test_dreambooth_lora_flux2.py runs by its path: verify said "nothing
+    to check: no test imports what it changes".  transformers' example tests import
+    ``run_glue`` by name from a folder they put on sys.path."""
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    write_files(tree, {
+        "examples/dreambooth/train_flux.py": "print('train')\n",
+        "examples/dreambooth/test_flux.py":
+            'SCRIPT = "examples/dreambooth/train_flux.py"\n\ndef test_x():\n    pass\n',
+        "examples/pytorch/run_glue.py": "def main():\n    pass\n",
+        "examples/pytorch/test_examples.py": "import run_glue\n\ndef test_y():\n    pass\n",
+        "examples/pytorch/utils.py": "x = 1\n",
+        "examples/pytorch/test_utils_user.py": "import utils\n\ndef test_z():\n    pass\n",
+        "scripts/convert.py": "x = 1\n"})
+    sel = select.select(recipe, tree, files("examples/dreambooth/train_flux.py",
+                                            "examples/pytorch/run_glue.py",
+                                            "examples/pytorch/utils.py", "scripts/convert.py",
+                                            "examples/pytorch/test_examples.py"))
+    assert [(p.target, p.reason, p.own) for p in sel.run] == [
+        ("examples/dreambooth/test_flux.py",
+         "runs examples/dreambooth/train_flux.py (names its path)", False),
+        ("examples/pytorch/test_examples.py", "imports run_glue (examples/pytorch/run_glue.py) "
+         "by name", False)]
+    # a name as common as "utils" is no sign; a script no test names is still noted
+    assert sel.notes == ("examples/pytorch/utils.py: no test imports it",
+                         "scripts/convert.py: no test imports it")
 
 
 def test_scope_and_a_deleted_module(tmp_path: Path) -> None:
@@ -152,6 +181,17 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     assert [p.target for p in sel.left_out] == ["tests/test_mathops.py"]
     everything = select.select(recipe, tree, changed, budget=None, known=known)
     assert not everything.left_out and len(everything.run) == 3
+    # no own test and nothing within the budget: the nearest file runs when it is within
+    # NEAREST_BUDGETS budgets (diffusers d44b5f86e6: one 55 s example test, nothing ran)
+    fix = files("src/buggy/mathops.py")
+    nearest = select.select(recipe, tree, fix, budget=2.0, known=known)
+    assert [p.target for p in nearest.run] == ["tests/test_mathops.py"]
+    too_big = select.select(recipe, tree, fix, budget=1.0, known=known)
+    assert not too_big.run and [p.target for p in too_big.left_out] == ["tests/test_mathops.py"]
+    assert core._nothing_run(too_big) == ("nothing ran: the budget left out the 1 test file(s) "
+                                          "that could check it (about 14s; --all runs them)")
+    assert core._nothing_run(select.select(recipe, tree, files("docs/x.md"))) == \
+        core.NOTHING_TO_TEST
 
 
 def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
