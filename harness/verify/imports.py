@@ -45,6 +45,9 @@ class Graph:
     by_path: dict[str, Module] = field(default_factory=dict)
     deep: dict[str, set[str]] = field(default_factory=dict)  # path -> paths
     shallow: dict[str, set[str]] = field(default_factory=dict)
+    # public name -> the package modules that define it, for the names a lazy package finds
+    # at run time (see :func:`_defined_under`)
+    definers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def module_name(rel: Path) -> tuple[str, bool]:
@@ -177,6 +180,12 @@ def build(root: Path, sources: list[tuple[str, str]]) -> Graph:
             graph.modules.setdefault(mod.name, mod)
             graph.by_path[mod.path] = mod
     for mod in graph.by_path.values():
+        if mod.is_package:
+            continue
+        for name in mod.defs:
+            if not name.startswith("_"):
+                graph.definers.setdefault(name, []).append(mod.path)
+    for mod in graph.by_path.values():
         graph.deep[mod.path], graph.shallow[mod.path] = _edges(graph, mod)
     if used.keys() - cache.keys():
         _save_cache({**cache, **used} if len(cache) < CACHE_LIMIT else used)
@@ -243,7 +252,10 @@ def _edges(graph: Graph, mod: Module) -> tuple[set[str], set[str]]:
             found = resolve(graph, target, attr, chain)
             passed = [*chain, target.path]
             if found is None:
-                deep.add(target.path)
+                definers = _defined_under(graph, target, attr)
+                deep.update(definers or [target.path])
+                if definers:
+                    shallow.add(target.path)
                 continue
             if found.is_package and attr in found.defs:
                 passed.append(found.path)  # e.g. __version__: the init, not its imports
@@ -254,6 +266,20 @@ def _edges(graph: Graph, mod: Module) -> tuple[set[str], set[str]]:
     deep.discard(mod.path)
     shallow.discard(mod.path)
     return deep, shallow - deep
+
+
+DEFINERS = 3  # more modules than this define a name: no telling which one is meant
+
+
+def _defined_under(graph: Graph, package: Module, attr: str) -> list[str]:
+    """The modules under ``package`` that define ``attr``, when its ``__init__`` does not say
+    where it comes from: transformers' root ``__init__`` finds its models' names at run time
+    (``define_import_structure`` scans ``models/``), and a model that ``models/__init__.py``
+    does not list (pe_audio_video, a4d6229197) was reachable only so.  A class that a
+    ``modular_*.py`` file also defines is found in both."""
+    folder = package.path.rpartition("/")[0] + "/"
+    found = [p for p in graph.definers.get(attr, ()) if p.startswith(folder)]
+    return found if len(found) <= DEFINERS else []
 
 
 def dependencies(graph: Graph, path: str) -> dict[str, str]:

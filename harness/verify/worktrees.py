@@ -45,15 +45,21 @@ def test_part(recipe: Recipe, change: Change) -> list[diff.FileDiff]:
 
 
 def sparse_of(recipe: Recipe, change: Change) -> tuple[str, ...]:
-    """The recipe's sparse patterns, widened by what the change touches: each file, and the
+    """The recipe's sparse patterns, widened by what the change touches: each file, the
     whole folder of each Python file (a test outside the recipe's folders imports its
-    package's ``__init__.py`` and helpers: transformers' ``tests/models/<model>/``)."""
+    package's ``__init__.py`` and helpers: transformers' ``tests/models/<model>/``), and the
+    tests' folder that mirrors a package folder it changes (``src/transformers/models/x/`` ->
+    ``tests/models/x/``: transformers a4d6229197 fixes pe_audio_video, whose tests the
+    checkout left out, and verify found "no test imports it")."""
     if not recipe.source.sparse:
         return ()
     paths = change.paths()
     folders = {p.rpartition("/")[0] for p in paths if p.endswith(".py") and "/" in p}
+    package, tests = recipe.verify.package.strip("/"), recipe.verify.tests_dir.strip("/")
+    mirrored = {f"{tests}/{d[len(package) + 1:]}" for d in folders
+                if package and d.startswith(package + "/")}
     return tuple(dict.fromkeys((*recipe.source.sparse, *(f"/{p}" for p in paths),
-                                *(f"/{d}/" for d in sorted(folders)))))
+                                *(f"/{d}/" for d in sorted(folders | mirrored)))))
 
 
 def _add(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...]) -> None:

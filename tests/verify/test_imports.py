@@ -79,6 +79,38 @@ def test_unresolved_name_depends_on_the_whole_package(tmp_path: Path) -> None:
     assert "src/pkg/tuners/lora/layer.py" in found and "src/pkg/tuners/plain/config.py" in found
 
 
+def test_a_name_a_lazy_init_finds_at_run_time_is_its_defining_module(tmp_path: Path) -> None:
+    """transformers' root ``__init__`` finds its models' names at run time
+    (``define_import_structure``); at a4d6229197 ``models/__init__.py`` did not list
+    pe_audio_video, so ``from transformers import PeAudioVideoEncoderConfig`` resolved to
+    nothing and its tests did not count as importing the model verify was asked about."""
+    write_files(tmp_path, {
+        "src/lazy/__init__.py": "import sys\nsys.modules[__name__] = object()\n",
+        "src/lazy/models/__init__.py": "",
+        "src/lazy/models/one/__init__.py": "",
+        "src/lazy/models/one/configuration_one.py": "class OneConfig:\n    pass\n",
+        "src/lazy/models/one/modeling_one.py": "class OneModel:\n    pass\n",
+        "src/lazy/models/one/modular_one.py": "class OneModel:\n    pass\n",
+        "src/lazy/models/two/modeling_two.py": "class TwoModel:\n    pass\n",
+        "src/lazy/models/a.py": "class Common:\n    pass\n",
+        "src/lazy/models/b.py": "class Common:\n    pass\n",
+        "src/lazy/models/c.py": "class Common:\n    pass\n",
+        "src/lazy/models/d.py": "class Common:\n    pass\n",
+        "tests/test_one.py": "from lazy import OneConfig, OneModel\n",
+        "tests/test_common.py": "from lazy import Common\n"})
+    graph = imports.build(tmp_path, [("src/lazy", "src"), ("tests", "")])
+    assert graph.deep["tests/test_one.py"] == {
+        "src/lazy/models/one/configuration_one.py", "src/lazy/models/one/modeling_one.py",
+        "src/lazy/models/one/modular_one.py"}
+    assert graph.shallow["tests/test_one.py"] == {"src/lazy/__init__.py"}
+    back = imports.importers(graph, ["src/lazy/models/one/modeling_one.py",
+                                     "src/lazy/models/two/modeling_two.py"])
+    assert set(back["src/lazy/models/one/modeling_one.py"]) == {"tests/test_one.py"}
+    assert not back["src/lazy/models/two/modeling_two.py"]
+    # defined in more than DEFINERS modules: no telling which, the whole package as before
+    assert graph.deep["tests/test_common.py"] == {"src/lazy/__init__.py"}
+
+
 def test_unparsable_module_and_function_level_imports_still_count(tmp_path: Path) -> None:
     assert "src/pkg/broken.py" in deps(tmp_path, "tests/test_broken.py")
 

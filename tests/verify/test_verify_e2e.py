@@ -450,6 +450,27 @@ def test_a_test_outside_the_recipe_s_sparse_folders_runs_with_its_package(
     own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
     assert own_tests == {"tests/models/one/test_one.py::test_mul_model": "fixed"}
 
+def test_the_tests_of_a_changed_model_folder_are_checked_out(tmp_path: Path) -> None:
+    """transformers a4d6229197 fixes src/transformers/models/pe_audio_video/, whose tests the
+    recipe's sparse checkout leaves out (tests/ minus every model folder but two): verify
+    found "no test imports it" and said "nothing to check"."""
+    broken = "def area(w, h):\n    return w + h\n"
+    files = {**BUGGY, "src/buggy/models/__init__.py": "",
+             "src/buggy/models/one/__init__.py": "", "src/buggy/models/one/shape.py": broken,
+             "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
+             "tests/models/one/test_shape.py": "from buggy.models.one.shape import area\n\n\n"
+                                               "def test_area():\n    assert area(2, 3) == 6\n"}
+    recipe, repo = make_target(tmp_path, files)
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/models/one/shape.py": broken.replace(
+        "w + h", "w * h")}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert changes(doc) == {"tests/models/one/test_shape.py::test_area": "fixed"}, doc["reason"]
+
+
 def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
     """Offline (the default) a test that needs the network is not checked, and the report
     gives the command that checks it; with --online it runs."""
