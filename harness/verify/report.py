@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterable
 
 from rich.console import Console
@@ -31,11 +32,41 @@ UNDECIDED_SHOWN = 3  # tests not checked for one reason, listed one by one
 REASONS_SHOWN = 8  # reasons tests were not checked, the commonest first; --json has all
 
 
+# what differs between reasons that say the same of different things: a class, a call's
+# repr, an enum member ("Test not applicable for BOFTConfig(...)", "... for PeftType.C3A")
+_VARYING = re.compile(r"<class '[\w.]+'>|\b[A-Za-z_][\w.]*\(\.\.\.\)"
+                      r"|\b[A-Z]\w*\.[A-Z][A-Z0-9_]+\b")
+_NAMED = "{named}"  # where a family's names go
+FAMILY_NAMES = 3  # names shown for reasons told as one
+
+
+def families(undecided: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Reasons that differ only in the one class, repr or enum member they name, told as one
+    (peft f8aca0a0c: eight lines of "skipped: Test not applicable for XConfig(...)", one per
+    config, pushed every other reason into "170 test(s) for 14 other reasons")."""
+    groups: dict[str, list[tuple[str, int, str]]] = {}
+    for why, n in undecided:
+        found = _VARYING.findall(why)
+        key = _VARYING.sub(_NAMED, why) if len(found) == 1 else why
+        groups.setdefault(key, []).append((why, n, found[0] if len(found) == 1 else ""))
+    told: list[tuple[str, int]] = []
+    for key, members in groups.items():
+        if len(members) == 1:
+            told.append(members[0][:2])
+            continue
+        members.sort(key=lambda m: -m[1])
+        names = [re.sub(r"^<class '(?:[\w]+\.)*(\w+)'>$", r"\1", m[2]) for m in members]
+        more = len(names) - FAMILY_NAMES
+        shown = ", ".join(names[:FAMILY_NAMES]) + (f" and {more} more" if more > 0 else "")
+        told.append((key.replace(_NAMED, shown), sum(m[1] for m in members)))
+    return sorted(told, key=lambda t: -t[1])
+
+
 def reasons(rep: VerifyReport) -> list[str]:
     """"N test(s): why" for the commonest reasons tests were not checked, then one line for
     the rest (transformers 2ce158814b: 152 tests skipped for 70 reasons, most of them once,
     filled a hundred lines)."""
-    undecided = list(rep.not_checked().items())
+    undecided = families(rep.not_checked().items())
     lines = [f"{n} test(s): {why}" for why, n in undecided[:REASONS_SHOWN]]
     rest = undecided[REASONS_SHOWN:]
     if len(rest) == 1:

@@ -146,6 +146,29 @@ def test_many_reasons_to_leave_tests_unchecked_show_the_commonest() -> None:
     assert len(json.loads(report.to_json(many))["not_checked"]) == 21
 
 
+def test_reasons_that_differ_only_in_the_class_they_name_are_told_as_one() -> None:
+    """peft f8aca0a0c: eight lines of "skipped: Test not applicable for XConfig(...)", one
+    per config, pushed the other reasons into "170 test(s) for 14 other reasons"."""
+    told = report.families([
+        ("needs a Hub download", 30),
+        ("skipped: Test not applicable for <class 'peft.tuners.adalora.config.AdaLoraConfig'>",
+         15),
+        ("skipped: Test not applicable for BOFTConfig(...)", 13),
+        ("skipped: Test not applicable for BoneConfig(...)", 13),
+        ("skipped: Test not applicable for C3AConfig(...)", 13),
+        ("skipped: Test not applicable for PeftType.WAVEFT", 35),
+        ("skipped: Test does not work with model peft-internal-testing/tiny-dummy-qwen2", 21),
+        ("skipped: Combining Gemma adapters with SVD is currently failing", 21),
+        ("skipped: Test not applicable for BOFTConfig(...) with BoneConfig(...)", 2)])
+    assert told == [
+        ("skipped: Test not applicable for PeftType.WAVEFT, AdaLoraConfig, BOFTConfig(...) "
+         "and 2 more", 89),
+        ("needs a Hub download", 30),
+        ("skipped: Test does not work with model peft-internal-testing/tiny-dummy-qwen2", 21),
+        ("skipped: Combining Gemma adapters with SVD is currently failing", 21),
+        ("skipped: Test not applicable for BOFTConfig(...) with BoneConfig(...)", 2)]
+
+
 def test_tests_skipped_for_one_reason_group_whatever_value_the_reason_prints() -> None:
     """peft b60f0552e: "Test not applicable for GloraConfig(task_type='CAUSAL_LM', ...,
     base_model_name_or_path='...GPT2...', ...)" named each test's whole config, and 288
