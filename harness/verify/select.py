@@ -26,7 +26,7 @@ from harness.recipes import Recipe, Subset
 from harness.verify import compare, durations, imports, mixins, own, scripts
 from harness.verify.diff import FileDiff, is_under
 
-TEST_PATTERNS = ("test_*.py", "*_test.py")
+TEST_PATTERNS = scripts.TEST_PATTERNS  # (defined beside the finder of script runners)
 DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
 
 
