@@ -183,6 +183,8 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     if broken:
         return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}",
                        Cause.COLLECTION)
+    if usage.startswith("could not load conftest.py") and exit_code not in (0, 1):
+        return Verdict("infra_error", f"pytest {usage}", Cause.USAGE)
     if exit_code == 4 or (usage and exit_code not in (0, 1)):
         return Verdict("infra_error", f"pytest refused its arguments (usage error): "
                        f"{usage or 'see the log'}", Cause.USAGE)

@@ -167,10 +167,20 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     return RunOutput(found, verdict, code, log, junit, duration)
 
 
+CONFTEST_RE = re.compile(r"^ImportError while loading conftest '(?:.*/)?([^/']+/)?conftest\.py'")
+
+
 def usage_error(log: Path) -> str:
-    """pytest's own ``error:`` line (an unknown option, a bad ini value), when it printed one."""
+    """pytest's own ``error:`` line (an unknown option, a bad ini value), when it printed one;
+    or, when a conftest.py could not be imported, "could not load conftest.py: " and the
+    error it raised (transformers 71560f452b: its conftest asks torch 2.13 for a flag that
+    raises RuntimeError, and the report said "pytest refused its arguments")."""
     if not log.is_file():
         return ""
     lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines()[:80]]
+    for k, line in enumerate(lines):
+        if CONFTEST_RE.match(line):
+            error = next((ln[1:].strip() for ln in lines[k:] if ln.startswith("E ")), "")
+            return f"could not load conftest.py: {error}" if error else "could not load conftest.py"
     found = [ln for ln in lines if re.match(r"^([\w. -]+: error: |ERROR: (?!usage:))", ln)]
     return found[0] if found else ""

@@ -195,6 +195,18 @@ def test_pytest_usage_errors_are_named(tiny: tuple[Path, Path]) -> None:
     assert "--collect-only" in line
 
 
+def test_a_conftest_that_cannot_load_is_named(tiny: tuple[Path, Path]) -> None:
+    """transformers 71560f452b: its conftest.py asks torch for a flag that raises at import;
+    pytest exits 4 and the report said "pytest refused its arguments (usage error)"."""
+    recipe, repo = tiny
+    commit(repo, {"conftest.py": "raise RuntimeError('flag mixes old and new APIs')\n"},
+           tag="v4.0")
+    proc = harness("reproduce", str(recipe), "--ref", "v4.0", "--json", "-q")
+    doc = json.loads(proc.stdout)
+    assert doc["reason"] == ("pytest could not load conftest.py: RuntimeError: flag mixes "
+                             "old and new APIs"), doc["reason"]
+
+
 def test_env_without_pytest_is_rebuilt(tiny: tuple[Path, Path]) -> None:
     """#9: the health check asks for the runner's packages, not just a working python."""
     recipe, _ = tiny
