@@ -131,6 +131,15 @@ DISK_FULL_HINT = "free space (`harness gc` lists what is unused), or set HARNESS
 _DISK_FULL = re.compile(r"No space left on device|os error 28\b|\[Errno 28\]|ENOSPC")
 
 
+# uv's and pip's word for requirements that cannot all hold (transformers ff3fad61e3, of June
+# 2025, wants torch<2.7; the recipe pins torch==2.13.0)
+_UNSOLVABLE = re.compile(r"No solution found when resolving dependencies|ResolutionImpossible"
+                         r"|requirements are unsatisfiable")
+UNSOLVABLE_HINT = ("the tree's own requirements conflict with the recipe's [install] pins (its "
+                   "torch, its pins): a tree much older or newer than the recipe's ref needs "
+                   "other pins, in a recipe of its own")
+
+
 def disk_full(output: str) -> bool:
     """Whether a tool's output says it ran out of disk (pip, uv, git, docker alike)."""
     return _DISK_FULL.search(output) is not None
@@ -248,7 +257,8 @@ def stream_steps(
             text = log_path.read_text(errors="replace")
             raise HarnessError(_failed(what, code, cmd,
                                        f"{tail(text, tail_lines)}\nfull log: {log_path}",
-                                       disk_full(text)))
+                                       disk_full(text)),
+                               hint=UNSOLVABLE_HINT if _UNSOLVABLE.search(text) else None)
 
 
 def _load_prctl() -> Callable[..., int] | None:

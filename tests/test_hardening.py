@@ -207,6 +207,21 @@ def test_a_conftest_that_cannot_load_is_named(tiny: tuple[Path, Path]) -> None:
                              "old and new APIs"), doc["reason"]
 
 
+def test_requirements_that_conflict_with_the_recipe_s_pins_say_so(
+        tiny: tuple[Path, Path]) -> None:
+    """transformers ff3fad61e3 (June 2025) wants torch<2.7 and the recipe pins torch==2.13.0:
+    the env build failed with uv's resolver output and no word of what to do."""
+    recipe, repo = tiny
+    commit(repo, {"pyproject.toml": TINY_TARGET["pyproject.toml"].replace(
+        'version = "1.0"', 'version = "1.0"\ndependencies = ["six<1.10"]')}, tag="v5.0")
+    recipe.write_text(recipe.read_text().replace(
+        "[env]", '[install]\npins = ["six==1.16.0"]\n[env]'))
+    proc = harness("reproduce", str(recipe), "--ref", "v5.0", "-q")
+    assert "building the tiny env failed" in one_error(proc)
+    assert "hint: the tree's own requirements conflict with the recipe's [install] pins" in \
+        proc.stderr
+
+
 def test_env_without_pytest_is_rebuilt(tiny: tuple[Path, Path]) -> None:
     """#9: the health check asks for the runner's packages, not just a working python."""
     recipe, _ = tiny

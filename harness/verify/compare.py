@@ -49,7 +49,10 @@ CRASHED = "its test process crashed (out of memory?): run it alone"
 DEPENDENCY_RE = re.compile(
     r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)' \([^)]*site-packages/"
     r"|<module '(?P<module2>[\w.]+)' from '[^']*site-packages/[^']*'> does not have the "
-    r"attribute '(?P<name2>\w+)'")
+    r"attribute '(?P<name2>\w+)'"
+    # no path: the module is another package than the target's (diffusers 5df02fc171, of
+    # June 2025: its datasets asks the env's pyarrow for PyExtensionType, gone since)
+    r"|module '(?P<module3>[\w.]+)' has no attribute '(?P<name3>\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
                     r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
 BAD = ("failed", "error")
@@ -98,18 +101,22 @@ def undecidable(outcome: str | None, message: str) -> str | None:
     return None
 
 
-def other_release(before: tuple[str, str] | None, after: tuple[str, str] | None) -> str | None:
+def other_release(before: tuple[str, str] | None, after: tuple[str, str] | None,
+                  target: str = "") -> str | None:
     """Why a test failing on both sides for want of a dependency's API says nothing about the
     change (None: it does, or it is not that).  One side alone is no sign: a patch that
-    starts using what the installed release lacks breaks its tests."""
+    starts using what the installed release lacks breaks its tests.  ``target``: the
+    package under test, whose own missing names are failures like any other."""
     if before is None or after is None or not (failing(before[0]) and failing(after[0])):
         return None
     found = DEPENDENCY_RE.search(after[1])
     if found is None or DEPENDENCY_RE.search(before[1]) is None:
         return None
-    module = found.group("module") or found.group("module2")
-    name = found.group("name") or found.group("name2")
+    module = found.group("module") or found.group("module2") or found.group("module3")
+    name = found.group("name") or found.group("name2") or found.group("name3")
     package = module.split(".")[0]
+    if found.group("module3") and (not target or package == target):
+        return None
     return (f"the env's {package} has no {module}.{name}: this tree was written for another "
             f"{package} release")
 
@@ -140,9 +147,11 @@ def _by_id(results: Iterable[TestResult], other: Iterable[TestResult]
 
 def classify(before: list[TestResult], after: list[TestResult],
              own: Sequence[str] = (), *, after_first: bool = False,
-             own_cases: Mapping[str, tuple[str, ...]] | None = None) -> list[Row]:
+             own_cases: Mapping[str, tuple[str, ...]] | None = None,
+             target: str = "") -> list[Row]:
     """One row per test; ``own``: the targets of the patch's own tests (``own_cases``: those
-    narrowed to some of their parametrized cases, see :func:`.own.is_own`).
+    narrowed to some of their parametrized cases, see :func:`.own.is_own`); ``target``: the
+    name of the package under test (see :func:`other_release`).
 
     ``after_first``: the base ran only the own tests and the others that fail after the
     patch, so another test missing from ``before`` that does not fail after is
@@ -154,7 +163,7 @@ def classify(before: list[TestResult], after: list[TestResult],
         mine = is_own(test, own, own_cases)
         note = (a if a is not None and (failing(a[0]) or b is None) else b or ("", ""))[1]
         why = (undecidable(a[0], a[1]) if a else None) or (undecidable(b[0], b[1]) if b else None)
-        why = why or other_release(b, a)
+        why = why or other_release(b, a, target)
         if why is None and mine and a is not None and a[0] == "skipped":
             why = f"skipped: {a[1]}" if a[1] else "skipped"
         if why is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from pathlib import PurePosixPath
 
 from harness import pipeline, results
 from harness.envs import Env
@@ -54,6 +55,7 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
                   ) -> tuple[VerifyReport, list[TestResult]]:
     """Run the selection on both trees (see the module) and classify each test."""
     recipe, backend = setup.recipe, setup.backend
+    target = PurePosixPath(select.package_dir(recipe, trees.after)).name
     # With tests of its own (they decide), the base runs those only; the others run after
     # the patch, and on the base only where they fail after it (a test passing after the
     # patch is not broken).  Without, the others are all there is: both trees run them all.
@@ -100,13 +102,13 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
         before = [r for r in before
                   if own.is_own(r.id, sel.own_targets, sel.own_cases) or r.id in ran]
     rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
-                            own_cases=sel.own_cases)
+                            own_cases=sel.own_cases, target=target)
     wanted = compare.base_wanted(rows)
     if wanted:
         t = time.monotonic()
         before = [*before, *_on_base(setup, subset, env, trees, ui, wanted)]
         rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
-                                own_cases=sel.own_cases)
+                                own_cases=sel.own_cases, target=target)
         timings.add("before (failing after)", t)
     again = compare.to_rerun(rows)
     if again:

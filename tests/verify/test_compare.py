@@ -131,6 +131,15 @@ def test_a_dependency_api_missing_on_both_sides_is_another_release() -> None:
     # after the patch only: the patch uses what the installed release lacks, and breaks
     broke = compare.classify([r("t.py::a", "passed")], [r("t.py::a", "failed", imported)])
     assert broke[0].change == "broken"
+    # "module 'x' has no attribute": another package than the target's (diffusers
+    # 5df02fc171: its datasets asks the env's pyarrow for PyExtensionType, gone since)
+    arrow = "collection error: AttributeError: module 'pyarrow' has no attribute 'PyExtensionType'"
+    both = compare.classify([r("t.py::a", "error", arrow)], [r("t.py::a", "error", arrow)],
+                            ["t.py::a"], target="diffusers")
+    assert both[0].change == "not_checked" and "the env's pyarrow" in both[0].note
+    mine = "AttributeError: module 'diffusers.utils' has no attribute 'helper'"
+    assert compare.classify([r("t.py::a", "failed", mine)], [r("t.py::a", "failed", mine)],
+                            ["t.py::a"], target="diffusers")[0].change == "still_failing"
     # no path into site-packages: the tree's own module, a real failure
     own_module = "ImportError: cannot import name 'x' from 'peft.utils' (/src/peft/utils.py)"
     still = compare.classify([r("t.py::a", "failed", own_module)],
