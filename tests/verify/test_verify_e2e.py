@@ -471,6 +471,24 @@ def test_the_tests_of_a_changed_model_folder_are_checked_out(tmp_path: Path) -> 
     assert changes(doc) == {"tests/models/one/test_shape.py::test_area": "fixed"}, doc["reason"]
 
 
+def test_a_name_imported_only_with_a_backend_is_that_backend_missing(tmp_path: Path) -> None:
+    """transformers 136c621c00: test_processor_glm_image.py imports GlmImageProcessor under
+    ``if is_vision_available():`` and names it in a class body; without Pillow it fails to
+    collect with a NameError, before and after, and verify said "failing"."""
+    guarded = ("from buggy import mul\n\n\ndef is_vision_available():\n    return False\n\n\n"
+               "if is_vision_available():\n    from buggy import Processor\n\n\n"
+               "class TestProcessor:\n    processor_class = Processor\n\n"
+               "    def test_mul(self):\n        assert mul(2, 3) == 6\n")
+    recipe, repo = make_target(tmp_path, {**BUGGY, "tests/test_processor.py": guarded})
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"tests/test_processor.py": guarded.replace(
+        "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    rows = [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
+    assert rows == [("tests/test_processor.py", "not_checked", "needs vision (not installed)")]
+    assert doc["verdict"] == "unchecked", doc["reason"]
+
+
 def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
     """Offline (the default) a test that needs the network is not checked, and the report
     gives the command that checks it; with --online it runs."""
