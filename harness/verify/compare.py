@@ -208,9 +208,12 @@ def base_wanted(rows: list[Row]) -> list[str]:
 
 def to_rerun(rows: list[Row]) -> list[str]:
     """Tests whose outcome changed, to run once more on each side: what broke, and what got
-    fixed elsewhere.  The patch's own fixed tests are what it was written for: not rerun."""
+    fixed elsewhere; and the patch's own tests that fail after it, which decide "failing"
+    (transformers 136c621c00: an own test on random inputs failed on two runs, passed on a
+    third).  The patch's own fixed tests are what it was written for: not rerun."""
     return [r.id for r in rows if "::" in r.id and (r.change == "broken" or (
-        r.change == "fixed" and not r.own))]
+        r.change == "fixed" and not r.own) or (
+        r.own and r.change in ("still_failing", "new") and failing(r.after)))]
 
 
 def rerun_targets(ids: list[str]) -> tuple[str, ...]:
@@ -228,7 +231,7 @@ def mark_flaky(rows: list[Row], again_before: list[TestResult], again_after: lis
         flips = [side for side, first, again in (("before", row.before, before.get(row.id)),
                                                   ("after", row.after, after.get(row.id)))
                  if again is not None and failing(first) != failing(again[0])]
-        if row.change not in ("fixed", "broken") or not flips:
+        if row.change not in ("fixed", "broken", "still_failing", "new") or not flips:
             return row
         return row._replace(change="flaky", note=f"{row.change} on the first run; a rerun "
                             f"{' and '.join(flips)} gave another outcome")
