@@ -20,13 +20,16 @@ from harness import git
 from harness.verify.diff import FileDiff
 
 DOCUMENTS = (".md", ".mdx", ".rst", ".txt")
+# the docs site's own files, whatever their type: its table of contents and redirects (YAML),
+# its images (peft daf335f50 restructures its docs, with _toctree.yml and _redirects.yml)
+DOCS_FOLDERS = ("docs", "doc")
 
 
 def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> bool:
     """Whether each of ``files`` is a document, or a Python file (modified, not added,
     deleted or renamed) whose code in the ``after`` tree is the same as at ``base_sha``."""
     for f in files:
-        if f.path.endswith(DOCUMENTS) and not _pins(f.path):
+        if (f.path.endswith(DOCUMENTS) and not _pins(f.path)) or _docs_site(f.path):
             continue
         if f.binary or f.status != "modified" or not f.path.endswith(".py"):
             return False
@@ -39,6 +42,11 @@ def alters_no_code(files: tuple[FileDiff, ...], base_sha: str, after: Path) -> b
         if code is None or code != _code(new):
             return False
     return bool(files)
+
+
+def _docs_site(path: str) -> bool:
+    """A file of the docs folder that is not Python (a ``conf.py`` is code, read as such)."""
+    return path.split("/", 1)[0] in DOCS_FOLDERS and "/" in path and not path.endswith(".py")
 
 
 def _pins(path: str) -> bool:

@@ -34,6 +34,10 @@ def test_comments_docstrings_and_documents_alter_no_code(tmp_path: Path) -> None
     typos = CODE.replace("Multiply.", "Multiply two numbers.").replace("the product", "product")
     files, base, tree = _change(tmp_path, {"src/m.py": typos, "README.md": "# m, fixed\n"})
     assert nocode.alters_no_code(files, base, tree)
+    # the docs site's own files (peft daf335f50: _toctree.yml and _redirects.yml)
+    site, base, tree = _change(tmp_path / "site", {"docs/source/_toctree.yml": "- local: a\n",
+                                                   "docs/source/_redirects.yml": "a: b\n"})
+    assert nocode.alters_no_code(site, base, tree)
 
 
 DECORATED = '''from lib import add_start_docstrings, log
@@ -126,6 +130,8 @@ def test_code_an_import_or_a_new_file_is_code(tmp_path: Path) -> None:
             {"src/m.py": CODE.replace('"""Multiply."""', "x = 1")},  # a docstring became code
             {"src/new.py": "# only a comment\n"},
             {"examples/_tests_requirements.txt": "pytest\n"},  # transformers 579f7a9b9e
-            {"setup.cfg": "[metadata]\n"}]):
+            {"setup.cfg": "[metadata]\n"},
+            {"docs/source/conf.py": "project = 'm'\n"},  # the docs build's code
+            {"docsite.yml": "a: b\n"}]):
         changed, base, tree = _change(tmp_path / str(i), files)
         assert not nocode.alters_no_code(changed, base, tree), files
