@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# A test run started detached (`cmd &` in a script) inherits SIGINT ignored, and so would
+# the harness processes the ^C tests start: they would never see their ^C, and five tests
+# failed.  A terminal and CI deliver it; the children get the default back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
