@@ -71,6 +71,10 @@ SUBPROCESS_CAUSE = re.compile(r"^(?:E\s+)?((?:[\w.]+\.)?(?:ModuleNotFoundError: 
                               r"'[\w.]+'|OfflineModeIsEnabled\b|LocalEntryNotFoundError\b).*)")
 
 
+# how the runner's reading of the log (runner.usage_error) says a conftest.py raised on import
+CONFTEST_FAILED = "could not load conftest.py"
+
+
 def _message(node: ET.Element) -> str:
     """pytest's one-line message, or the last ``E`` line when it is only "collection failure";
     for a chain of exceptions, with the first one's ``E`` line: a library that wraps a Hub
@@ -183,7 +187,7 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     if broken:
         return Verdict("infra_error", f"collection error in {broken[0].id}: {broken[0].message}",
                        Cause.COLLECTION)
-    if usage.startswith("could not load conftest.py") and exit_code not in (0, 1):
+    if usage.startswith(CONFTEST_FAILED) and exit_code not in (0, 1):
         return Verdict("infra_error", f"pytest {usage}", Cause.USAGE)
     if exit_code == 4 or (usage and exit_code not in (0, 1)):
         return Verdict("infra_error", f"pytest refused its arguments (usage error): "

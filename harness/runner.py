@@ -167,7 +167,7 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     return RunOutput(found, verdict, code, log, junit, duration)
 
 
-CONFTEST_RE = re.compile(r"^ImportError while loading conftest '(?:.*/)?([^/']+/)?conftest\.py'")
+CONFTEST_RE = re.compile(r"^ImportError while loading conftest '[^']*conftest\.py'")
 
 
 def usage_error(log: Path) -> str:
@@ -181,6 +181,6 @@ def usage_error(log: Path) -> str:
     for k, line in enumerate(lines):
         if CONFTEST_RE.match(line):
             error = next((ln[1:].strip() for ln in lines[k:] if ln.startswith("E ")), "")
-            return f"could not load conftest.py: {error}" if error else "could not load conftest.py"
+            return f"{results.CONFTEST_FAILED}: {error}" if error else results.CONFTEST_FAILED
     found = [ln for ln in lines if re.match(r"^([\w. -]+: error: |ERROR: (?!usage:))", ln)]
     return found[0] if found else ""

@@ -124,10 +124,15 @@ def _classified(before: list[TestResult], after: list[TestResult], sel: select.S
     imports only when a backend is there not checked (:mod:`.guards`)."""
     rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
                             own_cases=sel.own_cases, target=target)
+    needs: dict[tuple[str, str], str | None] = {}  # a file's collection error is on each test
     out = []
     for r in rows:
-        why = (guards.needs(tree, compare.file_of(r.id), r.note)
-               if compare.failing(r.after) and "NameError" in r.note else None)
+        why = None
+        if compare.failing(r.after) and "NameError" in r.note:
+            at = (compare.file_of(r.id), r.note)
+            if at not in needs:
+                needs[at] = guards.needs(tree, *at)
+            why = needs[at]
         out.append(r._replace(change="not_checked", note=why) if why else r)
     return out
 
