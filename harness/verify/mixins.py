@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.verify.bases import base_names as _base_names
 from harness.verify.diff import FileDiff
 from harness.verify.imports import Graph
 from harness.verify.own import (
     OwnTest,
-    _base_names,
     _expanded,
     _File,
     _names,
@@ -52,7 +52,7 @@ def changed(diff: FileDiff, worktree: Path) -> tuple[Changed, ...]:
         tree = ast.parse((worktree / diff.path).read_bytes(), filename=diff.path)
     except (SyntaxError, ValueError, OSError):
         return ()
-    f = _File(diff.path, tree)
+    f = _File(diff.path, tree, worktree)
     mixins = [c for c in f.classes.values() if not f.collected(c)]
     aliases = f.aliases
     methods: dict[str, dict[str, bool]] = {}
@@ -184,7 +184,7 @@ def _callers(files: dict[str, _File | None], worktree: Path, test_file: str, cls
     if test_file not in files:
         try:
             tree = ast.parse((worktree / test_file).read_bytes(), filename=test_file)
-            files[test_file] = _File(test_file, tree)
+            files[test_file] = _File(test_file, tree, worktree)
         except (SyntaxError, ValueError, OSError):
             files[test_file] = None
     f = files[test_file]

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import git
+from harness.verify.bases import base_names as _base_names
+from harness.verify.bases import imported_testcase
 from harness.verify.diff import GIT_DIFF, FileDiff
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -111,20 +113,11 @@ def _names(node: ast.AST) -> set[str]:
     return found
 
 
-def _base_names(cls: ast.ClassDef) -> list[str]:
-    out = []
-    for b in cls.bases:
-        if isinstance(b, ast.Name):
-            out.append(b.id)
-        elif isinstance(b, ast.Attribute):
-            out.append(b.attr)
-    return out
-
-
 class _File:
-    def __init__(self, path: str, tree: ast.Module) -> None:
+    def __init__(self, path: str, tree: ast.Module, worktree: Path | None = None) -> None:
         self.path = path
         self.tree = tree
+        self.worktree = worktree  # where bases imported from other files are looked up
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         self.aliases = expand_aliases(tree)
         self.classes_named = classes_named(tree)
@@ -139,6 +132,9 @@ class _File:
                 return True
             parent = self.classes.get(base)
             if parent is not None and base not in seen and self._is_testcase(parent, seen | {base}):
+                return True
+            if parent is None and self.worktree is not None and imported_testcase(
+                    self.worktree, self.path, self.tree, base):
                 return True
         return False
 
@@ -208,7 +204,7 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
         tree = ast.parse((worktree / path).read_bytes(), filename=path)
     except (SyntaxError, ValueError, OSError):
         return whole, f"{path}: not parsable; the whole file runs"
-    f = _File(path, tree)
+    f = _File(path, tree, worktree)
     found: dict[str, OwnTest] = {}
     lines = changed_lines(applied(diff, worktree) or diff.text)
     for line in sorted(lines):

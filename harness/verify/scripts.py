@@ -8,6 +8,7 @@ script was "nothing to check" (diffusers d44b5f86e6).
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,23 @@ TEST_PATTERNS = ("test_*.py", "*_test.py")
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist"})
 # a module name this common is no sign that a test imports this one script
 COMMON_STEMS = frozenset({"utils", "common", "main", "run", "train", "config", "setup"})
+
+
+def is_test_named(path: str) -> bool:
+    """Whether pytest collects a file of this name (its default patterns)."""
+    name = PurePosixPath(path).name
+    return any(fnmatch.fnmatch(name, p) for p in TEST_PATTERNS)
+
+
+def is_changed_test(path: str, tests_dir: str, package: str) -> bool:
+    """Whether a file the patch changes holds tests of its own: a test file under the
+    recipe's tests folder, or one named as pytest collects it anywhere outside the package
+    (diffusers 2919c50962 adds two tests to ``examples/dreambooth/test_*.py``: they were
+    left to the budget as a file that "the patch changes", and verify said it added none)."""
+    if not is_test_named(path):
+        return False
+    return is_under(path, tests_dir) or (bool(package.strip("/"))
+                                         and not is_under(path, package))
 
 
 def runners(tree: Path, changed: Iterable[str], tests_dir: str) -> dict[str, dict[str, str]]:
@@ -34,7 +52,7 @@ def runners(tree: Path, changed: Iterable[str], tests_dir: str) -> dict[str, dic
         stem = PurePosixPath(script).stem
         top = PurePosixPath(script).parts[0]
         by_name = re.compile(rf"^\s*(?:import|from)\s+{re.escape(stem)}\b", re.MULTILINE)
-        if any(PurePosixPath(script).match(p) for p in TEST_PATTERNS):
+        if is_test_named(script):
             found.setdefault(script, {})[script] = "a test file the patch changes"
         for test, text in texts.items():
             if test == script:

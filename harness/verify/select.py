@@ -169,9 +169,10 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     notes: list[str] = []
     shared: list[str] = []
     picks: dict[str, Pick] = {}
+    package = package_dir(recipe, after)
 
     for f in files:
-        if not is_test_file(f.path, v.tests_dir):
+        if not scripts.is_changed_test(f.path, v.tests_dir, package):
             continue
         if f.status == "deleted":
             notes.append(f"{f.path}: deleted by the patch")
@@ -216,7 +217,6 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
         old_tests = [t for t in old.by_path if is_test_file(t, v.tests_dir) and t in graph.by_path]
         for t, (hops, why) in _impacted(imports.importers(old, changed), old_tests).items():
             other.setdefault(t, (hops, why + " (before the patch)"))
-    package = package_dir(recipe, after)
     ran = scripts.runners(after, [p for p in sorted(changed) if not is_under(p, package)
                                   and not is_test_file(p, v.tests_dir)
                                   and PurePosixPath(p).name != "conftest.py"

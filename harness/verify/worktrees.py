@@ -26,7 +26,7 @@ from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
-from harness.verify import apply, diff
+from harness.verify import apply, diff, scripts
 from harness.verify.change import Change
 
 log = logging.getLogger("harness.verify")
@@ -40,8 +40,12 @@ class Trees(NamedTuple):
 
 
 def test_part(recipe: Recipe, change: Change) -> list[diff.FileDiff]:
+    """What the base gets before the fix: the change's files under the tests folder, and
+    its test files elsewhere (``examples/dreambooth/test_*.py``)."""
+    v = recipe.verify
     return [f for f in change.files
-            if any(diff.is_under(p, recipe.verify.tests_dir) for p in f.paths())]
+            if any(diff.is_under(p, v.tests_dir)
+                   or scripts.is_changed_test(p, v.tests_dir, v.package) for p in f.paths())]
 
 
 def sparse_of(recipe: Recipe, change: Change) -> tuple[str, ...]:

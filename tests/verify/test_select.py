@@ -77,7 +77,9 @@ def test_tests_that_run_a_changed_script_by_path_or_by_name(tmp_path: Path) -> N
         ("examples/pytorch/test_examples.py", "imports run_glue (examples/pytorch/run_glue.py) "
          "by name", False)]
     # a name as common as "utils" is no sign; a script no test names is still noted
-    assert sel.notes == ("examples/pytorch/utils.py: no test imports it",
+    assert sel.notes == ("examples/pytorch/test_examples.py: the patch changes no test in it "
+                         "(imports or comments only)",
+                         "examples/pytorch/utils.py: no test imports it",
                          "scripts/convert.py: no test imports it")
 
 
@@ -759,3 +761,42 @@ def test_a_parameterized_expand_bound_to_a_name_is_expanded(tmp_path: Path) -> N
     write_files(tmp_path / "tree", {path: new})
     found, _ = own.own_tests(real_diff(tmp_path, path, ALIASED, new), tmp_path / "tree")
     assert [(o.target, o.cases) for o in found] == [(f"{path}::ExportTest", ("test_export",))]
+
+
+def test_a_changed_test_file_outside_the_tests_folder_is_the_patchs_own(
+        tmp_path: Path) -> None:
+    """diffusers 2919c50962 adds two tests to examples/dreambooth/test_*.py, in a class built
+    on ``ExamplesTestsAccelerate`` (a TestCase it imports from examples/): verify left the
+    file to the budget ("a test file the patch changes"), then took the class for a mixin,
+    said the patch added no test, and the base never got them."""
+    from harness.verify import worktrees
+    from harness.verify.change import Change
+
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    head = ("import sys\nsys.path.append('..')\n"
+            "from test_examples_utils import ExamplesTestsAccelerate, Mixin\n\n\n")
+    old = (head + "class DreamBoothFlux(ExamplesTestsAccelerate):\n    def test_old(self):\n"
+           "        pass\n\n\nclass Shared(Mixin):\n    def test_shared(self):\n"
+           "        pass\n")
+    new = old.replace("        pass\n\n\nclass Shared", "        pass\n\n"
+                      "    def test_buckets(self):\n        assert True\n\n\nclass Shared"
+                      ).replace("test_shared(self):\n        pass",
+                                "test_shared(self):\n        assert 1")
+    write_files(tree, {"examples/dreambooth/test_flux.py": new,
+                       "examples/test_examples_utils.py":
+                           "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n"
+                           "\n\nclass ExamplesTestsAccelerate(Base):\n    pass\n\n\n"
+                           "class Mixin:\n    pass\n",
+                       "examples/dreambooth/train_flux.py": "x = 1\n",
+                       "src/buggy/test_helpers.py": "x = 1\n"})
+    test = real_diff(tmp_path, "examples/dreambooth/test_flux.py", old, new)
+    sel = select.select(recipe, tree, [test, *files("examples/dreambooth/train_flux.py",
+                                                    "src/buggy/test_helpers.py")])
+    # a class on an imported mixin is no test class: its change is left to the importers
+    assert [(p.target, p.own) for p in sel.own] == [
+        ("examples/dreambooth/test_flux.py::DreamBoothFlux::test_buckets", True)]
+    change = Change("patch", "x", "", (test, *files("examples/dreambooth/train_flux.py",
+                                                     "src/buggy/test_helpers.py")), None)
+    # the base gets the new test before the fix; a test-named module of the package is code
+    assert [f.path for f in worktrees.test_part(recipe, change)] == [
+        "examples/dreambooth/test_flux.py"]
