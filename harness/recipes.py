@@ -149,10 +149,15 @@ def did_you_mean(name: str, known: Any) -> str:
     return f"{hint} (known: {', '.join(names)})"
 
 
+def user_dir() -> Path:
+    """The user's recipes: one here named as a built-in one is read instead of it."""
+    return Path(platformdirs.user_config_dir("harness")) / "recipes"
+
+
 def search_path() -> list[Path]:
     """Directories searched for ``<name>.toml``, first match wins."""
     dirs = [Path(p) for p in os.environ.get("HARNESS_RECIPES", "").split(os.pathsep) if p]
-    dirs.append(Path(platformdirs.user_config_dir("harness")) / "recipes")
+    dirs.append(user_dir())
     here = Path(__file__).resolve().parent
     dirs += [here.parent / "recipes", here / "_recipes"]
     return dirs

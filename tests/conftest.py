@@ -25,6 +25,10 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("harness-home")
     monkeypatch.setenv("HARNESS_HOME", str(home))
     monkeypatch.setenv("HARNESS_CONFIG", str(home / "config.toml"))
+    # a user's own recipes (~/.config/harness/recipes/peft.toml is read instead of the
+    # built-in peft) must not change what the tests load
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.delenv("HARNESS_RECIPES", raising=False)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GH_TOKEN", raising=False)
     real = Path(os.path.expanduser("~/.cache/harness"))

@@ -4,7 +4,7 @@ transformers' test files import a processor under ``if is_vision_available():`` 
 name it at module level (``processor_class = GlmImageProcessor``): without Pillow the file
 fails to collect with ``NameError: name 'GlmImageProcessor' is not defined``, the same before
 and after a patch, and verify said "failing" (136c621c00, 5068901e8d).  That NameError says
-"needs vision", not that the code is wrong.
+"needs the vision backend", not that the code is wrong.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _GUARD_RE = re.compile(r"^is_(\w+)_available$")
 
 
 def needs(tree: Path, test_file: str, message: str) -> str | None:
-    """"needs vision (not installed)" when ``message`` is a NameError for a name that
+    """"needs the vision backend (not installed)" when ``message`` is a NameError for a name that
     ``test_file`` imports only under ``if is_vision_available():``; None otherwise."""
     found = NAME_ERROR_RE.search(message)
     if found is None:
@@ -32,7 +32,7 @@ def needs(tree: Path, test_file: str, message: str) -> str | None:
             continue
         backend = _backend(node.test)
         if backend and name in _imported(node.body):
-            return f"needs {backend} (not installed)"
+            return f"needs the {backend} backend (not installed)"
     return None
 
 

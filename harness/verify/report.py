@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from harness import recipes
 from harness.status import Status
 from harness.verify.checks import CheckOutcome, CheckStatus
 from harness.verify.compare import NEEDS_GPU, NEEDS_NETWORK, Row
@@ -260,6 +261,10 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
             cmd(f"  on a machine with a CUDA GPU: {escape(rep.commands.gpu)}")
         if online := _online(rep):
             cmd(f"  with network access: {escape(online)}")
+        if missing := _missing(rep):
+            cmd(f"  to check them: add {escape(' and '.join(missing))} to \\[install] packages "
+                f"of a copy of the recipe at {escape(str(recipes.user_dir() / rep.recipe))}"
+                ".toml (read instead of the built-in one)")
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
           f"{sum(x.estimate for x in rep.left_out):.0f}s)")
@@ -279,6 +284,21 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         p(f"[dim]before: cached base run #{rep.before.run_id}[/]")
     p("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in rep.timings.items()))
     p(f"[{rep.verdict.style}]{rep.verdict}[/] ({escape(rep.reason)})")
+
+
+MISSING_RE = re.compile(r"^needs (\S+) \(not installed\)$")
+
+
+# the module a test could not import -> the package that installs it, where they differ
+PACKAGE_OF = {"PIL": "Pillow", "cv2": "opencv-python", "sklearn": "scikit-learn",
+              "yaml": "PyYAML", "skimage": "scikit-image", "bs4": "beautifulsoup4"}
+
+
+def _missing(rep: VerifyReport) -> list[str]:
+    """The packages some test was not checked for want of (``needs librosa (not
+    installed)``: transformers 279dbcf4d6's own tests), which a recipe can add."""
+    return list(dict.fromkeys(PACKAGE_OF.get(name, name) for why in rep.not_checked()
+                              if (m := MISSING_RE.match(why)) and (name := m.group(1))))
 
 
 def _online(rep: VerifyReport) -> str:

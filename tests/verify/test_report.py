@@ -302,6 +302,27 @@ def test_tests_that_need_a_gpu_come_with_the_command_for_a_gpu_machine() -> None
     assert json.loads(report.to_json(with_gpu))["commands"]["gpu"] == gpu
 
 
+def test_a_package_the_env_lacks_comes_with_where_a_recipe_adds_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """transformers 279dbcf4d6: its own tests "need librosa (not installed)", and the
+    report said nothing of how to check them."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    rows = (Row("tests/a.py::test_audio", "error", "error", "not_checked",
+                "needs librosa (not installed)"),
+            Row("tests/a.py::test_image", "error", "error", "not_checked",
+                "needs PIL (not installed)"),
+            Row("tests/b.py::test_vision", "error", "error", "not_checked",
+                "needs the vision backend (not installed)"))
+    console = Console(width=250, record=True)
+    report.show(rep(tests=rows), console)
+    text = console.export_text()
+    assert (f"to check them: add librosa and Pillow to [install] packages of a copy of the "
+            f"recipe at {tmp_path}/harness/recipes/peft.toml") in text
+    console = Console(width=250, record=True)
+    report.show(rep(), console)  # nothing wanted a package
+    assert "to check them" not in console.export_text()
+
+
 def test_the_gpu_command_runs_the_same_selection_on_the_gpu() -> None:
     """diffusers cca8af298f (a LoRA loader fix): the command offered for a GPU machine was
     `--subset unet2d-gpu`, which would have kept the other tests to the UNet file."""

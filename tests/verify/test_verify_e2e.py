@@ -485,7 +485,8 @@ def test_a_name_imported_only_with_a_backend_is_that_backend_missing(tmp_path: P
         "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
     doc = run(recipe, patch=str(patch))
     rows = [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
-    assert rows == [("tests/test_processor.py", "not_checked", "needs vision (not installed)")]
+    assert rows == [("tests/test_processor.py", "not_checked",
+                     "needs the vision backend (not installed)")]
     assert doc["verdict"] == "unchecked", doc["reason"]
 
 
