@@ -42,7 +42,8 @@ class Change:
 def check(files: list[FileDiff], what: str) -> tuple[FileDiff, ...]:
     """Refuse an empty or binary patch, naming what is wrong."""
     if not files:
-        raise HarnessError(f"{what} is empty: it changes no file")
+        raise HarnessError(f"{what} changes no file: it holds no diff (the output of "
+                           "`git diff` starts with 'diff --git')")
     binary = [f.path for f in files if f.binary]
     if binary:
         raise HarnessError(f"{what} changes binary file(s), which cannot be verified: "

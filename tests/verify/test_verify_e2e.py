@@ -160,7 +160,8 @@ def test_bad_patches_error_clearly_and_leave_no_worktree(tmp_path: Path, kind: s
         expected = "patch does not apply: src/buggy/mathops.py hunk #1 (at line 1)"
     elif kind == "empty":
         patch.write_text("Subject: nothing here\n\njust words\n")
-        expected = "patch empty.diff is empty: it changes no file"
+        expected = ("patch empty.diff changes no file: it holds no diff (the output of "
+                    "`git diff` starts with 'diff --git')")
     else:
         patch.write_text(make_patch(repo, {"data/logo.bin": "\x00\x01\x02binary\x00"},
                                     tmp_path / "w", binary=True))
