@@ -126,17 +126,18 @@ class _File:
         return cls.name.startswith("Test") or self._is_testcase(cls, set())
 
     def _is_testcase(self, cls: ast.ClassDef, seen: set[str]) -> bool:
-        for base in _base_names(cls):
-            # unittest's TestCase, or one built on it elsewhere (transformers' TestCasePlus)
-            if "TestCase" in base:
-                return True
+        bases = _base_names(cls)
+        # unittest's TestCase, or one built on it elsewhere (transformers' TestCasePlus)
+        if any("TestCase" in base for base in bases):
+            return True
+        for base in bases:
             parent = self.classes.get(base)
             if parent is not None and base not in seen and self._is_testcase(parent, seen | {base}):
                 return True
-            if parent is None and self.worktree is not None and imported_testcase(
-                    self.worktree, self.path, self.tree, base):
-                return True
-        return False
+        # last, as it reads other files: a base imported from one (diffusers' examples)
+        return self.worktree is not None and any(
+            imported_testcase(self.worktree, self.path, self.tree, base)
+            for base in bases if base not in self.classes)
 
     def subclasses(self, name: str) -> list[ast.ClassDef]:
         """Collected classes of the file that inherit ``name`` (itself included)."""
