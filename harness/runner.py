@@ -161,7 +161,11 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     duration = time.monotonic() - start
     selected_file = out_dir / "selected.txt"
     selected = selected_file.read_text().splitlines() if selected_file.exists() else []
-    found = results.add_missing(results.parse_junit(junit), selected)
+    if timed_out and not junit.is_file():  # what ended before the time limit still counts
+        found = results.add_missing(results.streamed(log), selected,
+                                    results.TIME_LIMIT_MESSAGE)
+    else:
+        found = results.add_missing(results.parse_junit(junit), selected)
     found += results.skipped_args(out_dir / "skipped_args.json")
     verdict = results.verdict(code, found, timed_out=timed_out, usage=usage_error(log))
     return RunOutput(found, verdict, code, log, junit, duration)

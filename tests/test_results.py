@@ -632,3 +632,24 @@ def test_certificates_load_on_first_use_while_the_network_is_blocked(tmp_path: P
             "test_tls.py::test_a_context_that_does_not_trust_it_still_refuses_it": "passed",
             "test_tls.py::test_a_missing_ca_file_fails_where_it_is_named": "passed",
         }, run.output
+
+
+def test_the_results_a_stopped_run_printed_are_read_from_its_log(tmp_path: Path) -> None:
+    """pytest stopped by the run's time limit writes no JUnit report: the plugin's lines
+    (after pytest's own progress characters on the same line) are what ended in time."""
+    log = tmp_path / "pytest.log"
+    log.write_text(
+        "collected 4 items\n"
+        "s##harness result skipped a.py::TestA::test_skip\n"
+        "F##harness result failed a.py::TestA::test_bad\n"
+        ".##harness result passed a.py::TestA::test_ok\n"
+        "##harness result failed a.py::TestA::test_ok\n"  # its teardown failed
+        ".##harness result passed a.py::test_fine[x y]\n"
+        "##harness total 4\n")
+    found = {r.id: (r.outcome, r.message) for r in results.streamed(log)}
+    assert found == {
+        "a.py::TestA::test_skip": ("skipped", ""),
+        "a.py::TestA::test_bad": ("failed", results.LOST_MESSAGE),
+        "a.py::TestA::test_ok": ("failed", results.LOST_MESSAGE),
+        "a.py::test_fine[x y]": ("passed", "")}
+    assert results.streamed(tmp_path / "none.log") == []

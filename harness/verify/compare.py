@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from harness.results import TestResult
+from harness.results import TIME_LIMIT_MESSAGE, TestResult
 from harness.status import Status
 from harness.verify.own import is_own
 
@@ -42,6 +42,8 @@ BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in
 # VidTok's tiling tests on a 24 GB machine, two sides at once); nothing says which side
 CRASH_SIGNS = ("crashed while running",)
 CRASHED = "its test process crashed (out of memory?): run it alone"
+OUT_OF_TIME = ("not run: the run's time limit ran out first (the subset's run_timeout; a copy "
+               "of the recipe can raise it)")
 # a dependency's API that the version in the env lacks, told by a path into its site-packages:
 # the tree was written for another release (peft f8aca0a0c, of October 2025, mock-patches
 # transformers.utils.hub._is_offline_mode, gone from the 5.14.1 that peft's recipe pins: 73
@@ -79,6 +81,8 @@ class Verdict(NamedTuple):
 def undecidable(outcome: str | None, message: str) -> str | None:
     """Why an outcome says nothing about the change (None: it does)."""
     if outcome in BAD:
+        if message == TIME_LIMIT_MESSAGE:
+            return OUT_OF_TIME
         if any(s in message for s in NETWORK_SIGNS):
             return NEEDS_NETWORK[0]
         missing = MISSING_RE.search(message) or BACKEND_RE.search(message)

@@ -13,7 +13,7 @@ from harness import checkout, history, store
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
-from harness.verify import change
+from harness.verify import change, compare
 from harness.verify.core import Options, verify
 from tests.testing.repos import REACHES_OUT, commit, git
 from tests.verify.helpers import (
@@ -535,3 +535,24 @@ def test_a_test_file_that_cannot_be_imported_does_not_stop_the_others(tmp_path: 
     assert got["tests/test_mathops.py::test_mul_again"][0] == "fixed"
     assert got["tests/test_vision.py"] == ("not_checked", "needs not_installed_pkg (not installed)")
     assert doc["verdict"] == "ok"
+
+
+def test_a_run_stopped_by_its_time_limit_keeps_what_ended_in_time(tmp_path: Path) -> None:
+    """diffusers 1c98c38c31 moves 131 example tests to pytest: its own tests ran past the
+    subset's run_timeout (900 s), and the 62 results each side had were thrown away with
+    the run: "infra_error (the before run failed: the test run timed out)"."""
+    subsets = ('[subsets.all]\npaths = ["tests"]\nworkers = 1\nthreads = 1\ntimeout = 120\n'
+               'run_timeout = 12\n')
+    recipe, repo = make_target(tmp_path, subsets=subsets)
+    new_tests = ("import time\n\nfrom buggy import mul\n\n\ndef test_mul_fixed():\n"
+                 "    assert mul(2, 3) == 6\n\n\ndef test_slow():\n    time.sleep(120)\n")
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                       "tests/test_more.py": new_tests}, tmp_path / "w"))
+    started = time.monotonic()
+    doc = run(recipe, patch=str(patch), run_checks=False)
+    assert time.monotonic() - started < 100
+    rows = {t["id"]: (t["change"], t["note"]) for t in doc["tests"]}  # type: ignore[attr-defined]
+    assert rows["tests/test_more.py::test_mul_fixed"][0] == "fixed"
+    assert rows["tests/test_more.py::test_slow"] == ("not_checked", compare.OUT_OF_TIME)
+    assert doc["verdict"] == "ok", doc["reason"]
