@@ -188,13 +188,16 @@ def stream(
     env: Mapping[str, str] | None = None,
     on_line: Callable[[str], None] | None = None,
     timeout: float | None = None,
+    grace: float = 0.0,
 ) -> int:
     """Run ``cmd`` with stdout and stderr merged into ``log_path``, line by line.
 
     Returns the exit code; the caller decides what a failure means.  ``on_line`` sees each
     line as it comes (for progress).  On timeout the process group is killed and
-    :class:`subprocess.TimeoutExpired` is raised; on ^C the child is killed before the
-    interrupt propagates, so nothing keeps running behind the user's back.
+    :class:`subprocess.TimeoutExpired` is raised; with ``grace``, it first gets SIGINT and
+    that many seconds to end as after a ^C (pytest then still writes its report).  On ^C
+    the child is killed before the interrupt propagates, so nothing keeps running behind
+    the user's back.
     """
     log.debug("stream: %s (cwd=%s, log=%s)", format_cmd(cmd), cwd, log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,8 +215,13 @@ def stream(
         except FileNotFoundError as e:
             raise HarnessError(f"{cmd[0]} not found") from e
         timer = None
+        expired = threading.Event()
         if deadline is not None:
-            timer = threading.Timer(timeout or 0, _kill_group, (child,))
+            def expire() -> None:
+                expired.set()
+                _stop(child, grace)
+
+            timer = threading.Timer(timeout or 0, expire)
             timer.daemon = True
             timer.start()
         try:
@@ -229,8 +237,8 @@ def stream(
         finally:
             if timer is not None:
                 timer.cancel()
-        if deadline is not None and time.monotonic() >= deadline and code < 0:
-            out.write(f"\nharness: killed after {timeout:.0f}s\n")
+        if expired.is_set():
+            out.write(f"\nharness: stopped after {timeout:.0f}s\n")
             raise subprocess.TimeoutExpired([str(c) for c in cmd], timeout or 0)
         out.write(f"\n[exit {code}]\n")
     return code
@@ -281,6 +289,17 @@ def _die_with_parent() -> None:
     orphaned installer never keeps writing into a directory the next run cleans up."""
     if _PRCTL is not None:
         _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop(child: subprocess.Popen[str], grace: float) -> None:
+    """SIGINT to the group and ``grace`` seconds to end, then :func:`_kill_group`."""
+    if grace > 0 and child.poll() is None:
+        try:
+            os.killpg(child.pid, signal.SIGINT)
+            child.wait(grace)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+    _kill_group(child)
 
 
 def _kill_group(child: subprocess.Popen[str]) -> None:

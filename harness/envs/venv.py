@@ -50,6 +50,9 @@ def resolve_python(requested: str | None, uv: str | None) -> tuple[str, str]:
 
 
 # The env is only usable while the runner's own packages import; found without importing.
+# a test run past its time limit gets SIGINT and this long to end as after a ^C: pytest
+# writes its JUnit report of the tests that ended (killed at once, it wrote none)
+INTERRUPT_GRACE = 30.0
 HEALTH_CHECK = ("import importlib.util as u, sys; "
                 "sys.exit(any(u.find_spec(m) is None for m in ('pytest', 'xdist', "
                 "'pytest_timeout')))")
@@ -88,7 +91,7 @@ class VenvBackend:
             on_line: Callable[[str], None] | None = None) -> int:
         return proc.stream(self.command(env, request.argv), log_path=request.log_path,
                            cwd=request.cwd, env=activated(env.path, host_env(request.env)),
-                           on_line=on_line, timeout=request.timeout)
+                           on_line=on_line, timeout=request.timeout, grace=INTERRUPT_GRACE)
 
     def _build(self, tmp: Path, spec: EnvSpec, log_path: Path,
                on_line: Callable[[str], None] | None) -> None:
