@@ -88,7 +88,9 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
             (base_serial, serial), parallel=after_first or serial)
         timings.add("before+after" if after_first or serial else "runs", t)
         assert b_out is not None
-        before_id = basecache.save(None if b_problem else key,
+        # a base run its time limit cut short is kept, not reused: the next may finish
+        cut = b_out.verdict.cause == results.Cause.TIMEOUT
+        before_id = basecache.save(None if b_problem or cut else key,
                                    run_doc(recipe, subset, rep.ref, base_sha, env, b_out,
                                            tuple(p.target for p in base_picks)), before)
         rep = rep.replace(before=info(b_out, before_id))

@@ -556,3 +556,6 @@ def test_a_run_stopped_by_its_time_limit_keeps_what_ended_in_time(tmp_path: Path
     assert rows["tests/test_more.py::test_mul_fixed"][0] == "fixed"
     assert rows["tests/test_more.py::test_slow"] == ("not_checked", compare.OUT_OF_TIME)
     assert doc["verdict"] == "ok", doc["reason"]
+    # a base run cut short is not reused: the next one may finish
+    again = run(recipe, patch=str(patch), run_checks=False)
+    assert again["before"]["cached"] is False  # type: ignore[index]
