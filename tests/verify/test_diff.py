@@ -83,7 +83,7 @@ def test_dependency_files() -> None:
 
 def test_empty_and_binary_patches_are_refused(tmp_path: Path) -> None:
     (tmp_path / "empty.diff").write_text("")
-    with pytest.raises(HarnessError, match=r"^patch empty.diff is empty"):
+    with pytest.raises(HarnessError, match=r"^patch empty.diff changes no file: it holds no diff"):
         change.from_patch(tmp_path / "empty.diff")
     (tmp_path / "bin.diff").write_text(GIT_DIFF)
     with pytest.raises(HarnessError, match=r"changes binary file\(s\).*: logo.png$"):
