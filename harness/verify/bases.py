@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 MAX_DEPTH = 4  # bases of bases, re-exports: a chain longer than this is not followed
@@ -45,24 +46,30 @@ def imported_testcase(worktree: Path, path: str, tree: ast.Module, name: str,
                None)
     if cls is None:  # re-exported from somewhere else
         return imported_testcase(worktree, found, other, original, depth + 1)
-    return _is_testcase(worktree, found, other, cls, depth + 1)
+    return is_testcase(worktree, found, other, cls, depth=depth + 1)
 
 
-def _is_testcase(worktree: Path, path: str, tree: ast.Module, cls: ast.ClassDef,
-                 depth: int) -> bool:
-    local = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    for base in base_names(cls):
-        if "TestCase" in base:
+def is_testcase(worktree: Path | None, path: str, tree: ast.Module, cls: ast.ClassDef, *,
+                classes: Mapping[str, ast.ClassDef] | None = None, depth: int = 0,
+                seen: frozenset[str] = frozenset()) -> bool:
+    """Whether ``cls`` of the module ``tree`` at ``path`` is built on ``TestCase``: named in
+    its class line (unittest's, or one built on it elsewhere: transformers' TestCasePlus),
+    through a class of the module (``classes``: its top-level classes, when known), or, last
+    as it reads other files, through one imported from ``worktree`` (None: not looked up)."""
+    bases = base_names(cls)
+    if any("TestCase" in base for base in bases):
+        return True
+    if classes is None:
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    for base in bases:
+        parent = classes.get(base)
+        if parent is not None and base not in seen and is_testcase(
+                worktree, path, tree, parent, classes=classes, depth=depth,
+                seen=seen | {base}):
             return True
-        if depth >= MAX_DEPTH:
-            continue
-        parent = local.get(base)
-        if parent is not None and parent is not cls:
-            if _is_testcase(worktree, path, tree, parent, depth + 1):
-                return True
-        elif imported_testcase(worktree, path, tree, base, depth + 1):
-            return True
-    return False
+    return worktree is not None and depth <= MAX_DEPTH and any(
+        imported_testcase(worktree, path, tree, base, depth)
+        for base in bases if base not in classes)
 
 
 def _imports(tree: ast.Module) -> dict[str, tuple[str, int, str]]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from harness import git
 from harness.verify.bases import base_names as _base_names
-from harness.verify.bases import imported_testcase
+from harness.verify.bases import is_testcase
 from harness.verify.diff import GIT_DIFF, FileDiff
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -123,21 +123,8 @@ class _File:
         self.classes_named = classes_named(tree)
 
     def collected(self, cls: ast.ClassDef) -> bool:
-        return cls.name.startswith("Test") or self._is_testcase(cls, set())
-
-    def _is_testcase(self, cls: ast.ClassDef, seen: set[str]) -> bool:
-        bases = _base_names(cls)
-        # unittest's TestCase, or one built on it elsewhere (transformers' TestCasePlus)
-        if any("TestCase" in base for base in bases):
-            return True
-        for base in bases:
-            parent = self.classes.get(base)
-            if parent is not None and base not in seen and self._is_testcase(parent, seen | {base}):
-                return True
-        # last, as it reads other files: a base imported from one (diffusers' examples)
-        return self.worktree is not None and any(
-            imported_testcase(self.worktree, self.path, self.tree, base)
-            for base in bases if base not in self.classes)
+        return cls.name.startswith("Test") or is_testcase(self.worktree, self.path, self.tree,
+                                                          cls, classes=self.classes)
 
     def subclasses(self, name: str) -> list[ast.ClassDef]:
         """Collected classes of the file that inherit ``name`` (itself included)."""
