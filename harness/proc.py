@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -201,7 +200,6 @@ def stream(
     """
     log.debug("stream: %s (cwd=%s, log=%s)", format_cmd(cmd), cwd, log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = None if timeout is None else time.monotonic() + timeout
     with log_path.open("w", encoding="utf-8", errors="replace") as out:
         out.write(f"$ {format_cmd(cmd)}\n")
         out.flush()
@@ -216,7 +214,7 @@ def stream(
             raise HarnessError(f"{cmd[0]} not found") from e
         timer = None
         expired = threading.Event()
-        if deadline is not None:
+        if timeout is not None:
             def expire() -> None:
                 expired.set()
                 _stop(child, grace)

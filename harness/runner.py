@@ -161,11 +161,11 @@ def run(backend: Backend, env: Env, subset: Subset, the_plan: Plan, out_dir: Pat
     duration = time.monotonic() - start
     selected_file = out_dir / "selected.txt"
     selected = selected_file.read_text().splitlines() if selected_file.exists() else []
-    if timed_out:  # what ended before the time limit still counts
-        ended = results.parse_junit(junit) if junit.is_file() else results.streamed(log)
-        found = results.add_missing(ended, selected, results.TIME_LIMIT_MESSAGE)
-    else:
-        found = results.add_missing(results.parse_junit(junit), selected)
+    # stopped by its time limit with no report written: what the plugin printed as tests ended
+    ended = (results.streamed(log) if timed_out and not junit.is_file()
+             else results.parse_junit(junit))
+    found = results.add_missing(ended, selected, results.TIME_LIMIT_MESSAGE if timed_out
+                                else results.MISSING_MESSAGE)
     found += results.skipped_args(out_dir / "skipped_args.json")
     verdict = results.verdict(code, found, timed_out=timed_out, usage=usage_error(log))
     return RunOutput(found, verdict, code, log, junit, duration)

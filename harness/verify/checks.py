@@ -152,7 +152,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         return dataclasses.replace(failed, seconds=secs)
     missing = _missing_module(out)
     if missing and missing == _missing_module(base_out):
-        return not_checked(f"needs {missing} (not installed)")
+        return not_checked(compare.NOT_INSTALLED.format(missing))
     new = new_lines(base_out, before, out, after)
     return CheckOutcome(check.name, command, CheckStatus.FAILED, bool(new),
                         output=proc.tail(_joined(new) if new else out, TAIL_LINES),

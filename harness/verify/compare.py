@@ -34,6 +34,9 @@ HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_H
 HUB_FILE_RE = re.compile(r"(?<![/\w.-])[A-Za-z0-9][\w.-]*/[\w.-]+ does not appear to have a file "
                          r"named")
 MISSING_RE = re.compile(r"No module named '(\w+)'")
+# what a test or a check not checked for want of a package says, and how to read it back
+NOT_INSTALLED = "needs {} (not installed)"
+NOT_INSTALLED_RE = re.compile(r"^needs (\S+) \(not installed\)$")
 # transformers' requires_backends: "FuyuImageProcessor requires the PIL library but it was
 # not found in your environment" (an ImportError whose first line is empty)
 BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in your "
@@ -87,7 +90,7 @@ def undecidable(outcome: str | None, message: str) -> str | None:
             return NEEDS_NETWORK[0]
         missing = MISSING_RE.search(message) or BACKEND_RE.search(message)
         if missing:  # a package the env lacks, not a module the patch adds
-            return f"needs {missing.group(1)} (not installed)"
+            return NOT_INSTALLED.format(missing.group(1))
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
             return NEEDS_NETWORK[1]
         if any(s in message for s in CRASH_SIGNS):

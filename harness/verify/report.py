@@ -18,7 +18,7 @@ from rich.table import Table
 from harness import recipes
 from harness.status import Status
 from harness.verify.checks import CheckOutcome, CheckStatus
-from harness.verify.compare import NEEDS_GPU, NEEDS_NETWORK, Row
+from harness.verify.compare import NEEDS_GPU, NEEDS_NETWORK, NOT_INSTALLED_RE, Row
 from harness.verify.document import VerifyReport, gist
 
 ORDER = ("broken", "new", "flaky", "fixed", "still_failing", "removed", "not_checked",
@@ -286,9 +286,6 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     p(f"[{rep.verdict.style}]{rep.verdict}[/] ({escape(rep.reason)})")
 
 
-MISSING_RE = re.compile(r"^needs (\S+) \(not installed\)$")
-
-
 # the module a test could not import -> the package that installs it, where they differ
 PACKAGE_OF = {"PIL": "Pillow", "cv2": "opencv-python", "sklearn": "scikit-learn",
               "yaml": "PyYAML", "skimage": "scikit-image", "bs4": "beautifulsoup4"}
@@ -298,7 +295,7 @@ def _missing(rep: VerifyReport) -> list[str]:
     """The packages some test was not checked for want of (``needs librosa (not
     installed)``: transformers 279dbcf4d6's own tests), which a recipe can add."""
     return list(dict.fromkeys(PACKAGE_OF.get(name, name) for why in rep.not_checked()
-                              if (m := MISSING_RE.match(why)) and (name := m.group(1))))
+                              if (m := NOT_INSTALLED_RE.match(why)) and (name := m.group(1))))
 
 
 def _online(rep: VerifyReport) -> str:

@@ -16,7 +16,6 @@ keeps the impacted files to that subset's paths and narrows them with its ``-k``
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from harness.recipes import Recipe, Subset
 from harness.verify import compare, durations, imports, mixins, own, scripts
 from harness.verify.diff import FileDiff, is_under
 
-TEST_PATTERNS = scripts.TEST_PATTERNS  # (defined beside the finder of script runners)
 DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
 
 
@@ -96,8 +94,7 @@ class Selection:
 
 
 def is_test_file(path: str, tests_dir: str) -> bool:
-    name = PurePosixPath(path).name
-    return is_under(path, tests_dir) and any(fnmatch.fnmatch(name, p) for p in TEST_PATTERNS)
+    return is_under(path, tests_dir) and scripts.is_test_named(path)
 
 
 def package_dir(recipe: Recipe, worktree: Path) -> str:
