@@ -14,6 +14,10 @@ from harness.recipes import Device
 SCRUBBED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE",
             "PYTEST_PLUGINS", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
 
+# A test run past its time limit gets SIGINT and this long to end as after a ^C, so pytest
+# writes its JUnit report of the tests that ended (killed at once, it wrote none).
+INTERRUPT_GRACE = 30.0
+
 
 class Env(NamedTuple):
     key: str
@@ -58,7 +62,8 @@ class Backend(Protocol):
         """Run ``python request.argv...`` in ``env``; its exit code.
 
         Output goes to ``request.log_path`` (and ``on_line``); past ``request.timeout``
-        the run is killed and :class:`subprocess.TimeoutExpired` raised; on ^C it is
+        the run gets SIGINT, :data:`INTERRUPT_GRACE` seconds to end, then is killed, and
+        :class:`subprocess.TimeoutExpired` is raised; on ^C it is
         stopped before the interrupt propagates.
         """
         ...

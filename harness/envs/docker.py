@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from harness import cache, config
 from harness.envs import docker_base, docker_build
 from harness.envs import docker_engine as engine
-from harness.envs.base import Env, RunRequest
+from harness.envs.base import INTERRUPT_GRACE, Env, RunRequest
 from harness.envs.docker_container import Bind, kill, stream
 from harness.envs.docker_engine import DockerImage, list_images, remove_image
 from harness.envs.spec import EnvSpec
@@ -138,11 +138,15 @@ class DockerBackend:
             mem_limit=memory, labels={engine.KIND: "run", engine.OWNER: engine.owner()},
             **options)
         timer = None
-        expired = threading.Event()
+        expired, ended = threading.Event(), threading.Event()
         if request.timeout is not None:
             def expire() -> None:
+                # as the venv backend does: pytest (the container's first process) ends as
+                # after a ^C and writes its report of the tests that ended; killed if not
                 expired.set()
-                kill(container)
+                kill(container, "SIGINT")
+                if not ended.wait(INTERRUPT_GRACE):
+                    kill(container)
 
             timer = threading.Timer(request.timeout, expire)
             timer.daemon = True
@@ -152,11 +156,12 @@ class DockerBackend:
                 timer.start()
             code = stream(container, request.log_path, on_line)
         finally:
+            ended.set()
             if timer is not None:
                 timer.cancel()
             container.remove(force=True)
         if expired.is_set():
             with request.log_path.open("a") as out:
-                out.write(f"\nharness: killed after {request.timeout:.0f}s\n")
+                out.write(f"\nharness: stopped after {request.timeout:.0f}s\n")
             raise subprocess.TimeoutExpired(request.argv, request.timeout or 0)
         return code

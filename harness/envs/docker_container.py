@@ -50,11 +50,11 @@ def stream(container: Container, log_path: Path,
         raise
 
 
-def kill(container: Container) -> None:
+def kill(container: Container, signal: str = "SIGKILL") -> None:
     from docker.errors import DockerException
 
     with contextlib.suppress(DockerException):  # already stopped
-        container.kill()
+        container.kill(signal)
 
 
 def owned_dir(name: str, uid: int, gid: int) -> bytes:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness import cache, config, proc
-from harness.envs.base import Env, RunRequest, host_env
+from harness.envs.base import INTERRUPT_GRACE, Env, RunRequest, host_env
 from harness.envs.spec import EnvSpec
 from harness.errors import HarnessError
 
@@ -50,9 +50,6 @@ def resolve_python(requested: str | None, uv: str | None) -> tuple[str, str]:
 
 
 # The env is only usable while the runner's own packages import; found without importing.
-# a test run past its time limit gets SIGINT and this long to end as after a ^C: pytest
-# writes its JUnit report of the tests that ended (killed at once, it wrote none)
-INTERRUPT_GRACE = 30.0
 HEALTH_CHECK = ("import importlib.util as u, sys; "
                 "sys.exit(any(u.find_spec(m) is None for m in ('pytest', 'xdist', "
                 "'pytest_timeout')))")

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from harness import results
 from harness.envs import docker_base, docker_build, docker_engine
 from harness.envs.docker import list_images, remove_image
 from harness.errors import HarnessError
@@ -179,6 +180,28 @@ def test_ctrl_c_stops_and_removes_the_run_container(tmp_path: Path, engine: Any,
         child.kill()
     assert child.returncode == 130, err
     assert owned(engine, child.pid) == []
+
+
+def test_a_run_past_its_time_limit_keeps_the_messages_of_what_ended(tmp_path: Path,
+                                                                   base_image: str) -> None:
+    """The container's pytest gets SIGINT at the subset's run_timeout, as the venv backend's
+    does, and writes its JUnit report; killed at once, only the outcomes it printed were
+    left, a failure's message lost."""
+    repo = make_repo(tmp_path / "src", target())
+    commit(repo, {"tests/test_late.py": "import time\n\n\ndef test_fails():\n"
+                                        "    assert 1 == 2, 'the message kept'\n\n\n"
+                                        "def test_sleeps():\n    time.sleep(300)\n"}, tag="v2.0")
+    subsets = ('[subsets.all]\npaths = ["tests/test_late.py"]\nworkers = 1\nthreads = 1\n'
+               'timeout = 600\nrun_timeout = 20\n')
+    recipe = tiny_recipe(tmp_path / "recipes" / "dlate.toml", str(repo), subsets=subsets)
+    started = time.monotonic()
+    doc = run(recipe, base_image, ref="v2.0")
+    assert time.monotonic() - started < 240
+    tests = {t["id"].rpartition("::")[2]: t for t in doc["tests"]}
+    assert tests["test_fails"]["outcome"] == "failed"
+    assert "the message kept" in tests["test_fails"]["message"]
+    assert tests["test_sleeps"]["message"] == results.TIME_LIMIT_MESSAGE
+    assert "stopped after 20s" in Path(str(doc["log"])).read_text()
 
 
 def test_killed_build_is_never_reused(tmp_path: Path, engine: Any, base_image: str) -> None:
