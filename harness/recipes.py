@@ -76,11 +76,20 @@ class Verify:
     core_files: tuple[str, ...] = ()  # a change here runs the whole subset
     always_run: tuple[str, ...] = ()  # test files run for every patch
     max_files: int = 20  # a larger selection runs the whole subset
+    # what turns on the tests the target marks slow (transformers, diffusers: RUN_SLOW=1;
+    # they load real checkpoints), and the reason those tests skip without it
+    slow_env: dict[str, str] = field(default_factory=dict)
+    slow_skip: str = ""
 
 
 def on_gpu(subset: Subset) -> Subset:
     """``subset`` run on the machine's CUDA GPU: its tests that skip without one run."""
     return replace(subset, device="cuda")
+
+
+def slow(subset: Subset, verify: Verify) -> Subset:
+    """``subset`` with the tests the target marks slow turned on (``[verify] slow_env``)."""
+    return replace(subset, env={**subset.env, **verify.slow_env})
 
 
 def online(subset: Subset) -> Subset:
@@ -315,6 +324,8 @@ def _verify(t: Table) -> Verify:
         core_files=t.str_list("core_files"),
         always_run=t.str_list("always_run"),
         max_files=t.integer("max_files", default=20, minimum=1) or 20,
+        slow_env=t.env_map("slow_env"),
+        slow_skip=t.string("slow_skip", default=""),
     )
     t.done()
     return v

@@ -35,7 +35,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
         base_image=args.base_image, budget=args.budget, run_checks=not args.no_checks,
-        online=args.online, gpu=args.gpu,
+        online=args.online, gpu=args.gpu, slow=args.slow,
     )
     rep = verify(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -107,6 +107,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="run the tests on this machine's CUDA GPU, the same selection "
                         "(default: on CPU, and a test that skips without a GPU is reported "
                         "as not checked)")
+    p.add_argument("--slow", action="store_true",
+                   help="run the tests the target marks slow too (the recipe's [verify] "
+                        "slow_env, e.g. RUN_SLOW=1): they load real checkpoints, so most "
+                        "need --online (default: reported as not checked)")
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
     p.add_argument("--backend", default="auto", choices=BACKENDS)

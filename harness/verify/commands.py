@@ -42,6 +42,8 @@ def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
         args.append("--online")
     if opts.gpu:
         args.append("--gpu")
+    if opts.slow:
+        args.append("--slow")
     return args
 
 
@@ -80,4 +82,8 @@ def of(opts: Options, recipe: Recipe, subset: Subset, sel: select.Selection) -> 
         if on_cpu else "",
         online="" if opts.online else shlex.join(
             ["harness", "verify", *verify_args(dataclasses.replace(opts, online=True))]),
+        # slow tests load real checkpoints: with the network too
+        slow="" if opts.slow or not recipe.verify.slow_env else shlex.join(
+            ["harness", "verify", *verify_args(dataclasses.replace(opts, slow=True,
+                                                                   online=True))]),
     )

@@ -49,6 +49,7 @@ class Options:
     run_checks: bool = True
     online: bool = False  # the tests may reach the network (the Hub)
     gpu: bool = False  # the tests run on the CUDA GPU (the same selection)
+    slow: bool = False  # the tests the target marks slow run too ([verify] slow_env)
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
@@ -68,9 +69,13 @@ def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:
     return change.from_pr(url, opts.pr, recipe.source.ref, opts.base)
 
 
-def _online_note(opts: Options) -> tuple[str, ...]:
-    return ("--online: the tests could reach the network (the Hub models they load were "
-            "downloaded)",) if opts.online else ()
+def _notes(opts: Options, recipe: Recipe) -> tuple[str, ...]:
+    online = ("--online: the tests could reach the network (the Hub models they load were "
+              "downloaded)",) if opts.online else ()
+    slow = (f"--slow: the tests the target marks slow could run "
+            f"({' '.join(f'{k}={v}' for k, v in recipe.verify.slow_env.items())})",
+            ) if opts.slow else ()
+    return online + slow
 
 
 NOTHING_TO_TEST = ("nothing to check: the patch adds or changes no test and no test imports "
@@ -103,6 +108,12 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         subset = recipes.online(subset)
     if opts.gpu:
         subset = recipes.on_gpu(subset)
+    if opts.slow:
+        if not recipe.verify.slow_env:
+            raise HarnessError(f"--slow: recipe {recipe.name!r} names no switch for slow tests",
+                               hint="its tests run as they are; a recipe turns them on with "
+                                    "[verify] slow_env (e.g. RUN_SLOW = \"1\")")
+        subset = recipes.slow(subset, recipe.verify)
     url = checkout.resolve_url(recipe.name, recipe.source.url, opts.source, setup.settings)
     t = time.monotonic()
     with ui.step(f"fetch the change and the base of {recipe.name}"):
@@ -134,7 +145,7 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
                                 known=durations.load(recipe.name), before=trees.before)
         timings.add("select", t)
         rep = rep.replace(selection=sel.run, left_out=sel.left_out, budget=sel.budget,
-                          notes=(*the_change.notes, *sel.notes, *_online_note(opts)),
+                          notes=(*the_change.notes, *sel.notes, *_notes(opts, recipe)),
                           test_files=sel.test_files,
                           commands=commands.of(opts, recipe, subset, sel))
         if sel.empty and opts.run_checks and nocode.alters_no_code(the_change.files, base_sha,
@@ -155,12 +166,21 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
         t = time.monotonic()
     timings.add("cleanup", t)
     timings.add("total", start)
-    rep = rep.replace(timings=dict(timings.values))
+    rep = _slow_hint(rep.replace(timings=dict(timings.values)), recipe)
     saved = {**rep.to_json(), "status": str(rep.verdict), "counts": results.counts(after_results),
              "changes": rep.counts()}  # `harness runs` shows passed/failed counts
     with store.opened() as conn:
         run_id = history.save(conn, saved, after_results, kind="verify-after")
     return rep.replace(run_id=run_id)
+
+
+def _slow_hint(rep: VerifyReport, recipe: Recipe) -> VerifyReport:
+    """The command with --slow is offered only where a test skipped as slow (transformers
+    60eefbc814: its 4 own tests are @slow integration tests, "skipped: test is slow")."""
+    if rep.commands is None or not rep.commands.slow or any(
+            why == f"skipped: {recipe.verify.slow_skip}" for why in rep.not_checked()):
+        return rep
+    return rep.replace(commands=replace(rep.commands, slow=""))
 
 
 def _envs(setup: pipeline.Setup, the_change: change.Change, trees: worktrees.Trees,

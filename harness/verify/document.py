@@ -90,6 +90,7 @@ class Commands:
     left_out_harness: str = ""  # the same with harness (--all)
     gpu: str = ""  # the same verification with the recipe's CUDA subset ("": it has none)
     online: str = ""  # the same verification with --online ("": it was online)
+    slow: str = ""  # with --slow --online, where a test skipped as slow ("": none did)
 
     def to_json(self) -> dict[str, object]:
         doc: dict[str, object] = {"harness": self.harness, "nox": self.nox,
@@ -100,6 +101,8 @@ class Commands:
             doc.update(gpu=self.gpu)
         if self.online:
             doc.update(online=self.online)
+        if self.slow:
+            doc.update(slow=self.slow)
         return doc
 
 

@@ -261,6 +261,9 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
             cmd(f"  on a machine with a CUDA GPU: {escape(rep.commands.gpu)}")
         if online := _online(rep):
             cmd(f"  with network access: {escape(online)}")
+        if rep.commands and rep.commands.slow:
+            cmd(f"  with the tests marked slow (they load real checkpoints): "
+                f"{escape(rep.commands.slow)}")
         if missing := _missing(rep):
             cmd(f"  to check them: add {escape(' and '.join(missing))} to \\[install] packages "
                 f"of a copy of the recipe at {escape(str(recipes.user_dir() / rep.recipe))}"
@@ -383,6 +386,8 @@ def markdown(rep: VerifyReport) -> str:
             lines += ["", f"On a machine with a CUDA GPU: `{rep.commands.gpu}`"]
         if online := _online(rep):
             lines += ["", f"With network access: `{online}`"]
+        if rep.commands and rep.commands.slow:
+            lines += ["", f"With the tests marked slow: `{rep.commands.slow}`"]
     if rep.left_out:
         lines += ["", f"#### Not run: left out by the time budget ({len(rep.left_out)})", ""]
         lines += [f"- `{x.target}`: {x.reason}" for x in rep.left_out[:LEFT_OUT_SHOWN]]

@@ -508,6 +508,49 @@ def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None
     assert any(n.startswith("--online") for n in online["notes"])  # type: ignore[attr-defined]
 
 
+SLOW_TEST = """\
+import os
+import unittest
+
+from buggy import mul
+
+slow = unittest.skipUnless(os.environ.get("RUN_SLOW") == "1", "test is slow")
+
+
+class MulIntegrationTest(unittest.TestCase):
+    @slow
+    def test_mul_big(self):
+        self.assertEqual(mul(2, 3), 6)
+"""
+
+
+def test_slow_turns_on_the_tests_the_target_marks_slow(tmp_path: Path) -> None:
+    """transformers 60eefbc814: its 4 own tests are @slow integration tests, skipped unless
+    RUN_SLOW; the report said "skipped: test is slow" and gave no way to run them."""
+    slow_recipe = VERIFY + 'slow_env = { RUN_SLOW = "1" }\nslow_skip = "test is slow"\n'
+    recipe, repo = make_target(tmp_path, extra=slow_recipe)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
+                                       "tests/test_slow.py": SLOW_TEST}, tmp_path / "w"))
+    own = "tests/test_slow.py::MulIntegrationTest::test_mul_big"
+    default = run(recipe, patch=str(patch), run_checks=False)
+    assert [(t["id"], t["change"], t["note"]) for t in default["tests"]  # type: ignore[attr-defined]
+            if t["id"] == own] == [(own, "not_checked", "skipped: test is slow")]
+    assert default["commands"]["slow"].endswith("--online --slow")  # type: ignore[index]
+    slow = run(recipe, patch=str(patch), run_checks=False, slow=True)
+    assert changes(slow)[own] == "fixed"
+    assert slow["verdict"] == "ok", slow["reason"]
+    assert "slow" not in slow["commands"]  # type: ignore[operator]
+    assert "--slow: the tests the target marks slow could run (RUN_SLOW=1)" in slow["notes"]  # type: ignore[operator]
+    # no test skipped as slow: no such command; a recipe without the switch refuses --slow
+    plain = tmp_path / "plain.diff"
+    plain.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w2"))
+    assert "slow" not in run(recipe, patch=str(plain), run_checks=False)["commands"]  # type: ignore[operator]
+    bare, _ = make_target(tmp_path / "bare")
+    with pytest.raises(HarnessError, match="names no switch for slow tests"):
+        run(bare, patch=str(plain), slow=True)
+
+
 VISION = """\
 import not_installed_pkg
 
