@@ -11,7 +11,10 @@ issues (the ceiling a ranking can hope for when A's labels are the truth).
 ``bench/triage_extra2_relabels.jsonl`` is a second labelling of the 252 issues of
 ``bench/triage_extra2_labels.jsonl``: one labeller per repository, each first given the
 rubric and that repository's labelled development issues as worked examples, then the
-issue texts only (not the first labels, not any score).  ``bench/triage_dev_relabels.jsonl``
+issue texts only (not the first labels, not any score).
+``bench/triage_extra2_relabels3.jsonl`` is a third, of the 244 of them whose texts were
+recovered: two readers, each given the rubric alone (no worked examples) and half the texts
+in a shuffled order.  ``bench/triage_dev_relabels.jsonl``
 relabels 90 development issues (30 a repository) from the rubric and their texts alone.
 """
 from __future__ import annotations
