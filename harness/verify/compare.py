@@ -59,7 +59,24 @@ DEPENDENCY_RE = re.compile(
     # June 2025: its datasets asks the env's pyarrow for PyExtensionType, gone since)
     r"|module '(?P<module3>[\w.]+)' has no attribute '(?P<name3>\w+)'")
 GPU_RE = re.compile(r"\b(gpus?|cuda|accelerators?|xpu|npu|hpu|mps|multi-?gpu|bitsandbytes|"
-                    r"torch_device|require_torch_\w+)\b", re.IGNORECASE)
+                    r"torch_device|require_torch_\w+|flash[ _-]?attention|flash_attn)\b",
+                    re.IGNORECASE)
+# the skip of a target's require_X decorator ("test requires PEFT", diffusers' "test requires
+# PEFT backend", "test requires `faiss`"); said of a package the env lacks: transformers
+# 0f33294af5 and 522975849c, whose own tests all skipped "test requires PEFT"
+REQUIRES_RE = re.compile(r"^test requires `?([\w.+-]+(?: runtime)?)`?(?: backend)?$",
+                         re.IGNORECASE)
+# ... the names a package on PyPI answers (lower-cased name -> distribution); others
+# ("vision", "deepspeed", "the kernels library") are left as the test said them
+REQUIRED_PACKAGE = {name.lower(): name for name in (
+    "peft", "timm", "pytesseract", "av", "sentencepiece", "librosa", "soundfile",
+    "torchvision", "torchaudio", "scipy", "pandas", "beautifulsoup4", "Levenshtein", "nltk",
+    "sacremoses", "tiktoken", "pyctcdecode", "phonemizer", "accelerate", "onnx",
+    "onnxruntime", "tokenizers", "decord", "spacy", "torchsde", "compel", "optimum",
+    "optimum-quanto", "numba", "pretty_midi", "g2p_en", "rjieba", "tensorboard",
+    "torchcodec", "optuna", "ipython", "note_seq", "cython")} | {
+    "opencv": "opencv-python", "onnx runtime": "onnxruntime", "jinja": "jinja2",
+    "faiss": "faiss-cpu"}
 BAD = ("failed", "error")
 NEEDS_GPU = "needs GPU"
 NEEDS_NETWORK = ("needs network", "needs a Hub download")  # what --online may change
@@ -97,6 +114,9 @@ def undecidable(outcome: str | None, message: str) -> str | None:
             return CRASHED
     if outcome == "skipped" and GPU_RE.search(message):
         return NEEDS_GPU
+    if outcome == "skipped" and (required := REQUIRES_RE.match(message)) and (
+            package := REQUIRED_PACKAGE.get(required.group(1).lower())):
+        return NOT_INSTALLED.format(package)
     if outcome == "skipped" and any(s in message for s in HUB_SIGNS):
         # a test that skips itself when the Hub is out of reach (diffusers d6bfaa71b8: "tiny
         # DiffusionGemma checkpoint unavailable: We couldn't connect to 'https://huggingface.co'")

@@ -200,6 +200,25 @@ def test_a_change_only_to_a_mixin_other_files_use_is_not_told_to_add_a_test() ->
                                    "(tests/generation/test_utils.py)")
 
 
+def test_a_require_decorators_skip_names_the_package_to_add() -> None:
+    """transformers 0f33294af5 and 522975849c: every own test skipped "test requires PEFT",
+    and the report had nothing to say of it; a package on PyPI is now named as one the env
+    lacks (the report then says where a recipe adds it), flash-attention as a GPU's."""
+    skips = {"peft": "test requires PEFT", "diffusers": "test requires PEFT backend",
+             "timm": "test requires Timm", "faiss": "test requires `faiss`",
+             "fa3": "test requires Flash Attention 3", "vision": "test requires vision",
+             "newer": "test requires PEFT version >= 0.18.0",
+             "speed": "test requires deepspeed"}
+    rows = compare.classify([], [r(f"t.py::test_{k}", "skipped", m) for k, m in skips.items()],
+                            [f"t.py::test_{k}" for k in skips])
+    assert {x.id.rpartition("_")[2]: x.note for x in rows} == {
+        "peft": "needs peft (not installed)", "diffusers": "needs peft (not installed)",
+        "timm": "needs timm (not installed)", "faiss": "needs faiss-cpu (not installed)",
+        "fa3": "needs GPU", "vision": "skipped: test requires vision",
+        "newer": "skipped: test requires PEFT version >= 0.18.0",
+        "speed": "skipped: test requires deepspeed"}
+
+
 BLOCKED = ("harness_plugin.NetworkBlocked: [Errno -2] harness: network access blocked "
            "(lookup of huggingface.co)")
 
