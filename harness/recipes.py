@@ -118,6 +118,9 @@ class Check:
     # the files the patch changes under ``paths`` that end so, since the others read the
     # same on the base and on the patched tree
     per_file: tuple[str, ...] = ()
+    # compares against this branch (`git merge-base main HEAD`): it is given one, at the base
+    # (see harness.verify.checks_git)
+    base_branch: str = ""
 
 
 @dataclass(frozen=True)
@@ -362,6 +365,7 @@ def _checks(t: Table) -> Checks:
             whole_tree=c.boolean("whole_tree", default=False),
             timeout=c.integer("timeout", default=600, minimum=1) or 600,
             per_file=c.str_list("per_file"),
+            base_branch=c.string("base_branch", default="", pattern=r"^[\w./-]*$"),
         ))
         if items[-1].per_file and not items[-1].paths:
             raise c.error("per_file", "needs `paths`: the folders whose changed files it checks")

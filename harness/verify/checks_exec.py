@@ -1,6 +1,7 @@
 """How one check runs in one tree: its program, arguments and environment, or why it cannot."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from harness import proc
 from harness.errors import HarnessError
 from harness.recipes import Check, Checks
+from harness.verify import checks_git
 from harness.verify.checks_env import ToolEnv
 from harness.verify.diff import is_under
 
@@ -112,8 +114,13 @@ def execute(check: Check, plan: Plan, tree: Path) -> tuple[int | None, str, floa
     """Exit code (None: it could not run), output and seconds of one run in ``tree``."""
     start = time.monotonic()
     try:
-        result = proc.run(plan.argv, cwd=tree, env=plan.env, check=False,
-                          timeout=check.timeout, what=check.name, nice=NICE)
+        with contextlib.ExitStack() as stack:
+            env = plan.env
+            if check.base_branch:
+                env = {**env, **stack.enter_context(
+                    checks_git.branch_at_base(tree, check.base_branch))}
+            result = proc.run(plan.argv, cwd=tree, env=env, check=False,
+                              timeout=check.timeout, what=check.name, nice=NICE)
     except HarnessError as e:
         return None, e.message.splitlines()[0], time.monotonic() - start
     out = (result.stdout + ("\n" if result.stdout and result.stderr else "")

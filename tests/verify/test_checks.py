@@ -242,6 +242,56 @@ def test_a_check_that_dies_importing_a_missing_module_on_both_trees_is_not_check
     assert outs["new-import"].status == "failed" and outs["new-import"].introduced
 
 
+BRANCH_CHECK = """\
+import subprocess
+import sys
+
+
+def git(*args):
+    return subprocess.check_output(["git", *args], text=True).strip()
+
+
+fork = git("merge-base", "main", "HEAD")
+changed = git("diff", "--diff-filter=d", "--name-only", fork).split()
+print("changed:", changed, "branch:", repr(git("branch", "--show-current")))
+sys.exit(1 if "src/lintme/extra.py" in changed else 0)
+"""
+
+
+def test_a_check_that_diffs_against_main_gets_main_at_the_base(tmp_path: Path) -> None:
+    """transformers' check_modular_conversion.py checks the models changed since `git
+    merge-base main HEAD`: a harness worktree (of a shallow mirror, the patch applied, not
+    committed) has no main, so it died on both trees and checked nothing."""
+    repo = make_repo(tmp_path / "repo", {**TARGET, "utils/check_branch.py": BRANCH_CHECK})
+    mirror = tmp_path / "mirror.git"
+    git(tmp_path, "clone", "-q", "--bare", "--depth", "1", f"file://{repo}", str(mirror))
+    sha = git(mirror, "rev-parse", "HEAD").strip()
+    before, after = tmp_path / "before", tmp_path / "after"
+    for tree in (before, after):
+        git(mirror, "worktree", "add", "-q", "--detach", str(tree), sha)
+    for ref in git(mirror, "for-each-ref", "--format=%(refname)", "refs/heads").split():
+        git(mirror, "update-ref", "-d", ref)  # as the harness's mirror: no branches
+    (after / "src/lintme/core.py").write_text("def add(a, b):\n    return b + a\n")
+    (after / "src/lintme/extra.py").write_text("X = 1\n")  # new: not in the index
+    checks = """\
+        [checks.modular]
+        run = ["python", "utils/check_branch.py"]
+        base_branch = "main"
+
+        [checks.no-branch]
+        run = ["python", "utils/check_branch.py"]
+        """
+    outs = {o.name: o for o in run_checks(recipe_with(tmp_path, checks), before, after, QUIET)}
+    assert outs["modular"].status == "failed" and outs["modular"].introduced
+    assert "changed: ['src/lintme/core.py', 'src/lintme/extra.py'] branch: ''" in \
+        outs["modular"].output
+    assert outs["no-branch"].status == "failed" and not outs["no-branch"].introduced
+    # nothing of the worktree or the mirror changed
+    assert [line.split() for line in git(after, "status", "--porcelain").splitlines()] == [
+        ["M", "src/lintme/core.py"], ["??", "src/lintme/extra.py"]]
+    assert git(mirror, "for-each-ref", "refs/heads").strip() == ""
+
+
 def test_a_whole_tree_check_is_not_run_in_a_sparse_checkout(tmp_path: Path) -> None:
     checks = """\
         [checks.repo]
