@@ -28,6 +28,8 @@ from harness.reproduce import Options, reproduce
 from tests.testing.repos import REACHES_OUT, TINY_TARGET, commit, make_repo, tiny_recipe
 
 pytestmark = pytest.mark.xdist_group("docker")  # one worker: builds share the engine
+# the recipes these tests build images of, removed at the end (each name's image key starts so)
+RECIPES = ("dtiny-", "dslow-", "dnet-", "dlate-")
 TOKEN = secrets.token_hex(4)
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,7 +107,7 @@ def test_the_docker_tests_share_one_worker(request: pytest.FixtureRequest) -> No
 def _remove_images_afterwards() -> Iterator[None]:
     yield
     try:
-        images = [i for i in list_images() if i.env_key.startswith(("dtiny-", "dslow-"))]
+        images = [i for i in list_images() if i.env_key.startswith(RECIPES)]
     except HarnessError:
         return  # no engine: nothing was built
     client = docker_engine.connect()
