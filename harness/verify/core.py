@@ -128,6 +128,7 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     rep = VerifyReport(
         recipe=recipe.name, subset=subset.name, scoped=opts.subset is not None,
         ref=opts.base or the_change.base_label or recipe.source.ref, commit=base_sha,
+        excluded=recipe.install.exclude,
         source=url, started_at=runs.now(),
         change=ChangeInfo(the_change.kind, the_change.description,
                           tuple(ChangedFile(f.path, f.status) for f in the_change.files)))

@@ -124,6 +124,8 @@ class VerifyReport:
     left_out: tuple[Pick, ...] = ()
     budget: float | None = None
     notes: tuple[str, ...] = ()
+    # packages the recipe leaves out ([install] exclude): never offered as ones to add
+    excluded: tuple[str, ...] = ()
     test_files: int = 0
     commands: Commands | None = None
     tests: tuple[compare.Row, ...] = ()

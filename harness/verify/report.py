@@ -264,10 +264,15 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         if rep.commands and rep.commands.slow:
             cmd(f"  with the tests marked slow (they load real checkpoints): "
                 f"{escape(rep.commands.slow)}")
-        if missing := _missing(rep):
-            cmd(f"  to check them: add {escape(' and '.join(missing))} to \\[install] packages "
+        missing = _missing(rep)
+        left = _excluded(rep, missing)
+        if addable := [m for m in missing if m not in left]:
+            cmd(f"  to check them: add {escape(' and '.join(addable))} to \\[install] packages "
                 f"of a copy of the recipe at {escape(str(recipes.user_dir() / rep.recipe))}"
                 ".toml (read instead of the built-in one)")
+        if left:
+            p(f"  {escape(' and '.join(left))}: left out by the recipe (\\[install] exclude; "
+              "its comments say why)")
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
           f"{sum(x.estimate for x in rep.left_out):.0f}s)")
@@ -299,6 +304,13 @@ def _missing(rep: VerifyReport) -> list[str]:
     installed)``: transformers 279dbcf4d6's own tests), which a recipe can add."""
     return list(dict.fromkeys(PACKAGE_OF.get(name, name) for why in rep.not_checked()
                               if (m := NOT_INSTALLED_RE.match(why)) and (name := m.group(1))))
+
+
+def _excluded(rep: VerifyReport, packages: list[str]) -> list[str]:
+    """Those of ``packages`` the recipe leaves out on purpose (transformers: Pillow without
+    torchvision breaks `from transformers import *`), not to be offered as ones to add."""
+    out = {e.lower() for e in rep.excluded}
+    return [p for p in packages if p.lower() in out]
 
 
 def _online(rep: VerifyReport) -> str:

@@ -321,6 +321,13 @@ def test_a_package_the_env_lacks_comes_with_where_a_recipe_adds_it(
     console = Console(width=250, record=True)
     report.show(rep(), console)  # nothing wanted a package
     assert "to check them" not in console.export_text()
+    # one the recipe leaves out on purpose is not offered (transformers fe95f5423d: "add ...
+    # Pillow", which breaks `from transformers import *` without torchvision)
+    console = Console(width=250, record=True)
+    report.show(rep(tests=rows, excluded=("torchvision", "pillow")), console)
+    text = console.export_text()
+    assert "to check them: add librosa to [install] packages" in text
+    assert "Pillow: left out by the recipe ([install] exclude; its comments say why)" in text
 
 
 def test_the_gpu_command_runs_the_same_selection_on_the_gpu() -> None:
