@@ -41,6 +41,12 @@ NOT_INSTALLED_RE = re.compile(r"^needs (\S+) \(not installed\)$")
 # not found in your environment" (an ImportError whose first line is empty)
 BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in your "
                         r"environment")
+# a program a test runs that the env lacks: a bare name, no path, no suffix (diffusers
+# 7aa57aafff: tests/others/test_check_copies.py pipes code through `ruff`, not in the test
+# env; it failed alike before and after, and verify said "failing")
+PROGRAM_RE = re.compile(r"FileNotFoundError: \[Errno 2\] No such file or directory: "
+                        r"'([A-Za-z][\w+-]*)'$")
+NO_PROGRAM = "needs the program {} (not found)"
 # an xdist worker that died under a test: out of memory, most often (diffusers 4c52cb267a:
 # VidTok's tiling tests on a 24 GB machine, two sides at once); nothing says which side
 CRASH_SIGNS = ("crashed while running",)
@@ -108,6 +114,8 @@ def undecidable(outcome: str | None, message: str) -> str | None:
         missing = MISSING_RE.search(message) or BACKEND_RE.search(message)
         if missing:  # a package the env lacks, not a module the patch adds
             return NOT_INSTALLED.format(missing.group(1))
+        if program := PROGRAM_RE.search(message.splitlines()[0] if message else ""):
+            return NO_PROGRAM.format(program.group(1))
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
             return NEEDS_NETWORK[1]
         if any(s in message for s in CRASH_SIGNS):

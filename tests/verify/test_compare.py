@@ -219,6 +219,21 @@ def test_a_require_decorators_skip_names_the_package_to_add() -> None:
         "speed": "skipped: test requires deepspeed"}
 
 
+def test_a_program_the_env_lacks_is_not_a_failure_of_the_patch() -> None:
+    """diffusers 7aa57aafff: its own tests/others/test_check_copies.py runs `ruff`, which the
+    test env lacks; it failed alike on both sides and verify said "failing"."""
+    gone = "FileNotFoundError: [Errno 2] No such file or directory: "
+    rows = compare.classify(
+        [r("t.py::test_ruff", "failed", gone + "'ruff'"),
+         r("t.py::test_data", "failed", gone + "'config.json'")],
+        [r("t.py::test_ruff", "failed", gone + "'ruff'"),
+         r("t.py::test_data", "failed", gone + "'config.json'")],
+        ["t.py::test_ruff", "t.py::test_data"])
+    assert {x.id: (x.change, x.note) for x in rows} == {
+        "t.py::test_ruff": ("not_checked", "needs the program ruff (not found)"),
+        "t.py::test_data": ("still_failing", gone + "'config.json'")}
+
+
 BLOCKED = ("harness_plugin.NetworkBlocked: [Errno -2] harness: network access blocked "
            "(lookup of huggingface.co)")
 
