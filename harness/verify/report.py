@@ -192,7 +192,8 @@ def _check_line(c: CheckOutcome) -> str:
     if c.status == CheckStatus.UNAFFECTED:
         return "unaffected (the patch changes none of the files it checks)"
     if c.status == CheckStatus.PASSED:
-        return f"passed on the {c.files} changed file(s) it checks" if c.files else "passed"
+        passed = f"passed on the {c.files} changed file(s) it checks" if c.files else "passed"
+        return f"{passed} ({c.reason})" if c.reason else passed
     return "fails (introduced by the patch)" if c.introduced else "fails on the base too"
 
 

@@ -12,7 +12,13 @@ from harness import demo, recipes
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import checks_env
-from harness.verify.checks import CheckOutcome, CheckStatus, introduced_failures, run_checks
+from harness.verify.checks import (
+    FLAKY,
+    CheckOutcome,
+    CheckStatus,
+    introduced_failures,
+    run_checks,
+)
 from tests.testing.repos import commit, git, make_repo
 
 RUFF = "ruff==0.17.6"  # the demo recipe's pin
@@ -240,6 +246,32 @@ def test_a_check_that_dies_importing_a_missing_module_on_both_trees_is_not_check
         CheckStatus.NOT_CHECKED, "needs libcst_not_installed_xyz (not installed)")
     # the patch's own new import of a missing module is the patch's failure
     assert outs["new-import"].status == "failed" and outs["new-import"].introduced
+
+
+def test_a_check_that_fails_once_beside_the_tests_is_run_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers d1123114da: check_config_docstrings.py failed once on the patched tree
+    (the tests run there meanwhile) and passed on the base: "fails (introduced by the
+    patch)", checks_failed; run again, it passed."""
+    monkeypatch.setenv("FIRST_RUN_MARK", str(tmp_path / "ran-once"))
+    script = ("import os, sys\nmark = os.environ['FIRST_RUN_MARK']\n"
+              "if not os.path.exists(mark):\n    open(mark, 'w').close()\n"
+              "    sys.exit('failed the first time')\n")
+    checks = """\
+        [checks.once]
+        run = ["python", "utils/check_once.py"]
+        """
+    before, after = trees(tmp_path, {"utils/check_once.py": script},
+                          {"src/lintme/extra.py": "X = 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert (out.status, out.introduced, out.reason) == (CheckStatus.PASSED, False, FLAKY)
+    # one that fails on the patched tree each time is still the patch's
+    (tmp_path / "ran-once").unlink()
+    always = script.replace("if not os.path.exists(mark):", "if 'after' in os.getcwd():")
+    before, after = trees(tmp_path / "again", {"utils/check_once.py": always},
+                          {"src/lintme/extra.py": "X = 1\n"})
+    out = only(run_checks(recipe_with(tmp_path, checks), before, after, QUIET))
+    assert out.status == CheckStatus.FAILED and out.introduced
 
 
 BRANCH_CHECK = """\
