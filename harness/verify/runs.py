@@ -22,7 +22,7 @@ from harness.recipes import Recipe, Subset
 from harness.results import TestResult
 from harness.runner import RunOutput
 from harness.status import Status
-from harness.verify import basecache, change, compare, diff, guards, own, select, sides, worktrees
+from harness.verify import basecache, change, compare, guards, own, select, sides, worktrees
 from harness.verify.document import RunInfo, VerifyReport
 
 SERIAL_RERUN = 20  # rerun this many tests or fewer without xdist workers
@@ -68,8 +68,7 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
     base_batches = select.batches(recipe, base_picks)
     serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
     targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in base_batches)
-    tests_text = diff.join(worktrees.test_part(recipe, the_change))
-    key = basecache.key(recipe, subset, base_sha, targets, env.key, tests_text,
+    key = basecache.key(recipe, subset, base_sha, targets, env.key, trees.tests_text,
                         worktrees.sparse_of(recipe, the_change))
     cached = basecache.lookup(key) if use_cache and base_batches else None
     t = time.monotonic()

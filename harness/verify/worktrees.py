@@ -26,7 +26,7 @@ from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
-from harness.verify import apply, diff, scripts
+from harness.verify import apply, diff, scripts, select
 from harness.verify.change import Change
 
 log = logging.getLogger("harness.verify")
@@ -37,15 +37,17 @@ class Trees(NamedTuple):
     after: Path
     applied_with: str  # how the whole patch applied
     tests_applied_with: str | None  # how its test part applied (None: it has none)
+    tests_text: str  # that test part, as applied to the base ("": none)
 
 
-def test_part(recipe: Recipe, change: Change) -> list[diff.FileDiff]:
+def test_part(recipe: Recipe, change: Change, package: str) -> list[diff.FileDiff]:
     """What the base gets before the fix: the change's files under the tests folder, and
-    its test files elsewhere (``examples/dreambooth/test_*.py``)."""
+    its test files elsewhere (``examples/dreambooth/test_*.py``) outside ``package`` (as
+    :func:`.select.package_dir` finds it, so the base gets the own tests select names)."""
     v = recipe.verify
     return [f for f in change.files
             if any(diff.is_under(p, v.tests_dir)
-                   or scripts.is_changed_test(p, v.tests_dir, v.package) for p in f.paths())]
+                   or scripts.is_changed_test(p, v.tests_dir, package) for p in f.paths())]
 
 
 def sparse_of(recipe: Recipe, change: Change) -> tuple[str, ...]:
@@ -163,18 +165,19 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
     lock.acquire()
     try:
         root.mkdir()
-        tests = test_part(recipe, change)
         with ui.step("apply the patch"):
             _add(mirror, before, base_sha, sparse)
+            tests = test_part(recipe, change, select.package_dir(recipe, before))
+            tests_text = diff.join(tests)
             tests_with = None
             if tests:
-                (root / "tests.patch").write_text(diff.join(tests))
+                (root / "tests.patch").write_text(tests_text)
                 tests_with = _apply(before, root / "tests.patch", "its test changes")
             _add(mirror, after, base_sha, sparse)
             (root / "change.patch").write_text(change.text)
             applied_with = _apply(after, root / "change.patch", "")
             _changes_something(after, base_sha)
-        yield Trees(before, after, applied_with, tests_with)
+        yield Trees(before, after, applied_with, tests_with, tests_text)
     finally:
         _discard(root, mirror, (after, before))
         lock.release()

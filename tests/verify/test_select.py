@@ -798,5 +798,6 @@ def test_a_changed_test_file_outside_the_tests_folder_is_the_patchs_own(
     change = Change("patch", "x", "", (test, *files("examples/dreambooth/train_flux.py",
                                                      "src/buggy/test_helpers.py")), None)
     # the base gets the new test before the fix; a test-named module of the package is code
-    assert [f.path for f in worktrees.test_part(recipe, change)] == [
+    package = select.package_dir(recipe, tree)
+    assert [f.path for f in worktrees.test_part(recipe, change, package)] == [
         "examples/dreambooth/test_flux.py"]
