@@ -136,9 +136,10 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
     code, out, secs = checks_exec.execute(check, plan, after)
     if code is None:
         return not_checked(out)
+    passed = CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
+                          seconds=secs, files=files)
     if code == 0:
-        return CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
-                            seconds=secs, files=files)
+        return passed
     failed = CheckOutcome(check.name, command, CheckStatus.FAILED, True,
                           output=proc.tail(out, TAIL_LINES), fix=check.fix, seconds=secs,
                           files=files)
@@ -157,8 +158,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
         again_code, _, again_secs = checks_exec.execute(check, plan, after)
         secs += again_secs
         if again_code == 0:
-            return CheckOutcome(check.name, command, CheckStatus.PASSED, False, fix=check.fix,
-                                reason=FLAKY, seconds=secs, files=files)
+            return dataclasses.replace(passed, reason=FLAKY, seconds=secs)
         return dataclasses.replace(failed, seconds=secs)
     missing = _missing_module(out)
     if missing and missing == _missing_module(base_out):

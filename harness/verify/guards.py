@@ -12,6 +12,8 @@ import ast
 import re
 from pathlib import Path
 
+from harness.verify import compare
+
 NAME_ERROR_RE = re.compile(r"NameError: name '(\w+)' is not defined")
 _GUARD_RE = re.compile(r"^is_(\w+)_available$")
 
@@ -32,7 +34,7 @@ def needs(tree: Path, test_file: str, message: str) -> str | None:
             continue
         backend = _backend(node.test)
         if backend and name in _imported(node.body):
-            return f"needs the {backend} backend (not installed)"
+            return compare.NOT_INSTALLED.format(f"the {backend} backend")
     return None
 
 
