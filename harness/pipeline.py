@@ -85,12 +85,14 @@ def get_env(recipe: Recipe, project: Path, backend: Backend, source: torch_sourc
 
 def run_tests(recipe: Recipe, subset: Subset, backend: Backend, env: Env, worktree: Path,
               ui: Ui, *, tests: tuple[str, ...] = (), pytest_args: tuple[str, ...] = (),
-              label: str = "tests") -> tuple[runner.Plan, RunOutput]:
+              label: str = "tests", what: str = "") -> tuple[runner.Plan, RunOutput]:
+    """Run ``subset`` (or ``tests`` with its settings) in ``worktree``; the progress line says
+    ``label`` and ``what`` runs (default: the recipe and subset)."""
     out_dir = new_run_dir(recipe.name, subset.name)
     the_plan = runner.plan(recipe, subset, worktree, out_dir, tests, pytest_args)
     workers = "1 process" if the_plan.workers == 1 else f"{the_plan.workers} processes"
     threads = "1 thread" if the_plan.threads == 1 else f"{the_plan.threads} threads"
-    title = f"{label} {recipe.name}:{subset.name} ({workers} x {threads})"
+    title = f"{label} {what or f'{recipe.name}:{subset.name}'} ({workers} x {threads})"
     with ui.step(title) as step:
         output = runner.run(backend, env, subset, the_plan, out_dir, on_line=step.pytest_line)
     return the_plan, output

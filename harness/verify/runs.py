@@ -152,7 +152,8 @@ def _on_base(setup: pipeline.Setup, subset: Subset, env: Env, trees: worktrees.T
     tests = compare.rerun_targets(list(dict.fromkeys(w.split("[", 1)[0] for w in wanted)))
     plain, args = _plain(subset, tests)
     _, out = run_tests(setup.recipe, plain, setup.backend, env, trees.before, ui, tests=tests,
-                       pytest_args=args, label="before: the tests failing after")
+                       pytest_args=args, label="before: the tests failing after",
+                       what=sides.what_runs(setup.recipe, tests))
     return out.results
 
 
@@ -164,9 +165,9 @@ def _rerun(setup: pipeline.Setup, subset: Subset, env: Env, env_after: Env,
     plain, args = _plain(subset, tests)
     recipe, backend = setup.recipe, setup.backend
     _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=tests,
-                     pytest_args=args, label="rerun before")
+                     pytest_args=args, label="rerun before", what=sides.what_runs(recipe, tests))
     _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=tests,
-                     pytest_args=args, label="rerun after")
+                     pytest_args=args, label="rerun after", what=sides.what_runs(recipe, tests))
     return compare.mark_flaky(rows, b.results, a.results)
 
 

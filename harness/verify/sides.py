@@ -78,6 +78,12 @@ def batch_subset(subset: Subset, batch: select.Batch) -> Subset:
                                deselect=batch.deselect)
 
 
+def what_runs(recipe: Recipe, tests: tuple[str, ...]) -> str:
+    """``peft, 3 targets``: what a progress line says runs (the subset whose settings a
+    verification borrows is not what it runs)."""
+    return f"{recipe.name}, {len(tests)} target{'' if len(tests) == 1 else 's'}"
+
+
 def side(recipe: Recipe, subset: Subset, batches: tuple[select.Batch, ...], backend: Backend,
           env: Env, tree: Path, ui: Ui, label: str, serial: bool
           ) -> tuple[list[TestResult], RunOutput | None, str | None]:
@@ -87,11 +93,13 @@ def side(recipe: Recipe, subset: Subset, batches: tuple[select.Batch, ...], back
     args = PYTEST_ARGS + (("-n", "0") if serial else ())
     for batch in batches:
         _, out = run_tests(recipe, batch_subset(subset, batch), backend, env, tree, ui,
-                           tests=batch.targets, pytest_args=args, label=label)
+                           tests=batch.targets, pytest_args=args, label=label,
+                           what=what_runs(recipe, batch.targets))
         rest = without_unimportable(batch, out)
         if rest is not None:
             _, again = run_tests(recipe, batch_subset(subset, rest), backend, env, tree, ui,
-                                 tests=rest.targets, pytest_args=args, label=label)
+                                 tests=rest.targets, pytest_args=args, label=label,
+                                 what=what_runs(recipe, rest.targets))
             out = dataclasses.replace(again, results=results.collection_errors(out.results)
                                       + again.results)
         last = out

@@ -59,6 +59,24 @@ def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> N
     assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
 
 
+def test_the_progress_says_what_runs_not_the_subset_whose_settings_it_borrows(
+        tmp_path: Path) -> None:
+    """peft b52ed1b54 (a fix to deleting merged adapters): the progress said "after
+    peft:lora" while it ran the patch's tests of three files under the lora subset's settings."""
+    from rich.console import Console
+
+    recipe, repo = make_target(tmp_path)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w"))
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
+    rep = verify(Options(recipe=str(recipe), patch=str(patch)), ui)
+    lines = out.getvalue().splitlines()
+    ran = [line for line in lines if line.startswith("before and after ")]
+    assert ran and ran[0] == f"before and after {rep.recipe}, 1 target (1 process x 1 thread) ..."
+    assert not any(f"{rep.recipe}:{rep.subset}" in line for line in lines)
+
+
 def test_a_patch_on_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`git diff | harness verify RECIPE --patch -`"""
     recipe, repo = make_target(tmp_path)
