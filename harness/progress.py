@@ -45,10 +45,12 @@ class Step:
             self._update(description=f"{self.title} [dim]{text[-60:]}[/]")
 
     def pytest_line(self, line: str) -> None:
-        """Follow the events printed by harness' pytest plugin."""
-        if not line.startswith(PREFIX):
+        """Follow the events printed by harness' pytest plugin: on a line of their own, or
+        after pytest's own progress marks on that line (``F##harness result failed ...``)."""
+        at = line.find(PREFIX)
+        if at < 0:
             return
-        kind, _, rest = line.removeprefix(PREFIX).partition(" ")
+        kind, _, rest = line[at + len(PREFIX):].partition(" ")
         if kind == "collected":
             self.total = int(rest) if rest.isdigit() else None
             self._update(total=self.total or 0)

@@ -59,11 +59,18 @@ def test_fixing_patch_is_ok_and_runs_only_the_impacted_file(tmp_path: Path) -> N
     assert leftover_worktrees(str(repo), Path(os.environ["HARNESS_HOME"])) == []
 
 
-def test_the_progress_says_what_runs_not_the_subset_whose_settings_it_borrows(
-        tmp_path: Path) -> None:
+def test_the_progress_says_what_runs_and_counts_every_test(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """peft b52ed1b54 (a fix to deleting merged adapters): the progress said "after
-    peft:lora" while it ran the patch's tests of three files under the lora subset's settings."""
+    peft:lora" while it ran the patch's tests of three files under the lora subset's settings.
+    diffusers 102c24934f: it said "13/1115 tests" when pytest had ended 928 of them: the
+    plugin's event lines follow pytest's own progress marks ("F##harness result failed ..."),
+    and only those at the start of a line were counted."""
     from rich.console import Console
+
+    from harness import progress
+
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
 
     recipe, repo = make_target(tmp_path)
     patch = tmp_path / "fix.diff"
@@ -75,6 +82,8 @@ def test_the_progress_says_what_runs_not_the_subset_whose_settings_it_borrows(
     ran = [line for line in lines if line.startswith("before and after ")]
     assert ran and ran[0] == f"before and after {rep.recipe}, 1 target (1 process x 1 thread) ..."
     assert not any(f"{rep.recipe}:{rep.subset}" in line for line in lines)
+    counts = [line.partition(": ")[2] for line in lines if line.startswith(ran[0][:-4] + ": ")]
+    assert counts[-2].startswith("4/4 tests (") and counts[-1].startswith("done in ")
 
 
 def test_a_patch_on_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
