@@ -77,9 +77,10 @@ class Verify:
     always_run: tuple[str, ...] = ()  # test files run for every patch
     max_files: int = 20  # a larger selection runs the whole subset
     # what turns on the tests the target marks slow (transformers, diffusers: RUN_SLOW=1;
-    # they load real checkpoints), and the reason those tests skip without it
+    # they load real checkpoints; diffusers' nightly ones: RUN_NIGHTLY=1), and the reasons
+    # those tests skip without it
     slow_env: dict[str, str] = field(default_factory=dict)
-    slow_skip: str = ""
+    slow_skip: tuple[str, ...] = ()
 
 
 def on_gpu(subset: Subset) -> Subset:
@@ -328,7 +329,7 @@ def _verify(t: Table) -> Verify:
         always_run=t.str_list("always_run"),
         max_files=t.integer("max_files", default=20, minimum=1) or 20,
         slow_env=t.env_map("slow_env"),
-        slow_skip=t.string("slow_skip", default=""),
+        slow_skip=t.str_list("slow_skip"),
     )
     t.done()
     return v

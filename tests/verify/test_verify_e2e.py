@@ -542,33 +542,44 @@ import unittest
 from buggy import mul
 
 slow = unittest.skipUnless(os.environ.get("RUN_SLOW") == "1", "test is slow")
+nightly = unittest.skipUnless(os.environ.get("RUN_NIGHTLY") == "1", "test is nightly")
 
 
 class MulIntegrationTest(unittest.TestCase):
     @slow
     def test_mul_big(self):
         self.assertEqual(mul(2, 3), 6)
+
+    @nightly
+    def test_mul_nightly(self):
+        self.assertEqual(mul(3, 3), 9)
 """
 
 
 def test_slow_turns_on_the_tests_the_target_marks_slow(tmp_path: Path) -> None:
     """transformers 60eefbc814: its 4 own tests are @slow integration tests, skipped unless
-    RUN_SLOW; the report said "skipped: test is slow" and gave no way to run them."""
-    slow_recipe = VERIFY + 'slow_env = { RUN_SLOW = "1" }\nslow_skip = "test is slow"\n'
+    RUN_SLOW; the report said "skipped: test is slow" and gave no way to run them.
+    diffusers aeda394db7: 36 own tests "skipped: test is nightly" (RUN_NIGHTLY), as slow."""
+    slow_recipe = VERIFY + ('slow_env = { RUN_SLOW = "1", RUN_NIGHTLY = "1" }\n'
+                            'slow_skip = ["test is slow", "test is nightly"]\n')
     recipe, repo = make_target(tmp_path, extra=slow_recipe)
     patch = tmp_path / "fix.diff"
     patch.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL,
                                        "tests/test_slow.py": SLOW_TEST}, tmp_path / "w"))
     own = "tests/test_slow.py::MulIntegrationTest::test_mul_big"
+    own_nightly = "tests/test_slow.py::MulIntegrationTest::test_mul_nightly"
     default = run(recipe, patch=str(patch), run_checks=False)
     assert [(t["id"], t["change"], t["note"]) for t in default["tests"]  # type: ignore[attr-defined]
-            if t["id"] == own] == [(own, "not_checked", "skipped: test is slow")]
+            if t["id"] in (own, own_nightly)] == [
+        (own, "not_checked", "skipped: test is slow"),
+        (own_nightly, "not_checked", "skipped: test is nightly")]
     assert default["commands"]["slow"].endswith("--online --slow")  # type: ignore[index]
     slow = run(recipe, patch=str(patch), run_checks=False, slow=True)
-    assert changes(slow)[own] == "fixed"
+    assert changes(slow)[own] == changes(slow)[own_nightly] == "fixed"
     assert slow["verdict"] == "ok", slow["reason"]
     assert "slow" not in slow["commands"]  # type: ignore[operator]
-    assert "--slow: the tests the target marks slow could run (RUN_SLOW=1)" in slow["notes"]  # type: ignore[operator]
+    assert ("--slow: the tests the target marks slow could run (RUN_SLOW=1 RUN_NIGHTLY=1)"
+            in slow["notes"])  # type: ignore[operator]
     # no test skipped as slow: no such command; a recipe without the switch refuses --slow
     plain = tmp_path / "plain.diff"
     plain.write_text(make_patch(repo, {"src/buggy/mathops.py": FIXED_MUL}, tmp_path / "w2"))
