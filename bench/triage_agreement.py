@@ -15,7 +15,9 @@ issue texts only (not the first labels, not any score).
 ``bench/triage_extra2_relabels3.jsonl`` is a third, of the 244 of them whose texts were
 recovered: two readers, each given the rubric alone (no worked examples) and half the texts
 in a shuffled order.  ``bench/triage_dev_relabels.jsonl``
-relabels 90 development issues (30 a repository) from the rubric and their texts alone.
+relabels 90 development issues (30 a repository) from the rubric and their texts alone;
+``bench/triage_dev_relabels2.jsonl`` 66 more: all 22 the dev set calls questions and 44
+others drawn at random (seed 26), shuffled, one reader given the rubric alone.
 """
 from __future__ import annotations
 
