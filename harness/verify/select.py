@@ -282,9 +282,12 @@ def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
     return dataclasses.replace(p, estimate=seconds, measured=measured)
 
 
-# With nothing else to run, the nearest test file runs when its estimate is within this many
-# budgets: diffusers d44b5f86e6 fixes a training script whose one example test (about 55 s)
-# the 30 s budget left out, and verify ran nothing.
+# With no test of its own, a patch's nearest test files are what can show its effect: the
+# first of them runs when its estimate is within this many budgets, although the budget
+# leaves it out (diffusers d44b5f86e6 fixes a training script whose one example test, about
+# 55 s, the 30 s budget left out, and verify ran nothing; transformers ce5c8f5e43 fixes the
+# GPT-NeoX tokenizer, and four files that import it through `transformers/__init__.py` ran
+# where its own tokenizer test file did not).
 NEAREST_BUDGETS = 10
 
 
@@ -298,9 +301,15 @@ def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pic
             spent += p.estimate
         else:
             left.append(p)
-    if not run and left and budget is not None and left[0].estimate <= NEAREST_BUDGETS * budget:
-        run, left = left[:1], left[1:]
-    return run, left
+    if budget is None or not left or any(p.own for p in picks):
+        return run, left
+    nearest = min(p.distance for p in picks)
+    if any(p.distance == nearest for p in run):
+        return run, left
+    first = next(p for p in left if p.distance == nearest)
+    if first.estimate > NEAREST_BUDGETS * budget:
+        return run, left
+    return [first], [p for p in picks if p is not first]
 
 
 def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:

@@ -188,6 +188,12 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     fix = files("src/buggy/mathops.py")
     nearest = select.select(recipe, tree, fix, budget=2.0, known=known)
     assert [p.target for p in nearest.run] == ["tests/test_mathops.py"]
+    # ... also when a farther file fits: transformers ce5c8f5e43 fixes the GPT-NeoX tokenizer;
+    # four files that import it through transformers/__init__.py ran, its own test file not
+    far = select.select(recipe, tree, files("src/buggy/util.py", "src/buggy/mathops.py"),
+                        budget=5.0, known=known)
+    assert [(p.target, p.distance) for p in far.run] == [("tests/test_mathops.py", 1)]
+    assert [(p.target, p.distance) for p in far.left_out] == [("tests/test_text.py", 2)]
     too_big = select.select(recipe, tree, fix, budget=1.0, known=known)
     assert not too_big.run and [p.target for p in too_big.left_out] == ["tests/test_mathops.py"]
     assert core._nothing_run(too_big) == ("nothing ran: the budget left out the 1 test file(s) "
