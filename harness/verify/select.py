@@ -283,7 +283,7 @@ def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
 
 
 # With no test of its own, a patch's nearest test files are what can show its effect: the
-# first of them runs when its estimate is within this many budgets, although the budget
+# quickest of them runs when its estimate is within this many budgets, although the budget
 # leaves it out (diffusers d44b5f86e6 fixes a training script whose one example test, about
 # 55 s, the 30 s budget left out, and verify ran nothing; transformers ce5c8f5e43 fixes the
 # GPT-NeoX tokenizer, and four files that import it through `transformers/__init__.py` ran
@@ -306,10 +306,10 @@ def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pic
     nearest = min(p.distance for p in picks)
     if any(p.distance == nearest for p in run):
         return run, left
-    first = next(p for p in left if p.distance == nearest)
-    if first.estimate > NEAREST_BUDGETS * budget:
+    quickest = min((p for p in left if p.distance == nearest), key=lambda p: p.estimate)
+    if quickest.estimate > NEAREST_BUDGETS * budget:
         return run, left
-    return [first], [p for p in picks if p is not first]
+    return [quickest], [p for p in picks if p is not quickest]
 
 
 def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:

@@ -200,6 +200,12 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
                                           "that could check it (about 14s; --all runs them)")
     assert core._nothing_run(select.select(recipe, tree, files("docs/x.md"))) == \
         core.NOTHING_TO_TEST
+    # of the nearest, the quickest: a 40 s file first in order does not hide a 14 s one
+    slow_first = durations.Known({**known.by_test, "tests/test_helpers.py::test_h": 37.0})
+    write_files(tree, {"tests/test_helpers.py":
+                       "from buggy.mathops import mul\n\n\ndef test_h():\n    pass\n"})
+    nearest_two = select.select(recipe, tree, fix, budget=5.0, known=slow_first)
+    assert [(p.target, p.estimate) for p in nearest_two.run] == [("tests/test_mathops.py", 14.0)]
 
 
 def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
