@@ -241,6 +241,9 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     ordered = sorted(picks.values(), key=lambda p: (p.distance, p.target))
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
+    notes += [f"{p.target}: the nearest test file to the change, run although its estimate "
+              f"(about {p.estimate:.0f}s) is past the budget" for p in run
+              if budget is not None and not p.own and p.estimate > budget]
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
                      suspects(known, [p.target for p in run if not p.own], after),
                      tuple(shared))

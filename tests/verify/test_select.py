@@ -193,6 +193,8 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     far = select.select(recipe, tree, files("src/buggy/util.py", "src/buggy/mathops.py"),
                         budget=5.0, known=known)
     assert [(p.target, p.distance) for p in far.run] == [("tests/test_mathops.py", 1)]
+    assert "tests/test_mathops.py: the nearest test file to the change, run although its " \
+           "estimate (about 14s) is past the budget" in far.notes
     assert [(p.target, p.distance) for p in far.left_out] == [("tests/test_text.py", 2)]
     too_big = select.select(recipe, tree, fix, budget=1.0, known=known)
     assert not too_big.run and [p.target for p in too_big.left_out] == ["tests/test_mathops.py"]
