@@ -184,12 +184,14 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     graph = graph_of(recipe, after)
     tests = sorted(p for p in graph.by_path if is_test_file(p, v.tests_dir))
     other: dict[str, tuple[int, str]] = {}
+    under: dict[str, dict[str, str]] = {}  # a changed conftest.py -> the test files under it
     for f in files:
         if PurePosixPath(f.path).name == "conftest.py":
             folder = str(PurePosixPath(f.path).parent)
             for t in tests:
                 if is_under(t, "" if folder == "." else folder):
                     other.setdefault(t, (1, f"{f.path} changed"))
+                    under.setdefault(f.path, {})[t] = "under it"
     back = imports.importers(graph, changed)
     # a mixin's tests live in the classes of other files that inherit it; mixins also live in
     # helper modules of the tests (diffusers' tests/lora/utils.py)
@@ -241,9 +243,10 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     ordered = sorted(picks.values(), key=lambda p: (p.distance, p.target))
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
-    notes += [f"{p.target}: the nearest test file to the change, run although its estimate "
-              f"(about {p.estimate:.0f}s) is past the budget" for p in run
-              if budget is not None and not p.own and p.estimate > budget]
+    if budget is not None and not any(p.own for p in estimated):
+        run, left, past = _nearest_each(run, left, _nearest_of(back, {**ran, **under}, picks),
+                                        budget)
+        notes += past
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
                      suspects(known, [p.target for p in run if not p.own], after),
                      tuple(shared))
@@ -285,12 +288,14 @@ def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
     return dataclasses.replace(p, estimate=seconds, measured=measured)
 
 
-# With no test of its own, a patch's nearest test files are what can show its effect: the
-# quickest of them runs when its estimate is within this many budgets, although the budget
-# leaves it out (diffusers d44b5f86e6 fixes a training script whose one example test, about
-# 55 s, the 30 s budget left out, and verify ran nothing; transformers ce5c8f5e43 fixes the
-# GPT-NeoX tokenizer, and four files that import it through `transformers/__init__.py` ran
-# where its own tokenizer test file did not).
+# With no test of its own, the test files nearest each changed file are what can show the
+# patch's effect: for each changed file none of whose nearest test files fits the budget, the
+# quickest of them runs too, while what runs past the budget stays within this many budgets
+# (diffusers d44b5f86e6 fixes a training script whose one example test, about 55 s, the 30 s
+# budget left out, and verify ran nothing; transformers ce5c8f5e43 fixes the GPT-NeoX
+# tokenizer, and four files that import it through `transformers/__init__.py` ran where its
+# own tokenizer test file did not; a5f41e095a changes Whisper and the candidate generator,
+# and only the generator's test file ran).
 NEAREST_BUDGETS = 10
 
 
@@ -304,15 +309,47 @@ def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pic
             spent += p.estimate
         else:
             left.append(p)
-    if budget is None or not left or any(p.own for p in picks):
-        return run, left
-    nearest = min(p.distance for p in picks)
-    if any(p.distance == nearest for p in run):
-        return run, left
-    quickest = min((p for p in left if p.distance == nearest), key=lambda p: p.estimate)
-    if quickest.estimate > NEAREST_BUDGETS * budget:
-        return run, left
-    return [quickest], [p for p in picks if p is not quickest]
+    return run, left
+
+
+def _nearest_of(back: dict[str, dict[str, list[str]]], ran: dict[str, dict[str, str]],
+                picks: dict[str, Pick]) -> dict[str, set[str]]:
+    """Changed file -> the selected test files nearest it (fewest import hops; a test that
+    runs a changed script, or lies under a changed ``conftest.py``, is one hop from it)."""
+    found: dict[str, set[str]] = {}
+    for path, chains in back.items():
+        hops = {t: len(c) for t, c in chains.items() if t in picks}
+        if hops:
+            near = min(hops.values())
+            found[path] = {t for t, h in hops.items() if h == near}
+    for path, runners in ran.items():
+        found.setdefault(path, set()).update(t for t in runners if t in picks)
+    return {path: tests for path, tests in found.items() if tests}
+
+
+def _nearest_each(run: list[Pick], left: list[Pick], nearest: dict[str, set[str]],
+                  budget: float) -> tuple[list[Pick], list[Pick], list[str]]:
+    """``run`` with, for each changed file none of whose nearest test files is in it, the
+    quickest of them, while those past the budget add up to at most NEAREST_BUDGETS budgets;
+    and a note for each."""
+    past = 0.0
+    notes: list[str] = []
+    for path in sorted(nearest):
+        if any(p.target in nearest[path] for p in run):
+            continue
+        waiting = [p for p in left if p.target in nearest[path]]
+        if not waiting:
+            continue
+        quickest = min(waiting, key=lambda p: p.estimate)
+        if past + quickest.estimate > NEAREST_BUDGETS * budget:
+            continue
+        past += quickest.estimate
+        run.append(quickest)
+        left.remove(quickest)
+        notes.append(f"{quickest.target}: the test file nearest {path}, run although the "
+                     f"budget left it out (about {quickest.estimate:.0f}s)")
+    run.sort(key=lambda p: (p.distance, p.target))  # the selection's order
+    return run, left, notes
 
 
 def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
