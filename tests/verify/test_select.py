@@ -216,6 +216,13 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
                        "from buggy.mathops import mul\n\n\ndef test_h():\n    pass\n"})
     nearest_two = select.select(recipe, tree, fix, budget=5.0, known=slow_first)
     assert [(p.target, p.estimate) for p in nearest_two.run] == [("tests/test_mathops.py", 14.0)]
+    # the file named for the changed one first (test_modeling_whisper.py for
+    # modeling_whisper.py: a5f41e095a ran the ASR pipeline's tests in its place), when it fits
+    quick_other = durations.Known({**known.by_test, "tests/test_helpers.py::test_h": 1.0})
+    named = select.select(recipe, tree, fix, budget=3.0, known=quick_other)
+    assert [(p.target, p.estimate) for p in named.run] == [("tests/test_mathops.py", 14.0)]
+    too_long = select.select(recipe, tree, fix, budget=1.0, known=quick_other)
+    assert [(p.target, p.estimate) for p in too_long.run] == [("tests/test_helpers.py", 4.0)]
 
 
 def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
