@@ -332,6 +332,7 @@ def _nearest_each(run: list[Pick], left: list[Pick], nearest: dict[str, set[str]
     """``run`` with, for each changed file none of whose nearest test files is in it, one of
     them (the one named for it, else the quickest), while those past the budget add up to at
     most NEAREST_BUDGETS budgets; and a note for each."""
+    run, left = list(run), list(left)
     past = 0.0
     notes: list[str] = []
     for path in sorted(nearest):
