@@ -298,3 +298,25 @@ def test_a_hub_repo_missing_from_the_offline_cache_is_not_checked() -> None:
     local = "OSError: /tmp/tmpa1/model does not appear to have a file named config.json."
     assert compare.undecidable("failed", hub) == "needs a Hub download"
     assert compare.undecidable("failed", local) is None  # a local folder: the code's fault
+
+
+def test_a_test_stopped_by_its_time_limit_is_not_checked_unless_it_passed_before() -> None:
+    """diffusers 7564fb016d (LTX 2.5): two of its new tiling tests ran past pytest-timeout's
+    120 s with both sides running on 2 cores, and verify said "failing"."""
+    slow = "Failed: Timeout (>120.0s) from pytest-timeout."
+    own = ["t.py::test_new_tiling", "t.py::test_was_error"]
+    rows = compare.classify(
+        [r("t.py::test_was_error", "error", "ImportError: cannot import name 'LTX2'"),
+         r("t.py::test_hangs_now", "passed"), r("t.py::test_plain", "failed", "assert 1 == 2")],
+        [r("t.py::test_new_tiling", "failed", slow), r("t.py::test_was_error", "failed", slow),
+         r("t.py::test_hangs_now", "failed", slow), r("t.py::test_plain", "failed", slow)],
+        own)
+    too_slow = ("ran past the per-test time limit (120 s) here (the subset's timeout; a copy "
+                "of the recipe can raise it)")
+    assert {x.id: (x.change, x.note) for x in rows} == {
+        "t.py::test_new_tiling": ("not_checked", too_slow),
+        "t.py::test_was_error": ("not_checked", too_slow),
+        "t.py::test_plain": ("not_checked", too_slow),
+        # it passed before the patch: hanging after it is the patch's
+        "t.py::test_hangs_now": ("broken", slow)}
+    assert compare.verdict(rows).status == "regressions"
