@@ -178,9 +178,9 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
 def _slow_hint(rep: VerifyReport, recipe: Recipe) -> VerifyReport:
     """The command with --slow is offered only where a test skipped as slow (transformers
     60eefbc814: its 4 own tests are @slow integration tests, "skipped: test is slow")."""
+    slow = {f"skipped: {reason}" for reason in recipe.verify.slow_skip}
     if rep.commands is None or not rep.commands.slow or any(
-            why.startswith("skipped: ") and why.removeprefix("skipped: ") in recipe.verify.slow_skip
-            for why in rep.not_checked()):
+            why in slow for why in rep.not_checked()):
         return rep
     return rep.replace(commands=replace(rep.commands, slow=""))
 

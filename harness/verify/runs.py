@@ -164,10 +164,11 @@ def _rerun(setup: pipeline.Setup, subset: Subset, env: Env, env_after: Env,
     tests = compare.rerun_targets(again)
     plain, args = _plain(subset, tests)
     recipe, backend = setup.recipe, setup.backend
+    what = sides.what_runs(recipe, tests)
     _, b = run_tests(recipe, plain, backend, env, trees.before, ui, tests=tests,
-                     pytest_args=args, label="rerun before", what=sides.what_runs(recipe, tests))
+                     pytest_args=args, label="rerun before", what=what)
     _, a = run_tests(recipe, plain, backend, env_after, trees.after, ui, tests=tests,
-                     pytest_args=args, label="rerun after", what=sides.what_runs(recipe, tests))
+                     pytest_args=args, label="rerun after", what=what)
     return compare.mark_flaky(rows, b.results, a.results)
 
 

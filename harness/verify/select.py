@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -184,14 +184,14 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     graph = graph_of(recipe, after)
     tests = sorted(p for p in graph.by_path if is_test_file(p, v.tests_dir))
     other: dict[str, tuple[int, str]] = {}
-    under: dict[str, dict[str, str]] = {}  # a changed conftest.py -> the test files under it
+    under: dict[str, set[str]] = {}  # a changed conftest.py -> the test files under it
     for f in files:
         if PurePosixPath(f.path).name == "conftest.py":
             folder = str(PurePosixPath(f.path).parent)
             for t in tests:
                 if is_under(t, "" if folder == "." else folder):
                     other.setdefault(t, (1, f"{f.path} changed"))
-                    under.setdefault(f.path, {})[t] = "under it"
+                    under.setdefault(f.path, set()).add(t)
     back = imports.importers(graph, changed)
     # a mixin's tests live in the classes of other files that inherit it; mixins also live in
     # helper modules of the tests (diffusers' tests/lora/utils.py)
@@ -244,8 +244,8 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
     if budget is not None and not any(p.own for p in estimated):
-        run, left, past = _nearest_each(run, left, _nearest_of(back, {**ran, **under}, picks),
-                                        budget)
+        one_hop: dict[str, Collection[str]] = {**ran, **under}
+        run, left, past = _nearest_each(run, left, _nearest_of(back, one_hop, picks), budget)
         notes += past
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
                      suspects(known, [p.target for p in run if not p.own], after),
@@ -312,7 +312,7 @@ def _fill(picks: list[Pick], budget: float | None) -> tuple[list[Pick], list[Pic
     return run, left
 
 
-def _nearest_of(back: dict[str, dict[str, list[str]]], ran: dict[str, dict[str, str]],
+def _nearest_of(back: dict[str, dict[str, list[str]]], one_hop: Mapping[str, Collection[str]],
                 picks: dict[str, Pick]) -> dict[str, set[str]]:
     """Changed file -> the selected test files nearest it (fewest import hops; a test that
     runs a changed script, or lies under a changed ``conftest.py``, is one hop from it)."""
@@ -322,8 +322,8 @@ def _nearest_of(back: dict[str, dict[str, list[str]]], ran: dict[str, dict[str, 
         if hops:
             near = min(hops.values())
             found[path] = {t for t, h in hops.items() if h == near}
-    for path, runners in ran.items():
-        found.setdefault(path, set()).update(t for t in runners if t in picks)
+    for path, close in one_hop.items():
+        found.setdefault(path, set()).update(t for t in close if t in picks)
     return {path: tests for path, tests in found.items() if tests}
 
 
