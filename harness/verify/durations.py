@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
 PLAIN_BASES = {"object", "TestCase", "ABC", "Generic", "Protocol"}
 UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
+MIXIN_SUFFIXES = ("Mixin", "Tester")  # bases that hold tests for others, never a TestCase
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def load(recipe: str) -> Known:
 
 
 def count_tests(path: Path, cls: str | None = None) -> int:
-    """Test functions and methods defined in a file or one of its classes, plus a guess of
+    """Test functions and methods a file (or one of its classes) runs, plus a guess of
     ``INHERITED_TESTS`` for each base class from elsewhere (diffusers' model tests inherit
     dozens from ``ModelTesterMixin``); parametrizations are not counted."""
     return counted(_tests_of(path), cls)
@@ -87,7 +88,8 @@ def unrecorded(known: Known, path: str,
                tests: Sequence[tuple[str, int, tuple[str, ...]]]) -> int:
     """How many of a file's test functions (``tests``: per class, as
     :func:`imports.test_functions` counts them) have no stored duration: a run that took
-    a few of its tests (a patch's own, a ``-k``) timed those only."""
+    a few of its tests (a patch's own, a ``-k``) timed those only.  Classes pytest does not
+    collect (a mixin) count in those that inherit them."""
     timed: dict[str, set[str]] = {}
     prefix = path + "::"
     for test_id in known.by_test:
@@ -95,18 +97,73 @@ def unrecorded(known: Known, path: str,
             parts = test_id[len(prefix):].split("::")
             cls, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             timed.setdefault(cls, set()).add(name.partition("[")[0])
-    return sum(max(0, n - len(timed.get(cls, ()))) for cls, n, _ in tests)
+    classes = _classes(tests)
+    per: list[tuple[str, int]] = [(name, n) for name, n, _ in tests if not name]
+    per += [(name, _weight(name, classes, set(), 0)) for name in classes
+            if _collected(name, classes, set())]
+    return sum(max(0, n - len(timed.get(cls, ()))) for cls, n in per)
 
 
 def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None = None) -> int:
-    """:func:`count_tests` from a module's parsed test functions (``Module.tests``)."""
-    local = {name for name, _, _ in found if name}
-    picked = [f for f in found if f[0] == cls] if cls is not None else list(found)
-    if not picked:
-        return 1
-    defined = sum(n for _, n, _ in picked)
-    foreign = sum(1 for _, _, bases in picked for b in bases if b not in local | PLAIN_BASES)
-    return max(1, defined + foreign * INHERITED_TESTS)
+    """:func:`count_tests` from a module's parsed test functions (``Module.tests``): the
+    module's test functions and, per class pytest collects (or ``cls``), its own tests, those
+    it inherits from classes of the same file, and a guess for each base from elsewhere.  A
+    mixin of the file (``class ModelTesterMixin:``) counts in the classes that inherit it
+    only: transformers' ``test_modeling_common.py`` holds hundreds of tests no class there
+    runs."""
+    classes = _classes(found)
+    if cls is not None:
+        return max(1, _weight(cls, classes, set())) if cls in classes else 1
+    total = sum(n for name, n, _ in found if not name)
+    total += sum(_weight(name, classes, set()) for name in classes
+                 if _collected(name, classes, set()))
+    return max(1, total)
+
+
+def _weight(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]], seen: set[str],
+            guess: int = INHERITED_TESTS) -> int:
+    """Tests of a class of the file: its own, its local bases', ``guess`` per foreign base."""
+    seen.add(cls)
+    n, bases = classes[cls]
+    for b in bases:
+        if b in classes:
+            n += _weight(b, classes, seen, guess) if b not in seen else 0
+        elif b not in PLAIN_BASES:
+            n += guess
+    return n
+
+
+def _collected(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]],
+               seen: set[str]) -> bool:
+    """Whether pytest collects a class of the file: a ``Test`` name, or a base that is, or may
+    be, a ``TestCase`` (``unittest.TestCase``, ``TestCasePlus``, another file's test class).
+    A helper class (``class DummyModel(ModelMixin)``, ``class Block(nn.Module)``) is not."""
+    if cls.startswith("Test"):
+        return True
+    seen.add(cls)
+    for b in classes[cls][1]:
+        if b in classes:
+            if b not in seen and _collected(b, classes, seen):
+                return True
+        elif "Test" in b and not b.endswith(MIXIN_SUFFIXES):
+            return True
+    return False
+
+
+def _classes(found: Sequence[tuple[str, int, tuple[str, ...]]],
+             ) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Name -> (tests, bases) of a file's classes; a class defined again on top of itself
+    (``class XTests(XTests):``, as diffusers does) holds both definitions' tests and bases."""
+    classes: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for name, n, bases in found:
+        if not name:
+            continue
+        if name in bases and name in classes:
+            before = classes[name]
+            classes[name] = (n + before[0], tuple(b for b in bases if b != name) + before[1])
+        else:
+            classes[name] = (n, bases)
+    return classes
 
 
 def estimate(known: Known, target: str, worktree: Path, narrow: str | None = None,

@@ -260,6 +260,34 @@ def test_inherited_tests_are_guessed_for_foreign_base_classes(tmp_path: Path) ->
     assert durations.count_tests(path, "Base") == 1
 
 
+def test_a_mixin_counts_only_in_the_classes_that_inherit_it(tmp_path: Path) -> None:
+    """transformers 240b8330b9: ``test_modeling_common.py`` (a ``ModelTesterMixin`` of
+    hundreds of tests, run by other files' classes) was estimated at 267 s; its 18 tests
+    ran in 34 s."""
+    path = tmp_path / "tests" / "test_common.py"
+    path.parent.mkdir()
+    methods = "".join(f"    def test_{k}(self):\n        pass\n\n" for k in range(30))
+    helpers = methods.replace("test_", "test_h")
+    path.write_text("import unittest\n\n\nclass ModelTesterMixin:\n" + methods
+                    + "\nclass HelperMixin(ModelTesterMixin):\n" + helpers
+                    + "\nclass UtilsTest(unittest.TestCase):\n    def test_a(self):\n        pass\n"
+                    + "\n\ndef test_free():\n    pass\n")
+    assert durations.count_tests(path) == 2  # the mixins run elsewhere
+    assert durations.count_tests(path, "HelperMixin") == 60
+    both = path.read_text() + "\n\nclass LocalTest(HelperMixin, unittest.TestCase):\n    pass\n"
+    path.write_text(both)
+    assert durations.count_tests(path) == 62  # a class of the file that runs them
+    path.write_text(both.replace("unittest.TestCase):\n    pass", "TestCasePlus):\n    pass")
+                    .replace("class UtilsTest(unittest.TestCase)", "class UtilsTest(ForeignBase)"))
+    assert durations.count_tests(path) == 62 + 2 * durations.INHERITED_TESTS  # may be test classes
+    known = durations.Known({"tests/test_common.py::UtilsTest::test_a": 1.0,
+                             "tests/test_common.py::test_free": 1.0})
+    path.write_text(both.replace("\n\nclass LocalTest(HelperMixin, unittest.TestCase):\n    pass\n",
+                                 ""))
+    # both tests pytest collects were timed: nothing is left to guess
+    assert durations.estimate(known, "tests/test_common.py", tmp_path) == (2.0, True)
+
+
 def test_own_tests_follow_a_patch_applied_at_an_offset(tmp_path: Path) -> None:
     """A patch made on a later commit (here: 8 more lines above) lands at an offset; the
     tests it adds are read from where it landed, not from its hunk headers."""
