@@ -38,7 +38,9 @@ def branch_at_base(tree: Path, branch: str) -> Iterator[dict[str, str]]:
         if (common / "shallow").is_file():  # history cut there: nothing below it is looked for
             shutil.copyfile(common / "shallow", gitdir / "shallow")
         if (private / "index").is_file():  # the tree's index: its skip-worktree entries too
-            shutil.copyfile(private / "index", gitdir / "index")
+            # with its time stamp: git reads a file again when its stat data are as old as
+            # the index (a same-size edit made in the checkout's tick); a newer copy hid it
+            shutil.copy2(private / "index", gitdir / "index")
         env = {"GIT_DIR": str(gitdir), "GIT_WORK_TREE": str(tree)}
         git.run(["config", "core.bare", "false"], env=env, cwd=tree)
         git.run(["update-ref", f"refs/heads/{branch}", head], env=env, cwd=tree,

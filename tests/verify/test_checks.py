@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import textwrap
 import time
 from pathlib import Path
@@ -322,6 +323,38 @@ def test_a_check_that_diffs_against_main_gets_main_at_the_base(tmp_path: Path) -
     assert [line.split() for line in git(after, "status", "--porcelain").splitlines()] == [
         ["M", "src/lintme/core.py"], ["??", "src/lintme/extra.py"]]
     assert git(mirror, "for-each-ref", "refs/heads").strip() == ""
+
+
+def test_a_same_size_edit_made_as_the_tree_was_checked_out_is_in_the_branchs_diff(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A patch applied in the same clock tick as the checkout, leaving a file's size as it
+    was (``a + b`` -> ``b + a``), looks unchanged by its stat data: git reads such a
+    "racily clean" file again only while the index is no newer than it.  The check's copy
+    of the index was new, so git trusted the stale stat and the check missed the file
+    (seen as a flaky test here).  ctime is set aside so that the tick can be replayed."""
+    core_check = BRANCH_CHECK.replace("src/lintme/extra.py", "src/lintme/core.py")
+    repo = make_repo(tmp_path / "repo", {**TARGET, "utils/check_branch.py": core_check})
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[core]\n\ttrustctime = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    tree = tmp_path / "tree"
+    git(repo, "worktree", "add", "-q", "--detach", str(tree), "HEAD")
+    core = tree / "src/lintme/core.py"
+    was = core.stat()
+    core.write_text(core.read_text().replace("a + b", "b + a"))
+    assert core.stat().st_size == was.st_size
+    index = Path(git(tree, "rev-parse", "--git-dir").strip()) / "index"
+    for path in (core, index):  # the edit and the index in the checkout's tick
+        os.utime(path, ns=(was.st_atime_ns, was.st_mtime_ns))
+    checks = """\
+        [checks.modular]
+        run = ["python", "utils/check_branch.py"]
+        base_branch = "main"
+        """
+    outs = {o.name: o for o in run_checks(recipe_with(tmp_path, checks), repo, tree, QUIET)}
+    assert outs["modular"].status == "failed" and outs["modular"].introduced
+    assert "changed: ['src/lintme/core.py'] branch: ''" in outs["modular"].output
+    assert git(tree, "status", "--porcelain").split() == ["M", "src/lintme/core.py"]
 
 
 def test_a_whole_tree_check_is_not_run_in_a_sparse_checkout(tmp_path: Path) -> None:
