@@ -24,6 +24,31 @@ def test_every_kind_of_change() -> None:
     assert verdict == ("regressions", "2 test(s) broken by the patch")
 
 
+def test_a_test_skipped_after_the_patch_is_not_checked() -> None:
+    """peft 3a90cd4ab (default options): "240 other test(s) checked, nothing broken", all
+    240 skipped on both sides ("Set REGRESSION_CREATION_MODE=1 ...")."""
+    why = "Set REGRESSION_CREATION_MODE=1 to create regression artifacts"
+    before = [r("t.py::regr", "skipped", why), r("t.py::was_ok", "passed"),
+              r("t.py::was_bad", "failed", "boom"), r("t.py::ok", "passed")]
+    after = [r("t.py::regr", "skipped", why), r("t.py::was_ok", "skipped", "flaky on CI"),
+             r("t.py::was_bad", "skipped"), r("t.py::ok", "passed"),
+             r("t.py::born", "skipped", why)]
+    rows = {x.id: (x.change, x.note) for x in compare.classify(before, after)}
+    assert rows == {
+        "t.py::regr": ("not_checked", f"skipped: {why}"),
+        "t.py::born": ("not_checked", f"skipped: {why}"),
+        # the patch (or its tree) stopped them: neither "passing" nor "fixed"
+        "t.py::was_ok": ("not_checked", "skipped after the patch, passed before: flaky on CI"),
+        "t.py::was_bad": ("not_checked",
+                          "skipped after the patch, failed before: no reason given"),
+        "t.py::ok": ("passing", "")}
+    v = compare.verdict(compare.classify(before[:1], after[:1]))
+    assert v.status == "unchecked" and v.reason.endswith(": skipped (1)")
+    ok = compare.verdict(compare.classify(before, after, ["t.py::ok"]))
+    assert ok.reason == ("1 own test(s) pass after the patch (0 fixed); 0 other test(s) "
+                         "checked, nothing broken; 4 not checked")
+
+
 def test_collection_error_stands_for_the_files_tests() -> None:
     before = [r("tests/test_a.py", "error", "ImportError: cannot import name 'sub'")]
     after = [r("tests/test_a.py::test_sub", "passed"), r("tests/test_a.py::test_add", "passed")]
