@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import store
 from harness.errors import HarnessError
-from harness.verify import imports
+from harness.verify import compare, imports
 
 FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
@@ -25,6 +25,9 @@ class Known:
     by_subset: dict[tuple[str, str], float] = field(default_factory=dict)
     # test id -> message, for the tests whose latest stored outcome is failed or error
     failing: dict[str, str] = field(default_factory=dict)
+    # files none of whose tests checked anything in their latest stored outcomes: all
+    # skipped, or failed for want of the network, a download, a GPU
+    idle: frozenset[str] = frozenset()
 
     def of_subset(self, subset: str, path: str) -> float | None:
         return self.by_subset.get((subset, path))
@@ -44,11 +47,15 @@ def load(recipe: str) -> Known:
         with store.opened() as conn:
             rows = conn.execute(
                 "SELECT t.test_id, t.duration, t.outcome, t.message FROM test_results t"
-                " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? AND t.outcome != 'skipped'"
-                " ORDER BY r.id", (recipe,))
+                " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? ORDER BY r.id", (recipe,))
             by_test: dict[str, float] = {}
             failing: dict[str, str] = {}
+            checked: dict[str, bool] = {}  # test id -> whether its latest outcome says aught
             for test_id, seconds, outcome, message in rows:
+                checked[str(test_id)] = outcome != "skipped" and compare.undecidable(
+                    str(outcome), str(message or "")) is None
+                if outcome == "skipped":
+                    continue
                 if seconds and seconds > 0:
                     by_test[str(test_id)] = float(seconds)
                 if outcome in ("failed", "error"):
@@ -64,7 +71,12 @@ def load(recipe: str) -> Known:
             for subset, test_id, seconds in latest:
                 key = (str(subset), str(test_id).split("::")[0])
                 by_subset[key] = by_subset.get(key, 0.0) + float(seconds or 0.0)
-            return Known(by_test, by_subset, failing)
+            files: dict[str, bool] = {}
+            for test_id, said in checked.items():
+                path = test_id.split("::")[0]
+                files[path] = files.get(path, False) or said
+            return Known(by_test, by_subset, failing,
+                         frozenset(path for path, said in files.items() if not said))
     except (sqlite3.Error, HarnessError):  # an unreadable store only loses the estimates
         return Known({})
 

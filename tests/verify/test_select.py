@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from harness import recipes
+from harness import history, recipes, results, store
 from harness.recipes import Recipe
 from harness.verify import basecache, core, diff, durations, own, select
 from tests.testing.repos import tiny_recipe, write_files
@@ -223,6 +223,38 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     assert [(p.target, p.estimate) for p in named.run] == [("tests/test_mathops.py", 14.0)]
     too_long = select.select(recipe, tree, fix, budget=1.0, known=quick_other)
     assert [(p.target, p.estimate) for p in too_long.run] == [("tests/test_helpers.py", 4.0)]
+
+
+def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path: Path) -> None:
+    """peft 3a90cd4ab: the budget went to tests/regression/test_state_dict.py (first of its
+    distance by name), whose 240 tests skip unless REGRESSION_CREATION_MODE is set, and to a
+    file of Hub tests: nothing the patch could change ran."""
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    blocked = "OSError: [Errno -2] harness: network access blocked (lookup of huggingface.co)"
+    with store.opened() as conn:
+        history.save(conn, {"recipe": recipe.name, "subset": "s", "ref": "v1",
+                            "status": "failed", "started_at": "2026-12-01T00:00:00+00:00"},
+                     [results.TestResult("tests/test_mathops.py::test_add", "skipped", 1.0,
+                                         "Set REGRESSION_CREATION_MODE=1"),
+                      results.TestResult("tests/test_mathops.py::test_mul", "failed", 1.0,
+                                         blocked),
+                      results.TestResult("tests/test_text.py::test_shout", "skipped", 1.0,
+                                         "nope"),
+                      results.TestResult("tests/test_text.py::test_upper", "passed", 1.0)])
+    known = durations.load(recipe.name)
+    assert known.idle == {"tests/test_mathops.py"}
+    assert known.by_test == {"tests/test_mathops.py::test_mul": 1.0,
+                             "tests/test_text.py::test_upper": 1.0}  # skipped: no duration
+    write_files(tree, {"tests/test_more.py": "from buggy import add\n\n\n"
+                                             "def test_more():\n    assert add(1, 1) == 2\n"})
+    fix = files("src/buggy/mathops.py")
+    plain = select.select(recipe, tree, fix, budget=None, known=durations.Known({}))
+    assert [(p.target, p.distance) for p in plain.run][:2] == [("tests/test_mathops.py", 1),
+                                                               ("tests/test_more.py", 1)]
+    sel = select.select(recipe, tree, fix, budget=None, known=known)
+    assert [p.target for p in sel.run][:2] == ["tests/test_more.py", "tests/test_mathops.py"]
+    assert "none of its tests ran or could decide anything here last time" in sel.run[1].reason
+    assert "last time" not in sel.run[0].reason
 
 
 def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
