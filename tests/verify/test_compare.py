@@ -61,6 +61,19 @@ def test_collection_error_stands_for_the_files_tests() -> None:
     assert [(x.id, x.change) for x in both] == [("tests/test_a.py", "still_failing")]
 
 
+def test_a_module_skipped_at_import_is_skipped_not_a_collection_error() -> None:
+    """peft 3a90cd4ab: tests/test_torch_compile.py calls pytest.skip(allow_module_level=True)
+    unless asked to run; verify called it 'still_failing: collection error: collection
+    skipped' and counted it as one test checked."""
+    skipped = [r("tests/test_c.py", "skipped", "collection skipped")]
+    rows = compare.classify(skipped, skipped)
+    assert [(x.id, x.before, x.after, x.change, x.note) for x in rows] == [
+        ("tests/test_c.py", "skipped", "skipped", "not_checked", "skipped: collection skipped")]
+    ran = compare.classify(skipped, [r("tests/test_c.py::test_a", "passed")])
+    assert [(x.before, x.change) for x in ran] == [("skipped", "passing")]
+    assert compare.verdict(compare.classify(skipped, skipped)).status == "unchecked"
+
+
 def test_shifted_parametrized_ids_are_noted() -> None:
     before = [r("t.py::test_cfg[cfg3]", "passed")]
     after = [r("t.py::test_cfg[cfg4]", "passed"), r("t.py::test_other[x]", "passed")]
