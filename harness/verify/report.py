@@ -176,6 +176,9 @@ def quiet_elsewhere(rep: VerifyReport) -> str:
     """What "Elsewhere" says when no other test changed: only a claim some test backs."""
     if any(r.change != "not_checked" for r in rep.others):
         return "nothing broken or fixed"
+    if rep.others:  # they ran, and skipped or wanted what is not here
+        return (f"none of the {len(rep.others)} other selected test(s) could be checked here "
+                "(not checked, below)")
     return "no other test ran" + (" (the budget left them out, below)" if rep.left_out else "")
 
 

@@ -247,7 +247,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
                      key=lambda p: (p.distance, p.target in known.idle, p.target))
     estimated = [_with_estimate(p, known, after, graph) for p in ordered]
     run, left = _fill(estimated, budget)
-    if budget is not None and not any(p.own for p in estimated):
+    if budget is not None:
         one_hop: dict[str, Collection[str]] = {**ran, **under}
         run, left, past = _nearest_each(run, left, _nearest_of(back, one_hop, picks), budget)
         notes += past
@@ -297,14 +297,16 @@ def _with_estimate(p: Pick, known: durations.Known, worktree: Path,
     return dataclasses.replace(p, estimate=seconds, measured=measured)
 
 
-# With no test of its own, the test files nearest each changed file are what can show the
-# patch's effect: for each changed file none of whose nearest test files fits the budget, one
-# of them runs too (the one named for it, else the quickest), while what runs past the
-# budget stays within this many budgets in all.  diffusers d44b5f86e6 fixes a training
-# script whose one example test (about 55 s) the 30 s budget left out, and verify ran
-# nothing; transformers ce5c8f5e43 fixes the GPT-NeoX tokenizer, and four files that import
-# it through `transformers/__init__.py` ran where its own tokenizer test file did not;
-# a5f41e095a changes Whisper and the candidate generator, and only the generator's test ran.
+# The test files nearest each changed file are what can show the patch's effect, and what
+# it is likeliest to break: for each changed file none of whose nearest test files fits the
+# budget, one of them runs too (the one named for it, else the quickest), while what runs
+# past the budget stays within this many budgets in all.  diffusers d44b5f86e6 fixes a
+# training script whose one example test (about 55 s) the 30 s budget left out, and verify
+# ran nothing; transformers ce5c8f5e43 fixes the GPT-NeoX tokenizer, and four files that
+# import it through `transformers/__init__.py` ran where its own tokenizer test file did
+# not; a5f41e095a changes Whisper and the candidate generator, and only the generator's test
+# ran; e0aeab4c9f fixes GPT-2's cross-attention mask with a test of its own: that test ran,
+# and of the rest three far files that fitted, not test_modeling_gpt2.py (about 77 s).
 NEAREST_BUDGETS = 10
 
 
