@@ -132,6 +132,18 @@ def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None =
     return max(1, total)
 
 
+def collects_nothing(found: Sequence[tuple[str, int, tuple[str, ...]]]) -> bool:
+    """Whether pytest collects no test from a parsed file (``Module.tests``): no test
+    function and no class it collects that has or inherits one.  transformers'
+    ``test_modeling_common.py`` holds only ``ModelTesterMixin``, which other files' classes
+    run.  A file that could not be parsed (no entries) may well collect something."""
+    if not found:
+        return False
+    classes = _classes(found)
+    return not any(n for name, n, _ in found if not name) and not any(
+        _weight(c, classes, set()) for c in classes if _collected(c, classes, set()))
+
+
 def _weight(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]], seen: set[str],
             guess: int = INHERITED_TESTS) -> int:
     """Tests of a class of the file: its own, its local bases', ``guess`` per foreign base."""

@@ -263,6 +263,23 @@ def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path:
     assert "last time" not in sel.run[0].reason
 
 
+def test_a_test_file_of_mixins_only_is_not_selected(tmp_path: Path) -> None:
+    """transformers e0aeab4c9f: tests/test_modeling_common.py (ModelTesterMixin only) and
+    tests/test_configuration_common.py fitted the budget and ran: no test, 6 s."""
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    write_files(tree, {
+        "tests/test_common.py": "from buggy import add\n\n\nclass AddTesterMixin:\n"
+                                "    def test_add(self):\n        assert add(1, 1) == 2\n"})
+    sel = select.select(recipe, tree, files("src/buggy/mathops.py"), budget=None)
+    targets = [p.target for p in sel.run]
+    assert "tests/test_common.py" not in targets and "tests/test_mathops.py" in targets
+    write_files(tree, {"tests/test_common.py": "from buggy import add\n\n\n"
+                                               "class TestAdd:\n    def test_add(self):\n"
+                                               "        assert add(1, 1) == 2\n"})
+    sel = select.select(recipe, tree, files("src/buggy/mathops.py"), budget=None)
+    assert "tests/test_common.py" in [p.target for p in sel.run]
+
+
 def test_a_file_a_subset_narrows_is_narrowed_and_runs_apart(tmp_path: Path) -> None:
     subsets = ('[subsets.small]\npaths = ["tests/test_mathops.py"]\nk = "add"\n'
                'deselect = ["tests/test_mathops.py::test_mul[0-5-0]"]\n'
