@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,10 @@ FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
 PLAIN_BASES = {"object", "TestCase", "ABC", "Generic", "Protocol"}
 UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
-MIXIN_SUFFIXES = ("Mixin", "Tester")  # bases that hold tests for others, never a TestCase
+# names of classes from elsewhere: ones that hold tests (a mixin, a tester, a test class),
+# and ones pytest collects (a test class), besides a TestCase
+HOLDS_TESTS = re.compile(r"(?:Mixin|Tester|Tests?)$|^Test")
+TEST_CLASS = re.compile(r"Tests?$|^Test")
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,16 @@ def collects_nothing(found: Sequence[tuple[str, int, tuple[str, ...]]]) -> bool:
 
 def _weight(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]], seen: set[str],
             guess: int = INHERITED_TESTS) -> int:
-    """Tests of a class of the file: its own, its local bases', ``guess`` per foreign base."""
+    """Tests of a class of the file: its own, its local bases', ``guess`` per foreign base
+    that holds tests by its name (``ModelTesterMixin``, ``PeftCommonTester``, another
+    file's ``SchedulerCommonTest``; not ``TestCasePlus``, ``nn.Module``, diffusers'
+    ``BaseModelTesterConfig``)."""
     seen.add(cls)
     n, bases = classes[cls]
     for b in bases:
         if b in classes:
             n += _weight(b, classes, seen, guess) if b not in seen else 0
-        elif b not in PLAIN_BASES:
+        elif "TestCase" not in b and HOLDS_TESTS.search(b):
             n += guess
     return n
 
@@ -169,7 +176,7 @@ def _collected(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]],
         if b in classes:
             if b not in seen and _collected(b, classes, seen):
                 return True
-        elif "Test" in b and not b.endswith(MIXIN_SUFFIXES):
+        elif "TestCase" in b or TEST_CLASS.search(b):
             return True
     return False
 

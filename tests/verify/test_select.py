@@ -335,8 +335,16 @@ def test_a_mixin_counts_only_in_the_classes_that_inherit_it(tmp_path: Path) -> N
     path.write_text(both.replace("unittest.TestCase):\n    pass", "TestCasePlus):\n    pass")
                     .replace("class UtilsTest(unittest.TestCase)", "class UtilsTest(OtherTests)")
                     + "\n\nclass Block(nn.Module):\n    pass\n")
-    # another file's test classes may hold tests; a helper class (a module) holds none
-    assert durations.count_tests(path) == 62 + 2 * durations.INHERITED_TESTS
+    # another file's test class may hold tests; TestCasePlus and a helper class (a module)
+    # hold none
+    assert durations.count_tests(path) == 62 + durations.INHERITED_TESTS
+    # diffusers' model tests: a config class from elsewhere, then a mixin per class
+    path.write_text("from ..testing_utils import BaseModelTesterConfig, ModelTesterMixin\n\n\n"
+                    "class Krea2Config(BaseModelTesterConfig):\n    pass\n\n\n"
+                    "class TestKrea2(Krea2Config, ModelTesterMixin):\n    pass\n\n\n"
+                    "class TestKrea2Training(Krea2Config, TrainingTesterMixin):\n"
+                    "    def test_x(self):\n        pass\n")
+    assert durations.count_tests(path) == 1 + 2 * durations.INHERITED_TESTS
     known = durations.Known({"tests/test_common.py::UtilsTest::test_a": 1.0,
                              "tests/test_common.py::test_free": 1.0})
     path.write_text(both.replace("\n\nclass LocalTest(HelperMixin, unittest.TestCase):\n    pass\n",
