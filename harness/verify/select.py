@@ -344,22 +344,21 @@ def _nearest_each(run: list[Pick], left: list[Pick], nearest: dict[str, set[str]
                   budget: float) -> tuple[list[Pick], list[Pick], list[str]]:
     """``run`` with, for each changed file none of whose nearest test files is in it, one of
     them (the one named for it, else the quickest), while those past the budget add up to at
-    most NEAREST_BUDGETS budgets; and a note for each."""
+    most NEAREST_BUDGETS budgets; and a note for each.  Where one of them is named for the
+    changed file, it is the nearest: another one running does not stand for it."""
     run, left = list(run), list(left)
     past = 0.0
     notes: list[str] = []
     for path in sorted(nearest):
-        if any(p.target in nearest[path] for p in run):
+        named = {t for t in nearest[path] if named_for(t, path)}
+        ran = any(p.target in nearest[path] for p in run)
+        if any(p.target in named for p in run) or (ran and not named):
             continue
-        waiting = [p for p in left if p.target in nearest[path]]
-        if not waiting:
-            continue
-        # the file named for it first (test_modeling_whisper.py for modeling_whisper.py),
-        # then the quickest, of those that fit what is left
-        mirror = f"test_{PurePosixPath(path).stem}.py"
-        fits = [p for p in sorted(waiting, key=lambda p: (PurePosixPath(p.target).name != mirror,
-                                                           p.estimate))
-                if past + p.estimate <= NEAREST_BUDGETS * budget]
+        # of those that fit what is left, the one named for it, else (none of them running)
+        # the quickest
+        fits = [p for p in sorted(left, key=lambda p: (p.target not in named, p.estimate))
+                if p.target in nearest[path] and (p.target in named or not ran)
+                and past + p.estimate <= NEAREST_BUDGETS * budget]
         if not fits:
             continue
         chosen = fits[0]
@@ -370,6 +369,16 @@ def _nearest_each(run: list[Pick], left: list[Pick], nearest: dict[str, set[str]
                      f"budget left it out (about {chosen.estimate:.0f}s)")
     run.sort(key=lambda p: (p.distance, p.target))  # the selection's order
     return run, left, notes
+
+
+def named_for(test: str, path: str) -> bool:
+    """Whether a test file is named for a source file: ``test_modeling_whisper.py`` for
+    ``modeling_whisper.py``; diffusers' ``test_models_transformer_krea2.py`` for
+    ``transformer_krea2.py`` (a suffix only for a name with an underscore: ``layer.py``
+    names no test file)."""
+    name, stem = PurePosixPath(test).name, PurePosixPath(path).stem
+    return name == f"test_{stem}.py" or (
+        "_" in stem and name.startswith("test_") and name.endswith(f"_{stem}.py"))
 
 
 def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:

@@ -229,6 +229,19 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
     assert [(p.target, p.estimate) for p in named.run] == [("tests/test_mathops.py", 14.0)]
     too_long = select.select(recipe, tree, fix, budget=1.0, known=quick_other)
     assert [(p.target, p.estimate) for p in too_long.run] == [("tests/test_helpers.py", 4.0)]
+    # another nearest file within the budget does not stand for the one named for it
+    # (diffusers 11a82a15fe: a LoRA test file of krea2 ran, all its tests wanting the Hub,
+    # and test_models_transformer_krea2.py did not)
+    both_near = select.select(recipe, tree, fix, budget=5.0, known=quick_other)
+    assert [(p.target, p.estimate) for p in both_near.run] == [
+        ("tests/test_helpers.py", 4.0), ("tests/test_mathops.py", 14.0)]
+    assert select.named_for("tests/models/transformers/test_models_transformer_krea2.py",
+                            "src/diffusers/models/transformers/transformer_krea2.py")
+    assert select.named_for("tests/models/whisper/test_modeling_whisper.py",
+                            "src/transformers/models/whisper/modeling_whisper.py")
+    assert not select.named_for("tests/test_lora_layer.py", "src/peft/tuners/lora/layer.py")
+    assert not select.named_for("tests/lora/test_lora_layers_krea2.py",
+                                "src/diffusers/models/transformers/transformer_krea2.py")
 
 
 def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path: Path) -> None:
