@@ -52,12 +52,25 @@ def show_run(run: RunReport, console: Console | None = None) -> None:
     console.print(f"{styled(run.status.value)}{reason}", highlight=False)
 
 
-def _counts(document: str) -> dict[str, Any]:
+def _document(text: str) -> dict[str, Any]:
     try:
-        counts = json.loads(document).get("counts")
-    except (ValueError, AttributeError):
+        found = json.loads(text)
+    except ValueError:
         return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _counts(document: dict[str, Any]) -> dict[str, Any]:
+    counts = document.get("counts")
     return counts if isinstance(counts, dict) else {}
+
+
+def _subset(row: sqlite3.Row, document: dict[str, Any]) -> str:
+    """The subset a run ran; a verify run without --subset borrowed only its settings and
+    ran its own selection (it read as if it had run subset lora)."""
+    if str(row["kind"]).startswith("verify") and not document.get("scoped"):
+        return ""
+    return str(row["subset"] or "")
 
 
 def compact_table() -> Table:
@@ -83,12 +96,13 @@ def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
         table.add_column(col, justify="right" if col in ("id", "pass/fail", "s") else "left",
                          no_wrap=col != "recipe subset")
     for row in rows:
-        counts = _counts(row["document"])
+        document = _document(row["document"] or "")
+        counts = _counts(document)
         failed = (counts.get("failed") or 0) + (counts.get("error") or 0)
         started = str(row["started_at"] or "")
         table.add_row(str(row["id"]), escape(started[5:16].replace("T", " ")),
                       escape(KIND_SHOWN.get(row["kind"], row["kind"])),
-                      escape(f"{row['recipe']} {row['subset']}"),
+                      escape(f"{row['recipe']} {_subset(row, document)}".strip()),
                       escape(_LONG_SHA.sub(r"\1", row["ref"] or "")), styled(row["status"]),
                       f"{counts.get('passed', 0)}/{failed}" if counts else "",
                       f"{row['duration'] or 0:.0f}")

@@ -55,6 +55,25 @@ def test_runs_shows_any_status_and_ref(tmp_path: Path) -> None:
     assert "regressions" in proc.stdout and "a[/]" in proc.stdout and "weird[/]" in proc.stdout
 
 
+def test_runs_names_a_subset_only_where_it_ran(tmp_path: Path) -> None:
+    """A verify run borrows the default subset's settings and runs its own selection:
+    `harness runs` showed 'peft lora' for each, as if it had run subset lora."""
+    base = {"recipe": "peft", "subset": "lora", "ref": "v1", "status": "ok",
+            "started_at": "2026-01-01T00:00:00+00:00"}
+    with store.opened() as conn:
+        history.save(conn, {**base, "ref": "r-plain"}, [], kind="reproduce")
+        history.save(conn, {**base, "ref": "r-verify", "scoped": False}, [],
+                     kind="verify-after")
+        history.save(conn, {**base, "ref": "r-scoped", "scoped": True}, [],
+                     kind="verify-after")
+    proc = harness("runs")
+    assert proc.returncode == 0, proc.stderr
+    rows = {next(w for w in line.split() if w.startswith("r-")): line
+            for line in proc.stdout.splitlines() if " r-" in line}
+    assert "peft lora" in rows["r-plain"] and "peft lora" in rows["r-scoped"]
+    assert "peft lora" not in rows["r-verify"] and "peft" in rows["r-verify"]
+
+
 def test_stale_git_lock_from_a_killed_fetch(tiny: tuple[Path, Path]) -> None:
     """#2: a kill during a fetch leaves shallow.lock; the next fetch must still work, and
     git's own words go to the debug log."""
