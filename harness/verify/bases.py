@@ -28,25 +28,56 @@ def base_names(cls: ast.ClassDef) -> list[str]:
     return out
 
 
+def imported_class(worktree: Path, path: str, tree: ast.Module, name: str, depth: int = 0
+                   ) -> tuple[str, ast.Module, ast.ClassDef] | None:
+    """(its file, that file's tree, the class) of the class ``name`` that the module
+    ``tree`` at ``path`` (relative to ``worktree``) imports; None where it cannot be found."""
+    origin = _imports(tree).get(name)
+    if origin is None or depth > MAX_DEPTH:
+        return None
+    module, level, original = origin
+    found = _module_file(worktree, path, module, level)
+    if found is None:
+        return None
+    other = _parsed(worktree / found)
+    if other is None:
+        return None
+    cls = next((n for n in other.body if isinstance(n, ast.ClassDef) and n.name == original),
+               None)
+    if cls is None:  # re-exported from somewhere else
+        return imported_class(worktree, found, other, original, depth + 1)
+    return found, other, cls
+
+
 def imported_testcase(worktree: Path, path: str, tree: ast.Module, name: str,
                       depth: int = 0) -> bool:
     """Whether ``name``, imported by the module ``tree`` at ``path`` (relative to
     ``worktree``), is a class built on ``TestCase``."""
-    origin = _imports(tree).get(name)
-    if origin is None or depth > MAX_DEPTH:
-        return False
-    module, level, original = origin
-    found = _module_file(worktree, path, module, level)
-    if found is None:
-        return False
-    other = _parsed(worktree / found)
-    if other is None:
-        return False
-    cls = next((n for n in other.body if isinstance(n, ast.ClassDef) and n.name == original),
-               None)
-    if cls is None:  # re-exported from somewhere else
-        return imported_testcase(worktree, found, other, original, depth + 1)
-    return is_testcase(worktree, found, other, cls, depth=depth + 1)
+    found = imported_class(worktree, path, tree, name, depth)
+    return found is not None and is_testcase(worktree, *found, depth=depth + 1)
+
+
+def defines(worktree: Path | None, path: str, tree: ast.Module, cls: ast.ClassDef, method: str,
+            *, classes: Mapping[str, ast.ClassDef] | None = None, depth: int = 0,
+            seen: frozenset[str] = frozenset()) -> bool:
+    """Whether ``cls`` defines ``method`` or inherits it, from a class of its module or one
+    imported from ``worktree`` (None: not looked up)."""
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method
+           for n in cls.body):
+        return True
+    if classes is None:
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    for base in base_names(cls):
+        parent = classes.get(base)
+        if parent is not None:
+            if base not in seen and defines(worktree, path, tree, parent, method,
+                                            classes=classes, depth=depth, seen=seen | {base}):
+                return True
+        elif worktree is not None and depth <= MAX_DEPTH:
+            found = imported_class(worktree, path, tree, base, depth)
+            if found is not None and defines(worktree, *found, method, depth=depth + 1):
+                return True
+    return False
 
 
 def is_testcase(worktree: Path | None, path: str, tree: ast.Module, cls: ast.ClassDef, *,

@@ -29,10 +29,11 @@ from pathlib import Path
 
 from harness import git
 from harness.verify.bases import base_names as _base_names
-from harness.verify.bases import is_testcase
+from harness.verify.bases import defines, is_testcase
 from harness.verify.diff import GIT_DIFF, FileDiff
 
 HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+DELETED_METHOD = re.compile(r"^-[ \t]+(?:async[ \t]+)?def[ \t]+(test\w*)[ \t]*\(", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,10 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
         return whole, f"{path}: not parsable; the whole file runs"
     f = _File(path, tree, worktree)
     found: dict[str, OwnTest] = {}
-    lines = changed_lines(applied(diff, worktree) or diff.text)
-    for line in sorted(lines):
-        for o in _at_line(f, line):
-            found[o.target] = _merged(found[o.target], o) if o.target in found else o
+    text = applied(diff, worktree) or diff.text
+    lines = changed_lines(text)
+    for o in [o for line in sorted(lines) for o in _at_line(f, line)] + _inherited(f, text):
+        found[o.target] = _merged(found[o.target], o) if o.target in found else o
         if path in found and not found[path].cases:  # (not: a module's expanded test)
             return whole, None
     if not found:
@@ -208,6 +209,30 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
                         "count as impacted")
         return [], f"{path}: the patch changes no test in it (imports or comments only)"
     return list(found.values()), None
+
+
+def _inherited(f: _File, text: str) -> list[OwnTest]:
+    """A test method the patch deletes from a class that inherits one of that name: the
+    class now runs the inherited test in its place (diffusers 58eb52c080 drops VidTok's
+    own tiling and slicing tests for those of ``AutoencoderTesterMixin``; verify ran the
+    test next to the deleted lines)."""
+    names = set(DELETED_METHOD.findall(text))
+    if not names:
+        return []
+    lines = changed_lines(text)
+    out: list[OwnTest] = []
+    for cls in f.classes.values():
+        start, end = _span(cls)
+        if not any(start <= line <= end for line in lines) or not f.collected(cls):
+            continue
+        mine = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef,
+                                                            ast.AsyncFunctionDef))}
+        out += [OwnTest(f"{f.path}::{cls.name}", f"{name} deleted by the patch: the one "
+                        f"{cls.name} inherits runs in its place", cases=(name,),
+                        share=1 / max(1, len(cls.body)))
+                for name in sorted(names - mine)
+                if defines(f.worktree, f.path, f.tree, cls, name, classes=f.classes)]
+    return out
 
 
 def _defined_at(f: _File, line: int) -> str | None:

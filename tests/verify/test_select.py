@@ -132,6 +132,45 @@ class TestTwo(Base):
 """
 
 
+VIDTOK = """\
+from ..testing_utils import AutoencoderTesterMixin
+
+
+class TestVidTokSlicing(AutoencoderTesterMixin):
+    def test_forward_with_norm_groups(self):
+        assert True
+
+    def test_enable_disable_tiling(self):
+        assert True
+
+    def test_gone_for_good(self):
+        assert True
+"""
+
+
+def test_a_test_method_deleted_for_the_one_it_inherits_is_the_patchs_own(
+        tmp_path: Path) -> None:
+    """diffusers 58eb52c080 drops VidTok's own tiling test for the mixin's: the class now
+    runs AutoencoderTesterMixin.test_enable_disable_tiling, and verify ran the test beside
+    the deleted lines instead."""
+    path = "tests/models/autoencoders/test_vidtok.py"
+    write_files(tmp_path / "tree", {
+        "tests/models/__init__.py": "",
+        "tests/models/testing_utils/__init__.py": "from .vae import AutoencoderTesterMixin\n",
+        "tests/models/testing_utils/vae.py":
+            "class AutoencoderTesterMixin:\n    def test_enable_disable_tiling(self):\n"
+            "        assert True\n"})
+    new = VIDTOK.replace("    def test_enable_disable_tiling(self):\n        assert True\n\n", "")
+    new = new.replace("\n    def test_gone_for_good(self):\n        assert True\n", "")
+    write_files(tmp_path / "tree", {path: new})
+    found, _ = own.own_tests(real_diff(tmp_path, path, VIDTOK, new), tmp_path / "tree")
+    inherited = [o for o in found if o.cases]
+    assert [(o.target, o.cases) for o in inherited] == [
+        (f"{path}::TestVidTokSlicing", ("test_enable_disable_tiling",))]
+    assert "the one TestVidTokSlicing inherits runs in its place" in inherited[0].reason
+    # test_gone_for_good is inherited from nowhere: nothing of that name runs
+
+
 def test_own_tests_by_hunk(tmp_path: Path) -> None:
     path = "tests/test_big.py"
 
