@@ -143,7 +143,8 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
             sel = select.select(recipe, trees.after, the_change.files,
                                 scope=subset if opts.subset else None,
                                 budget=None if opts.run_all else opts.budget,
-                                known=durations.load(recipe.name), before=trees.before)
+                                known=durations.load(recipe.name, _can(opts)),
+                                before=trees.before)
         timings.add("select", t)
         rep = rep.replace(selection=sel.run, left_out=sel.left_out, budget=sel.budget,
                           notes=(*the_change.notes, *sel.notes, *_notes(opts, recipe)),
@@ -173,6 +174,12 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     with store.opened() as conn:
         run_id = history.save(conn, saved, after_results, kind="verify-after")
     return rep.replace(run_id=run_id)
+
+
+def _can(opts: Options) -> frozenset[str]:
+    """The reasons a stored test decided nothing that this run does away with."""
+    return frozenset((*(compare.NEEDS_NETWORK if opts.online else ()),
+                      *((compare.NEEDS_GPU,) if opts.gpu else ())))
 
 
 def _slow_hint(rep: VerifyReport, recipe: Recipe) -> VerifyReport:

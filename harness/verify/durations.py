@@ -45,8 +45,10 @@ class Known:
         return sum(found) if found else None
 
 
-def load(recipe: str) -> Known:
-    """Durations from every stored run of ``recipe`` (reproduce and verify), latest wins."""
+def load(recipe: str, can: frozenset[str] = frozenset()) -> Known:
+    """Durations from every stored run of ``recipe`` (reproduce and verify), latest wins.
+    ``can``: the reasons a test could not decide anything that this run does away with
+    (``--online``: the network's; ``--gpu``: the GPU's): a file idle only for those is not."""
     try:
         with store.opened() as conn:
             rows = conn.execute(
@@ -56,8 +58,8 @@ def load(recipe: str) -> Known:
             failing: dict[str, str] = {}
             checked: dict[str, bool] = {}  # test id -> whether its latest outcome says aught
             for test_id, seconds, outcome, message in rows:
-                checked[str(test_id)] = outcome != "skipped" and compare.undecidable(
-                    str(outcome), str(message or "")) is None
+                why = compare.undecidable(str(outcome), str(message or ""))
+                checked[str(test_id)] = why in can or (outcome != "skipped" and why is None)
                 if outcome == "skipped":
                     continue
                 if seconds and seconds > 0:

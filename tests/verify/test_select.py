@@ -9,7 +9,7 @@ from pathlib import Path
 
 from harness import history, recipes, results, store
 from harness.recipes import Recipe
-from harness.verify import basecache, core, diff, durations, own, select
+from harness.verify import basecache, compare, core, diff, durations, own, select
 from tests.testing.repos import tiny_recipe, write_files
 from tests.verify.helpers import BUGGY
 
@@ -301,6 +301,8 @@ def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path:
                       results.TestResult("tests/test_text.py::test_upper", "passed", 1.0)])
     known = durations.load(recipe.name)
     assert known.idle == {"tests/test_mathops.py"}
+    # with --online the network's failures are no reason: its test_mul will decide
+    assert not durations.load(recipe.name, frozenset(compare.NEEDS_NETWORK)).idle
     assert known.by_test == {"tests/test_mathops.py::test_mul": 1.0,
                              "tests/test_text.py::test_upper": 1.0}  # skipped: no duration
     write_files(tree, {"tests/test_more.py": "from buggy import add\n\n\n"
