@@ -315,9 +315,30 @@ def counts(rows: list[Row]) -> dict[str, int]:
     return {k: c.get(k, 0) for k in CHANGES}
 
 
+SKIP_SHOWN = 40  # characters of a skip's reason that a verdict line keeps
+REASONS_SHOWN = 4  # reasons a verdict line names; the report lists them all
+
+
 def _reasons(rows: Iterable[Row]) -> str:
-    c = Counter(r.note.split(":")[0] for r in rows)
-    return ", ".join(f"{why} ({n})" for why, n in c.most_common())
+    """Why tests were not checked, commonest first, for one line: a skip says its reason
+    ('skipped: test requires vision', not 'skipped': transformers e7e8b7fa16's only own
+    test)."""
+    common = Counter(_short(r.note) for r in rows).most_common()
+    shown = [f"{why} ({n})" for why, n in common[:REASONS_SHOWN]]
+    rest = common[REASONS_SHOWN:]
+    if rest:
+        shown.append(f"{sum(n for _, n in rest)} for {len(rest)} other reason(s)")
+    return ", ".join(shown)
+
+
+def _short(note: str) -> str:
+    head, _, rest = note.partition(":")
+    if head != "skipped" or not rest.strip():
+        return head
+    rest = " ".join(rest.split())
+    if len(rest) > SKIP_SHOWN:  # cut at a word
+        rest = rest[:SKIP_SHOWN - 3].rsplit(" ", 1)[0] + "..."
+    return f"skipped: {rest}"
 
 
 def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()) -> Verdict:

@@ -43,7 +43,17 @@ def test_a_test_skipped_after_the_patch_is_not_checked() -> None:
                           "skipped after the patch, failed before: no reason given"),
         "t.py::ok": ("passing", "")}
     v = compare.verdict(compare.classify(before[:1], after[:1]))
-    assert v.status == "unchecked" and v.reason.endswith(": skipped (1)")
+    assert v.status == "unchecked" and v.reason.endswith(
+        ": skipped: Set REGRESSION_CREATION_MODE=1 to... (1)")
+    # transformers e7e8b7fa16: its only own test 'could not run here: skipped (1)'
+    vision = compare.classify([], [r("t.py::test_rgb", "skipped", "test requires vision")],
+                              ["t.py::test_rgb"])
+    assert compare.verdict(vision).reason == ("none of the patch's 1 own test(s) could run "
+                                              "here: skipped: test requires vision (1)")
+    many = compare.classify([], [r(f"t.py::test_{k}", "skipped", f"reason {k}")
+                                 for k in range(6)])
+    assert compare.verdict(many).reason.endswith(
+        "skipped: reason 3 (1), 2 for 2 other reason(s)")
     ok = compare.verdict(compare.classify(before, after, ["t.py::ok"]))
     assert ok.reason == ("1 own test(s) pass after the patch (0 fixed); 0 other test(s) "
                          "checked, nothing broken; 4 not checked")
