@@ -61,6 +61,12 @@ def _document(text: str) -> dict[str, Any]:
 
 
 def _counts(document: dict[str, Any]) -> dict[str, Any]:
+    """passed/failed of a run; of a verify, of the tests it checked (one whose failure says
+    nothing here, a blocked download, is not a failure: 'ok 0/10' read as ten failures)."""
+    changes = document.get("changes")
+    if isinstance(changes, dict):
+        return {"passed": sum(int(changes.get(k) or 0) for k in ("passing", "fixed", "flaky")),
+                "failed": sum(int(changes.get(k) or 0) for k in ("broken", "still_failing"))}
     counts = document.get("counts")
     return counts if isinstance(counts, dict) else {}
 
@@ -76,7 +82,7 @@ def _subset(row: sqlite3.Row, document: dict[str, Any]) -> str:
 def compact_table() -> Table:
     """A table without rules or outer padding: the most room for its cells on an 80-column
     terminal (``harness runs``, ``harness recipes``)."""
-    return Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    return Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
 
 
 KIND_SHOWN = {"reproduce": "reproduce", "verify-after": "verify", "verify-before": "  before"}
@@ -94,7 +100,8 @@ def show_runs(rows: list[sqlite3.Row], console: Console | None = None) -> None:
     for col in ("id", "started (UTC)", "kind", "recipe subset", "ref", "status", "pass/fail",
                 "s"):
         table.add_column(col, justify="right" if col in ("id", "pass/fail", "s") else "left",
-                         no_wrap=col != "recipe subset")
+                         no_wrap=col != "recipe subset",
+                         min_width=len("transformers") if col == "recipe subset" else None)
     for row in rows:
         document = _document(row["document"] or "")
         counts = _counts(document)

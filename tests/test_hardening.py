@@ -62,16 +62,26 @@ def test_runs_names_a_subset_only_where_it_ran(tmp_path: Path) -> None:
             "started_at": "2026-01-01T00:00:00+00:00"}
     with store.opened() as conn:
         history.save(conn, {**base, "ref": "r-plain"}, [], kind="reproduce")
-        history.save(conn, {**base, "ref": "r-verify", "scoped": False}, [],
+        history.save(conn, {**base, "ref": "r-verify", "scoped": False,
+                            "counts": {"passed": 0, "failed": 10, "skipped": 240},
+                            "changes": {"passing": 3, "fixed": 2, "broken": 0,
+                                        "still_failing": 1, "not_checked": 250}}, [],
                      kind="verify-after")
         history.save(conn, {**base, "ref": "r-scoped", "scoped": True}, [],
                      kind="verify-after")
-    proc = harness("runs")
+        history.save(conn, {**base, "recipe": "transformers", "ref": "r-long"}, [],
+                     kind="verify-after")
+    proc = harness("runs", COLUMNS="80")
     assert proc.returncode == 0, proc.stderr
     rows = {next(w for w in line.split() if w.startswith("r-")): line
             for line in proc.stdout.splitlines() if " r-" in line}
     assert "peft lora" in rows["r-plain"] and "peft lora" in rows["r-scoped"]
     assert "peft lora" not in rows["r-verify"] and "peft" in rows["r-verify"]
+    # a verify's pass/fail counts the tests it checked: not 0/10 for ten blocked downloads
+    assert " 5/1 " in rows["r-verify"]
+    # 80 columns hold the longest recipe name whole, and every column ("transforme…")
+    header = next(line for line in proc.stdout.splitlines() if "started" in line)
+    assert "transformers " in rows["r-long"] and header.rstrip().endswith(" s")
 
 
 def test_stale_git_lock_from_a_killed_fetch(tiny: tuple[Path, Path]) -> None:
