@@ -14,7 +14,6 @@ from harness.verify import compare, imports
 
 FILE_SECONDS = 3.0  # importing and collecting one more test file, tests aside
 INHERITED_TESTS = 20  # tests guessed for a base class defined in another file
-PLAIN_BASES = {"object", "TestCase", "ABC", "Generic", "Protocol"}
 UNKNOWN_TEST_SECONDS = 2.0  # a test function with no stored duration (with its parametrizations)
 # names of classes from elsewhere: ones that hold tests (a mixin, a tester, a test class),
 # and ones pytest collects (a test class), besides a TestCase
