@@ -55,10 +55,9 @@ def load(recipe: str, can: frozenset[str] = frozenset()) -> Known:
                 " JOIN runs r ON r.id = t.run_id WHERE r.recipe = ? ORDER BY r.id", (recipe,))
             by_test: dict[str, float] = {}
             failing: dict[str, str] = {}
-            checked: dict[str, bool] = {}  # test id -> whether its latest outcome says aught
+            last: dict[str, tuple[str, str]] = {}  # test id -> its latest outcome, message
             for test_id, seconds, outcome, message in rows:
-                why = compare.undecidable(str(outcome), str(message or ""))
-                checked[str(test_id)] = why in can or (outcome != "skipped" and why is None)
+                last[str(test_id)] = (str(outcome), str(message or ""))
                 if outcome == "skipped":
                     continue
                 if seconds and seconds > 0:
@@ -76,9 +75,11 @@ def load(recipe: str, can: frozenset[str] = frozenset()) -> Known:
             for subset, test_id, seconds in latest:
                 key = (str(subset), str(test_id).split("::")[0])
                 by_subset[key] = by_subset.get(key, 0.0) + float(seconds or 0.0)
-            files: dict[str, bool] = {}
-            for test_id, said in checked.items():
-                path = test_id.split("::")[0]
+            files: dict[str, bool] = {}  # file -> whether any latest outcome says aught
+            for test_id, (outcome, message) in last.items():
+                why = compare.undecidable(outcome, message)
+                said = why in can or (outcome != "skipped" and why is None)
+                path = compare.file_of(test_id)
                 files[path] = files.get(path, False) or said
             return Known(by_test, by_subset, failing,
                          frozenset(path for path, said in files.items() if not said))
@@ -114,11 +115,7 @@ def unrecorded(known: Known, path: str,
             parts = test_id[len(prefix):].split("::")
             cls, name = (parts[0], parts[1]) if len(parts) > 1 else ("", parts[0])
             timed.setdefault(cls, set()).add(name.partition("[")[0])
-    classes = _classes(tests)
-    per: list[tuple[str, int]] = [(name, n) for name, n, _ in tests if not name]
-    per += [(name, _weight(name, classes, set(), 0)) for name in classes
-            if _collected(name, classes, set())]
-    return sum(max(0, n - len(timed.get(cls, ()))) for cls, n in per)
+    return sum(max(0, n - len(timed.get(cls, ()))) for cls, n in _runs(tests, guess=0))
 
 
 def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None = None) -> int:
@@ -128,13 +125,10 @@ def counted(found: Sequence[tuple[str, int, tuple[str, ...]]], cls: str | None =
     mixin of the file (``class ModelTesterMixin:``) counts in the classes that inherit it
     only: transformers' ``test_modeling_common.py`` holds hundreds of tests no class there
     runs."""
-    classes = _classes(found)
     if cls is not None:
+        classes = _classes(found)
         return max(1, _weight(cls, classes, set())) if cls in classes else 1
-    total = sum(n for name, n, _ in found if not name)
-    total += sum(_weight(name, classes, set()) for name in classes
-                 if _collected(name, classes, set()))
-    return max(1, total)
+    return max(1, sum(n for _, n in _runs(found)))
 
 
 def collects_nothing(found: Sequence[tuple[str, int, tuple[str, ...]]]) -> bool:
@@ -142,11 +136,17 @@ def collects_nothing(found: Sequence[tuple[str, int, tuple[str, ...]]]) -> bool:
     function and no class it collects that has or inherits one.  transformers'
     ``test_modeling_common.py`` holds only ``ModelTesterMixin``, which other files' classes
     run.  A file that could not be parsed (no entries) may well collect something."""
-    if not found:
-        return False
+    return bool(found) and not any(n for _, n in _runs(found))
+
+
+def _runs(found: Sequence[tuple[str, int, tuple[str, ...]]], guess: int = INHERITED_TESTS
+          ) -> list[tuple[str, int]]:
+    """(class, tests) of what pytest runs in a file: its test functions (class ""), and each
+    class it collects with what that inherits (``guess`` per base from elsewhere)."""
     classes = _classes(found)
-    return not any(n for name, n, _ in found if not name) and not any(
-        _weight(c, classes, set()) for c in classes if _collected(c, classes, set()))
+    return [*((name, n) for name, n, _ in found if not name),
+            *((name, _weight(name, classes, set(), guess)) for name in classes
+              if _collected(name, classes, set()))]
 
 
 def _weight(cls: str, classes: Mapping[str, tuple[int, tuple[str, ...]]], seen: set[str],

@@ -197,7 +197,8 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
     found: dict[str, OwnTest] = {}
     text = applied(diff, worktree) or diff.text
     lines = changed_lines(text)
-    for o in [o for line in sorted(lines) for o in _at_line(f, line)] + _inherited(f, text):
+    at_lines = [o for line in sorted(lines) for o in _at_line(f, line)]
+    for o in at_lines + _inherited(f, text, lines):
         found[o.target] = _merged(found[o.target], o) if o.target in found else o
         if path in found and not found[path].cases:  # (not: a module's expanded test)
             return whole, None
@@ -211,7 +212,7 @@ def own_tests(diff: FileDiff, worktree: Path) -> tuple[list[OwnTest], str | None
     return list(found.values()), None
 
 
-def _inherited(f: _File, text: str) -> list[OwnTest]:
+def _inherited(f: _File, text: str, lines: set[int]) -> list[OwnTest]:
     """A test method the patch deletes from a class that inherits one of that name: the
     class now runs the inherited test in its place (diffusers 58eb52c080 drops VidTok's
     own tiling and slicing tests for those of ``AutoencoderTesterMixin``; verify ran the
@@ -219,7 +220,6 @@ def _inherited(f: _File, text: str) -> list[OwnTest]:
     names = set(DELETED_METHOD.findall(text))
     if not names:
         return []
-    lines = changed_lines(text)
     out: list[OwnTest] = []
     for cls in f.classes.values():
         start, end = _span(cls)
