@@ -106,7 +106,10 @@ def test_a_patch_on_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_breaking_patch_is_regressions_with_exit_1(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     recipe, repo = make_target(tmp_path)
-    broken = BUGGY["src/buggy/util.py"].replace('"!"', '"?"')
+    # the broken bang takes 20 ms: junit's times have three decimals, and a bare failing
+    # assert can take under half a millisecond (stored as 0.0, CI saw it once)
+    broken = 'import time\n\n\n' + BUGGY["src/buggy/util.py"].replace(
+        'return "!"', 'time.sleep(0.02)\n    return "?"')
     patch = tmp_path / "break.diff"
     patch.write_text(make_patch(repo, {"src/buggy/util.py": broken}, tmp_path / "w"))
     code = main(["verify", str(recipe), "--patch", str(patch), "--json", "-q"])
@@ -122,7 +125,7 @@ def test_breaking_patch_is_regressions_with_exit_1(
     with store.opened() as conn:  # real durations and pytest's messages, for the budget
         stored = history.tests_of(conn, int(doc["run_id"]))
     assert [(t.id, t.outcome) for t in stored] == [("tests/test_text.py::test_shout", "failed")]
-    assert stored[0].duration > 0 and "assert 'HI?' == 'HI!'" in stored[0].message
+    assert stored[0].duration >= 0.02 and "assert 'HI?' == 'HI!'" in stored[0].message
     assert main(["runs"]) == 0  # verify's statuses have styles (it once crashed here)
     lines = capsys.readouterr().out.splitlines()
     # both sides, whole words on an 80-column terminal, with their counts
