@@ -226,6 +226,10 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     if rep.applied_with:
         p(f"applied with {rep.applied_with}" + (f"; {rep.env_note}" if rep.env_note else ""))
     p(f"selected: {escape(selection_line(rep))}")
+    for x in rep.selection[:LEFT_OUT_SHOWN]:  # what ran, and why each was picked
+        p(f"  {escape(x.target)}  [dim]{escape(x.reason)}[/]")
+    if len(rep.selection) > LEFT_OUT_SHOWN:
+        p(f"  ... and {len(rep.selection) - LEFT_OUT_SHOWN} more (--json lists them all)")
     for note in rep.notes:
         p(f"  [dim]{escape(note)}[/]")
     p("")

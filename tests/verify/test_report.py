@@ -77,6 +77,10 @@ def test_terminal_report() -> None:
     heads = [text.index(h) for h in ("The patch's own tests", "Elsewhere", "Checks",
                                      "Not checked here", "Left out by the budget")]
     assert heads == sorted(heads)
+    # what ran and why, between the selection's counts and the results
+    picked = text.split("selected: ")[1].split("The patch's own tests")[0]
+    assert "  tests/test_loraplus.py::test_fix  changed by the patch" in picked
+    assert "  tests/a.py  imports src/peft/x.py" in picked and "far.py" not in picked
     assert "tests/a.py::test_bad" in text and "test_ok" not in text
     assert "F401 `os` imported but unused" in text and "fix: make style" in text
     assert "run them: harness verify peft --patch fix.diff --all" in text
@@ -107,6 +111,18 @@ def test_a_long_left_out_list_shows_the_nearest_and_the_command_that_runs_them()
     md = report.markdown(many)
     assert "- `tests/t009.py`" in md and "t010" not in md.split("<details>")[0]
     assert "- ... and 431 more" in md
+
+
+def test_a_long_selection_shows_the_first_ten() -> None:
+    """diffusers 2d0110f818: "2 test file(s) that import what it changes", all of whose tests
+    wanted a download: the terminal never said which two files ran."""
+    picks = tuple(Pick(f"tests/s{k:02}.py", f"imports src/x.py ({k})", False, 1)
+                  for k in range(12))
+    console = Console(record=True, width=150)
+    report.show(rep(selection=picks), console)
+    text = console.export_text()
+    assert "  tests/s09.py  imports src/x.py (9)" in text and "tests/s10.py" not in text
+    assert "  ... and 2 more (--json lists them all)" in text
 
 
 def test_many_tests_undecided_for_one_reason_share_a_row() -> None:
