@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from harness import history, recipes, results, store
 from harness.recipes import Recipe
 from harness.verify import basecache, compare, core, diff, durations, own, select
@@ -315,6 +317,40 @@ def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path:
     assert [p.target for p in sel.run][:2] == ["tests/test_more.py", "tests/test_mathops.py"]
     assert "none of its tests ran or could decide anything here last time" in sel.run[1].reason
     assert "last time" not in sel.run[0].reason
+
+
+def test_an_untimed_test_costs_what_the_timed_ones_of_its_directory_do(tmp_path: Path) -> None:
+    """diffusers 6e8c8c4cac (four model files): test_models_transformer_helios.py, never run
+    here, was estimated at 209 s (122 functions x 2 s) and left out, and a LoRA file ran in
+    its place; it took 6 s, as the model files beside it had (about 0.06 s a function)."""
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    timed = [results.TestResult(f"tests/models/test_{m}.py::TestA::test_{k}[{c}]", "passed", 0.03)
+             for m in ("a", "b") for k in range(10) for c in (1, 2)]
+    timed += [results.TestResult("tests/other/test_slow.py::test_s", "passed", 40.0),
+              results.TestResult("tests/models/test_a.py::TestA::test_gpu", "skipped", 0.0, "GPU")]
+    with store.opened() as conn:
+        history.save(conn, {"recipe": recipe.name, "subset": "s", "ref": "v1",
+                            "status": "passed", "started_at": "2026-12-01T00:00:00+00:00"},
+                     timed)
+    known = durations.load(recipe.name)
+    # two files under tests/models: 1.2 s over 20 functions; tests/ pools the slow one too
+    assert known.rates == {"tests/models": pytest.approx(0.06),
+                           "tests": pytest.approx(41.2 / 21), "": pytest.approx(41.2 / 21)}
+    assert known.per_test("tests/models/test_new.py") == durations.FLOOR_TEST_SECONDS
+    assert known.per_test("tests/models/deep/test_new.py") == durations.FLOOR_TEST_SECONDS
+    assert known.per_test("tests/other/test_new.py") == pytest.approx(41.2 / 21)
+    assert durations.Known({}).per_test("tests/test_x.py") == durations.UNKNOWN_TEST_SECONDS
+    write_files(tree, {"tests/models/test_new.py": "".join(
+        f"def test_{k}():\n    pass\n\n\n" for k in range(30))})
+    assert durations.estimate(known, "tests/models/test_new.py", tree) == (
+        pytest.approx(30 * durations.FLOOR_TEST_SECONDS), False)
+    assert durations.estimate(durations.Known({}), "tests/models/test_new.py", tree) == (
+        30 * durations.UNKNOWN_TEST_SECONDS, False)
+    # a timed file's untimed functions (the skipped GPU test) cost the directory's rate too
+    write_files(tree, {"tests/models/test_a.py": "class TestA:\n" + "".join(
+        f"    def test_{k}(self):\n        pass\n\n" for k in (*range(10), "gpu"))})
+    a, measured = durations.estimate(known, "tests/models/test_a.py", tree)
+    assert measured and a == pytest.approx(0.6 + durations.FLOOR_TEST_SECONDS)
 
 
 def test_a_test_file_of_mixins_only_is_not_selected(tmp_path: Path) -> None:
