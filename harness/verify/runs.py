@@ -121,15 +121,17 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
 
 def _classified(before: list[TestResult], after: list[TestResult], sel: select.Selection,
                 after_first: bool, target: str, tree: Path) -> list[compare.Row]:
-    """:func:`compare.classify`, with a test that fails after the patch on a name its file
-    imports only when a backend is there not checked (:mod:`.guards`)."""
+    """:func:`compare.classify`, with a test that fails after the patch on a name its file,
+    or the target's module it imports from, binds only when a backend is there not checked
+    (:mod:`.guards`)."""
     rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
                             own_cases=sel.own_cases, target=target)
     needs: dict[tuple[str, str], str | None] = {}  # a file's collection error is on each test
     out = []
     for r in rows:
         why = None
-        if compare.failing(r.after) and "NameError" in r.note:
+        if compare.failing(r.after) and ("NameError" in r.note
+                                         or "cannot import name" in r.note):
             at = (compare.file_of(r.id), r.note)
             if at not in needs:
                 needs[at] = guards.needs(tree, *at)

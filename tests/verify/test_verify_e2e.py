@@ -521,6 +521,38 @@ def test_a_name_imported_only_with_a_backend_is_that_backend_missing(tmp_path: P
     assert doc["verdict"] == "unchecked", doc["reason"]
 
 
+def test_a_name_the_target_binds_only_with_a_backend_is_that_backend_missing(
+        tmp_path: Path) -> None:
+    """transformers d8904a23da (Aria's patch count): its test file imports
+    PILImageResampling, which transformers.image_utils binds only under ``if
+    is_vision_available():``; without Pillow the file failed to collect with an ImportError,
+    before and after, and verify said "failing" (exit 1).  A name the module lacks
+    altogether is a failure like any other."""
+    utils = ("def is_vision_available():\n    return False\n\n\n"
+             "if is_vision_available():\n    import PIL.Image\n\n"
+             "    Resampling = PIL.Image.Resampling\n")
+    test = ("from buggy import mul\nfrom buggy.image_utils import Resampling\n\n\n"
+            "def test_mul():\n    assert mul(2, 3) == 6\n")
+    recipe, repo = make_target(tmp_path, {**BUGGY, "src/buggy/image_utils.py": utils,
+                                          "tests/test_image.py": test})
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {"tests/test_image.py": test.replace(
+        "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    rows = [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
+    assert rows == [("tests/test_image.py", "not_checked",
+                     "needs the vision backend (not installed)")]
+    assert doc["verdict"] == "unchecked", doc["reason"]
+    # a name no guard holds back: its import failing says something
+    recipe2, repo2 = make_target(tmp_path / "2", {
+        **BUGGY, "src/buggy/image_utils.py": utils,
+        "tests/test_image.py": test.replace("import Resampling", "import Missing")})
+    patch.write_text(make_patch(repo2, {"tests/test_image.py": test.replace(
+        "import Resampling", "import Missing").replace("== 6", "== 6, 'x'")}, tmp_path / "w2"))
+    doc = run(recipe2, patch=str(patch))
+    assert [t["change"] for t in doc["tests"]] == ["still_failing"]  # type: ignore[attr-defined]
+
+
 def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
     """Offline (the default) a test that needs the network is not checked, and the report
     gives the command that checks it; with --online it runs."""
