@@ -82,18 +82,33 @@ def ensure(tools: tuple[str, ...], exclude_newer: str | None = None,
     return ToolEnv(key, path, built)
 
 
+# a ruff requirement written in a tree's setup.py or pyproject.toml ("ruff~=0.12.8" in
+# peft's quality extra, "ruff==0.14.10" in transformers' _deps)
+RUFF_PIN_RE = re.compile(r"""["']ruff\s*((?:[~=!<>]=|[<>])\s*[\w.*]+(?:\s*,\s*(?:[~=!<>]=|[<>])"""
+                         r"""\s*[\w.*]+)*)\s*["']""")
+
+
 def ruff_required(tree: Path) -> str | None:
-    """The ruff version ``tree``'s pyproject.toml requires (``[tool.ruff] required-version``),
-    as a specifier: ruff refuses to run at any other."""
+    """The ruff version ``tree`` asks for, as a specifier: its pyproject.toml's ``[tool.ruff]
+    required-version`` (ruff refuses to run at any other), else the ruff requirement its
+    setup.py or pyproject.toml writes (its quality extra: what its own CI installs; peft
+    a691a14a3 pins ruff~=0.12.8, and the recipe's 0.15 flags a getattr it never did)."""
     try:
         data = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+        data = {}
     spec = data.get("tool", {}).get("ruff", {}).get("required-version")
-    if not isinstance(spec, str) or not spec.strip():
-        return None
-    spec = spec.strip()
-    return f"=={spec}" if spec[0].isdigit() else spec
+    if isinstance(spec, str) and spec.strip():
+        spec = spec.strip()
+        return f"=={spec}" if spec[0].isdigit() else spec
+    for name in ("setup.py", "pyproject.toml"):
+        try:
+            text = (tree / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if found := RUFF_PIN_RE.search(text):
+            return re.sub(r"\s+", "", found.group(1))
+    return None
 
 
 def _name(requirement: str) -> str:
@@ -102,7 +117,7 @@ def _name(requirement: str) -> str:
 
 
 def at_tree_pin(tools: tuple[str, ...], exclude_newer: str | None, tree: Path) -> Want:
-    """``tools`` with ruff at the version ``tree`` requires, where that is not the recipe's
+    """``tools`` with ruff at the version ``tree`` asks for, where that is not the recipe's
     (a change based on a later commit than the recipe's pin).  The recipe's date no longer
     applies then: the tools resolve as of the day of the tree's commit (newest, where the
     tree is not a git checkout)."""

@@ -416,6 +416,25 @@ def test_ruff_follows_the_version_the_tree_requires(tmp_path: Path) -> None:
         (RUFF, "black"), "2026-01-01")
 
 
+def test_ruff_follows_the_version_the_tree_s_setup_pins(tmp_path: Path) -> None:
+    """peft a691a14a3 (April 2026) pins ruff~=0.12.8 in setup.py's quality extra and has no
+    required-version; the recipe's ruff 0.15 flagged a getattr its CI never did, and
+    verify said checks_failed."""
+    version = RUFF.removeprefix("ruff==")
+    setup = f'from setuptools import setup\n\nextras = {{"quality": ["ruff == {version}"]}}\n'
+    before, after = trees(tmp_path, {"setup.py": setup}, {"src/lintme/x.py": "import os\n"})
+    assert checks_env.ruff_required(after) == f"=={version}"
+    old_pin = CHECKS.replace(RUFF, "ruff==0.0.1")
+    out = only(run_checks(recipe_with(tmp_path, old_pin), before, after, QUIET))
+    assert out.status == "failed" and out.introduced and "F401" in out.output
+    # required-version outranks a pin elsewhere; neither: the recipe's own
+    pinned = after / "pyproject.toml"
+    pinned.write_text(pinned.read_text() + '[tool.ruff]\nrequired-version = "0.9.10"\n')
+    assert checks_env.ruff_required(after) == "==0.9.10"
+    (tmp_path / "plain").mkdir()
+    assert checks_env.ruff_required(tmp_path / "plain") is None
+
+
 def test_the_tool_env_is_built_once_and_reused() -> None:
     first = checks_env.ensure((RUFF,))
     again = checks_env.ensure((RUFF,))
