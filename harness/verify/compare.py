@@ -336,8 +336,13 @@ def _short(note: str) -> str:
     if head != "skipped" or not rest.strip():
         return head
     rest = " ".join(rest.split())
-    if len(rest) > SKIP_SHOWN:  # cut at a word
-        rest = rest[:SKIP_SHOWN - 3].rsplit(" ", 1)[0] + "..."
+    if len(rest) > SKIP_SHOWN:  # cut after the word that reaches the limit (peft e84dd8f40:
+        # cut before it, "Transformers patch_moe_parameter_targeting no longer exists ..."
+        # read "skipped: Transformers...")
+        end = rest.find(" ", SKIP_SHOWN - 3)
+        end = len(rest) if end < 0 else end
+        end = SKIP_SHOWN - 3 if end > 2 * SKIP_SHOWN else end
+        rest = rest[:end] + ("..." if end < len(rest) else "")
     return f"skipped: {rest}"
 
 
