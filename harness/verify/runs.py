@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import time
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from harness import pipeline, results
@@ -25,6 +27,10 @@ from harness.status import Status
 from harness.verify import basecache, change, compare, guards, own, select, sides, worktrees
 from harness.verify.document import RunInfo, VerifyReport
 
+# a name defined on a line a patch adds, and the name an ImportError could not import
+DEFINED_RE = re.compile(r"^\+[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+(\w+)|^\+(\w+)[ \t]*[:=]",
+                        re.MULTILINE)
+CANNOT_IMPORT_RE = re.compile(r"cannot import name '(\w+)'")
 SERIAL_RERUN = 20  # rerun this many tests or fewer without xdist workers
 SERIAL_SECONDS = 30.0  # an estimated run shorter than this goes without xdist workers
 
@@ -102,12 +108,13 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
         ran = {r.id for r in after} | {compare.file_of(r.id) for r in after}
         before = [r for r in before
                   if own.is_own(r.id, sel.own_targets, sel.own_cases) or r.id in ran]
-    rows = _classified(before, after, sel, after_first, target, trees.after)
+    added = added_names(the_change)
+    rows = _classified(before, after, sel, after_first, target, trees.after, added)
     wanted = compare.base_wanted(rows)
     if wanted:
         t = time.monotonic()
         before = [*before, *_on_base(setup, subset, env, trees, ui, wanted)]
-        rows = _classified(before, after, sel, after_first, target, trees.after)
+        rows = _classified(before, after, sel, after_first, target, trees.after, added)
         timings.add("before (failing after)", t)
     again = compare.to_rerun(rows)
     if again:
@@ -119,16 +126,37 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
     return rep.replace(verdict=verdict.status, reason=verdict.reason), after
 
 
+def added_names(the_change: change.Change) -> dict[str, frozenset[str]]:
+    """Each changed file -> the names defined on the lines the patch adds to it."""
+    return {f.path: frozenset(a or b for a, b in DEFINED_RE.findall(f.text))
+            for f in the_change.files}
+
+
+def _made_importable(r: compare.Row, added: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a test "fixed" elsewhere only failed on the base because its file, as the
+    patch changes it, imports a name the patch adds to another file: the base ran the
+    patched test file, which could not be collected there."""
+    path = compare.file_of(r.id)
+    found = CANNOT_IMPORT_RE.search(r.note)
+    return (r.change == "fixed" and not r.own and path in added and found is not None
+            and any(found.group(1) in names for p, names in added.items() if p != path))
+
+
 def _classified(before: list[TestResult], after: list[TestResult], sel: select.Selection,
-                after_first: bool, target: str, tree: Path) -> list[compare.Row]:
+                after_first: bool, target: str, tree: Path,
+                added: Mapping[str, frozenset[str]] | None = None) -> list[compare.Row]:
     """:func:`compare.classify`, with a test that fails after the patch on a name its file,
     or the target's module it imports from, binds only when a backend is there not checked
-    (:mod:`.guards`)."""
+    (:mod:`.guards`), and one whose patched file the base could not import for a name the
+    patch adds (``added``: :func:`added_names`) passing after the patch only."""
     rows = compare.classify(before, after, sel.own_targets, after_first=after_first,
                             own_cases=sel.own_cases, target=target)
     needs: dict[tuple[str, str], str | None] = {}  # a file's collection error is on each test
     out = []
     for r in rows:
+        if added and _made_importable(r, added):  # passes after; the base could not tell
+            out.append(r._replace(change="passing", before=None, note=""))
+            continue
         why = None
         if compare.failing(r.after) and ("NameError" in r.note
                                          or "cannot import name" in r.note):
