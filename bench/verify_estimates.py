@@ -45,9 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         real = sum(timed.values())
         n = durations.counted(found)
-        rest = durations.Known({t: d for t, d in known.by_test.items()
-                                if compare.file_of(t) != path})
-        rest = durations.Known(rest.by_test, rates=durations._rates(rest.by_test))
+        others = {t: d for t, d in known.by_test.items() if compare.file_of(t) != path}
+        rest = durations.Known(others, rates=durations._rates(others))
         rows.append((path, real, n * durations.UNKNOWN_TEST_SECONDS, n * rest.per_test(path)))
     if not rows:
         print(f"no fully timed test file of {args.recipe} in the store and {args.worktree}")

@@ -93,20 +93,22 @@ def ruff_required(tree: Path) -> str | None:
     required-version`` (ruff refuses to run at any other), else the ruff requirement its
     setup.py or pyproject.toml writes (its quality extra: what its own CI installs; peft
     a691a14a3 pins ruff~=0.12.8, and the recipe's 0.15 flags a getattr it never did)."""
+    texts = {}
+    for name in ("pyproject.toml", "setup.py"):
+        try:
+            texts[name] = (tree / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
     try:
-        data = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(texts.get("pyproject.toml", ""))
+    except tomllib.TOMLDecodeError:
         data = {}
     spec = data.get("tool", {}).get("ruff", {}).get("required-version")
     if isinstance(spec, str) and spec.strip():
         spec = spec.strip()
         return f"=={spec}" if spec[0].isdigit() else spec
     for name in ("setup.py", "pyproject.toml"):
-        try:
-            text = (tree / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if found := RUFF_PIN_RE.search(text):
+        if found := RUFF_PIN_RE.search(texts.get(name, "")):
             return re.sub(r"\s+", "", found.group(1))
     return None
 

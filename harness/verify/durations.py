@@ -45,14 +45,11 @@ class Known:
 
     def per_test(self, path: str) -> float:
         """Seconds a test function of ``path`` that no run has timed is likely to cost."""
-        parts = path.split("/")[:-1]
-        while True:
-            rate = self.rates.get("/".join(parts))
+        for folder in _folders(path):
+            rate = self.rates.get(folder)
             if rate is not None:
                 return min(UNKNOWN_TEST_SECONDS, max(FLOOR_TEST_SECONDS, rate))
-            if not parts:
-                return UNKNOWN_TEST_SECONDS
-            parts.pop()
+        return UNKNOWN_TEST_SECONDS
 
     def of_subset(self, subset: str, path: str) -> float | None:
         return self.by_subset.get((subset, path))
@@ -121,15 +118,16 @@ def _rates(by_test: Mapping[str, float]) -> dict[str, float]:
         functions.setdefault(path, set()).add(test_id.partition("[")[0])
     totals: dict[str, tuple[float, int, int]] = {}  # directory -> seconds, functions, files
     for path, d in seconds.items():
-        parts = path.split("/")[:-1]
-        while True:
-            key = "/".join(parts)
+        for key in _folders(path):
             s, n, k = totals.get(key, (0.0, 0, 0))
             totals[key] = (s + d, n + len(functions[path]), k + 1)
-            if not parts:
-                break
-            parts.pop()
     return {key: s / n for key, (s, n, k) in totals.items() if k >= RATE_FILES and n}
+
+
+def _folders(path: str) -> list[str]:
+    """The folders holding ``path``, nearest first, the top ("") last."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]
 
 
 def count_tests(path: Path, cls: str | None = None) -> int:

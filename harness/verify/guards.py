@@ -90,7 +90,7 @@ def _bound(body: list[ast.stmt]) -> set[str]:
     names: set[str] = set()
     for node in body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+            names |= _imported([node])
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):

@@ -137,9 +137,11 @@ def _made_importable(r: compare.Row, added: Mapping[str, frozenset[str]]) -> boo
     patch changes it, imports a name the patch adds to another file: the base ran the
     patched test file, which could not be collected there."""
     path = compare.file_of(r.id)
+    if r.change != "fixed" or r.own or path not in added:
+        return False
     found = CANNOT_IMPORT_RE.search(r.note)
-    return (r.change == "fixed" and not r.own and path in added and found is not None
-            and any(found.group(1) in names for p, names in added.items() if p != path))
+    return found is not None and any(found.group(1) in names
+                                     for p, names in added.items() if p != path)
 
 
 def _classified(before: list[TestResult], after: list[TestResult], sel: select.Selection,
