@@ -105,10 +105,15 @@ _ENV_HEADS = frozenset({
 
 # one of these is in every text that has an environment line (a fast first check)
 _ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
-              "ardware", "ccelerat", "PU:")
+              "ardware", "ccelerat", "PU:", "Successfully installed",
+              "Requirement already satisfied")
+# pip's own output: the packages the reporter installed, not what the bug needs
+_PIP_OUTPUT = ("Successfully installed ", "Requirement already satisfied")
 
 
 def _env_line(line: str) -> bool:
+    if line.lstrip().startswith(_PIP_OUTPUT):
+        return True
     if ":" not in line and "==" not in line and "|" not in line and "+-" not in line:
         return False
     bare = line.lstrip(" \t-*`")

@@ -40,6 +40,7 @@ GPU_CUES = {
     "cuda_code": "talks of CUDA or a GPU", "gpu_model": "names a GPU model",
     "multi_process": "a multi-process launch", "cpu_run": "said to happen on CPU or a Mac",
     "tiny_model": "a tiny or toy model", "big_pipeline": "a large pipeline or LLM",
+    "api_error": "a wrong call or a missing name: a Python-level error",
 }
 # easy signals from cues
 EASY_CUES = {
@@ -52,18 +53,25 @@ EASY_CUES = {
     "design": "needs design (an API, an integration, a refactor)",
     "python_error": "a plain Python error (TypeError, KeyError, ...)",
     "api_error": "a wrong call or a missing name (TypeError, AttributeError, ImportError)",
-    "conversion": "checkpoint conversion or export", "config_arg": "about an argument or config",
+    "conversion": "checkpoint conversion or export",
+    "config_arg": "about an argument, a default or an attribute",
     "diff": "includes a patch", "cpu_run": "said to happen on CPU or a Mac",
     "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
     "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
     "flaky": "happens only sometimes, hangs or leaks: hard to pin down",
-    "intricate": "an intricate area (generation, caches, slow/fast tokenizers, timestamps)",
+    "intricate": "an intricate area (caches, slow/fast tokenizers, timestamps, tied weights)",
     "device_map": "device_map", "compile": "torch.compile",
+    "third_party": "goes through another project's tool (a web UI, a fine-tuning framework)",
 }
 TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality",
-              "title_error": "the title names an error (a crash to trace)"}
+              "title_error": "the title names an error (a crash to trace)",
+              "title_message": "the title is about a warning, a message or something missing",
+              "title_support": "the title asks for support of something the library lacks",
+              "title_training": "the title is about training: reproducing it means training",
+              "title_file": "the title names a file",
+              "title_arg": "the title is about an argument or attribute"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",
@@ -96,8 +104,9 @@ PRIOR_EASY: dict[str, float] = {
     "cue_config_arg": 0.2, "cue_diff": 0.6, "cue_cpu_run": 0.0, "cue_new_arch": -1.0,
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
-    "cue_api_mismatch": 0.7, "cue_flaky": -0.6,
-    "title_perf": -0.8, "title_error": 0.5,
+    "cue_api_mismatch": 0.7, "cue_flaky": -0.6, "cue_third_party": -0.8,
+    "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
+    "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
@@ -111,6 +120,7 @@ PRIOR_GPU: dict[str, float] = {
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
+    "cue_api_error": -1.0,
     "new_model": 1.0,  # a new model or pipeline is checked against the real weights
     "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
     # named in the body only: no prior, the data decides (it gives them about nothing)

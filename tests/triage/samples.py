@@ -414,6 +414,9 @@ def coverage_issues() -> list[Issue]:
         *(issue(407 + k, "save_pretrained drops a key", f'AutoModel.from_pretrained("{name}")')
           for k, name in enumerate(("microsoft/phi-2", "meta-llama/Llama-2-7b-hf",
                                     "meta-llama/Meta-Llama-3-70B"))),
+        # the title's subjects: support, an argument, a file, a missing warning
+        issue(410, "Support the `rank` argument of lora.py: deprecation warning missing",
+              "Seen through the kohya trainer."),
     ]
 
 

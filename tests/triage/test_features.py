@@ -224,6 +224,8 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("t", "How can I get the logits? Any help is appreciated", "support"),
     ("t", "The error message is misleading here", "warning"),
     ("t", "TypeError: __init__() got an unexpected keyword argument 'x'", "api_error"),
+    ("t", "Training a LoRA through the kohya trainer fails", "third_party"),
+    ("t", "The same in text-generation-webui and in LLaMA-Factory", "third_party"),
     ("t", "分词器在解码时丢失空格，这是一个问题。请帮忙看看这个问题，谢谢大家。", "non_english"),
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
@@ -279,6 +281,25 @@ def test_a_cpu_build_of_torch_in_system_info_says_no_gpu_was_there(
     gpu = extract(transformers, "t", "### System Info\n\n- PyTorch 2.5.1+cu124\n"
                   "- Using GPU in script?: yes\n\n### Reproduction\n\nIt breaks.")
     assert "sys_cpu" not in gpu.hardware and "sys_gpu" in gpu.hardware
+
+
+def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
+    # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
+    f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
+                "accelerate-1.3.0 bitsandbytes-0.45.1 datasets-3.2.0 peft-0.14.0 "
+                "transformers-4.30.2\n\nroot@box:/workspace# python run.py\n\n"
+                "ImportError: cannot import name 'Cache' from 'transformers'")
+    assert "quantization" not in f.hardware
+    told = extract(transformers, "t", "Loading it with bitsandbytes in 4-bit fails.")
+    assert "quantization" in told.hardware
+
+
+def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) -> None:
+    crash = extract(transformers, "t", "Merging my qlora adapter fails:\n"
+                    "TypeError: LoraConfig.__init__() got an unexpected keyword argument 'x'")
+    names = {n for n, _, _ in signals.gpu(crash)}
+    assert {"hw_quantization", "cue_api_error"} <= names
+    assert signals.PRIOR_GPU["cue_api_error"] < 0
 
 
 @pytest.mark.parametrize(("code", "small"), [
@@ -362,6 +383,11 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
     ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks", "torch==2.1.0\nbnb==0.44.1"),
     ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
     ("| 0  NVIDIA A100 | 1234MiB |\nok", "ok", "| 0  NVIDIA A100 | 1234MiB |"),
+    # pip's own output: what the reporter installed (real post: peft#2362)
+    ("Successfully installed accelerate-1.3.0 bitsandbytes-0.45.1\nTraceback",
+     "Traceback", "Successfully installed accelerate-1.3.0 bitsandbytes-0.45.1"),
+    ("  Requirement already satisfied: bitsandbytes in ./venv\nok", "ok",
+     "  Requirement already satisfied: bitsandbytes in ./venv"),
 ])
 def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
     assert body.strip_env(text) == (told, env)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from harness.triage import slices
+from tests.triage import samples
 
 ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.skipif(not slices.FORKS, reason="slices fork on Linux only")
@@ -87,7 +88,8 @@ def test_a_sliced_batch_is_assessed_as_in_one_piece() -> None:
     out = python(code)
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
-    assert got == {"slices": 2, "same": True, "n": 3750}
+    n = 250 * (len(samples.transformers_issues()) + len(samples.coverage_issues()))
+    assert got == {"slices": 2, "same": True, "n": n}
 
 
 def test_a_ctrl_c_stops_the_batch_and_leaves_no_worker(tmp_path: Path) -> None:

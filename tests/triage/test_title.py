@@ -16,7 +16,25 @@ def test_a_title_that_names_an_error() -> None:
     assert title.cues("OOM error with flux at 1024px") == {"title_perf", "title_error"}
 
 
+def test_a_title_about_a_warning_a_message_or_something_missing() -> None:
+    assert title.cues("UserWarning: `max_length` is deprecated") == {"title_message"}
+    assert title.cues("Tokenizer special tokens missing after save") == {"title_message"}
+
+
+def test_a_title_that_asks_for_support_or_is_about_training() -> None:
+    assert title.cues("Support QLoRA on AWQ models") == {"title_support"}
+    assert title.cues("Conv1D not supported by AdaLoRA") == {"title_support"}
+    assert title.cues("Finetuning T5 with prefix tuning") == {"title_training"}
+
+
+def test_a_title_that_names_a_file_or_an_argument() -> None:
+    assert title.cues("Bug in run_glue.py") == {"title_file"}
+    assert title.cues("Add a `dropout` argument") == {"title_arg"}
+    assert title.cues("LoraConfig got an unexpected keyword") == {"title_arg"}
+
+
 def test_other_titles_say_nothing() -> None:
-    assert title.cues("Add a `dropout` argument") == frozenset()
     assert title.cues("Errata: the memory_efficient flag is documented twice") == frozenset()
-    assert title.cues("`error_on_missing` argument is ignored") == frozenset()
+    # a word inside a name is not the word
+    assert title.cues("`error_on_missing` is ignored") == frozenset()
+    assert title.cues("Pipelines need a pypi mirror") == frozenset()
