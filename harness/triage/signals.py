@@ -64,6 +64,8 @@ EASY_CUES = {
     "intricate": "an intricate area (caches, slow/fast tokenizers, timestamps, tied weights)",
     "device_map": "device_map", "compile": "torch.compile",
     "third_party": "goes through another project's tool (a web UI, a fine-tuning framework)",
+    "saving": "about saving, checkpoints or resuming",
+    "local_files": "about loading from a local path",
 }
 TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality",
               "title_error": "the title names an error (a crash to trace)",
@@ -105,6 +107,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
     "cue_api_mismatch": 0.7, "cue_flaky": -0.6, "cue_third_party": -0.8,
+    "cue_saving": -0.5, "cue_local_files": 0.3,
     "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
     "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5,
 }

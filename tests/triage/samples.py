@@ -416,7 +416,7 @@ def coverage_issues() -> list[Issue]:
                                     "meta-llama/Meta-Llama-3-70B"))),
         # the title's subjects: support, an argument, a file, a missing warning
         issue(410, "Support the `rank` argument of lora.py: deprecation warning missing",
-              "Seen through the kohya trainer."),
+              "Seen through the kohya trainer: saving to a local folder fails."),
     ]
 
 

@@ -225,6 +225,9 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("t", "The error message is misleading here", "warning"),
     ("t", "TypeError: __init__() got an unexpected keyword argument 'x'", "api_error"),
     ("t", "Training a LoRA through the kohya trainer fails", "third_party"),
+    ("t", "Resuming from the last checkpoint loses the scheduler state", "saving"),
+    ("t", "Loading the tokenizer from a local directory fails offline", "local_files"),
+    ("t", "The implementation of DoRA differs from the paper's", "design"),
     ("t", "The same in text-generation-webui and in LLaMA-Factory", "third_party"),
     ("t", "分词器在解码时丢失空格，这是一个问题。请帮忙看看这个问题，谢谢大家。", "non_english"),
 ])
@@ -252,6 +255,11 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     # "new model" in passing is no new architecture
     ("it still downloads another new model into ~/.cache, not my local one", "new_arch", False),
     ("# New model addition\n\nThis adds the vision transformer.", "new_arch", True),
+    # "API" is said of any call; "generate" of any text model: neither needs design or is
+    # intricate by itself
+    ("The public API returns a list instead of a tensor", "design", False),
+    ("model.generate(max_new_tokens=5) ignores the argument", "intricate", False),
+    ("generate() with use_cache=True returns a stale cache", "intricate", True),
 ])
 def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
                                           found: bool) -> None:
