@@ -243,8 +243,8 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
     if passing:
         p(f"  {passing} other selected test(s) pass before and after")
     if after_only:
-        p(f"  {after_only} other selected test(s) pass after the patch (not run on the base: "
-          "a test that passes after it is not broken)")
+        p(f"  {after_only} other selected test(s) pass after the patch (no result on the base, "
+          "not run there or not importable there: a test that passes after it is not broken)")
     p("[bold]Checks[/]")
     if not rep.checks_ran:
         p("  not run" + (" (--no-checks)" if rep.tests else ""))
