@@ -250,6 +250,24 @@ def runnable(body: Body) -> bool:
     return any(_CODE_LINE.search(c) and _CALL.search(c) for c in candidates)
 
 
+# a link (markdown, HTML or bare) and a word of two letters or more
+_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]*>|https?://\S+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+SAYS_NOTHING_WORDS = 3  # fewer words than this in the post: no task is told
+_LONG_POST = 600  # a post longer than this says something: not counted word by word (fast)
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a post (the body as written) tells nothing: fewer than
+    :data:`SAYS_NOTHING_WORDS` words once links, headings and environment lines are left out
+    (an empty or copied template, a bare link, a screenshot alone, a stray letter)."""
+    if len(text) > _LONG_POST:
+        return False
+    told, _ = strip_env(text)
+    said = "\n".join(line for line in told.split("\n") if not line.lstrip().startswith("#"))
+    return len(_WORD.findall(_LINK.sub(" ", said))) < SAYS_NOTHING_WORDS
+
+
 def filled(body: Body, names: tuple[str, ...]) -> bool:
     """Whether any of the sections ``names`` has more than a placeholder."""
     return any(len(body.sections.get(n, "").strip()) > 20 for n in names)

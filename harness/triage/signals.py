@@ -108,6 +108,9 @@ PRIOR_EASY: dict[str, float] = {
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
     "cue_api_mismatch": 0.7, "cue_flaky": -0.6, "cue_third_party": -0.8,
     "cue_saving": -0.5, "cue_local_files": 0.3,
+    # an empty template, a bare link or a stray letter: no task to pick up (the labelled
+    # sets hold none with text: judgement)
+    "says_nothing": -1.0,
     "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
     "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5,
 }
@@ -190,6 +193,10 @@ def easy(f: Features) -> list[Signal]:
     return _easy(f, _model(f) + _repro(f))
 
 
+_SAYS_NOTHING: Signal = ("says_nothing", 1.0, "the post says nothing beyond its title (an empty "
+                                               "template, a bare link): no task is told")
+
+
 def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     found: list[Signal] = [_KINDS.get(f.kind) or (f"kind_{f.kind}", 1.0, f.kind)]
     if f.beginner_label:
@@ -203,6 +210,9 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
         found.append(("traceback", 1.0, "includes a traceback"))
     if f.expected:
         found.append(("expected", 1.0, "states the expected behaviour"))
+    if f.says_nothing:  # a bare link to a file names no fault: only the title counts
+        found.append(_SAYS_NOTHING)
+        return found + _title(f)
     if f.named_files:
         found.append(("names_file", 1.0, "names the library's file at fault"))
     scope = len(f.files) + len(f.symbols)
@@ -218,9 +228,11 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
         found.append(("private_files", 1.0, "the reproduction loads the reporter's own files"))
     if f.cues:
         found += [s for c, s in _EASY_CUES if c in f.cues]
-    if f.title_cues:
-        found += [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)]
-    return found
+    return found + _title(f)
+
+
+def _title(f: Features) -> list[Signal]:
+    return [(c, 1.0, TITLE_CUES[c]) for c in sorted(f.title_cues)] if f.title_cues else []
 
 
 _BUILT_SMALL: Signal = ("built_small", 1.0, "builds a small model in the code (no download)")

@@ -417,6 +417,9 @@ def coverage_issues() -> list[Issue]:
         # the title's subjects: support, an argument, a file, a missing warning
         issue(410, "Support the `rank` argument of lora.py: deprecation warning missing",
               "Seen through the kohya trainer: saving to a local folder fails."),
+        # a post that says nothing but a link (real ones are spam or a stray click)
+        issue(411, "Hugging face",
+              "https://github.com/huggingface/transformers/blob/main/src/transformers/x.py#L3"),
     ]
 
 

@@ -310,6 +310,34 @@ def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) ->
     assert signals.PRIOR_GPU["cue_api_error"] < 0
 
 
+@pytest.mark.parametrize(("text", "nothing"), [
+    ("", True),
+    ("E", True),
+    ("[](https://github.com/huggingface/peft/blob/e82e72a/src/peft/config.py#L77)", True),
+    ('<img width="840" alt="Image" src="https://github.com/user-attachments/assets/1" />', True),
+    ("## ❓ Questions & Help\n\n", True),
+    ("### System Info\n\n- Platform: Linux\n- Python version: 3.10\n", True),
+    ("See the traceback in the title.", False),
+    ("```python\nimport peft\n```", False),
+    ("### System Info\n\nusing `transformers==4.24.0`, the snippet:\n```\nimport requests",
+     False),
+])
+def test_a_post_that_says_nothing(text: str, nothing: bool) -> None:
+    assert body.says_nothing(text) is nothing
+
+
+def test_a_bare_link_names_no_fault_and_only_the_title_counts(transformers: Recipe) -> None:
+    link = ("https://github.com/huggingface/transformers/blob/ae54e3c/src/transformers/"
+            "models/gpt2/configuration_gpt2.py#L38")
+    f = extract(transformers, "IndexError in GPT2Config", link)
+    names = {n for n, _, _ in signals.easy(f)}
+    assert "says_nothing" in names and "title_error" in names
+    assert not names & {"names_file", "narrow_scope", "cue_names_line", "vague"}
+    told = extract(transformers, "IndexError in GPT2Config",
+                   f"The default at {link} is off by one: it should be 1024.")
+    assert "says_nothing" not in {n for n, _, _ in signals.easy(told)}
+
+
 @pytest.mark.parametrize(("code", "small"), [
     ("base = nn.Linear(4, 4)\nmodel = get_peft_model(base, cfg)", True),
     ("emb = torch.nn.Embedding(12, 4)", True),
