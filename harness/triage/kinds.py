@@ -59,7 +59,10 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         return "new-model"
     if "feature" in tagged or "feature request" in heads or "motivation" in heads \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
-        return "feature"
+        # a question filed with the feature-request form ("The question about LoRA
+        # structure", "Is alpha in the paper?") is a question
+        asks = _asks_outright(title) or issue.title.rstrip().endswith("?")
+        return "question" if asks and "feature" not in tagged else "feature"
     if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"
@@ -76,6 +79,14 @@ def _may_name_a_new_model(title: frozenset[str]) -> bool:
     """Whether :data:`_NEW_MODEL_TITLE` could match a title with these words."""
     return ("new" in title and "model" in title) or (
         not title.isdisjoint(_ADD) and not title.isdisjoint(_NEW_MODEL_NOUNS))
+
+
+_QUESTION_WORDS = frozenset({"question", "questions"})
+
+
+def _asks_outright(title: frozenset[str]) -> bool:
+    """The title says it is a question ("Question about ...", "[Question] ...")."""
+    return not title.isdisjoint(_QUESTION_WORDS)
 
 
 def _asks(title: str) -> bool:

@@ -158,6 +158,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("attention weights", samples.LLAMA_QUESTION, (), "question"),
     ("Offsets mapping", samples.FEATURE_REQUEST, (), "feature"),
     ("Support for X", "would be nice", ("Feature request",), "feature"),
+    # a question filed with the feature-request form is a question
+    ("The question about LoRA structure", samples.FEATURE_REQUEST, (), "question"),
+    ("Can offsets be returned?", samples.FEATURE_REQUEST, (), "question"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
     ("FooLM", "a model", ("New model",), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
