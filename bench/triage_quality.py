@@ -31,6 +31,13 @@ never used to design or fit the scoring; ``bench/triage_extra2_labels.jsonl`` th
 texts) of 252 more, labelled apart from the dev set by the same rubric: first only scored
 (``--test``), then fitted on with the dev set for the shipped weights.  Their texts come
 from the public threads at their ``url``.
+
+``bench/triage_extra3_labels.jsonl`` (126 issues) and ``bench/triage_extra4_labels.jsonl``
+(105) are two fresh sets, each drawn in the search's rank order from fixed lists of queries
+(not picked by difficulty; spam and empty templates included) and labelled from the rubric
+alone by readers who saw neither the scoring nor the other sets; ``..._relabels.jsonl``
+are a second reader's labels of the same issues.  The third set was first only scored, then
+read for mistakes; the fourth is kept apart: only scored, never used to design or fit.
 """
 from __future__ import annotations
 
