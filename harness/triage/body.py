@@ -88,7 +88,7 @@ _ENV_LINE = re.compile(
     r"gpus?|gpu type|gpu model|nvidia driver|driver version|os|operating system|hardware|"
     r"ram|cpu|using gpu in script|using distributed or parallel set-up in script|"
     r"accelerate config|accelerator|jax|flax|tensorflow|numpy)(?![\w.])`?"
-    r"[^:\n]{0,40}:\s*\S|"
+    r"[^:\n]{0,40}:(?:\s*\S|[ \t]*$)|"  # filled in, or a template's line left empty
     r"^\s*[\w.-]+\s*==\s*[\w.+]+\s*$|^\s*\|.*(?:MiB|NVIDIA-SMI|Persistence-M|GPU\s+Name)|"
     r"^\s*[+|][-=+]{10,}",
     re.I | re.M)
@@ -106,7 +106,7 @@ _ENV_HEADS = frozenset({
 # one of these is in every text that has an environment line (a fast first check)
 _ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
               "ardware", "ccelerat", "PU:", "Successfully installed",
-              "Requirement already satisfied")
+              "Requirement already satisfied", "script?:")
 # pip's own output: the packages the reporter installed, not what the bug needs
 _PIP_OUTPUT = ("Successfully installed ", "Requirement already satisfied")
 

@@ -294,6 +294,15 @@ def test_a_cpu_build_of_torch_in_system_info_says_no_gpu_was_there(
     assert "sys_cpu" not in gpu.hardware and "sys_gpu" in gpu.hardware
 
 
+def test_an_unfilled_template_says_nothing_of_gpus(transformers: Recipe) -> None:
+    template = ("## Environment info\n\n- `transformers` version:\n- Platform:\n"
+                "- PyTorch version (GPU?):\n- Using GPU in script?:\n"
+                "- Using distributed or parallel set-up in script?:\n\n## Information\n\n"
+                "Model I am using (Bert, XLNet ...):\n\n## To reproduce\n\n1.\n2.\n")
+    f = extract(transformers, "automodel", template)
+    assert not f.cues & {"multi_process", "cuda_code"} and not f.hardware & {"multi_gpu", "cuda"}
+
+
 def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
     # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
     f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
@@ -422,6 +431,10 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
     ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks", "torch==2.1.0\nbnb==0.44.1"),
     ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
     ("| 0  NVIDIA A100 | 1234MiB |\nok", "ok", "| 0  NVIDIA A100 | 1234MiB |"),
+    # a template's environment lines left empty (real posts: transformers#8484, #3489)
+    ("- Using distributed or parallel set-up in script?:\nx", "x",
+     "- Using distributed or parallel set-up in script?:"),
+    ("- Platform:\n- Using GPU in script?:  \nx", "x", "- Platform:\n- Using GPU in script?:  "),
     # pip's own output: what the reporter installed (real post: peft#2362)
     ("Successfully installed accelerate-1.3.0 bitsandbytes-0.45.1\nTraceback",
      "Traceback", "Successfully installed accelerate-1.3.0 bitsandbytes-0.45.1"),
