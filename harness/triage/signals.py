@@ -46,7 +46,7 @@ GPU_CUES = {
 EASY_CUES = {
     "support": "reads as a support request", "proposed_fix": "the reporter points at a fix",
     "names_line": "names the line at fault", "pr_offer": "a pull request is offered or welcome",
-    "regression": "a regression between versions", "warning": "about an error message or warning",
+    "regression": "a regression between versions", "warning": "speaks of a warning or an error message",
     "docs_words": "about docs, examples or links", "numerics": "numerics or output quality",
     "latency": "speed or latency", "training": "involves a training run",
     "training_script": "a training script or launcher",
