@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from harness.triage.body import Body, add_phrase_groups, phrase_index
+from harness.triage.body import Body, add_phrase_groups, phrase_index, words_of
 
 # group → whole words (as \w+ finds them in the lower-cased text)
 WORDS: dict[str, frozenset[str]] = {
@@ -77,7 +77,21 @@ def found(body: Body) -> frozenset[str]:
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
             and several_gpus(body.low, body.words):
         groups.add("multi_gpu")
+    if "quantization" in groups and _in_code_only(body, WORDS["quantization"],
+                                                  PHRASES["quantization"]):
+        groups.discard("quantization")
+        groups.add("quantization_code")
     return frozenset(groups | _from_system(body))
+
+
+def _in_code_only(body: Body, words: frozenset[str], phrases: tuple[str, ...]) -> bool:
+    """Whether the group's words are in the code blocks and nowhere in the title or prose:
+    a ``BitsAndBytesConfig`` in a pasted script the post never speaks of (of 6 such
+    labelled issues, 2 need a GPU; of 33 that speak of it, 27)."""
+    if not body.code:
+        return False
+    told = body.prose.lower()
+    return words.isdisjoint(words_of(told)) and not any(p in told for p in phrases)
 
 
 def _from_system(body: Body) -> set[str]:

@@ -22,6 +22,8 @@ MINIMAL_LINES = 15  # a reproduction this short is minimal
 GPU_HARDWARE = {
     "multi_gpu": "uses several GPUs or a distributed launch",
     "quantization": "uses quantization kernels (bitsandbytes, GPTQ, AWQ, 4/8-bit)",
+    "quantization_code": "the code quantizes (bitsandbytes, 4/8-bit); the text does not "
+                         "speak of it",
     "deepspeed": "uses DeepSpeed", "fsdp": "uses FSDP",
     "tpu": "uses a TPU/XLA or other accelerator",
     "sys_gpu": "the reporter ran it on a GPU (System Info)",
@@ -46,7 +48,8 @@ GPU_CUES = {
 EASY_CUES = {
     "support": "reads as a support request", "proposed_fix": "the reporter points at a fix",
     "names_line": "names the line at fault", "pr_offer": "a pull request is offered or welcome",
-    "regression": "a regression between versions", "warning": "speaks of a warning or an error message",
+    "regression": "a regression between versions",
+    "warning": "speaks of a warning or an error message",
     "docs_words": "about docs, examples or links", "numerics": "numerics or output quality",
     "latency": "speed or latency", "training": "involves a training run",
     "training_script": "a training script or launcher",
@@ -116,6 +119,7 @@ PRIOR_EASY: dict[str, float] = {
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
+    "hw_quantization_code": 0.5,  # in a pasted script only: often not what the bug is about
     "hw_tpu": 1.5, "hw_sys_gpu": 0.2, "hw_sys_multi_gpu": 0.5,  # the reporter's machine
     # ... which says something only when it has no GPU: the bug happened without one
     "hw_sys_cpu": -1.5,

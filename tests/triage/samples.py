@@ -418,6 +418,10 @@ def coverage_issues() -> list[Issue]:
         issue(410, "Support the `rank` argument of lora.py: deprecation warning missing",
               "Seen through the kohya trainer: saving to a local folder fails."),
         # a post that says nothing but a link (real ones are spam or a stray click)
+        # quantization in the pasted script only
+        issue(412, "get_peft_model drops the adapter name",
+              "The adapter name is lost.\n```python\nq = BitsAndBytesConfig(load_in_4bit=True)\n"
+              "model = get_peft_model(base, cfg, adapter_name='a')\n```"),
         issue(411, "Hugging face",
               "https://github.com/huggingface/transformers/blob/main/src/transformers/x.py#L3"),
     ]

@@ -303,6 +303,16 @@ def test_an_unfilled_template_says_nothing_of_gpus(transformers: Recipe) -> None
     assert not f.cues & {"multi_process", "cuda_code"} and not f.hardware & {"multi_gpu", "cuda"}
 
 
+def test_quantization_the_post_never_speaks_of_is_weighed_apart(transformers: Recipe) -> None:
+    code = "```python\nq = BitsAndBytesConfig(load_in_4bit=True)\nmodel = f(q)\n```"
+    incidental = extract(transformers, "get_peft_model drops the adapter name",
+                         f"The adapter name is lost:\n{code}")
+    assert "quantization_code" in incidental.hardware
+    assert "quantization" not in incidental.hardware
+    told = extract(transformers, "Merging fails", f"Merging into the 4-bit model fails:\n{code}")
+    assert "quantization" in told.hardware and "quantization_code" not in told.hardware
+
+
 def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
     # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
     f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
