@@ -39,18 +39,25 @@ SUPPORT_WORDS = frozenset({"support", "supported", "supporting"})
 TRAINING_WORDS = frozenset({"training", "train", "trained", "finetuning", "finetune",
                             "finetuned"})
 
+# the subject is a file: "run_glue.py" is the words "run_glue" and "py"
+FILE_WORDS = frozenset({"py"})
+
+# the subject is an argument or an attribute
+ARG_WORDS = frozenset({"argument", "arguments", "attribute", "attributes", "keyword", "kwarg",
+                       "kwargs", "param", "parameter"})
+
 _GROUPS = (("title_perf", PERF_WORDS), ("title_error", ERROR_WORDS),
            ("title_message", MESSAGE_WORDS), ("title_support", SUPPORT_WORDS),
-           ("title_training", TRAINING_WORDS), ("title_file", frozenset({"py"})),
-           ("title_arg", frozenset({"argument", "arguments", "attribute", "attributes",
-                                    "keyword", "kwarg", "kwargs", "param", "parameter"})))
+           ("title_training", TRAINING_WORDS), ("title_file", FILE_WORDS),
+           ("title_arg", ARG_WORDS))
 
 
 def cues(title: str) -> frozenset[str]:
-    """``title_perf`` when the title is about speed, memory or output quality;
-    ``title_error`` when it names an error; ``title_message`` when it is about a warning,
-    a message or something missing; ``title_support`` when it is about support for
-    something."""
+    """The cue of each :data:`_GROUPS` whose words the title has: ``title_perf`` (speed,
+    memory or output quality), ``title_error`` (an error), ``title_message`` (a warning, a
+    message or something missing), ``title_support`` (support for something),
+    ``title_training``, ``title_file`` (a ``.py`` file) and ``title_arg`` (an argument or
+    attribute)."""
     return cues_of(frozenset(words_of(title.lower())))
 
 
