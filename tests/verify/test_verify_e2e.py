@@ -514,15 +514,25 @@ def test_a_name_imported_only_with_a_backend_is_that_backend_missing(tmp_path: P
                "if is_vision_available():\n    from buggy import Processor\n\n\n"
                "class TestProcessor:\n    processor_class = Processor\n\n"
                "    def test_mul(self):\n        assert mul(2, 3) == 6\n")
-    recipe, repo = make_target(tmp_path, {**BUGGY, "tests/test_processor.py": guarded})
-    patch = tmp_path / "fix.diff"
-    patch.write_text(make_patch(repo, {"tests/test_processor.py": guarded.replace(
-        "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
-    doc = run(recipe, patch=str(patch))
-    rows = [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
-    assert rows == [("tests/test_processor.py", "not_checked",
-                     "needs the vision backend (not installed)")]
+    doc = _verify_a_message_added(tmp_path, {**BUGGY, "tests/test_processor.py": guarded},
+                                  "tests/test_processor.py")
+    assert _rows(doc) == [("tests/test_processor.py", "not_checked",
+                           "needs the vision backend (not installed)")]
     assert doc["verdict"] == "unchecked", doc["reason"]
+
+
+def _verify_a_message_added(tmp_path: Path, files: dict[str, str], test: str) -> dict[str, object]:
+    """Verify, on a target made of ``files``, a patch that only adds a message to the
+    ``== 6`` assertion of the test file ``test``."""
+    recipe, repo = make_target(tmp_path, files)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {test: files[test].replace(
+        "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
+    return run(recipe, patch=str(patch))
+
+
+def _rows(doc: dict[str, object]) -> list[tuple[object, object, object]]:
+    return [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
 
 
 def test_a_name_the_target_binds_only_with_a_backend_is_that_backend_missing(
@@ -537,23 +547,16 @@ def test_a_name_the_target_binds_only_with_a_backend_is_that_backend_missing(
              "    Resampling = PIL.Image.Resampling\n")
     test = ("from buggy import mul\nfrom buggy.image_utils import Resampling\n\n\n"
             "def test_mul():\n    assert mul(2, 3) == 6\n")
-    recipe, repo = make_target(tmp_path, {**BUGGY, "src/buggy/image_utils.py": utils,
-                                          "tests/test_image.py": test})
-    patch = tmp_path / "fix.diff"
-    patch.write_text(make_patch(repo, {"tests/test_image.py": test.replace(
-        "== 6", "== 6, 'two times three'")}, tmp_path / "w"))
-    doc = run(recipe, patch=str(patch))
-    rows = [(t["id"], t["change"], t["note"]) for t in doc["tests"]]  # type: ignore[attr-defined]
-    assert rows == [("tests/test_image.py", "not_checked",
-                     "needs the vision backend (not installed)")]
+    doc = _verify_a_message_added(tmp_path, {**BUGGY, "src/buggy/image_utils.py": utils,
+                                             "tests/test_image.py": test}, "tests/test_image.py")
+    assert _rows(doc) == [("tests/test_image.py", "not_checked",
+                           "needs the vision backend (not installed)")]
     assert doc["verdict"] == "unchecked", doc["reason"]
     # a name no guard holds back: its import failing says something
-    recipe2, repo2 = make_target(tmp_path / "2", {
+    doc = _verify_a_message_added(tmp_path / "2", {
         **BUGGY, "src/buggy/image_utils.py": utils,
-        "tests/test_image.py": test.replace("import Resampling", "import Missing")})
-    patch.write_text(make_patch(repo2, {"tests/test_image.py": test.replace(
-        "import Resampling", "import Missing").replace("== 6", "== 6, 'x'")}, tmp_path / "w2"))
-    doc = run(recipe2, patch=str(patch))
+        "tests/test_image.py": test.replace("import Resampling", "import Missing")},
+        "tests/test_image.py")
     assert [t["change"] for t in doc["tests"]] == ["still_failing"]  # type: ignore[attr-defined]
 
 
