@@ -268,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true",
                         help=f"fit on all the issues given and write {model.WEIGHTS_PATH.name}")
     parser.add_argument("--mistakes", type=int, default=0, metavar="N",
-                        help="list the N worst mistakes of the held-out scoring")
+                        help="list the N worst mistakes of the held-out scoring (of the "
+                             "shipped weights with --folds none)")
     parser.add_argument("--test", nargs="+", default=[], metavar="OTHER.jsonl",
                         help="fit on ISSUES.jsonl and score these with those weights")
     parser.add_argument("--labels", nargs="+", default=[], metavar="LABELS.jsonl",
@@ -294,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report("shipped weights (weights.json; optimistic on the issues they were fitted on)",
            items, shipped)
     if args.folds == "none":
+        if args.mistakes:
+            mistakes(items, shipped, args.mistakes)
         return 0
     out = held_out(items, args.folds)
     what = "leave one repository out" if args.folds == "repo" else f"{args.folds}-fold"

@@ -47,3 +47,15 @@ def test_agreement_of_two_label_files(tmp_path: Path,
     # #2 above #4 and level with #3: AUC (2 + 1.5) / 4
     assert out.splitlines()[2].split() == ["all", "4", "2", "1", "0.75", "0.50", "0.75",
                                            "0.00", "0.875"]
+
+
+def test_mistakes_of_the_shipped_weights_alone(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    issues = write(tmp_path / "issues.jsonl", [
+        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
+        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+    assert triage_quality.main([issues, "--folds", "none", "--mistakes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "held-out" not in out
+    assert "lowest-scored easy issues:\n  " in out and "peft#1 'Typo in docstring'" in out
+    assert "highest-scored other issues:\n  " in out and "peft#2 'FSDP hangs'" in out
