@@ -76,7 +76,9 @@ TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality"
               "title_support": "the title asks for support of something the library lacks",
               "title_training": "the title is about training: reproducing it means training",
               "title_file": "the title names a file",
-              "title_arg": "the title is about an argument or attribute"}
+              "title_arg": "the title is about an argument or attribute",
+              "title_import": "the title is about an import that fails: most often a version "
+                              "or install mismatch"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",
@@ -115,7 +117,7 @@ PRIOR_EASY: dict[str, float] = {
     # sets hold none with text: judgement)
     "says_nothing": -1.0,
     "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
-    "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5,
+    "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5, "title_import": 1.0,
 }
 PRIOR_GPU: dict[str, float] = {
     "hw_multi_gpu": 2.0, "hw_quantization": 2.0, "hw_deepspeed": 2.5, "hw_fsdp": 2.5,
@@ -130,7 +132,7 @@ PRIOR_GPU: dict[str, float] = {
     "cue_device_map": 0.5, "cue_compile": 0.3, "cue_cuda_error": 1.5, "cue_cuda_use": 0.5,
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
-    "cue_api_error": -1.0,
+    "cue_api_error": -1.0, "title_import": -1.5,
     "new_model": 1.0,  # a new model or pipeline is checked against the real weights
     "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
     # named in the body only: no prior, the data decides (it gives them about nothing)
@@ -155,6 +157,10 @@ _NEW_MODEL: Signal = ("new_model", 1.0, "adds a model or pipeline: checking it a
                                          "original means running the real weights")
 
 
+_IMPORT: Signal = ("title_import", 1.0, "the title is about an import that fails: a version "
+                                         "or install mismatch, no GPU in it")
+
+
 def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
     hw, cues = f.hardware, f.cues
     found = [s for h, s in _GPU_HARDWARE if h in hw] if hw else []
@@ -164,6 +170,8 @@ def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
             found.append(("fp16_training", 1.0, "mixed-precision training"))
     if f.kind == "new-model":
         found.append(_NEW_MODEL)
+    if "title_import" in f.title_cues:
+        found.append(_IMPORT)
     found += shared
     return found
 

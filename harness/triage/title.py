@@ -10,8 +10,10 @@ sets are easy); one about support for something asks for a feature the library l
 (3 easy of the 17 that are not already feature requests); one about training means a
 training run to reproduce (4 easy of 30).  A title that names a file (``run_glue.py``)
 points at the code at fault (11 of 17 easy), one about an argument or attribute at a small
-change (18 of 24).  (Titles that name other code were tried too: on held-out issues they
-did not help.)
+change (18 of 24).  One about an import that fails ("cannot import name 'X'",
+``ImportError``, ``ModuleNotFoundError``) is almost always a version or install mismatch:
+all 26 such issues of the six labelled sets are easy, none needs a GPU.  (Titles that name
+other code were tried too: on held-out issues they did not help.)
 """
 from __future__ import annotations
 
@@ -27,6 +29,10 @@ ERROR_WORDS = frozenset({"error", "errors", "exception", "typeerror", "attribute
                          "valueerror", "keyerror", "importerror", "indexerror", "nameerror",
                          "modulenotfounderror", "assertionerror", "oserror",
                          "notimplementederror", "unboundlocalerror"})
+
+# the subject is an import that fails: a version or install mismatch
+IMPORT_WORDS = frozenset({"import", "imports", "importing", "importerror",
+                          "modulenotfounderror"})
 
 # the subject is a warning or message, or something left out
 MESSAGE_WORDS = frozenset({"warning", "warnings", "deprecated", "deprecation", "message",
@@ -49,15 +55,15 @@ ARG_WORDS = frozenset({"argument", "arguments", "attribute", "attributes", "keyw
 _GROUPS = (("title_perf", PERF_WORDS), ("title_error", ERROR_WORDS),
            ("title_message", MESSAGE_WORDS), ("title_support", SUPPORT_WORDS),
            ("title_training", TRAINING_WORDS), ("title_file", FILE_WORDS),
-           ("title_arg", ARG_WORDS))
+           ("title_arg", ARG_WORDS), ("title_import", IMPORT_WORDS))
 
 
 def cues(title: str) -> frozenset[str]:
     """The cue of each :data:`_GROUPS` whose words the title has: ``title_perf`` (speed,
     memory or output quality), ``title_error`` (an error), ``title_message`` (a warning, a
     message or something missing), ``title_support`` (support for something),
-    ``title_training``, ``title_file`` (a ``.py`` file) and ``title_arg`` (an argument or
-    attribute)."""
+    ``title_training``, ``title_file`` (a ``.py`` file), ``title_arg`` (an argument or
+    attribute) and ``title_import`` (an import that fails)."""
     return cues_of(frozenset(words_of(title.lower())))
 
 

@@ -417,13 +417,15 @@ def coverage_issues() -> list[Issue]:
         # the title's subjects: support, an argument, a file, a missing warning
         issue(410, "Support the `rank` argument of lora.py: deprecation warning missing",
               "Seen through the kohya trainer: saving to a local folder fails."),
-        # a post that says nothing but a link (real ones are spam or a stray click)
         # quantization in the pasted script only
         issue(412, "get_peft_model drops the adapter name",
               "The adapter name is lost.\n```python\nq = BitsAndBytesConfig(load_in_4bit=True)\n"
               "model = get_peft_model(base, cfg, adapter_name='a')\n```"),
+        # a post that says nothing but a link (real ones are spam or a stray click)
         issue(411, "Hugging face",
               "https://github.com/huggingface/transformers/blob/main/src/transformers/x.py#L3"),
+        # a title about an import that fails
+        issue(413, "Cannot import AutoProcessor", "It fails since I upgraded."),
     ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.recipes import Recipe, load
-from harness.triage import body, features, models, signals
+from harness.triage import body, features, models, scoring, signals
 from harness.triage.features import Features
 from tests.triage import samples
 from tests.triage.samples import issue
@@ -330,6 +330,21 @@ def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) ->
     names = {n for n, _, _ in signals.gpu(crash)}
     assert {"hw_quantization", "cue_api_error"} <= names
     assert signals.PRIOR_GPU["cue_api_error"] < 0
+
+
+def test_an_import_that_fails_is_no_gpu_issue_whatever_the_post_runs(
+        transformers: Recipe) -> None:
+    title = "ImportError: cannot import name 'prepare_model_for_kbit_training' from 'peft'"
+    text = ("I fine-tune a model loaded in 4-bit with bitsandbytes; since upgrading, the "
+            "script stops at its first line:\n```\nfrom peft import "
+            "prepare_model_for_kbit_training\n```")
+    f = extract(transformers, title, text)
+    assert {"hw_quantization", "title_import"} <= {n for n, _, _ in signals.gpu(f)}
+    assessed = scoring.assess(issue(1, title, text), f)
+    assert not assessed.needs_gpu and assessed.band == "easy"
+    # the same post under a title about the run is a GPU issue
+    run = "Fine-tuning a 4-bit model stops at its first line"
+    assert scoring.assess(issue(1, run, text), extract(transformers, run, text)).needs_gpu
 
 
 @pytest.mark.parametrize(("text", "nothing"), [

@@ -38,3 +38,10 @@ def test_other_titles_say_nothing() -> None:
     # a word inside a name is not the word
     assert title.cues("`error_on_missing` is ignored") == frozenset()
     assert title.cues("Pipelines need a pypi mirror") == frozenset()
+
+
+def test_a_title_about_an_import_that_fails() -> None:
+    assert title.cues("Cannot import Trainer class from transformers") == {"title_import"}
+    assert title.cues("ModuleNotFoundError: No module named 'peft.tuners.xlora'") \
+        == {"title_error", "title_import"}
+    assert title.cues("Important: the docs of LoraConfig are out of date") == frozenset()
