@@ -15,7 +15,7 @@ WORDS: dict[str, frozenset[str]] = {
                             "distributeddataparallel", "nproc_per_node", "tensor_parallel",
                             # tensor-parallel layers (Megatron, vLLM): sharded over GPUs
                             "columnparallellinear", "rowparallellinear",
-                            "vocabparallelembedding"}),
+                            "vocabparallelembedding", "tp_layer"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
                                "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",
@@ -35,7 +35,7 @@ WORDS: dict[str, frozenset[str]] = {
 # group → substrings of the lower-cased text
 PHRASES: dict[str, tuple[str, ...]] = {
     "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "multi-node", "nproc-per-node",
-                  "tensor parallel", "pipeline parallel", "model parallel"),
+                  "tensor parallel", "tensor-parallel", "pipeline parallel", "model parallel"),
     "quantization": ("4-bit", "8-bit"),
     "deepspeed": ("zero-3",),
     "gpu_kernel": ("flash-attn", "flash attention", "flash-attention", "out of memory",

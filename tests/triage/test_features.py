@@ -214,6 +214,8 @@ def test_environment_dumps_outside_system_info_are_the_reporters_machine(
     ("run_clm_no_trainer.py never saves", {"cue_training_script"}),
     # tensor-parallel layers are sharded over GPUs; CUDA graphs need CUDA
     ("(W_pack): ColumnParallelLinear()\nValueError: not supported", {"hw_multi_gpu"}),
+    ("The init in peft's tp_layer.py differs from the paper", {"hw_multi_gpu"}),
+    ("The Megatron tensor-parallel LoRA layer inits A and B the other way", {"hw_multi_gpu"}),
     ('torch.compile(pipe.unet, mode="reduce-overhead") fails', {"cue_kernels"}),
 ])
 def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
