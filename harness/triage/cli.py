@@ -119,7 +119,7 @@ def run_triage(args: argparse.Namespace) -> int:
     else:
         total = rank.count(recipe, assessed, filters)
         in_state = rank.count(recipe, assessed, rank.Filters(state=filters.state))
-        report.table(Console(), repo, chosen, total, in_state, filters.state)
+        report.table(Console(), repo, chosen, total, in_state, filters.state, len(stored))
     return 0
 
 

@@ -45,13 +45,17 @@ def gpu_word(a: Assessment) -> str:
 
 
 def table(console: Console, repo: str, assessed: list[Assessment], total: int,
-          in_state: int | None = None, state: str = "open") -> None:
+          in_state: int | None = None, state: str = "open", stored: int = 0) -> None:
     """``assessed`` (the first rows of the ``total`` that pass the filters), and how many
-    of the ``in_state`` stored issues the filters left out."""
+    of the ``in_state`` stored issues (of ``stored`` in every state) the filters left out."""
     which = "stored" if state == "all" else state
     if not assessed:
-        console.print(f"{escape(repo)}: none of the {in_state or 0} {which} issues passes the "
-                      f"filters; try fewer", soft_wrap=True)
+        if not in_state and state != "all" and stored:
+            console.print(f"{escape(repo)}: none of the {stored} stored issues is {state} "
+                          f"(--state all shows them)", soft_wrap=True)
+        else:
+            console.print(f"{escape(repo)}: none of the {in_state or 0} {which} issues passes "
+                          f"the filters; try fewer", soft_wrap=True)
         return
     title = f"{repo}: {len(assessed)} of {total} issues, best first"
     if in_state is not None and in_state > total:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -111,13 +112,27 @@ def test_a_label_no_stored_issue_carries_says_which_labels_there_are(
     assert e.value.hint is not None and e.value.hint.startswith("labels most used: bug (2)")
 
 
-def test_no_match_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_match_is_one_line() -> None:
+    def shown(in_state: int, state: str, stored: int) -> str:
+        out = io.StringIO()
+        report.table(Console(file=out, width=200), "r/x", [], 0, in_state, state, stored)
+        return out.getvalue()
+
+    assert shown(4, "open", 6) == "r/x: none of the 4 open issues passes the filters; try fewer\n"
+    assert shown(0, "open", 6) == ("r/x: none of the 6 stored issues is open (--state all shows "
+                                   "them)\n")
+    assert shown(0, "all", 0) == "r/x: none of the 0 stored issues passes the filters; try fewer\n"
+
+
+def test_no_issue_in_the_state_asked_says_how_many_are_stored(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # an import of closed issues only: the default (open) shows none and says why
     run("triage", "diffusers", "--import", str(FIXTURE))
     capsys.readouterr()
     assert run("triage", "diffusers", "--label", "bug", "--state", "closed") == 0
     out = capsys.readouterr().out
     assert out.strip().splitlines() == [
-        "huggingface/diffusers: none of the 0 closed issues passes the filters; try fewer"]
+        "huggingface/diffusers: none of the 4 stored issues is closed (--state all shows them)"]
 
 
 def test_nothing_stored() -> None:
