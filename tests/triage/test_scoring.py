@@ -133,3 +133,11 @@ def test_open_pull_requests_link_their_issues() -> None:
     assert by_number[101].features.linked_prs == ()  # "see also" does not close it
     assert by_number[105].features.linked_prs == ()  # a closed PR is no obstacle
     assert any("#900" in r for r in by_number[102].reasons)
+
+
+def test_an_old_issue_says_when_it_was_filed_open_or_closed() -> None:
+    old = samples.issue(7, "Typo in the docs", "`from_pretrained` is spelt wrong",
+                        created_at="2020-06-01T00:00:00Z", state="closed")
+    (a,) = rank.assess_all(load("transformers"), [old], now=NOW)
+    assert any(r.endswith(" filed 4 year(s) ago") for r in a.reasons)
+    assert not any("open for" in r for r in a.reasons)
