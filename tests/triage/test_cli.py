@@ -126,7 +126,8 @@ def test_no_match_is_one_line() -> None:
 
 def test_no_issue_in_the_state_asked_says_how_many_are_stored(
         capsys: pytest.CaptureFixture[str]) -> None:
-    # an import of closed issues only: the default (open) shows none and says why
+    # all four stored issues are open: asked for closed ones, it says so (an import of
+    # closed issues only, shown with the default --state open, reads the same)
     run("triage", "diffusers", "--import", str(FIXTURE))
     capsys.readouterr()
     assert run("triage", "diffusers", "--label", "bug", "--state", "closed") == 0
