@@ -75,6 +75,7 @@ def test_scope_names_code_not_words(transformers: Recipe) -> None:
     ("bigscience/bloomz-7b1", 7.0), ("google-bert/bert-base-uncased", 0.11),
     ("black-forest-labs/FLUX.1-dev", 17.0), ("hf-internal-testing/tiny-random-LlamaModel", 0.001),
     ("t5-small", 0.06), ("70B", 70.0), ("my-org/custom-model", None),
+    ("deepseek-ai/DeepSeek-V3", 671.0), ("DeepSeek-V3.2-Exp", 671.0), ("SkyReels-V2", 14.0),
 ])
 def test_model_sizes_from_names(name: str, billions: float | None) -> None:
     assert models.size_from_name(name) == billions
@@ -513,3 +514,13 @@ def test_the_model_a_reason_names_does_not_change_from_run_to_run() -> None:
             for seed in range(6)}
     assert len(seen) == 1, seen
     assert "sdxl" in next(iter(seen)) and "stable-diffusion-xl-base-1.0" in next(iter(seen))
+
+
+def test_a_request_for_a_huge_model_named_bare_needs_a_gpu(transformers: Recipe) -> None:
+    """Real requests name such models with no size ("does DeepSeek-V3.2-Exp have update?",
+    "Integrate SkyReels-V2 support"): known sizes make them GPU work."""
+    for title in ("does DeepSeek-V3.2-Exp have update?", "Integrate SkyReels-V2 support"):
+        i = issue(1, title, "When will it be supported? It is a great model.")
+        f = features.extract(i, transformers)
+        assert f.memory_gb is not None and f.memory_gb > models.CPU_GB
+        assert scoring.assess(i, f).needs_gpu, title
