@@ -119,7 +119,8 @@ def run_triage(args: argparse.Namespace) -> int:
     else:
         total = rank.count(recipe, assessed, filters)
         in_state = rank.count(recipe, assessed, rank.Filters(state=filters.state))
-        report.table(Console(), repo, chosen, total, in_state, filters.state, len(stored))
+        report.table(Console(), repo, chosen,
+                     report.Counts(total, in_state, filters.state, len(stored)))
     return 0
 
 

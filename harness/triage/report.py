@@ -1,6 +1,7 @@
 """Show assessments: a rich table, one issue in full, or JSON."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -44,10 +45,21 @@ def gpu_word(a: Assessment) -> str:
     return "yes" if a.gpu_score >= LIKELY_GPU else "maybe"
 
 
-def table(console: Console, repo: str, assessed: list[Assessment], total: int,
-          in_state: int | None = None, state: str = "open", stored: int = 0) -> None:
-    """``assessed`` (the first rows of the ``total`` that pass the filters), and how many
-    of the ``in_state`` stored issues (of ``stored`` in every state) the filters left out."""
+@dataclass(frozen=True)
+class Counts:
+    """What a table's header tells: ``total`` issues pass the filters, of ``in_state``
+    stored ones in ``state`` (None: not counted), of ``stored`` in every state."""
+
+    total: int
+    in_state: int | None = None
+    state: str = "open"
+    stored: int = 0
+
+
+def table(console: Console, repo: str, assessed: list[Assessment], counts: Counts) -> None:
+    """``assessed`` (the first rows of those that pass the filters), and how many of the
+    stored issues in the state asked for the filters left out."""
+    total, in_state, state, stored = counts.total, counts.in_state, counts.state, counts.stored
     which = "stored" if state == "all" else state
     if not assessed:
         if not in_state and state != "all" and stored:

@@ -115,7 +115,8 @@ def test_a_label_no_stored_issue_carries_says_which_labels_there_are(
 def test_no_match_is_one_line() -> None:
     def shown(in_state: int, state: str, stored: int) -> str:
         out = io.StringIO()
-        report.table(Console(file=out, width=200), "r/x", [], 0, in_state, state, stored)
+        report.table(Console(file=out, width=200), "r/x", [],
+                     report.Counts(0, in_state, state, stored))
         return out.getvalue()
 
     assert shown(4, "open", 6) == "r/x: none of the 4 open issues passes the filters; try fewer\n"
@@ -266,7 +267,7 @@ def test_the_table_tells_a_likely_gpu_from_a_possible_one() -> None:
     neither = c._replace(needs_gpu=False, gpu_score=0.05)
     assert [report.gpu_word(x) for x in (likely, maybe, neither)] == ["yes", "maybe", ""]
     console = Console(record=True, width=120)
-    report.table(console, "r", [likely, maybe, neither], 3)
+    report.table(console, "r", [likely, maybe, neither], report.Counts(3))
     rows = {line.split()[1]: line for line in console.export_text().splitlines()
             if line.startswith("│") and line.split()[1].isdigit()}
     assert "│ yes" in rows["1"] and "│ maybe" in rows["2"]
