@@ -43,7 +43,7 @@ KNOWN: dict[str, float] = {
     "stable-video-diffusion": 2.3, "hunyuanvideo": 13.0, "ltx-video": 2.0,
     "skyreels": 14.0,
     "unet2dmodel": 0.1, "ddpm": 0.1, "llama-2": 7.0, "llama-3": 8.0,
-    "deepseek-v3": 671.0, "deepseek-r1": 671.0, "deepseek-v2": 236.0,
+    "deepseek-v3": 671.0, "deepseek-r1": 671.0, "deepseek-v2": 236.0, "deepseek-v2-lite": 16.0,
 }
 _KNOWN = sorted(KNOWN, key=len, reverse=True)  # longest fragment wins
 # first word of each fragment → the fragments: a set intersection finds candidates fast

@@ -76,6 +76,7 @@ def test_scope_names_code_not_words(transformers: Recipe) -> None:
     ("black-forest-labs/FLUX.1-dev", 17.0), ("hf-internal-testing/tiny-random-LlamaModel", 0.001),
     ("t5-small", 0.06), ("70B", 70.0), ("my-org/custom-model", None),
     ("deepseek-ai/DeepSeek-V3", 671.0), ("DeepSeek-V3.2-Exp", 671.0), ("SkyReels-V2", 14.0),
+    ("deepseek-ai/DeepSeek-V2-Lite-Chat", 16.0), ("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", 7.0),
 ])
 def test_model_sizes_from_names(name: str, billions: float | None) -> None:
     assert models.size_from_name(name) == billions
@@ -520,7 +521,7 @@ def test_a_request_for_a_huge_model_named_bare_needs_a_gpu(transformers: Recipe)
     """Real requests name such models with no size ("does DeepSeek-V3.2-Exp have update?",
     "Integrate SkyReels-V2 support"): known sizes make them GPU work."""
     for title in ("does DeepSeek-V3.2-Exp have update?", "Integrate SkyReels-V2 support"):
-        i = issue(1, title, "When will it be supported? It is a great model.")
-        f = features.extract(i, transformers)
+        text = "When will it be supported? It is a great model."
+        f = extract(transformers, title, text)
         assert f.memory_gb is not None and f.memory_gb > models.CPU_GB
-        assert scoring.assess(i, f).needs_gpu, title
+        assert scoring.assess(issue(1, title, text), f).needs_gpu, title
