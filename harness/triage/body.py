@@ -29,6 +29,7 @@ def words_of(low: str) -> list[str]:
 
 
 _BACKTICK = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`")
+_VERSION = re.compile(r"v\d+(?:\.\d+)*")  # `v4.51.0`: a release, not code
 
 # headings of the sections that describe the reporter's machine, not the problem
 SYSTEM = ("system info", "environment", "environment info", "who can help?", "who can help",
@@ -212,7 +213,8 @@ def symbols(prose: str) -> tuple[str, ...]:
     if "`" not in prose:
         return ()
     found = (s.removesuffix("()") for s in _BACKTICK.findall(prose)
-             if "_" in s or "." in s or s.endswith("()") or not s[1:].islower())
+             if ("_" in s or "." in s or s.endswith("()") or not s[1:].islower())
+             and not _VERSION.fullmatch(s))
     return tuple(dict.fromkeys(found))
 
 

@@ -69,6 +69,16 @@ def test_scope_names_code_not_words(transformers: Recipe) -> None:
     assert f.symbols == ("merge_and_unload", "Linear.merge", "DDIMScheduler")
 
 
+def test_a_release_in_backticks_is_no_scope(transformers: Recipe) -> None:
+    # a real report ("Using the latest release ``v4.51.0`` I get a NameError ... the previous
+    # ``v4.50.3``") was told "narrow scope: v4.51.0, v4.50.3"
+    f = extract(transformers, "NameError: init_empty_weights not defined",
+                "Using the latest release ``v4.51.0`` I get a NameError when loading "
+                "`EsmModel`. Using the previous ``v4.50.3`` everything works.")
+    assert f.symbols == ("EsmModel",)
+    assert not any("v4.5" in why for _, _, why in signals.easy(f))
+
+
 @pytest.mark.parametrize(("name", "billions"), [
     ("meta-llama/Llama-2-7b-hf", 7.0), ("Qwen/Qwen2.5-0.5B-Instruct", 0.5),
     ("facebook/opt-350m", 0.35), ("mistralai/Mixtral-8x7B-v0.1", 56.0),
