@@ -46,6 +46,9 @@ KNOWN: dict[str, float] = {
     "deepseek-v3": 671.0, "deepseek-r1": 671.0, "deepseek-v2": 236.0, "deepseek-v2-lite": 16.0,
 }
 _KNOWN = sorted(KNOWN, key=len, reverse=True)  # longest fragment wins
+# fragments that name a test checkpoint only where a repo's name starts with them
+# ("hf-internal-testing/tiny-random-gpt2"); "granite-4.0-tiny-preview" is a 7B model
+_AT_START = frozenset({"tiny-"})
 # first word of each fragment → the fragments: a set intersection finds candidates fast
 _HEADS: dict[str, tuple[str, ...]] = {}
 for _k in _KNOWN:
@@ -93,8 +96,11 @@ def size_from_name(name: str) -> float | None:
             return value if m.group(3).lower() == "b" else value / 1000
     low = name.lower()
     heads = _HEAD_WORDS.intersection(_NON_WORD.split(low))
-    return next((KNOWN[k] for k in _KNOWN if k in low and _KEY_HEAD[k] in heads), None) \
-        if heads else None
+    if not heads:
+        return None
+    base = low.rsplit("/", 1)[-1]
+    return next((KNOWN[k] for k in _KNOWN if k in low and _KEY_HEAD[k] in heads
+                 and (k not in _AT_START or base.startswith(k))), None)
 
 
 def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef, ...]:

@@ -87,6 +87,10 @@ def test_a_release_in_backticks_is_no_scope(transformers: Recipe) -> None:
     ("t5-small", 0.06), ("70B", 70.0), ("my-org/custom-model", None),
     ("deepseek-ai/DeepSeek-V3", 671.0), ("DeepSeek-V3.2-Exp", 671.0), ("SkyReels-V2", 14.0),
     ("deepseek-ai/DeepSeek-V2-Lite-Chat", 16.0), ("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", 7.0),
+    # "tiny-" names a test checkpoint where the name starts with it, not inside a real
+    # model's name (a 7B model was told "small model: granite-4.0-tiny-preview (~5M)")
+    ("sshleifer/tiny-gpt2", 0.005), ("ibm-granite/granite-4.0-tiny-preview", None),
+    ("yujiepan/llama-3-tiny-random", 0.001),
 ])
 def test_model_sizes_from_names(name: str, billions: float | None) -> None:
     assert models.size_from_name(name) == billions
