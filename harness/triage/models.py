@@ -49,6 +49,12 @@ _KNOWN = sorted(KNOWN, key=len, reverse=True)  # longest fragment wins
 # fragments that name a test checkpoint only where a repo's name starts with them
 # ("hf-internal-testing/tiny-random-gpt2"); "granite-4.0-tiny-preview" is a 7B model
 _AT_START = frozenset({"tiny-"})
+# a name of several words written with spaces ("Qwen Image", "Stable Video Diffusion")
+_SPACED = {k: k.replace("-", " ") for k in _KNOWN if "-" in k.strip("-") and k not in _AT_START}
+# a diffusers class named for its model family ("QwenImageEditPipeline",
+# "FluxTransformer2DModel"): the family's name, squashed, starts the class's
+_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)(?:Pipeline|Transformer[23]DModel)\b")
+_SQUASHED = tuple((re.sub(r"[-_.]", "", k), k) for k in _KNOWN if k not in _AT_START)
 # first word of each fragment → the fragments: a set intersection finds candidates fast
 _HEADS: dict[str, tuple[str, ...]] = {}
 for _k in _KNOWN:
@@ -103,6 +109,14 @@ def size_from_name(name: str) -> float | None:
                  and (k not in _AT_START or base.startswith(k))), None)
 
 
+@functools.lru_cache(maxsize=4096)
+def family_size(cls: str) -> float | None:
+    """Parameters (billions) of the model family a pipeline or transformer class is named
+    for ("QwenImageEdit" of ``QwenImageEditPipeline``: qwen-image, 20B); None if unknown."""
+    low = cls.lower()
+    return next((KNOWN[k] for squashed, k in _SQUASHED if low.startswith(squashed)), None)
+
+
 def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef, ...]:
     """The checkpoints an issue names (in its text or System Info), with their size where it
     can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
@@ -134,12 +148,21 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     # models of one size a reason names must not change from run to run
     for head in sorted(body.words & _HEAD_WORDS):
         for key in _HEADS[head]:
-            if _KEY_WORDS[key] <= body.words and key in body.low:
+            if not _KEY_WORDS[key] <= body.words:
+                continue
+            if key in body.low:
                 for n in _names_around(body.low, key):
                     if n not in quoted:
                         names[n] = None
-    found = [ModelRef(n, size_from_name(n) or hub.get(n)) for n in names] if hub else \
-        [ModelRef(n, size_from_name(n)) for n in names]
+            elif (spaced := _SPACED.get(key)) and _as_words(body.low, spaced):
+                names[spaced] = None
+    # the classes of a model family ("FluxFillPipeline"): how diffusers' users name models
+    if "Pipeline" in body.text or "DModel" in body.text:
+        for m in _CLASS.finditer(body.text):
+            if m.group(1) and family_size(m.group(1)) is not None:
+                names[m.group(0)] = None
+    found = [ModelRef(n, _size(n) or hub.get(n)) for n in names] if hub else \
+        [ModelRef(n, _size(n)) for n in names]
     # unquoted: "--model org/Name-7B", "a 70B model"
     if (not found or all(m.billions is None for m in found)) \
             and (sizes := body.words & _SIZE_WORDS):
@@ -153,6 +176,27 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)
+
+
+def _size(name: str) -> float | None:
+    """:func:`size_from_name`, or the size of a spaced name's or a class's family."""
+    if " " in name:  # one of _SPACED
+        return size_from_name(name.replace(" ", "-"))
+    found = size_from_name(name)
+    if found is None and (m := _CLASS.fullmatch(name)) and m.group(1):
+        return family_size(m.group(1))
+    return found
+
+
+def _as_words(low: str, phrase: str) -> bool:
+    """Whether ``phrase`` is in ``low`` as whole words ("llama 2", not "llama 270m")."""
+    at = low.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            return True
+        at = low.find(phrase, at + 1)
+    return False
 
 
 def _code_above_frames(body: Body) -> str:

@@ -96,6 +96,23 @@ def test_model_sizes_from_names(name: str, billions: float | None) -> None:
     assert models.size_from_name(name) == billions
 
 
+def test_models_named_by_their_diffusers_class_or_with_spaces() -> None:
+    # diffusers' users name a model by its pipeline ("QwenImageEditPipeline fails at 1024")
+    # or in words ("Qwen Image : Image Editing Inference"): both real titles, 20B models
+    def named(text: str) -> list[tuple[str, float | None]]:
+        return [(m.name, m.billions) for m in models.named(body.parse(text, ""))]
+
+    assert named("QwenImageEditPipeline fails at 1024") == [("QwenImageEditPipeline", 20.0)]
+    assert named("Qwen Image : Image Editing Inference") == [("qwen image", 20.0)]
+    assert named("FluxTransformer2DModel.from_single_file breaks") == [
+        ("FluxTransformer2DModel", 12.0)]
+    assert named("HunyuanVideoPipeline OOM") == [("HunyuanVideoPipeline", 13.0)]
+    assert named("Llama 2 chat answers twice") == [("llama 2", 7.0)]
+    # a family the table does not know, a scheduler, a word that is no model's name
+    assert named("StableDiffusionPipeline and DDIMScheduler") == []
+    assert named("a tiny model on a llama 270m run") == [("270m", 0.27)]  # its size alone
+
+
 def test_models_named_in_code_prose_and_commands() -> None:
     def named(text: str) -> list[tuple[str, float | None]]:
         return [(m.name, m.billions) for m in models.named(body.parse("", text))]
