@@ -270,6 +270,20 @@ def says_nothing(text: str) -> bool:
     return len(_WORD.findall(_LINK.sub(" ", said))) < SAYS_NOTHING_WORDS
 
 
+# a heading that names one of several separate problems: "## Issue 1: ...", "### Bug 2"
+_FINDING = re.compile(r"(?:issue|bug|problem|finding)\s*#?\s*\d+\b")
+_REVIEW_WORDS = frozenset({"review", "audit"})
+
+
+def several_problems(body: Body) -> bool:
+    """Whether the post lists separate problems under headings of their own ("## Issue 1:",
+    "## Issue 2:"), as a review or an audit of a module does: one fix each, several files.
+    Under a title that says review or audit, the first such heading is enough (a long
+    post's later ones are often cut off)."""
+    found = sum(1 for head in body.sections if head and _FINDING.match(head))
+    return found >= 2 or (found == 1 and not body.title_words.isdisjoint(_REVIEW_WORDS))
+
+
 def filled(body: Body, names: tuple[str, ...]) -> bool:
     """Whether any of the sections ``names`` has more than a placeholder."""
     return any(len(body.sections.get(n, "").strip()) > 20 for n in names)

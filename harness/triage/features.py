@@ -45,6 +45,7 @@ class Features(NamedTuple):
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
     model_in_title: bool = False  # the title names models.largest (models.in_title)
     says_nothing: bool = False  # the post tells nothing beyond its title (body.says_nothing)
+    several_problems: bool = False  # it lists separate problems (body.several_problems)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -121,4 +122,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         title_cues=title.cues_of(parsed.title_words), named_files=len(told),
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
         says_nothing=body_mod.says_nothing(issue.body),
+        several_problems=body_mod.several_problems(parsed),
     )

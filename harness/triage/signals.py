@@ -116,6 +116,9 @@ PRIOR_EASY: dict[str, float] = {
     # an empty template, a bare link or a stray letter: no task to pick up (the labelled
     # sets hold none with text: judgement)
     "says_nothing": -1.0,
+    # a review or audit listing separate problems ("## Issue 1: ...", "## Issue 2: ..."):
+    # all 6 of the labelled sets (diffusers' "X model/pipeline review") are medium
+    "several_problems": -1.0,
     "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
     "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5, "title_import": 1.0,
 }
@@ -205,6 +208,8 @@ def easy(f: Features) -> list[Signal]:
     return _easy(f, _model(f) + _repro(f))
 
 
+_SEVERAL: Signal = ("several_problems", 1.0, "lists separate problems (a review or an audit): "
+                                               "a fix for each, across files")
 _SAYS_NOTHING: Signal = ("says_nothing", 1.0, "the post says nothing beyond its title (an empty "
                                                "template, a bare link): no task is told")
 
@@ -234,6 +239,8 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
             found.append(("small_feature", 1.0, "a small, named addition (an argument, a hook)"))
     elif len(f.files) > 6:
         found.append(("wide_scope", 1.0, f"wide scope: {len(f.files)} files named"))
+    if f.several_problems:
+        found.append(_SEVERAL)
     if f.chars < 300 and not (f.repro or f.code_blocks or f.traceback or f.files):
         found.append(("vague", 1.0, "short, with no code or traceback"))
     if f.private_files:

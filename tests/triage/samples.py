@@ -426,6 +426,10 @@ def coverage_issues() -> list[Issue]:
               "https://github.com/huggingface/transformers/blob/main/src/transformers/x.py#L3"),
         # a title about an import that fails
         issue(413, "Cannot import AutoProcessor", "It fails since I upgraded."),
+        # a review listing separate problems
+        issue(414, "bert model review", "## Issue 1: the pooler ignores its config\n\n"
+              "The pooler reads a hard-coded size.\n\n## Issue 2: a missing export\n\n"
+              "`BertPooler` is not in `__all__`."),
     ]
 
 

@@ -556,3 +556,34 @@ def test_a_request_for_a_huge_model_named_bare_needs_a_gpu(transformers: Recipe)
         f = extract(transformers, title, text)
         assert f.memory_gb is not None and f.memory_gb > models.CPU_GB
         assert scoring.assess(issue(1, title, text), f).needs_gpu, title
+
+
+REVIEW = """# `lumina2` model/pipeline review
+
+Commit tested: `0f1abc4ae8b0eb2a3b40e82a310507281144c423`
+
+Review performed against the repository review rules.
+
+## Issue 1: Deprecated alias is exported but cannot be constructed
+
+Affected code:
+https://github.com/huggingface/diffusers/blob/0f1abc4/src/diffusers/pipelines/lumina2/pipeline_lumina2.py#L801-L818
+
+Problem:
+`Lumina2Text2ImgPipeline` remains publicly exported, but its constructor calls `deprecate`.
+"""
+
+
+@pytest.mark.parametrize(("title", "text", "several"), [
+    ("lumina2 model/pipeline review", REVIEW, True),  # a review: its first finding is enough
+    ("lumina2 problems", REVIEW, False),  # one problem under a heading of its own
+    ("MusicGen issues", "### Reproduction\n#### Issue 1 - logging error\nLoading it logs an "
+     "error.\n#### Issue 2 - wrong dtype\nThe audio comes back as float64.", True),
+    ("Bug in generate", "## Describe the bug\nIssue 1 of 2 is here", False),  # no heading
+])
+def test_a_post_listing_separate_problems(transformers: Recipe, title: str, text: str,
+                                          several: bool) -> None:
+    f = extract(transformers, title, text)
+    assert f.several_problems is several
+    assert ("several_problems" in {n for n, _, _ in signals.easy(f)}) is several
+
