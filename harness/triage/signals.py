@@ -260,7 +260,7 @@ _BUILT_SMALL: Signal = ("built_small", 1.0, "builds a small model in the code (n
 def _model(f: Features) -> list[Signal]:
     if f.built_small:
         return [_BUILT_SMALL]
-    if f.memory_gb is None:
+    if f.memory_gb is None or "title_import" in f.title_cues:
         return []
     top = models.largest(f.models)
     assert top is not None, "memory_gb is that of models.largest"

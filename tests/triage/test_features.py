@@ -587,3 +587,15 @@ def test_a_post_listing_separate_problems(transformers: Recipe, title: str, text
     assert f.several_problems is several
     assert ("several_problems" in {n for n, _, _ in signals.easy(f)}) is several
 
+
+def test_a_model_in_a_failing_import_is_not_run(transformers: Recipe) -> None:
+    # "ImportError: cannot import name 'PixArtSigmaPipeline' from 'diffusers'" (a real title,
+    # easy) was told "model too big for a laptop: PixArtSigmaPipeline (~5.3B parameters)"
+    f = extract(transformers, "ImportError: cannot import name 'PixArtSigmaPipeline' from "
+                              "'diffusers'", "I upgraded diffusers and the import still fails.")
+    assert [m.name for m in f.models] == ["PixArtSigmaPipeline"]
+    names = {n for n, _, _ in signals.easy(f) + signals.gpu(f)}
+    assert "title_import" in names and not any("model" in n for n in names)
+    run = extract(transformers, "PixArtSigmaPipeline gives black images", "On fp16.")
+    assert "big_model" in {n for n, _, _ in signals.easy(run)}
+
