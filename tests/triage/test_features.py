@@ -598,4 +598,3 @@ def test_a_model_in_a_failing_import_is_not_run(transformers: Recipe) -> None:
     assert "title_import" in names and not any("model" in n for n in names)
     run = extract(transformers, "PixArtSigmaPipeline gives black images", "On fp16.")
     assert "big_model" in {n for n, _, _ in signals.easy(run)}
-
