@@ -32,20 +32,21 @@ texts) of 252 more, labelled apart from the dev set by the same rubric: first on
 (``--test``), then fitted on with the dev set for the shipped weights.  Their texts come
 from the public threads at their ``url``.
 
-``bench/triage_extra3_labels.jsonl`` (126 issues), ``..._extra4_...`` (105),
-``..._extra5_...`` (103), ``..._extra6_...`` (96), ``..._extra7_...`` (75), ``..._extra8_...``
-(84), ``..._extra9_...`` (70), ``..._extra10_...`` (70), ``..._extra11_...`` (65) and
-``..._extra12_...`` (70) are ten fresh sets (the last four without peft: its pool of unseen
-issues ran dry), each drawn in the search's rank order from fixed lists of queries (not
-picked by difficulty; spam and empty templates included) and labelled from the rubric alone
-by readers who saw neither the scoring nor the other sets; ``..._relabels.jsonl`` are a
-second reader's labels of the same issues.  None is fitted on.  The third and fourth sets
-were scored, then read for mistakes (so later figures on them are not clean); the fifth,
-sixth and seventh were each scored once on the code of the stop that drew them (the sixth's
-mistakes were then read); the eighth and ninth were scored once on the code at ``51ed82f`` (and on a
-variant not kept: learned word weights); the tenth once at ``5f14d32``, then read for
-mistakes; the eleventh once at ``2291355``; the twelfth once at ``dd815d4`` and once at
-``a773304`` (models named by their diffusers class: 0.847 and 0.846).
+``bench/triage_extra3_labels.jsonl`` (126 issues), ``..._extra4_...`` (105), ``..._extra5_...``
+(103), ``..._extra6_...`` (96), ``..._extra7_...`` (75), ``..._extra8_...`` (84),
+``..._extra9_...`` (70), ``..._extra10_...`` (70), ``..._extra11_...`` (65),
+``..._extra12_...`` (70) and ``..._extra13_...`` (70) are eleven fresh sets (the last five
+without peft: its pool of unseen issues ran dry), each drawn in the search's rank order from
+fixed lists of queries (not picked by difficulty; spam and empty templates included) and
+labelled from the rubric alone by readers who saw neither the scoring nor the other sets;
+``..._relabels.jsonl`` are a second reader's labels of the same issues. None is fitted on. The
+third and fourth sets were scored, then read for mistakes (so later figures on them are not
+clean); the fifth, sixth and seventh were each scored once on the code of the stop that drew
+them (the sixth's mistakes were then read); the eighth and ninth were scored once on the code
+at ``51ed82f`` (and on a variant not kept: learned word weights); the tenth once at
+``5f14d32``, then read for mistakes; the eleventh once at ``2291355``; the twelfth once at
+``dd815d4`` and once at ``a773304`` (models named by their diffusers class: 0.847 and 0.846);
+the thirteenth once at ``5f14d32`` and once at ``d59e604`` (0.671 and 0.674).
 """
 from __future__ import annotations
 
