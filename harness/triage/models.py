@@ -122,6 +122,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
     can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
     light: set[str] = set()
     names: dict[str, None] = {}  # an id has a "/": "org/name"
+    sized: dict[str, float | None] = {}  # the size of a spaced name's or a class's family
     if "from_pretrained" in body.low:
         heavy: list[str] = []
         lights: list[str] = []
@@ -156,13 +157,16 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                         names[n] = None
             elif (spaced := _SPACED.get(key)) and _as_words(body.low, spaced):
                 names[spaced] = None
+                sized[spaced] = size_from_name(key)
     # the classes of a model family ("FluxFillPipeline"): how diffusers' users name models
     if "Pipeline" in body.text or "DModel" in body.text:
         for m in _CLASS.finditer(body.text):
-            if m.group(1) and family_size(m.group(1)) is not None:
+            if m.group(1) and (size := family_size(m.group(1))) is not None:
                 names[m.group(0)] = None
-    found = [ModelRef(n, _size(n) or hub.get(n)) for n in names] if hub else \
-        [ModelRef(n, _size(n)) for n in names]
+                sized[m.group(0)] = size
+    found = [ModelRef(n, sized[n] if n in sized else size_from_name(n) or hub.get(n))
+             for n in names] if hub else \
+        [ModelRef(n, sized[n] if n in sized else size_from_name(n)) for n in names]
     # unquoted: "--model org/Name-7B", "a 70B model"
     if (not found or all(m.billions is None for m in found)) \
             and (sizes := body.words & _SIZE_WORDS):
@@ -176,16 +180,6 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))
     return tuple(found)
-
-
-def _size(name: str) -> float | None:
-    """:func:`size_from_name`, or the size of a spaced name's or a class's family."""
-    if " " in name:  # one of _SPACED
-        return size_from_name(name.replace(" ", "-"))
-    found = size_from_name(name)
-    if found is None and (m := _CLASS.fullmatch(name)) and m.group(1):
-        return family_size(m.group(1))
-    return found
 
 
 def _as_words(low: str, phrase: str) -> bool:
