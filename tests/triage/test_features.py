@@ -478,6 +478,21 @@ def test_odd_bodies_score(transformers: Recipe, text: str) -> None:
     assert 0.0 <= a.score <= 1.0 and a.reasons and a.gpu_reasons is not None
 
 
+@pytest.mark.parametrize(("text", "script"), [
+    ("running examples/text_to_image/train_text_to_image.py fails", True),
+    ("the README at https://github.com/huggingface/diffusers/tree/main/examples/controlnet",
+     True),
+    # diffusers' examples/community/ holds community pipelines: inference code, no training
+    # (real posts: diffusers#3032, #7418, #10952)
+    ("import SDXLLongPromptWeightingPipeline  # https://github.com/huggingface/diffusers/"
+     "blob/v0.32.2/examples/community/lpw_stable_diffusion_xl.py", False),
+    ("the example in examples/community/README.md passes the wrong argument", False),
+])
+def test_a_community_pipeline_is_no_training_script(transformers: Recipe, text: str,
+                                                     script: bool) -> None:
+    assert ("training_script" in extract(transformers, "t", text).cues) is script
+
+
 def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recipe) -> None:
     said = extract(transformers, "t", "This happens without any training: merge, then unmerge.")
     assert "training" not in said.cues and "training_talk" in said.cues
