@@ -21,8 +21,7 @@ WORDS: dict[str, frozenset[str]] = {
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
                                   "flashattention", "flashattention2", "fa2", "fa3"}),
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
-                          "cuda_visible_devices", "cublas", "kernel", "kernels",
-                          "cudagraphs"}),
+                          "cublas", "kernel", "kernels", "cudagraphs"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),
@@ -40,7 +39,9 @@ WORDS: dict[str, frozenset[str]] = {
                            "diverges", "quality", "blurry", "artifacts", "garbage"}),
     "device_map": frozenset({"device_map"}),
     "compile": frozenset({"compile", "compiled", "inductor", "dynamo"}),
-    "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia"}),
+    # CUDA_VISIBLE_DEVICES picks the GPU a script runs on: a GPU is talked of, no kernel
+    # (a real post sets it to "0" for an inpainting call whose error is a size check)
+    "cuda_code": frozenset({"cuda", "gpu", "gpus", "nvidia", "cuda_visible_devices"}),
     "gpu_model": frozenset({"a100", "h100", "h200", "v100", "t4", "a10g", "a6000", "l4",
                             "4090", "3090", "rtx", "colab"}),
     # what kind of post it is

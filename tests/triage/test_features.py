@@ -478,6 +478,13 @@ def test_odd_bodies_score(transformers: Recipe, text: str) -> None:
     assert 0.0 <= a.score <= 1.0 and a.reasons and a.gpu_reasons is not None
 
 
+def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
+    # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
+    picked = extract(transformers, "t", "```python\nimport os\n"
+                     "os.environ['CUDA_VISIBLE_DEVICES'] = '0'\npipe(prompt, height=427)\n```")
+    assert "cuda_code" in picked.cues and "kernels" not in picked.cues
+
+
 @pytest.mark.parametrize(("text", "script"), [
     ("running examples/text_to_image/train_text_to_image.py fails", True),
     ("the README at https://github.com/huggingface/diffusers/tree/main/examples/controlnet",
