@@ -176,6 +176,10 @@ _CUDA_USE = re.compile(r"\.cuda\(\)|\.to\(\s*[\"']cuda|device\s*=\s*[\"']cuda|"
 _SCRIPTS = ("train_text_to_image", "train_dreambooth", "train_controlnet", "train_lora",
             "run_clm", "run_mlm", "run_seq2seq", "run_glue", "run_translation",
             "run_summarization", "run_speech_recognition")
+# "convert" and "export" also name a PIL image's mode change (``.convert("RGB")``, in most
+# diffusers snippets) and a shell variable (``export TASK_NAME=mrpc``): no conversion
+_CONVERT_OTHER = frozenset({"convert", "export"})
+_CONVERT = re.compile(r"(?<!\.)\bconvert\b|\bconvert\b(?!\()|\bexport\b(?!\s+\w+=)")
 # a path into an examples/ folder: the examples are training scripts, except diffusers'
 # examples/community/, which holds community pipelines (inference code, loaded with
 # custom_pipeline=): on the labelled sets 10 issues link there, none about training
@@ -224,6 +228,9 @@ def found(body: Body) -> frozenset[str]:
     hits = body.words & _VOCAB
     cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
     add_phrase_groups(body, _PHRASES_AT, hits & _GATES, cues)
+    if "conversion" in cues and hits & WORDS["conversion"] <= _CONVERT_OTHER \
+            and not _CONVERT.search(body.low):
+        cues.discard("conversion")
     if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \
             and any(p in body.low for p in _SCRIPTS):
         cues.add("training_script")

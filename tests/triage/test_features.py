@@ -478,6 +478,19 @@ def test_odd_bodies_score(transformers: Recipe, text: str) -> None:
     assert 0.0 <= a.score <= 1.0 and a.reasons and a.gpu_reasons is not None
 
 
+@pytest.mark.parametrize(("text", "conversion"), [
+    # real posts: diffusers#5595 (an image's mode), transformers#28589 (a shell variable)
+    ('```python\nimage = PIL.Image.open("in.png").convert("RGB")\n```', False),
+    ("```\nexport TASK_NAME=mrpc\npython run_classification.py\n```", False),
+    ("I convert the original checkpoint with the script", True),
+    ("```python\nimage.convert('RGB')\n```\nthe ONNX export fails", True),
+    ("Exporting to onnx: `torch.onnx.export(model)` raises", True),
+])
+def test_an_image_mode_or_a_shell_variable_is_no_conversion(
+        transformers: Recipe, text: str, conversion: bool) -> None:
+    assert ("conversion" in extract(transformers, "t", text).cues) is conversion
+
+
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
     # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
     picked = extract(transformers, "t", "```python\nimport os\n"
