@@ -27,6 +27,7 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 # (unseen issues are flagged less often than the ones fitted on: 0.94 kept 0.76-0.79 of
 # an independently labelled set's GPU issues, 0.96 keeps more at some loss of precision)
 ITERATIONS = 30
+DIGITS = 4  # decimals of each weight kept in weights.json
 
 
 def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
@@ -59,7 +60,10 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
         w = [a - b for a, b in zip(w, step, strict=True)]
         if max(abs(x) for x in step) < 1e-7:
             break
-    return Linear(w[0], {n: w[index[n]] for n in names if abs(w[index[n]]) >= 1e-4})
+    # rounded as :func:`.model.save` keeps them: the GPU cut is then taken on the very
+    # weights that ship, and an issue at the cut stays flagged when they are read back
+    return Linear(round(w[0], DIGITS), {n: round(w[index[n]], DIGITS) for n in names
+                                        if abs(w[index[n]]) >= 1e-4})
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:

@@ -74,7 +74,9 @@ def _linear(raw: Mapping[str, Any]) -> Linear:
 
 def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
     def one(m: Linear) -> dict[str, Any]:
-        return {"bias": round(m.bias, 4), "threshold": round(m.threshold, 4),
+        # the threshold rounded down, never up: rounded up, it would pass over the issue
+        # the fit put it at (and every issue tied with it), which would go unflagged
+        return {"bias": round(m.bias, 4), "threshold": math.floor(m.threshold * 1e4) / 1e4,
                 "weights": {k: round(v, 4) for k, v in sorted(m.weights.items())}}
 
     data = {"about": models.about or f"logistic models fitted on {trained_on} labelled issues "

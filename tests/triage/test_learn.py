@@ -60,6 +60,31 @@ def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     assert again.easy == models.easy and again.gpu == models.gpu
 
 
+def test_the_gpu_threshold_is_never_saved_above_the_cut(tmp_path: Path) -> None:
+    """Rounded up (0.12876 -> 0.1288), the threshold would pass over the issue the fit put
+    it at, and over every issue tied with it: all would go unflagged once read back."""
+    path = tmp_path / "weights.json"
+    gpu = model.Linear(-2.4102, {"cue_training": 0.4983})
+    at_cut = gpu.probability(gpu.contributions([("cue_training", 1.0, "a training run")]))
+    assert round(at_cut, 4) > at_cut  # the case: plain rounding goes up
+    models = model.Models(model.Linear(-1.0, {"a": 0.5}),
+                          model.Linear(gpu.bias, gpu.weights, at_cut))
+    model.save(models, trained_on=3, path=path)
+    model.load.cache_clear()
+    try:
+        again = model.load(path)
+    finally:
+        model.load.cache_clear()
+    assert again.gpu.threshold <= at_cut and at_cut - again.gpu.threshold < 1e-4
+
+
+def test_fitted_weights_are_the_ones_that_ship() -> None:
+    """The fit keeps the decimals weights.json keeps, so the GPU cut is taken on them."""
+    m = learn.fit([{"a": 1.0}, {"a": 1.0, "b": 1.0}, {"b": 1.0}, {}], [True, True, False, False],
+                  l2=0.5)
+    assert m.weights and all(round(v, 4) == v for v in (m.bias, *m.weights.values()))
+
+
 def test_unreadable_weights_are_one_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "weights.json"
     path.write_text("{}")
