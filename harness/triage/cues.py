@@ -180,6 +180,11 @@ _SCRIPTS = ("train_text_to_image", "train_dreambooth", "train_controlnet", "trai
 # diffusers snippets) and a shell variable (``export TASK_NAME=mrpc``): no conversion
 _CONVERT_OTHER = frozenset({"convert", "export"})
 _CONVERT = re.compile(r"(?<!\.)\bconvert\b|\bconvert\b(?!\()|\bexport\b(?!\s+\w+=)")
+# an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
+# snippets) is no model state saved
+_SAVE = frozenset({"save"})
+_SAVE_WORD = re.compile(r"\bsave\b")
+_SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
 # a path into an examples/ folder: the examples are training scripts, except diffusers'
 # examples/community/, which holds community pipelines (inference code, loaded with
 # custom_pipeline=): on the labelled sets 10 issues link there, none about training
@@ -231,6 +236,9 @@ def found(body: Body) -> frozenset[str]:
     if "conversion" in cues and hits & WORDS["conversion"] <= _CONVERT_OTHER \
             and not _CONVERT.search(body.low):
         cues.discard("conversion")
+    if "saving" in cues and hits & WORDS["saving"] == _SAVE and all(
+            _SAVED_MEDIA.match(body.low, m.start() - 1) for m in _SAVE_WORD.finditer(body.low)):
+        cues.discard("saving")
     if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \
             and any(p in body.low for p in _SCRIPTS):
         cues.add("training_script")

@@ -491,6 +491,19 @@ def test_an_image_mode_or_a_shell_variable_is_no_conversion(
     assert ("conversion" in extract(transformers, "t", text).cues) is conversion
 
 
+@pytest.mark.parametrize(("text", "saving"), [
+    # real post: diffusers#8649 (the output of an SD3 call saved as a picture)
+    ('```python\nimage = pipe(prompt).images[0]\nimage.save("sd3_hello_world.png")\n```',
+     False),
+    ('```python\nframes = pipe(p).frames[0]\nframes[0].save(f"out_{i}.jpg")\n```', False),
+    ('```python\ntorch.save(model.state_dict(), "lora.pt")\n```', True),
+    ('```python\nimage.save("a.png")\n```\nResuming from the checkpoint fails', True),
+])
+def test_a_picture_saved_is_no_model_state_saved(transformers: Recipe, text: str,
+                                                  saving: bool) -> None:
+    assert ("saving" in extract(transformers, "t", text).cues) is saving
+
+
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
     # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
     picked = extract(transformers, "t", "```python\nimport os\n"
