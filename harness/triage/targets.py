@@ -2,7 +2,8 @@
 
 Only mappings that follow the repositories' layout conventions: transformers'
 ``tests/models/<type>/test_modeling_<type>.py``, diffusers' scheduler, UNet and pipeline
-tests, peft's LoRA tests, and test files the issue itself names.
+tests (a pipeline named by its file or by its class), peft's LoRA tests, and test files the
+issue itself names.
 """
 from __future__ import annotations
 
@@ -71,6 +72,40 @@ UNETS = {
     "AutoencoderKL": "tests/models/autoencoders/test_models_autoencoder_kl.py",
 }
 _PIPELINE_DIR = re.compile(r"^src/diffusers/pipelines/(\w+)/")
+# diffusers' pipeline test folders (tests/pipelines/<name>/, at the recipe's v0.40.0)
+_PIPELINE_TESTS = """
+ace_step allegro animatediff anyflow audioldm2 aura_flow bria bria_fibo bria_fibo_edit chroma
+chronoedit cogvideo cogview3 cogview4 consisid consistency_models controlnet controlnet_flux
+controlnet_hunyuandit controlnet_sd3 cosmos ddim ddpm deepfloyd_if diffusion_gemma dit
+dreamlite easyanimate flux flux2 glm_image helios hidream_image hunyuan_image_21 hunyuan_video
+hunyuan_video1_5 hunyuandit ideogram4 ip_adapters joyimage kandinsky kandinsky2_2 kandinsky3
+kandinsky5 kolors krea2 latent_consistency_models latent_diffusion latte ledits_pp llada2
+longcat_audio_dit longcat_image ltx ltx2 lumina lumina2 marigold mochi motif_video
+nucleusmoe_image omnigen ovis_image pag pixart_alpha pixart_sigma pndm prx qwenimage sana
+sana_video shap_e skyreels_v2 stable_audio stable_audio_3 stable_cascade stable_diffusion
+stable_diffusion_2 stable_diffusion_3 stable_diffusion_adapter stable_diffusion_image_variation
+stable_diffusion_xl stable_unclip stable_video_diffusion visualcloze wan z_image
+"""
+# the folder whose name, squashed, starts a pipeline class's ("FluxFillPipeline": flux,
+# "StableDiffusionXLImg2ImgPipeline": stable_diffusion_xl), the longest first
+_PIPELINE_FOLDERS = sorted(((d.replace("_", ""), d) for d in _PIPELINE_TESTS.split()),
+                           key=lambda p: -len(p[0]))
+# a ControlNet pipeline's tests are in the ControlNet folder of its family
+_CONTROLNET = {"stable_diffusion_3": "controlnet_sd3", "flux": "controlnet_flux",
+               "hunyuandit": "controlnet_hunyuandit"}
+_PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)Pipeline\b")
+
+
+def pipeline_tests(name: str) -> str | None:
+    """The test folder of a diffusers pipeline class, named without "Pipeline"
+    ("StableDiffusion3", "FluxFill"), or None (``DiffusionPipeline`` names none)."""
+    if "PAG" in name:  # perturbed-attention guidance: tests of every family in one folder
+        return "tests/pipelines/pag"
+    squashed = name.replace("ControlNet", "").lower()
+    folder = next((d for s, d in _PIPELINE_FOLDERS if squashed.startswith(s)), None)
+    if "ControlNet" in name:
+        folder = _CONTROLNET.get(folder or "", "controlnet")
+    return f"tests/pipelines/{folder}" if folder else None
 
 
 def find(issue: Issue, f: Features, package: str) -> list[Target]:
@@ -133,6 +168,9 @@ def _diffusers(text: str, f: Features) -> list[Target]:
             found.append((f"tests/pipelines/{m.group(1)}", f"names pipeline {m.group(1)}"))
     found += [(test, f"names {cls}") for cls, test in UNETS.items()
               if re.search(rf"\b{cls}\b", text)]
+    for name in dict.fromkeys(_PIPELINE_CLASS.findall(text)):
+        if tests := pipeline_tests(name):
+            found.append((tests, f"names {name}Pipeline"))
     return found
 
 

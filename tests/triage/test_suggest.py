@@ -58,6 +58,28 @@ def test_a_unet() -> None:
     assert s.command == "nox -s reproduce -- diffusers --subset unet2d"
 
 
+@pytest.mark.parametrize(("named", "tests"), [
+    # real titles: diffusers#8649, #6548, #10186 (a class in the report's code or title)
+    ("StableDiffusion3Pipeline", "tests/pipelines/stable_diffusion_3"),
+    ("StableDiffusionXLImg2ImgPipeline", "tests/pipelines/stable_diffusion_xl"),
+    ("FluxFillPipeline", "tests/pipelines/flux"),
+    ("StableDiffusionControlNetImg2ImgPipeline", "tests/pipelines/controlnet"),
+    ("FluxControlNetInpaintPipeline", "tests/pipelines/controlnet_flux"),
+    ("StableDiffusionXLPAGPipeline", "tests/pipelines/pag"),
+])
+def test_a_pipeline_class_points_at_its_test_folder(named: str, tests: str) -> None:
+    s = suggestion("diffusers", f"{named}: num_images_per_prompt no longer honoured",
+                   f"```python\npipe = {named}.from_pretrained(path)\nimages = pipe(p)\n```")
+    assert s.tests[0] == tests
+    assert s.command == f"harness reproduce diffusers --subset schedulers --tests {tests}"
+
+
+def test_the_generic_loader_names_no_pipeline() -> None:
+    s = suggestion("diffusers", "from_pretrained fails",
+                   "```python\npipe = DiffusionPipeline.from_pretrained(path)\n```")
+    assert s.command == "nox -s reproduce -- diffusers --subset schedulers"
+
+
 def test_lora_issues_run_the_lora_subset() -> None:
     s = suggestion("peft", "merge_and_unload keeps a bias", samples.PEFT_MERGE)
     assert s.command == "nox -s reproduce -- peft --subset lora"
