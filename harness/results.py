@@ -74,6 +74,10 @@ SUBPROCESS_CAUSE = re.compile(r"^(?:E\s+)?((?:[\w.]+\.)?(?:ModuleNotFoundError: 
                               r"'[\w.]+'|OfflineModeIsEnabled\b|LocalEntryNotFoundError\b).*)")
 
 
+# what a test's message says when it failed only because the network was off (_outcome)
+NEEDS_NETWORK = ("OfflineModeIsEnabled", "network access blocked")
+
+
 # how the runner's reading of the log (runner.usage_error) says a conftest.py raised on import
 CONFTEST_FAILED = "could not load conftest.py"
 
@@ -235,4 +239,10 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     if bad == 0:
         return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
                        Cause.EXIT_WITHOUT_FAILURE)
-    return Verdict("failed", f"{bad} test(s) failed")
+    offline = sum(1 for r in results if r.outcome in ("failed", "error")
+                  and any(m in r.message for m in NEEDS_NETWORK))
+    if not offline:
+        return Verdict("failed", f"{bad} test(s) failed")
+    which = f"all {offline}" if offline == bad else f"{offline} of them"
+    return Verdict("failed", f"{bad} test(s) failed, {which} for want of the network (a Hub "
+                             f"download, offline here): rerun with --online")

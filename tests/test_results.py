@@ -251,11 +251,20 @@ def test_nodeid_without_the_plugin(tmp_path: Path) -> None:
 R_PASS = Row("t.py::a", "passed", 0.1)
 R_FAIL = Row("t.py::b", "failed", 0.1, "boom")
 R_COLL = Row("t.py", "error", 0.0, "ImportError")
+# as _outcome marks a test that failed because the Hub was off limits (real: diffusers' SD3
+# pipeline tests load hf-internal-testing/tiny-random-t5)
+R_OFFLINE = Row("t.py::c", "failed", 0.1, "OfflineModeIsEnabled (hf-internal-testing/"
+                "tiny-random-t5); OSError: cannot reach the Hub")
+R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggingface.co); x")
 
 
 @pytest.mark.parametrize(("code", "rows", "kwargs", "status", "reason"), [
     (0, [R_PASS], {}, "passed", ""),
     (1, [R_PASS, R_FAIL], {}, "failed", "1 test(s) failed"),
+    (1, [R_PASS, R_OFFLINE, R_BLOCKED], {}, "failed",
+     "2 test(s) failed, all 2 for want of the network (a Hub download, offline here): "
+     "rerun with --online"),
+    (1, [R_FAIL, R_OFFLINE], {}, "failed", "2 test(s) failed, 1 of them for want of the network"),
     (1, [R_PASS], {}, "infra_error", "exited with 1 but no test failed"),
     (2, [R_PASS], {}, "infra_error", "pytest exited with 2 (interrupted)"),
     (3, [R_PASS], {}, "infra_error", "internal error"),
