@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from harness.triage import signals
 from harness.triage.features import Features
 from harness.triage.issues import Issue
-from harness.triage.model import Linear, Models, sigmoid
+from harness.triage.model import DIGITS, Linear, Models, sigmoid
 
 # pull of each weight back to its prior: a few hundred issues cannot carry more.  Chosen on
 # held-out figures: from L2=2/L2_EASY=4 to 6/16 raised peft's AUC 0.74 -> 0.78; from 6/16 to
@@ -27,7 +27,6 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 # (unseen issues are flagged less often than the ones fitted on: 0.94 kept 0.76-0.79 of
 # an independently labelled set's GPU issues, 0.96 keeps more at some loss of precision)
 ITERATIONS = 30
-DIGITS = 4  # decimals of each weight kept in weights.json
 
 
 def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,

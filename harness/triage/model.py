@@ -18,6 +18,7 @@ from typing import Any
 from harness.errors import HarnessError
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+DIGITS = 4  # decimals of each weight kept in weights.json
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
     def one(m: Linear) -> dict[str, Any]:
         # the threshold rounded down, never up: rounded up, it would pass over the issue
         # the fit put it at (and every issue tied with it), which would go unflagged
-        return {"bias": round(m.bias, 4), "threshold": math.floor(m.threshold * 1e4) / 1e4,
-                "weights": {k: round(v, 4) for k, v in sorted(m.weights.items())}}
+        scale = 10 ** DIGITS
+        return {"bias": round(m.bias, DIGITS), "threshold": math.floor(m.threshold * scale) / scale,
+                "weights": {k: round(v, DIGITS) for k, v in sorted(m.weights.items())}}
 
     data = {"about": models.about or f"logistic models fitted on {trained_on} labelled issues "
                                       f"by bench/triage_quality.py --fit",
