@@ -185,6 +185,10 @@ _CONVERT = re.compile(r"(?<!\.)\bconvert\b|\bconvert\b(?!\()|\bexport\b(?!\s+\w+
 _SAVE = frozenset({"save"})
 _SAVE_WORD = re.compile(r"\bsave\b")
 _SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
+# an attention processor of xformers' kernels, by its class ("XFormersAttnProcessor ... will be
+# ignored": a warning only an xformers run prints); the package itself in System Info says
+# only what the reporter had installed
+_XFORMERS_CLASS = re.compile(r"\b\w*xformers\w*(?:attn|processor)\w*")
 # a path into an examples/ folder: the examples are training scripts, except diffusers'
 # examples/community/, which holds community pipelines (inference code, loaded with
 # custom_pipeline=): on the labelled sets 10 issues link there, none about training
@@ -245,6 +249,8 @@ def found(body: Body) -> frozenset[str]:
     if "training_script" not in cues and "examples" in body.words \
             and _EXAMPLES.search(body.low):
         cues.add("training_script")
+    if "xformers" not in cues and "xformers" in body.low and _XFORMERS_CLASS.search(body.low):
+        cues.add("xformers")
     if "cuda" in body.low:
         code = "\n".join(body.code).lower() if body.code else body.low
         if any(p in body.low for p in _CUDA_ERROR):

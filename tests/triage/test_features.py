@@ -504,6 +504,14 @@ def test_a_picture_saved_is_no_model_state_saved(transformers: Recipe, text: str
     assert ("saving" in extract(transformers, "t", text).cues) is saving
 
 
+def test_an_xformers_processor_named_by_its_class_is_xformers(transformers: Recipe) -> None:
+    # real post: diffusers#7519 (xformers itself is named only in System Info)
+    title = "cross_attention_kwargs ['scale'] are not expected by XFormersAttnProcessor"
+    body = "### Describe the bug\nIs the scale effective?\n### System Info\nxformers==0.0.24"
+    assert "xformers" in extract(transformers, title, body).cues
+    assert "xformers" not in extract(transformers, "LoRA scale ignored", body).cues
+
+
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
     # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
     picked = extract(transformers, "t", "```python\nimport os\n"
