@@ -74,8 +74,10 @@ SUBPROCESS_CAUSE = re.compile(r"^(?:E\s+)?((?:[\w.]+\.)?(?:ModuleNotFoundError: 
                               r"'[\w.]+'|OfflineModeIsEnabled\b|LocalEntryNotFoundError\b).*)")
 
 
-# what a test's message says when it failed only because the network was off (_outcome)
-NEEDS_NETWORK = ("OfflineModeIsEnabled", "network access blocked")
+# how _outcome marks a test that met a network it could not use: huggingface_hub refused a
+# request offline, or the plugin blocked a connection (as its NetworkBlocked says)
+OFFLINE = "OfflineModeIsEnabled"
+BLOCKED = "network access blocked"
 
 
 # how the runner's reading of the log (runner.usage_error) says a conftest.py raised on import
@@ -114,12 +116,12 @@ def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
         if node is not None:
             message = _with_cause(_message(node), props.get("harness_cause", ""))
             blocked = props.get("harness_blocked")  # the plugin saw a blocked connection
-            if blocked and "network access blocked" not in message:
-                message = f"harness: network access blocked ({blocked}); {message}"
+            if blocked and BLOCKED not in message:
+                message = f"harness: {BLOCKED} ({blocked}); {message}"
             elif (offline := props.get("harness_offline")) is not None \
-                    and "OfflineModeIsEnabled" not in message:
+                    and OFFLINE not in message:
                 # the plugin saw huggingface_hub refuse a request offline
-                message = f"OfflineModeIsEnabled ({offline}); {message}"
+                message = f"{OFFLINE} ({offline}); {message}"
             return outcome, message  # type: ignore[return-value]
     skipped = case.find("skipped")
     if skipped is not None:
@@ -128,7 +130,7 @@ def _outcome(case: ET.Element, props: dict[str, str]) -> tuple[Outcome, str]:
     if props.get("harness_outcome") == "xpass":
         return "xpass", ""
     if (offline := props.get("harness_offline")) is not None:  # see compare.undecidable
-        return "passed", f"OfflineModeIsEnabled ({offline})"
+        return "passed", f"{OFFLINE} ({offline})"
     return "passed", ""
 
 
@@ -240,7 +242,7 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
         return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
                        Cause.EXIT_WITHOUT_FAILURE)
     offline = sum(1 for r in results if r.outcome in ("failed", "error")
-                  and any(m in r.message for m in NEEDS_NETWORK))
+                  and (OFFLINE in r.message or BLOCKED in r.message))
     if not offline:
         return Verdict("failed", f"{bad} test(s) failed")
     which = f"all {offline}" if offline == bad else f"{offline} of them"

@@ -164,9 +164,9 @@ def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef,
             if m.group(1) and (size := family_size(m.group(1))) is not None:
                 names[m.group(0)] = None
                 sized[m.group(0)] = size
-    found = [ModelRef(n, sized[n] if n in sized else size_from_name(n) or hub.get(n))
-             for n in names] if hub else \
-        [ModelRef(n, sized[n] if n in sized else size_from_name(n)) for n in names]
+    found = [ModelRef(n, sized[n] if n in sized else
+                      (size_from_name(n) or hub.get(n)) if hub else size_from_name(n))
+             for n in names]
     # unquoted: "--model org/Name-7B", "a 70B model"
     if (not found or all(m.billions is None for m in found)) \
             and (sizes := body.words & _SIZE_WORDS):

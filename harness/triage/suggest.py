@@ -38,11 +38,10 @@ def suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -
         return Suggestion(covering.name, tests, _harness(recipe, covering, path),
                           f"{why}: within subset {covering.name!r}")
     base = _base(recipe, needs_gpu)
-    command = _harness(recipe, base, path)
     why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}"
     if targets.needs_hub(path):  # told, not added: offline, --online waits on every download
         why += "; its tests load small checkpoints from the Hub: add --online to run them"
-    return Suggestion(base.name, tests, command, why)
+    return Suggestion(base.name, tests, _harness(recipe, base, path), why)
 
 
 def _covering(recipe: Recipe, path: str, gpu: bool) -> Subset | None:
