@@ -36,3 +36,14 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     yield home
     after = real.exists() and sorted(p.name for p in real.iterdir())
     assert before == after, "a test wrote into the user's real harness cache"
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A local Hub stand-in named by ``HF_ENDPOINT``, for a run with ``--online`` (which asks
+    the Hub first); yields the paths it was asked for."""
+    from tests.testing.hub import local_hub
+
+    with local_hub() as (url, requests):
+        monkeypatch.setenv("HF_ENDPOINT", url)
+        yield requests

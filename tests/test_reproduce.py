@@ -145,7 +145,7 @@ def test_no_tests_selected_is_infra_error(tiny: tuple[Path, Path]) -> None:
     assert "no tests were selected" in str(doc["reason"])
 
 
-def test_online_lets_the_tests_reach_out(tmp_path: Path) -> None:
+def test_online_lets_the_tests_reach_out(tmp_path: Path, hub: list[str]) -> None:
     files = dict(TINY_TARGET)
     files["tests/test_net.py"] = REACHES_OUT
     repo = make_repo(tmp_path / "src", files)
@@ -153,5 +153,6 @@ def test_online_lets_the_tests_reach_out(tmp_path: Path) -> None:
     doc = run(recipe, tests=("tests/test_net.py",), online=True)
     assert [t["outcome"] for t in doc["tests"]] == ["passed"]  # type: ignore[attr-defined]
     assert str(doc["command"]).endswith("--online")
+    assert hub == ["/"]  # asked once, before the run
     offline = run(recipe, tests=("tests/test_net.py",))
     assert [t["outcome"] for t in offline["tests"]] == ["failed"]  # type: ignore[attr-defined]

@@ -6,7 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness import checkout, history, pipeline, proc, recipes, results, store, torch_source
+from harness import (
+    checkout,
+    history,
+    network,
+    pipeline,
+    proc,
+    recipes,
+    results,
+    store,
+    torch_source,
+)
 from harness.envs import Env
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_env
@@ -106,6 +116,7 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     subset = recipe.subset(opts.subset)
     if opts.online:
         subset = recipes.online(subset)
+        network.check_hub(subset.env)
     if opts.gpu:
         subset = recipes.on_gpu(subset)
     if opts.slow:

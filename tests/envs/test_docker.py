@@ -157,7 +157,8 @@ def test_reproduce_builds_once_runs_offline_as_the_caller(tmp_path: Path, base_i
     assert list(pycache.rglob("*.pyc")), "runs keep their .pyc on the host"
 
 
-def test_online_runs_on_the_host_network(tmp_path: Path, base_image: str) -> None:
+def test_online_runs_on_the_host_network(tmp_path: Path, base_image: str,
+                                         hub: list[str]) -> None:
     files = {**target(), "tests/test_net.py": REACHES_OUT}
     recipe = recipe_for(tmp_path, "dnet", make_repo(tmp_path / "src", files))
     online = run(recipe, base_image, tests=("tests/test_net.py",), online=True)

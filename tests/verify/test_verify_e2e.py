@@ -582,7 +582,7 @@ def test_tests_of_a_patched_file_that_imports_what_the_patch_adds_are_not_fixed(
     assert doc["counts"]["fixed"] == 1, found  # type: ignore[index]
 
 
-def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path) -> None:
+def test_online_lets_the_patch_s_tests_reach_the_network(tmp_path: Path, hub: list[str]) -> None:
     """Offline (the default) a test that needs the network is not checked, and the report
     gives the command that checks it; with --online it runs."""
     recipe, repo = make_target(tmp_path)
