@@ -28,20 +28,28 @@ def endpoint(env: Mapping[str, str]) -> str:
     return url.rstrip("/")
 
 
-def check_hub(env: Mapping[str, str], timeout: float = TIMEOUT) -> None:
-    """Raise a one-line error unless the Hub answers (any HTTP status counts as an answer)."""
-    url = endpoint(env)
+def unreachable(url: str, timeout: float = TIMEOUT) -> str | None:
+    """Why the Hub at ``url`` does not answer, or None when it does (any HTTP status is an
+    answer: an error page still says the network is there)."""
     request = urllib.request.Request(url, method="HEAD")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status = response.status
-    except urllib.error.HTTPError as e:  # the server answered, with an error status: reachable
+    except urllib.error.HTTPError as e:
         status = e.code
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", None) or e
         log.info("hub %s: no answer (%r)", url, reason)
+        return str(reason)
+    log.info("hub %s: answered %s", url, status)
+    return None
+
+
+def check_hub(env: Mapping[str, str], timeout: float = TIMEOUT) -> None:
+    """Raise a one-line error unless the Hub the run's tests will talk to answers."""
+    url = endpoint(env)
+    if (reason := unreachable(url, timeout)) is not None:
         raise HarnessError(
             f"--online: the Hub at {url} does not answer ({reason})",
             hint="its tests would each wait on a download; check the network (a proxy: "
-                 "HTTPS_PROXY; another Hub: HF_ENDPOINT), or run without --online") from e
-    log.info("hub %s: answered %s", url, status)
+                 "HTTPS_PROXY; another Hub: HF_ENDPOINT), or run without --online")

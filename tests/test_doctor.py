@@ -12,6 +12,7 @@ import pytest
 
 from harness import torch_source
 from harness.maintenance import gpu
+from tests.testing.hub import closed_port, local_hub
 
 LINE = re.compile(r"^(ok  |warn|FAIL)  \S")
 
@@ -44,8 +45,24 @@ def test_doctor_on_this_machine() -> None:
     assert any(" uv" in ln for ln in lines)
     assert any("docker" in ln for ln in lines)
     assert any("GPU:" in ln for ln in lines)
+    assert any(ln.startswith(("ok    Hub: ", "warn  Hub: ")) for ln in lines)
     assert any("store: none yet" in ln for ln in lines)  # a fresh home
     assert any(re.match(r"ok    recipes: \d+ load \(.*peft", ln) for ln in lines)
+
+
+def test_doctor_says_whether_the_hub_answers() -> None:
+    """No Hub is a warning (offline subsets run), with what needs it and what to check."""
+    with local_hub(404) as (url, requests):
+        lines = checks(doctor(env={"HF_ENDPOINT": url}))
+    assert f"ok    Hub: {url} answers" in lines
+    assert requests == ["/"]
+    closed = closed_port()
+    proc = doctor(env={"HF_ENDPOINT": closed})
+    hub = [ln for ln in checks(proc) if "Hub: " in ln]
+    assert len(hub) == 1 and hub[0].startswith(f"warn  Hub: {closed} does not answer ("), hub
+    assert "Connection refused) -> offline subsets run; --online needs it: check the network" \
+        in hub[0]
+    assert proc.returncode == 0
 
 
 @pytest.mark.skipif(torch_source.has_nvidia_gpu(), reason="the figure here is for CPU torch")

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import config, recipes, store, torch_source
+from harness import config, network, recipes, store, torch_source
 from harness.errors import HarnessError
 from harness.maintenance import disk, tools
 from harness.maintenance.check import Check, Level, ok
@@ -22,6 +22,7 @@ GB = 1_000_000_000
 # (torch alone 0.71 GB).  CUDA builds pull the nvidia-* wheels: several GB (an estimate).
 ENV_BYTES = {"none": int(0.3 * GB), "cpu": int(1.5 * GB), "cuda": int(6 * GB)}
 WORK_BYTES = int(0.5 * GB)  # checkout, run folders, logs
+HUB_TIMEOUT = 5.0  # seconds: a doctor answers fast; a Hub that answers does in under one
 
 
 def run_checks(recipe_name: str | None = None) -> list[Check]:
@@ -31,7 +32,7 @@ def run_checks(recipe_name: str | None = None) -> list[Check]:
     recipe, recipe_checks = _recipes(recipe_name)
     steps: list[Callable[[], list[Check]]] = [
         _home, lambda: _disk(recipe), _memory, lambda: gpu.checks(recipe), tools.uv, tools.git,
-        tools.docker, _store,
+        tools.docker, _hub, _store,
     ]
     checks = [c for step in steps for c in step()]
     return checks + recipe_checks
@@ -102,6 +103,16 @@ def _memory() -> list[Check]:
     if avail < 2 * GB:
         return [Check(Level.WARN, text, "close programs, or run a smaller subset")]
     return ok(text)
+
+
+def _hub() -> list[Check]:
+    """Offline subsets do without the Hub; ``--online`` asks it first and stops without it."""
+    url = network.endpoint({})
+    if (reason := network.unreachable(url, HUB_TIMEOUT)) is not None:
+        return [Check(Level.WARN, f"Hub: {url} does not answer ({reason})",
+                      "offline subsets run; --online needs it: check the network "
+                      "(a proxy: HTTPS_PROXY; another Hub: HF_ENDPOINT)")]
+    return ok(f"Hub: {url} answers")
 
 
 def _store() -> list[Check]:
