@@ -63,7 +63,7 @@ EASY_CUES = {
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
     "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
-    "flaky": "happens only sometimes, hangs or leaks: hard to pin down",
+    "flaky": "happens only sometimes, hangs or leaks memory: hard to pin down",
     "intricate": "an intricate area (caches, slow/fast tokenizers, timestamps, tied weights)",
     "device_map": "device_map", "compile": "torch.compile",
     "third_party": "goes through another project's tool (a web UI, a fine-tuning framework)",
