@@ -20,8 +20,10 @@ WORDS: dict[str, frozenset[str]] = {
                            "enable_xformers_memory_efficient_attention"}),
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
                                   "flashattention", "flashattention2", "fa2", "fa3"}),
+    # SageAttention: quantized attention kernels in CUDA and Triton
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
-                          "cublas", "kernel", "kernels", "cudagraphs"}),
+                          "cublas", "kernel", "kernels", "cudagraphs", "sageattention",
+                          "sageattn", "sage_attention"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),
@@ -102,7 +104,8 @@ WORDS: dict[str, frozenset[str]] = {
 PHRASES: dict[str, tuple[str, ...]] = {
     "oom": ("out of memory", "memory consumption", "memory usage", "gpu memory"),
     "flaky": ("memory leak", "leaks memory", "leaking memory"),
-    "kernels": ("reduce-overhead", "cuda graph"),  # torch.compile's CUDA graphs
+    "kernels": ("reduce-overhead", "cuda graph",  # torch.compile's CUDA graphs
+                "sage attention"),
     "xformers": ("memory efficient attention",),
     "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa"),
     "half_precision": ("mixed precision", "half precision", "unscale fp16", "--fp16",

@@ -268,6 +268,9 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("t", "The implementation of DoRA differs from the paper's", "design"),
     ("t", "The same in text-generation-webui and in LLaMA-Factory", "third_party"),
     ("t", "分词器在解码时丢失空格，这是一个问题。请帮忙看看这个问题，谢谢大家。", "non_english"),
+    # real titles: SageAttention is an attention kernel (CUDA and Triton)
+    ("Sage Attention for diffuser library", "", "kernels"),
+    ("support SageAttention", "", "kernels"),
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
