@@ -136,6 +136,10 @@ PRIOR_GPU: dict[str, float] = {
     "cue_cuda_code": 0.5, "cue_gpu_model": 0.3, "cue_multi_process": 1.5,
     "cue_cpu_run": -1.0, "cue_tiny_model": -1.0, "cue_big_pipeline": 0.5,
     "cue_api_error": -1.0, "title_import": -1.5,
+    # a change to the docs: 1 of the 67 labelled issues told so needs a GPU (a docs snippet
+    # that renders a black image), and 12 were flagged, by the System Info or an argument
+    # about DeepSpeed the docs misname
+    "kind_docs": -1.5,
     "new_model": 1.0,  # a new model or pipeline is checked against the real weights
     "fp16_training": 1.0, "big_model": 1.0, "huge_model": 3.0, "laptop_model": 0.0,
     # named in the body only: no prior, the data decides (it gives them about nothing)
@@ -162,6 +166,7 @@ _NEW_MODEL: Signal = ("new_model", 1.0, "adds a model or pipeline: checking it a
 
 _IMPORT: Signal = ("title_import", 1.0, "the title is about an import that fails: a version "
                                          "or install mismatch, no GPU in it")
+_DOCS: Signal = ("kind_docs", 1.0, "a documentation change: no GPU in it")
 
 
 def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
@@ -175,6 +180,8 @@ def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:
         found.append(_NEW_MODEL)
     if "title_import" in f.title_cues:
         found.append(_IMPORT)
+    if f.kind == "docs":
+        found.append(_DOCS)
     found += shared
     return found
 

@@ -390,6 +390,21 @@ def test_an_import_that_fails_is_no_gpu_issue_whatever_the_post_runs(
     assert scoring.assess(issue(1, run, text), extract(transformers, run, text)).needs_gpu
 
 
+def test_a_docs_change_is_no_gpu_issue(transformers: Recipe) -> None:
+    """A real title (transformers#9628): the docs are wrong, whatever GPU the reporter has."""
+    text = ("### System Info\n- GPU: 2x NVIDIA A100\n- Using distributed or parallel set-up "
+            "in script?: yes\n\nThe TrainingArguments docs name an argument that does not "
+            "exist; the training run is fine with the real one.")
+    docs, bug = "Issue with TrainingArguments docs.", "Issue with TrainingArguments"
+    f = extract(transformers, docs, text)
+    assert f.kind == "docs" and "kind_docs" in {n for n, _, _ in signals.gpu(f)}
+    as_docs = scoring.assess(issue(1, docs, text), f)
+    as_bug = scoring.assess(issue(1, bug, text), extract(transformers, bug, text))
+    assert as_docs.gpu_score < as_bug.gpu_score
+    assert not as_docs.needs_gpu
+    assert any("a documentation change: no GPU in it" in r for r in as_docs.gpu_reasons)
+
+
 @pytest.mark.parametrize(("text", "nothing"), [
     ("", True),
     ("E", True),
