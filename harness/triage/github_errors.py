@@ -1,6 +1,7 @@
 """What GitHub's errors mean to a user: one line each, and when to retry a rate limit."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -12,6 +13,17 @@ from github.GithubException import (
 )
 
 from harness.errors import HarnessError
+
+# what the operating system said, deep in requests' wrapped message: "[Errno -2] Name or
+# service not known", "[Errno 111] Connection refused"
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^\]\)\"'(]+")
+
+
+def why_unreachable(e: Exception) -> str:
+    """The cause of a failed connection in a few words: the system's own message where
+    requests buried it in its wrappers, else the error's class ("ReadTimeout")."""
+    found = _ERRNO.search(str(e))
+    return found.group(0).strip() if found else type(e).__name__
 
 
 def header(headers: Any, name: str) -> str | None:

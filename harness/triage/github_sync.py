@@ -158,7 +158,7 @@ def sync(
         raise github_errors.explain(e, repo, url, issues.count(conn, repo),
                                     token is not None) from None
     except requests.RequestException as e:
-        raise HarnessError(f"cannot reach {url}: {type(e).__name__}",
+        raise HarnessError(f"cannot reach {url}: {github_errors.why_unreachable(e)}",
                            hint="check the network, or --base-url") from None
     except json.JSONDecodeError as e:
         raise HarnessError(f"{url} answered broken JSON ({e.msg})",

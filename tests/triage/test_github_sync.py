@@ -173,8 +173,11 @@ def test_unknown_repository(github: GitHubServer) -> None:
 
 
 def test_unreachable_server() -> None:
-    with store.opened() as conn, pytest.raises(HarnessError, match="cannot reach"):
+    """One line that says why, as the system put it, not requests' wrapper class."""
+    with store.opened() as conn, pytest.raises(HarnessError) as e:
         github_sync.sync(conn, REPO, base_url="http://127.0.0.1:9", pause=None)
+    assert e.value.message.startswith("cannot reach http://127.0.0.1:9: [Errno ")
+    assert e.value.message.endswith("Connection refused"), e.value.message
 
 
 def test_comments_are_synced_and_kept(github: GitHubServer) -> None:
