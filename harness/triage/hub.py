@@ -1,8 +1,12 @@
 """Parameter counts from the Hugging Face Hub, for models whose name tells no size (opt-in).
 
 Only with ``--hub``; never when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) is set.
-``HF_ENDPOINT`` picks another Hub.  Answers are kept in ``<cache>/triage/hub-params.json``
-so each name is asked once; a failed look-up is remembered as unknown.
+``HF_ENDPOINT`` picks another Hub. Answers are kept in ``<cache>/triage/hub-sizes.json`` so
+each name is asked once (``hub-params.json``, which older versions wrote, is not read: it
+also held names a network failure had left unknown); a name the Hub does not know (or sizes
+not) is remembered as unknown. A Hub that does not answer at all is one line, asked once
+before any name: not a timeout per name, and nothing remembered of names it was never asked
+about.
 """
 from __future__ import annotations
 
@@ -13,17 +17,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from harness import config
+from harness import config, network
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness.triage.hub")
 
 MAX_LOOKUPS = 100  # per run: each is a request to the Hub
 TIMEOUT = 10.0  # seconds per request
+PROBE_TIMEOUT = 5.0  # seconds: whether the Hub answers at all, asked first
 
 
 def cache_path() -> Path:
-    return config.home() / "triage" / "hub-params.json"
+    return config.home() / "triage" / "hub-sizes.json"
 
 
 def offline() -> bool:
@@ -38,8 +43,15 @@ def parameter_counts(names: Iterable[str]) -> dict[str, float]:
     wanted = [n for n in ids if n not in cache][:MAX_LOOKUPS]
     if wanted and not offline():
         api = _api()
+        url = network.endpoint({})
+        if (reason := network.unreachable(url, PROBE_TIMEOUT)) is not None:
+            raise HarnessError(f"--hub: the Hub at {url} does not answer ({reason})",
+                               hint="run without --hub: sizes then come from the models' "
+                                    "names and a table of well-known checkpoints")
         for name in wanted:
-            cache[name] = _lookup(api, name)
+            answered, size = _lookup(api, name)
+            if answered:
+                cache[name] = size
         _write(cache)
     return {n: v for n in ids if (v := cache.get(n)) is not None}
 
@@ -52,14 +64,15 @@ def _api() -> Any:
     return HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
 
 
-def _lookup(api: Any, name: str) -> float | None:
+def _lookup(api: Any, name: str) -> tuple[bool, float | None]:
+    """(whether the Hub answered, the parameters in billions where it told them)."""
     try:
         info = api.model_info(name, expand=["safetensors"], timeout=TIMEOUT)
-    except Exception as e:  # any failure (no such repo, network) means "unknown"
+    except Exception as e:  # an HTTP status (no such repo, gated) is an answer: "unknown"
         log.debug("hub: %s: %s", name, e.__class__.__name__)
-        return None
+        return getattr(e, "response", None) is not None, None
     total = getattr(info.safetensors, "total", None)
-    return float(total) / 1e9 if total else None
+    return True, float(total) / 1e9 if total else None
 
 
 def _read() -> dict[str, float | None]:

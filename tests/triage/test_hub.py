@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,8 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from harness.errors import HarnessError
 from harness.recipes import load
 from harness.triage import hub, rank
+from tests.testing.hub import closed_port
 from tests.triage.samples import issue
 
 SIZES = {"acme/house-model": 30_000_000_000, "acme/small-model": 60_000_000}
@@ -77,3 +80,43 @@ def test_sizes_from_the_hub_reach_the_score(hub_server: list[str]) -> None:
     (with_hub,) = rank.assess_all(recipe, items, use_hub=True)
     assert not without.needs_gpu and with_hub.needs_gpu
     assert any("acme/house-model (~30B parameters" in r for r in with_hub.reasons)
+
+
+def test_no_hub_is_one_line_and_remembers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", closed_port())
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    with pytest.raises(HarnessError, match=r"^--hub: the Hub at http://127\.0\.0\.1:\d+ does "
+                                           r"not answer \(") as e:
+        hub.parameter_counts(["acme/house-model"])
+    assert e.value.hint and "without --hub" in e.value.hint
+    assert not hub.cache_path().exists()
+
+
+class _Drops(BaseHTTPRequestHandler):
+    """Answers the front door, then drops every look-up without a word (a flaky network)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        self.close_connection = True
+
+
+def test_a_look_up_the_network_dropped_is_asked_again(hub_server: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    good = os.environ["HF_ENDPOINT"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Drops)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+        assert hub.parameter_counts(["acme/house-model"]) == {}
+    finally:
+        server.shutdown()
+        server.server_close()
+    monkeypatch.setenv("HF_ENDPOINT", good)
+    assert hub.parameter_counts(["acme/house-model"]) == {"acme/house-model": 30.0}
+    assert hub_server == ["/api/models/acme/house-model"]
