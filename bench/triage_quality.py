@@ -37,25 +37,26 @@ from the public threads at their ``url``.
 ``..._extra9_...`` (70), ``..._extra10_...`` (70), ``..._extra11_...`` (65),
 ``..._extra12_...`` (70), ``..._extra13_...`` (70), ``..._extra14_...`` (70),
 ``..._extra15_...`` (70), ``..._extra16_...`` (70), ``..._extra17_...`` (70),
-``..._extra18_...`` (70) and ``..._extra19_...`` (39) are seventeen fresh sets (the last eleven
-without peft: its pool of unseen issues ran dry), each drawn in the search's rank order from
-fixed lists of queries (not picked by difficulty; spam and empty templates included) and
-labelled from the rubric alone by readers who saw neither the scoring nor the other sets;
-``..._relabels.jsonl`` are a second reader's labels of the same issues. None is fitted on. The
-third and fourth sets were scored, then read for mistakes (so later figures on them are not
-clean); the fifth, sixth and seventh were each scored once on the code of the stop that drew
-them (the sixth's mistakes were then read); the eighth and ninth were scored once on the code
-at ``51ed82f`` (and on a variant not kept: learned word weights); the tenth once at
-``5f14d32``, then read for mistakes; the eleventh once at ``2291355``; the twelfth once at
-``dd815d4`` and once at ``a773304`` (models named by their diffusers class: 0.847 and 0.846);
-the thirteenth once at ``5f14d32`` and once at ``d59e604`` (0.671 and 0.674); the fourteenth
-once at ``b2846a4`` (0.628), then read for mistakes (0.650 at ``cae7004``); the fifteenth and
-sixteenth at ``b2846a4`` and ``cae7004`` (0.785 and 0.783; 0.758 and 0.762) and on a variant
-not kept (learned word weights, fitted on every labelled set but these two: 0.760 and 0.756),
-then read for mistakes (0.780 and 0.759 at ``41bbd78``); the seventeenth once at ``b2846a4``
-and once at ``e924008`` (0.709 and 0.708); the eighteenth once at ``2930fff`` (0.696; 0.672 by
-its second reader), then read for mistakes (0.703 at ``e307580``); the nineteenth (its
-diffusers queries ran dry: 9 issues, none easy) once at ``2365bbb`` (0.861; 0.883 by its second
+``..._extra18_...`` (70), ``..._extra19_...`` (39) and ``..._extra20_...`` (47) are eighteen
+fresh sets (the last twelve without peft: its pool of unseen issues ran dry), each drawn in the
+search's rank order from fixed lists of queries (not picked by difficulty; spam and empty
+templates included) and labelled from the rubric alone by readers who saw neither the scoring
+nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
+None is fitted on. The third and fourth sets were scored, then read for mistakes (so later
+figures on them are not clean); the fifth, sixth and seventh were each scored once on the code
+of the stop that drew them (the sixth's mistakes were then read); the eighth and ninth were
+scored once on the code at ``51ed82f`` (and on a variant not kept: learned word weights); the
+tenth once at ``5f14d32``, then read for mistakes; the eleventh once at ``2291355``; the
+twelfth once at ``dd815d4`` and once at ``a773304`` (models named by their diffusers class:
+0.847 and 0.846); the thirteenth once at ``5f14d32`` and once at ``d59e604`` (0.671 and 0.674);
+the fourteenth once at ``b2846a4`` (0.628), then read for mistakes (0.650 at ``cae7004``); the
+fifteenth and sixteenth at ``b2846a4`` and ``cae7004`` (0.785 and 0.783; 0.758 and 0.762) and
+on a variant not kept (learned word weights, fitted on every labelled set but these two: 0.760
+and 0.756), then read for mistakes (0.780 and 0.759 at ``41bbd78``); the seventeenth once at
+``b2846a4`` and once at ``e924008`` (0.709 and 0.708); the eighteenth once at ``2930fff``
+(0.696; 0.672 by its second reader), then read for mistakes (0.703 at ``e307580``); the
+nineteenth (its diffusers queries ran dry: 9 issues, none easy) once at ``2365bbb`` (0.861;
+0.883 by its second reader); the twentieth once at ``71c752c`` (0.675; 0.669 by its second
 reader).
 """
 from __future__ import annotations
