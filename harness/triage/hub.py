@@ -3,10 +3,10 @@
 Only with ``--hub``; never when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) is set.
 ``HF_ENDPOINT`` picks another Hub. Answers are kept in ``<cache>/triage/hub-sizes.json`` so
 each name is asked once (``hub-params.json``, which older versions wrote, is not read: it
-also held names a network failure had left unknown); a name the Hub does not know (or sizes
-not) is remembered as unknown. A Hub that does not answer at all is one line, asked once
-before any name: not a timeout per name, and nothing remembered of names it was never asked
-about.
+also held names a network failure had left unknown); a name the Hub does not know, or whose
+size it does not give, is remembered as unknown. A Hub that does not answer at all is one
+line, asked once before any name: not a timeout per name, and nothing remembered of names it
+was never asked about.
 """
 from __future__ import annotations
 
