@@ -20,6 +20,9 @@ log = logging.getLogger("harness.network")
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 TIMEOUT = 10.0  # seconds: a Hub that answers does so in well under one
+PROBE_TIMEOUT = 5.0  # seconds: for a caller that can go on without the Hub, or asks it early
+# what to look at when the Hub does not answer, in every message that says so
+CHECK = "check the network (a proxy: HTTPS_PROXY; another Hub: HF_ENDPOINT)"
 
 
 def endpoint(env: Mapping[str, str]) -> str:
@@ -51,5 +54,4 @@ def check_hub(env: Mapping[str, str], timeout: float = TIMEOUT) -> None:
     if (reason := unreachable(url, timeout)) is not None:
         raise HarnessError(
             f"--online: the Hub at {url} does not answer ({reason})",
-            hint="its tests would each wait on a download; check the network (a proxy: "
-                 "HTTPS_PROXY; another Hub: HF_ENDPOINT), or run without --online")
+            hint=f"its tests would each wait on a download; {CHECK}, or run without --online")

@@ -22,7 +22,6 @@ GB = 1_000_000_000
 # (torch alone 0.71 GB).  CUDA builds pull the nvidia-* wheels: several GB (an estimate).
 ENV_BYTES = {"none": int(0.3 * GB), "cpu": int(1.5 * GB), "cuda": int(6 * GB)}
 WORK_BYTES = int(0.5 * GB)  # checkout, run folders, logs
-HUB_TIMEOUT = 5.0  # seconds: a doctor answers fast; a Hub that answers does in under one
 
 
 def run_checks(recipe_name: str | None = None) -> list[Check]:
@@ -108,10 +107,9 @@ def _memory() -> list[Check]:
 def _hub() -> list[Check]:
     """Offline subsets do without the Hub; ``--online`` asks it first and stops without it."""
     url = network.endpoint({})
-    if (reason := network.unreachable(url, HUB_TIMEOUT)) is not None:
+    if (reason := network.unreachable(url, network.PROBE_TIMEOUT)) is not None:
         return [Check(Level.WARN, f"Hub: {url} does not answer ({reason})",
-                      "offline subsets run; --online needs it: check the network "
-                      "(a proxy: HTTPS_PROXY; another Hub: HF_ENDPOINT)")]
+                      f"offline subsets run; --online needs it: {network.CHECK}")]
     return ok(f"Hub: {url} answers")
 
 

@@ -24,7 +24,6 @@ log = logging.getLogger("harness.triage.hub")
 
 MAX_LOOKUPS = 100  # per run: each is a request to the Hub
 TIMEOUT = 10.0  # seconds per request
-PROBE_TIMEOUT = 5.0  # seconds: whether the Hub answers at all, asked first
 
 
 def cache_path() -> Path:
@@ -42,9 +41,9 @@ def parameter_counts(names: Iterable[str]) -> dict[str, float]:
     cache = _read()
     wanted = [n for n in ids if n not in cache][:MAX_LOOKUPS]
     if wanted and not offline():
-        api = _api()
         url = network.endpoint({})
-        if (reason := network.unreachable(url, PROBE_TIMEOUT)) is not None:
+        api = _api(url)
+        if (reason := network.unreachable(url, network.PROBE_TIMEOUT)) is not None:
             raise HarnessError(f"--hub: the Hub at {url} does not answer ({reason})",
                                hint="run without --hub: sizes then come from the models' "
                                     "names and a table of well-known checkpoints")
@@ -56,12 +55,12 @@ def parameter_counts(names: Iterable[str]) -> dict[str, float]:
     return {n: v for n in ids if (v := cache.get(n)) is not None}
 
 
-def _api() -> Any:
+def _api(url: str) -> Any:
     try:
         from huggingface_hub import HfApi
     except ImportError as e:
         raise HarnessError("--hub needs huggingface_hub", hint="pip install 'harness[hub]'") from e
-    return HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None)
+    return HfApi(endpoint=url)
 
 
 def _lookup(api: Any, name: str) -> tuple[bool, float | None]:
