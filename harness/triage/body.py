@@ -38,6 +38,7 @@ SYSTEM = ("system info", "environment", "environment info", "who can help?", "wh
           "system info / environment", "environment / system info")
 # pasted logs can run to megabytes; what decides the features comes first
 MAX_CHARS = 20_000
+HEAD_WORDS = 150  # words kept in order (.words reads pairs of neighbours from them)
 REPRO = ("reproduction", "to reproduce", "steps to reproduce", "code example",
          "reproduction steps", "minimal reproducible example")
 
@@ -55,6 +56,7 @@ class Body(NamedTuple):
     frames: tuple[str, ...]  # .py paths in code blocks and tracebacks, in order
     symbols: tuple[str, ...]  # `names` in backticks
     title_words: frozenset[str] = frozenset()  # the words of the title, lower-cased
+    head: tuple[str, ...] = ()  # the first HEAD_WORDS words of low, in order
 
 
 def sections(text: str) -> dict[str, str]:
@@ -195,11 +197,12 @@ def parse(title: str, text: str) -> Body:
         code, prose = (), f"{title}\n{told}"
     text = f"{title}\n{told}"
     low = text.lower()
+    seq = words_of(low)
     traceback = "Traceback (most recent call last)" in told or (
         'File "' in told and '", line ' in told)
     return Body(
         sections=parts, code=code, text=text, low=low,
-        words=frozenset(words_of(low)), prose=prose, system=system,
+        words=frozenset(seq), head=tuple(seq[:HEAD_WORDS]), prose=prose, system=system,
         title_words=frozenset(words_of(title.lower())),
         traceback=traceback, files=py_files(prose),
         frames=py_files("\n".join(code) if code else told) if traceback or code else (),

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from harness.recipes import Recipe
 from harness.triage import body as body_mod
 from harness.triage import comments as comments_mod
-from harness.triage import cues, hardware, kinds, models, title
+from harness.triage import cues, hardware, kinds, models, title, words
 from harness.triage import labels as labels_mod
 from harness.triage.issues import Issue
 
@@ -46,6 +46,7 @@ class Features(NamedTuple):
     model_in_title: bool = False  # the title names models.largest (models.in_title)
     says_nothing: bool = False  # the post tells nothing beyond its title (body.says_nothing)
     several_problems: bool = False  # it lists separate problems (body.several_problems)
+    words: frozenset[str] = frozenset()  # what it tells, as words and pairs (words.terms)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -123,4 +124,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
+        words=words.terms(parsed.words, parsed.head),
     )

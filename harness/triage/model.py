@@ -2,7 +2,8 @@
 
 ``easy``: the log-odds that a beginner can finish an issue on a laptop; ``gpu``: the
 log-odds that reproducing or fixing it needs a CUDA GPU, flagged from ``threshold`` up.
-Each is a bias plus one weight per signal name (:mod:`.signals`).  Fitted by
+Each is a bias plus one weight per signal name (:mod:`.signals`); the easy model also
+weighs the issue's words (``words``, :mod:`.words`).  Fitted by
 ``bench/triage_quality.py ISSUES.jsonl --fit`` (:mod:`.learn`); read once, offline.
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Models:
     easy: Linear
     gpu: Linear
     about: str = ""
+    words: Mapping[str, float] = field(default_factory=dict)  # of the easy model (.words)
 
 
 def _effect(c: tuple[float, str]) -> float:
@@ -62,7 +64,8 @@ def sigmoid(x: float) -> float:
 def load(path: Path = WEIGHTS_PATH) -> Models:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")))
+        return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")),
+                      {str(k): float(v) for k, v in data.get("words", {}).items()})
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError(f"cannot read the triage weights {path}: {e}",
                            hint="reinstall harness") from e
@@ -83,7 +86,8 @@ def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
 
     data = {"about": models.about or f"logistic models fitted on {trained_on} labelled issues "
                                       f"by bench/triage_quality.py --fit",
-            "easy": one(models.easy), "gpu": one(models.gpu)}
+            "easy": one(models.easy), "gpu": one(models.gpu),
+            "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())}}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)

@@ -37,7 +37,9 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
         f = features.extract(issue, recipe, now=now, hub=sizes,
                              linked_prs=linked.get(issue.number, ()),
                              comments=said.get(issue.number, ()))
-        return scoring.assess(issue, f)
+        # the words weighed, then dropped: the score holds them, and a worker's results
+        # are sent back pickled (hundreds of words an issue doubled the time of a batch)
+        return scoring.assess(issue, f)._replace(features=f._replace(words=frozenset()))
 
     todo = [i for i in stored if not i.is_pull]
 

@@ -375,7 +375,7 @@ def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) ->
     assert signals.PRIOR_GPU["cue_api_error"] < 0
 
 
-def test_an_import_that_fails_is_no_gpu_issue_whatever_the_post_runs(
+def test_an_import_that_fails_is_hardly_a_gpu_issue_whatever_the_post_runs(
         transformers: Recipe) -> None:
     title = "ImportError: cannot import name 'prepare_model_for_kbit_training' from 'peft'"
     text = ("I fine-tune a model loaded in 4-bit with bitsandbytes; since upgrading, the "
@@ -384,10 +384,14 @@ def test_an_import_that_fails_is_no_gpu_issue_whatever_the_post_runs(
     f = extract(transformers, title, text)
     assert {"hw_quantization", "title_import"} <= {n for n, _, _ in signals.gpu(f)}
     assessed = scoring.assess(issue(1, title, text), f)
-    assert not assessed.needs_gpu and assessed.band == "easy"
-    # the same post under a title about the run is a GPU issue
+    assert assessed.band == "easy"
+    # the same post under a title about the run is a GPU issue, and a hard one; the import
+    # takes the odds of a GPU need down to a fraction (at the threshold that misses few GPU
+    # issues, ~7%, it may still be flagged: the table then says "maybe")
     run = "Fine-tuning a 4-bit model stops at its first line"
-    assert scoring.assess(issue(1, run, text), extract(transformers, run, text)).needs_gpu
+    on_run = scoring.assess(issue(1, run, text), extract(transformers, run, text))
+    assert on_run.needs_gpu and on_run.band == "hard"
+    assert assessed.gpu_score < on_run.gpu_score / 5
 
 
 def test_a_docs_change_is_no_gpu_issue(transformers: Recipe) -> None:

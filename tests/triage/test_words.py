@@ -1,0 +1,107 @@
+"""An issue's words: read from what it tells, weighed as one explained contribution, fitted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.recipes import load
+from harness.triage import body, features, learn, model, rank, scoring, words
+from tests.triage import samples
+from tests.triage.samples import issue
+
+
+def told(title: str, text: str) -> frozenset[str]:
+    parsed = body.parse(title, text)
+    return words.terms(parsed.words, parsed.head)
+
+
+def test_words_and_pairs_of_what_is_told_not_the_environment() -> None:
+    found = told("Typo in the docstring", samples.TRANSFORMERS_SYSINFO
+                 + "\n### Reproduction\n\nThe docstring of `generate` says it is an error.")
+    assert {"typo", "docstring", "typo in", "an error", "generate"} <= found
+    assert not {"the", "is", "in the", "it is"} & found  # alone or paired, they say nothing
+    assert not {"glibc2", "safetensors"} & found  # the System Info lists, it does not tell
+
+
+def test_no_weighed_word_is_no_contribution() -> None:
+    found = told("Typo in the docstring", "A typo.")
+    assert words.contribution(found, {}) is None
+    assert words.contribution(found, {"unrelated": 1.0}) is None
+    assert words.contribution(frozenset(), {"typo": 1.0}) is None
+
+
+def test_the_contribution_adds_up_and_names_the_words_that_weigh_most() -> None:
+    found = frozenset({"typo", "docstring", "cuda", "fsdp", "hello", "api"})
+    weights = {"typo": 1.0, "docstring": 0.5, "api": 0.5, "cuda": -0.2, "fsdp": -0.1,
+               "hello": 0.05}
+    c, why = words.contribution(found, weights) or (0.0, "")
+    assert c == pytest.approx(sum(weights.values()) / 6 ** 0.5)
+    assert why == "its words are those of easier issues: 'typo', 'api', 'docstring'"
+    c, why = words.contribution(found, {**weights, "fsdp": -3.0}) or (0.0, "")
+    assert c < 0 and why == "its words are those of harder issues: 'fsdp', 'cuda'"
+    assert c == words.logit(found, {**weights, "fsdp": -3.0})  # as the fit counts it
+
+
+def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
+    terms = [f"w{i}" for i in range(300)]
+    weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
+    a = words.contribution(frozenset(terms), weights)
+    b = words.contribution(frozenset(reversed(terms)), weights)
+    assert a == b
+
+
+def test_a_long_post_gives_each_word_less() -> None:
+    short, long = frozenset({"typo", "a1"}), frozenset({"typo"} | {f"a{i}" for i in range(50)})
+    assert words.value(short) > words.value(long) > 0
+    assert words.value(frozenset()) == 0.0
+
+
+def test_fit_words_learns_signs_from_enough_issues_only_and_is_deterministic() -> None:
+    found, ys = [], []
+    for i in range(60):
+        easy = i % 2 == 0
+        found.append(frozenset({"typo" if easy else "fsdp", "common", f"rare{i}"}))
+        ys.append(easy)
+    w = learn.fit_words(found, ys, [0.0] * 60, l2=0.5)
+    assert w["typo"] > 0.5 and w["fsdp"] < -0.5
+    assert abs(w.get("common", 0.0)) < 0.05
+    assert not any(t.startswith("rare") for t in w)  # one issue each: not learnt from
+    assert learn.fit_words(found, ys, [0.0] * 60, l2=0.5) == w
+    # what the rest of the model already says (an offset) is not learnt again
+    held = learn.fit_words(found, ys, [2.0 if y else -2.0 for y in ys], l2=0.5)
+    assert held["typo"] < w["typo"]
+
+
+def test_the_words_ship_with_the_models_and_move_the_score(tmp_path: Path) -> None:
+    recipe = load("transformers")
+    typo = [issue(n, "Typo in the docs", "The docstring says `x` twice.") for n in range(1, 9)]
+    oom = [issue(n, "OOM with FSDP", "Training runs out of memory on 8 GPUs.")
+           for n in range(9, 17)]
+    items = [(i, features.extract(i, recipe)) for i in typo + oom]
+    m = learn.fit_models(items, [n <= 8 for n in range(1, 17)], [n > 8 for n in range(1, 17)])
+    assert m.words["typo"] > 0 and m.words["fsdp"] < 0
+    path = tmp_path / "weights.json"
+    model.save(m, trained_on=16, path=path)
+    model.load.cache_clear()
+    try:
+        again = model.load(path)
+    finally:
+        model.load.cache_clear()
+    assert again.words == m.words
+    i, f = items[0]
+    with_words = scoring.assess(i, f, m)
+    without = scoring.assess(i, f, model.Models(m.easy, m.gpu))
+    assert any("its words are those of easier issues: 'docs', 'docs the', 'docstring'" in r
+               for r in with_words.reasons)  # as heavy as 'typo': in alphabetical order
+    assert not any("its words" in r for r in without.reasons)
+    assert with_words.score > without.score
+
+
+def test_ranked_assessments_keep_no_words() -> None:
+    """The score holds them; a worker sends its results back pickled, words would double
+    the time of a large batch."""
+    recipe = load("transformers")
+    found = rank.assess_all(recipe, samples.transformers_issues())
+    assert found and all(a.features.words == frozenset() for a in found)
+    assert any("its words" in r for a in found for r in a.reasons)
