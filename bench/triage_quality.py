@@ -38,14 +38,16 @@ from the public threads at their ``url``.
 ``..._extra9_...`` (70), ``..._extra10_...`` (70), ``..._extra11_...`` (65),
 ``..._extra12_...`` (70), ``..._extra13_...`` (70), ``..._extra14_...`` (70),
 ``..._extra15_...`` (70), ``..._extra16_...`` (70), ``..._extra17_...`` (70),
-``..._extra18_...`` (70), ``..._extra19_...`` (39) and ``..._extra20_...`` (47) are eighteen
-fresh sets (the last twelve without peft: its pool of unseen issues ran dry), each drawn in the
+``..._extra18_...`` (70), ``..._extra19_...`` (39), ``..._extra20_...`` (47) and
+``..._extra21_...`` (53) are nineteen fresh sets (the last thirteen without peft: its pool of
+unseen issues ran dry), each drawn in the
 search's rank order from fixed lists of queries (not picked by difficulty; spam and empty
 templates included) and labelled from the rubric alone by readers who saw neither the scoring
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
 Until the words of :mod:`harness.triage.words` came, none was fitted on; since, the shipped
-weights are fitted on all eighteen with the dev set and the additions (``--fit`` given every
-file), and ``--folds file`` scores each set by weights fitted on all the other files.
+weights are fitted on the third to the twentieth with the dev set and the additions (``--fit``
+given every file), and ``--folds file`` scores each set by weights fitted on all the other
+files.
 The third and fourth sets were scored, then read for mistakes (so later figures on them are
 not clean); the fifth, sixth and seventh were each scored once on the code
 of the stop that drew them (the sixth's mistakes were then read); the eighth and ninth were
@@ -61,7 +63,9 @@ and 0.756), then read for mistakes (0.780 and 0.759 at ``41bbd78``); the sevente
 (0.696; 0.672 by its second reader), then read for mistakes (0.703 at ``e307580``); the
 nineteenth (its diffusers queries ran dry: 9 issues, none easy) once at ``2365bbb`` (0.861;
 0.883 by its second reader); the twentieth once at ``71c752c`` (0.675; 0.669 by its second
-reader).
+reader); the twenty-first (drawn while the words were made, read by no one until they were
+committed) once at ``37e1547``, the words' commit (0.794; 0.826 by its second reader), and at
+``2050ac4``, before it (0.770; 0.774).
 """
 from __future__ import annotations
 
