@@ -35,6 +35,9 @@ STOP = frozenset((
     "while", "who", "whom", "why", "will", "with", "would", "you", "your",
 ))
 _SAY_NOTHING = STOP | {f"{a} {b}" for a in STOP for b in STOP}
+# weighed, not named in a reason: parts of links, which tell a reader nothing (nor do
+# words of one or two letters: "s", "py")
+_UNSHOWN = frozenset(("https", "http", "www", "com", "org", "html", "github", "blob"))
 
 
 def terms(told: frozenset[str], head: Sequence[str]) -> frozenset[str]:
@@ -66,7 +69,8 @@ def contribution(found: frozenset[str], weights: Mapping[str, float]
     total = math.fsum(ws) * value(found)
     # (weight, word) pairs, the heaviest first the way the sum goes, ties alphabetical
     signed = map(neg, ws) if total > 0 else ws
-    top = [t for w, t in heapq.nsmallest(SHOWN, zip(signed, weighed, strict=True)) if w < 0]
+    heaviest = heapq.nsmallest(SHOWN + len(_UNSHOWN), zip(signed, weighed, strict=True))
+    top = [t for w, t in heaviest if w < 0 and t not in _UNSHOWN and len(t) > 2][:SHOWN]
     return total, (f"its words are those of {'easier' if total > 0 else 'harder'} issues: "
                    f"{_names(top)}")
 

@@ -43,6 +43,14 @@ def test_the_contribution_adds_up_and_names_the_words_that_weigh_most() -> None:
     assert c == words.logit(found, {**weights, "fsdp": -3.0})  # as the fit counts it
 
 
+def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
+    found = frozenset({"https", "com", "s", "py", "typo", "docstring"})
+    weights = {"https": 2.0, "com": 2.0, "s": 2.0, "py": 2.0, "typo": 1.0, "docstring": 0.5}
+    c, why = words.contribution(found, weights) or (0.0, "")
+    assert c == pytest.approx(9.5 / 6 ** 0.5)
+    assert why == "its words are those of easier issues: 'typo', 'docstring'"
+
+
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
