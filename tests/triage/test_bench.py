@@ -59,3 +59,22 @@ def test_mistakes_of_the_shipped_weights_alone(tmp_path: Path,
     assert "held-out" not in out
     assert "lowest-scored easy issues:\n  " in out and "peft#1 'Typo in docstring'" in out
     assert "highest-scored other issues:\n  " in out and "peft#2 'FSDP hangs'" in out
+
+
+def test_each_file_held_out_is_scored_by_weights_fitted_on_the_others(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def one_set(name: str, start: int) -> str:
+        return write(tmp_path / name, [
+            {**label(start + n, "easy" if n % 2 else "hard", not n % 2),
+             "title": "Typo in docstring" if n % 2 else "FSDP hangs on 8 GPUs",
+             "body": "typo in the docs" if n % 2 else "with fsdp on 8 GPUs, CUDA error"}
+            for n in range(6)])
+
+    paths = [one_set("a.jsonl", 0), one_set("b.jsonl", 100), one_set("c.jsonl", 200)]
+    triage_quality.main([*paths, "--folds", "file"])
+    out = capsys.readouterr().out
+    assert "held-out (leave one file out)" in out
+    rows = out.split("held-out, each file")[1].splitlines()[2:5]
+    assert [r.split()[:2] for r in rows] == [["a.jsonl", "6"], ["b.jsonl", "6"],
+                                             ["c.jsonl", "6"]]
+    assert all(r.split()[4] == "1.000" for r in rows)  # the others teach it plainly

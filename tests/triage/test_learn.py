@@ -49,7 +49,8 @@ def test_contributions_add_up_to_the_probability() -> None:
 
 def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     path = tmp_path / "weights.json"
-    models = model.Models(model.Linear(-1.0, {"a": 0.5}), model.Linear(-2.0, {"b": 1.0}, 0.3))
+    models = model.Models(model.Linear(-1.0, {"a": 0.5}), model.Linear(-2.0, {"b": 1.0}, 0.3),
+                          words={"typo": 0.25, "an error": 0.5, "fsdp": -1.0})
     model.save(models, trained_on=3, path=path)
     assert json.loads(path.read_text())["gpu"]["threshold"] == 0.3
     model.load.cache_clear()
@@ -58,6 +59,7 @@ def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     finally:
         model.load.cache_clear()
     assert again.easy == models.easy and again.gpu == models.gpu
+    assert again.words == models.words
 
 
 def test_the_gpu_threshold_is_never_saved_above_the_cut(tmp_path: Path) -> None:
