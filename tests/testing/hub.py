@@ -5,13 +5,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 
 class _Answer(BaseHTTPRequestHandler):
     status = 200
+    requests: ClassVar[list[str]] = []
 
     def do_HEAD(self) -> None:
-        self.server.requests.append(self.path)  # type: ignore[attr-defined]
+        self.requests.append(self.path)
         self.send_response(self.status)
         self.end_headers()
 
@@ -20,18 +22,26 @@ class _Answer(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def local_hub(status: int = 200) -> Iterator[tuple[str, list[str]]]:
-    """``(endpoint URL, paths requested)`` of a server answering every HEAD with ``status``."""
-    handler = type("Answer", (_Answer,), {"status": status})
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The base URL of a local server of ``handler``'s answers, on a free port, for the
+    block's length."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.requests = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", server.requests  # type: ignore[attr-defined]
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def local_hub(status: int = 200) -> Iterator[tuple[str, list[str]]]:
+    """``(endpoint URL, paths requested)`` of a server answering every HEAD with ``status``."""
+    requests: list[str] = []
+    handler = type("Answer", (_Answer,), {"status": status, "requests": requests})
+    with serving(handler) as url:
+        yield url, requests
 
 
 def closed_port() -> str:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.recipes import load
 from harness.triage import hub, rank
-from tests.testing.hub import closed_port
+from tests.testing.hub import closed_port, serving
 from tests.triage.samples import issue
 
 SIZES = {"acme/house-model": 30_000_000_000, "acme/small-model": 60_000_000}
@@ -46,16 +45,12 @@ class _Hub(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hub_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
-    _Hub.seen = []
-    yield _Hub.seen
-    server.shutdown()
-    server.server_close()
+    with serving(_Hub) as url:
+        monkeypatch.setenv("HF_ENDPOINT", url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+        _Hub.seen = []
+        yield _Hub.seen
 
 
 def test_parameter_counts_are_asked_once(hub_server: list[str]) -> None:
@@ -109,14 +104,9 @@ class _Drops(BaseHTTPRequestHandler):
 def test_a_look_up_the_network_dropped_is_asked_again(hub_server: list[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     good = os.environ["HF_ENDPOINT"]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Drops)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    with serving(_Drops) as url:
+        monkeypatch.setenv("HF_ENDPOINT", url)
         assert hub.parameter_counts(["acme/house-model"]) == {}
-    finally:
-        server.shutdown()
-        server.server_close()
     monkeypatch.setenv("HF_ENDPOINT", good)
     assert hub.parameter_counts(["acme/house-model"]) == {"acme/house-model": 30.0}
     assert hub_server == ["/api/models/acme/house-model"]
