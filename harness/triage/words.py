@@ -67,12 +67,17 @@ def contribution(found: frozenset[str], weights: Mapping[str, float]
         return None
     ws = list(map(weights.__getitem__, weighed))
     total = math.fsum(ws) * value(found)
-    # (weight, word) pairs, the heaviest first the way the sum goes, ties alphabetical
+    # (weight, word) pairs of the words a reason may name, the heaviest first the way the
+    # sum goes, ties alphabetical
     signed = map(neg, ws) if total > 0 else ws
-    heaviest = heapq.nsmallest(SHOWN + len(_UNSHOWN), zip(signed, weighed, strict=True))
-    top = [t for w, t in heaviest if w < 0 and t not in _UNSHOWN and len(t) > 2][:SHOWN]
+    top = [t for w, t in heapq.nsmallest(SHOWN, (p for p in zip(signed, weighed, strict=True)
+                                                 if p[0] < 0 and _shown(p[1])))]
     said = f"its words are those of {'easier' if total > 0 else 'harder'} issues"
     return total, f"{said}: {_names(top)}" if top else said
+
+
+def _shown(word: str) -> bool:
+    return len(word) > 2 and word not in _UNSHOWN
 
 
 def _names(words: Iterable[str]) -> str:

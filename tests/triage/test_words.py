@@ -49,6 +49,9 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
     assert why == "its words are those of easier issues: 'typo', 'docstring'"
     _, why = words.contribution(frozenset({"https", "s"}), weights) or (0.0, "")
     assert why == "its words are those of easier issues"  # nothing left to name
+    tiny = {f"{c}{d}": 3.0 for c in "abcd" for d in "xyz"}  # twelve heavier, unnamed
+    _, why = words.contribution(frozenset({*tiny, "typo"}), {**tiny, "typo": 1.0}) or (0, "")
+    assert why == "its words are those of easier issues: 'typo'"
 
 
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
