@@ -20,6 +20,11 @@ it was filed (age 0, no comments): only what its text and labels say counts.
 
 Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
+``--fit`` refuses (exit 2) to replace weights fitted on more issues than it was given: the
+shipped ones learned from every labelled set below, whose texts are not in the repository,
+and a machine that lacks some of them would otherwise ship weights that learned from a
+fraction.  ``--replace`` writes them anyway.
+
 ``--test OTHER.jsonl`` fits on the sets given and scores OTHER with those weights (weights.json
 untouched): the figures for a set labelled apart.  ``--folds none`` scores a set with the
 shipped weights only.
@@ -297,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "(leave one file out), a number K (K-fold by issue) or 'none'")
     parser.add_argument("--fit", action="store_true",
                         help=f"fit on all the issues given and write {model.WEIGHTS_PATH.name}")
+    parser.add_argument("--replace", action="store_true",
+                        help="with --fit: write the weights even if they are fitted on fewer "
+                             "issues than the shipped ones")
     parser.add_argument("--mistakes", type=int, default=0, metavar="N",
                         help="list the N worst mistakes of the held-out scoring (of the "
                              "shipped weights with --folds none)")
@@ -309,6 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = read_labels(args.labels)
     items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
+    shipped_on = model.load().trained_on
+    if args.fit and len(items) < shipped_on and not args.replace:
+        # the texts of most labelled sets live outside the repository: a machine that lacks
+        # some would otherwise quietly ship weights that learned from a fraction of them
+        print(f"not refitting: {model.WEIGHTS_PATH.name} was fitted on {shipped_on} labelled "
+              f"issues, these are {len(items)}; give every labelled set's texts, or --replace",
+              file=sys.stderr)
+        return 2
     if args.test:
         tested = read(args.test, given)
         scored = assess(tested, fit(items))
@@ -319,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.fit:
         models = fit(items)
-        model.save(models, trained_on=len(items))
+        model.save(models)
         print(f"wrote {model.WEIGHTS_PATH}")
     shipped = assess(items, model.load())
     report("shipped weights (weights.json; optimistic on the issues they were fitted on)",

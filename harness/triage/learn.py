@@ -170,4 +170,4 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
         weights = fit_words(found, easy, held, l2_words, weights)
         e = fit(easy_rows, easy, l2_easy, signals.PRIOR_EASY,
                 [words.logit(f, weights) for f in found])
-    return Models(e, g, words=weights)
+    return Models(e, g, words=weights, trained_on=len(items))

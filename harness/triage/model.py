@@ -45,6 +45,7 @@ class Models:
     gpu: Linear
     about: str = ""
     words: Mapping[str, float] = field(default_factory=dict)  # of the easy model (.words)
+    trained_on: int = 0  # how many labelled issues they were fitted on
 
 
 def _effect(c: tuple[float, str]) -> float:
@@ -65,7 +66,8 @@ def load(path: Path = WEIGHTS_PATH) -> Models:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")),
-                      {str(k): float(v) for k, v in data.get("words", {}).items()})
+                      {str(k): float(v) for k, v in data.get("words", {}).items()},
+                      int(data.get("trained_on", 0)))
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError(f"cannot read the triage weights {path}: {e}",
                            hint="reinstall harness") from e
@@ -76,7 +78,7 @@ def _linear(raw: Mapping[str, Any]) -> Linear:
                   float(raw.get("threshold", 0.5)))
 
 
-def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
+def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
     def one(m: Linear) -> dict[str, Any]:
         # the threshold rounded down, never up: rounded up, it would pass over the issue
         # the fit put it at (and every issue tied with it), which would go unflagged
@@ -84,8 +86,9 @@ def save(models: Models, *, trained_on: int, path: Path = WEIGHTS_PATH) -> None:
         return {"bias": round(m.bias, DIGITS), "threshold": math.floor(m.threshold * scale) / scale,
                 "weights": {k: round(v, DIGITS) for k, v in sorted(m.weights.items())}}
 
-    data = {"about": models.about or f"logistic models fitted on {trained_on} labelled issues "
-                                      f"by bench/triage_quality.py --fit",
+    data = {"about": models.about or f"logistic models fitted on {models.trained_on} labelled "
+                                      f"issues by bench/triage_quality.py --fit",
+            "trained_on": models.trained_on,
             "easy": one(models.easy), "gpu": one(models.gpu),
             "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())}}
     tmp = path.with_suffix(".tmp")

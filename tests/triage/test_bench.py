@@ -13,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import triage_agreement
 import triage_quality
 
+from harness.triage import model
+
 
 def write(path: Path, rows: list[dict[str, object]]) -> str:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -78,3 +80,18 @@ def test_each_file_held_out_is_scored_by_weights_fitted_on_the_others(
     assert [r.split()[:2] for r in rows] == [["a.jsonl", "6"], ["b.jsonl", "6"],
                                              ["c.jsonl", "6"]]
     assert all(r.split()[4] == "1.000" for r in rows)  # the others teach it plainly
+
+
+def test_a_fit_on_fewer_issues_than_the_shipped_weights_does_not_replace_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The texts of most labelled sets live outside the repository: a machine that has only
+    some of them must not quietly ship weights that learned from a fraction."""
+    issues = write(tmp_path / "issues.jsonl", [
+        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
+        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+    before = model.WEIGHTS_PATH.read_bytes()
+    assert model.load().trained_on > 2
+    assert triage_quality.main([issues, "--fit"]) == 2
+    assert model.WEIGHTS_PATH.read_bytes() == before
+    err = capsys.readouterr().err
+    assert err.startswith("not refitting: weights.json was fitted on ") and "these are 2" in err

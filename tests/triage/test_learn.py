@@ -50,16 +50,17 @@ def test_contributions_add_up_to_the_probability() -> None:
 def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     path = tmp_path / "weights.json"
     models = model.Models(model.Linear(-1.0, {"a": 0.5}), model.Linear(-2.0, {"b": 1.0}, 0.3),
-                          words={"typo": 0.25, "an error": 0.5, "fsdp": -1.0})
-    model.save(models, trained_on=3, path=path)
+                          words={"typo": 0.25, "an error": 0.5, "fsdp": -1.0}, trained_on=7)
+    model.save(models, path)
     assert json.loads(path.read_text())["gpu"]["threshold"] == 0.3
+    assert "fitted on 7 labelled issues" in json.loads(path.read_text())["about"]
     model.load.cache_clear()
     try:
         again = model.load(path)
     finally:
         model.load.cache_clear()
     assert again.easy == models.easy and again.gpu == models.gpu
-    assert again.words == models.words
+    assert again.words == models.words and again.trained_on == 7
 
 
 def test_the_gpu_threshold_is_never_saved_above_the_cut(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_the_gpu_threshold_is_never_saved_above_the_cut(tmp_path: Path) -> None:
     assert round(at_cut, 4) > at_cut  # the case: plain rounding goes up
     models = model.Models(model.Linear(-1.0, {"a": 0.5}),
                           model.Linear(gpu.bias, gpu.weights, at_cut))
-    model.save(models, trained_on=3, path=path)
+    model.save(models, path)
     model.load.cache_clear()
     try:
         again = model.load(path)
