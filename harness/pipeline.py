@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import cache, checkout, config, runner, torch_source
+from harness import cache, checkout, config, network, recipes, runner, torch_source
 from harness.envs import Backend, Env, EnvSpec
 from harness.envs.venv import resolve_python
 from harness.progress import Ui
@@ -47,6 +47,14 @@ class Timings:
 
     def add(self, name: str, start: float) -> None:
         self.values[name] = round(self.values.get(name, 0.0) + time.monotonic() - start, 3)
+
+
+def online(subset: Subset) -> Subset:
+    """``subset`` let out to the network (``--online``), once the Hub its tests will talk to
+    answers: without it, each test would wait on a download's timeouts before it fails."""
+    subset = recipes.online(subset)
+    network.check_hub(subset.env)
+    return subset
 
 
 def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,

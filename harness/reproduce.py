@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import history, network, pipeline, recipes, store
+from harness import history, pipeline, store
 from harness.errors import HarnessError
 from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
@@ -69,8 +69,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
     recipe = setup.recipe
     subset = recipe.subset(opts.subset)
     if opts.online:
-        subset = recipes.online(subset)
-        network.check_hub(subset.env)
+        subset = pipeline.online(subset)
     timings = Timings()
     ref = opts.ref if opts.ref is not None else recipe.source.ref
     report = RunReport(recipe=recipe.name, subset=subset.name, ref=ref,

@@ -45,8 +45,9 @@ def parameter_counts(names: Iterable[str]) -> dict[str, float]:
         api = _api(url)
         if (reason := network.unreachable(url, network.PROBE_TIMEOUT)) is not None:
             raise HarnessError(f"--hub: the Hub at {url} does not answer ({reason})",
-                               hint="run without --hub: sizes then come from the models' "
-                                    "names and a table of well-known checkpoints")
+                               hint=f"{network.CHECK}, or run without --hub: sizes then "
+                                    "come from the models' names and a table of well-known "
+                                    "checkpoints")
         for name in wanted:
             answered, size = _lookup(api, name)
             if answered:

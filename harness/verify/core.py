@@ -9,7 +9,6 @@ from pathlib import Path
 from harness import (
     checkout,
     history,
-    network,
     pipeline,
     proc,
     recipes,
@@ -115,8 +114,7 @@ def verify(opts: Options, ui: Ui | None = None) -> VerifyReport:
     recipe = setup.recipe
     subset = recipe.subset(opts.subset)
     if opts.online:
-        subset = recipes.online(subset)
-        network.check_hub(subset.env)
+        subset = pipeline.online(subset)
     if opts.gpu:
         subset = recipes.on_gpu(subset)
     if opts.slow:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from harness import network
 from harness.errors import HarnessError
 from harness.recipes import load
 from harness.triage import hub, rank
@@ -84,6 +85,7 @@ def test_no_hub_is_one_line_and_remembers_nothing(monkeypatch: pytest.MonkeyPatc
                                            r"not answer \(") as e:
         hub.parameter_counts(["acme/house-model"])
     assert e.value.hint and "without --hub" in e.value.hint
+    assert network.CHECK in e.value.hint  # what to look at, as --online and doctor say
     assert not hub.cache_path().exists()
 
 
