@@ -32,7 +32,9 @@ KNOWN: dict[str, float] = {
     "clip-vit-base": 0.15, "clip-vit-large": 0.43, "whisper-tiny": 0.039,
     "whisper-base": 0.074, "whisper-small": 0.244, "whisper-medium": 0.77,
     "whisper-large": 1.55, "wav2vec2-base": 0.095, "wav2vec2-large": 0.317,
-    "phi-2": 2.7, "phi-3-mini": 3.8, "phi-3-medium": 14.0, "bloom": 176.0,
+    "phi-2": 2.7, "phi-3-mini": 3.8, "phi-3-medium": 14.0,
+    # the 176B checkpoint by its id: a bare "Bloom" names a family that starts at 560M
+    "bigscience/bloom": 176.0,
     "stable-diffusion-v1": 1.07, "stable-diffusion-2": 1.3, "sd-turbo": 1.3,
     "stable-diffusion-xl": 3.5, "sdxl": 3.5, "stable-diffusion-3.5-large": 8.1,
     "stable-diffusion-3.5-medium": 2.5, "stable-diffusion-3": 7.0,

@@ -91,6 +91,9 @@ def test_a_release_in_backticks_is_no_scope(transformers: Recipe) -> None:
     # model's name (a 7B model was told "small model: granite-4.0-tiny-preview (~5M)")
     ("sshleifer/tiny-gpt2", 0.005), ("ibm-granite/granite-4.0-tiny-preview", None),
     ("yujiepan/llama-3-tiny-random", 0.001),
+    # "bloom" alone is a family of 560M to 176B ("Bloom's hidden states are None", a plain
+    # Python bug, was sized 176B and flagged for a GPU): only the checkpoint's id says 176B
+    ("bigscience/bloom", 176.0), ("bloom", None), ("BloomForCausalLM", None),
 ])
 def test_model_sizes_from_names(name: str, billions: float | None) -> None:
     assert models.size_from_name(name) == billions
@@ -124,6 +127,8 @@ def test_models_named_in_code_prose_and_commands() -> None:
     assert named("It happens with any 70B model.") == [("70B", 70.0)]
     assert named("using distilbert-base-uncased here") == [("distilbert-base-uncased", 0.066)]
     assert named("load_in_8bit=True, 4bit and bnb_4bit_compute_dtype") == []
+    assert named("Bloom's hidden states are None") == []
+    assert named("we serve bigscience/bloom on 8 A100s") == [("bigscience/bloom", 176.0)]
 
 
 def test_memory_against_a_laptop(transformers: Recipe) -> None:
