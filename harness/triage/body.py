@@ -112,10 +112,15 @@ _ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:",
               "Requirement already satisfied", "script?:")
 # pip's own output: the packages the reporter installed, not what the bug needs
 _PIP_OUTPUT = ("Successfully installed ", "Requirement already satisfied")
+# a row of `pip list`'s table ("deepspeed      0.14.0+ce78a632"), its header and its rule
+# (real post: peft#1593, whose System Info is that table alone)
+_PIP_LIST = re.compile(r"^\s*(?:[A-Za-z][\w.\-\[\]]*\s{2,}v?\d+\.[\w.+\-!]*|Package\s+Version"
+                       r"|-{3,}\s+-{3,})\s*$")
 
 
 def _env_line(line: str) -> bool:
-    if line.lstrip().startswith(_PIP_OUTPUT):
+    if line.lstrip().startswith(_PIP_OUTPUT) or (
+            ("  " in line or "- -" in line) and _PIP_LIST.match(line)):
         return True
     if ":" not in line and "==" not in line and "|" not in line and "+-" not in line:
         return False
@@ -154,7 +159,8 @@ _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
 
 def prose_of(section: str) -> str:
     """The problem told in prose inside a System Info section: long lines outside code
-    blocks that are not ``key: value`` pairs, checkboxes, @mentions or environment lines."""
+    blocks that are not ``key: value`` pairs, checkboxes, @mentions or environment lines
+    (a link alone counts: it names the file at fault)."""
     told: list[str] = []
     for piece in section.split("```")[::2]:  # outside code blocks
         for line in _LONG_LINE.findall(piece):

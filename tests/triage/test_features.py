@@ -203,6 +203,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("FooLM", "a model", ("New model",), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
+    # what is broken is the docs' spelling (real post: diffusers#4792, a screenshot alone)
+    ("Docs has a spelling errors in 0.19.3", "![image](https://github.com/x.png)", (), "docs"),
+    ("Docs build errors on Windows", "make html fails", (), "other"),
     ("pipeline broken", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
 ])
@@ -498,6 +501,21 @@ def test_prose_told_inside_system_info_counts_and_the_rest_does_not(
     assert "8x A100" in parsed.system
     f = extract(transformers, "t", text)
     assert "multi_gpu" not in f.hardware and "sys_multi_gpu" in f.hardware
+    # long lines of a table are no prose: the section is `pip list`'s (real post: peft#1593,
+    # whose deepspeed row made it "uses DeepSpeed")
+    table = ("### System Info\n\nPackage                  Version\n"
+             "------------------------ ---------------\n" + "".join(
+                 f"{name:<25}{version}\n" for name, version in (
+                     ("accelerate", "0.29.0.dev0"), ("deepspeed", "0.14.0+ce78a632"),
+                     ("flash-attn", "2.5.6"), ("nvidia-cuda-cupti-cu12", "12.1.105"))))
+    assert body.parse("Getting Dora Model Is Very Slow", table).text == (
+        "Getting Dora Model Is Very Slow\n")
+    assert "multi_gpu" not in extract(transformers, "Getting Dora Model Is Very Slow",
+                                      table).hardware
+    # a link alone is told: it names the file at fault (real post: transformers#13402)
+    link = ("https://github.com/huggingface/transformers/blob/76c4d8b/src/transformers/"
+            "training_args.py#L684")
+    assert link in body.parse("t", f"### Environment info\n\n{link}\n").text
 
 
 @pytest.mark.parametrize("text", [
@@ -575,6 +593,14 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
 
 
 @pytest.mark.parametrize(("text", "told", "env"), [
+    # `pip list`'s table: its header, its rule, its rows (real post: peft#1593); a sentence
+    # with a number in it stays
+    ("slow\nPackage                  Version\n------------------------ ---------------\n"
+     "deepspeed                0.14.0+ce78a632\nnvidia-cublas-cu12       12.1.3.1",
+     "slow", "Package                  Version\n------------------------ ---------------\n"
+     "deepspeed                0.14.0+ce78a632\nnvidia-cublas-cu12       12.1.3.1"),
+    ("it got  2.5 times slower with version 0.3", "it got  2.5 times slower with version 0.3",
+     ""),
     ("x\n- Python version: 3.8.10\ny", "x\ny", "- Python version: 3.8.10"),
     ("it breaks\ntorch==2.1.0\nbnb==0.44.1", "it breaks", "torch==2.1.0\nbnb==0.44.1"),
     ("Error: it breaks: badly", "Error: it breaks: badly", ""),  # a colon is not enough
