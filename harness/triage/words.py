@@ -14,7 +14,6 @@ second time (26 us more an issue, a fifth more time for the whole assessment).
 """
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,20 +57,24 @@ def logit(found: frozenset[str], weights: Mapping[str, float]) -> float:
     return math.fsum(w for t in found if (w := weights.get(t))) * value(found)
 
 
-def contribution(found: frozenset[str], weights: Mapping[str, float]
-                 ) -> tuple[float, str] | None:
+def contribution(found: frozenset[str], weights: Mapping[str, float],
+                 known: frozenset[str] | None = None) -> tuple[float, str] | None:
     """(log-odds, why) of the words, or None when no word has a weight.  The why names
-    the words that weigh most the way the sum goes (ties: in alphabetical order)."""
-    weighed = found & weights.keys()
+    the words that weigh most the way the sum goes (ties: in alphabetical order).
+    ``known``: the words of ``weights`` as a set (:attr:`.model.Models.weighed`), if at hand."""
+    weighed = found & (weights.keys() if known is None else known)
     if not weighed:
         return None
     ws = list(map(weights.__getitem__, weighed))
     total = math.fsum(ws) * value(found)
-    # (weight, word) pairs of the words a reason may name, the heaviest first the way the
-    # sum goes, ties alphabetical
-    signed = map(neg, ws) if total > 0 else ws
-    top = [t for w, t in heapq.nsmallest(SHOWN, (p for p in zip(signed, weighed, strict=True)
-                                                 if p[0] < 0 and _shown(p[1])))]
+    # the words the way the sum goes, the heaviest first, ties alphabetical (sorted in C:
+    # the first few are all a reason looks at), less those a reason may not name
+    top: list[str] = []
+    for w, t in sorted(zip(map(neg, ws) if total > 0 else ws, weighed, strict=True)):
+        if w >= 0 or len(top) == SHOWN:
+            break
+        if _shown(t):
+            top.append(t)
     said = f"its words are those of {'easier' if total > 0 else 'harder'} issues"
     return total, f"{said}: {_names(top)}" if top else said
 
