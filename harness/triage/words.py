@@ -35,7 +35,8 @@ STOP = frozenset((
 ))
 _SAY_NOTHING = STOP | {f"{a} {b}" for a in STOP for b in STOP}
 # weighed, not named in a reason: parts of links, which tell a reader nothing (nor do
-# words of one or two letters: "s", "py")
+# words of one or two letters, "s", "py", nor pairs with a part of a link or a letter,
+# "github com", "i m")
 _UNSHOWN = frozenset(("https", "http", "www", "com", "org", "html", "github", "blob"))
 
 
@@ -79,8 +80,12 @@ def contribution(found: frozenset[str], weights: Mapping[str, float],
     return total, f"{said}: {_names(top)}" if top else said
 
 
-def _shown(word: str) -> bool:
-    return len(word) > 2 and word not in _UNSHOWN
+def _shown(term: str) -> bool:
+    """Whether a reason may name a word (of three letters or more), or a pair ("is none",
+    not "i m" of "I'm" or "can t": real reasons named them)."""
+    if " " not in term:
+        return len(term) > 2 and term not in _UNSHOWN
+    return all(len(w) > 1 and w not in _UNSHOWN for w in term.split(" "))
 
 
 def _names(words: Iterable[str]) -> str:

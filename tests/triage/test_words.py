@@ -52,6 +52,12 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
     tiny = {f"{c}{d}": 3.0 for c in "abcd" for d in "xyz"}  # twelve heavier, unnamed
     _, why = words.contribution(frozenset({*tiny, "typo"}), {**tiny, "typo": 1.0}) or (0, "")
     assert why == "its words are those of easier issues: 'typo'"
+    # nor a pair with a letter or a link's part ("i m" of "I'm", "github com"): real
+    # reasons named "i m"
+    pairs = {"i m": 3.0, "github com": 3.0, "s typo": 3.0, "diffusers blob": 3.0,
+             "fix typo": 1.0, "is none": 0.5}
+    _, why = words.contribution(frozenset(pairs), pairs) or (0, "")
+    assert why == "its words are those of easier issues: 'fix typo', 'is none'"
 
 
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
