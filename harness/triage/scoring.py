@@ -110,7 +110,8 @@ def history(f: Features) -> list[signals.Signal]:
     if f.comments > 25:
         found.append(("very_long_discussion", 1.0, "very long discussion"))
     if f.age_days > 365:
-        found.append(("old", 1.0, f"filed {f.age_days // 365} year(s) ago"))
+        years = f.age_days // 365
+        found.append(("old", 1.0, f"filed {'a year' if years == 1 else f'{years} years'} ago"))
     if f.assignees:
         found.append(("assigned", 1.0, f"assigned to {', '.join(f.assignees)}"))
     if f.linked_prs:

@@ -141,5 +141,9 @@ def test_an_old_issue_says_when_it_was_filed_open_or_closed() -> None:
     old = samples.issue(7, "Typo in the docs", "`from_pretrained` is spelt wrong",
                         created_at="2020-06-01T00:00:00Z", state="closed")
     (a,) = rank.assess_all(load("transformers"), [old], now=NOW)
-    assert any(r.endswith(" filed 4 year(s) ago") for r in a.reasons)
+    assert any(r.endswith(" filed 4 years ago") for r in a.reasons)
     assert not any("open for" in r for r in a.reasons)
+    one = samples.issue(8, "Typo in the docs", "`from_pretrained` is spelt wrong",
+                        created_at="2023-06-01T00:00:00Z")
+    (a,) = rank.assess_all(load("transformers"), [one], now=NOW)
+    assert any(r.endswith(" filed a year ago") for r in a.reasons)
