@@ -47,7 +47,7 @@ class Models:
     words: Mapping[str, float] = field(default_factory=dict)  # of the easy model (.words)
     trained_on: int = 0  # how many labelled issues they were fitted on
     # the words that have a weight, as a set: an issue's words meet it in C (7 us an issue;
-    # 15 us against the dict's keys, which the intersection walks one by one)
+    # 15 us against the view of the dict's keys)
     weighed: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
