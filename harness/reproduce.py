@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import history, pipeline, store
+from harness import history, pipeline, run_report, store
 from harness.errors import HarnessError
 from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
@@ -79,7 +79,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
     durations = sharding.Durations({}, "")
     if opts.shard:
         if opts.durations:
-            durations = sharding.from_report(Path(opts.durations))
+            durations = run_report.durations_in(Path(opts.durations))
         else:
             with store.opened() as conn:
                 durations = sharding.from_store(conn, recipe.name, subset.name)

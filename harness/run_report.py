@@ -7,14 +7,16 @@ refuses, in one line, a document that is not one.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from harness import results
 from harness.errors import HarnessError
-from harness.fanout.shard import ShardInfo
-from harness.results import OUTCOMES, TestResult
+from harness.fanout.shard import Durations, ShardInfo
+from harness.results import MISSING_MESSAGE, OUTCOMES, TestResult
 from harness.status import Status
 
 
@@ -176,3 +178,17 @@ def _pytest(value: object, what: str) -> PytestCall:
                       {str(k): str(v) for k, v in (env.items() if isinstance(env, Mapping)
                                                    else ())},
                       int(value.get("workers") or 1), int(value.get("threads") or 1))
+
+
+def durations_in(path: Path) -> Durations:
+    """The tests' durations in a report harness wrote (``--json`` of a run or a merge)."""
+    what = f"--durations {path}"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise HarnessError(f"{what}: not a harness JSON report ({e})") from None
+    report = RunReport.from_json(doc, what=what)
+    seconds = {t.id: t.duration for t in report.tests if t.message != MISSING_MESSAGE}
+    if not seconds:
+        raise HarnessError(f"{what}: the report has no test durations")
+    return Durations(seconds, f"report {path.name}")

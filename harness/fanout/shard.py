@@ -123,22 +123,6 @@ def from_store(conn: sqlite3.Connection, recipe: str, subset: str) -> Durations:
     return Durations({}, "none (split by counts)")
 
 
-def from_report(path: Path) -> Durations:
-    """The tests' durations in a report harness wrote (``--json`` of a run or a merge)."""
-    from harness.run_report import RunReport  # it imports this module
-
-    what = f"--durations {path}"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise HarnessError(f"{what}: not a harness JSON report ({e})") from None
-    report = RunReport.from_json(doc, what=what)
-    seconds = {t.id: t.duration for t in report.tests if t.message != MISSING_MESSAGE}
-    if not seconds:
-        raise HarnessError(f"{what}: the report has no test durations")
-    return Durations(seconds, f"report {path.name}")
-
-
 def durations_file(values: dict[str, float]) -> Path:
     """The durations as a file named by its content (kept, so a shard's argv reruns it)."""
     text = json.dumps(values, sort_keys=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import history, results, store
+from harness import history, results, run_report, store
 from harness.errors import HarnessError
 from harness.fanout import shard as sharding
 from harness.progress import Ui
@@ -113,16 +113,16 @@ def test_durations_from_a_report(tmp_path: Path) -> None:
            "status": "passed", "tests": [{"id": "t::a", "duration": 1.5, "outcome": "passed",
                                           "message": ""}]}
     path.write_text(json.dumps(doc))
-    assert sharding.from_report(path) == sharding.Durations({"t::a": 1.5}, "report merged.json")
+    assert run_report.durations_in(path) == sharding.Durations({"t::a": 1.5}, "report merged.json")
     path.write_text("{}")
     with pytest.raises(HarnessError, match=r"merged\.json has an unknown status None"):
-        sharding.from_report(path)
+        run_report.durations_in(path)
     path.write_text("{")
     with pytest.raises(HarnessError, match="not a harness JSON report"):
-        sharding.from_report(path)
+        run_report.durations_in(path)
     path.write_text(json.dumps(doc | {"tests": []}))
     with pytest.raises(HarnessError, match="has no test durations"):
-        sharding.from_report(path)
+        run_report.durations_in(path)
 
 
 def test_shards_under_xdist_split_the_selection(tmp_path: Path) -> None:
