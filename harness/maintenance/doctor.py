@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import config, network, recipes, store, torch_source
+from harness import cache, config, network, recipes, store, torch_source
 from harness.errors import HarnessError
-from harness.maintenance import disk, tools
+from harness.maintenance import built, disk, gpu, tools
 from harness.maintenance.check import Check, Level, ok
 
 GB = 1_000_000_000
@@ -26,8 +26,6 @@ WORK_BYTES = int(0.5 * GB)  # checkout, run folders, logs
 
 def run_checks(recipe_name: str | None = None) -> list[Check]:
     """Every check, disk and GPU first (students are short of both), recipes last."""
-    from harness.maintenance import gpu
-
     recipe, recipe_checks = _recipes(recipe_name)
     steps: list[Callable[[], list[Check]]] = [
         _home, lambda: _disk(recipe), _memory, lambda: gpu.checks(recipe), tools.uv, tools.git,
@@ -61,19 +59,13 @@ def env_kind(recipe: recipes.Recipe | None) -> str:
     return "cpu" if cpu else "cuda"
 
 
-def built_envs(name: str) -> list[Path]:
-    base = config.home() / "envs"
-    pattern = re.compile(rf"^{re.escape(name)}-[0-9a-f]{{16}}(-pip)?$")
-    return sorted(p for p in base.iterdir() if pattern.match(p.name)) if base.is_dir() else []
-
-
 def _disk(recipe: recipes.Recipe | None) -> list[Check]:
     home = config.home()
     free = disk.free_space(home)
     kind = env_kind(recipe)
     what = f"{recipe.name}'s env (torch {kind})" if recipe else f"an env with torch {kind}"
     need = ENV_BYTES[kind] + WORK_BYTES
-    if recipe and any((p / ".harness-complete").is_file() for p in built_envs(recipe.name)):
+    if recipe and any(cache.is_complete(p) for p in built.of_recipe(recipe.name)):
         need, what = WORK_BYTES, f"{recipe.name} (env already built)"
     text = f"disk: {disk.human(free)} free for HARNESS_HOME, {what} needs ~{disk.human(need)}"
     fix = "run `harness gc`, or set HARNESS_HOME to a disk with more room"

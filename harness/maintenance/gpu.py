@@ -9,10 +9,10 @@ import re
 import shutil
 from pathlib import Path
 
-from harness import config, proc, recipes
+from harness import proc, recipes
 from harness.errors import HarnessError
+from harness.maintenance import built
 from harness.maintenance.check import Check, Level
-from harness.maintenance.doctor import built_envs
 
 CHECK_CUDA = "import torch; print(torch.cuda.is_available(), torch.cuda.device_count())"
 
@@ -41,16 +41,10 @@ def checks(recipe: recipes.Recipe | None) -> list[Check]:
     driver_cuda = found.group(1) if found else "?"
     gpus = "; ".join(ln.strip() for ln in query.stdout.strip().splitlines())
     out = [Check(Level.OK, f"GPU: {gpus}; driver supports CUDA {driver_cuda}")]
-    envs = built_envs(recipe.name) if recipe else _all_envs()
+    envs = built.of_recipe(recipe.name) if recipe else built.complete()
     for env in envs:
         out += _torch_in(env, driver_cuda)
     return out
-
-
-def _all_envs() -> list[Path]:
-    base = config.home() / "envs"
-    return sorted(p for p in base.iterdir()
-                  if (p / ".harness-complete").is_file()) if base.is_dir() else []
 
 
 def torch_build(env: Path) -> tuple[str, str | None] | None:
