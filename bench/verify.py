@@ -40,7 +40,8 @@ from harness import config, proc, recipes, results
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.runner import import_root
-from harness.verify.core import Options, verify
+from harness.verify.core import verify
+from harness.verify.options import Options
 
 # real fix commits, each adding or changing a test that fails before the fix (recent history)
 COMMITS = {

@@ -11,8 +11,8 @@ from harness import network
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.reproduce import Options, reproduce
-from harness.verify.core import Options as VerifyOptions
 from harness.verify.core import verify
+from harness.verify.options import Options as VerifyOptions
 from tests.test_cli import error_line, harness
 from tests.testing.hub import closed_port, local_hub
 from tests.testing.repos import TINY_TARGET, make_repo, tiny_recipe

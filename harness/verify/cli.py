@@ -28,7 +28,8 @@ the patch adds or changes still fails), regressions (something broke) or checks_
 def cmd_verify(args: argparse.Namespace) -> int:
     from harness.progress import Ui
     from harness.verify import report
-    from harness.verify.core import Options, verify
+    from harness.verify.core import verify
+    from harness.verify.options import Options
 
     opts = Options(
         recipe=args.recipe, patch=args.patch, commit=args.commit, repo_path=args.repo_path,

@@ -8,16 +8,13 @@ from __future__ import annotations
 import dataclasses
 import shlex
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from harness import config
 from harness.recipes import Recipe, Subset
 from harness.runner import selection_args
 from harness.verify import select
 from harness.verify.document import Commands
-
-if TYPE_CHECKING:
-    from harness.verify.core import Options
+from harness.verify.options import Options
 
 
 def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:

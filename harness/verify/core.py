@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from harness import (
@@ -38,27 +38,7 @@ from harness.verify import (
     worktrees,
 )
 from harness.verify.document import ChangedFile, ChangeInfo, VerifyReport
-
-
-@dataclass(frozen=True)
-class Options:
-    recipe: str
-    patch: str | None = None
-    commit: str | None = None
-    repo_path: str = "."
-    pr: int | None = None
-    base: str | None = None
-    subset: str | None = None
-    source: str | None = None
-    run_all: bool = False
-    use_cache: bool = True
-    backend: str = "auto"
-    base_image: str | None = None  # docker backend: the image envs are built on
-    budget: float = select.DEFAULT_BUDGET
-    run_checks: bool = True
-    online: bool = False  # the tests may reach the network (the Hub)
-    gpu: bool = False  # the tests run on the CUDA GPU (the same selection)
-    slow: bool = False  # the tests the target marks slow run too ([verify] slow_env)
+from harness.verify.options import Options
 
 
 def load_change(opts: Options, recipe: Recipe, url: str) -> change.Change:

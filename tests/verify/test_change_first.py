@@ -15,7 +15,8 @@ from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import commands, durations, report, select
-from harness.verify.core import Options, verify
+from harness.verify.core import verify
+from harness.verify.options import Options
 from tests.verify.helpers import BUGGY, FIXED_MUL, VERIFY, make_patch, make_target
 
 TEXT_ONLY = '[subsets.text]\npaths = ["tests/test_text.py"]\nworkers = 1\n'

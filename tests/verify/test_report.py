@@ -355,7 +355,7 @@ def test_the_gpu_command_runs_the_same_selection_on_the_gpu() -> None:
     `--subset unet2d-gpu`, which would have kept the other tests to the UNet file."""
     from harness.recipes import load
     from harness.verify import commands
-    from harness.verify.core import Options
+    from harness.verify.options import Options
     from harness.verify.select import Selection
 
     sel = Selection((Pick("tests/lora/test_x.py::test_a", "changed by the patch", True, 0),),

@@ -14,7 +14,8 @@ from harness.cli import main
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.verify import change, compare
-from harness.verify.core import Options, verify
+from harness.verify.core import verify
+from harness.verify.options import Options
 from tests.testing.repos import REACHES_OUT, commit, git
 from tests.verify.helpers import (
     BUGGY,
