@@ -25,9 +25,9 @@ log = logging.getLogger("harness")
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from harness import report
-    from harness.fanout.shard import parse as parse_shard
     from harness.progress import Ui
     from harness.reproduce import Options, reproduce
+    from harness.shard import parse as parse_shard
 
     if args.durations and not args.shard:
         raise HarnessError("--durations only applies with --shard K/N")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import history, pipeline, run_report, store
+from harness import shard as sharding
 from harness.errors import HarnessError
-from harness.fanout import shard as sharding
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
 from harness.progress import Ui
 from harness.run_report import PytestCall, RunReport

@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from harness import results
 from harness.errors import HarnessError
-from harness.fanout.shard import Durations, ShardInfo
 from harness.results import MISSING_MESSAGE, OUTCOMES, TestResult
+from harness.shard import Durations, ShardInfo
 from harness.status import Status
 
 

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from harness.errors import HarnessError
-from harness.fanout.shard import MAX_SHARDS
+from harness.shard import MAX_SHARDS
 
 PYTHON = "3.12"
 # Versions on node 24 (node 20 actions are deprecated on GitHub's runners).

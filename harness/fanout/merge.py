@@ -20,9 +20,9 @@ from typing import Any
 
 from harness import results
 from harness.errors import HarnessError
-from harness.fanout.shard import ShardInfo
 from harness.results import TestResult
 from harness.run_report import RunReport
+from harness.shard import ShardInfo
 from harness.status import Status
 
 IDENTITY = ("recipe", "subset", "ref", "commit", "env_key")

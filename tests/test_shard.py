@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from harness import history, results, run_report, store
+from harness import shard as sharding
 from harness.errors import HarnessError
-from harness.fanout import shard as sharding
 from harness.progress import Ui
 from harness.pytest_plugin.harness_plugin import shard_plan
 from harness.reproduce import Options, reproduce
