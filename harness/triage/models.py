@@ -119,20 +119,26 @@ def family_size(cls: str) -> float | None:
     return next((KNOWN[k] for squashed, k in _SQUASHED if low.startswith(squashed)), None)
 
 
+def loads(body: Body) -> tuple[list[str], frozenset[str]]:
+    """What ``from_pretrained`` loads: the names loaded with weights, in order, and the
+    names (lower-cased) loaded only into a tokenizer, scheduler, config or processor."""
+    if "from_pretrained" not in body.low:
+        return [], frozenset()
+    heavy: list[str] = []
+    lights: list[str] = []
+    for m in _LOAD.finditer(body.text):
+        (lights if _light(_caller(body.text, m.start())) else heavy).append(m.group(1))
+    return heavy, frozenset(n.lower() for n in lights) - {n.lower() for n in heavy}
+
+
 def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef, ...]:
     """The checkpoints an issue names (in its text or System Info), with their size where it
     can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
-    light: set[str] = set()
     names: dict[str, None] = {}  # an id has a "/": "org/name"
     sized: dict[str, float | None] = {}  # the size of a spaced name's or a class's family
-    if "from_pretrained" in body.low:
-        heavy: list[str] = []
-        lights: list[str] = []
-        for m in _LOAD.finditer(body.text):
-            (lights if _light(_caller(body.text, m.start())) else heavy).append(m.group(1))
-        light = {name.lower() for name in lights} - {name.lower() for name in heavy}
-        names.update((name, None) for name in heavy
-                     if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+    heavy, light = loads(body)
+    names.update((name, None) for name in heavy
+                 if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
     # quoted ids elsewhere are looked for in the code (above traceback frames:
     # 'File "/usr/lib/..."' is a path), links to the Hub anywhere
     code = _code_above_frames(body)

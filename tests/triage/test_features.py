@@ -562,6 +562,19 @@ def test_an_xformers_processor_named_by_its_class_is_xformers(transformers: Reci
     assert "xformers" not in extract(transformers, "LoRA scale ignored", body).cues
 
 
+def test_a_tokenizer_of_a_large_model_is_no_large_model(transformers: Recipe) -> None:
+    # real posts: transformers#25716, #25073 (tokenizer bugs of Llama 2, flagged for a GPU)
+    tok = ('```python\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")\n'
+           'print(tok.decode(tok("<s> hi").input_ids))\n```')
+    assert "big_pipeline" not in extract(transformers, "t", tok).cues
+    model = tok.replace("tok = AutoTokenizer", "m = AutoModelForCausalLM.from_pretrained("
+                        '"meta-llama/Llama-2-7b-hf")\ntok = AutoTokenizer')
+    assert "big_pipeline" in extract(transformers, "t", model).cues
+    # named apart from the call, it still counts
+    said = tok + "\nThe 7b model itself gives the same tokens."
+    assert "big_pipeline" in extract(transformers, "t", said).cues
+
+
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
     # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
     picked = extract(transformers, "t", "```python\nimport os\n"
