@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from harness.results import TIME_LIMIT_MESSAGE, TestResult
+from harness.results import BLOCKED, OFFLINE, TIME_LIMIT_MESSAGE, TestResult
 from harness.status import Status
 from harness.verify.own import is_own
 
@@ -27,8 +27,9 @@ ChangeKind = Literal["fixed", "broken", "still_failing", "passing", "new", "remo
                      "not_checked"]
 CHANGES: tuple[ChangeKind, ...] = ("broken", "fixed", "flaky", "still_failing", "new",
                                    "removed", "passing", "not_checked")
-NETWORK_SIGNS = ("harness: network access blocked", "NetworkBlocked")
-HUB_SIGNS = ("OfflineModeIsEnabled", "outgoing traffic has been disabled", "HF_HUB_OFFLINE",
+# the plugin's mark on a blocked connection (results.BLOCKED), and the error it raises
+NETWORK_SIGNS = (f"harness: {BLOCKED}", "NetworkBlocked")
+HUB_SIGNS = (OFFLINE, "outgoing traffic has been disabled", "HF_HUB_OFFLINE",
              "offline mode is enabled", "LocalEntryNotFoundError",
              "couldn't connect to 'https://huggingface.co'",
              "Cannot find the requested files in the local cache")
@@ -137,7 +138,7 @@ def undecidable(outcome: str | None, message: str) -> str | None:
         # a test that skips itself when the Hub is out of reach (diffusers d6bfaa71b8: "tiny
         # DiffusionGemma checkpoint unavailable: We couldn't connect to 'https://huggingface.co'")
         return NEEDS_NETWORK[1]
-    if outcome == "passed" and message.startswith("OfflineModeIsEnabled"):
+    if outcome == "passed" and message.startswith(OFFLINE):
         # it passed although the Hub refused it something: on what the code built without
         # (transformers 1b20eb168c: tokenizer tests passed on an empty tokenizer)
         return NEEDS_NETWORK[1]
