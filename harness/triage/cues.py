@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from harness.triage import models
 from harness.triage.body import Body, add_phrase_groups, phrase_index
 
 # cue → whole words (as str.split finds them in the text with punctuation made spaces)
@@ -238,21 +237,21 @@ _GATES = frozenset(_PHRASES_AT)
 _VOCAB = frozenset(_GROUP_OF) | _GATES
 
 
-def _big_beyond(body: Body) -> bool:
+def _big_beyond(body: Body, light: frozenset[str]) -> bool:
     """Whether a large model or pipeline is named beyond the checkpoints loaded only into a
     tokenizer or config (``AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")`` needs
     no GPU: real tokenizer issues were flagged for one by it)."""
-    _, light = models.loads(body)
     low = body.low
     for name in light:
         low = low.replace(name, " ")
     return any(p in low for p in PHRASES["big_pipeline"])
 
 
-def found(body: Body) -> frozenset[str]:
+def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     """The cues of :data:`WORDS` and :data:`PHRASES` in what the issue tells, plus
     ``cuda_error`` (CUDA in the traceback or error output), ``cuda_use`` (the code puts
-    the model on a GPU) and ``diff`` (a patch)."""
+    the model on a GPU) and ``diff`` (a patch).  ``light``: the checkpoints loaded only
+    into a tokenizer or config (:func:`.models.loads`)."""
     hits = body.words & _VOCAB
     cues = {c for w in hits for c in _GROUP_OF.get(w, ())}
     add_phrase_groups(body, _PHRASES_AT, hits & _GATES, cues)
@@ -262,7 +261,7 @@ def found(body: Body) -> frozenset[str]:
     if "saving" in cues and hits & WORDS["saving"] == _SAVE and all(
             _SAVED_MEDIA.match(body.low, m.start() - 1) for m in _SAVE_WORD.finditer(body.low)):
         cues.discard("saving")
-    if "big_pipeline" in cues and "from_pretrained" in body.low and not _big_beyond(body):
+    if "big_pipeline" in cues and light and not _big_beyond(body, light):
         cues.discard("big_pipeline")
     if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \
             and any(p in body.low for p in _SCRIPTS):

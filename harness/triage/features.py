@@ -94,7 +94,8 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     package = package_of(recipe)
     frames = library_files(parsed.frames, package)
     runnable = body_mod.runnable(parsed)
-    named = models.named(parsed, hub)
+    loaded = models.loads(parsed)  # read once: sizes and cues both leave tokenizers out
+    named = models.named(parsed, hub, loaded=loaded)
     small = models.built_small(parsed)
     top = None if small else models.largest(named)
     now = now or datetime.now(timezone.utc)
@@ -113,7 +114,8 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         memory_gb=None if top is None else models.memory_gb(top.billions or 0.0),
         built_small=small,
         private_files=body_mod.private_files(parsed),
-        hardware=hardware.found(parsed), cues=cues.found(parsed), chars=len(parsed.prose),
+        hardware=hardware.found(parsed), cues=cues.found(parsed, light=loaded[1]),
+        chars=len(parsed.prose),
         comments=issue.comments,
         age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,

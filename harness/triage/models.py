@@ -131,12 +131,14 @@ def loads(body: Body) -> tuple[list[str], frozenset[str]]:
     return heavy, frozenset(n.lower() for n in lights) - {n.lower() for n in heavy}
 
 
-def named(body: Body, hub: Mapping[str, float] | None = None) -> tuple[ModelRef, ...]:
+def named(body: Body, hub: Mapping[str, float] | None = None, *,
+          loaded: tuple[list[str], frozenset[str]] | None = None) -> tuple[ModelRef, ...]:
     """The checkpoints an issue names (in its text or System Info), with their size where it
-    can be told; ids loaded only for a tokenizer, scheduler or config do not count."""
+    can be told; ids loaded only for a tokenizer, scheduler or config do not count.
+    ``loaded``: :func:`loads` of ``body``, if at hand."""
     names: dict[str, None] = {}  # an id has a "/": "org/name"
     sized: dict[str, float | None] = {}  # the size of a spaced name's or a class's family
-    heavy, light = loads(body)
+    heavy, light = loaded if loaded is not None else loads(body)
     names.update((name, None) for name in heavy
                  if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
     # quoted ids elsewhere are looked for in the code (above traceback frames:
