@@ -328,8 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = read_labels(args.labels)
     items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
-    shipped_on = model.load().trained_on
-    if args.fit and len(items) < shipped_on and not args.replace:
+    if args.fit and len(items) < (shipped_on := model.load().trained_on) and not args.replace:
         # the texts of most labelled sets live outside the repository: a machine that lacks
         # some would otherwise quietly ship weights that learned from a fraction of them
         print(f"not refitting: {model.WEIGHTS_PATH.name} was fitted on {shipped_on} labelled "
