@@ -26,6 +26,13 @@ def label(number: int, difficulty: str, gpu: bool = False) -> dict[str, object]:
             "needs_gpu": gpu, "kind": "bug"}
 
 
+def typo_and_fsdp(tmp_path: Path) -> str:
+    """Two labelled peft issues: #1 an easy docs typo, #2 a hard FSDP hang on GPUs."""
+    return write(tmp_path / "issues.jsonl", [
+        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
+        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+
+
 def test_labels_of_another_labeller_replace_the_issues_own(tmp_path: Path) -> None:
     issues = write(tmp_path / "issues.jsonl", [
         {**label(1, "easy"), "title": "Typo in docstring", "body": "typo"},
@@ -53,9 +60,7 @@ def test_agreement_of_two_label_files(tmp_path: Path,
 
 def test_mistakes_of_the_shipped_weights_alone(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    issues = write(tmp_path / "issues.jsonl", [
-        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
-        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+    issues = typo_and_fsdp(tmp_path)
     assert triage_quality.main([issues, "--folds", "none", "--mistakes", "1"]) == 0
     out = capsys.readouterr().out
     assert "held-out" not in out
@@ -86,9 +91,7 @@ def test_a_fit_on_fewer_issues_than_the_shipped_weights_does_not_replace_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The texts of most labelled sets live outside the repository: a machine that has only
     some of them must not quietly ship weights that learned from a fraction."""
-    issues = write(tmp_path / "issues.jsonl", [
-        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
-        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"}])
+    issues = typo_and_fsdp(tmp_path)
     before = model.WEIGHTS_PATH.read_bytes()
     assert model.load().trained_on > 2
     assert triage_quality.main([issues, "--fit"]) == 2
