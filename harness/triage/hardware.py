@@ -77,21 +77,28 @@ def found(body: Body) -> frozenset[str]:
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
             and several_gpus(body.low, body.words):
         groups.add("multi_gpu")
-    if "quantization" in groups and _in_code_only(body, WORDS["quantization"],
-                                                  PHRASES["quantization"]):
+    if "quantization" in groups and _quantization_in_code_only(body):
         groups.discard("quantization")
         groups.add("quantization_code")
     return frozenset(groups | _from_system(body))
 
 
-def _in_code_only(body: Body, words: frozenset[str], phrases: tuple[str, ...]) -> bool:
-    """Whether the group's words are in the code blocks and nowhere in the title or prose:
+# what speaks of quantization inside a word too: ``BnB4BitDiffusersQuantizer``, "quantize"
+_QUANTIZATION_SPOKEN = (*PHRASES["quantization"], "quantiz", "bnb", "4bit", "8bit",
+                        "bitsandbytes", "gptq", "awq")
+
+
+def _quantization_in_code_only(body: Body) -> bool:
+    """Whether quantization's words are in the code blocks and nowhere in the title or prose:
     a ``BitsAndBytesConfig`` in a pasted script the post never speaks of (of 6 such
-    labelled issues, 2 need a GPU; of 33 that speak of it, 27)."""
+    labelled issues, 2 need a GPU; of 33 that speak of it, 27).  A name in the prose that
+    holds one (``BnB4BitDiffusersQuantizer.create_quantized_param()`` in a title) speaks
+    of it."""
     if not body.code:
         return False
     told = body.prose.lower()
-    return words.isdisjoint(words_of(told)) and not any(p in told for p in phrases)
+    return WORDS["quantization"].isdisjoint(words_of(told)) \
+        and not any(p in told for p in _QUANTIZATION_SPOKEN)
 
 
 def _from_system(body: Body) -> set[str]:

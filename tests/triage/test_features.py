@@ -364,6 +364,15 @@ def test_quantization_the_post_never_speaks_of_is_weighed_apart(transformers: Re
     assert "quantization" in told.hardware and "quantization_code" not in told.hardware
 
 
+def test_a_quantizer_named_in_the_title_speaks_of_quantization(transformers: Recipe) -> None:
+    # real post (diffusers#11149): the title names the bitsandbytes quantizer as one word
+    f = extract(transformers, "TypeError: BnB4BitDiffusersQuantizer.create_quantized_param() "
+                "got an unexpected keyword argument 'dtype'",
+                "```\nm = Model.from_pretrained(p, quantization_config=BitsAndBytesConfig("
+                "load_in_4bit=True))\n```")
+    assert "quantization" in f.hardware and "quantization_code" not in f.hardware
+
+
 def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
     # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
     f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
