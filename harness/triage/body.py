@@ -155,18 +155,23 @@ _PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "
 _SYSTEM = frozenset(SYSTEM)
 # a line long enough to tell something (found by the regex engine, not a Python loop)
 _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
+# a setting of a pasted config, however long: ``- deepspeed_config: {'zero_stage': 3, ...}``,
+# or a line nested under one (``        - distributed_type: DEEPSPEED``)
+_CONFIG_LINE = re.compile(r"\s*(?:[-*]\s+)?[\w.]+:\s*[\[{(]|\s{4,}(?:[-*]\s+)?[\w.]+:")
 
 
 def prose_of(section: str) -> str:
     """The problem told in prose inside a System Info section: long lines outside code
-    blocks that are not ``key: value`` pairs, checkboxes, @mentions or environment lines
-    (a link alone counts: it names the file at fault)."""
+    blocks that are not ``key: value`` pairs (nor a config's settings, however long),
+    checkboxes, @mentions or environment lines (a link alone counts: it names the file at
+    fault)."""
     told: list[str] = []
     for piece in section.split("```")[::2]:  # outside code blocks
         for line in _LONG_LINE.findall(piece):
             bare = line.strip()
             if len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
-                    or (":" in bare[:45] and len(bare) < 90) or _env_line(line):
+                    or (":" in bare[:45] and (len(bare) < 90 or _CONFIG_LINE.match(line))) \
+                    or _env_line(line):
                 continue
             told.append(line)
     return "\n".join(told)

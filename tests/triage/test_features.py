@@ -373,6 +373,20 @@ def test_a_quantizer_named_in_the_title_speaks_of_quantization(transformers: Rec
     assert "quantization" in f.hardware and "quantization_code" not in f.hardware
 
 
+def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
+    # real post (transformers#28536): accelerate's config, pasted in System Info, has a
+    # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
+    config = ("- Accelerate config:    - compute_environment: LOCAL_MACHINE\n"
+              "        - distributed_type: DEEPSPEED\n"
+              "        - deepspeed_config: {'gradient_accumulation_steps': 1, "
+              "'offload_optimizer_device': 'none', 'zero3_init_flag': True, "
+              "'zero_stage': 3}\n")
+    f = extract(transformers, "Gradient checkpointing throws use_reentrant warning",
+                f"### System Info\n\n- `transformers` version: 4.36.2\n{config}\n"
+                "### Reproduction\n\nA warning is printed at every step.")
+    assert "deepspeed" not in f.hardware
+
+
 def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
     # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
     f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
