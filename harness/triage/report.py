@@ -9,12 +9,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.recipes import Recipe
+from harness.triage import scoring
 from harness.triage.scoring import Assessment
 from harness.triage.suggest import Suggestion, suggest
 
 TABLE_ROWS = 30  # rows in a table when no --limit is given
 REASONS = 3  # reasons shown per row (all of them in JSON and `harness issue`)
-LIKELY_GPU = 0.5  # from this GPU probability up the table says "yes", below it "maybe"
 _BAND_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 
 
@@ -42,7 +42,7 @@ def gpu_word(a: Assessment) -> str:
     threshold is set low, to miss few: a GPU issue is the worst advice for a laptop)."""
     if not a.needs_gpu:
         return ""
-    return "yes" if a.gpu_score >= LIKELY_GPU else "maybe"
+    return "yes" if a.gpu_score >= scoring.LIKELY_GPU else "maybe"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import model, rank, scoring, signals
+from harness.triage import features, model, rank, scoring, signals
 from harness.triage.issues import Issue
 from tests.triage import samples
 
@@ -53,6 +53,25 @@ def test_scores_bands_gpu_and_reasons() -> None:
     for a in by_number.values():
         assert 0.0 <= a.score <= 1.0 and a.reasons
         assert a.band == scoring.band(a.score)
+
+
+def test_the_gpu_reason_says_what_the_table_says() -> None:
+    """A flag below the likely mark says "may need a GPU" (the table: maybe), not "needs a
+    GPU" at 7% (real reasons did); an issue not flagged: "unlikely to need a GPU"."""
+    weights = model.load()
+    recipe = load("transformers")
+    [issue] = [i for i in samples.transformers_issues() if i.number == 103]  # FSDP, flagged
+    f = features.extract(issue, recipe, now=NOW)
+    told = sum(c for c, _ in weights.gpu.contributions(signals.gpu(f)))
+    said = {}
+    for threshold, log_odds in ((0.05, -2.2), (weights.gpu.threshold, None), (0.5, -2.2)):
+        bias = weights.gpu.bias if log_odds is None else log_odds - told  # p 0.1 or as it is
+        a = scoring.assess(issue, f, replace(weights, gpu=replace(
+            weights.gpu, bias=bias, threshold=threshold)))
+        [why] = [r for r in a.reasons if "GPU (" in r]
+        said[(a.needs_gpu, a.gpu_score >= scoring.LIKELY_GPU)] = why.split(" (")[0][6:]
+    assert said == {(True, False): "may need a GPU", (True, True): "needs a GPU",
+                    (False, False): "unlikely to need a GPU"}
 
 
 def test_reasons_add_up_to_the_score() -> None:
