@@ -158,22 +158,28 @@ _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
 # a setting of a pasted config, however long: ``- deepspeed_config: {'zero_stage': 3, ...}``,
 # or a line nested under one (``        - distributed_type: DEEPSPEED``)
 _CONFIG_LINE = re.compile(r"\s*(?:[-*]\s+)?[\w.]+:\s*[\[{(]|\s{4,}(?:[-*]\s+)?[\w.]+:")
+# the @mentions a line opens with ("@ArthurZucker @younesbelkada When using ZeRO-3, ...")
+_MENTIONS = re.compile(r"(?:@[\w-]+[\s,:]*)+")
 
 
 def prose_of(section: str) -> str:
     """The problem told in prose inside a System Info section: long lines outside code
     blocks that are not ``key: value`` pairs (nor a config's settings, however long),
-    checkboxes, @mentions or environment lines (a link alone counts: it names the file at
-    fault)."""
+    checkboxes, @mentions alone or environment lines (a link alone counts: it names the
+    file at fault).  A line that opens with @mentions is told from where they end ("Who can
+    help?" is often where the problem is told)."""
     told: list[str] = []
     for piece in section.split("```")[::2]:  # outside code blocks
         for line in _LONG_LINE.findall(piece):
+            said = line
             bare = line.strip()
-            if len(bare) < 40 or bare.startswith(("- [", "* [", "@", "|")) \
-                    or (":" in bare[:45] and (len(bare) < 90 or _CONFIG_LINE.match(line))) \
-                    or _env_line(line):
+            if bare.startswith("@") and (mentions := _MENTIONS.match(bare)):
+                said = bare = bare[mentions.end():]
+            if len(bare) < 40 or bare.startswith(("- [", "* [", "|")) \
+                    or (":" in bare[:45] and (len(bare) < 90 or _CONFIG_LINE.match(said))) \
+                    or _env_line(said):
                 continue
-            told.append(line)
+            told.append(said)
     return "\n".join(told)
 
 

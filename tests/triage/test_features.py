@@ -387,6 +387,21 @@ def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) 
     assert "deepspeed" not in f.hardware
 
 
+def test_the_problem_told_after_a_mention_in_who_can_help_is_read(transformers: Recipe) -> None:
+    # real post (transformers#32196): the whole problem is one line of "Who can help?" that
+    # opens with the maintainer's @mention
+    f = extract(transformers, "error occur in the resize_embedding",
+                "### System Info\n\n- `transformers` version: 4.43.1\n\n### Who can help?\n\n"
+                "@ArthurZucker When using deepspeed ZeRO3 to train the llama2-7b-hf model, I "
+                "encountered an error during the resize_embedding process.\n")
+    assert "deepspeed" in f.hardware
+    alone = extract(transformers, "error in resize_embedding",
+                    "### System Info\n\n- `transformers` version: 4.43.1\n\n### Who can help?"
+                    "\n\n@ArthurZucker @younesbelkada @SunMarc @muellerzr\n\n### Reproduction"
+                    "\n\nIt fails.")
+    assert alone.hardware == frozenset()
+
+
 def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Recipe) -> None:
     # real post (peft#2362): the install log names bitsandbytes; the bug is an import error
     f = extract(transformers, "Import error", "### System Info\n\nSuccessfully installed "
