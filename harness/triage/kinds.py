@@ -31,14 +31,16 @@ _NEW_MODEL_TITLE = re.compile(
 _DOCS_WORDS = frozenset({"doc", "docs", "docstring", "docstrings", "documentation", "typo",
                          "typos", "readme", "tutorial", "guide", "contributing", "link",
                          "links", "spelling", "misspelled", "misspelling", "misspellings"})
-# a title that says something is broken is a bug report, even when it names the docs,
-# unless what is broken is the docs themselves ("Broken link in the docs", "Error in docstring",
-# "Docs has a spelling errors")
+# a title that says something is broken (or that the output is bad: "Doc example results in
+# poor video") is a bug report, even when it names the docs, unless what is broken is the
+# docs themselves ("Broken link in the docs", "Error in docstring", "Docs has a spelling
+# errors")
 _DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "typos", "link",
                           "links", "tutorial", "spelling", "misspelled", "misspelling",
                           "misspellings"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
-                           "oom", "broken", "bug", "working", "exception"})
+                           "oom", "broken", "bug", "working", "exception", "poor", "black",
+                           "blurry", "noisy", "garbage"})
 # a title's regular expressions run only when its words could match (fast)
 _NEW_MODEL_NOUNS = frozenset({"model", "models", "pipeline", "pipelines", "scheduler",
                               "schedulers"})
