@@ -45,9 +45,10 @@ from the public threads at their ``url``.
 ``..._extra15_...`` (70), ``..._extra16_...`` (70), ``..._extra17_...`` (70),
 ``..._extra18_...`` (70), ``..._extra19_...`` (39), ``..._extra20_...`` (47),
 ``..._extra21_...`` (53), ``..._extra22_...`` (51), ``..._extra23_...`` (86),
-``..._extra24_...`` (89) and ``..._extra25_...`` (85) are twenty-three fresh sets (the
-fourteen before the last three without peft: its pool of unseen issues seemed dry; the last
-three have 25 peft issues each, found by more specific queries), each drawn in the
+``..._extra24_...`` (89), ``..._extra25_...`` (85) and ``..._extra26_...`` (86) are
+twenty-four fresh sets (the fourteen before the last four without peft: its pool of unseen
+issues seemed dry; the last four have 25 peft issues each, found by more specific queries),
+each drawn in the
 search's rank order from fixed lists of queries (not picked by difficulty; spam and empty
 templates included) and labelled from the rubric alone by readers who saw neither the scoring
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
@@ -81,7 +82,11 @@ diffusers 0.758, peft 0.799, transformers 0.955; 0.811 by its second reader, who
 changes from query lists new again, once at ``23f9764`` (0.772: diffusers 0.852, peft 0.868,
 transformers 0.630; 0.740 by its second reader, who agrees on 88%), the same at ``cdd701f``;
 the twenty-fifth once at ``1b6fc3b`` (0.829: diffusers 0.880, peft 0.833, transformers 0.761,
-GPU recall 21/23; 0.809 by its second reader, who agrees on 92%), then read for mistakes.
+GPU recall 21/23; 0.809 by its second reader, who agrees on 92%), then read for mistakes;
+the twenty-sixth, drawn after the fixes that reading gave, once at ``1b6fc3b`` and at
+``bfe30ad`` (the same: 0.792, diffusers 0.770, peft 0.667, transformers 0.914, GPU recall
+12/15; 0.735 by its second reader, who agrees on 95%), then read for mistakes (0.807 at
+``50646f7``, GPU recall 14/15).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
