@@ -74,6 +74,15 @@ def test_the_gpu_reason_says_what_the_table_says() -> None:
                     (False, False): "unlikely to need a GPU"}
 
 
+@pytest.mark.parametrize("table", ["GPU_HARDWARE", "GPU_CUES", "EASY_CUES", "TITLE_CUES",
+                                   "KINDS"])
+def test_every_signal_is_told_in_words(table: str) -> None:
+    """A reason says what a signal means, not the name it was looked up by ("-0.37
+    device_map" was a real reason)."""
+    for name, why in getattr(signals, table).items():
+        assert " " in why, f"{table}[{name!r}] is told as {why!r}"
+
+
 def test_reasons_add_up_to_the_score() -> None:
     weights = model.load()
     for a in ranked("peft", samples.peft_issues()):
