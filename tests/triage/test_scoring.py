@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import features, model, rank, scoring, signals
+from harness.triage import features, model, rank, report, scoring, signals
 from harness.triage.issues import Issue
 from tests.triage import samples
 
@@ -68,10 +68,10 @@ def test_the_gpu_reason_says_what_the_table_says() -> None:
         bias = weights.gpu.bias if log_odds is None else log_odds - told  # p 0.1 or as it is
         a = scoring.assess(issue, f, replace(weights, gpu=replace(
             weights.gpu, bias=bias, threshold=threshold)))
-        [why] = [r for r in a.reasons if "GPU (" in r]
-        said[(a.needs_gpu, a.gpu_score >= scoring.LIKELY_GPU)] = why.split(" (")[0][6:]
-    assert said == {(True, False): "may need a GPU", (True, True): "needs a GPU",
-                    (False, False): "unlikely to need a GPU"}
+        [why] = [r for r in a.reasons if "GPU (" in r]  # "-0.24 may need a GPU (10%: ...)"
+        said[report.gpu_word(a)] = why.split(" (")[0].split(" ", 1)[1]
+    assert said == {"maybe": "may need a GPU", "yes": "needs a GPU",
+                    "": "unlikely to need a GPU"}
 
 
 @pytest.mark.parametrize("table", ["GPU_HARDWARE", "GPU_CUES", "EASY_CUES", "TITLE_CUES",
