@@ -28,16 +28,16 @@ _NEW_MODEL_TITLE = re.compile(
     r"^\s*\[?new model\]?|\badd(?:ing)? (?:support for )?(?:the |a )?(?!more\b|some\b|new\b)"
     r"[\w.-]+ (?:as an? (?:new )?)?(?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)",
     re.I)
-_DOCS_WORDS = frozenset({"doc", "docs", "docstring", "docstrings", "documentation", "typo",
-                         "typos", "readme", "tutorial", "guide", "contributing", "link",
-                         "links", "spelling", "misspelled", "misspelling", "misspellings"})
 # a title that says something is broken (or that the output is bad: "Doc example results in
 # poor video") is a bug report, even when it names the docs, unless what is broken is the
 # docs themselves ("Broken link in the docs", "Error in docstring", "Docs has a spelling
-# errors")
+# errors"): these words say so
 _DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "typos", "link",
                           "links", "tutorial", "spelling", "misspelled", "misspelling",
                           "misspellings"})
+# the words of a title about the docs: the strong ones, and those that may name the docs
+# beside a bug ("Doc example results in poor video")
+_DOCS_WORDS = _DOCS_STRONG | {"doc", "docs", "readme", "guide", "contributing"}
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception", "poor", "black",
                            "blurry", "noisy", "garbage"})
