@@ -38,11 +38,9 @@ def as_json(recipe: Recipe, assessed: list[Assessment]) -> list[dict[str, Any]]:
 
 
 def gpu_word(a: Assessment) -> str:
-    """"yes" when the GPU model finds it likely, "maybe" when it is flagged below that (the
-    threshold is set low, to miss few: a GPU issue is the worst advice for a laptop)."""
-    if not a.needs_gpu:
-        return ""
-    return "yes" if a.gpu_score >= scoring.LIKELY_GPU else "maybe"
+    """"yes", "maybe" or "" (:func:`.scoring.gpu_answer`): a GPU issue is the worst advice
+    for a laptop, so the flag is set to miss few."""
+    return scoring.gpu_answer(a.needs_gpu, a.gpu_score)
 
 
 @dataclass(frozen=True)

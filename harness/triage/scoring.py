@@ -44,8 +44,8 @@ _HISTORY = model.Linear(0.0, HISTORY)
 
 
 Part = tuple[float, str]  # (contribution in log-odds, why)
-# the why of the GPU model's part, flagged or not: told when shown (Assessment.reasons) by
-# verdict(), with the probability and the main reasons
+# the why of the GPU model's part, flagged or not: told when shown (Assessment.reasons) in
+# the words of gpu_answer(), with the probability and the main reasons
 _NEEDS_GPU = "needs a GPU"
 _MAY_NEED_GPU = "may need a GPU"
 LIKELY_GPU = 0.5  # from this GPU probability up a flagged issue "needs" a GPU, below: "may"
@@ -73,7 +73,7 @@ class Assessment(NamedTuple):
         if why not in (_NEEDS_GPU, _MAY_NEED_GPU):  # (equal, not the same object: unpickled)
             return why
         top = "; ".join(w for c, w in model.biggest_first(self.gpu_parts)[:3] if c > 0)
-        said = verdict(why == _NEEDS_GPU, self.gpu_score)
+        said = _GPU_SAID[gpu_answer(why == _NEEDS_GPU, self.gpu_score)]
         return f"{said} ({self.gpu_score:.0%}{': ' + top if top else ''})"
 
     @property
@@ -81,14 +81,17 @@ class Assessment(NamedTuple):
         return tuple(f"{c:+.2f} {why}" for c, why in model.biggest_first(self.gpu_parts))
 
 
-def verdict(flagged: bool, p: float) -> str:
-    """The GPU model's verdict in words: "needs a GPU" when flagged and likely (``p``, its
-    probability), "may need a GPU" when flagged below that (the threshold is set low, to
-    miss few), "unlikely to need a GPU" when not flagged.  The table's GPU column says the
-    same: yes, maybe, nothing."""
+def gpu_answer(flagged: bool, p: float) -> str:
+    """The GPU model's answer, as the table's GPU column gives it: "yes" when flagged and
+    likely (``p``, its probability), "maybe" when flagged below that (the threshold is set
+    low, to miss few), "" when not flagged."""
     if not flagged:
-        return "unlikely to need a GPU"
-    return "needs a GPU" if p >= LIKELY_GPU else "may need a GPU"
+        return ""
+    return "yes" if p >= LIKELY_GPU else "maybe"
+
+
+# each answer in a reason's words
+_GPU_SAID = {"yes": "needs a GPU", "maybe": "may need a GPU", "": "unlikely to need a GPU"}
 
 
 def band(score: float) -> str:
