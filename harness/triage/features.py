@@ -46,7 +46,15 @@ class Features(NamedTuple):
     model_in_title: bool = False  # the title names models.largest (models.in_title)
     says_nothing: bool = False  # the post tells nothing beyond its title (body.says_nothing)
     several_problems: bool = False  # it lists separate problems (body.several_problems)
-    words: frozenset[str] = frozenset()  # what it tells, as words and pairs (words.terms)
+    # what it tells, as words, and its first words in order (body.Body.words, .head)
+    told: frozenset[str] = frozenset()
+    head: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Its words and pairs of neighbours, as the fit reads them (:func:`.words.terms`;
+        scoring reads the same from ``told`` and ``head``)."""
+        return words.terms(self.told, self.head)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -126,5 +134,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
-        words=words.terms(parsed.words, parsed.head),
+        told=parsed.words, head=parsed.head,
     )

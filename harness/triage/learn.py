@@ -162,7 +162,7 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
         r["gpu"] = g.probability(g.contributions(signals.gpu(f)))
         easy_rows.append(r)
     e = fit(easy_rows, easy, l2_easy, signals.PRIOR_EASY)
-    found = [f.words for _, f in items]
+    found = [f.terms for _, f in items]
     weights: dict[str, float] = {}
     for _ in range(ROUNDS):
         held = [e.bias + math.fsum(e.weights.get(k, 0.0) * v for k, v in r.items())

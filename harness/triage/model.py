@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.triage import words as words_mod
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 DIGITS = 4  # decimals of each weight kept in weights.json
@@ -46,12 +47,11 @@ class Models:
     about: str = ""
     words: Mapping[str, float] = field(default_factory=dict)  # of the easy model (.words)
     trained_on: int = 0  # how many labelled issues they were fitted on
-    # the words that have a weight, as a set: an issue's words meet it in C (7 us an issue;
-    # 15 us against the view of the dict's keys)
-    weighed: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the words laid out for scoring (built once: an issue's words meet them in C)
+    vocabulary: words_mod.Vocabulary = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weighed", frozenset(self.words))
+        object.__setattr__(self, "vocabulary", words_mod.Vocabulary(self.words))
 
 
 def _effect(c: tuple[float, str]) -> float:

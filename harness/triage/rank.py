@@ -39,7 +39,7 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
                              comments=said.get(issue.number, ()))
         # the words weighed, then dropped: the score holds them, and a worker's results
         # are sent back pickled (hundreds of words an issue doubled the time of a batch)
-        return scoring.assess(issue, f)._replace(features=f._replace(words=frozenset()))
+        return scoring.assess(issue, f)._replace(features=f._replace(told=frozenset(), head=()))
 
     todo = [i for i in stored if not i.is_pull]
 

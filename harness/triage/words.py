@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from operator import neg
+from dataclasses import dataclass, field
 
 SHOWN = 3  # the words named in a reason
 # words that say nothing alone: not weighed
@@ -33,7 +33,8 @@ STOP = frozenset((
     "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
     "while", "who", "whom", "why", "will", "with", "would", "you", "your",
 ))
-_SAY_NOTHING = STOP | {f"{a} {b}" for a in STOP for b in STOP}
+_STOP_PAIRS = frozenset((a, b) for a in STOP for b in STOP)
+_SAY_NOTHING = STOP | {f"{a} {b}" for a, b in _STOP_PAIRS}
 # weighed, not named in a reason: parts of links, which tell a reader nothing (nor do
 # words of one or two letters, "s", "py", nor pairs with a part of a link or a letter,
 # "github com", "i m")
@@ -43,14 +44,19 @@ _UNSHOWN = frozenset(("https", "http", "www", "com", "org", "html", "github", "b
 def terms(told: frozenset[str], head: Sequence[str]) -> frozenset[str]:
     """The words an issue tells (:attr:`.body.Body.words`: its title and post, without the
     environment it lists) and each pair of neighbours among the first (:attr:`.body.Body.head`:
-    ``"an error"``), less the words and pairs that say nothing alone."""
+    ``"an error"``), less the words and pairs that say nothing alone.  What the fit reads;
+    scoring reads the same through :func:`contribution`, without building the pairs."""
     return (told | frozenset(map(" ".join, itertools.pairwise(head)))) - _SAY_NOTHING
 
 
 def value(found: frozenset[str]) -> float:
     """Each word's share: a long post's words count less each, so length alone moves
     nothing (the words of a post, as a vector, have length 1)."""
-    return 1.0 / math.sqrt(len(found)) if found else 0.0
+    return _share(len(found))
+
+
+def _share(count: int) -> float:
+    return 1.0 / math.sqrt(count) if count else 0.0
 
 
 def logit(found: frozenset[str], weights: Mapping[str, float]) -> float:
@@ -58,23 +64,62 @@ def logit(found: frozenset[str], weights: Mapping[str, float]) -> float:
     return math.fsum(w for t in found if (w := weights.get(t))) * value(found)
 
 
-def contribution(found: frozenset[str], weights: Mapping[str, float],
-                 known: frozenset[str] | None = None) -> tuple[float, str] | None:
-    """(log-odds, why) of the words, or None when no word has a weight.  The why names
-    the words that weigh most the way the sum goes (ties: in alphabetical order).
-    ``known``: the words of ``weights`` as a set (:attr:`.model.Models.weighed`), if at hand."""
-    weighed = found & (weights.keys() if known is None else known)
+@dataclass(frozen=True)
+class Vocabulary:
+    """The weighed words, laid out for scoring: built once for a model's weights."""
+
+    weights: Mapping[str, float]
+    singles: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the pairs as (word, word): a post's neighbours meet them without being joined
+    pairs: Mapping[tuple[str, str], str] = field(init=False, repr=False, compare=False)
+    pair_keys: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+    # for the words of easier issues (True) and of harder ones (False): each word's rank,
+    # the heaviest that way first, ties alphabetical, and the words in that order
+    ranks: Mapping[bool, tuple[Mapping[str, int], tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False)
+    shown: frozenset[str] = field(init=False, repr=False, compare=False)  # may be named
+
+    def __post_init__(self) -> None:
+        w = self.weights  # (words and pairs that say nothing are never weighed, as in terms)
+        pairs = {(a, b): t for t in w for a, space, b in (t.partition(" "),)
+                 if space and (a, b) not in _STOP_PAIRS}
+        easier = tuple(sorted(w, key=lambda t: (-w[t], t)))
+        harder = tuple(sorted(w, key=lambda t: (w[t], t)))
+        laid_out = {"singles": frozenset(t for t in w if " " not in t) - STOP, "pairs": pairs,
+                    "pair_keys": frozenset(pairs), "shown": frozenset(filter(_shown, w)),
+                    "ranks": {True: (_ranks(easier), easier), False: (_ranks(harder), harder)}}
+        for name, v in laid_out.items():
+            object.__setattr__(self, name, v)
+
+
+def _ranks(order: Sequence[str]) -> dict[str, int]:
+    return {t: i for i, t in enumerate(order)}
+
+
+def contribution(told: frozenset[str], head: Sequence[str],
+                 vocabulary: Vocabulary) -> tuple[float, str] | None:
+    """(log-odds, why) of an issue's :func:`terms` (from what it tells and the first of it,
+    in order), or None when no word has a weight: the log-odds are :func:`logit` of them,
+    as the fit counts it.  The why names the words that weigh most the way the sum goes
+    (ties: in alphabetical order)."""
+    pairs = set(itertools.pairwise(head))
+    pairs -= _STOP_PAIRS
+    weighed = told & vocabulary.singles
+    if pairs_weighed := pairs & vocabulary.pair_keys:
+        weighed |= frozenset(map(vocabulary.pairs.__getitem__, pairs_weighed))
     if not weighed:
         return None
-    ws = list(map(weights.__getitem__, weighed))
-    total = math.fsum(ws) * value(found)
-    # the words the way the sum goes, the heaviest first, ties alphabetical (sorted in C:
-    # the first few are all a reason looks at), less those a reason may not name
+    # a told word is never a pair (words hold no space): the two counts add up
+    weights = vocabulary.weights
+    total = math.fsum(map(weights.__getitem__, weighed)) * _share(
+        len(told) - len(told & STOP) + len(pairs))
+    rank, order = vocabulary.ranks[total > 0]
     top: list[str] = []
-    for w, t in sorted(zip(map(neg, ws) if total > 0 else ws, weighed, strict=True)):
-        if w >= 0 or len(top) == SHOWN:
+    for i in sorted(map(rank.__getitem__, weighed)):
+        t = order[i]
+        if (weights[t] <= 0 if total > 0 else weights[t] >= 0) or len(top) == SHOWN:
             break
-        if _shown(t):
+        if t in vocabulary.shown:
             top.append(t)
     said = f"its words are those of {'easier' if total > 0 else 'harder'} issues"
     return total, f"{said}: {_names(top)}" if top else said

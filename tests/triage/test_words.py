@@ -1,6 +1,8 @@
 """An issue's words: read from what it tells, weighed as one explained contribution, fitted."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import pytest
 
 from harness.recipes import load
@@ -22,50 +24,77 @@ def test_words_and_pairs_of_what_is_told_not_the_environment() -> None:
     assert not {"glibc2", "safetensors"} & found  # the System Info lists, it does not tell
 
 
+def weigh(told: Iterable[str], weights: dict[str, float], head: Sequence[str] = ()
+          ) -> tuple[float, str]:
+    return words.contribution(frozenset(told), head, words.Vocabulary(weights)) or (0.0, "")
+
+
 def test_no_weighed_word_is_no_contribution() -> None:
-    found = told("Typo in the docstring", "A typo.")
-    assert words.contribution(found, {}) is None
-    assert words.contribution(found, {"unrelated": 1.0}) is None
-    assert words.contribution(frozenset(), {"typo": 1.0}) is None
+    parsed = body.parse("Typo in the docstring", "A typo.")
+    for weights in ({}, {"unrelated": 1.0}, {"typo docstring": 1.0}):
+        assert words.contribution(parsed.words, parsed.head, words.Vocabulary(weights)) is None
+    assert words.contribution(frozenset(), (), words.Vocabulary({"typo": 1.0})) is None
 
 
 def test_the_contribution_adds_up_and_names_the_words_that_weigh_most() -> None:
     found = frozenset({"typo", "docstring", "cuda", "fsdp", "hello", "api"})
     weights = {"typo": 1.0, "docstring": 0.5, "api": 0.5, "cuda": -0.2, "fsdp": -0.1,
                "hello": 0.05}
-    c, why = words.contribution(found, weights) or (0.0, "")
+    c, why = weigh(found, weights)
     assert c == pytest.approx(sum(weights.values()) / 6 ** 0.5)
     assert why == "its words are those of easier issues: 'typo', 'api', 'docstring'"
-    c, why = words.contribution(found, {**weights, "fsdp": -3.0}) or (0.0, "")
+    c, why = weigh(found, {**weights, "fsdp": -3.0})
     assert c < 0 and why == "its words are those of harder issues: 'fsdp', 'cuda'"
     assert c == words.logit(found, {**weights, "fsdp": -3.0})  # as the fit counts it
+
+
+def test_scoring_counts_the_words_as_the_fit_does() -> None:
+    """Read from what an issue tells and its first words, the words and pairs weigh what
+    the fit's terms weigh (:func:`words.logit`), and the heaviest of them are named."""
+    weights = model.load().words
+    vocabulary = words.Vocabulary(weights)
+    seen = 0
+    for i in [*samples.transformers_issues(), *samples.coverage_issues()]:
+        parsed = body.parse(i.title, i.body)
+        found = words.terms(parsed.words, parsed.head)
+        got = words.contribution(parsed.words, parsed.head, vocabulary)
+        if not found & weights.keys():
+            assert got is None
+            continue
+        assert got is not None and got[0] == words.logit(found, weights)
+        sign = 1 if got[0] > 0 else -1
+        way = sorted((-sign * weights[t], t) for t in found & weights.keys())
+        named = [t for w, t in way if w < 0 and words._shown(t)][:words.SHOWN]
+        assert got[1].endswith(": " + ", ".join(f"'{t}'" for t in named) if named else "issues")
+        seen += any(" " in t for t in named)
+    assert seen  # pairs among the named words too
 
 
 def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
     found = frozenset({"https", "com", "s", "py", "typo", "docstring"})
     weights = {"https": 2.0, "com": 2.0, "s": 2.0, "py": 2.0, "typo": 1.0, "docstring": 0.5}
-    c, why = words.contribution(found, weights) or (0.0, "")
+    c, why = weigh(found, weights)
     assert c == pytest.approx(9.5 / 6 ** 0.5)
     assert why == "its words are those of easier issues: 'typo', 'docstring'"
-    _, why = words.contribution(frozenset({"https", "s"}), weights) or (0.0, "")
+    _, why = weigh({"https", "s"}, weights)
     assert why == "its words are those of easier issues"  # nothing left to name
     tiny = {f"{c}{d}": 3.0 for c in "abcd" for d in "xyz"}  # twelve heavier, unnamed
-    _, why = words.contribution(frozenset({*tiny, "typo"}), {**tiny, "typo": 1.0}) or (0, "")
+    _, why = weigh({*tiny, "typo"}, {**tiny, "typo": 1.0})
     assert why == "its words are those of easier issues: 'typo'"
     # nor a pair with a letter or a link's part ("i m" of "I'm", "github com"): real
     # reasons named "i m"
     pairs = {"i m": 3.0, "github com": 3.0, "s typo": 3.0, "diffusers blob": 3.0,
              "fix typo": 1.0, "is none": 0.5}
-    _, why = words.contribution(frozenset(pairs), pairs) or (0, "")
+    head = ["i", "m", "github", "com", "s", "typo", "diffusers", "blob", "fix", "typo", "is",
+            "none"]
+    _, why = weigh((), pairs, head)
     assert why == "its words are those of easier issues: 'fix typo', 'is none'"
 
 
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
-    a = words.contribution(frozenset(terms), weights)
-    b = words.contribution(frozenset(reversed(terms)), weights)
-    assert a == b
+    assert weigh(terms, weights) == weigh(reversed(terms), weights)
 
 
 def test_a_long_post_gives_each_word_less() -> None:
@@ -112,5 +141,5 @@ def test_ranked_assessments_keep_no_words() -> None:
     the time of a large batch."""
     recipe = load("transformers")
     found = rank.assess_all(recipe, samples.transformers_issues())
-    assert found and all(a.features.words == frozenset() for a in found)
+    assert found and all(not a.features.told and not a.features.head for a in found)
     assert any("its words" in r for a in found for r in a.reasons)
