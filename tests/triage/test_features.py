@@ -209,6 +209,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     # what is bad is the output of the docs' code (real post: diffusers#11278), not the docs
     ("LTXConditionPipeline Doc example results in poor video", "Running the example.", (),
      "other"),
+    # a tutorial whose code fails when run is no docs change (real posts: peft#2379,
+    # peft#1390); one with a typo is
+    ("prompt_tuning_peft tutorial raises cache layer error", samples.GPT2_PAD, (), "bug"),
+    ("Clm Prompt tuning inference based on tutorial throwing runtime error", "It fails.", (),
+     "other"),
+    ("Typo in the LoRA tutorial", "It says `lora_alpah`.", (), "docs"),
     ("pipeline broken", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
 ])
