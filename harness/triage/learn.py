@@ -38,6 +38,12 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 # dev set's repositories flags 15 of peft's 19 GPU issues at 0.94, all 19 at 0.96)
 ITERATIONS = 30
 L2_WORDS = 0.5  # the pull of each word's weight to 0
+# the pull of each word's weight back to its shipped one, when more labelled issues update
+# the words (update_words).  The six fresh sets from the twenty-third, each scored after an
+# update on the other five (bench/triage_quality.py --update --folds file): their AUC
+# moves by +0.004, +0.008, +0.008, +0.006 and +0.004 on average at 0.25, 0.5, 1, 2 and 4;
+# at 1 none falls (+0.013, +0.011, 0.000, +0.001, +0.006, +0.018); pooled 0.820 -> 0.826
+L2_UPDATE = 1.0
 MIN_ISSUES = 3  # a word is weighed when this many issues fitted on have it
 WORD_PASSES = 30
 ROUNDS = 3  # the easy model and its words, fitted in turn
@@ -106,15 +112,16 @@ def rows(sigs: Sequence[list[signals.Signal]]) -> list[dict[str, float]]:
 
 
 def fit_words(found: Sequence[frozenset[str]], ys: Sequence[bool], offsets: Sequence[float],
-              l2: float = L2_WORDS, start: Mapping[str, float] | None = None) -> dict[str, float]:
+              l2: float = L2_WORDS, start: Mapping[str, float] | None = None,
+              centre: Mapping[str, float] | None = None) -> dict[str, float]:
     """A weight for each word (:mod:`.words`) that :data:`MIN_ISSUES` issues have, each
-    pulled to 0 by ``l2 x weight²``, the rest of each issue's log-odds (``offsets``) held.
+    pulled to its ``centre`` (else to 0) by ``l2 x (weight - centre)²``, the rest of each
+    issue's log-odds (``offsets``) held, and the words of ``start`` that are not refitted.
 
     Cyclic coordinate descent, one Newton step per word and pass: the words are thousands,
     too many for :func:`fit`'s dense Newton; each pass costs one look at each word of each
     issue.  Words in a fixed order: the same data gives the same weights."""
-    counts = Counter(t for f in found for t in f)
-    vocab = sorted(t for t, n in counts.items() if n >= MIN_ISSUES)
+    vocab = refitted(found)
     index = {t: j for j, t in enumerate(vocab)}
     columns: list[list[tuple[int, float]]] = [[] for _ in vocab]
     for i, f in enumerate(found):
@@ -123,13 +130,15 @@ def fit_words(found: Sequence[frozenset[str]], ys: Sequence[bool], offsets: Sequ
             if (j := index.get(t)) is not None:
                 columns[j].append((i, v))  # in the order of the issues
     start = start or {}
+    centre = centre or {}
     w = [start.get(t, 0.0) for t in vocab]
+    c = [centre.get(t, 0.0) for t in vocab]
     z = [o + words.logit(f, start) for f, o in zip(found, offsets, strict=True)]
     y = [float(b) for b in ys]
     for _ in range(WORD_PASSES):
         moved = 0.0
         for j, column in enumerate(columns):
-            grad, hess = l2 * w[j], l2
+            grad, hess = l2 * (w[j] - c[j]), l2
             for i, v in column:
                 p = sigmoid(z[i])
                 grad += (p - y[i]) * v
@@ -142,6 +151,40 @@ def fit_words(found: Sequence[frozenset[str]], ys: Sequence[bool], offsets: Sequ
         if moved < 1e-4:
             break
     return {t: round(x, DIGITS) for t, x in zip(vocab, w, strict=True) if abs(x) >= 10 ** -DIGITS}
+
+
+def refitted(found: Sequence[frozenset[str]]) -> list[str]:
+    """The words that :data:`MIN_ISSUES` of these issues have, in order: those a fit weighs."""
+    counts = Counter(t for f in found for t in f)
+    return sorted(t for t, n in counts.items() if n >= MIN_ISSUES)
+
+
+def update_words(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
+                 models: Models, l2: float = L2_UPDATE) -> Models:
+    """``models`` with its words' weights moved by more labelled issues: each word that
+    :data:`MIN_ISSUES` of them have is refitted, pulled back to the weight it had (a word new
+    to it: to 0), the rest of each issue's log-odds held as ``models`` gives it.  The
+    signals' weights and the GPU model stay as they are."""
+    found = [f.terms for _, f in items]
+    held = [_signals_logit(models, f) for _, f in items]
+    moved = fit_words(found, easy, held, l2, start=models.words, centre=models.words)
+    again = frozenset(refitted(found))
+    kept = {t: w for t, w in models.words.items() if t not in again}
+    n = models.trained_on + len(items)
+    return Models(models.easy, models.gpu, words=dict(sorted({**kept, **moved}.items())),
+                  trained_on=n, about=f"{_fitted_on(models)}; words updated on {len(items)} "
+                                      f"more by bench/triage_quality.py --update")
+
+
+def _signals_logit(models: Models, f: Features) -> float:
+    """The easy model's log-odds of an issue without its words: bias, signals, GPU need."""
+    gpu_found, found = signals.both(f)
+    found.append(("gpu", models.gpu.probability(models.gpu.contributions(gpu_found)), ""))
+    return models.easy.bias + math.fsum(c for c, _ in models.easy.contributions(found))
+
+
+def _fitted_on(models: Models) -> str:
+    return models.about or f"logistic models fitted on {models.trained_on} labelled issues"
 
 
 def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],

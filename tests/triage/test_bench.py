@@ -98,3 +98,30 @@ def test_a_fit_on_fewer_issues_than_the_shipped_weights_does_not_replace_them(
     assert model.WEIGHTS_PATH.read_bytes() == before
     err = capsys.readouterr().err
     assert err.startswith("not refitting: weights.json was fitted on ") and "these are 2" in err
+
+
+def test_an_update_shows_each_file_held_out_then_writes_the_words_updated_on_all(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    weights = tmp_path / "weights.json"
+    weights.write_bytes(model.WEIGHTS_PATH.read_bytes())
+    monkeypatch.setattr(model, "WEIGHTS_PATH", weights)
+    shipped = model.load(weights)
+    paths = [write(tmp_path / f"{name}.jsonl", [
+        {**label(start + n, "easy" if n % 2 else "hard"),
+         "title": "Typo in docstring" if n % 2 else "Flaky hang", "body": f"see {name}"}
+        for n in range(6)]) for name, start in (("a", 0), ("b", 100), ("c", 200))]
+    try:
+        assert triage_quality.main([*paths, "--update", "--folds", "file"]) == 0
+        updated = model.load(weights)
+    finally:
+        model.load.cache_clear()
+    out = capsys.readouterr().out
+    assert "each fold scored after an update on the others" in out
+    rows = out.split("updated, each file")[1].splitlines()[2:5]
+    assert [r.split()[:2] for r in rows] == [["a.jsonl", "6"], ["b.jsonl", "6"],
+                                             ["c.jsonl", "6"]]
+    assert updated.trained_on == shipped.trained_on + 18
+    assert updated.easy == shipped.easy and updated.words != shipped.words
+    assert model.load().words == shipped.words  # the repository's weights untouched
+
