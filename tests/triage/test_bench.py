@@ -3,6 +3,7 @@ files are compared the same way every time."""
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -125,3 +126,24 @@ def test_an_update_shows_each_file_held_out_then_writes_the_words_updated_on_all
     assert updated.easy == shipped.easy and updated.words != shipped.words
     assert model.load().words == shipped.words  # the repository's weights untouched
 
+
+
+def test_the_auc_is_shown_with_how_far_chance_moves_it() -> None:
+    rng = random.Random(5)
+    pos = [rng.random() + 0.3 for _ in range(10)]
+    neg = [round(rng.random(), 1) for _ in range(20)]  # ties among them, and with pos
+    easy = [True] * 10 + [False] * 20
+    low, high = triage_quality.auc_interval(pos + neg, easy) or (0.0, 0.0)
+    assert low < (triage_quality.auc(pos + neg, easy) or 0.0) < high
+    assert triage_quality.auc_interval(pos + neg, easy) == (low, high)  # the same each run
+    # as a plain resampling finds it, each group drawn again with replacement
+    draws = sorted(triage_quality.auc(rng.choices(pos, k=10) + rng.choices(neg, k=20), easy)
+                   or 0.0 for _ in range(2000))
+    assert low == pytest.approx(draws[50], abs=0.03) and high == pytest.approx(draws[1949],
+                                                                                abs=0.03)
+    # a set four times as large moves less; a perfect order does not move
+    low4, high4 = triage_quality.auc_interval(pos * 4 + neg * 4,
+                                              [True] * 40 + [False] * 80) or (0.0, 0.0)
+    assert high4 - low4 < high - low
+    assert triage_quality.auc_interval([1.0, 0.9, 0.1], [True, True, False]) == (1.0, 1.0)
+    assert triage_quality.auc_interval([1.0, 0.9], [True, True]) is None
