@@ -74,6 +74,11 @@ _ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])"
 # an id in a link: huggingface.co/org/name
 _HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
 _NOT_IDS = (".py", ".json", ".txt", ".md")
+# a link into a checkpoint's files that ends at a settings file (".../FLUX.1-dev/blob/main/
+# scheduler/scheduler_config.json", real post: diffusers#10675, where a default differs from
+# it): the reporter read the file, the model is not run
+_FILE_LINK = re.compile(r"/(?:blob|resolve|raw)/[^\s/]+/[^\s\"'`)\]>]*?(?:\.json|\.txt|\.md|\.yaml)"
+                        r"(?=[\s\"'`)\]>]|[.,;:]?$|[.,;:]\s)")
 # `AutoTokenizer.from_pretrained("org/big-70b")` downloads a tokenizer, not the model
 _LOAD = re.compile(r"""\.from_pretrained\(\s*["']([^"']+)["']""")  # literal first: fast
 _WORD_CHARS = string.ascii_letters + string.digits + "_"
@@ -139,6 +144,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
     names: dict[str, None] = {}  # an id has a "/": "org/name"
     sized: dict[str, float | None] = {}  # the size of a spaced name's or a class's family
     heavy, light = loaded if loaded is not None else loads(body)
+    read: list[str] = []  # linked only at a settings file of theirs: read, not run
     names.update((name, None) for name in heavy
                  if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
     # quoted ids elsewhere are looked for in the code (above traceback frames:
@@ -153,8 +159,11 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
             if name.endswith(_NOT_IDS) or (light and name.lower() in light) \
                     or (frames and _in_frame(text, m.start())):
                 continue
+            if regex is _HUB_LINK and _FILE_LINK.match(text, m.end()):
+                read.append(name)
+                continue
             names[name] = None
-    quoted = " ".join([*names, *light]).lower()
+    quoted = " ".join([*names, *light, *read]).lower()
     # well-known names written bare ("bert-base-uncased"), in a fixed order: which of two
     # models of one size a reason names must not change from run to run
     for head in sorted(body.words & _HEAD_WORDS):

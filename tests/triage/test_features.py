@@ -148,6 +148,24 @@ def test_a_tokenizer_or_config_download_is_not_a_model(transformers: Recipe) -> 
     assert both.memory_gb is not None and both.memory_gb > models.CPU_GB
 
 
+def test_a_link_to_a_checkpoints_settings_file_is_not_the_model_run() -> None:
+    """diffusers#10675: a default in the code differs from the one in the model's scheduler
+    config, linked.  The reporter read a file; no model runs."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    hub = "https://huggingface.co/black-forest-labs/FLUX.1-dev"
+    config = f"{hub}/blob/main/scheduler/scheduler_config.json"
+    assert named(f"`max_shift` is 1.15 in the model configuration...\n{config}\n...") == []
+    assert named(f"as in {config}.") == named(f"({config})") == []
+    assert named(f"{hub}/raw/main/README.md") == []
+    flux = "black-forest-labs/FLUX.1-dev"
+    assert flux in named(f"loading {hub}/blob/main/flux1-dev.safetensors fails")
+    assert flux in named(f"{hub} fails") and flux in named(f"{hub}/tree/main fails")
+    run = f'{config}\n```\npipe = FluxPipeline.from_pretrained("{flux}")\n```'
+    assert flux in named(run)
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
