@@ -16,6 +16,9 @@ _CODE_LINE = re.compile(r"^\s*(?:from\s+[\w.]+\s+import\b|import\s+\w|>>>\s|[\w.
                         re.M)
 _CALL = re.compile(r"\w\(")
 _PY_FILE = re.compile(r"((?:/?[\w.-]+/)*[\w.-]+\.py)\b")
+# a traceback's frame ('File "/usr/lib/.../trainer.py", line 1540, in train') pasted with no
+# fence around it: where the error passed, not a file or line the reporter points at
+_FRAME_LINE = re.compile(r'^[ \t]*File "[^"\n]*", line \d+.*$', re.M)
 # punctuation → space on UTF-8 bytes (ASCII punctuation never occurs inside a multi-byte
 # character): translate then split() finds the words, several times faster than \w+
 _SPACE_BYTES = bytes(32 if chr(b) in string.punctuation.replace("_", "") else b
@@ -212,6 +215,8 @@ def parse(title: str, text: str) -> Body:
         prose = f"{title}\n{' '.join(pieces[::2])}"
     else:
         code, prose = (), f"{title}\n{told}"
+    if 'File "' in prose:
+        prose = _FRAME_LINE.sub("", prose)
     text = f"{title}\n{told}"
     low = text.lower()
     seq = words_of(low)

@@ -531,6 +531,23 @@ def test_the_library_files_the_reporter_names_apart_from_traceback_frames(
     assert framed.named_files == 0 and framed.files  # where it failed, not named by them
 
 
+def test_a_traceback_pasted_with_no_fence_names_no_file_or_line_of_the_reporters(
+        transformers: Recipe) -> None:
+    """Real posts (transformers#37954, diffusers#4708, 17 of the labelled ones) paste the
+    traceback as text: its frames are where the error passed, not a file or line the
+    reporter points at."""
+    trace = ("Traceback (most recent call last):\n"
+             '  File "/opt/venv/lib/python3.11/site-packages/transformers/processing_utils.py",'
+             " line 1639, in apply_chat_template\n    prompt = self.tokenizer.apply_chat_"
+             "template(\njinja2.exceptions.UndefinedError: 'list object' has no attribute "
+             "'startswith'\n")
+    f = extract(transformers, "UndefinedError in apply_chat_template", trace)
+    assert f.traceback and f.named_files == 0 and "names_line" not in f.cues
+    told = extract(transformers, "t", trace + "\nThe check at line 1639 of "
+                   "src/transformers/processing_utils.py should accept a list.")
+    assert told.named_files == 1 and "names_line" in told.cues
+
+
 def test_a_path_is_not_a_model_size() -> None:
     text = "Crash at ~/11b/repos/peft/src/peft/tuners/lora.py:348 when merging"
     assert models.named(body.parse("t", text)) == ()
