@@ -21,7 +21,7 @@ it was filed (age 0, no comments): only what its text and labels say counts.
 
 Each AUC comes with the middle 95% of the AUCs of 1,000 resamples of its issues: how far
 chance moves the AUC of a set that size (a repository's 30 issues of one fresh set: about
-0.15 either way; the seven fresh sets from the twenty-third, 594 issues: 0.04).
+0.15 either way; the eight fresh sets from the twenty-third, 672 issues: 0.03).
 
 Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
