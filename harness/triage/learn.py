@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from harness.triage import signals, words
+from harness.triage import scoring, signals, words
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 from harness.triage.model import DIGITS, Linear, Models, sigmoid
@@ -169,7 +169,8 @@ def update_words(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     to it: to 0), the rest of each issue's log-odds held as ``models`` gives it.  The
     signals' weights and the GPU model stay as they are."""
     found = [f.terms for _, f in items]
-    held = [_signals_logit(models, f) for _, f in items]
+    held = [models.easy.bias + math.fsum(c for c, _ in scoring.signal_parts(f, models)[2])
+            for _, f in items]
     moved = fit_words(found, easy, held, l2, start=models.words, centre=models.words)
     again = frozenset(refitted(found))
     kept = {t: w for t, w in models.words.items() if t not in again}
@@ -177,13 +178,6 @@ def update_words(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     return Models(models.easy, models.gpu, words=dict(sorted({**kept, **moved}.items())),
                   trained_on=n, about=f"{_fitted_on(models)}; words updated on {len(items)} "
                                       f"more by bench/triage_quality.py --update")
-
-
-def _signals_logit(models: Models, f: Features) -> float:
-    """The easy model's log-odds of an issue without its words: bias, signals, GPU need."""
-    gpu_found, found = signals.both(f)
-    found.append(("gpu", models.gpu.probability(models.gpu.contributions(gpu_found)), ""))
-    return models.easy.bias + math.fsum(c for c, _ in models.easy.contributions(found))
 
 
 def _fitted_on(models: Models) -> str:
