@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from harness.triage import scoring, signals, words
+from harness.triage import model, scoring, signals, words
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 from harness.triage.model import DIGITS, Linear, Models, sigmoid
@@ -176,12 +176,8 @@ def update_words(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     kept = {t: w for t, w in models.words.items() if t not in again}
     n = models.trained_on + len(items)
     return Models(models.easy, models.gpu, words=dict(sorted({**kept, **moved}.items())),
-                  trained_on=n, about=f"{_fitted_on(models)}; words updated on {len(items)} "
-                                      f"more by bench/triage_quality.py --update")
-
-
-def _fitted_on(models: Models) -> str:
-    return models.about or f"logistic models fitted on {models.trained_on} labelled issues"
+                  trained_on=n, about=f"{model.about(models)}; words updated on "
+                                      f"{len(items)} more by bench/triage_quality.py --update")
 
 
 def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],

@@ -84,6 +84,12 @@ def _linear(raw: Mapping[str, Any]) -> Linear:
                   float(raw.get("threshold", 0.5)))
 
 
+def about(models: Models) -> str:
+    """What the weights were fitted on, as ``weights.json`` says it."""
+    return models.about or (f"logistic models fitted on {models.trained_on} labelled issues "
+                            f"by bench/triage_quality.py --fit")
+
+
 def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
     def one(m: Linear) -> dict[str, Any]:
         # the threshold rounded down, never up: rounded up, it would pass over the issue
@@ -92,8 +98,7 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
         return {"bias": round(m.bias, DIGITS), "threshold": math.floor(m.threshold * scale) / scale,
                 "weights": {k: round(v, DIGITS) for k, v in sorted(m.weights.items())}}
 
-    data = {"about": models.about or f"logistic models fitted on {models.trained_on} labelled "
-                                      f"issues by bench/triage_quality.py --fit",
+    data = {"about": about(models),
             "trained_on": models.trained_on,
             "easy": one(models.easy), "gpu": one(models.gpu),
             "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())}}
