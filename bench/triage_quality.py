@@ -305,6 +305,14 @@ def show(title: str, rows: list[Row]) -> None:
               f"  {'-' if r.auc_range is None else '{:.2f}-{:.2f}'.format(*r.auc_range)}")
 
 
+def each_file(items: list[Labelled], assessed: list[scoring.Assessment],
+              paths: Sequence[str]) -> list[Row]:
+    """A row for the issues read from each of ``paths``."""
+    return [measure(Path(p).name, [x for x in items if x.source == p],
+                    [a for x, a in zip(items, assessed, strict=True) if x.source == p])
+            for p in paths]
+
+
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
     repos = sorted({x.issue.repo for x in items})
     rows = [measure("all", items, assessed)]
@@ -441,9 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.folds, f"{args.folds}-fold")
     rows = report(f"held-out ({what}): the figures for unseen issues", items, out)
     if args.folds == "file":
-        show("held-out, each file", [measure(Path(p).name, [x for x in items if x.source == p],
-                                             [a for x, a in zip(items, out, strict=True)
-                                              if x.source == p]) for p in args.paths])
+        show("held-out, each file", each_file(items, out, args.paths))
     if args.mistakes:
         mistakes(items, out, args.mistakes)
     missed = [r.name for r in rows[1:] if (r.auc or 0) < AUC_GOAL
@@ -465,10 +471,8 @@ def update_shipped(items: list[Labelled], args: argparse.Namespace) -> int:
         report(f"held-out ({args.folds}): each fold scored after an update on the others",
                items, out)
         if args.folds == "file":
-            for name, got in (("shipped, each file", before), ("updated, each file", out)):
-                show(name, [measure(Path(p).name, [x for x in items if x.source == p],
-                                    [a for x, a in zip(items, got, strict=True)
-                                     if x.source == p]) for p in args.paths])
+            show("shipped, each file", each_file(items, before, args.paths))
+            show("updated, each file", each_file(items, out, args.paths))
     model.save(update(items, shipped), path)
     print(f"\nwrote {path}: words updated on {len(items)} issues")
     return 0
