@@ -3,7 +3,7 @@
     python bench/triage_quality.py ISSUES.jsonl [MORE.jsonl ...] [--folds repo|K|none]
     python bench/triage_quality.py ISSUES.jsonl --fit      # refit harness/triage/weights.json
     python bench/triage_quality.py ISSUES.jsonl --test OTHER.jsonl  # fit here, score there
-    python bench/triage_quality.py A.jsonl B.jsonl ... --update --folds file  # words updated
+    python bench/triage_quality.py A.jsonl B.jsonl ... --update --folds file  # weights updated
 
 Reads labelled issues in the format of the development set (one JSON object a line:
 repo, number, title, labels, state, created_at, body, difficulty, needs_gpu, ...); the
@@ -25,8 +25,9 @@ chance moves the AUC of a set that size (a repository's 30 issues of one fresh s
 
 Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
-``--update`` moves the shipped words' weights by the issues given, each pulled back to its
-shipped weight (:func:`harness.triage.learn.update_words`), and writes weights.json; with
+``--update`` moves the shipped easy model's weights (its words, then its signals) by the
+issues given, each pulled back to its shipped weight (:func:`harness.triage.learn.update`);
+the GPU model stays.  It writes weights.json; with
 ``--folds file`` it first scores each file after an update on the others.
 
 ``--fit`` refuses (exit 2) to replace weights fitted on more issues than it was given: the
@@ -64,8 +65,8 @@ templates included) and labelled from the rubric alone by readers who saw neithe
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
 Until the words of :mod:`harness.triage.words` came, none was fitted on; since, the shipped
 weights are fitted on the third to the twentieth with the dev set and the additions (``--fit``
-given every file), and ``--folds file`` scores each set by weights fitted on all the other
-files.
+given every file), then updated (``--update``) on the twenty-third to the thirtieth, and
+``--folds file`` scores each set by weights fitted on all the other files.
 The third and fourth sets were scored, then read for mistakes (so later figures on them are
 not clean); the fifth, sixth and seventh were each scored once on the code
 of the stop that drew them (the sixth's mistakes were then read); the eighth and ninth were
@@ -336,9 +337,8 @@ def assess(items: list[Labelled], models: model.Models) -> list[scoring.Assessme
 
 
 def update(items: list[Labelled], models: model.Models) -> model.Models:
-    """``models`` with its words updated on these issues (:func:`.learn.update_words`)."""
-    return learn.update_words([(x.issue, x.features) for x in items], [x.easy for x in items],
-                              models)
+    """``models`` updated on these issues (:func:`.learn.update`)."""
+    return learn.update([(x.issue, x.features) for x in items], [x.easy for x in items], models)
 
 
 def held_out(items: list[Labelled], folds: str,
@@ -397,8 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true",
                         help=f"fit on all the issues given and write {model.WEIGHTS_PATH.name}")
     parser.add_argument("--update", action="store_true",
-                        help="update the shipped weights' words on all the issues given, each "
-                             "pulled back to its shipped weight, and write "
+                        help="update the shipped easy model (words and signals) on all the "
+                             "issues given, each weight pulled back to its shipped one, and write "
                              f"{model.WEIGHTS_PATH.name}; the held-out figures first: each "
                              "fold scored after an update on the others")
     parser.add_argument("--replace", action="store_true",
@@ -474,7 +474,7 @@ def update_shipped(items: list[Labelled], args: argparse.Namespace) -> int:
             show("shipped, each file", each_file(items, before, args.paths))
             show("updated, each file", each_file(items, out, args.paths))
     model.save(update(items, shipped), path)
-    print(f"\nwrote {path}: words updated on {len(items)} issues")
+    print(f"\nwrote {path}: updated on {len(items)} issues")
     return 0
 
 

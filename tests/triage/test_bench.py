@@ -101,7 +101,7 @@ def test_a_fit_on_fewer_issues_than_the_shipped_weights_does_not_replace_them(
     assert err.startswith("not refitting: weights.json was fitted on ") and "these are 2" in err
 
 
-def test_an_update_shows_each_file_held_out_then_writes_the_words_updated_on_all(
+def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_all(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     weights = tmp_path / "weights.json"
@@ -123,7 +123,8 @@ def test_an_update_shows_each_file_held_out_then_writes_the_words_updated_on_all
     assert [r.split()[:2] for r in rows] == [["a.jsonl", "6"], ["b.jsonl", "6"],
                                              ["c.jsonl", "6"]]
     assert updated.trained_on == shipped.trained_on + 18
-    assert updated.easy == shipped.easy and updated.words != shipped.words
+    assert updated.easy != shipped.easy and updated.words != shipped.words
+    assert updated.gpu == shipped.gpu
     assert model.load().words == shipped.words  # the repository's weights untouched
 
 

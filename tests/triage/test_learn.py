@@ -118,23 +118,27 @@ def test_an_issue_without_gpu_evidence_is_never_flagged() -> None:
 
 def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None:
     recipe = load("transformers")
-    base = model.Models(model.Linear(0.0, {"kind_docs": 1.0}), model.Linear(-3.0, {}),
+    base = model.Models(model.Linear(0.0, {"kind_docs": 1.0, "never_seen": -0.7}, 0.4),
+                        model.Linear(-3.0, {}),
                         words={"typo": -0.5, "fsdp": -1.0, "unseen": 0.3}, trained_on=10)
     typo = [issue(n, "Typo in the docs", "The docstring says `x` twice.") for n in range(1, 9)]
     oom = [issue(n, "OOM with FSDP", "Training runs out of memory on 8 GPUs.")
            for n in range(9, 17)]
     items = [(i, features.extract(i, recipe)) for i in typo + oom]
     easy = [n <= 8 for n in range(1, 17)]
-    m = learn.update_words(items, easy, base)
+    m = learn.update(items, easy, base)
     assert m.words["typo"] > -0.5 and m.words["fsdp"] < -1.0  # moved the labels' way
     assert m.words["unseen"] == 0.3  # no issue has it: as it was
     assert m.words["docstring"] > 0  # new to the model: learnt from 0
-    assert m.easy == base.easy and m.gpu == base.gpu  # the signals' weights stay
-    assert m.trained_on == 26 and m.about.endswith("words updated on 16 more by "
+    assert m.easy.weights["kind_docs"] > 1.0  # the signals move the labels' way too
+    assert m.easy.weights["never_seen"] == -0.7  # a signal no issue has stays
+    assert m.easy.threshold == 0.4 and m.gpu == base.gpu  # the GPU model stays
+    assert m.trained_on == 26 and m.about.endswith("updated on 16 more by "
                                                    "bench/triage_quality.py --update")
-    assert learn.update_words(items, easy, base) == m  # the same data, the same weights
+    assert learn.update(items, easy, base) == m  # the same data, the same weights
     # pulled back to the weight it had, not to 0
-    held = learn.update_words(items, easy, base, l2=1e6)
+    held = learn.update(items, easy, base, l2=1e6, l2_easy=1e6)
     assert held.words["typo"] == pytest.approx(-0.5, abs=1e-3)
     assert held.words["fsdp"] == pytest.approx(-1.0, abs=1e-3)
+    assert held.easy.weights["kind_docs"] == pytest.approx(1.0, abs=1e-3)
 

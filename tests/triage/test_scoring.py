@@ -24,7 +24,7 @@ def ranked(recipe_name: str, items: list[Issue],
 
 
 @pytest.mark.parametrize(("recipe", "items", "best", "worst"), [
-    ("transformers", samples.transformers_issues(), {101, 102}, {103, 104, 106}),
+    ("transformers", samples.transformers_issues(), {101, 102}, {103, 106}),
     ("peft", samples.peft_issues(), {202}, {201, 203}),
     ("diffusers", samples.diffusers_issues(), {301, 304}, {302, 303}),
 ])
@@ -32,7 +32,9 @@ def test_laptop_issues_rank_above_gpu_heavy_vague_and_questions(
         recipe: str, items: list[Issue], best: set[int], worst: set[int]) -> None:
     order = [a.issue.number for a in ranked(recipe, items)]
     # the first is a laptop issue; a small, named feature request (transformers' 105: an
-    # option and an offer of a PR) may rank among them: the rubric counts that easy too
+    # option and an offer of a PR) may rank among them: the rubric counts that easy too.
+    # A usage question (104) is not held under the bug with a traceback (102): half the
+    # issues read as questions in the eight fresh labelled sets are easy (30 of 61)
     assert order[0] in best
     assert max(order.index(n) for n in best) < min(order.index(n) for n in worst)
 
