@@ -35,10 +35,15 @@ STOP = frozenset((
 ))
 _STOP_PAIRS = frozenset((a, b) for a in STOP for b in STOP)
 _SAY_NOTHING = STOP | {f"{a} {b}" for a, b in _STOP_PAIRS}
-# weighed, not named in a reason: parts of links, which tell a reader nothing (nor do
-# words of one or two letters, "s", "py", nor pairs with a part of a link or a letter,
-# "github com", "i m")
-_UNSHOWN = frozenset(("https", "http", "www", "com", "org", "html", "github", "blob"))
+# weighed, not named in a reason: parts of links and of the paths in a traceback, which
+# tell a reader nothing (nor do words of one or two letters, "s", "py", nor pairs with
+# one of those, "github com", "site packages", "i m").  Real reasons named 'site' and
+# 'packages' for 46 and 36 of 752 labelled issues.
+_UNSHOWN = frozenset((
+    "https", "http", "www", "com", "org", "html", "github", "blob",
+    "site", "packages", "dist", "lib", "usr", "opt", "envs", "venv", "python3", "anaconda3",
+    "miniconda3",
+))
 
 
 def terms(told: frozenset[str], head: Sequence[str]) -> frozenset[str]:

@@ -89,6 +89,12 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
             "none"]
     _, why = weigh((), pairs, head)
     assert why == "its words are those of easier issues: 'fix typo', 'is none'"
+    # nor the parts of a traceback's paths: real reasons named 'site' and 'packages'
+    path = {"site": -3.0, "packages": -3.0, "python3": -3.0, "packages torch": -3.0,
+            "generate": -1.0}
+    _, why = weigh(("site", "packages", "python3", "generate"), path,
+                   ["site", "packages", "torch"])
+    assert why == "its words are those of harder issues: 'generate'"
 
 
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
