@@ -186,6 +186,19 @@ def prose_of(section: str) -> str:
     return "\n".join(told)
 
 
+# a code block that holds a reproduction or a traceback, not an environment's listing
+_TOLD_CODE = re.compile(r"^\s*(?:from \S+ import |import \S)|Traceback \(most recent call last\)",
+                        re.M)
+
+
+def told_in(section: str) -> str:
+    """What a System Info section tells of the problem: its prose (:func:`prose_of`) and
+    the code blocks that hold a reproduction or a traceback, fenced again.  Old templates'
+    "Information" section often holds the whole report, code and traceback."""
+    blocks = [f"```\n{b}\n```" for b in section.split("```")[1::2] if _TOLD_CODE.search(b)]
+    return "\n".join(filter(None, (prose_of(section), *blocks)))
+
+
 def parse(title: str, text: str) -> Body:
     """One pass over the text: sections split once, then the told text lower-cased and
     cut into words once; every cue looks those up (very long bodies: the first
@@ -202,7 +215,7 @@ def parse(title: str, text: str) -> Body:
                 other.append(v)
                 continue
             system_parts.append(v)
-            if k in _PROSE_SYSTEM and len(v) > 80 and (told_there := prose_of(v)):
+            if k in _PROSE_SYSTEM and len(v) > 80 and (told_there := told_in(v)):
                 said.append(told_there)
         system = "\n".join(system_parts)
         source = "\n".join(said + other)

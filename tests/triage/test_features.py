@@ -440,6 +440,25 @@ def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Re
     assert "quantization" in told.hardware
 
 
+def test_code_and_a_traceback_told_in_an_information_section_are_read() -> None:
+    # real post (transformers#4005): the old template's "Information" section holds the
+    # whole report; its code and traceback were dropped with the environment
+    report = ("# Bug\n\n## Information\n\nWhen I try the following code:\n\n```python\n"
+              "from transformers import BertTokenizerFast\n"
+              "fast = BertTokenizerFast.from_pretrained('bert-base-cased')\n"
+              "fast.encode_plus('Hello', return_offsets_mapping=True, return_tensors='pt')\n"
+              "```\n\nIt throws the following error:\n\n```\n"
+              "TypeError          Traceback (most recent call last)\n```\n")
+    parsed = body.parse("Fast tokenizers fail", report)
+    assert parsed.traceback and len(parsed.code) == 2
+    assert "encode_plus" in parsed.code[0]
+    # a listing of the environment in a code block stays the reporter's set-up
+    listed = body.parse("t", "### System Info\n\n```\n- `transformers` version: 4.9.1\n"
+                             "- Platform: Linux\n- Python version: 3.10\n```\n\n"
+                             "### Reproduction\n\nIt fails.")
+    assert listed.code == () and "4.9.1" in listed.system
+
+
 def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) -> None:
     crash = extract(transformers, "t", "Merging my qlora adapter fails:\n"
                     "TypeError: LoraConfig.__init__() got an unexpected keyword argument 'x'")
