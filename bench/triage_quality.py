@@ -56,10 +56,10 @@ from the public threads at their ``url``.
 ``..._extra18_...`` (70), ``..._extra19_...`` (39), ``..._extra20_...`` (47),
 ``..._extra21_...`` (53), ``..._extra22_...`` (51), ``..._extra23_...`` (86),
 ``..._extra24_...`` (89), ``..._extra25_...`` (85), ``..._extra26_...`` (86),
-``..._extra27_...`` (85), ``..._extra28_...`` (85), ``..._extra29_...`` (78) and
-``..._extra30_...`` (78) are twenty-eight fresh sets (the fourteen before the last eight
-without peft: its pool of unseen issues seemed dry; the last eight have 18 to 25 peft
-issues each, found by more specific queries), each drawn in the
+``..._extra27_...`` (85), ``..._extra28_...`` (85), ``..._extra29_...`` (78),
+``..._extra30_...`` (78) and ``..._extra31_...`` (80) are twenty-nine fresh sets (the
+fourteen before the last nine without peft: its pool of unseen issues seemed dry; the last
+nine have 18 to 25 peft issues each, found by more specific queries), each drawn in the
 search's rank order from fixed lists of queries (not picked by difficulty; spam and empty
 templates included) and labelled from the rubric alone by readers who saw neither the scoring
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
@@ -106,13 +106,19 @@ twenty-ninth, drawn after, once at ``64bc8fd`` and at ``e7cf619`` (the same: 0.8
 diffusers 0.876, peft 0.922, transformers 0.833, GPU recall 15/15; 0.896 by its second
 reader, who agrees on 90%), then read for mistakes; the thirtieth, drawn after, once at
 ``64bc8fd`` and at ``eff6db2`` (the same: 0.890, diffusers 0.856, peft 0.892, transformers
-0.974, GPU recall 6/9; 0.831 by its second reader, GPU recall 6/8, who agrees on 94%).
+0.974, GPU recall 6/9; 0.831 by its second reader, GPU recall 6/8, who agrees on 94%);
+the thirty-first, drawn after, once at ``ab094d3`` and at ``76bdb7f`` (the update on the
+eight before it: 0.857 and 0.859; diffusers 0.921 and 0.915, peft 0.848 and 0.818,
+transformers 0.794 and 0.831, GPU recall 11/12; by its second reader 0.836 and 0.850, GPU
+recall 13/13, who agrees on 95%), then read for mistakes (0.870 at ``fe817cc``).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
 ``e7cf619`` (diffusers 0.834, peft 0.842, transformers 0.812, GPU recall 0.966); the eight
 (672): 0.835 at ``64bc8fd``, 0.840 at ``eff6db2`` (diffusers 0.843, peft 0.846,
-transformers 0.833, GPU recall 0.945).
+transformers 0.833, GPU recall 0.945); the nine (752), each scored before any weights
+learned from it (the eight at ``eff6db2``, the thirty-first at ``76bdb7f``): 0.841
+(diffusers 0.848, peft 0.843, transformers 0.834, GPU recall 0.943).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
