@@ -65,7 +65,7 @@ templates included) and labelled from the rubric alone by readers who saw neithe
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
 Until the words of :mod:`harness.triage.words` came, none was fitted on; since, the shipped
 weights are fitted on the third to the twentieth with the dev set and the additions (``--fit``
-given every file), then updated (``--update``) on the twenty-third to the thirtieth, and
+given every file), then updated (``--update``) on the twenty-third to the thirty-first, and
 ``--folds file`` scores each set by weights fitted on all the other files.
 The third and fourth sets were scored, then read for mistakes (so later figures on them are
 not clean); the fifth, sixth and seventh were each scored once on the code
