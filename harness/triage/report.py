@@ -67,9 +67,15 @@ def table(console: Console, repo: str, assessed: list[Assessment], counts: Count
             console.print(f"{escape(repo)}: none of the {in_state or 0} {which} issues passes "
                           f"the filters; try fewer", soft_wrap=True)
         return
-    title = f"{repo}: {len(assessed)} of {total} issues, best first"
+    title = f"{repo}: {len(assessed)} of {total} {'' if state == 'all' else state + ' '}" \
+            "issues, best first"
+    notes = []
     if in_state is not None and in_state > total:
-        title += f" ({in_state - total} of the {in_state} {which} left out by the filters)"
+        notes.append(f"{in_state - total} of the {in_state} {which} left out by the filters")
+    if state != "all" and in_state is not None and stored > in_state:
+        notes.append(f"{stored - in_state} more stored, not {state}: --state all shows them")
+    if notes:
+        title += f" ({'; '.join(notes)})"
     t = Table(title=title, title_justify="left")
     t.add_column("#", justify="right", style="cyan", no_wrap=True)
     t.add_column("score", justify="right", no_wrap=True)

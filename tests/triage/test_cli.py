@@ -125,6 +125,27 @@ def test_no_match_is_one_line() -> None:
     assert shown(0, "all", 0) == "r/x: none of the 0 stored issues passes the filters; try fewer\n"
 
 
+def test_the_table_says_how_many_stored_issues_are_not_in_the_state_shown(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an import of 30 real issues, 22 of them closed, showed "8 of 8 issues": where the
+    # others went was not said
+    records = json.loads(FIXTURE.read_text())
+    closed = [{**r, "state": "CLOSED"} for r in records[:3]]
+    path = tmp_path / "some_closed.json"
+    path.write_text(json.dumps(closed + records[3:]))
+    run("triage", "diffusers", "--import", str(path))
+    capsys.readouterr()
+    assert run("triage", "diffusers") == 0
+    head = " ".join(capsys.readouterr().out.split())
+    assert head.startswith(f"huggingface/diffusers: {len(records) - 3} of {len(records) - 3} "
+                           "open issues, best first (3 more stored, not open: --state all "
+                           "shows them)")
+    assert run("triage", "diffusers", "--state", "all") == 0
+    head = " ".join(capsys.readouterr().out.split())
+    assert head.startswith(f"huggingface/diffusers: {len(records)} of {len(records)} issues, "
+                           "best first ┏")
+
+
 def test_no_issue_in_the_state_asked_says_how_many_are_stored(
         capsys: pytest.CaptureFixture[str]) -> None:
     # all four stored issues are open: asked for closed ones, it says so (an import of
@@ -202,7 +223,7 @@ def test_beginner_leaves_out_claimed_issues_and_says_so(
     assert run("triage", "diffusers", "--beginner") == 0
     head = " ".join(capsys.readouterr().out.split())
     shown = len(json.loads(captured.out))
-    assert f"huggingface/diffusers: {shown} of {shown} issues, best first " \
+    assert f"huggingface/diffusers: {shown} of {shown} open issues, best first " \
            f"({len(items) - shown} of the {len(items)} open left out by the filters)" in head
 
 
