@@ -138,13 +138,19 @@ def _env_line(line: str) -> bool:
     return False
 
 
+# a row of `pip list`'s table anywhere in a text: the one environment dump with no mark
+# (real post: peft#2716, "In a pc with the packages:" then rows of peft, triton, trl)
+_PIP_ROW = re.compile(r"^[ \t]*[A-Za-z][\w.\-\[\]]*[ \t]{2,}v?\d+\.[\w.+\-!]*[ \t]*$", re.M)
+
+
 def strip_env(text: str) -> tuple[str, str]:
     """(the text without environment-dump lines, those lines)."""
     for mark in _ENV_MARKS:
         if mark in text:
             break
     else:
-        return text, ""
+        if "  " not in text or not _PIP_ROW.search(text):
+            return text, ""
     kept: list[str] = []
     env: list[str] = []
     for line in text.split("\n"):

@@ -713,6 +713,9 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
      "deepspeed                0.14.0+ce78a632\nnvidia-cublas-cu12       12.1.3.1",
      "slow", "Package                  Version\n------------------------ ---------------\n"
      "deepspeed                0.14.0+ce78a632\nnvidia-cublas-cu12       12.1.3.1"),
+    # its rows alone, with nothing else that marks an environment (real post: peft#2716)
+    ("with the packages:\n```\npeft                0.17.0\ntriton              3.3.1\n```",
+     "with the packages:\n```\n```", "peft                0.17.0\ntriton              3.3.1"),
     ("it got  2.5 times slower with version 0.3", "it got  2.5 times slower with version 0.3",
      ""),
     ("x\n- Python version: 3.8.10\ny", "x\ny", "- Python version: 3.8.10"),
