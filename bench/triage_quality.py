@@ -27,7 +27,8 @@ Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
 ``--update`` moves the shipped easy model's weights (its words, then its signals) by the
 issues given, each pulled back to its shipped weight (:func:`harness.triage.learn.update`);
-the GPU model stays.  It writes weights.json; with
+the GPU model stays.  It writes weights.json with the issues it learned from
+(``updated_on``), and refuses (exit 2) any of them given again: they would weigh twice; with
 ``--folds file`` it first scores each file after an update on the others.
 
 ``--fit`` refuses (exit 2) to replace weights fitted on more issues than it was given: the
@@ -470,6 +471,11 @@ def update_shipped(items: list[Labelled], args: argparse.Namespace) -> int:
     update on every issue given, written."""
     path = model.WEIGHTS_PATH
     shipped = model.load(path)
+    if again := sorted(k for x in items if (k := learn.key(x.issue)) in shipped.updated_on):
+        print(f"not updating: {path.name} has learned from {len(again)} of these issues "
+              f"already ({', '.join(again[:3])}{', ...' if len(again) > 3 else ''}); counted "
+              f"again, they would weigh twice: give only new ones", file=sys.stderr)
+        return 2
     before = assess(items, shipped)
     report("shipped weights, before the update", items, before)
     if args.folds != "none":

@@ -189,7 +189,13 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     n = models.trained_on + len(items)
     return Models(e, models.gpu, words=dict(sorted(weights.items())), trained_on=n,
                   about=f"{model.about(models)}; updated on {len(items)} more by "
-                        f"bench/triage_quality.py --update")
+                        f"bench/triage_quality.py --update",
+                  updated_on=models.updated_on | {key(i) for i, _ in items})
+
+
+def key(issue: Issue) -> str:
+    """How :attr:`.model.Models.updated_on` names an issue: ``owner/name#number``."""
+    return f"{issue.repo}#{issue.number}"
 
 
 def _easy_rows(items: Sequence[tuple[Issue, Features]], g: Linear) -> list[dict[str, float]]:

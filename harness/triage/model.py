@@ -47,6 +47,8 @@ class Models:
     about: str = ""
     words: Mapping[str, float] = field(default_factory=dict)  # of the easy model (.words)
     trained_on: int = 0  # how many labelled issues they were fitted on
+    # the issues an update (learn.update) learned from, "owner/name#number": none twice
+    updated_on: frozenset[str] = frozenset()
     # the words laid out for scoring (built once: an issue's words meet them in C)
     vocabulary: words_mod.Vocabulary = field(init=False, repr=False, compare=False)
 
@@ -73,7 +75,8 @@ def load(path: Path = WEIGHTS_PATH) -> Models:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")),
                       {str(k): float(v) for k, v in data.get("words", {}).items()},
-                      int(data.get("trained_on", 0)))
+                      int(data.get("trained_on", 0)),
+                      frozenset(str(k) for k in data.get("updated_on", ())))
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError(f"cannot read the triage weights {path}: {e}",
                            hint="reinstall harness") from e
@@ -101,7 +104,8 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
     data = {"about": about(models),
             "trained_on": models.trained_on,
             "easy": one(models.easy), "gpu": one(models.gpu),
-            "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())}}
+            "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())},
+            **({"updated_on": sorted(models.updated_on)} if models.updated_on else {})}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)

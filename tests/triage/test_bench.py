@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,8 @@ def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_a
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     weights = tmp_path / "weights.json"
-    weights.write_bytes(model.WEIGHTS_PATH.read_bytes())
+    # the shipped weights, less the real issues they were updated on (#1, #100 among them)
+    model.save(replace(model.load(), updated_on=frozenset()), weights)
     monkeypatch.setattr(model, "WEIGHTS_PATH", weights)
     shipped = model.load(weights)
     paths = [write(tmp_path / f"{name}.jsonl", [
@@ -126,6 +128,17 @@ def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_a
     assert updated.easy != shipped.easy and updated.words != shipped.words
     assert updated.gpu == shipped.gpu
     assert model.load().words == shipped.words  # the repository's weights untouched
+    assert len(updated.updated_on) == 18 and "huggingface/peft#100" in updated.updated_on
+    # given again, the same issues would weigh twice: refused, the weights as they were
+    capsys.readouterr()
+    try:
+        assert triage_quality.main([paths[1], "--update", "--folds", "none"]) == 2
+        assert model.load(weights) == updated
+    finally:
+        model.load.cache_clear()
+    err = capsys.readouterr().err
+    assert err.startswith("not updating: weights.json has learned from 6 of these issues "
+                          "already (huggingface/peft#100, ") and "weigh twice" in err
 
 
 

@@ -135,6 +135,7 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
     assert m.easy.threshold == 0.4 and m.gpu == base.gpu  # the GPU model stays
     assert m.trained_on == 26 and m.about.endswith("updated on 16 more by "
                                                    "bench/triage_quality.py --update")
+    assert m.updated_on == {f"huggingface/transformers#{n}" for n in range(1, 17)}
     assert learn.update(items, easy, base) == m  # the same data, the same weights
     # pulled back to the weight it had, not to 0
     held = learn.update(items, easy, base, l2=1e6, l2_easy=1e6)
