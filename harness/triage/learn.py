@@ -38,19 +38,13 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 # dev set's repositories flags 15 of peft's 19 GPU issues at 0.94, all 19 at 0.96)
 ITERATIONS = 30
 L2_WORDS = 0.5  # the pull of each word's weight to 0
-# the pull of each word's weight back to its shipped one, when more labelled issues update
-# the model (update).  The six fresh sets from the twenty-third, each scored after an update
-# of the words alone on the other five: AUC +0.004, +0.008, +0.008, +0.006 and +0.004 on
-# average at 0.25, 0.5, 1, 2 and 4; the twenty-ninth, drawn after, 0.863 against 0.871.
-# With the signals updated too (at L2_EASY, two rounds), the eight fresh sets from the
-# twenty-third, each scored after an update on the other seven: +0.019, +0.017, +0.001,
-# +0.006, +0.003, +0.017, -0.001, -0.005 (words alone: +0.008, +0.014, 0.000, +0.003,
-# +0.001, +0.018, -0.007, -0.007); the signals' pull at 16 and 8 gives the same on average.
-# The update on those eight then ranked the thirty-first set, drawn after, at 0.859 against
-# 0.857.  With it, the nine: +0.023, +0.018, -0.001, +0.010, +0.004, +0.022, +0.002, -0.007,
-# -0.006; pooled 0.847.  With the thirty-second (drawn after, 0.817 before that update and
-# 0.814 after): +0.023, +0.020, -0.004, +0.008, +0.006, +0.019, 0.000, -0.006, -0.004,
-# +0.016; pooled 0.839 -> 0.845.  Shipped: updated on the ten
+# the pull of each word's weight back to its shipped one when more labelled issues update
+# the model (update; bench/triage_quality.py --update).  Each of the ten fresh sets from the
+# twenty-third, scored after an update on the other nine (the words, then the signals at
+# L2_EASY): AUC +0.023, +0.020, -0.004, +0.008, +0.006, +0.019, 0.000, -0.006, -0.004,
+# +0.016; pooled 0.839 -> 0.845.  The words alone gave about half that; a pull of 0.5 or 2
+# for the words, 16 or 64 for the signals, the same within 0.001.  Sets drawn after an
+# update: the thirty-first 0.857 before it, 0.859 after; the thirty-second 0.817 and 0.814
 L2_UPDATE = 1.0
 UPDATE_ROUNDS = 2  # the words, then the signals, in turn
 MIN_ISSUES = 3  # a word is weighed when this many issues fitted on have it
