@@ -193,8 +193,8 @@ def prose_of(section: str) -> str:
 
 
 # a code block that holds a reproduction or a traceback, not an environment's listing
-_TOLD_CODE = re.compile(r"^\s*(?:from \S+ import |import \S)|Traceback \(most recent call last\)",
-                        re.M)
+_TOLD_CODE = re.compile(r"^\s*(?:from \S+ import |import \S|\w+(?:Error|Exception): )"
+                        r"|Traceback \(most recent call last\)", re.M)
 
 
 def told_in(section: str) -> str:

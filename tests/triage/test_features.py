@@ -457,6 +457,13 @@ def test_code_and_a_traceback_told_in_an_information_section_are_read() -> None:
                              "- Platform: Linux\n- Python version: 3.10\n```\n\n"
                              "### Reproduction\n\nIt fails.")
     assert listed.code == () and "4.9.1" in listed.system
+    # the tail of a traceback pasted there, its error line and no header (real post:
+    # peft#663, a DDP error on four GPUs): told, and with it what it needs
+    tail = body.parse("AdaLoRA: marked as ready twice",
+                      "### System Info\n\nmultiple 3090 GPU\npeft == 0.4.0\n\n```\n"
+                      "RuntimeError: Expected to mark a variable ready only once. DDP does "
+                      "not support such use cases in default.\n```\n\n### Information\n")
+    assert "ddp" in tail.words and len(tail.code) == 1
 
 
 def test_a_python_level_error_is_evidence_against_a_gpu(transformers: Recipe) -> None:
