@@ -836,3 +836,16 @@ def test_a_model_in_a_failing_import_is_not_run(transformers: Recipe) -> None:
     assert "title_import" in names and not any("model" in n for n in names)
     run = extract(transformers, "PixArtSigmaPipeline gives black images", "On fp16.")
     assert "big_model" in {n for n, _, _ in signals.easy(run)}
+
+
+def test_a_paper_named_by_a_question_or_a_bug_asks_for_no_new_architecture(
+        transformers: Recipe) -> None:
+    # real post (transformers#9892): "Seeking clarification on T5 prefix for summarization",
+    # a question about the paper, read as "about a new architecture or paper"
+    asked = extract(transformers, "Seeking clarification on T5 prefix for summarization?",
+                    "The paper uses the prefix 'summarize: ' but the config does not.")
+    assert asked.kind == "question" and "new_arch" in asked.cues
+    assert "cue_new_arch" not in {n for n, _, _ in signals.easy(asked)}
+    wanted = extract(transformers, "[Feature request] Support the FooNet paper",
+                     "Please add the architecture of this paper: https://arxiv.org/abs/1")
+    assert wanted.kind == "feature" and "cue_new_arch" in {n for n, _, _ in signals.easy(wanted)}
