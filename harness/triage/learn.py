@@ -177,8 +177,7 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     again = frozenset(refitted(found))
     kept = {t: w for t, w in models.words.items() if t not in again}
     for _ in range(UPDATE_ROUNDS):
-        held = [e.bias + math.fsum(e.weights.get(k, 0.0) * v for k, v in r.items())
-                for r in easy_rows]
+        held = _held(e, easy_rows)
         moved = fit_words(found, easy, held, l2, start=models.words, centre=models.words)
         weights = {**kept, **moved}
         fitted = fit(easy_rows, easy, l2_easy, models.easy.weights,
@@ -205,6 +204,12 @@ def _easy_rows(items: Sequence[tuple[Issue, Features]], g: Linear) -> list[dict[
     return out
 
 
+def _held(e: Linear, easy_rows: Sequence[dict[str, float]]) -> list[float]:
+    """Each issue's log-odds by the easy model's bias and signals: what its words add to."""
+    return [e.bias + math.fsum(e.weights.get(k, 0.0) * v for k, v in r.items())
+            for r in easy_rows]
+
+
 def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
                gpu: Sequence[bool], l2: float = L2, l2_easy: float = L2_EASY,
                l2_words: float = L2_WORDS) -> Models:
@@ -223,8 +228,7 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     found = [f.terms for _, f in items]
     weights: dict[str, float] = {}
     for _ in range(ROUNDS):
-        held = [e.bias + math.fsum(e.weights.get(k, 0.0) * v for k, v in r.items())
-                for r in easy_rows]
+        held = _held(e, easy_rows)
         weights = fit_words(found, easy, held, l2_words, weights)
         e = fit(easy_rows, easy, l2_easy, signals.PRIOR_EASY,
                 [words.logit(f, weights) for f in found])

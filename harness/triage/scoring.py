@@ -98,21 +98,14 @@ def band(score: float) -> str:
     return "easy" if score >= EASY else "medium" if score >= MEDIUM else "hard"
 
 
-def signal_parts(f: Features, m: model.Models) -> tuple[list[Part], float, list[Part]]:
-    """The GPU model's contributions and probability, then the easy model's contributions
-    of the signals (its verdict on the GPU among them): all of an issue's log-odds but its
-    words and history."""
+def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> Assessment:
+    m = weights or model.load()
     gpu_found, found = signals.both(f)
     gpu_parts = m.gpu.contributions(gpu_found)
     gpu_p = m.gpu.probability(gpu_parts)
-    found.append(("gpu", gpu_p, _NEEDS_GPU if gpu_p >= m.gpu.threshold else _MAY_NEED_GPU))
-    return gpu_parts, gpu_p, m.easy.contributions(found)
-
-
-def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> Assessment:
-    m = weights or model.load()
-    gpu_parts, gpu_p, parts = signal_parts(f, m)
     needs_gpu = gpu_p >= m.gpu.threshold
+    found.append(("gpu", gpu_p, _NEEDS_GPU if needs_gpu else _MAY_NEED_GPU))
+    parts = m.easy.contributions(found)
     if m.words and (said := words.contribution(f.told, f.head, m.vocabulary)):
         parts.append(said)
     if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
