@@ -39,14 +39,16 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 ITERATIONS = 30
 L2_WORDS = 0.5  # the pull of each word's weight to 0
 # the pull of each word's weight back to its shipped one when more labelled issues update
-# the model (update; bench/triage_quality.py --update).  Each of the fourteen fresh sets from
-# the twenty-third, scored after an update on the other thirteen (the words, then the
-# signals at L2_EASY): AUC +0.024, +0.008, +0.005, +0.017, +0.009, +0.023, -0.008, +0.001,
-# +0.005, +0.010, +0.036, +0.009, +0.006, +0.016; pooled 0.828 -> 0.835 (diffusers +0.020,
-# transformers +0.009, peft -0.012).  The words alone gave about half that; a pull of 0.5 or
-# 2 for the words, 16 or 64 for the signals, the same within 0.001 (on ten sets).  Sets drawn
-# after an update: the thirty-first 0.857 before it, 0.859 after; the thirty-second 0.817 and
-# 0.814; the thirty-fifth 0.810 at the stop's start, 0.821 after the update on twelve
+# the model (update; bench/triage_quality.py --update).  Each of the sixteen fresh sets from
+# the twenty-third, scored after an update on the other fifteen (the words, then the
+# signals at L2_EASY): AUC +0.021, +0.013, +0.003, +0.018, +0.006, +0.017, -0.005, +0.003,
+# +0.016, +0.018, +0.029, +0.008, +0.003, +0.023, +0.013, -0.012 (the last, of older
+# issues); pooled 0.822 -> 0.829 (diffusers +0.017, transformers +0.010, peft -0.011).  The
+# words alone gave about half that, the signals alone a little less; neither helps peft.  A
+# pull of 0.5 or 2 for the words, 16 or 64 for the signals, the same within 0.001 (on ten
+# sets); words of each repository apart, on top, no better.  Sets drawn after an update: the
+# thirty-first 0.857 before it, 0.859 after; the thirty-second 0.817 and 0.814; the
+# thirty-fifth 0.810 at the stop's start, 0.821 after the update on twelve
 L2_UPDATE = 1.0
 UPDATE_ROUNDS = 2  # the words, then the signals, in turn
 MIN_ISSUES = 3  # a word is weighed when this many issues fitted on have it
