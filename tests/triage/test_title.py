@@ -45,3 +45,15 @@ def test_a_title_about_an_import_that_fails() -> None:
     assert title.cues("ModuleNotFoundError: No module named 'peft.tuners.xlora'") \
         == {"title_error", "title_import"}
     assert title.cues("Important: the docs of LoraConfig are out of date") == frozenset()
+    assert title.cues("Since last update of transformers I can't import diffusers modules") \
+        == {"title_import"}
+    assert title.cues("Tutorial gets an import error.") == {"title_error", "title_import"}
+
+
+def test_a_title_about_imports_that_do_not_fail() -> None:
+    # real titles: speed, a feature, code that handles imports, a crash of native code
+    assert title.cues("Importing diffusers takes >10 seconds") == frozenset()
+    assert title.cues("Lazy import") == frozenset()
+    assert title.cues("`modular_model_converter` can not handle objects import via try - "
+                      "except") == frozenset()
+    assert title.cues("Error on importing pfet - Bus error (core dumped)") == {"title_error"}
