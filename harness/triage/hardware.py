@@ -15,7 +15,11 @@ WORDS: dict[str, frozenset[str]] = {
                             "distributeddataparallel", "nproc_per_node", "tensor_parallel",
                             # tensor-parallel layers (Megatron, vLLM): sharded over GPUs
                             "columnparallellinear", "rowparallellinear",
-                            "vocabparallelembedding", "tp_layer"}),
+                            "vocabparallelembedding", "tp_layer",
+                            # context (sequence) parallelism: one sequence split over GPUs
+                            # (Ulysses, ring attention; real posts: diffusers#12761, #14041)
+                            "ulysses", "ulysses_degree", "ring_degree", "context_parallel",
+                            "contextparallelconfig"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
                                "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",
@@ -35,7 +39,8 @@ WORDS: dict[str, frozenset[str]] = {
 # group → substrings of the lower-cased text
 PHRASES: dict[str, tuple[str, ...]] = {
     "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "multi-node", "nproc-per-node",
-                  "tensor parallel", "tensor-parallel", "pipeline parallel", "model parallel"),
+                  "tensor parallel", "tensor-parallel", "pipeline parallel", "model parallel",
+                  "context parallel", "context-parallel", "sequence parallel", "ring attention"),
     "quantization": ("4-bit", "8-bit"),
     "deepspeed": ("zero-3",),
     "gpu_kernel": ("flash-attn", "flash attention", "flash-attention", "out of memory",
@@ -76,6 +81,8 @@ def found(body: Body) -> frozenset[str]:
     add_phrase_groups(body, _PHRASES_AT, hits & _GATES, groups)
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
             and several_gpus(body.low, body.words):
+        groups.add("multi_gpu")
+    if "multi_gpu" not in groups and "ulysses" in body.low:  # ``TemplatedUlyssesAttention``
         groups.add("multi_gpu")
     if "quantization" in groups and _quantization_in_code_only(body):
         groups.discard("quantization")

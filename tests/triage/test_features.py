@@ -284,6 +284,10 @@ def test_environment_dumps_outside_system_info_are_the_reporters_machine(
     ("(W_pack): ColumnParallelLinear()\nValueError: not supported", {"hw_multi_gpu"}),
     ("The init in peft's tp_layer.py differs from the paper", {"hw_multi_gpu"}),
     ("The Megatron tensor-parallel LoRA layer inits A and B the other way", {"hw_multi_gpu"}),
+    # context parallelism splits one sequence over GPUs (real titles: diffusers#12761, #14041)
+    ("function TemplatedUlyssesAttentionBackward returned an incorrect number of gradients",
+     {"hw_multi_gpu"}),
+    ("Finalize Guidelines for Ulysses based context parallel attention", {"hw_multi_gpu"}),
     ('torch.compile(pipe.unet, mode="reduce-overhead") fails', {"cue_kernels"}),
 ])
 def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
