@@ -53,6 +53,9 @@ _GENERIC = frozenset((
     "work", "works", "working", "worked", "also", "please", "thanks", "thank", "hello",
     "know", "try", "tried", "trying", "like", "want", "get", "got", "way", "thing",
     "something", "fine", "set",
+    # the issue forms' own words ("Steps to reproduce the behavior"), and code's syntax
+    "behavior", "behaviour", "reproduce", "steps", "self", "line", "return", "print", "def",
+    "str",
 ))
 _SAY_LITTLE = _GENERIC | STOP
 
