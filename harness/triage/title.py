@@ -36,7 +36,7 @@ IMPORT_WORDS = frozenset({"import", "imports", "importing", "importerror",
 # ... when the title also says it fails ("cannot import", "import error", "can't import"):
 # a title about imports that does not ("Importing diffusers takes >10 seconds", "Lazy
 # import", "`modular_model_converter` can not handle objects import via try - except") is
-# about speed, a feature or code that handles imports: 2 of those 4 real ones are easy
+# about speed, a feature or code that handles imports: none of those 4 real ones is easy
 FAIL_WORDS = ERROR_WORDS | {"cannot", "cant", "unable", "fail", "fails", "failed", "failing",
                             "broken"}
 _CANNOT = (("can", "t", "import"), ("can", "not", "import"))  # "can't import", "can not import"

@@ -44,10 +44,10 @@ _UNSHOWN = frozenset((
     "site", "packages", "dist", "lib", "usr", "opt", "envs", "venv", "python3", "anaconda3",
     "miniconda3",
 ))
-# weighed, not named alone nor in a pair of them and words that say nothing: words every
-# kind of post has, which tell a reader nothing of this one ("its words are those of harder
-# issues: 'model', 'using', 'models'": real reasons named 'model' for 404 of 1,641 labelled
-# issues, 'using' for 372, 'issue' for 165, 'the model' for 51)
+# weighed but never named, alone or in a pair of them and words that say nothing (STOP):
+# words every kind of post has, which tell a reader nothing of this one ("its words are
+# those of harder issues: 'model', 'using', 'models'": real reasons named 'model' for 404
+# of 1,641 labelled issues, 'using' for 372, 'issue' for 165, 'the model' for 51)
 _GENERIC = frozenset((
     "model", "models", "using", "use", "used", "issue", "issues", "problem", "problems",
     "work", "works", "working", "worked", "also", "please", "thanks", "thank", "hello",
