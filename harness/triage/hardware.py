@@ -17,9 +17,8 @@ WORDS: dict[str, frozenset[str]] = {
                             "columnparallellinear", "rowparallellinear",
                             "vocabparallelembedding", "tp_layer",
                             # context (sequence) parallelism: one sequence split over GPUs
-                            # (Ulysses, ring attention; real posts: diffusers#12761, #14041)
-                            "ulysses", "ulysses_degree", "ring_degree", "context_parallel",
-                            "contextparallelconfig"}),
+                            # (ring attention; Ulysses, found inside names: see found())
+                            "ring_degree", "context_parallel", "contextparallelconfig"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
                                "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",
@@ -82,7 +81,9 @@ def found(body: Body) -> frozenset[str]:
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
             and several_gpus(body.low, body.words):
         groups.add("multi_gpu")
-    if "multi_gpu" not in groups and "ulysses" in body.low:  # ``TemplatedUlyssesAttention``
+    # Ulysses' context parallelism, also inside a name (``TemplatedUlyssesAttention``,
+    # ``ulysses_degree``; real posts: diffusers#12761, #14041)
+    if "multi_gpu" not in groups and "ulysses" in body.low:
         groups.add("multi_gpu")
     if "quantization" in groups and _quantization_in_code_only(body):
         groups.discard("quantization")

@@ -106,8 +106,7 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         w = self.weights  # (words and pairs that say nothing are never weighed, as in terms)
-        easier = sorted((t for t in w if t not in STOP and tuple(t.split(" ")) not in
-                         _STOP_PAIRS), key=lambda t: (-w[t], t))
+        easier = sorted((t for t in w if t not in _SAY_NOTHING), key=lambda t: (-w[t], t))
         number = {t: i for i, t in enumerate(easier, 1)}
         by_harder = sorted(easier, key=lambda t: (w[t], t))
         rank = [0] * (len(easier) + 1)
