@@ -143,3 +143,20 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
     assert held.words["fsdp"] == pytest.approx(-1.0, abs=1e-3)
     assert held.easy.weights["kind_docs"] == pytest.approx(1.0, abs=1e-3)
 
+
+
+def test_an_update_starts_a_signal_the_weights_lack_from_its_prior() -> None:
+    """A signal added since the shipped weights were fitted is weighed from its prior
+    (signals.PRIOR_EASY) by an update, not from 0: "needs a TPU" counts against an easy
+    fix even where few issues show it."""
+    from harness.triage import signals
+
+    recipe = load("transformers")
+    base = model.Models(model.Linear(0.0, {"kind_docs": 1.0}, 0.4), model.Linear(-3.0, {}),
+                        trained_on=10)
+    typo = [issue(n, "Typo in the docs", "The docstring says `x` twice.") for n in range(1, 5)]
+    items = [(i, features.extract(i, recipe)) for i in typo]
+    held = learn.update(items, [True, False, True, False], base, l2_easy=1e6)
+    assert signals.PRIOR_EASY["hw_tpu"] < 0
+    assert held.easy.weights["hw_tpu"] == pytest.approx(signals.PRIOR_EASY["hw_tpu"], abs=1e-3)
+    assert held.easy.weights["kind_docs"] == pytest.approx(1.0, abs=1e-3)  # as shipped

@@ -177,3 +177,18 @@ def test_an_old_issue_says_when_it_was_filed_open_or_closed() -> None:
                         created_at="2023-06-01T00:00:00Z")
     (a,) = rank.assess_all(load("transformers"), [one], now=NOW)
     assert any(r.endswith(" filed a year ago") for r in a.reasons)
+
+
+def test_a_tpu_counts_against_an_easy_fix() -> None:
+    """By the rubric a TPU is no CUDA GPU, so the GPU model moves such an issue little; the
+    easy model weighs it apart (real post: transformers#4994, "TFTrainer not working on
+    TPU", hard; 2 of 12 labelled issues that name one are easy)."""
+    recipe = load("transformers")
+    text = ("Steps to reproduce: run {} training using `TFTrainer`. I get TypeError: Failed "
+            "to convert object of type AdamWeightDecay to Tensor.")
+    tpu = samples.issue(1, "TFTrainer not working on TPU", text.format("TPU"))
+    plain = samples.issue(2, "TFTrainer not working", text.format("my"))
+    on_tpu, elsewhere = (scoring.assess(i, features.extract(i, recipe)) for i in (tpu, plain))
+    assert any("needs a TPU or another accelerator" in r for r in on_tpu.reasons)
+    assert not any("TPU" in r for r in elsewhere.reasons)
+    assert on_tpu.score < elsewhere.score
