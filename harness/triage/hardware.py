@@ -13,6 +13,9 @@ from harness.triage.body import Body, add_phrase_groups, phrase_index, words_of
 WORDS: dict[str, frozenset[str]] = {
     "multi_gpu": frozenset({"torchrun", "ddp", "nccl", "multigpu", "tp_plan", "deepspeed_launcher",
                             "distributeddataparallel", "nproc_per_node", "tensor_parallel",
+                            # nn.DataParallel: one process over several GPUs (6 of the 7
+                            # labelled issues that name it need a GPU)
+                            "dataparallel",
                             # tensor-parallel layers (Megatron, vLLM): sharded over GPUs
                             "columnparallellinear", "rowparallellinear",
                             "vocabparallelembedding", "tp_layer",
@@ -37,7 +40,8 @@ WORDS: dict[str, frozenset[str]] = {
 }
 # group → substrings of the lower-cased text
 PHRASES: dict[str, tuple[str, ...]] = {
-    "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "multi-node", "nproc-per-node",
+    "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "parallel gpus", "multi-node",
+                  "nproc-per-node",
                   "tensor parallel", "tensor-parallel", "pipeline parallel", "model parallel",
                   "context parallel", "context-parallel", "sequence parallel", "ring attention"),
     "quantization": ("4-bit", "8-bit"),
@@ -57,16 +61,21 @@ _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17) for gpu in (
     "a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "gpu", "gpus", "a6000", "4090"))
 
 
-_MULTI_LINE = re.compile(r"\d\s?x\s?(?:[ahv]100|h200|a10g?|l4|t4|gpus?)\b|\b[2-9]\d*\s*gpus\b")
+_GPU_MODELS = ("a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "a6000", "4090")
+_MULTI_LINE = re.compile(r"\d\s?x\s?(?:[ahv]100|h200|a10g?|l4|t4|gpus?)\b|\b[2-9]\d*\s*"
+                         r"(?:(?:[ahv]100|h200|a10g?|l4|t4|a6000|4090)[\w-]*\s*)?gpus\b")
 
 
 def several_gpus(low: str, words: frozenset[str]) -> bool:
-    """"4xA100", "8 GPUs", "num_processes: 4"."""
+    """"4xA100", "8 GPUs", "8 A100 GPUs", "num_processes: 4"."""
     if words & _MULTI_WORDS:
         return True
     at = low.find(" gpus")
     while at > 0:
-        count = low[low.rfind(" ", 0, at) + 1:at]
+        before = low[max(0, at - 24):at].split()
+        # the count, or the count before a GPU's name ("8 A100-80GB GPUs")
+        count = before[-2] if len(before) > 1 and before[-1].startswith(_GPU_MODELS) \
+            else before[-1] if before else ""
         if count.isdigit() and int(count) > 1:
             return True
         at = low.find(" gpus", at + 5)

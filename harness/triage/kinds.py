@@ -64,8 +64,9 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if "feature" in tagged or "feature request" in heads or "motivation" in heads \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
         # a question filed with the feature-request form ("The question about LoRA
-        # structure", "Is alpha in the paper?") is a question
-        asks = _asks_outright(title) or issue.title.rstrip().endswith("?")
+        # structure", "Is alpha in the paper?", "What is the best way for the inference
+        # process in LORA": real posts, peft#1310 an easy one) is a question
+        asks = _asks_outright(title) or _asks(issue.title)
         return "question" if asks and "feature" not in tagged else "feature"
     if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):

@@ -203,6 +203,14 @@ def test_private_files(transformers: Recipe) -> None:
     (samples.FLUX_OOM, {"gpu_kernel", "cuda", "sys_gpu"}),
     (samples.GPT2_PAD, {"cpu"}),
     (samples.BERT_DECODE, set()),  # "DeepSpeed version: not installed" is no DeepSpeed
+    # nn.DataParallel spreads one process over several GPUs (real post: transformers#20583,
+    # "'DataParallel' object has no attribute 'model'"), as does training on "parallel GPUs"
+    ("model = nn.DataParallel(model)\nIt fails at eval.", {"multi_gpu"}),
+    ("I am training on parallel GPUs and it breaks.", {"multi_gpu", "cuda"}),
+    # a count before a GPU's name (real post: transformers#16862, an example that hangs)
+    ("It hangs. Hardware: 1 AWS EC2 P4D instance, 8 A100 GPUs", {"multi_gpu", "cuda"}),
+    ("It hangs on 8 A100-80GB GPUs.", {"multi_gpu", "cuda"}),
+    ("It hangs on one A100 GPU.", {"cuda"}),
 ])
 def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     assert extract(transformers, "t", text).hardware == expected
@@ -217,6 +225,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     # a question filed with the feature-request form is a question
     ("The question about LoRA structure", samples.FEATURE_REQUEST, (), "question"),
     ("Can offsets be returned?", samples.FEATURE_REQUEST, (), "question"),
+    # ... as the title asks, with no question mark (real post: peft#1310)
+    ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
+     "question"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
     ("FooLM", "a model", ("New model",), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
