@@ -170,8 +170,11 @@ after the changes it led to, once at ``b9881ab``: 0.781 (diffusers 1.000 on 7, t
 0.661, 90%); the forty-ninth and fiftieth, drawn before the update on twenty-six and opened
 after it, once at ``21af771``: 0.873 (peft 1.000 on 8 with one easy issue, transformers
 0.827, GPU recall 3/3; 0.876, 97%) and 0.724 (diffusers 1.000 on 5, transformers 0.509, no
-GPU issue; 0.769, 86%), not learned from.  At the stop's first commit, ``9b777ab``, those two
-pool at 0.801; at ``21af771``, 0.820.
+GPU issue; 0.769, 86%), not learned from; the fifty-first (transformers below #12000), drawn
+after all of that, once at ``f9b7431`` (the same scoring): 0.773 (GPU recall 3/3; 0.829 by its
+second reader, who agrees on 93%), not learned from.  At the stop's first commit,
+``9b777ab``, the forty-ninth and fiftieth pool at 0.801 and with the fifty-first at 0.796;
+at ``21af771``, 0.820 and 0.804.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
@@ -195,9 +198,10 @@ fortieth at ``49be944``: 0.821 (diffusers 0.840, peft 0.810, transformers 0.810,
 twenty-six (1,728), the forty-third to forty-sixth at ``4df0185``, the forty-seventh and
 forty-eighth at ``b9881ab``: 0.801 (diffusers 0.837, peft 0.776, transformers 0.781, GPU
 recall 0.923); the twenty-eight (1,786), the forty-ninth and fiftieth at ``21af771``: 0.802
-(diffusers 0.839, peft 0.781, transformers 0.779, GPU recall 0.924).  The eight from the
-forty-third alone (298): 0.717 (diffusers 0.814, peft 0.700, transformers 0.700, GPU recall
-24/26).
+(diffusers 0.839, peft 0.781, transformers 0.779, GPU recall 0.924); the twenty-nine
+(1,816), the fifty-first at ``f9b7431``: 0.801 (diffusers 0.839, peft 0.781, transformers
+0.778, GPU recall 0.925).  The nine from the forty-third alone (328): 0.722 (diffusers 0.814,
+peft 0.700, transformers 0.710, GPU recall 27/29).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
