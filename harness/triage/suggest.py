@@ -23,6 +23,19 @@ class Suggestion(NamedTuple):
 
 
 def suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
+    # a TPU (XLA, Gaudi) is no CUDA GPU: a GPU subset cannot show what only a TPU does, and
+    # no subset runs on one (real post: transformers#9533, a crash on a TPU pod, was sent
+    # to a GPU subset): the code is checked on CPU, and the suggestion says so
+    tpu = "tpu" in features.hardware
+    gpu = needs_gpu and not tpu
+    suggestion = _suggest(issue, recipe, features, gpu)
+    if tpu:
+        return suggestion._replace(why=f"{suggestion.why}; it names a TPU, which no subset "
+                                       f"runs on: this checks the code on the CPU")
+    return suggestion
+
+
+def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
     found = targets.find(issue, features, package_of(recipe))
     if not found:
         base = _base(recipe, needs_gpu)

@@ -180,9 +180,9 @@ def test_an_old_issue_says_when_it_was_filed_open_or_closed() -> None:
 
 
 def test_a_tpu_counts_against_an_easy_fix() -> None:
-    """By the rubric a TPU is no CUDA GPU, so the GPU model moves such an issue little; the
-    easy model weighs it apart (real post: transformers#4994, "TFTrainer not working on
-    TPU", hard; 2 of 12 labelled issues that name one are easy)."""
+    """By the rubric a TPU is no CUDA GPU: the GPU model does not weigh it, the easy model
+    does (real post: transformers#4994, "TFTrainer not working on TPU", hard; 5 of the 19
+    labelled issues that name one are easy, none needs a GPU)."""
     recipe = load("transformers")
     text = ("Steps to reproduce: run {} training using `TFTrainer`. I get TypeError: Failed "
             "to convert object of type AdamWeightDecay to Tensor.")
@@ -192,3 +192,4 @@ def test_a_tpu_counts_against_an_easy_fix() -> None:
     assert any("needs a TPU or another accelerator" in r for r in on_tpu.reasons)
     assert not any("TPU" in r for r in elsewhere.reasons)
     assert on_tpu.score < elsewhere.score
+    assert not on_tpu.needs_gpu and not any("TPU" in r for r in on_tpu.gpu_reasons)

@@ -94,6 +94,16 @@ def test_gpu_issues_get_the_gpu_subset() -> None:
     assert s.subset == "lora-gpu"
 
 
+def test_a_tpu_issue_gets_no_gpu_subset() -> None:
+    """A TPU is no CUDA GPU: the GPU subset cannot reproduce what only a TPU shows (real
+    post: transformers#9533, "xla_spawn.py crashes when training on TPU V3-32", was sent
+    to ``bert-gpu``)."""
+    s = suggestion("transformers", "xla_spawn.py crashes when training on TPU V3-32",
+                   "Training on a TPU v3-32 pod with `xla_spawn.py` crashes after the first "
+                   "epoch with a RuntimeError.")
+    assert s.subset == "bert" and "it names a TPU, which no subset runs on" in s.why
+
+
 def test_a_test_file_named_in_the_issue_comes_first() -> None:
     s = suggestion("transformers", "flaky test", "`tests/models/gpt2/test_modeling_gpt2.py` "
                                                  "fails on `BertModel`")
