@@ -172,9 +172,12 @@ after it, once at ``21af771``: 0.873 (peft 1.000 on 8 with one easy issue, trans
 0.827, GPU recall 3/3; 0.876, 97%) and 0.724 (diffusers 1.000 on 5, transformers 0.509, no
 GPU issue; 0.769, 86%), not learned from; the fifty-first (transformers below #12000), drawn
 after all of that, once at ``f9b7431`` (the same scoring): 0.773 (GPU recall 3/3; 0.829 by its
-second reader, who agrees on 93%), not learned from.  At the stop's first commit,
-``9b777ab``, the forty-ninth and fiftieth pool at 0.801 and with the fifty-first at 0.796;
-at ``21af771``, 0.820 and 0.804.
+second reader, who agrees on 93%), not learned from; the fifty-second (transformers below
+#12000), drawn after the next change (a TPU is no GPU issue), once at ``f0bdf71``: 0.860
+(GPU recall 1/1; 0.889 by its second reader, who agrees on 93% and finds no GPU issue),
+not learned from.  At the stop's first commit, ``9b777ab``, the forty-ninth and fiftieth
+pool at 0.801, with the fifty-first at 0.796, with the fifty-second at 0.809; at
+``21af771``, 0.820 and 0.804, and at ``f0bdf71`` with the fifty-second 0.814.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
@@ -200,8 +203,10 @@ forty-eighth at ``b9881ab``: 0.801 (diffusers 0.837, peft 0.776, transformers 0.
 recall 0.923); the twenty-eight (1,786), the forty-ninth and fiftieth at ``21af771``: 0.802
 (diffusers 0.839, peft 0.781, transformers 0.779, GPU recall 0.924); the twenty-nine
 (1,816), the fifty-first at ``f9b7431``: 0.801 (diffusers 0.839, peft 0.781, transformers
-0.778, GPU recall 0.925).  The nine from the forty-third alone (328): 0.722 (diffusers 0.814,
-peft 0.700, transformers 0.710, GPU recall 27/29).
+0.778, GPU recall 0.925); the thirty (1,846), the fifty-second at ``f0bdf71``: 0.802
+(diffusers 0.839, peft 0.781, transformers 0.781, GPU recall 0.925).  The ten from the
+forty-third alone (358): 0.733 (diffusers 0.814, peft 0.700, transformers 0.727, GPU recall
+28/30).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
