@@ -56,14 +56,13 @@ _GROUP_OF = {w: g for g, words in WORDS.items() for w in words}
 _PHRASES_AT = phrase_index(PHRASES)
 _GATES = frozenset(_PHRASES_AT)
 _VOCAB = frozenset(_GROUP_OF) | _GATES | {"gpus", "num_processes"}
-# "4xA100", "2xGPU": one word each
-_MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17) for gpu in (
-    "a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "gpu", "gpus", "a6000", "4090"))
-
-
+# the GPUs whose names a count of them may stand before ("8 A100 GPUs", "4xA100")
 _GPU_MODELS = ("a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "a6000", "4090")
+# "4xA100", "2xGPU": one word each
+_MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17)
+                         for gpu in (*_GPU_MODELS, "gpu", "gpus"))
 _MULTI_LINE = re.compile(r"\d\s?x\s?(?:[ahv]100|h200|a10g?|l4|t4|gpus?)\b|\b[2-9]\d*\s*"
-                         r"(?:(?:[ahv]100|h200|a10g?|l4|t4|a6000|4090)[\w-]*\s*)?gpus\b")
+                         rf"(?:(?:{'|'.join(_GPU_MODELS)})[\w-]*\s*)?gpus\b")
 
 
 def several_gpus(low: str, words: frozenset[str]) -> bool:
