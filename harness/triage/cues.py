@@ -187,6 +187,10 @@ _SCRIPTS = ("train_text_to_image", "train_dreambooth", "train_controlnet", "trai
 # diffusers snippets) and a shell variable (``export TASK_NAME=mrpc``): no conversion
 _CONVERT_OTHER = frozenset({"convert", "export"})
 _CONVERT = re.compile(r"(?<!\.)\bconvert\b|\bconvert\b(?!\()|\bexport\b(?!\s+\w+=)")
+# Keras compiles a model before fitting it (``model.compile(optimizer=opt, loss=loss)``, in
+# TensorFlow issues): that is no torch.compile (real posts: transformers#2021, #2581, #8448)
+_COMPILE_WORDS = frozenset({"compile", "compiled"})
+_KERAS_COMPILE = re.compile(r"\.compile\(\s*(?:optimizer|loss|metrics)\b")
 # an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
 # snippets) is no model state saved
 _SAVE = frozenset({"save"})
@@ -258,6 +262,9 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "conversion" in cues and hits & WORDS["conversion"] <= _CONVERT_OTHER \
             and not _CONVERT.search(body.low):
         cues.discard("conversion")
+    if "compile" in cues and hits & WORDS["compile"] <= _COMPILE_WORDS \
+            and "torch.compile" not in body.low and _KERAS_COMPILE.search(body.low):
+        cues.discard("compile")
     if "saving" in cues and hits & WORDS["saving"] == _SAVE and all(
             _SAVED_MEDIA.match(body.low, m.start() - 1) for m in _SAVE_WORD.finditer(body.low)):
         cues.discard("saving")

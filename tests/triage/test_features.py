@@ -356,6 +356,12 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("The public API returns a list instead of a tensor", "design", False),
     ("model.generate(max_new_tokens=5) ignores the argument", "intricate", False),
     ("generate() with use_cache=True returns a stale cache", "intricate", True),
+    # Keras compiles a model before fitting it: no torch.compile (transformers#2581)
+    ("```py\nmodel.compile(optimizer=optimizer, loss=loss, metrics=[metric])\n"
+     "model.fit(train_dataset, epochs=2)\n```", "compile", False),
+    ("```py\nmodel = torch.compile(model)\nmodel.compile(optimizer=opt)\n```", "compile",
+     True),
+    ("```py\nmodel.compile()\nout = model(x)\n```", "compile", True),
 ])
 def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
                                           found: bool) -> None:
