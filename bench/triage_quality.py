@@ -70,13 +70,15 @@ ones; the thirty-seventh and thirty-eighth were drawn together, split by issue n
 newer issues, from transformers#25000, diffusers#7000 and peft#1500 on, and the older ones
 below those; the thirty-ninth and fortieth likewise, when the newer peft issues no set had
 were down to 5; the forty-first from any year, 8 peft issues; the forty-second, from any
-year, no peft issue), each drawn in the
+year, no peft issue; ``..._extra43_...`` to ``..._extra66_...``, twenty-four more of 15 to
+49 issues each, mostly issues filed before 2022, usage questions and Flax/TPU issues: few
+unseen issues were left), each drawn in the
 search's rank order from fixed lists of queries (not picked by difficulty; spam and empty
 templates included) and labelled from the rubric alone by readers who saw neither the scoring
 nor the other sets; ``..._relabels.jsonl`` are a second reader's labels of the same issues.
 Until the words of :mod:`harness.triage.words` came, none was fitted on; since, the shipped
 weights are fitted on the third to the twentieth with the dev set and the additions (``--fit``
-given every file), then updated (``--update``) on the twenty-third to the fortieth, and
+given every file), then updated (``--update``) on the twenty-third to the sixty-first, and
 ``--folds file`` scores each set by weights fitted on all the other files.
 The third and fourth sets were scored, then read for mistakes (so later figures on them are
 not clean); the fifth, sixth and seventh were each scored once on the code
@@ -177,7 +179,24 @@ second reader, who agrees on 93%), not learned from; the fifty-second (transform
 (GPU recall 1/1; 0.889 by its second reader, who agrees on 93% and finds no GPU issue),
 not learned from.  At the stop's first commit, ``9b777ab``, the forty-ninth and fiftieth
 pool at 0.801, with the fifty-first at 0.796, with the fifty-second at 0.809; at
-``21af771``, 0.820 and 0.804, and at ``f0bdf71`` with the fifty-second 0.814.
+``21af771``, 0.820 and 0.804, and at ``f0bdf71`` with the fifty-second 0.814.  The next stop
+drew fourteen more in three rounds, split by issue number (transformers below #6000 or
+#3000, #3000 to #5999, #6000 to #11999, #12000 to #24999, from #25000; diffusers and peft of
+any year, in the last set of each round), each scored once and read by a second reader.
+The fifty-third to fifty-seventh, once at ``000fcee`` (the stop's start): 0.679 (GPU recall
+2/2; 0.688 by its second reader, who agrees on 93%), 0.764 (6/6; 0.699, 87%), 0.944 (1/2;
+0.786, 87%), 0.727 (1/1; 0.710, 80%) and 0.637 (diffusers 0.550, peft 1.000 on 7 with one
+easy issue, GPU recall 6/6; 0.794, 95%), then read for mistakes (a Keras
+``model.compile`` is no torch.compile, ``973af42``); the fifty-eighth to sixty-first, drawn
+after that and after the update on thirty-five (``818b1e9``), once there: 0.727 (3/3; 0.663,
+77%), 0.740 (2/2; 0.764, 96%), 0.604 (no GPU issue; 0.600, 94%) and 0.851 (diffusers 0.594
+on 12, peft 0.861 on 9, transformers 0.871, GPU recall 2/2; 0.949, 91%), pooled 0.780
+(0.774 at ``000fcee``); the sixty-second to sixty-sixth, drawn after the update on
+thirty-nine (``f035907``), once there: 0.742 (1/3; 0.751, 87%), 0.900 (1/1; 0.877, 83%),
+0.856 (no GPU issue; 0.808, 84%), 0.952 (4/4; 0.952, 100%) and 0.810 (diffusers 0.962 on 17,
+peft 1.000 on 5 with one easy issue, transformers 0.782, GPU recall 1/1; 0.787, 95%), pooled
+0.815 (transformers 0.802, GPU recall 7/9; 0.820 at ``000fcee``), not learned from.  The
+forty-ninth to sixty-first are learned from since ``818b1e9`` and ``f035907``.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
@@ -204,9 +223,15 @@ recall 0.923); the twenty-eight (1,786), the forty-ninth and fiftieth at ``21af7
 (diffusers 0.839, peft 0.781, transformers 0.779, GPU recall 0.924); the twenty-nine
 (1,816), the fifty-first at ``f9b7431``: 0.801 (diffusers 0.839, peft 0.781, transformers
 0.778, GPU recall 0.925); the thirty (1,846), the fifty-second at ``f0bdf71``: 0.802
-(diffusers 0.839, peft 0.781, transformers 0.781, GPU recall 0.925).  The ten from the
+(diffusers 0.839, peft 0.781, transformers 0.781, GPU recall 0.925); the thirty-five
+(1,957), the fifty-third to fifty-seventh at ``000fcee``: 0.799 (diffusers 0.831, peft 0.782,
+transformers 0.780, GPU recall 0.926); the thirty-nine (2,071), the fifty-eighth to
+sixty-first at ``818b1e9``: 0.798 (diffusers 0.832, peft 0.783, transformers 0.778, GPU
+recall 0.927); the forty-four (2,198), the sixty-second to sixty-sixth at ``f035907``: 0.800
+(diffusers 0.834, peft 0.783, transformers 0.781, GPU recall 0.923).  The ten from the
 forty-third alone (358): 0.733 (diffusers 0.814, peft 0.700, transformers 0.727, GPU recall
-28/30).
+28/30); the twenty-four from the forty-third (710): 0.759 (diffusers 0.796, peft 0.720,
+transformers 0.757, GPU recall 58/63).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
