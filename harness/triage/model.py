@@ -3,11 +3,13 @@
 ``easy``: the log-odds that a beginner can finish an issue on a laptop; ``gpu``: the
 log-odds that reproducing or fixing it needs a CUDA GPU, flagged from ``threshold`` up.
 Each is a bias plus one weight per signal name (:mod:`.signals`); the easy model also
-weighs the issue's words (``words``, :mod:`.words`).  Fitted by
+weighs the issue's words (``words``, :mod:`.words`), and, after an update, the words
+fitted alone (``alone``) as :class:`Blend` says.  Fitted by
 ``bench/triage_quality.py ISSUES.jsonl --fit`` (:mod:`.learn`); read once, offline.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -41,6 +43,19 @@ class Linear:
 
 
 @dataclass(frozen=True)
+class Blend:
+    """How the words fitted alone (:attr:`Models.alone`) join the easy model: its log-odds
+    are ``scale x (bias + signals + words + alone x words fitted alone) + shift``.  Two
+    models that read the same issue differently rank it better together than either does,
+    and together they are too sure: ``scale`` and ``shift`` bring their probabilities back
+    to how often such issues are easy (:func:`.learn.update`)."""
+
+    alone: float = 0.0
+    scale: float = 1.0
+    shift: float = 0.0
+
+
+@dataclass(frozen=True)
 class Models:
     easy: Linear
     gpu: Linear
@@ -49,11 +64,24 @@ class Models:
     trained_on: int = 0  # how many labelled issues they were fitted on
     # the issues an update (learn.update) learned from, "owner/name#number": none twice
     updated_on: frozenset[str] = frozenset()
-    # the words laid out for scoring (built once: an issue's words meet them in C)
+    alone: Mapping[str, float] = field(default_factory=dict)  # words fitted alone (.learn)
+    blend: Blend = Blend()
+    # the easy model as it scores, the blend applied: its bias and signals' weights
+    scored: Linear = field(init=False, repr=False, compare=False)
+    # its words and the words fitted alone, as one, laid out for scoring (built once: an
+    # issue's words meet them in C)
     vocabulary: words_mod.Vocabulary = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vocabulary", words_mod.Vocabulary(self.words))
+        b, e = self.blend, self.easy
+        scored, merged = e, self.words
+        if b != Blend():
+            scored = Linear(b.scale * e.bias + b.shift,
+                            {k: b.scale * v for k, v in e.weights.items()}, e.threshold)
+            merged = {t: b.scale * (self.words.get(t, 0.0) + b.alone * self.alone.get(t, 0.0))
+                      for t in sorted(self.words.keys() | self.alone.keys())}
+        object.__setattr__(self, "scored", scored)
+        object.__setattr__(self, "vocabulary", words_mod.Vocabulary(merged))
 
 
 def _effect(c: tuple[float, str]) -> float:
@@ -74,12 +102,17 @@ def load(path: Path = WEIGHTS_PATH) -> Models:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")),
-                      {str(k): float(v) for k, v in data.get("words", {}).items()},
-                      int(data.get("trained_on", 0)),
-                      frozenset(str(k) for k in data.get("updated_on", ())))
+                      _words(data.get("words", {})), int(data.get("trained_on", 0)),
+                      frozenset(str(k) for k in data.get("updated_on", ())),
+                      _words(data.get("alone", {})),
+                      Blend(**{k: float(v) for k, v in data.get("blend", {}).items()}))
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError(f"cannot read the triage weights {path}: {e}",
                            hint="reinstall harness") from e
+
+
+def _words(raw: Mapping[str, Any]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in raw.items()}
 
 
 def _linear(raw: Mapping[str, Any]) -> Linear:
@@ -105,7 +138,9 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
             "trained_on": models.trained_on,
             "easy": one(models.easy), "gpu": one(models.gpu),
             "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())},
-            **({"updated_on": sorted(models.updated_on)} if models.updated_on else {})}
+            **({"updated_on": sorted(models.updated_on)} if models.updated_on else {}),
+            **({"alone": {k: round(v, DIGITS) for k, v in sorted(models.alone.items())},
+                "blend": dataclasses.asdict(models.blend)} if models.alone else {})}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)

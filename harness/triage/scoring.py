@@ -105,13 +105,13 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> As
     gpu_p = m.gpu.probability(gpu_parts)
     needs_gpu = gpu_p >= m.gpu.threshold
     found.append(("gpu", gpu_p, _NEEDS_GPU if needs_gpu else _MAY_NEED_GPU))
-    parts = m.easy.contributions(found)
-    if m.words and (said := words.contribution(f.told, f.head, m.vocabulary)):
+    parts = m.scored.contributions(found)
+    if m.vocabulary.weights and (said := words.contribution(f.told, f.head, m.vocabulary)):
         parts.append(said)
     if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
             or f.claimed or f.maintainer:
         parts += _HISTORY.contributions(history(f))
-    score = m.easy.probability(parts)
+    score = m.scored.probability(parts)
     return Assessment(
         issue=issue, score=round(score, 3), band=band(score), needs_gpu=needs_gpu,
         parts=tuple(parts) or _NOTHING, features=f, gpu_score=round(gpu_p, 3),

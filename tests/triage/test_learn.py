@@ -52,7 +52,8 @@ def test_contributions_add_up_to_the_probability() -> None:
 def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     path = tmp_path / "weights.json"
     models = model.Models(model.Linear(-1.0, {"a": 0.5}), model.Linear(-2.0, {"b": 1.0}, 0.3),
-                          words={"typo": 0.25, "an error": 0.5, "fsdp": -1.0}, trained_on=7)
+                          words={"typo": 0.25, "an error": 0.5, "fsdp": -1.0}, trained_on=7,
+                          alone={"typo": 0.75, "docs": 0.5}, blend=model.Blend(1.0, 0.5, -0.25))
     model.save(models, path)
     assert json.loads(path.read_text())["gpu"]["threshold"] == 0.3
     assert "fitted on 7 labelled issues" in json.loads(path.read_text())["about"]
@@ -63,6 +64,28 @@ def test_weights_round_trip_as_data(tmp_path: Path) -> None:
         model.load.cache_clear()
     assert again.easy == models.easy and again.gpu == models.gpu
     assert again.words == models.words and again.trained_on == 7
+    assert again.alone == models.alone and again.blend == models.blend
+    assert again.vocabulary.weights == {"typo": 0.5, "an error": 0.25, "fsdp": -0.5, "docs": 0.25}
+
+
+def test_the_blend_scores_as_the_weights_it_stands_for() -> None:
+    """The words fitted alone join the easy model's, and the sum is scaled and shifted:
+    an issue scores as by one model holding the blended weights, its reasons those
+    weights' contributions."""
+    from harness.triage import scoring
+
+    recipe = load("transformers")
+    blended = model.Models(model.Linear(-1.0, {"kind_docs": 1.0}), model.Linear(-3.0, {}),
+                           words={"typo": 0.5, "twice": -0.25}, alone={"typo": 1.5, "docs": 1.0},
+                           blend=model.Blend(alone=1.0, scale=0.5, shift=0.25))
+    plain = model.Models(model.Linear(-0.25, {"kind_docs": 0.5}), model.Linear(-3.0, {}),
+                         words={"typo": 1.0, "twice": -0.125, "docs": 0.5})
+    typo = issue(1, "Typo in the docs", "The docstring says `x` twice.")
+    f = features.extract(typo, recipe)
+    a, b = scoring.assess(typo, f, blended), scoring.assess(typo, f, plain)
+    assert a.score == b.score and a.parts == b.parts
+    assert a.score != scoring.assess(typo, f, model.Models(blended.easy, blended.gpu,
+                                                           words=blended.words)).score
 
 
 def test_the_gpu_threshold_is_never_saved_above_the_cut(tmp_path: Path) -> None:
@@ -137,6 +160,9 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
                                                    "bench/triage_quality.py --update")
     assert m.updated_on == {f"huggingface/transformers#{n}" for n in range(1, 17)}
     assert learn.update(items, easy, base) == m  # the same data, the same weights
+    # the words fitted alone, from 0, blended in
+    assert m.alone["typo"] > 0 and m.alone["fsdp"] < 0 and "unseen" not in m.alone
+    assert m.blend == model.Blend(learn.ALONE, learn.SCALE, learn.SHIFT)
     # pulled back to the weight it had, not to 0
     held = learn.update(items, easy, base, l2=1e6, l2_easy=1e6)
     assert held.words["typo"] == pytest.approx(-0.5, abs=1e-3)

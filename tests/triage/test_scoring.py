@@ -43,8 +43,10 @@ def test_scores_bands_gpu_and_reasons() -> None:
     by_number = {a.issue.number: a for a in ranked("transformers", samples.transformers_issues())}
     easy, heavy, question = by_number[101], by_number[103], by_number[104]
     assert easy.band == "easy" and not easy.needs_gpu
-    assert easy.reasons[0].endswith("labelled 'Good First Issue'")
-    assert float(easy.reasons[0].split()[0]) > 0
+    # the label is among the biggest reasons (its words, blended with the words fitted
+    # alone, may weigh more), and counts for an easy fix
+    label = [r for r in easy.reasons[:2] if r.endswith("labelled 'Good First Issue'")]
+    assert label and float(label[0].split()[0]) > 0
     assert heavy.band == "hard" and heavy.needs_gpu
     assert any("FSDP" in r for r in heavy.gpu_reasons) and heavy.gpu_score > 0.9
     assert heavy.reasons[0].startswith("-") and "needs a GPU" in heavy.reasons[0]
@@ -88,7 +90,7 @@ def test_every_signal_is_told_in_words(table: str) -> None:
 def test_reasons_add_up_to_the_score() -> None:
     weights = model.load()
     for a in ranked("peft", samples.peft_issues()):
-        total = weights.easy.bias + sum(float(r.split()[0]) for r in a.reasons)
+        total = weights.scored.bias + sum(float(r.split()[0]) for r in a.reasons)
         assert a.score == pytest.approx(model.sigmoid(total), abs=0.02)
         gpu = weights.gpu.bias + sum(float(r.split()[0]) for r in a.gpu_reasons)
         assert a.gpu_score == pytest.approx(model.sigmoid(gpu), abs=0.02)
