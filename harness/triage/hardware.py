@@ -61,7 +61,9 @@ _GPU_MODELS = ("a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "a6000
 # "4xA100", "2xGPU": one word each
 _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17)
                          for gpu in (*_GPU_MODELS, "gpu", "gpus"))
-_MULTI_LINE = re.compile(r"\d\s?x\s?(?:[ahv]100|h200|a10g?|l4|t4|gpus?)\b|\b[2-9]\d*\s*"
+# a System Info line's count of GPUs: "4xA100-40GB", "2 x RTX 4090", "8 A100 GPUs" (not "1x")
+_MULTI_LINE = re.compile(rf"(?:\b[2-9]|\d\d)\s?x\s?(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*"
+                         rf"(?:{'|'.join(_GPU_MODELS)}|gpus?)\b|\b[2-9]\d*\s*"
                          rf"(?:(?:{'|'.join(_GPU_MODELS)})[\w-]*\s*)?gpus\b")
 
 

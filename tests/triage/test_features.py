@@ -612,6 +612,21 @@ def test_a_named_line(text: str, names: bool) -> None:
     assert cues.names_line(text) is names
 
 
+@pytest.mark.parametrize(("line", "several"), [
+    ("- GPU: 2 x RTX 4090", True), ("- GPUs: 4xA6000", True), ("- GPU: 8 A100 GPUs", True),
+    ("- GPUs: 4xA100-40GB", True),
+    ("- GPU: 1x A100 80GB", False), ("- GPU type: NVIDIA GeForce RTX 4090", False),
+])
+def test_the_system_info_counts_the_gpus_it_names(transformers: Recipe, line: str,
+                                                  several: bool) -> None:
+    """A count of GPUs in the System Info is the reporter's set-up (sys_multi_gpu), for any
+    GPU the text reads a count before (a brand's words between: "2 x RTX 4090"); one is
+    no set-up of several."""
+    text = (f"### System Info\n\n- `transformers` version: 4.40.0\n{line}\n\n"
+            "### Reproduction\n\nsee above")
+    assert ("sys_multi_gpu" in extract(transformers, "t", text).hardware) is several
+
+
 def test_words_of_any_text() -> None:
     assert body.words_of("don't `device_map='auto'`, x.to(cuda)") == [
         "don", "t", "device_map", "auto", "x", "to", "cuda"]
