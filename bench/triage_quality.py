@@ -211,7 +211,17 @@ seventieth 0.540 and 0.557 (0/1; 0.656, 84%), the seventy-first 0.870 and 0.846 
 1.000 on 13, peft 0.625 on 8, transformers 0.893, GPU recall 5/5; 0.797, 88%), pooled 0.756
 and 0.748; the ten not learned from, 0.796 and 0.780.  Then the update learned from all
 forty-nine from the twenty-third (2,321 issues): each held out, 0.818 (diffusers 0.852,
-peft 0.789, transformers 0.804; 0.794 by the first fit's weights).
+peft 0.789, transformers 0.804; 0.794 by the first fit's weights).  The seventy-second to
+seventy-ninth, drawn after that in two rounds split by issue number as before, not learned
+from, once at ``c329a83`` (the update on forty-nine) and at ``8a3de4f``: 0.659 and 0.730 (no
+GPU issue; 0.534 by its second reader, who agrees on 85%), 0.865 and 0.865 (2/2; 0.868,
+97%), 0.958 and 0.958 (1/1; 0.958, 100%), 0.917 and 0.891 (diffusers 0.900 on 13, peft 3
+issues, transformers 1.000 on 10, GPU recall 4/4; 0.917, 100%), 0.819 and 0.801 (6/6;
+0.740, 90%), 0.871 and 0.886 (2/3; 1.000, 67%), 0.653 and 0.653 (1/1; 0.750, 89%), 0.770
+and 0.770 (diffusers 0.944 on 11, transformers 0.644 on 14, GPU recall 5/5; 0.750, 88%);
+pooled 0.832 and 0.833 (185 issues, GPU recall 21/22).  The eighteen from the sixty-second,
+none learned from at ``3c066d3``: 0.810 there, 0.805 at ``8a3de4f`` (435 issues, GPU recall
+37/41).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
