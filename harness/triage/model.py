@@ -139,8 +139,9 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
             "easy": one(models.easy), "gpu": one(models.gpu),
             "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())},
             **({"updated_on": sorted(models.updated_on)} if models.updated_on else {}),
-            **({"alone": {k: round(v, DIGITS) for k, v in sorted(models.alone.items())},
-                "blend": dataclasses.asdict(models.blend)} if models.alone else {})}
+            **({"alone": {k: round(v, DIGITS) for k, v in sorted(models.alone.items())}}
+               if models.alone else {}),
+            **({"blend": dataclasses.asdict(models.blend)} if models.blend != Blend() else {})}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)

@@ -66,6 +66,13 @@ def test_weights_round_trip_as_data(tmp_path: Path) -> None:
     assert again.words == models.words and again.trained_on == 7
     assert again.alone == models.alone and again.blend == models.blend
     assert again.vocabulary.weights == {"typo": 0.5, "an error": 0.25, "fsdp": -0.5, "docs": 0.25}
+    # a blend with no word fitted alone (too few issues had any) still scales and shifts
+    model.save(model.Models(models.easy, models.gpu, blend=models.blend), path)
+    model.load.cache_clear()
+    try:
+        assert model.load(path).scored == model.Linear(-0.75, {"a": 0.25})
+    finally:
+        model.load.cache_clear()
 
 
 def test_the_blend_scores_as_the_weights_it_stands_for() -> None:
