@@ -219,9 +219,13 @@ GPU issue; 0.534 by its second reader, who agrees on 85%), 0.865 and 0.865 (2/2;
 issues, transformers 1.000 on 10, GPU recall 4/4; 0.917, 100%), 0.819 and 0.801 (6/6;
 0.740, 90%), 0.871 and 0.886 (2/3; 1.000, 67%), 0.653 and 0.653 (1/1; 0.750, 89%), 0.770
 and 0.770 (diffusers 0.944 on 11, transformers 0.644 on 14, GPU recall 5/5; 0.750, 88%);
-pooled 0.832 and 0.833 (185 issues, GPU recall 21/22).  The eighteen from the sixty-second,
-none learned from at ``3c066d3``: 0.810 there, 0.805 at ``8a3de4f`` (435 issues, GPU recall
-37/41).
+pooled 0.832 and 0.833 (185 issues, GPU recall 21/22); the eightieth (transformers below
+#3000) and eighty-first (#3000 to #11999 25, diffusers 4), drawn after, once at ``cab8a5d``
+(the same weights) and at ``8a3de4f``: 0.786 and 0.786 (no GPU issue; 0.904 by its second
+reader, who agrees on 82%) and 0.922 and 0.912 (1/1; 0.814, 86%).  The ten from the
+seventy-second pool at 0.841 and 0.836 (231 issues, GPU recall 22/23; 0.836 by the second
+readers' labels); the twenty from the sixty-second, none learned from at ``3c066d3``, at
+0.816 there and 0.808 at ``8a3de4f`` (481 issues, GPU recall 38/42).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
