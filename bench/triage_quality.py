@@ -27,11 +27,12 @@ Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
 ``--update`` moves the shipped easy model's weights (its words, then its signals) by the
 issues given, each pulled back to its shipped weight (:func:`harness.triage.learn.update`);
-the GPU model stays.  It also fits the words alone on those issues and blends them in, in
-place of any the weights had: update the first fit's weights on every labelled set at once
-(as below), not the shipped ones on a new set.  It writes weights.json with the issues it
-learned from (``updated_on``), and refuses (exit 2) any of them given again: they would
-weigh twice; with ``--folds file`` it first scores each file after an update on the others.
+the GPU model stays.  It also fits the words alone on those issues and blends them in
+(weights that hold words alone already: moved, each pulled back to its shipped weight, as
+the model's own words).  The shipped weights are the first fit's updated on every labelled
+set at once (below).  It writes weights.json with the issues it learned from
+(``updated_on``), and refuses (exit 2) any of them given again: they would weigh twice;
+with ``--folds file`` it first scores each file after an update on the others.
 
 ``--fit`` refuses (exit 2) to replace weights fitted on more issues than it was given: the
 shipped ones learned from every labelled set below, whose texts are not in the repository,

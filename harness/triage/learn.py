@@ -215,9 +215,9 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     first fit's pull; a signal new to them, to its prior); the two in turn,
     :data:`UPDATE_ROUNDS` times; then the words alone (:func:`fit_alone`), blended in as
     :data:`ALONE`, :data:`SCALE` and :data:`SHIFT` say.  The GPU model stays as it is,
-    and with it which issues are flagged.  The words alone are fitted on these issues only,
-    and the blend replaces any the models had: update the first fit's weights on every
-    labelled set at once."""
+    and with it which issues are flagged.  The shipped weights are the first fit's updated
+    on every labelled set at once; an update of them on a new set moves the words alone
+    as it moves the model's own."""
     found = [f.terms for _, f in items]
     easy_rows = _easy_rows(items, models.gpu)
     e, weights = models.easy, dict(models.words)
@@ -238,14 +238,25 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
                   about=f"{model.about(models)}; updated on {len(items)} more by "
                         f"bench/triage_quality.py --update",
                   updated_on=models.updated_on | {key(i) for i, _ in items},
-                  alone=fit_alone(found, easy), blend=model.Blend(ALONE, SCALE, SHIFT))
+                  alone=fit_alone(found, easy, models.alone, l2),
+                  blend=model.Blend(ALONE, SCALE, SHIFT))
 
 
-def fit_alone(found: Sequence[frozenset[str]], easy: Sequence[bool]) -> dict[str, float]:
+def fit_alone(found: Sequence[frozenset[str]], easy: Sequence[bool],
+              shipped: Mapping[str, float] | None = None,
+              l2: float = L2_UPDATE) -> dict[str, float]:
     """A weight for each word :data:`MIN_ISSUES` of these issues have, fitted with nothing
-    beside them but how often the issues are easy, each pulled to 0 by :data:`L2_ALONE`."""
+    beside them but how often the issues are easy, each pulled to 0 by :data:`L2_ALONE`;
+    or, when the weights already hold words fitted alone (``shipped``: an update of
+    updated weights), each pulled back to the weight it had by ``l2``, as the model's own
+    words are, the words these issues do not have kept."""
     share = min(max(sum(easy), 1), len(easy) - 1) / len(easy) if len(easy) > 1 else 0.5
-    return fit_words(found, easy, [math.log(share / (1 - share))] * len(found), L2_ALONE)
+    base = [math.log(share / (1 - share))] * len(found)
+    if not shipped:
+        return fit_words(found, easy, base, L2_ALONE)
+    again = frozenset(refitted(found))
+    moved = fit_words(found, easy, base, l2, start=shipped, centre=shipped)
+    return {**{t: w for t, w in shipped.items() if t not in again}, **moved}
 
 
 def key(issue: Issue) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,12 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
     # the words fitted alone, from 0, blended in
     assert m.alone["typo"] > 0 and m.alone["fsdp"] < 0 and "unseen" not in m.alone
     assert m.blend == model.Blend(learn.ALONE, learn.SCALE, learn.SHIFT)
+    # an update of updated weights moves their words alone, as it moves the model's own
+    shipped = replace(base, alone={"typo": -0.5, "unseen": 0.2}, blend=m.blend)
+    again = learn.update(items, easy, shipped)
+    assert again.alone["unseen"] == 0.2 and again.alone["typo"] > -0.5
+    assert learn.update(items, easy, shipped, l2=1e6).alone["typo"] == pytest.approx(-0.5,
+                                                                                  abs=1e-3)
     # pulled back to the weight it had, not to 0
     held = learn.update(items, easy, base, l2=1e6, l2_easy=1e6)
     assert held.words["typo"] == pytest.approx(-0.5, abs=1e-3)
