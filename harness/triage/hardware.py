@@ -58,13 +58,14 @@ _GATES = frozenset(_PHRASES_AT)
 _VOCAB = frozenset(_GROUP_OF) | _GATES | {"gpus", "num_processes"}
 # the GPUs whose names a count of them may stand before ("8 A100 GPUs", "4xA100")
 _GPU_MODELS = ("a100", "h100", "h200", "v100", "a10", "a10g", "l4", "t4", "a6000", "4090")
+_ANY_MODEL = "|".join(_GPU_MODELS)
 # "4xA100", "2xGPU": one word each
 _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17)
                          for gpu in (*_GPU_MODELS, "gpu", "gpus"))
 # a System Info line's count of GPUs: "4xA100-40GB", "2 x RTX 4090", "8 A100 GPUs" (not "1x")
 _MULTI_LINE = re.compile(rf"(?:\b[2-9]|\d\d)\s?x\s?(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*"
-                         rf"(?:{'|'.join(_GPU_MODELS)}|gpus?)\b|\b[2-9]\d*\s*"
-                         rf"(?:(?:{'|'.join(_GPU_MODELS)})[\w-]*\s*)?gpus\b")
+                         rf"(?:{_ANY_MODEL}|gpus?)\b"
+                         rf"|\b[2-9]\d*\s*(?:(?:{_ANY_MODEL})[\w-]*\s*)?gpus\b")
 
 
 def several_gpus(low: str, words: frozenset[str]) -> bool:

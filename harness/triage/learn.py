@@ -224,12 +224,8 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     # a signal the shipped weights lack (one added since they were fitted) starts from,
     # and is pulled back to, its prior (signals.PRIOR_EASY), as in a first fit
     prior = {**signals.PRIOR_EASY, **models.easy.weights}
-    again = frozenset(refitted(found))
-    kept = {t: w for t, w in models.words.items() if t not in again}
     for _ in range(UPDATE_ROUNDS):
-        held = _held(e, easy_rows)
-        moved = fit_words(found, easy, held, l2, start=models.words, centre=models.words)
-        weights = {**kept, **moved}
+        weights = _moved(found, easy, _held(e, easy_rows), l2, models.words)
         fitted = fit(easy_rows, easy, l2_easy, prior,
                      [words.logit(f, weights) for f in found])
         e = Linear(fitted.bias, fitted.weights, models.easy.threshold)
@@ -254,8 +250,16 @@ def fit_alone(found: Sequence[frozenset[str]], easy: Sequence[bool],
     base = [math.log(share / (1 - share))] * len(found)
     if not shipped:
         return fit_words(found, easy, base, L2_ALONE)
+    return _moved(found, easy, base, l2, shipped)
+
+
+def _moved(found: Sequence[frozenset[str]], ys: Sequence[bool], offsets: Sequence[float],
+           l2: float, shipped: Mapping[str, float]) -> dict[str, float]:
+    """``shipped`` moved by these issues: each word :data:`MIN_ISSUES` of them have
+    refitted (:func:`fit_words`), pulled back to its shipped weight (a word new to it: to
+    0) by ``l2``; the words they do not have kept as they were."""
     again = frozenset(refitted(found))
-    moved = fit_words(found, easy, base, l2, start=shipped, centre=shipped)
+    moved = fit_words(found, ys, offsets, l2, start=shipped, centre=shipped)
     return {**{t: w for t, w in shipped.items() if t not in again}, **moved}
 
 

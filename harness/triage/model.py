@@ -116,8 +116,7 @@ def _words(raw: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _linear(raw: Mapping[str, Any]) -> Linear:
-    return Linear(float(raw["bias"]), {str(k): float(v) for k, v in raw["weights"].items()},
-                  float(raw.get("threshold", 0.5)))
+    return Linear(float(raw["bias"]), _words(raw["weights"]), float(raw.get("threshold", 0.5)))
 
 
 def about(models: Models) -> str:
@@ -132,15 +131,17 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
         # the fit put it at (and every issue tied with it), which would go unflagged
         scale = 10 ** DIGITS
         return {"bias": round(m.bias, DIGITS), "threshold": math.floor(m.threshold * scale) / scale,
-                "weights": {k: round(v, DIGITS) for k, v in sorted(m.weights.items())}}
+                "weights": rounded(m.weights)}
+
+    def rounded(weights: Mapping[str, float]) -> dict[str, float]:
+        return {k: round(v, DIGITS) for k, v in sorted(weights.items())}
 
     data = {"about": about(models),
             "trained_on": models.trained_on,
             "easy": one(models.easy), "gpu": one(models.gpu),
-            "words": {k: round(v, DIGITS) for k, v in sorted(models.words.items())},
+            "words": rounded(models.words),
             **({"updated_on": sorted(models.updated_on)} if models.updated_on else {}),
-            **({"alone": {k: round(v, DIGITS) for k, v in sorted(models.alone.items())}}
-               if models.alone else {}),
+            **({"alone": rounded(models.alone)} if models.alone else {}),
             **({"blend": dataclasses.asdict(models.blend)} if models.blend != Blend() else {})}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -184,7 +184,6 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
     assert held.easy.weights["kind_docs"] == pytest.approx(1.0, abs=1e-3)
 
 
-
 def test_an_update_starts_a_signal_the_weights_lack_from_its_prior() -> None:
     """A signal added since the shipped weights were fitted is weighed from its prior
     (signals.PRIOR_EASY) by an update, not from 0: "needs a TPU" counts against an easy
