@@ -62,27 +62,22 @@ _ANY_MODEL = "|".join(_GPU_MODELS)
 # "4xA100", "2xGPU": one word each
 _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17)
                          for gpu in (*_GPU_MODELS, "gpu", "gpus"))
-# a System Info line's count of GPUs: "4xA100-40GB", "2 x RTX 4090", "8 A100 GPUs" (not "1x")
-_MULTI_LINE = re.compile(rf"(?:\b[2-9]|\d\d)\s?x\s?(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*"
-                         rf"(?:{_ANY_MODEL}|gpus?)\b"
-                         rf"|\b[2-9]\d*\s*(?:(?:{_ANY_MODEL})[\w-]*\s*)?gpus\b")
+# a count of GPUs above one, in a post or a System Info line: "4xA100-40GB", "2 x RTX 4090",
+# "8 A100-80GB GPUs", "16 GPUs", "(2 GPUs)", "GPUs: 8", "num_processes: 4" (not "1x",
+# "1 GPU", "GPU 2", "cuda:2"; nor "4 GPU cards": a singular is read by no gate)
+_SEVERAL = re.compile(
+    r"(?<![\w.:-])(?:[2-9]|[1-9]\d+)"
+    rf"(?:\s?x\s?(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*(?:{_ANY_MODEL}|gpus?)\b"
+    rf"|\s+(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*(?:(?:{_ANY_MODEL})[\w-]*\s+)?gpus\b)"
+    r"|(?:gpus|num_processes)\W{1,3}(?:[2-9]|[1-9]\d+)\b(?!\.\d)")
 
 
-def several_gpus(low: str, words: frozenset[str]) -> bool:
-    """"4xA100", "8 GPUs", "8 A100 GPUs", "num_processes: 4"."""
-    if words & _MULTI_WORDS:
-        return True
-    at = low.find(" gpus")
-    while at > 0:
-        before = low[max(0, at - 24):at].split()
-        # the count, or the count before a GPU's name ("8 A100-80GB GPUs")
-        count = before[-2] if len(before) > 1 and before[-1].startswith(_GPU_MODELS) \
-            else before[-1] if before else ""
-        if count.isdigit() and int(count) > 1:
-            return True
-        at = low.find(" gpus", at + 5)
-    at = low.find("num_processes")
-    return at >= 0 and low[at + 13:at + 16].strip(" :=\"'")[:1] in set("23456789")
+def several_gpus(low: str) -> bool:
+    """Whether lower-cased text counts more than one GPU (:data:`_SEVERAL`): the one reading
+    of a count, for the post and for each line of its System Info.  Every count it reads
+    holds "gpus", "num_processes" or an "x": text with none is not searched."""
+    return ("gpus" in low or "x" in low or "num_processes" in low) \
+        and _SEVERAL.search(low) is not None
 
 
 def found(body: Body) -> frozenset[str]:
@@ -90,7 +85,7 @@ def found(body: Body) -> frozenset[str]:
     groups = {_GROUP_OF[w] for w in hits if w in _GROUP_OF}
     add_phrase_groups(body, _PHRASES_AT, hits & _GATES, groups)
     if ("gpus" in hits or "num_processes" in hits or not body.words.isdisjoint(_MULTI_WORDS)) \
-            and several_gpus(body.low, body.words):
+            and several_gpus(body.low):
         groups.add("multi_gpu")
     # Ulysses' context parallelism, also inside a name (``TemplatedUlyssesAttention``,
     # ``ulysses_degree``; real posts: diffusers#12761, #14041)
@@ -129,14 +124,14 @@ def _from_system(body: Body) -> set[str]:
     low = body.system.lower()
     if "+cpu" in low or "cpu only" in low or "cpu-only" in low:  # a CPU build of torch
         groups.add("sys_cpu")
-    for line in _lines_with(low, ("gpu", "parallel")):
+    for line in _lines_with(low, ("gpu", "parallel", "num_processes")):
         key, _, value = line.partition(":")
         yes = value.strip(" `").startswith(("yes", "true"))
         if ("distributed" in key or "parallel" in key) and yes:
             groups.add("sys_multi_gpu")
         elif "gpu" in key and ("using" in key or "type" in key) and (yes or "nvidia" in value):
             groups.add("sys_gpu")
-        if ("gpus" in line or "x" in line) and _MULTI_LINE.search(line):  # "GPUs: 4xA100-40GB"
+        if several_gpus(line):  # "GPUs: 4xA100-40GB", "num_processes: 8"
             groups.add("sys_multi_gpu")
     return groups
 

@@ -211,6 +211,10 @@ def test_private_files(transformers: Recipe) -> None:
     ("It hangs. Hardware: 1 AWS EC2 P4D instance, 8 A100 GPUs", {"multi_gpu", "cuda"}),
     ("It hangs on 8 A100-80GB GPUs.", {"multi_gpu", "cuda"}),
     ("It hangs on one A100 GPU.", {"cuda"}),
+    # the same reading as the System Info's: ten and more, accelerate's process count
+    ("It hangs on 16 GPUs.", {"multi_gpu", "cuda"}),
+    ("It hangs with num_processes: 4 in the config", {"multi_gpu"}),
+    ("It hangs with num_processes: 1 in the config", set()),
 ])
 def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     assert extract(transformers, "t", text).hardware == expected
@@ -615,7 +619,15 @@ def test_a_named_line(text: str, names: bool) -> None:
 @pytest.mark.parametrize(("line", "several"), [
     ("- GPU: 2 x RTX 4090", True), ("- GPUs: 4xA6000", True), ("- GPU: 8 A100 GPUs", True),
     ("- GPUs: 4xA100-40GB", True),
+    # counts of ten and more, in brackets, after the key, and accelerate's process count
+    # (real System Info lines: diffusers#1047, transformers#45823, peft#1702,
+    # transformers#34113)
+    ("- GPUs: 10 GPUs", True), ("- GPU: 16 A100 GPUs", True),
+    ("- Using GPU in script?: yes (2 GPUs)", True),
+    ("- GPUs: 8 A100-40G", True), ("- num_processes: 24", True),
     ("- GPU: 1x A100 80GB", False), ("- GPU type: NVIDIA GeForce RTX 4090", False),
+    ("- Using GPU in script?: yes, 1 GPU", False), ("- num_processes: 1", False),
+    ("- PyTorch version (GPU?): 1.7.1 GPU", False), ("- GPUs: 2.1", False),
 ])
 def test_the_system_info_counts_the_gpus_it_names(transformers: Recipe, line: str,
                                                   several: bool) -> None:
