@@ -66,7 +66,7 @@ class Assessment(NamedTuple):
     def reasons(self) -> tuple[str, ...]:
         """"+1.20 labelled 'Good First Issue'", biggest effect first (ordered and formatted
         when shown: ranking 10,000 issues shows few)."""
-        return tuple(f"{c:+.2f} {self._why(why)}" for c, why in model.biggest_first(self.parts))
+        return tuple(f"{c:+.2f} {self._why(why)}" for c, why in _said(self.parts))
 
     def _why(self, why: str) -> str:
         """The GPU model's verdict is told with its probability and its main reasons."""
@@ -78,7 +78,14 @@ class Assessment(NamedTuple):
 
     @property
     def gpu_reasons(self) -> tuple[str, ...]:
-        return tuple(f"{c:+.2f} {why}" for c, why in model.biggest_first(self.gpu_parts))
+        return tuple(f"{c:+.2f} {why}" for c, why in _said(self.gpu_parts))
+
+
+def _said(parts: tuple[Part, ...]) -> list[Part]:
+    """The parts a reason tells, biggest first: not those that round to 0.00 ("-0.00
+    unlikely to need a GPU (0%)" moved nothing), unless no other is left."""
+    ordered = model.biggest_first(parts)
+    return [p for p in ordered if abs(p[0]) >= 0.005] or ordered
 
 
 def gpu_answer(flagged: bool, p: float) -> str:

@@ -78,6 +78,18 @@ def test_the_gpu_reason_says_what_the_table_says() -> None:
                     "": "unlikely to need a GPU"}
 
 
+def test_a_part_that_rounds_to_nothing_is_no_reason() -> None:
+    """"-0.00 unlikely to need a GPU (0%)" was a real reason (transformers#28959): a part
+    that rounds to 0.00 moved nothing, and is told only when no other is left."""
+    [a] = ranked("transformers", [i for i in samples.transformers_issues() if i.number == 101])
+    tiny = (-0.004, "nothing much"), (0.003, "nothing either")
+    told = a._replace(parts=((0.5, "a reason"), *tiny), gpu_parts=((1.2, "a GPU reason"), *tiny))
+    assert told.reasons == ("+0.50 a reason",)
+    assert told.gpu_reasons == ("+1.20 a GPU reason",)
+    alone = a._replace(parts=tiny)
+    assert alone.reasons == ("-0.00 nothing much", "+0.00 nothing either")
+
+
 @pytest.mark.parametrize("table", ["GPU_HARDWARE", "GPU_CUES", "EASY_CUES", "TITLE_CUES",
                                    "KINDS"])
 def test_every_signal_is_told_in_words(table: str) -> None:
