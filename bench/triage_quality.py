@@ -9,12 +9,14 @@ Reads labelled issues in the format of the development set (one JSON object a li
 repo, number, title, labels, state, created_at, body, difficulty, needs_gpu, ...); the
 texts stay where they are, nothing of them is copied into the repository.
 
-Three views, each overall and per repository:
+Two views, each overall and per repository:
 - ``shipped``: the weights in harness/triage/weights.json as they are;
 - ``held-out`` (default ``--folds repo``): for each repository, weights fitted on the
   OTHER repositories only, then scored on it (leave one repository out); ``--folds 5``
   is a 5-fold split by issue instead, ``--folds file`` leaves each file given out in turn
   (one labelled set each).  These are the honest figures for unseen issues.
+The last view is also split by the kind the labels give (bug, question, feature, ...): the
+AUC within a kind says where the ranking goes wrong.
 
 The dev set has no comments, assignees or history, so each issue is scored as of the day
 it was filed (age 0, no comments): only what its text and labels say counts.
@@ -469,6 +471,15 @@ def each_file(items: list[Labelled], assessed: list[scoring.Assessment],
             for p in paths]
 
 
+def each_kind(items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
+    """A row for the issues of each kind their labels give (bug, question, ...): where the
+    ranking goes wrong (the AUC within a kind: easy questions against other questions)."""
+    kinds = sorted({x.kind for x in items}, key=lambda k: (-sum(x.kind == k for x in items), k))
+    return [measure(k or "(none)", [x for x in items if x.kind == k],
+                    [a for x, a in zip(items, assessed, strict=True) if x.kind == k])
+            for k in kinds]
+
+
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
     repos = sorted({x.issue.repo for x in items})
     rows = [measure("all", items, assessed)]
@@ -596,6 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report("shipped weights (weights.json; optimistic on the issues they were fitted on)",
            items, shipped)
     if args.folds == "none":
+        show("shipped weights, each kind of issue (as labelled)", each_kind(items, shipped))
         if args.mistakes:
             mistakes(items, shipped, args.mistakes)
         return 0
@@ -605,6 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = report(f"held-out ({what}): the figures for unseen issues", items, out)
     if args.folds == "file":
         show("held-out, each file", each_file(items, out, args.paths))
+    show("held-out, each kind of issue (as labelled)", each_kind(items, out))
     if args.mistakes:
         mistakes(items, out, args.mistakes)
     missed = [r.name for r in rows[1:] if (r.auc or 0) < AUC_GOAL

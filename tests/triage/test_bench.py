@@ -70,6 +70,19 @@ def test_mistakes_of_the_shipped_weights_alone(tmp_path: Path,
     assert "highest-scored other issues:\n  " in out and "peft#2 'FSDP hangs'" in out
 
 
+def test_the_ranking_is_also_measured_within_each_kind_the_labels_give(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{**label(n, difficulty), "kind": kind, "title": title, "body": title}
+            for n, (kind, difficulty, title) in enumerate([
+                ("bug", "easy", "Typo in docstring"), ("bug", "hard", "FSDP hangs on 8 GPUs"),
+                ("bug", "medium", "CUDA error in a kernel"), ("question", "easy", "How to?"),
+                ("question", "medium", "Why?")], 1)]
+    assert triage_quality.main([write(tmp_path / "i.jsonl", rows), "--folds", "none"]) == 0
+    table = capsys.readouterr().out.split("each kind of issue (as labelled)")[1].splitlines()
+    # the most frequent kind first; each row counts its own issues
+    assert [r.split()[:3] for r in table[2:4]] == [["bug", "3", "1"], ["question", "2", "1"]]
+
+
 def test_each_file_held_out_is_scored_by_weights_fitted_on_the_others(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def one_set(name: str, start: int) -> str:
