@@ -50,9 +50,9 @@ def test_scores_bands_gpu_and_reasons() -> None:
     assert heavy.band == "hard" and heavy.needs_gpu
     assert any("FSDP" in r for r in heavy.gpu_reasons) and heavy.gpu_score > 0.9
     assert heavy.reasons[0].startswith("-") and "needs a GPU" in heavy.reasons[0]
-    # a usage question is no worse a start than a bug on both labelled sets: not easy
-    # here (no repro, no code named), and it says why
-    assert question.band != "easy" and question.score < easy.score
+    # a usage question is no worse a start than a bug on the labelled sets (their readers
+    # call half of them easy): it ranks under the easy bug, labelled so, and says why
+    assert question.score < easy.score - 0.1
     assert any("reads as a usage question" in r for r in question.reasons)
     for a in by_number.values():
         assert 0.0 <= a.score <= 1.0 and a.reasons
