@@ -64,7 +64,8 @@ _MULTI_WORDS = frozenset(f"{n}x{gpu}" for n in range(2, 17)
                          for gpu in (*_GPU_MODELS, "gpu", "gpus"))
 # a count of GPUs above one, in a post or a System Info line: "4xA100-40GB", "2 x RTX 4090",
 # "8 A100-80GB GPUs", "16 GPUs", "(2 GPUs)", "GPUs: 8", "num_processes: 4" (not "1x",
-# "1 GPU", "GPU 2", "cuda:2"; nor "4 GPU cards": a singular is read by no gate)
+# "1 GPU", "GPU 2", "cuda:2"; nor "4 GPU cards": a count before a singular GPU is read only
+# with an "x", "2xGPU", as a post's words gate it: found())
 _SEVERAL = re.compile(
     r"(?<![\w.:-])(?:[2-9]|[1-9]\d+)"
     rf"(?:\s?x\s?(?:(?:nvidia|geforce|tesla|rtx)[\s-]?)*(?:{_ANY_MODEL}|gpus?)\b"
