@@ -230,7 +230,20 @@ pooled 0.832 and 0.833 (185 issues, GPU recall 21/22); the eightieth (transforme
 reader, who agrees on 82%) and 0.922 and 0.912 (1/1; 0.814, 86%).  The ten from the
 seventy-second pool at 0.841 and 0.836 (231 issues, GPU recall 22/23; 0.836 by the second
 readers' labels); the twenty from the sixty-second, none learned from at ``3c066d3``, at
-0.816 there and 0.808 at ``8a3de4f`` (481 issues, GPU recall 38/42).
+0.816 there and 0.808 at ``8a3de4f`` (481 issues, GPU recall 38/42).  The next stop drew
+twelve more in three rounds, split by issue number as before (the eighty-second to
+ninety-third; 1 to 27 unseen issues per 50 look-ups were left, peft 1 in 60).  The
+eighty-second to eighty-fifth (82 issues), once at ``7b06b42`` (the weights of the update on
+forty-nine): 0.742 (GPU recall 5/9; 0.793 by their second readers, who agree on 85%).  The
+update then learned from sixty-three (to the eighty-fifth, 2,634 issues; the fifty-nine to
+the eighty-first, each held out: 0.823, against 0.796 by the first fit's weights).  The
+eighty-sixth to eighty-ninth (102), drawn before it and opened after, once at ``2d801b6``
+and at ``b7ad097``: 0.725 and 0.707 (GPU recall 7/7; 0.766 and 0.758 by the second readers,
+who agree on 87%).  The update on sixty-seven (to the eighty-ninth, 2,736 issues), then the
+ninetieth to ninety-third (60), not learned from, once at ``38d9bba`` and at ``2d801b6``:
+0.760 and 0.760 (GPU recall 3/3; 0.724 and 0.722, 92%).  The twelve, each scored by weights
+that had not learned from it: 0.746 (diffusers 0.709 on 46, transformers 0.759 on 197, one
+peft issue; GPU recall 15/19; usage questions 0.605 on 76, bugs 0.803 on 106).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
