@@ -51,7 +51,8 @@ def test_scores_bands_gpu_and_reasons() -> None:
     assert any("FSDP" in r for r in heavy.gpu_reasons) and heavy.gpu_score > 0.9
     assert heavy.reasons[0].startswith("-") and "needs a GPU" in heavy.reasons[0]
     # a usage question is no worse a start than a bug on the labelled sets (their readers
-    # call half of them easy): it ranks under the easy bug, labelled so, and says why
+    # call half of them easy): it ranks under the bug labelled 'Good First Issue', and
+    # says it reads as a question
     assert question.score < easy.score - 0.1
     assert any("reads as a usage question" in r for r in question.reasons)
     for a in by_number.values():
