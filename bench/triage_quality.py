@@ -297,6 +297,7 @@ import json
 import math
 import random
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -476,30 +477,33 @@ def show(title: str, rows: list[Row]) -> None:
               f"  {'-' if r.auc_range is None else '{:.2f}-{:.2f}'.format(*r.auc_range)}")
 
 
+def measure_where(name: str, items: list[Labelled], assessed: list[scoring.Assessment],
+                  keep: Callable[[Labelled], bool]) -> Row:
+    """:func:`measure` of the issues ``keep`` keeps, each with its assessment."""
+    pairs = [(x, a) for x, a in zip(items, assessed, strict=True) if keep(x)]
+    return measure(name, [x for x, _ in pairs], [a for _, a in pairs])
+
+
 def each_file(items: list[Labelled], assessed: list[scoring.Assessment],
               paths: Sequence[str]) -> list[Row]:
     """A row for the issues read from each of ``paths``."""
-    return [measure(Path(p).name, [x for x in items if x.source == p],
-                    [a for x, a in zip(items, assessed, strict=True) if x.source == p])
+    return [measure_where(Path(p).name, items, assessed, lambda x, p=p: x.source == p)
             for p in paths]
 
 
 def each_kind(items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
     """A row for the issues of each kind their labels give (bug, question, ...): where the
     ranking goes wrong (the AUC within a kind: easy questions against other questions)."""
-    kinds = sorted({x.kind for x in items}, key=lambda k: (-sum(x.kind == k for x in items), k))
-    return [measure(k or "(none)", [x for x in items if x.kind == k],
-                    [a for x, a in zip(items, assessed, strict=True) if x.kind == k])
-            for k in kinds]
+    counts = Counter(x.kind for x in items)
+    return [measure_where(k or "(none)", items, assessed, lambda x, k=k: x.kind == k)
+            for k in sorted(counts, key=lambda k: (-counts[k], k))]
 
 
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
-    repos = sorted({x.issue.repo for x in items})
     rows = [measure("all", items, assessed)]
-    for repo in repos:
-        idx = [i for i, x in enumerate(items) if x.issue.repo == repo]
-        rows.append(measure(repo.rpartition("/")[2], [items[i] for i in idx],
-                            [assessed[i] for i in idx]))
+    rows += [measure_where(repo.rpartition("/")[2], items, assessed,
+                           lambda x, repo=repo: x.issue.repo == repo)
+             for repo in sorted({x.issue.repo for x in items})]
     show(title, rows)
     return rows
 
