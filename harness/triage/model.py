@@ -102,21 +102,22 @@ def load(path: Path = WEIGHTS_PATH) -> Models:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Models(_linear(data["easy"]), _linear(data["gpu"]), str(data.get("about", "")),
-                      _words(data.get("words", {})), int(data.get("trained_on", 0)),
+                      _floats(data.get("words", {})), int(data.get("trained_on", 0)),
                       frozenset(str(k) for k in data.get("updated_on", ())),
-                      _words(data.get("alone", {})),
+                      _floats(data.get("alone", {})),
                       Blend(**{k: float(v) for k, v in data.get("blend", {}).items()}))
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HarnessError(f"cannot read the triage weights {path}: {e}",
                            hint="reinstall harness") from e
 
 
-def _words(raw: Mapping[str, Any]) -> dict[str, float]:
+def _floats(raw: Mapping[str, Any]) -> dict[str, float]:
+    """A table of weights as read (words, words alone, or a model's signals)."""
     return {str(k): float(v) for k, v in raw.items()}
 
 
 def _linear(raw: Mapping[str, Any]) -> Linear:
-    return Linear(float(raw["bias"]), _words(raw["weights"]), float(raw.get("threshold", 0.5)))
+    return Linear(float(raw["bias"]), _floats(raw["weights"]), float(raw.get("threshold", 0.5)))
 
 
 def about(models: Models) -> str:
