@@ -250,6 +250,17 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Typo in the LoRA tutorial", "It says `lora_alpah`.", (), "docs"),
     ("pipeline broken", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
+    # the old forms' headings say the kind the reporter chose, as a label does
+    ("ignore_index of the LM loss", "## ❓ Questions & Help\n\nThe loss ignores -1, the docs "
+     "say -100.", (), "question"),
+    ("Why does generate raise", f"# ❓ Questions & Help\n\n{samples.GPT2_PAD}", (), "question"),
+    ("GPT2 output is wrong", "## 🐛 Bug\n\nThe scores are off after the update.", (), "bug"),
+    # ... but not a feature request's: the title tells what it asks for
+    ("Documentation of the collator", "# 🚀 Feature request\n\nIt says nothing of masking.",
+     (), "docs"),
+    # ... where they open the post, not where a post quotes them
+    ("GPT2 output is wrong", "The scores are off after the update. I left out the form's\n"
+     "## 🐛 Bug\nheading.", (), "other"),
 ])
 def test_kind(transformers: Recipe, title: str, text: str, labels: tuple[str, ...],
               kind: str) -> None:
