@@ -20,10 +20,13 @@ WORDS: dict[str, frozenset[str]] = {
                            "enable_xformers_memory_efficient_attention"}),
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
                                   "flashattention", "flashattention2", "fa2", "fa3"}),
-    # SageAttention: quantized attention kernels in CUDA and Triton
+    # SageAttention: quantized attention kernels in CUDA and Triton; TensorRT builds engines
+    # for NVIDIA GPUs alone (of the labelled issues, it flags three more: two about its
+    # pipelines, both needing a GPU, and one whose traceback runs in a conda environment
+    # of that name, not)
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
                           "cublas", "kernel", "kernels", "cudagraphs", "sageattention",
-                          "sageattn", "sage_attention"}),
+                          "sageattn", "sage_attention", "tensorrt"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),

@@ -336,6 +336,7 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     # real titles: SageAttention is an attention kernel (CUDA and Triton)
     ("Sage Attention for diffuser library", "", "kernels"),
     ("support SageAttention", "", "kernels"),
+    ("TensorRT pipeline fails to compile the VAE", "", "kernels"),  # NVIDIA GPUs alone
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
