@@ -244,8 +244,8 @@ ninetieth to ninety-third (60), not learned from, once at ``38d9bba`` and at ``2
 0.760 and 0.760 (GPU recall 3/3; 0.724 and 0.722, 92%).  The twelve, each scored by weights
 that had not learned from it: 0.746 (diffusers 0.709 on 46, transformers 0.759 on 197, one
 peft issue; GPU recall 15/19; usage questions 0.605 on 76, bugs 0.803 on 106).  The stop
-after drew eight more in two rounds, split as before (the ninety-fourth to the
-hundred-and-first; 5 to 26 unseen issues were left per 50 look-ups).  The ninety-fourth to
+after drew twelve more in three rounds, split as before (the ninety-fourth to the
+hundred-and-fifth; 5 to 26 unseen issues were left per 50 look-ups).  The ninety-fourth to
 ninety-seventh (82 issues), once at ``98e4f82`` (the update on sixty-seven): 0.669
 (diffusers 0.470 on 26, transformers 0.762 on 56; GPU recall 4/8; 0.695 by their second
 readers, who agree at 0.920).  The update then learned from seventy-five (to the
@@ -253,10 +253,13 @@ ninety-seventh, 2,878 issues; each held out 0.815, the fifty-nine to the eighty-
 them 0.826).  The ninety-eighth to the hundred-and-first (68), drawn before it and opened
 after, not learned from, once at ``2069cc5`` by the update and by the weights before it:
 0.650 and 0.649 (GPU recall 1/4; 0.590 and 0.581 by the second readers, who agree at
-0.931).  The twenty from the eighty-second, each scored by weights that had not learned
-from it, at ``ca0a951``: 0.713 (diffusers 0.632 on 88, transformers 0.745 on 305, one peft
-issue; GPU recall 22/31; usage questions 0.631 on 130, bugs 0.747 on 167; 0.722 by the
-second readers).
+0.931).  The third round, the hundred-and-second to hundred-and-fifth (63), drawn after the
+stop's last change, once at ``bedffeb``: 0.736 (diffusers 0.745 on 21, transformers 0.710
+on 42; GPU recall 7/9; 0.793 by the second readers, who agree at 0.870); 0.731 by the
+weights before the update, on the same code.  The twenty-four from the eighty-second, each
+scored by weights that had not learned from it, at ``bedffeb``: 0.718 (diffusers 0.650 on
+109, transformers 0.745 on 347, one peft issue; GPU recall 29/40; usage questions 0.666 on
+144, bugs 0.748 on 208; 0.732 by the second readers).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
