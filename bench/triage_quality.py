@@ -16,7 +16,9 @@ Two views, each overall and per repository:
   is a 5-fold split by issue instead, ``--folds file`` leaves each file given out in turn
   (one labelled set each).  These are the honest figures for unseen issues.
 The last view is also split by the kind the labels give (bug, question, feature, ...): the
-AUC within a kind says where the ranking goes wrong.
+AUC within a kind says where the ranking goes wrong.  A line under it counts the kinds
+scoring finds as the labels give them, and the usage questions it finds (``--beginner``
+leaves those out).
 
 The dev set has no comments, assignees or history, so each issue is scored as of the day
 it was filed (age 0, no comments): only what its text and labels say counts.
@@ -515,6 +517,21 @@ def each_kind(items: list[Labelled], assessed: list[scoring.Assessment]) -> list
             for k in sorted(counts, key=lambda k: (-counts[k], k))]
 
 
+def kinds_found(items: list[Labelled]) -> str:
+    """How often the kind scoring finds (bug, question, ...) is the one the labels give, and
+    how many of the usage questions it finds: ``--beginner`` leaves those out."""
+    labelled = [x for x in items if x.kind]
+    if not labelled:
+        return "kind found as labelled: no kinds in the labels"
+    same = sum(x.features.kind == x.kind for x in labelled)
+    asked = sum(x.kind == "question" for x in labelled)
+    found = sum(x.kind == "question" and x.features.kind == "question" for x in labelled)
+    others = sum(x.kind != "question" and x.features.kind == "question" for x in labelled)
+    return (f"kind found as labelled: {same} of {len(labelled)} ({same / len(labelled):.0%});"
+            f" usage questions found {found} of {asked}, and {others} of the other "
+            f"{len(labelled) - asked} issues (--beginner leaves questions out)")
+
+
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
     rows = [measure("all", items, assessed)]
     rows += [measure_where(repo.rpartition("/")[2], items, assessed,
@@ -641,6 +658,7 @@ def main(argv: Sequence[str] | None = None) -> int:
            items, shipped)
     if args.folds == "none":
         show("shipped weights, each kind of issue (as labelled)", each_kind(items, shipped))
+        print(f"  {kinds_found(items)}")
         if args.mistakes:
             mistakes(items, shipped, args.mistakes)
         return 0
@@ -651,6 +669,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.folds == "file":
         show("held-out, each file", each_file(items, out, args.paths))
     show("held-out, each kind of issue (as labelled)", each_kind(items, out))
+    print(f"  {kinds_found(items)}")
     if args.mistakes:
         mistakes(items, out, args.mistakes)
     missed = [r.name for r in rows[1:] if (r.auc or 0) < AUC_GOAL

@@ -83,6 +83,22 @@ def test_the_ranking_is_also_measured_within_each_kind_the_labels_give(
     assert [r.split()[:3] for r in table[2:4]] == [["bug", "3", "1"], ["question", "2", "1"]]
 
 
+def test_the_kinds_found_are_counted_against_the_labels(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{**label(n, difficulty), "kind": kind, "title": title, "body": body}
+            for n, (kind, difficulty, title, body) in enumerate([
+                ("question", "easy", "How do I pass the offsets?", "For a batch."),
+                ("question", "medium", "Offsets mapping", "The offsets are off by one."),
+                ("bug", "easy", "Why does decode drop spaces?", "It drops them."),
+                ("bug", "hard", "FSDP hangs on 8 GPUs", "with fsdp"),
+                ("docs", "easy", "Typo in docstring", "typo in the docs")], 1)]
+    assert triage_quality.main([write(tmp_path / "i.jsonl", rows), "--folds", "none"]) == 0
+    # found as labelled: the first question and the typo; the post that asks in its title
+    # is called a question, and FSDP's hang, with no form, label or trace, no bug
+    assert ("kind found as labelled: 2 of 5 (40%); usage questions found 1 of 2, and 1 of "
+            "the other 3 issues") in capsys.readouterr().out
+
+
 def test_each_file_held_out_is_scored_by_weights_fitted_on_the_others(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def one_set(name: str, start: int) -> str:
