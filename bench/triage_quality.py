@@ -528,8 +528,8 @@ def kinds_found(items: list[Labelled]) -> str:
     found = sum(x.kind == "question" and x.features.kind == "question" for x in labelled)
     others = sum(x.kind != "question" and x.features.kind == "question" for x in labelled)
     return (f"kind found as labelled: {same} of {len(labelled)} ({same / len(labelled):.0%});"
-            f" usage questions found {found} of {asked}, and {others} of the other "
-            f"{len(labelled) - asked} issues (--beginner leaves questions out)")
+            f" called questions: {found} of the {asked} usage questions and {others} of the "
+            f"{len(labelled) - asked} other issues (--beginner leaves those out)")
 
 
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:

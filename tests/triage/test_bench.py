@@ -95,8 +95,8 @@ def test_the_kinds_found_are_counted_against_the_labels(
     assert triage_quality.main([write(tmp_path / "i.jsonl", rows), "--folds", "none"]) == 0
     # found as labelled: the first question and the typo; the post that asks in its title
     # is called a question, and FSDP's hang, with no form, label or trace, no bug
-    assert ("kind found as labelled: 2 of 5 (40%); usage questions found 1 of 2, and 1 of "
-            "the other 3 issues") in capsys.readouterr().out
+    assert ("kind found as labelled: 2 of 5 (40%); called questions: 1 of the 2 usage "
+            "questions and 1 of the 3 other issues") in capsys.readouterr().out
 
 
 def test_each_file_held_out_is_scored_by_weights_fitted_on_the_others(
