@@ -532,6 +532,12 @@ def kinds_found(items: list[Labelled]) -> str:
             f"{len(labelled) - asked} other issues (--beginner leaves those out)")
 
 
+def show_kinds(view: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> None:
+    """The table by kind (:func:`each_kind`), then the line of :func:`kinds_found`."""
+    show(f"{view}, each kind of issue (as labelled)", each_kind(items, assessed))
+    print(f"  {kinds_found(items)}")
+
+
 def report(title: str, items: list[Labelled], assessed: list[scoring.Assessment]) -> list[Row]:
     rows = [measure("all", items, assessed)]
     rows += [measure_where(repo.rpartition("/")[2], items, assessed,
@@ -657,8 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report("shipped weights (weights.json; optimistic on the issues they were fitted on)",
            items, shipped)
     if args.folds == "none":
-        show("shipped weights, each kind of issue (as labelled)", each_kind(items, shipped))
-        print(f"  {kinds_found(items)}")
+        show_kinds("shipped weights", items, shipped)
         if args.mistakes:
             mistakes(items, shipped, args.mistakes)
         return 0
@@ -668,8 +673,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = report(f"held-out ({what}): the figures for unseen issues", items, out)
     if args.folds == "file":
         show("held-out, each file", each_file(items, out, args.paths))
-    show("held-out, each kind of issue (as labelled)", each_kind(items, out))
-    print(f"  {kinds_found(items)}")
+    show_kinds("held-out", items, out)
     if args.mistakes:
         mistakes(items, out, args.mistakes)
     missed = [r.name for r in rows[1:] if (r.auc or 0) < AUC_GOAL
