@@ -29,14 +29,15 @@ chance moves the AUC of a set that size (a repository's 30 issues of one fresh s
 
 Exits 1 when a held-out repository misses AUC >= 0.85 or GPU recall >= 0.9.
 
-``--update`` moves the shipped easy model's weights (its words, then its signals) by the
-issues given, each pulled back to its shipped weight (:func:`harness.triage.learn.update`);
-the GPU model stays.  It also fits the words alone on those issues and blends them in
-(weights that hold words alone already: moved, each pulled back to its shipped weight, as
-the model's own words).  The shipped weights are the first fit's updated on every labelled
-set at once (below).  It writes weights.json with the issues it learned from
-(``updated_on``), and refuses (exit 2) any of them given again: they would weigh twice;
-with ``--folds file`` it first scores each file after an update on the others.
+``--update`` moves the shipped weights by the issues given, each pulled back to its
+shipped weight (:func:`harness.triage.learn.update`): the GPU model's (its cut taken
+again), then the easy model's words and signals.  It also fits the words alone on those
+issues and blends them in (weights that hold words alone already: moved, each pulled back
+to its shipped weight, as the model's own words).  The shipped weights are the first
+fit's updated on every labelled set at once (below).  It writes weights.json with the
+issues it learned from (``updated_on``), and refuses (exit 2) any of them given again:
+they would weigh twice; with ``--folds file`` it first scores each file after an update on
+the others.
 
 ``--fit`` refuses (exit 2) to replace weights fitted on more issues than it was given: the
 shipped ones learned from every labelled set below, whose texts are not in the repository,
@@ -560,7 +561,8 @@ def assess(items: list[Labelled], models: model.Models) -> list[scoring.Assessme
 
 def update(items: list[Labelled], models: model.Models) -> model.Models:
     """``models`` updated on these issues (:func:`.learn.update`)."""
-    return learn.update([(x.issue, x.features) for x in items], [x.easy for x in items], models)
+    return learn.update([(x.issue, x.features) for x in items], [x.easy for x in items], models,
+                        gpu=[x.needs_gpu for x in items])
 
 
 def held_out(items: list[Labelled], folds: str,

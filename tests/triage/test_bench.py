@@ -155,7 +155,7 @@ def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_a
                                              ["c.jsonl", "6"]]
     assert updated.trained_on == shipped.trained_on + 18
     assert updated.easy != shipped.easy and updated.words != shipped.words
-    assert updated.gpu == shipped.gpu
+    assert updated.gpu == shipped.gpu  # no GPU issue among them: the GPU model stays
     assert model.load().words == shipped.words  # the repository's weights untouched
     assert len(updated.updated_on) == 18 and "huggingface/peft#100" in updated.updated_on
     # given again, the same issues would weigh twice: refused, the weights as they were

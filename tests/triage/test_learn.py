@@ -184,6 +184,35 @@ def test_an_update_moves_the_words_more_issues_have_and_keeps_the_rest() -> None
     assert held.easy.weights["kind_docs"] == pytest.approx(1.0, abs=1e-3)
 
 
+def test_an_update_given_gpu_labels_moves_the_gpu_model_and_takes_the_cut_again() -> None:
+    """With the issues' GPU labels an update refits the GPU model, each weight pulled back
+    to the one it had: a cue those issues show with a GPU moves up, and the cut is taken
+    again so that the GPU issues fitted on are flagged."""
+    from harness.triage import scoring, signals
+
+    recipe = load("transformers")
+    base = model.Models(model.Linear(0.0, {}, 0.4),
+                        model.Linear(-3.0, {"oom": 0.1}, 0.9), trained_on=10)
+    typo = [issue(n, "Typo in the docs", "The docstring says `x` twice.") for n in range(1, 9)]
+    oom = [issue(n, "OOM in training", "Training runs out of memory: CUDA out of memory.")
+           for n in range(9, 9 + learn.GPU_UPDATE_MIN)]
+    items = [(i, features.extract(i, recipe)) for i in typo + oom]
+    easy, gpu = [i.number <= 8 for i, _ in items], [i.number > 8 for i, _ in items]
+    cues = {name for name, _, _ in signals.gpu(items[-1][1])}
+    assert cues and not {name for name, _, _ in signals.gpu(items[0][1])} & cues
+    assert not any(scoring.assess(i, f, base).needs_gpu for i, f in items)  # cut at 0.9
+    m = learn.update(items, easy, base, gpu=gpu)
+    assert m.gpu != base.gpu and m.gpu.threshold < 0.9
+    assert [scoring.assess(i, f, m).needs_gpu for i, f in items] == gpu
+    held = learn.update(items, easy, base, gpu=gpu, l2=1e6, l2_easy=1e6)
+    moved = [k for k in cues if k in m.gpu.weights]
+    assert moved and all(m.gpu.weights[k] > held.gpu.weights.get(k, 0.0) - 1e-9 for k in moved)
+    assert learn.update(items, easy, base).gpu == base.gpu  # no GPU labels: it stays
+    # too few GPU issues to fit its bias and take its cut on: the GPU model stays
+    few = learn.update(items[:-1], easy[:-1], base, gpu=gpu[:-1])
+    assert few.gpu == base.gpu and few.easy != base.easy
+
+
 def test_an_update_starts_a_signal_the_weights_lack_from_its_prior() -> None:
     """A signal added since the shipped weights were fitted is weighed from its prior
     (signals.PRIOR_EASY) by an update, not from 0: "needs a TPU" counts against an easy
