@@ -262,7 +262,22 @@ on 42; GPU recall 7/9; 0.793 by the second readers, who agree at 0.870); 0.731 b
 weights before the update, on the same code.  The twenty-four from the eighty-second, each
 scored by weights that had not learned from it, at ``bedffeb``: 0.718 (diffusers 0.650 on
 109, transformers 0.745 on 347, one peft issue; GPU recall 29/40; usage questions 0.666 on
-144, bugs 0.748 on 208; 0.732 by the second readers).
+144, bugs 0.748 on 208; 0.732 by the second readers).  The next stop let the update refit
+the GPU model (``ce0431e``; the eighty-three to the hundred-and-fifth, 3,009 issues, each
+held out: GPU recall 0.920 -> 0.950, the twenty-four from the eighty-second 29/40 -> 35/40,
+the easy AUC 0.812 either way) and drew eight more in two rounds (the hundred-and-sixth to
+hundred-and-thirteenth; 51 and 73 unseen issues per 250 look-ups).  The hundred-and-sixth
+to hundred-and-ninth (73: transformers below #3000, #3000 to #11999, #12000 to #24999, from
+#25000 with diffusers), drawn before that change and opened after it, once at ``bd364a3``:
+0.727 (diffusers 0.733 on 28, transformers 0.700 on 45; GPU recall 7/7, 6/7 by the weights
+before; 0.772 by the second readers, who agree at 0.904); the hundred-and-tenth to
+hundred-and-thirteenth (51: transformers #3000 to #11999, #12000 to #24999, from #25000,
+diffusers below #6000 and from #6000), drawn after it, once there: 0.799 (diffusers 0.981
+on 17, transformers 0.681 on 34; GPU recall 3/3; 0.766 by the second readers, who agree at
+0.882).  The thirty-two from the eighty-second (581), each scored by weights that had not
+learned from it: 0.727 (diffusers 0.704 on 154, transformers 0.742 on 426; GPU recall 39/50;
+usage questions 0.659 on 165, bugs 0.756 on 265; 0.740 by the second readers).  The update
+then learned from ninety-one (to the hundred-and-thirteenth, 3,133 issues).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
