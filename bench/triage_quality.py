@@ -277,7 +277,15 @@ on 17, transformers 0.681 on 34; GPU recall 3/3; 0.766 by the second readers, wh
 0.882).  The thirty-two from the eighty-second (581), each scored by weights that had not
 learned from it: 0.727 (diffusers 0.704 on 154, transformers 0.742 on 426; GPU recall 39/50;
 usage questions 0.659 on 165, bugs 0.756 on 265; 0.740 by the second readers).  The update
-then learned from ninety-one (to the hundred-and-thirteenth, 3,133 issues).
+then learned from ninety-one (to the hundred-and-thirteenth, 3,133 issues).  The
+hundred-and-fourteenth to hundred-and-seventeenth (45: transformers #3000 to #11999, from
+#25000, diffusers below #6000 and from #6000; 45 per 200 look-ups), drawn after that, once
+at ``dc38e2a``: 0.699 (diffusers 0.400 on 16, transformers 0.834 on 29; GPU recall 2/2;
+0.749 by the second readers, who agree at 0.933); 0.697 by the update on eighty-three.  Not
+learned from.  The thirty-six from the eighty-second (626), each scored by weights that had
+not learned from it: 0.726 (diffusers 0.678 on 170, transformers 0.751 on 455; GPU recall
+41/52, 12/12 in the twelve drawn or opened after the GPU model's update; 0.742 by the
+second readers).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
