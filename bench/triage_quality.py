@@ -281,11 +281,16 @@ then learned from ninety-one (to the hundred-and-thirteenth, 3,133 issues).  The
 hundred-and-fourteenth to hundred-and-seventeenth (45: transformers #3000 to #11999, from
 #25000, diffusers below #6000 and from #6000; 45 per 200 look-ups), drawn after that, once
 at ``dc38e2a``: 0.699 (diffusers 0.400 on 16, transformers 0.834 on 29; GPU recall 2/2;
-0.749 by the second readers, who agree at 0.933); 0.697 by the update on eighty-three.  Not
-learned from.  The thirty-six from the eighty-second (626), each scored by weights that had
-not learned from it: 0.726 (diffusers 0.678 on 170, transformers 0.751 on 455; GPU recall
-41/52, 12/12 in the twelve drawn or opened after the GPU model's update; 0.742 by the
-second readers).
+0.749 by the second readers, who agree at 0.933); 0.697 by the update on eighty-three.  The
+hundred-and-eighteenth to hundred-and-twenty-first (39: transformers #3000 to #11999, from
+#25000, diffusers from #6000, peft; 39 per 200 look-ups), once at ``60b899a`` (the same
+scoring): 0.839 (diffusers 0.571 on 8, transformers 0.878 on 28, three peft issues; GPU
+recall 4/4; 0.807 by the second readers, who agree at 0.949); 0.847 by the update on
+eighty-three.  Neither round is learned from.  The sixteen sets of that stop (208), each
+scored once: 0.760 (diffusers 0.724 on 69, transformers 0.785 on 136; GPU recall 16/16).
+The forty from the eighty-second (665), each scored by weights that had not learned from
+it: 0.732 (diffusers 0.678 on 178, transformers 0.758 on 483; GPU recall 45/56; usage
+questions 0.677 on 182, bugs 0.745 on 309; 0.745 by the second readers).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
