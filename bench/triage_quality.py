@@ -286,11 +286,16 @@ hundred-and-eighteenth to hundred-and-twenty-first (39: transformers #3000 to #1
 #25000, diffusers from #6000, peft; 39 per 200 look-ups), once at ``60b899a`` (the same
 scoring): 0.839 (diffusers 0.571 on 8, transformers 0.878 on 28, three peft issues; GPU
 recall 4/4; 0.807 by the second readers, who agree at 0.949); 0.847 by the update on
-eighty-three.  Neither round is learned from.  The sixteen sets of that stop (208), each
-scored once: 0.760 (diffusers 0.724 on 69, transformers 0.785 on 136; GPU recall 16/16).
-The forty from the eighty-second (665), each scored by weights that had not learned from
-it: 0.732 (diffusers 0.678 on 178, transformers 0.758 on 483; GPU recall 45/56; usage
-questions 0.677 on 182, bugs 0.745 on 309; 0.745 by the second readers).
+eighty-three.  The hundred-and-twenty-second and twenty-third (41: transformers #3000 to
+#11999, from #25000; 41 per 100 look-ups), once at ``5e27140`` (the same scoring): 0.812
+(GPU recall 1/2; 0.828 by the second readers, who agree at 0.927); 0.807 by the update on
+eighty-three.  None of these three rounds is learned from; the update on ninety-one scores
+their ten sets (125) at 0.780 (transformers 0.847 on 98, diffusers 0.458 on 24).  The
+eighteen sets of that stop (249), each scored once: 0.770 (diffusers 0.724 on 69,
+transformers 0.793 on 177; GPU recall 17/18).  The forty-four from the eighty-second (706),
+each scored by weights that had not learned from it: 0.737 (diffusers 0.678 on 178,
+transformers 0.763 on 524; GPU recall 46/58; usage questions 0.672 on 186, bugs 0.760 on
+339; 0.749 by the second readers).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
