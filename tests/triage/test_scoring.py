@@ -49,7 +49,9 @@ def test_scores_bands_gpu_and_reasons() -> None:
     assert label and float(label[0].split()[0]) > 0
     assert heavy.band == "hard" and heavy.needs_gpu
     assert any("FSDP" in r for r in heavy.gpu_reasons) and heavy.gpu_score > 0.9
-    assert heavy.reasons[0].startswith("-") and "needs a GPU" in heavy.reasons[0]
+    # the GPU is among the biggest reasons (its words may weigh more), and counts against
+    gpu = [r for r in heavy.reasons[:2] if "needs a GPU" in r]
+    assert gpu and gpu[0].startswith("-")
     # a usage question is no worse a start than a bug on the labelled sets (their readers
     # call half of them easy): it ranks under the bug labelled 'Good First Issue', and
     # says it reads as a question
