@@ -295,7 +295,17 @@ eighteen sets of that stop (249), each scored once: 0.770 (diffusers 0.724 on 69
 transformers 0.793 on 177; GPU recall 17/18).  The forty-four from the eighty-second (706),
 each scored by weights that had not learned from it: 0.737 (diffusers 0.678 on 178,
 transformers 0.763 on 524; GPU recall 46/58; usage questions 0.672 on 186, bugs 0.760 on
-339; 0.749 by the second readers).
+339; 0.749 by the second readers).  The hundred-and-twenty-fourth and twenty-fifth (113:
+transformers below #3000, #3000 to #11999, #12000 to #24999, from #25000, diffusers below
+#6000 and from #6000, one peft issue; 113 per 550 look-ups), once: by the shipped weights
+(the update on ninety-one, ``a230e1c``) 0.722 (diffusers 0.725 on 47, transformers 0.706 on
+65; GPU recall 11/11; 0.689 by the second readers); by an update on the hundred and one to
+the hundred-and-twenty-third, 0.727, and with the title's words weighed apart
+(words.TITLED), 0.728 (diffusers 0.755, transformers 0.702; GPU recall 11/11).  The
+forty-six from the eighty-second (819), each scored by weights that had not learned from
+it: 0.735 (diffusers 0.688 on 225, transformers 0.755 on 589; GPU recall 57/69; usage
+questions 0.677 on 217, feature requests 0.641 on 150, bugs 0.759 on 393).  The update then
+learned from a hundred and three (to the hundred-and-twenty-fifth, 3,371 issues).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
