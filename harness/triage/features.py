@@ -49,14 +49,12 @@ class Features(NamedTuple):
     # what it tells, as words, and its first words in order (body.Body.words, .head)
     told: frozenset[str] = frozenset()
     head: tuple[str, ...] = ()
-    title_words: frozenset[str] = frozenset()  # the title's words (body.Body.title_words)
 
     @property
     def terms(self) -> frozenset[str]:
-        """Its words, pairs of neighbours and title's words, as the fit reads them
-        (:func:`.words.terms`; scoring reads the same from ``told``, ``head`` and
-        ``title_words``)."""
-        return words.terms(self.told, self.head, self.title_words)
+        """Its words and pairs of neighbours, as the fit reads them (:func:`.words.terms`;
+        scoring reads the same from ``told`` and ``head``)."""
+        return words.terms(self.told, self.head)
 
 
 def parse_time(text: str) -> datetime | None:
@@ -136,5 +134,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
-        told=parsed.words, head=parsed.head, title_words=parsed.title_words,
+        told=parsed.words, head=parsed.head,
     )

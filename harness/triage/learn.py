@@ -114,8 +114,6 @@ UPDATE_ROUNDS = 2  # the words, then the signals, in turn
 # Summed, the two are too sure (mean log-loss 0.509, against
 # 0.506 for the model): a logistic fit of the held-out sums gives SCALE and SHIFT (0.491),
 # and the easy band holds 28% of the issues, 70% of them easy (27% and 69% before).
-# A title's words weighed apart (words.TITLED) are new to the first fit's weights: an
-# update fits them as it fits any word new to it, and the words alone as theirs.
 L2_ALONE = 1 / 3
 ALONE = 1.0
 SCALE = 0.67

@@ -113,8 +113,7 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> As
     needs_gpu = gpu_p >= m.gpu.threshold
     found.append(("gpu", gpu_p, _NEEDS_GPU if needs_gpu else _MAY_NEED_GPU))
     parts = m.scored.contributions(found)
-    if m.vocabulary.weights and (said := words.contribution(f.told, f.head, m.vocabulary,
-                                                             f.title_words)):
+    if m.vocabulary.weights and (said := words.contribution(f.told, f.head, m.vocabulary)):
         parts.append(said)
     if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
             or f.claimed or f.maintainer:

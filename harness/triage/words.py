@@ -10,7 +10,12 @@ issue's words add up to one contribution to its score, told as the words that we
 Each of eighteen fresh labelled sets, scored by weights fitted on the others, is ranked
 with AUC 0.776 with the words, 0.765 without.  Words and pairs read from the raw post's
 first 1000 characters instead: 0.780, no clear gain for cutting the post into words a
-second time (26 us more an issue, a fifth more time for the whole assessment).
+second time (26 us more an issue, a fifth more time for the whole assessment).  Each word
+of the title weighed once more, apart from the same word in the post ("title:typo"): the
+forty-two sets from the eighty-second to the hundred-and-twenty-third, each held out of an
+update on the other hundred, 0.742 -> 0.745 (GPU recall 51/58 either way); three sets drawn
+after (167 issues), each scored once, by updates on the hundred and one without and with
+it, 0.734 and 0.732.  Not kept: no gain on fresh issues, 2.5 us more an issue.
 """
 from __future__ import annotations
 
@@ -20,14 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 SHOWN = 3  # the words named in a reason
-# the mark of a title's word, weighed apart from the same word in the post: the title says
-# what the issue is about ("Typo in ...", "How to ..."), the post tells more of everything.
-# The forty-two sets from the eighty-first to the hundred-and-twenty-third, each held out
-# of an update on the other hundred: AUC 0.742 -> 0.745 (diffusers 0.685 -> 0.690,
-# transformers 0.766 -> 0.769; higher in four of the five rounds they were drawn in, 0.759
-# -> 0.759 in the other); GPU recall the same, 51/58.  The words of 10,000 issues take 25
-# ms more on one core (bench/triage.py: 2.5 us an issue, of about 180).
-TITLED = "title:"
 # words that say nothing alone: not weighed
 STOP = frozenset((
     "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as",
@@ -68,15 +65,12 @@ _GENERIC = frozenset((
 _SAY_LITTLE = _GENERIC | STOP
 
 
-def terms(told: frozenset[str], head: Sequence[str],
-          title: frozenset[str] = frozenset()) -> frozenset[str]:
+def terms(told: frozenset[str], head: Sequence[str]) -> frozenset[str]:
     """The words an issue tells (:attr:`.body.Body.words`: its title and post, without the
-    environment it lists), each pair of neighbours among the first (:attr:`.body.Body.head`:
-    ``"an error"``) and each word of its title once more, as itself (``"title:typo"``,
-    :data:`TITLED`), less the words and pairs that say nothing alone.  What the fit reads;
+    environment it lists) and each pair of neighbours among the first (:attr:`.body.Body.head`:
+    ``"an error"``), less the words and pairs that say nothing alone.  What the fit reads;
     scoring reads the same through :func:`contribution`, without building the pairs."""
-    return ((told | frozenset(map(" ".join, itertools.pairwise(head)))) - _SAY_NOTHING
-            | frozenset(TITLED + w for w in title - STOP))
+    return (told | frozenset(map(" ".join, itertools.pairwise(head)))) - _SAY_NOTHING
 
 
 def value(found: frozenset[str]) -> float:
@@ -105,8 +99,6 @@ class Vocabulary:
 
     weights: Mapping[str, float]
     singles: Mapping[str, int] = field(init=False, repr=False, compare=False)
-    # the title's words (TITLED) by the word alone: a title's words meet them as they are
-    titled: Mapping[str, int] = field(init=False, repr=False, compare=False)
     # the pairs as (word, word): a post's neighbours meet them without being joined
     pairs: Mapping[tuple[str, str], int] = field(init=False, repr=False, compare=False)
     # by number (0: none): the weight, the word or pair, whether a reason may name it
@@ -126,10 +118,7 @@ class Vocabulary:
         for r, t in enumerate(by_harder):
             rank[number[t]] = r
         laid_out = {
-            "singles": {t: i for t, i in number.items()
-                        if " " not in t and not t.startswith(TITLED)},
-            "titled": {t.removeprefix(TITLED): i for t, i in number.items()
-                       if t.startswith(TITLED)},
+            "singles": {t: i for t, i in number.items() if " " not in t},
             "pairs": {(a, b): i for t, i in number.items()
                       for a, space, b in (t.partition(" "),) if space},
             "weight": (0.0, *(w[t] for t in easier)), "name": ("", *easier),
@@ -140,36 +129,32 @@ class Vocabulary:
             object.__setattr__(self, key, v)
 
 
-def contribution(told: frozenset[str], head: Sequence[str], vocabulary: Vocabulary,
-                 title: frozenset[str] = frozenset()) -> tuple[float, str] | None:
-    """(log-odds, why) of an issue's :func:`terms` (from what it tells, the first of it, in
-    order, and its title's words), or None when no word has a weight: the log-odds are
-    :func:`logit` of them, as the fit counts it.  The why names the words that weigh most
-    the way the sum goes (ties: in alphabetical order)."""
+def contribution(told: frozenset[str], head: Sequence[str],
+                 vocabulary: Vocabulary) -> tuple[float, str] | None:
+    """(log-odds, why) of an issue's :func:`terms` (from what it tells and the first of it,
+    in order), or None when no word has a weight: the log-odds are :func:`logit` of them,
+    as the fit counts it.  The why names the words that weigh most the way the sum goes
+    (ties: in alphabetical order)."""
     pairs = set(itertools.pairwise(head))
     pairs -= _STOP_PAIRS
-    # a told word is never a pair (words hold no space) nor a title's (TITLED): distinct
-    # numbers, the counts add up
+    # a told word is never a pair (words hold no space): distinct numbers, the counts add up
     weighed = [*filter(None, map(vocabulary.singles.get, told)),
-               *filter(None, map(vocabulary.pairs.get, pairs)),
-               *filter(None, map(vocabulary.titled.get, title))]
+               *filter(None, map(vocabulary.pairs.get, pairs))]
     if not weighed:
         return None
     weight = vocabulary.weight
     total = math.fsum(map(weight.__getitem__, weighed)) * _share(
-        len(told) - len(told & STOP) + len(pairs) + len(title) - len(title & STOP))
+        len(told) - len(told & STOP) + len(pairs))
     easier = total > 0
     # heaviest the way the sum goes first: the numbers are the ranks among easier issues
     ranked = sorted(weighed) if easier else sorted(weighed, key=vocabulary.harder.__getitem__)
     top: list[str] = []
-    named: set[str] = set()  # a word is named once: in the title or in the post
     shown, name = vocabulary.shown, vocabulary.name
     for i in ranked:
         if (weight[i] <= 0 if easier else weight[i] >= 0) or len(top) == SHOWN:
             break
-        if shown[i] and (word := name[i].removeprefix(TITLED)) not in named:
+        if shown[i]:
             top.append(name[i])
-            named.add(word)
     said = f"its words are those of {'easier' if easier else 'harder'} issues"
     return total, f"{said}: {_names(top)}" if top else said
 
@@ -178,7 +163,6 @@ def _shown(term: str) -> bool:
     """Whether a reason may name a word (of three letters or more, not :data:`_GENERIC`), or
     a pair ("is none", not "i m" of "I'm" or "can t": real reasons named them; nor "the
     model", "using the")."""
-    term = term.removeprefix(TITLED)
     if " " not in term:
         return len(term) > 2 and term not in _UNSHOWN and term not in _GENERIC
     parts = term.split(" ")
@@ -187,5 +171,4 @@ def _shown(term: str) -> bool:
 
 
 def _names(words: Iterable[str]) -> str:
-    return ", ".join(f"'{w.removeprefix(TITLED)}' in the title" if w.startswith(TITLED)
-                     else f"'{w}'" for w in words)
+    return ", ".join(f"'{w}'" for w in words)

@@ -53,46 +53,21 @@ def test_scoring_counts_the_words_as_the_fit_does() -> None:
     the fit's terms weigh (:func:`words.logit`), and the heaviest of them are named."""
     weights = model.load().words
     vocabulary = words.Vocabulary(weights)
-    seen = titled = 0
+    seen = 0
     for i in [*samples.transformers_issues(), *samples.coverage_issues()]:
         parsed = body.parse(i.title, i.body)
-        found = words.terms(parsed.words, parsed.head, parsed.title_words)
-        got = words.contribution(parsed.words, parsed.head, vocabulary, parsed.title_words)
+        found = words.terms(parsed.words, parsed.head)
+        got = words.contribution(parsed.words, parsed.head, vocabulary)
         if not found & weights.keys():
             assert got is None
             continue
         assert got is not None and got[0] == words.logit(found, weights)
         sign = 1 if got[0] > 0 else -1
         way = sorted((-sign * weights[t], t) for t in found & weights.keys())
-        named: list[str] = []
-        for t in (t for w, t in way if w < 0 and words._shown(t)):
-            if t.removeprefix(words.TITLED) not in {n.removeprefix(words.TITLED) for n in named}:
-                named.append(t)
-        named = named[:words.SHOWN]
-        assert got[1].endswith(": " + words._names(named) if named else "issues")
+        named = [t for w, t in way if w < 0 and words._shown(t)][:words.SHOWN]
+        assert got[1].endswith(": " + ", ".join(f"'{t}'" for t in named) if named else "issues")
         seen += any(" " in t for t in named)
-        titled += any(t.startswith(words.TITLED) for t in found & weights.keys())
     assert seen  # pairs among the named words too
-    assert titled  # and the title's words are weighed
-
-
-def test_a_title_word_weighs_apart_from_the_same_word_in_the_post() -> None:
-    parsed = body.parse("Typo in the docs", "The docstring of `generate` has a typo.")
-    found = words.terms(parsed.words, parsed.head, parsed.title_words)
-    assert {"title:typo", "title:docs", "typo", "docs"} <= found
-    assert not {"title:in", "title:the", "title:docstring"} & found  # only the title's, not STOP
-    weights = {"title:typo": 2.0, "typo": 0.5, "title:docstring": 9.0}
-    vocabulary = words.Vocabulary(weights)
-    c, why = words.contribution(parsed.words, parsed.head, vocabulary,
-                                parsed.title_words) or (0.0, "")
-    assert c == pytest.approx(words.logit(found, weights)) and c > 0
-    assert c == pytest.approx(2.5 / len(found) ** 0.5)  # not the post's 'docstring'
-    assert why == "its words are those of easier issues: 'typo' in the title"  # named once
-    # the same post under another title: the post's 'typo' alone
-    other = body.parse("Question", "The docstring of `generate` has a typo.")
-    c2, _ = words.contribution(other.words, other.head, vocabulary,
-                               other.title_words) or (0.0, "")
-    assert 0 < c2 < c
 
 
 def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
