@@ -313,7 +313,13 @@ recall 5/5); by the shipped weights before it, 0.748; by the updates on a hundre
 without and with the title's words, 0.740 and 0.732.  The title's words were not kept (the
 three sets pooled, 167: 0.734 and 0.732); the update on a hundred and three without them,
 shipped, scores it 0.739 (diffusers 0.611, transformers 0.771; GPU recall 5/5), a figure
-read after that choice.
+read after that choice; 0.703 by the second reader's labels, who agrees with the first on
+easy for 87%.  The hundred-and-twenty-seventh (49: transformers below #3000 and #3000 to
+#11999, diffusers below #6000 and from #6000; 49 per 200 look-ups, the last of them), drawn
+after that choice, once at ``4b07c28`` (the shipped weights): 0.778 (diffusers 0.650 on 13,
+transformers 0.785 on 36; GPU recall 3/4, the miss a request for a hosted video VAE;
+0.777 by the second reader, who agrees at 0.939).  The two pooled (103): 0.748, GPU recall
+8/9.  Neither is learned from.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
