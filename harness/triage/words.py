@@ -13,8 +13,8 @@ first 1000 characters instead: 0.780, no clear gain for cutting the post into wo
 second time (26 us more an issue, a fifth more time for the whole assessment).  Each word
 of the title weighed once more, apart from the same word in the post ("title:typo"): the
 forty-two sets from the eighty-second to the hundred-and-twenty-third, each held out of an
-update on the other hundred, 0.742 -> 0.745 (GPU recall 51/58 either way); three sets drawn
-after (167 issues), each scored once, by updates on the hundred and one without and with
+update on the other hundred, 0.742 -> 0.745 (GPU recall 51/58 either way); three sets
+unopened till then (167 issues), by the updates on the hundred and one without and with
 it, 0.734 and 0.732.  Not kept: no gain on fresh issues, 2.5 us more an issue.
 """
 from __future__ import annotations
