@@ -249,9 +249,10 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     labelled set at once; an update of them on a new set moves the words alone as it moves
     the model's own."""
     found = [f.terms for _, f in items]
-    g = (fit_gpu(items, gpu, L2_UPDATE_GPU, models.gpu.weights)
+    gpu_sigs = [signals.gpu(f) for _, f in items]
+    g = (fit_gpu(gpu_sigs, gpu, L2_UPDATE_GPU, models.gpu.weights)
          if gpu is not None and sum(gpu) >= GPU_UPDATE_MIN else models.gpu)
-    easy_rows = _easy_rows(items, g)
+    easy_rows = _easy_rows(items, gpu_sigs, g)
     e, weights = models.easy, dict(models.words)
     # a signal the shipped weights lack (one added since they were fitted) starts from,
     # and is pulled back to, its prior (signals.PRIOR_EASY), as in a first fit
@@ -300,11 +301,13 @@ def key(issue: Issue) -> str:
     return f"{issue.repo}#{issue.number}"
 
 
-def _easy_rows(items: Sequence[tuple[Issue, Features]], g: Linear) -> list[dict[str, float]]:
-    """Each issue's easy signals, the GPU model's probability among them."""
+def _easy_rows(items: Sequence[tuple[Issue, Features]],
+               gpu_sigs: Sequence[list[signals.Signal]], g: Linear) -> list[dict[str, float]]:
+    """Each issue's easy signals, the GPU model's probability (from its GPU signals,
+    ``gpu_sigs``) among them."""
     out = []
-    for (_, f), r in zip(items, rows([signals.easy(f) for _, f in items]), strict=True):
-        r["gpu"] = g.probability(g.contributions(signals.gpu(f)))
+    for s, r in zip(gpu_sigs, rows([signals.easy(f) for _, f in items]), strict=True):
+        r["gpu"] = g.probability(g.contributions(s))
         out.append(r)
     return out
 
@@ -315,12 +318,12 @@ def _held(e: Linear, easy_rows: Sequence[dict[str, float]]) -> list[float]:
             for r in easy_rows]
 
 
-def fit_gpu(items: Sequence[tuple[Issue, Features]], gpu: Sequence[bool], l2: float,
+def fit_gpu(sigs: Sequence[list[signals.Signal]], gpu: Sequence[bool], l2: float,
             start: Mapping[str, float] | None = None) -> Linear:
-    """The GPU model: its signals fitted, each pulled to its weight in ``start`` (else to
-    its prior, :data:`.signals.PRIOR_GPU`) by ``l2``; flagged from the probability that
-    keeps :data:`GPU_RECALL` of these issues' GPU ones."""
-    sigs = [signals.gpu(f) for _, f in items]
+    """The GPU model, from the issues' GPU signals (``sigs``, :func:`.signals.gpu`): each
+    fitted, pulled to its weight in ``start`` (else to its prior,
+    :data:`.signals.PRIOR_GPU`) by ``l2``; flagged from the probability that keeps
+    :data:`GPU_RECALL` of these issues' GPU ones."""
     g = fit(rows(sigs), gpu, l2, {**signals.PRIOR_GPU, **(start or {})})
     probs = sorted((g.probability(g.contributions(s)) for s, y in zip(sigs, gpu, strict=True)
                     if y), reverse=True)
@@ -335,8 +338,9 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     """The GPU model first (its verdict is a signal of the easy model), then the easy one
     with its words: each fitted in turn with the other's log-odds held, :data:`ROUNDS`
     times."""
-    g = fit_gpu(items, gpu, l2)
-    easy_rows = _easy_rows(items, g)
+    gpu_sigs = [signals.gpu(f) for _, f in items]
+    g = fit_gpu(gpu_sigs, gpu, l2)
+    easy_rows = _easy_rows(items, gpu_sigs, g)
     e = fit(easy_rows, easy, l2_easy, signals.PRIOR_EASY)
     found = [f.terms for _, f in items]
     weights: dict[str, float] = {}
