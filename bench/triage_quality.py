@@ -319,7 +319,8 @@ easy for 87%.  The hundred-and-twenty-seventh (49: transformers below #3000 and 
 after that choice, once at ``4b07c28`` (the shipped weights): 0.778 (diffusers 0.650 on 13,
 transformers 0.785 on 36; GPU recall 3/4, the miss a request for a hosted video VAE;
 0.777 by the second reader, who agrees at 0.939).  The two pooled (103): 0.748, GPU recall
-8/9.  Neither is learned from.
+8/9.  Neither was learned from then; the update now learns from a hundred and five (to the
+hundred-and-twenty-seventh, 3,474 issues).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
