@@ -320,7 +320,11 @@ after that choice, once at ``4b07c28`` (the shipped weights): 0.778 (diffusers 0
 transformers 0.785 on 36; GPU recall 3/4, the miss a request for a hosted video VAE;
 0.777 by the second reader, who agrees at 0.939).  The two pooled (103): 0.748, GPU recall
 8/9.  Neither was learned from then; the update now learns from a hundred and five (to the
-hundred-and-twenty-seventh, 3,474 issues).
+hundred-and-twenty-seventh, 3,474 issues).  The hundred-and-twenty-eighth (73: transformers
+below #3000, #3000 to #7499, #7500 to #11999, #12000 to #18999, #19000 to #24999, from #25000,
+diffusers below and from #6000; 73 per 400 look-ups), drawn after that update, once at
+``d6cf834``: 0.805 (diffusers 0.725 on 13, transformers 0.825 on 60; GPU recall 2/2; 0.823 by
+the second reader, who agrees with the first on easy for 86%).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
