@@ -329,6 +329,14 @@ the second reader, who agrees with the first on easy for 86%).  The hundred-and-
 ``d924a32`` (the same weights): 0.760 (diffusers 1.000 on 3, transformers 0.744 on 39; usage
 questions 0.671 on 17; GPU recall 1/1; 0.777 by the second reader, who agrees at 86%).  The
 two pooled (115): 0.787 (diffusers 0.810 on 16, transformers 0.791 on 99), GPU recall 3/3.
+The hundred-and-thirtieth (69: transformers below #1500, #1500 to #2999, #3000 to #11999,
+#12000 to #24999, from #25000, diffusers of any number; 69 per 300 look-ups, the last of that
+stop's), once at ``dabfd05`` (the same weights): 0.903 (diffusers 1.000 on 13, transformers
+0.870 on 56; usage questions 0.950 on 17, mostly of 2019; GPU recall 3/3; 0.891 by the second
+reader, who agrees at 90% and calls 6 GPU issues where the first called 3).  The three
+pooled (184): 0.834 (diffusers 0.889 on 29, transformers 0.823 on 155; feature requests
+0.576 on 25), GPU recall 6/6; by the second readers' labels 0.844, GPU recall 9/9; the
+second readers rank the first's at 0.887.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
