@@ -292,7 +292,7 @@ eighty-three.  The hundred-and-twenty-second and twenty-third (41: transformers 
 eighty-three.  None of these three rounds is learned from; the update on ninety-one scores
 their ten sets (125) at 0.780 (transformers 0.847 on 98, diffusers 0.458 on 24).  The
 eighteen sets of that stop (249), each scored once: 0.770 (diffusers 0.724 on 69,
-transformers 0.793 on 177; GPU recall 17/18).  The forty-four from the eighty-second (706),
+transformers 0.793 on 177; GPU recall 17/18).  The forty-two from the eighty-second (706),
 each scored by weights that had not learned from it: 0.737 (diffusers 0.678 on 178,
 transformers 0.763 on 524; GPU recall 46/58; usage questions 0.672 on 186, bugs 0.760 on
 339; 0.749 by the second readers).  The hundred-and-twenty-fourth and twenty-fifth (113:
@@ -301,7 +301,7 @@ transformers below #3000, #3000 to #11999, #12000 to #24999, from #25000, diffus
 (the update on ninety-one, ``a230e1c``) 0.722 (diffusers 0.725 on 47, transformers 0.706 on
 65; GPU recall 11/11; 0.689 by the second readers); by an update on the hundred and one to
 the hundred-and-twenty-third, 0.727, and with each word of the title weighed apart too,
-0.728 (diffusers 0.755, transformers 0.702; GPU recall 11/11).  The forty-six from the
+0.728 (diffusers 0.755, transformers 0.702; GPU recall 11/11).  The forty-four from the
 eighty-second (819), each scored by weights that had not learned from it: 0.735 (diffusers
 0.688 on 225, transformers 0.755 on 589; GPU recall 57/69; usage questions 0.677 on 217,
 feature requests 0.641 on 150, bugs 0.759 on 393).  The update then learned from a hundred
