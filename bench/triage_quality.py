@@ -319,7 +319,7 @@ easy for 87%.  The hundred-and-twenty-seventh (49: transformers below #3000 and 
 after that choice, once at ``4b07c28`` (the shipped weights): 0.778 (diffusers 0.650 on 13,
 transformers 0.785 on 36; GPU recall 3/4, the miss a request for a hosted video VAE;
 0.777 by the second reader, who agrees at 0.939).  The two pooled (103): 0.748, GPU recall
-8/9.  Neither was learned from then; the update now learns from a hundred and five (to the
+8/9.  Neither was learned from then; the update then learned from a hundred and five (to the
 hundred-and-twenty-seventh, 3,474 issues).  The hundred-and-twenty-eighth (73: transformers
 below #3000, #3000 to #7499, #7500 to #11999, #12000 to #18999, #19000 to #24999, from #25000,
 diffusers below and from #6000; 73 per 400 look-ups), drawn after that update, once at
@@ -336,7 +336,12 @@ stop's), once at ``dabfd05`` (the same weights): 0.903 (diffusers 1.000 on 13, t
 reader, who agrees at 90% and calls 6 GPU issues where the first called 3).  The three
 pooled (184): 0.834 (diffusers 0.889 on 29, transformers 0.823 on 155; feature requests
 0.576 on 25), GPU recall 6/6; by the second readers' labels 0.844, GPU recall 9/9; the
-second readers rank the first's at 0.887.
+second readers rank the first's at 0.887.  The forty-nine from the eighty-second (1,106), each
+scored by weights that had not learned from it (the hundred-and-twenty-sixth by the update
+on a hundred and three, read after a choice made on it): 0.752 (diffusers 0.707 on 285,
+transformers 0.769 on 816; GPU recall 71/84; usage questions 0.717 on 299, feature requests
+0.636 on 196, bugs 0.766 on 531).  The update then learned from a hundred and eight (to the
+hundred-and-thirtieth, 3,658 issues).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
