@@ -325,7 +325,8 @@ below #3000, #3000 to #7499, #7500 to #11999, #12000 to #18999, #19000 to #24999
 diffusers below and from #6000; 73 per 400 look-ups), drawn after that update, once at
 ``d6cf834``: 0.805 (diffusers 0.725 on 13, transformers 0.825 on 60; GPU recall 2/2; 0.823 by
 the second reader, who agrees with the first on easy for 86%).  The hundred-and-twenty-ninth
-(42: the same collectors again, diffusers below #6000 only; 42 per 300 look-ups), once at
+(42: transformers below #3000, #3000 to #7499, #7500 to #11999, #12000 to #18999, from
+#25000, diffusers below #6000; 42 per 300 look-ups), once at
 ``d924a32`` (the same weights): 0.760 (diffusers 1.000 on 3, transformers 0.744 on 39; usage
 questions 0.671 on 17; GPU recall 1/1; 0.777 by the second reader, who agrees at 86%).  The
 two pooled (115): 0.787 (diffusers 0.810 on 16, transformers 0.791 on 99), GPU recall 3/3.
