@@ -185,6 +185,8 @@ def test_a_long_reproduction_that_builds_its_own_model_counts_as_minimal(
     assert repro[0] == {"minimal_repro": "has a self-contained reproduction (it builds a "
                                          "small model)"}
     assert set(repro[1]) == {"repro"} and set(repro[2]) == {"minimal_repro"}
+    # the long one is named as long: it is what counts against an easy fix
+    assert repro[1]["repro"] == "has a long reproduction (over 15 lines of code)"
 
 
 def test_private_files(transformers: Recipe) -> None:
