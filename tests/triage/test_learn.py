@@ -43,6 +43,22 @@ def test_a_strong_pull_keeps_the_prior() -> None:
     assert m.weights["unseen"] == pytest.approx(0.7, abs=1e-6)  # no data: stays the prior
 
 
+def test_a_weight_kept_to_its_sign_weighs_0_and_the_rest_is_fitted_again() -> None:
+    """A signal the data turns against its prior's sign stops at 0 (a reason never counts
+    against what it says); the others fit as if it were not there."""
+    rows, ys = data()
+    prior = {"good": -0.1}
+    free = learn.fit(rows, ys, l2=0.5, prior=prior)
+    kept = learn.fit(rows, ys, l2=0.5, prior=prior, signs={"good": -1.0, "bad": -1.0})
+    assert free.weights["good"] > 1.0  # the data turns it
+    assert "good" not in kept.weights and kept.weights["bad"] < -1.0
+    without = learn.fit([{k: v for k, v in r.items() if k != "good"} for r in rows], ys,
+                        l2=0.5)
+    assert kept.bias == pytest.approx(without.bias, abs=1e-3)
+    assert kept.weights["bad"] == pytest.approx(without.weights["bad"], abs=1e-3)
+    assert learn.fit(rows, ys, l2=0.5, prior=prior, signs={"good": 1.0}) == free
+
+
 def test_contributions_add_up_to_the_probability() -> None:
     m = model.Linear(-1.0, {"a": 2.0, "b": -0.5})
     parts = m.contributions([("a", 1.0, "why a"), ("b", 1.0, "why b"), ("c", 1.0, "no weight")])
@@ -119,6 +135,17 @@ def test_fitted_weights_are_the_ones_that_ship() -> None:
     m = learn.fit([{"a": 1.0}, {"a": 1.0, "b": 1.0}, {"b": 1.0}, {}], [True, True, False, False],
                   l2=0.5)
     assert m.weights and all(round(v, 4) == v for v in (m.bias, *m.weights.values()))
+
+
+def test_no_shipped_signal_counts_against_its_prior() -> None:
+    """The shipped weights as fitted: no reason says one thing and weighs the other way."""
+    from harness.triage import signals
+
+    shipped = model.load()
+    for weights, prior in ((shipped.easy.weights, signals.PRIOR_EASY),
+                           (shipped.gpu.weights, signals.PRIOR_GPU)):
+        against = {n: w for n, w in weights.items() if w * prior.get(n, 0.0) < 0}
+        assert against == {}
 
 
 def test_unreadable_weights_are_one_clear_error(tmp_path: Path) -> None:
