@@ -165,9 +165,11 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
             break
         fixed |= crossed
     # rounded as :func:`.model.save` keeps them: the GPU cut is then taken on the very
-    # weights that ship, and an issue at the cut stays flagged when they are read back
+    # weights that ship, and an issue at the cut stays flagged when they are read back.  A
+    # weight held at 0 is kept, as 0: an update from these weights pulls it back to 0, not
+    # to its prior as if the signal were new (a weight of 0 gives no reason)
     return Linear(round(w[0], DIGITS), {n: round(w[index[n]], DIGITS) for n in names
-                                        if abs(w[index[n]]) >= 1e-4})
+                                        if abs(w[index[n]]) >= 1e-4 or index[n] in fixed})
 
 
 def _newton(sparse: Sequence[list[tuple[int, float]]], ys: Sequence[bool],

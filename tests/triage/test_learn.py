@@ -51,7 +51,7 @@ def test_a_weight_kept_to_its_sign_weighs_0_and_the_rest_is_fitted_again() -> No
     free = learn.fit(rows, ys, l2=0.5, prior=prior)
     kept = learn.fit(rows, ys, l2=0.5, prior=prior, signs={"good": -1.0, "bad": -1.0})
     assert free.weights["good"] > 1.0  # the data turns it
-    assert "good" not in kept.weights and kept.weights["bad"] < -1.0
+    assert kept.weights["good"] == 0.0 and kept.weights["bad"] < -1.0  # 0, and kept as 0
     without = learn.fit([{k: v for k, v in r.items() if k != "good"} for r in rows], ys,
                         l2=0.5)
     assert kept.bias == pytest.approx(without.bias, abs=1e-3)
