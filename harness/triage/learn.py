@@ -290,10 +290,10 @@ def update(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool], models
     labelled set at once; an update of them on a new set moves the words alone as it moves
     the model's own."""
     found = [f.terms for _, f in items]
-    gpu_sigs = [signals.gpu(f) for _, f in items]
+    gpu_sigs, easy_sigs = _signals(items)
     g = (fit_gpu(gpu_sigs, gpu, L2_UPDATE_GPU, models.gpu.weights)
          if gpu is not None and sum(gpu) >= GPU_UPDATE_MIN else models.gpu)
-    easy_rows = _easy_rows(items, gpu_sigs, g)
+    easy_rows = _easy_rows(easy_sigs, gpu_sigs, g)
     e, weights = models.easy, dict(models.words)
     # a signal the shipped weights lack (one added since they were fitted) starts from,
     # and is pulled back to, its prior (signals.PRIOR_EASY), as in a first fit
@@ -342,12 +342,20 @@ def key(issue: Issue) -> str:
     return f"{issue.repo}#{issue.number}"
 
 
-def _easy_rows(items: Sequence[tuple[Issue, Features]],
+def _signals(items: Sequence[tuple[Issue, Features]]
+             ) -> tuple[list[list[signals.Signal]], list[list[signals.Signal]]]:
+    """Each issue's GPU signals and easy signals, built once (:func:`.signals.both`, as
+    scoring builds them)."""
+    pairs = [signals.both(f) for _, f in items]
+    return [g for g, _ in pairs], [e for _, e in pairs]
+
+
+def _easy_rows(easy_sigs: Sequence[list[signals.Signal]],
                gpu_sigs: Sequence[list[signals.Signal]], g: Linear) -> list[dict[str, float]]:
     """Each issue's easy signals, the GPU model's probability (from its GPU signals,
     ``gpu_sigs``) among them."""
     out = []
-    for s, r in zip(gpu_sigs, rows([signals.easy(f) for _, f in items]), strict=True):
+    for s, r in zip(gpu_sigs, rows(easy_sigs), strict=True):
         r["gpu"] = g.probability(g.contributions(s))
         out.append(r)
     return out
@@ -380,9 +388,9 @@ def fit_models(items: Sequence[tuple[Issue, Features]], easy: Sequence[bool],
     """The GPU model first (its verdict is a signal of the easy model), then the easy one
     with its words: each fitted in turn with the other's log-odds held, :data:`ROUNDS`
     times."""
-    gpu_sigs = [signals.gpu(f) for _, f in items]
+    gpu_sigs, easy_sigs = _signals(items)
     g = fit_gpu(gpu_sigs, gpu, l2)
-    easy_rows = _easy_rows(items, gpu_sigs, g)
+    easy_rows = _easy_rows(easy_sigs, gpu_sigs, g)
     e = fit(easy_rows, easy, l2_easy, signals.PRIOR_EASY, signs=signals.PRIOR_EASY)
     found = [f.terms for _, f in items]
     weights: dict[str, float] = {}
