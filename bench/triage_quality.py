@@ -342,7 +342,21 @@ scored by weights that had not learned from it (the hundred-and-twenty-sixth by 
 on a hundred and three, read after a choice made on it): 0.752 (diffusers 0.707 on 285,
 transformers 0.769 on 816; GPU recall 71/84; usage questions 0.717 on 299, feature requests
 0.636 on 196, bugs 0.766 on 531).  The update then learned from a hundred and eight (to the
-hundred-and-thirtieth, 3,658 issues).
+hundred-and-thirtieth, 3,658 issues), with each weight kept to its prior's sign.  The
+hundred-and-thirty-first to thirty-third (64, 52 and 37: transformers below #800, #800 to
+#1599, #1600 to #2399, #2400 to #3199, #3200 to #4499, #4500 to #5999, #6000 to #7999, #8000
+to #9999, #10000 to #11999, #12000 to #14999, #15000 to #18999, #19000 to #24999, #25000 to
+#29999, #30000 to #34999, from #35000; diffusers below #2500, #2500 to #4999, #5000 to #7999,
+from #8000; 153 per 950 look-ups), drawn after that update, each once at ``d05fdb0``: 0.748
+(GPU recall 4/4; 0.768 by the second reader, who agrees with the first on easy for 88%),
+0.861 (4/5, the miss a TensorFlow port of a 6B model; 0.853, 90%), 0.704 (3/3; 0.750, 97%).
+The three pooled (153): 0.777 (diffusers 0.702 on 33, transformers 0.796 on 120; usage
+questions 0.593 on 40, bugs 0.787 on 71), GPU recall 11/12; by the second readers' labels
+0.807, GPU recall 12/13; the second readers rank the first's at 0.921.  The fifty-two from the
+eighty-second (1,259), each scored by weights that had not learned from it: 0.755 (diffusers
+0.706 on 318, transformers 0.773 on 936; GPU recall 82/96; usage questions 0.702 on 339,
+feature requests 0.651 on 212, bugs 0.767 on 602).  The update then learned from a hundred
+and eleven (to the hundred-and-thirty-third, 3,811 issues).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
