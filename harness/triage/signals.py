@@ -28,7 +28,7 @@ MINIMAL_LINES = 15  # a reproduction this short is minimal
 # 0.012), GPU recall 86/96 either way; the dev set held out 0.877 -> 0.881.  The prose alone (no
 # code, no System Info) tells less: as a term fitted on top of the forty-six sets' held-out scores
 # (0.741), the prose's length 0.742, the whole post's 0.754.  The update moves the prior's 0.5 to
-# 0.64.  It costs 10,000 issues about 1.7% more time on one core.
+# 0.64.  It costs 10,000 issues 1 to 2% more time on one core.
 SHORT_POST = 1300
 SHORT_EASE = 200
 
@@ -298,13 +298,12 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     return found + _title(f)
 
 
-_SHORT_WHY = f"a short post (under {SHORT_POST:,} characters: the shorter, the more)"
-
-
-@functools.lru_cache(maxsize=SHORT_POST)  # one for each length below SHORT_POST
+# one for each length below SHORT_POST: built once, and a batch's results, pickled, hold
+# each reason once
+@functools.lru_cache(maxsize=SHORT_POST)
 def _short(chars: int) -> Signal:
     return ("short_post", math.log((SHORT_POST + SHORT_EASE) / (chars + SHORT_EASE)),
-            _SHORT_WHY)
+            f"a short post ({chars:,} characters)")
 
 
 def _title(f: Features) -> list[Signal]:

@@ -203,7 +203,7 @@ def test_a_short_post_counts_for_an_easy_fix_the_more_the_shorter(
     one, three = short(line), short(line * 3)
     assert one is not None and three is not None
     assert one[0] > three[0] > 0  # the shorter, the more
-    assert one[1] == "a short post (under 1,300 characters: the shorter, the more)"
+    assert one[1] == f"a short post ({len(line)} characters)"
     system = "\n".join(f"- package{i}: 1.{i}.0" for i in range(80))  # a pasted pip list
     assert len(line + system) > signals.SHORT_POST
     assert short(line + "\n### System Info\n" + system) is None  # all of the post counts
