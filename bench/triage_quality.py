@@ -356,7 +356,11 @@ questions 0.593 on 40, bugs 0.787 on 71), GPU recall 11/12; by the second reader
 eighty-second (1,259), each scored by weights that had not learned from it: 0.755 (diffusers
 0.706 on 318, transformers 0.773 on 936; GPU recall 82/96; usage questions 0.702 on 339,
 feature requests 0.651 on 212, bugs 0.767 on 602).  The update then learned from a hundred
-and eleven (to the hundred-and-thirty-third, 3,811 issues).
+and eleven (to the hundred-and-thirty-third, 3,811 issues), with a new signal (a short
+post, chosen on the fifty-two held out).  The hundred-and-thirty-fourth (6: transformers below
+#1600; 6 per 45 look-ups, the last of that stop's), once at ``989278d``: 0.778, GPU recall
+2/2 (the second reader agrees on easy for all six and calls one of them a GPU issue).  The
+update then learned from a hundred and twelve (to the hundred-and-thirty-fourth, 3,817).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
