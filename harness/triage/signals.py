@@ -144,8 +144,9 @@ PRIOR_EASY: dict[str, float] = {
     # way; GPU precision over them and the dev set 0.320 -> 0.323, recall 334/352 both
     "hw_tpu": -1.5,
     # x log((SHORT_POST + SHORT_EASE) / (length + SHORT_EASE)): from 0 at SHORT_POST
-    # characters to 2.0 for an empty post.  A short post is a narrow ask (a typo, a missing
-    # import, a one-line question); a long one pastes logs, scripts and set-ups.
+    # characters to 2.0 at a length of 0 (a post that says nothing has none).  A short
+    # post is a narrow ask (a typo, a missing import, a one-line question); a long one
+    # pastes logs, scripts and set-ups.
     "short_post": 0.5,
 }
 PRIOR_GPU: dict[str, float] = {
