@@ -20,7 +20,7 @@ HUGE_MODEL_GB = 40.0  # beyond this even a 24 GB GPU cannot hold it
 MINIMAL_LINES = 15  # a reproduction this short is minimal
 # A post shorter than this many characters (all of it: System Info, code and logs too) counts for
 # an easy fix, the more the shorter: its value is log((SHORT_POST + SHORT_EASE) / (length +
-# SHORT_EASE)), 0 at SHORT_POST, 2.0 at none.  The labelled posts are cut at about 1,400
+# SHORT_EASE)), 0 at SHORT_POST, 2.0 at 0.  The labelled posts are cut at about 1,400
 # characters, as the search results they were read from show them; 60% of them are that long.  The
 # fifty-two sets from the eighty-second (1,259 issues), each scored after an update on all the
 # others: AUC 0.7571 -> 0.7655 (usage questions 0.707 -> 0.721, bugs 0.765 -> 0.772, diffusers
@@ -143,10 +143,9 @@ PRIOR_EASY: dict[str, float] = {
     # Twenty-six fresh sets, each scored after an update on the others: AUC 0.810 either
     # way; GPU precision over them and the dev set 0.320 -> 0.323, recall 334/352 both
     "hw_tpu": -1.5,
-    # x log((SHORT_POST + SHORT_EASE) / (length + SHORT_EASE)): from 0 at SHORT_POST
-    # characters to 2.0 at a length of 0 (a post that says nothing has none).  A short
-    # post is a narrow ask (a typo, a missing import, a one-line question); a long one
-    # pastes logs, scripts and set-ups.
+    # x the value SHORT_POST says (a post that says nothing has none).  A short post is a
+    # narrow ask (a typo, a missing import, a one-line question); a long one pastes logs,
+    # scripts and set-ups.
     "short_post": 0.5,
 }
 PRIOR_GPU: dict[str, float] = {
