@@ -403,7 +403,9 @@ transformers 0.754, GPU recall 61/66).
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all
-(``--fit`` says so).
+(``--fit`` says so).  ``bench/triage_texts.py`` brings them from GitHub (as GitHub gives
+them now, whole: the labels were read from the posts as a corpus of threads showed them,
+often cut short).
 """
 from __future__ import annotations
 
@@ -742,7 +744,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the texts of most labelled sets live outside the repository: a machine that lacks
         # some would otherwise quietly ship weights that learned from a fraction of them
         print(f"not refitting: {model.WEIGHTS_PATH.name} was fitted on {shipped_on} labelled "
-              f"issues, these are {len(items)}; give every labelled set's texts, or --replace",
+              f"issues, these are {len(items)}; give every labelled set's texts "
+              f"(bench/triage_texts.py brings them from GitHub), or --replace",
               file=sys.stderr)
         return 2
     if args.test:

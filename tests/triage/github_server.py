@@ -3,8 +3,10 @@
 ``GET /repos/{owner}/{repo}/issues`` (optionally under ``/api/v3``, as GitHub Enterprise
 serves it) with ``state``, ``since``, ``sort``, ``direction``, ``per_page`` and ``page``;
 ``GET /repos/{owner}/{repo}/issues/comments`` with ``since``, ``sort``, ``direction``
-and pages; ``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304, ``X-RateLimit-*`` on every
-answer, a switchable 403 rate limit, and a switchable captive portal (200 with HTML).
+and pages; ``GET /repos/{owner}/{repo}/issues/{number}``, one issue or pull request (404
+for a number it lacks); ``Link`` pagination, ``ETag`` / ``If-None-Match`` → 304,
+``X-RateLimit-*`` on every answer, a switchable 403 rate limit, and a switchable captive
+portal (200 with HTML).
 Requests are recorded so that tests can say what a sync cost.  Binds to 127.0.0.1 only.
 """
 from __future__ import annotations
@@ -136,12 +138,22 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"Content-Type": "text/html"}, fake.portal.encode()
         bits = path.strip("/").split("/")
         listing = bits[4:] == ["comments"]
+        one = len(bits) == 5 and bits[4].isdigit()
+        not_found = 404, {}, json.dumps({"message": "Not Found"}).encode()
         if len(bits) not in (4, 5) or bits[0] != "repos" or bits[3] != "issues" \
-                or (len(bits) == 5 and not listing):
-            return 404, {}, json.dumps({"message": "Not Found"}).encode()
+                or (len(bits) == 5 and not (listing or one)):
+            return not_found
         repo = f"{bits[1]}/{bits[2]}"
         if repo not in fake.issues:
-            return 404, {}, json.dumps({"message": "Not Found"}).encode()
+            return not_found
+        if one:
+            found = [i for i in fake.issues[repo] if str(i["number"]) == bits[4]]
+            if not found:
+                return not_found
+            if fake.limited_after is not None:
+                fake.limited_after -= 1
+            return 200, {"Content-Type": "application/json; charset=utf-8"}, \
+                json.dumps(found[0]).encode()
         if listing:
             chosen = [c for c in fake.comments.get(repo, [])
                       if c["updated_at"] >= query.get("since", "")]
