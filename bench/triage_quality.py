@@ -361,6 +361,18 @@ post, chosen on the fifty-two held out).  The hundred-and-thirty-fourth (6: tran
 #1600; 6 per 45 look-ups, the last of that stop's), once at ``989278d``: 0.778, GPU recall
 2/2 (the second reader agrees on easy for all six and calls one of them a GPU issue).  The
 update then learned from a hundred and twelve (to the hundred-and-thirty-fourth, 3,817).
+The hundred-and-thirty-fifth to thirty-eighth (45, 47, 38 and 49: transformers below #3500,
+#3501 to #7000, #7001 to #11000, #11001 to #15000, #15001 to #19000, #19001 to #23000, #23001
+to #26500, #26501 to #30000, #30001 to #33500, #33501 to #37500, from #37501; diffusers below
+#2500, #2501 to #5000, #5001 to #8000, #8001 to #11000, from #11001; peft; 179 per 884
+look-ups), drawn after that update, each once at ``1a9123d``: 0.872 (GPU recall 6/6; 0.895
+by the second reader, who agrees with the first on easy for 93%), 0.838 (1/1; 0.887, 94%),
+0.762 (7/8; 0.803, 92%), 0.829 (19/19; 0.848, 96%).  The four pooled (179): 0.834
+(diffusers 0.799 on 67, transformers 0.842 on 111; usage questions 0.628 on 32, feature
+requests 0.699 on 31, bugs 0.836 on 82), GPU recall 33/34; by the second readers' labels
+0.864 (diffusers 0.829, transformers 0.876), GPU recall 29/31; the second readers rank the
+first's at 0.947.  An update on three of them scores the fourth no better (0.871, 0.838,
+0.761, 0.828): not shipped.
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
