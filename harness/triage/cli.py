@@ -138,7 +138,7 @@ def run_issue(args: argparse.Namespace) -> int:
         raise HarnessError(f"#{args.number} of {repo} is a pull request, not an issue")
     others = [i for i in stored if i.is_pull or i.number == args.number]
     (a,) = rank.assess_all(recipe, others, use_hub=args.hub, comments=said)
-    s = suggest(a.issue, recipe, a.features, a.needs_gpu)
+    s = suggest(a.issue, recipe, a.features, report.gpu_word(a))
     if args.json:
         print(json.dumps(report.as_dict(a, s), indent=2))
     else:

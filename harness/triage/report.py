@@ -34,7 +34,7 @@ def as_dict(a: Assessment, s: Suggestion) -> dict[str, Any]:
 
 
 def as_json(recipe: Recipe, assessed: list[Assessment]) -> list[dict[str, Any]]:
-    return [as_dict(a, suggest(a.issue, recipe, a.features, a.needs_gpu)) for a in assessed]
+    return [as_dict(a, suggest(a.issue, recipe, a.features, gpu_word(a))) for a in assessed]
 
 
 def gpu_word(a: Assessment) -> str:

@@ -22,16 +22,25 @@ class Suggestion(NamedTuple):
     why: str
 
 
-def suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
+def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Suggestion:
+    """``gpu``: the GPU column's answer (:func:`.scoring.gpu_answer`).  A GPU subset only
+    for "yes": a "maybe" is flagged low, to miss few (of the 96 that four fresh sets of real
+    issues call "maybe", 27 need a GPU by their labels; 52 of the 96 were sent to a GPU
+    subset, which a laptop cannot run): it runs on the CPU first, and the why names the
+    GPU subset that runs the same tests."""
     # a TPU (XLA, Gaudi) is no CUDA GPU: a GPU subset cannot show what only a TPU does, and
     # no subset runs on one (real post: transformers#9533, a crash on a TPU pod, was sent
     # to a GPU subset): the code is checked on CPU, and the suggestion says so
-    tpu = "tpu" in features.hardware
-    gpu = needs_gpu and not tpu
-    suggestion = _suggest(issue, recipe, features, gpu)
-    if tpu:
+    if "tpu" in features.hardware:
+        suggestion = _suggest(issue, recipe, features, False)
         return suggestion._replace(why=f"{suggestion.why}; it names a TPU, which no subset "
                                        f"runs on: this checks the code on the CPU")
+    suggestion = _suggest(issue, recipe, features, gpu == "yes")
+    if gpu == "maybe":
+        on_gpu = _suggest(issue, recipe, features, True)
+        if recipe.subsets[on_gpu.subset].device == "cuda":
+            return suggestion._replace(why=f"{suggestion.why}; it may need a GPU: subset "
+                                           f"{on_gpu.subset!r} runs it on one")
     return suggestion
 
 
