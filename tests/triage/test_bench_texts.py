@@ -74,10 +74,10 @@ def test_a_run_stopped_by_a_kill_goes_on_from_what_arrived(
     labels = labels_file(tmp_path, [1, 4, 5])
     texts = tmp_path / "texts"
     texts.mkdir()
-    # #1 arrived with the labels the file had then (easy); the file says hard now
+    # #1 arrived whole, with the labels the file had then (easy; it says hard now), and the
+    # kill cut the next line short
     first = {**label(1, "easy"), "title": "as fetched before", "body": "b", "labels": [],
              "state": "open", "created_at": "2024-03-02", "author": "someone"}
-    # #1 arrived whole; the kill cut #4's line short
     (texts / "triage_extra7.jsonl.part").write_text(json.dumps(first) + '\n{"repo": "hugg')
     github.fake.limited_after = 1  # this run stops too, after #4
     assert run(labels, texts, github) == 2
