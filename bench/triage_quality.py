@@ -373,7 +373,13 @@ requests 0.699 on 31, bugs 0.836 on 82), GPU recall 33/34; by the second readers
 0.864 (diffusers 0.829, transformers 0.876), GPU recall 29/31; the second readers rank the
 first's at 0.947.  The 153 that ``--beginner`` keeps (not called usage questions): 0.880
 (diffusers 0.877 on 56, transformers 0.868 on 96).  An update on three of them scores the
-fourth no better (0.871, 0.838, 0.761, 0.828): not shipped.
+fourth no better (0.871, 0.838, 0.761, 0.828): not shipped.  The hundred-and-thirty-ninth
+(25: transformers of any number, diffusers of any number; 25 per 100 look-ups, the last of
+that stop's), once at ``20cab80`` (the same weights): 0.733 (GPU recall 2/2; the second
+reader agrees on every label).  The five pooled (204): 0.822 (diffusers 0.788 on 70,
+transformers 0.829 on 133; usage questions 0.646 on 38, feature requests 0.640 on 34, bugs
+0.826 on 94), GPU recall 35/36; by the second readers' labels 0.849, GPU recall 31/33; the
+176 that ``--beginner`` keeps: 0.857 (diffusers 0.866 on 59, transformers 0.841 on 116).
 The five sets from the twenty-third, pooled (431 issues):
 0.814 at ``1b6fc3b``, 0.820 at ``09abccc``; the six (516): 0.817 at ``64bc8fd`` (diffusers
 0.830, peft 0.817, transformers 0.801, GPU recall 0.962); the seven (594): 0.829 at
