@@ -89,6 +89,11 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
             "none"]
     _, why = weigh((), pairs, head)
     assert why == "its words are those of easier issues: 'fix typo', 'is none'"
+    # nor a pair that ends in a word that says nothing alone: two lines of code run
+    # together ("import torch" then "from ..."), real reasons named 'torch from'
+    code = {"torch from": -3.0, "number of": -3.0, "bfloat16": -1.0}
+    _, why = weigh(("bfloat16",), code, ["torch", "from", "number", "of"])
+    assert why == "its words are those of harder issues: 'bfloat16'"
     # nor the parts of a traceback's paths: real reasons named 'site' and 'packages'
     path = {"site": -3.0, "packages": -3.0, "python3": -3.0, "packages torch": -3.0,
             "generate": -1.0}
@@ -146,8 +151,10 @@ def test_the_words_are_fitted_with_the_easy_model_and_move_the_score() -> None:
     i, f = items[0]
     with_words = scoring.assess(i, f, m)
     without = scoring.assess(i, f, model.Models(m.easy, m.gpu))
-    assert any("its words are those of easier issues: 'docs', 'docs the', 'docstring'" in r
-               for r in with_words.reasons)  # as heavy as 'typo': in alphabetical order
+    # as heavy as 'typo': in alphabetical order ('docs the', between them, weighs but is
+    # not named: it ends in a word that says nothing alone)
+    assert any("its words are those of easier issues: 'docs', 'docstring', 'docstring says'"
+               in r for r in with_words.reasons)
     assert not any("its words" in r for r in without.reasons)
     assert with_words.score > without.score
 
