@@ -18,10 +18,11 @@ often cut at about 1,400 characters; GitHub gives the whole post (the scoring re
 its first :data:`harness.triage.body.MAX_CHARS`), and a post edited since says what it says
 now: weights fitted on these texts come out close to the shipped ones, not the same.
 
-Safe to stop and run again: each issue is written as it arrives (``DIR/NAME.jsonl.part``),
-a run goes on from what is there, and the finished file is renamed into place.  A number
-GitHub does not know (404, 410: deleted or moved) or that is a pull request is left out and
-named; a rate limit stops the run with the time to run it again.
+Safe to stop (^C, a kill) and run again: each issue is written as it arrives
+(``DIR/NAME.jsonl.part``), a run goes on from what is there, and the finished file is
+renamed into place.  A number GitHub does not know (404, 410: deleted or moved) or that is
+a pull request is left out and named; a rate limit stops the run with the time to run it
+again.
 """
 from __future__ import annotations
 
@@ -167,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in bring(path, args.out, gh):
                 print(f"  left out {line}")
             done += 1
+    except KeyboardInterrupt:
+        print("interrupted: what arrived is kept; run again to go on", file=sys.stderr)
+        return 130
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -108,6 +108,26 @@ def test_a_rate_limit_stops_with_when_to_run_again_and_keeps_what_arrived(
     assert not (tmp_path / "texts" / "triage_extra7.jsonl").exists()
 
 
+def test_a_ctrl_c_keeps_what_arrived_and_says_so(
+        tmp_path: Path, github: GitHubServer, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    serve(github)
+    fetched = triage_texts.text_of
+    calls = []
+
+    def then_ctrl_c(gh: object, label: dict[str, object]) -> object:
+        calls.append(label["number"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as ^C does, while the second is asked for
+        return fetched(gh, label)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(triage_texts, "text_of", then_ctrl_c)
+    assert run(labels_file(tmp_path, [1, 4, 5]), tmp_path / "texts", github) == 130
+    assert capsys.readouterr().err == "interrupted: what arrived is kept; run again to go on\n"
+    part = tmp_path / "texts" / "triage_extra7.jsonl.part"
+    assert [json.loads(line)["number"] for line in part.read_text().splitlines()] == [1]
+
+
 def test_a_bad_labels_file_or_no_server_is_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "x_labels.jsonl"
