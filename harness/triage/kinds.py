@@ -109,7 +109,7 @@ def _asks_outright(title: frozenset[str]) -> bool:
 def _asks(title: str) -> bool:
     """:data:`_ASKS_TITLE`, its regular expression run only when the first word asks."""
     bare = title.strip()
-    if bare.endswith("?"):
+    if bare.endswith(("?", "\uff1f")):  # U+FF1F: the full-width mark of Chinese, Japanese
         return True
     first = bare.split(None, 1)[0].strip("[]:").lower() if bare else ""
     return first in _ASK_FIRST and _ASKS_TITLE.search(title) is not None

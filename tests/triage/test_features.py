@@ -252,6 +252,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     # a question filed with the feature-request form is a question
     ("The question about LoRA structure", samples.FEATURE_REQUEST, (), "question"),
     ("Can offsets be returned?", samples.FEATURE_REQUEST, (), "question"),
+    # the full-width question mark, U+FF1F (real post: diffusers#4463, "When will ... be
+    # supported" and the mark)
+    ("When will offsets be returned ？", "I need the offsets, thx!", (), "question"),
     # ... as the title asks, with no question mark (real post: peft#1310)
     ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
      "question"),
