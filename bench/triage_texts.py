@@ -87,7 +87,8 @@ def kept(path: Path) -> dict[Key, dict[str, Any]]:
 
 
 def text_of(gh: Github, label: dict[str, Any]) -> dict[str, Any] | str:
-    """The issue in the dev set's format, or why it is left out."""
+    """The issue in the dev set's format, its labels left to :func:`bring`, or why it is
+    left out."""
     repo, number = label["repo"], label["number"]
     try:
         _, raw = gh.requester.requestJsonAndCheck("GET", f"/repos/{repo}/issues/{number}")
@@ -105,8 +106,7 @@ def text_of(gh: Github, label: dict[str, Any]) -> dict[str, Any] | str:
         return "a pull request"
     return {"repo": repo, "number": number, "title": issue.title, "labels": list(issue.labels),
             "state": issue.state, "url": label.get("url") or issue.url,
-            "created_at": issue.created_at[:10], "author": issue.author, "body": issue.body,
-            **{k: label[k] for k in LABELS if k in label}}
+            "created_at": issue.created_at[:10], "author": issue.author, "body": issue.body}
 
 
 def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
@@ -137,7 +137,7 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     finally:
         if part.exists() and not part.stat().st_size:
             part.unlink()  # nothing arrived: no file to keep
-    # the labels as the file gives them now, whatever a run before wrote beside the text
+    # the labels as the file gives them now (a run before may have written others)
     rows = [{**have[k], **{f: w[f] for f in LABELS if f in w}}
             for w in wanted if (k := (w["repo"], w["number"])) in have]
     tmp = final.with_name(final.name + ".tmp")
@@ -161,13 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = github_sync.api_url(args.base_url)
     token = github_sync.token_from_env()
     gh = github_sync.client(url, token, pause=args.pause or None)
-    done = 0
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for path in args.paths:
             for line in bring(path, args.out, gh):
                 print(f"  left out {line}")
-            done += 1
     except KeyboardInterrupt:
         print("interrupted: what arrived is kept; run again to go on", file=sys.stderr)
         return 130
@@ -175,12 +173,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except GithubException as e:
-        why = github_errors.explain(e, "the labelled issues", url, done, token is not None)
         if github_errors.rate_limited(e):
             at = github_errors.retry_at(e.headers)
-            why = HarnessError(f"GitHub rate limit reached; run again after {at:%H:%M} (UTC) "
-                               f"to go on from here (what arrived is kept)")
-        print(f"error: {why}", file=sys.stderr)
+            print(f"error: GitHub rate limit reached; run again after {at:%H:%M} (UTC) to go "
+                  f"on from here (what arrived is kept)", file=sys.stderr)
+        else:
+            why = github_errors.explain(e, "the labelled issues", url, 0, token is not None)
+            print(f"error: {why}", file=sys.stderr)
         return 2
     except requests.RequestException as e:
         print(f"error: cannot reach {url}: {github_errors.why_unreachable(e)} (what arrived "
