@@ -81,6 +81,26 @@ def test_the_gpu_reason_says_what_the_table_says() -> None:
                     "": "unlikely to need a GPU"}
 
 
+def test_an_issue_not_flagged_tells_its_gpu_cues_as_weak_signs() -> None:
+    """"unlikely to need a GPU (3%: the reporter ran it on a GPU (System Info))" was a real
+    reason (transformers#48892): the cue that pushed towards a GPU read as the why of
+    "unlikely".  Flagged, the cues are the why; not flagged, they are weak signs."""
+    weights = model.load()
+    recipe = load("transformers")
+    [issue] = [i for i in samples.transformers_issues() if i.number == 103]  # FSDP, flagged
+    f = features.extract(issue, recipe, now=NOW)
+    said = {}
+    for threshold in (0.0, 1.0):  # flagged whatever its probability, or never
+        a = scoring.assess(issue, f, replace(weights, gpu=replace(weights.gpu,
+                                                                  threshold=threshold)))
+        [why] = [r for r in a.reasons if "GPU (" in r]
+        said[report.gpu_word(a) or "no"] = why
+    assert "needs a GPU (" in said["yes"] and "%: " in said["yes"]
+    cues = said["yes"].split("%: ", 1)[1]
+    assert said["no"].endswith(f"%; weak signs: {cues}")
+    assert "unlikely to need a GPU (" in said["no"]
+
+
 def test_a_part_that_rounds_to_nothing_is_no_reason() -> None:
     """"-0.00 unlikely to need a GPU (0%)" was a real reason (transformers#28959): a part
     that rounds to 0.00 moved nothing, and is told only when no other is left."""
