@@ -92,12 +92,22 @@ def found(body: Body) -> frozenset[str]:
     # ``ulysses_degree``; real posts: diffusers#12761, #14041)
     if "multi_gpu" not in groups and "ulysses" in body.low:
         groups.add("multi_gpu")
+    if "quantization" in groups and "gguf" in body.words \
+            and body.words.isdisjoint(_KERNEL_QUANTIZATION):
+        groups.discard("quantization")  # GGUF's quantized tensors: dequantized on load
     if "quantization" in groups and _quantization_in_code_only(body):
         groups.discard("quantization")
         groups.add("quantization_code")
     return frozenset(groups | _from_system(body))
 
 
+# the quantization words that name a library or a layout with CUDA kernels, not any quantized
+# weights: GGUF files (llama.cpp's) are quantized too, and transformers and diffusers
+# dequantize them on load, on a CPU as well ("Besides quantization, only F32 is implemented"
+# flagged transformers#31762 as needing a GPU; none of the 5 labelled issues that speak of
+# GGUF, of the dev set and eight fresh sets, needs one)
+_KERNEL_QUANTIZATION = WORDS["quantization"] - {"quantization", "quantized", "int8", "int4",
+                                               "4bit", "8bit", "quantization_config"}
 # what speaks of quantization inside a word too: ``BnB4BitDiffusersQuantizer``, "quantize"
 _QUANTIZATION_SPOKEN = (*PHRASES["quantization"], "quantiz", "bnb", "4bit", "8bit",
                         "bitsandbytes", "gptq", "awq")

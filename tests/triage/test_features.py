@@ -463,6 +463,19 @@ def test_a_quantizer_named_in_the_title_speaks_of_quantization(transformers: Rec
     assert "quantization" in f.hardware and "quantization_code" not in f.hardware
 
 
+def test_gguf_s_quantized_weights_are_no_quantization_kernels(transformers: Recipe) -> None:
+    # real post (transformers#31762): GGUF files are dequantized on load, on a CPU too
+    f = extract(transformers, "Converting gguf fp16 & bf16 to hf is not supported.",
+                "```python\nmodel = AutoModelForCausalLM.from_pretrained(d, gguf_file=f)\n```\n"
+                "Besides quantization, only F32 is implemented. FP16 and BF16 are not yet "
+                "supported.")
+    assert not f.hardware & {"quantization", "quantization_code"}
+    # a GGUF post that loads with a kernel library still speaks of its kernels
+    told = extract(transformers, "GGUF to bitsandbytes",
+                   "Re-quantizing a gguf checkpoint with bitsandbytes in 4-bit fails.")
+    assert "quantization" in told.hardware
+
+
 def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
     # real post (transformers#28536): accelerate's config, pasted in System Info, has a
     # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
