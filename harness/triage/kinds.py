@@ -72,7 +72,12 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     title = parsed.title_words
     if "new-model" in tagged or "model description" in heads or "open source status" in heads \
             or (_may_name_a_new_model(title) and _NEW_MODEL_TITLE.search(issue.title)):
-        return "new-model"
+        # a usage question filed with the new-model form ("How to use x-labs flux
+        # controlnet models in diffusers?", "How to use pipeline for Custom
+        # token-classification model?": real posts, both easy) is a question; "Can you add
+        # ...?" asks for the model
+        return "question" if "new-model" not in tagged and _asks_how(title, issue.title) \
+            else "new-model"
     if "feature" in tagged or "feature request" in heads or "motivation" in heads \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(issue.title)):
         # a question filed with the feature-request form ("The question about LoRA
@@ -99,6 +104,14 @@ def _may_name_a_new_model(title: frozenset[str]) -> bool:
 
 
 _QUESTION_WORDS = frozenset({"question", "questions"})
+_HOW = frozenset({"how", "what", "why", "which"})
+
+
+def _asks_how(title: frozenset[str], text: str) -> bool:
+    """The title asks how to do something or what something is ("How to ...", "What is
+    ...?", "Question about ..."), not whether the library could add it ("Can you add
+    ...?", "Is there a plan to support ...?")."""
+    return _asks_outright(title) or _first_word(text) in _HOW
 
 
 def _asks_outright(title: frozenset[str]) -> bool:
@@ -108,8 +121,13 @@ def _asks_outright(title: frozenset[str]) -> bool:
 
 def _asks(title: str) -> bool:
     """:data:`_ASKS_TITLE`, its regular expression run only when the first word asks."""
-    bare = title.strip()
-    if bare.endswith(("?", "\uff1f")):  # U+FF1F: the full-width mark of Chinese, Japanese
+    # U+FF1F: the full-width question mark of Chinese and Japanese posts
+    if title.rstrip().endswith(("?", "\uff1f")):
         return True
-    first = bare.split(None, 1)[0].strip("[]:").lower() if bare else ""
-    return first in _ASK_FIRST and _ASKS_TITLE.search(title) is not None
+    return _first_word(title) in _ASK_FIRST and _ASKS_TITLE.search(title) is not None
+
+
+def _first_word(title: str) -> str:
+    """The title's first word, lower-cased, without the brackets or colon around it."""
+    bare = title.strip()
+    return bare.split(None, 1)[0].strip("[]:").lower() if bare else ""

@@ -259,6 +259,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
      "question"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
+    # a usage question filed with the new-model form (real posts: diffusers#9551,
+    # transformers#20698); asking for the model is no usage question
+    ("How to use x-labs flux controlnet models in diffusers?", samples.NEW_MODEL, (),
+     "question"),
+    ("Can you add FooLM?", samples.NEW_MODEL, (), "new-model"),
+    ("How to use FooLM?", "a model", ("New model",), "new-model"),
     ("FooLM", "a model", ("New model",), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
