@@ -482,6 +482,18 @@ def test_gguf_s_quantized_weights_are_no_quantization_kernels(transformers: Reci
     assert "quantization" in told.hardware
 
 
+def test_a_progress_bar_in_a_log_tells_no_speed(transformers: Recipe) -> None:
+    # real post (transformers#31762): tqdm's bar in the error log, the bug a missing dtype
+    log = ("```\nConverting and de-quantizing GGUF tensors...:   0%|     | 0/291 "
+           "[00:00<?, ?it/s]\nTraceback (most recent call last):\nValueError: bf16\n```")
+    assert "latency" not in extract(transformers, "bf16 GGUF fails", log).cues
+    told = extract(transformers, "Generation is slow", "I get 1.2 it/s on CPU, 5 it/s before.")
+    assert "latency" in told.cues
+    # a bar beside a word of speed still tells it
+    both = extract(transformers, "t", f"The throughput dropped:\n{log}")
+    assert "latency" in both.cues
+
+
 def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
     # real post (transformers#28536): accelerate's config, pasted in System Info, has a
     # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
