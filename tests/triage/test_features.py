@@ -259,6 +259,14 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
      "question"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
+    # a title that opens by asking for something, after a tag too (real posts:
+    # transformers#32933, diffusers#9378), unless it says something is wrong
+    # (transformers#11281)
+    ("Add method to get loaded adapter names.", "It would help.", (), "feature"),
+    ("[Flux ControlNet] Support Xlabs ControlNet in diffusers", "Weights are out.", (),
+     "feature"),
+    ("Adding and consequently removing tokens leads to incorrect number of ids",
+     samples.BERT_DECODE, (), "bug"),
     # a usage question filed with the new-model form (real posts: diffusers#9551,
     # transformers#20698); asking for the model is no usage question
     ("How to use x-labs flux controlnet models in diffusers?", samples.NEW_MODEL, (),
