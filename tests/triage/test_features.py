@@ -259,6 +259,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
      "question"),
     ("Add FooLM", samples.NEW_MODEL, (), "new-model"),
+    # a title that says something is wrong, no traceback, no form (real posts:
+    # transformers#13790, #28021)
+    ("DetrFeatureExtractor fails if do_normalize set to false", "It skips the rescale.", (),
+     "bug"),
+    ("Incorrect router probability calculation", "The softmax is taken twice.", (), "bug"),
+    ("Router probability calculation", "The softmax is taken twice.", (), "other"),
     # a title that opens by asking for something, after a tag too (real posts:
     # transformers#32933, diffusers#9378), unless it says something is wrong
     # (transformers#11281)
@@ -278,17 +284,18 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
     # what is broken is the docs' spelling (real post: diffusers#4792, a screenshot alone)
     ("Docs has a spelling errors in 0.19.3", "![image](https://github.com/x.png)", (), "docs"),
-    ("Docs build errors on Windows", "make html fails", (), "other"),
+    ("Docs build errors on Windows", "make html fails", (), "bug"),
     # what is bad is the output of the docs' code (real post: diffusers#11278), not the docs
     ("LTXConditionPipeline Doc example results in poor video", "Running the example.", (),
-     "other"),
+     "bug"),
     # a tutorial whose code fails when run is no docs change (real posts: peft#2379,
     # peft#1390); one with a typo is
     ("prompt_tuning_peft tutorial raises cache layer error", samples.GPT2_PAD, (), "bug"),
     ("Clm Prompt tuning inference based on tutorial throwing runtime error", "It fails.", (),
-     "other"),
+     "bug"),
     ("Typo in the LoRA tutorial", "It says `lora_alpah`.", (), "docs"),
-    ("pipeline broken", samples.VAGUE, (), "other"),
+    ("pipeline broken", samples.VAGUE, (), "bug"),
+    ("pipeline", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
     # the old forms' headings say the kind the reporter chose, as a label does
     ("ignore_index of the LM loss", "## ❓ Questions & Help\n\nThe loss ignores -1, the docs "
@@ -299,7 +306,7 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Documentation of the collator", "# 🚀 Feature request\n\nIt says nothing of masking.",
      (), "docs"),
     # ... where they open the post, not where a post quotes them
-    ("GPT2 output is wrong", "The scores are off after the update. I left out the form's\n"
+    ("GPT2 output after the update", "The scores are off. I left out the form's\n"
      "## 🐛 Bug\nheading.", (), "other"),
 ])
 def test_kind(transformers: Recipe, title: str, text: str, labels: tuple[str, ...],
