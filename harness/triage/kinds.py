@@ -34,11 +34,17 @@ _NEW_MODEL_TITLE = re.compile(
 # docs themselves ("Broken link in the docs", "Error in docstring", "Docs has a spelling
 # errors"): these words say so
 _DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "typos", "link",
-                          "links", "spelling", "misspelled", "misspelling", "misspellings"})
+                          "links", "spelling", "misspelled", "misspelling", "misspellings",
+                          # type hints, as the rubric groups them with docs fixes ("Type
+                          # hinting Inconsistency in beam_search.py", "Is there some bug in
+                          # typehint in `modeling_outputs`?": real posts, docs by their labels)
+                          "typehint", "typehints", "hinting"})
 # the words of a title about the docs: the strong ones, and those that may name the docs
 # beside a bug ("Doc example results in poor video"), as a tutorial does: one that "raises
 # cache layer error" (real posts: peft#2379, peft#1390) has code that fails when run
-_DOCS_WORDS = _DOCS_STRONG | {"doc", "docs", "readme", "guide", "contributing", "tutorial"}
+_DOCS_WORDS = _DOCS_STRONG | {"doc", "docs", "readme", "guide", "contributing", "tutorial",
+                              "md"}  # a markdown file named: "MIGRATION_GUIDE_V5.md missing ..."
+_HINT = frozenset({"hint", "hints"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception", "poor", "black",
                            "blurry", "noisy", "garbage"})
@@ -90,6 +96,8 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         # process in LORA": real posts, peft#1310 an easy one) is a question
         asks = _asks_outright(title) or _asks(told)
         return "question" if asks and "feature" not in tagged else "feature"
+    if "type" in title and not title.isdisjoint(_HINT):  # "Wrong type hint for ..."
+        title = title | {"typehint"}
     if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"

@@ -286,6 +286,14 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("FooLM", "a model", ("New model",), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
+    # type hints, which the rubric groups with docs fixes, and a markdown file (real posts:
+    # transformers#22856, #28345, #48479)
+    ("Type hinting Inconsistency in beam_search.py", "It says int, it is a list.", (), "docs"),
+    ("Is there some bug in typehint in `modeling_outputs`?", "Optional is missing.", (),
+     "docs"),
+    ("Wrong type hint for `labels`", "It is a tensor.", (), "docs"),
+    ("MIGRATION_GUIDE_V5.md missing Dynamic Cache API removals", "key_cache is gone.", (),
+     "docs"),
     # what is broken is the docs' spelling (real post: diffusers#4792, a screenshot alone)
     ("Docs has a spelling errors in 0.19.3", "![image](https://github.com/x.png)", (), "docs"),
     ("Docs build errors on Windows", "make html fails", (), "bug"),
