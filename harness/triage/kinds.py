@@ -44,6 +44,11 @@ _DOCS_STRONG = frozenset({"docstring", "docstrings", "documentation", "typo", "t
 # cache layer error" (real posts: peft#2379, peft#1390) has code that fails when run
 _DOCS_WORDS = _DOCS_STRONG | {"doc", "docs", "readme", "guide", "contributing", "tutorial",
                               "md"}  # a markdown file named: "MIGRATION_GUIDE_V5.md missing ..."
+# the new-model forms' headings: transformers', and diffusers' for a model, a pipeline or a
+# scheduler (its "Model/Pipeline/Scheduler description" alone: 6 real posts, 5 new models
+# by their labels and a feature request, were found as nothing)
+_NEW_MODEL_HEADS = frozenset({"model description", "open source status",
+                              "model/pipeline/scheduler description"})
 _HINT = frozenset({"hint", "hints"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception", "poor", "black",
@@ -80,7 +85,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         # the task ("Question answering pipeline fails with long context") asks nothing
         told = _QA_TASK.sub("QA", told)
         title = frozenset(body_mod.words_of(told.lower()))
-    if "new-model" in tagged or "model description" in heads or "open source status" in heads \
+    if "new-model" in tagged or not _NEW_MODEL_HEADS.isdisjoint(heads) \
             or (_may_name_a_new_model(title) and _NEW_MODEL_TITLE.search(told)):
         # a usage question filed with the new-model form ("How to use x-labs flux
         # controlnet models in diffusers?", "How to use pipeline for Custom

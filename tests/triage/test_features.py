@@ -284,6 +284,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Can you add FooLM?", samples.NEW_MODEL, (), "new-model"),
     ("How to use FooLM?", "a model", ("New model",), "new-model"),
     ("FooLM", "a model", ("New model",), "new-model"),
+    # diffusers' form for a new model, pipeline or scheduler (real post: diffusers#7190)
+    ("Trajectory Consistency Distillation", "### Model/Pipeline/Scheduler description\n\n"
+     "TCD distils a consistency model.", (), "new-model"),
     ("Add Lumina-DiMOO as a pipeline", "Code and weights are public.", (), "new-model"),
     ("Wrong default in docstring", samples.DOCS_TYPO, (), "docs"),
     # type hints, which the rubric groups with docs fixes, and a markdown file (real posts:
