@@ -269,14 +269,6 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Question answering pipeline fails with long context", "It stops at 512.", (), "bug"),
     ("Question: can the question-answering pipeline return several answers", "Thanks.", (),
      "question"),
-    # a title that opens by asking for something, after a tag too (real posts:
-    # transformers#32933, diffusers#9378), unless it says something is wrong
-    # (transformers#11281)
-    ("Add method to get loaded adapter names.", "It would help.", (), "feature"),
-    ("[Flux ControlNet] Support Xlabs ControlNet in diffusers", "Weights are out.", (),
-     "feature"),
-    ("Adding and consequently removing tokens leads to incorrect number of ids",
-     samples.BERT_DECODE, (), "bug"),
     # a usage question filed with the new-model form (real posts: diffusers#9551,
     # transformers#20698); asking for the model is no usage question
     ("How to use x-labs flux controlnet models in diffusers?", samples.NEW_MODEL, (),
