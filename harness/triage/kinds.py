@@ -53,6 +53,16 @@ _HINT = frozenset({"hint", "hints"})
 _BROKEN_WORDS = frozenset({"error", "errors", "fails", "fail", "failing", "crash", "crashes",
                            "oom", "broken", "bug", "working", "exception", "poor", "black",
                            "blurry", "noisy", "garbage"})
+# a title that says something is wrong ("DetrFeatureExtractor fails if do_normalize set to
+# false", "Whisper doesn't compute positional embeddings properly ...", "Incorrect router
+# probability calculation") is a bug report without a traceback or a form: 57 of the 597
+# real posts of the dev set and eight fresh sets were found as nothing ("other"), 49 of
+# them bugs by their labels, 8 usage questions or feature requests (AUC within 0.001 on
+# the eight and on the dev set: a bug and an issue of no kind weigh about the same)
+_FAULT = _BROKEN_WORDS | {"incorrect", "incorrectly", "wrong", "wrongly", "mismatch", "doesn",
+                          "isn", "not", "cannot", "unable", "missing", "nan", "nans",
+                          "typeerror", "valueerror", "keyerror", "attributeerror",
+                          "runtimeerror", "indexerror", "importerror", "unboundlocalerror"}
 # a title's regular expressions run only when its words could match (fast)
 _NEW_MODEL_NOUNS = frozenset({"model", "models", "pipeline", "pipelines", "scheduler",
                               "schedulers"})
@@ -100,9 +110,8 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         # process in LORA": real posts, peft#1310 an easy one) is a question
         asks = _asks_outright(title) or _asks(told)
         return "question" if asks and "feature" not in tagged else "feature"
-    if "type" in title and not title.isdisjoint(_HINT):  # "Wrong type hint for ..."
-        title = title | {"typehint"}
-    if "docs" in tagged or (not title.isdisjoint(_DOCS_WORDS) and (
+    type_hint = "type" in title and not title.isdisjoint(_HINT)  # "Wrong type hint for ..."
+    if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"
     if "question" in tagged or (_asks(told) and not (
@@ -113,18 +122,6 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
             or not title.isdisjoint(_FAULT):
         return "bug"
     return "other"
-
-
-# a title that says something is wrong ("DetrFeatureExtractor fails if do_normalize set to
-# false", "Whisper doesn't compute positional embeddings properly ...", "Incorrect router
-# probability calculation") is a bug report without a traceback or a form: 57 of the 597
-# real posts of the dev set and eight fresh sets were found as nothing ("other"), 49 of
-# them bugs by their labels, 8 usage questions or feature requests (AUC within 0.001 on
-# the eight and on the dev set: a bug and an issue of no kind weigh about the same)
-_FAULT = _BROKEN_WORDS | {"incorrect", "incorrectly", "wrong", "wrongly", "mismatch", "doesn",
-                          "isn", "not", "cannot", "unable", "missing", "nan", "nans",
-                          "typeerror", "valueerror", "keyerror", "attributeerror",
-                          "runtimeerror", "indexerror", "importerror", "unboundlocalerror"}
 
 
 def _may_name_a_new_model(title: frozenset[str]) -> bool:
