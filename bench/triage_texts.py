@@ -72,12 +72,14 @@ def out_name(path: Path) -> str:
     return f"{path.name.removesuffix('.jsonl').removesuffix('_labels')}.jsonl"
 
 
-def kept(path: Path) -> dict[Key, dict[str, Any]]:
-    """The issues a file already holds; a last line cut short by a kill is dropped."""
+def text_of_file(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def kept(text: str) -> dict[Key, dict[str, Any]]:
+    """The issues a file's text already holds; a last line cut short by a kill is dropped."""
     found: dict[Key, dict[str, Any]] = {}
-    if not path.exists():
-        return found
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         try:
             row = json.loads(line)
             found[(row["repo"], int(row["number"]))] = row
@@ -114,7 +116,8 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     wanted = read_labels(labels_path)
     final = out / out_name(labels_path)
     part = final.with_name(final.name + ".part")
-    have = {**kept(final), **kept(part)}
+    arrived = text_of_file(part)
+    have = {**kept(text_of_file(final)), **kept(arrived)}
     missing: list[str] = []
     todo = [w for w in wanted if (w["repo"], w["number"]) not in have]
     if todo:
@@ -122,7 +125,7 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
               f"fetching {len(todo)}", flush=True)
     try:
         with part.open("a", encoding="utf-8") as f:
-            if part.stat().st_size and not part.read_text(encoding="utf-8").endswith("\n"):
+            if arrived and not arrived.endswith("\n"):
                 f.write("\n")  # a line cut short by a kill: the next one starts afresh
             for i, label in enumerate(todo, 1):
                 got = text_of(gh, label)
