@@ -26,7 +26,10 @@ WORDS: dict[str, frozenset[str]] = {
     # of that name, not)
     "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
                           "cublas", "kernel", "kernels", "cudagraphs", "sageattention",
-                          "sageattn", "sage_attention", "tensorrt"}),
+                          "sageattn", "sage_attention", "tensorrt",
+                          # grouped GEMM kernels of mixture-of-experts layers (real post:
+                          # transformers#43193, "`torch._grouped_mm` support for GptOss")
+                          "_grouped_mm", "grouped_mm", "megablocks"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),
@@ -213,6 +216,13 @@ _EXAMPLES = re.compile(r"examples/(?!community)")
 # eight fresh sets, 4 say "it/s" and no other word of speed: all in a progress bar of a
 # log, none about speed
 _SPEED_TOLD = re.compile(r"it/s(?!\])")
+# "cache" where it is the Hub's download folder ("~/.cache/huggingface/hub", "the
+# huggingface_hub cache folder", "clearing the local hugging face cache"), not a
+# model's key/value cache: a path, or after the Hub's name, or before "folder"
+_CACHE = frozenset({"cache"})
+_CACHE_WORD = re.compile(r"\bcache\b")
+_HUB_CACHE_BEFORE = re.compile(r"(?:\.|(?:hugging ?face|hub|hf)[\"'_ ]{0,3}|local )$")
+_HUB_CACHE_AFTER = re.compile(r"[ _]?(?:folder|dir|directory)\b|/")
 # "line 42", "#L42", "/blob/<sha>/" (each found with str.find first: fast)
 _BLOB = re.compile(r"/blob/(?:[0-9a-f]{7,40}|main)/")
 
@@ -260,6 +270,12 @@ def _big_beyond(body: Body, light: frozenset[str]) -> bool:
     return any(p in low for p in PHRASES["big_pipeline"])
 
 
+def _hub_cache(low: str, start: int, end: int) -> bool:
+    """Whether the "cache" at ``low[start:end]`` is the Hub's download folder."""
+    return bool(_HUB_CACHE_BEFORE.search(low, max(0, start - 14), start)
+                or _HUB_CACHE_AFTER.match(low, end))
+
+
 def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     """The cues of :data:`WORDS` and :data:`PHRASES` in what the issue tells, plus
     ``cuda_error`` (CUDA in the traceback or error output), ``cuda_use`` (the code puts
@@ -281,6 +297,9 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "latency" not in cues and "it" in body.words and "it/s" in body.low \
             and _SPEED_TOLD.search(body.low):
         cues.add("latency")
+    if "intricate" in cues and hits & WORDS["intricate"] == _CACHE and all(
+            _hub_cache(body.low, m.start(), m.end()) for m in _CACHE_WORD.finditer(body.low)):
+        cues.discard("intricate")
     if "big_pipeline" in cues and light and not _big_beyond(body, light):
         cues.discard("big_pipeline")
     if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \

@@ -110,6 +110,9 @@ def test_models_named_by_their_diffusers_class_or_with_spaces() -> None:
     assert named("FluxTransformer2DModel.from_single_file breaks") == [
         ("FluxTransformer2DModel", 12.0)]
     assert named("HunyuanVideoPipeline OOM") == [("HunyuanVideoPipeline", 13.0)]
+    # a Flux variant written as one word (real title: diffusers#10190)
+    assert named("How to use fluxfill to replace background") == [("fluxfill", 12.0)]
+    assert named("the fluxes of a field") == []
     assert named("Llama 2 chat answers twice") == [("llama 2", 7.0)]
     # a family the table does not know, a scheduler, a word that is no model's name
     assert named("StableDiffusionPipeline and DDIMScheduler") == []
@@ -391,6 +394,8 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("Sage Attention for diffuser library", "", "kernels"),
     ("support SageAttention", "", "kernels"),
     ("TensorRT pipeline fails to compile the VAE", "", "kernels"),  # NVIDIA GPUs alone
+    # real title (transformers#43193): grouped GEMM kernels of mixture-of-experts layers
+    ("`torch._grouped_mm` support for `GptOssExperts`", "", "kernels"),
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
@@ -426,6 +431,13 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("The public API returns a list instead of a tensor", "design", False),
     ("model.generate(max_new_tokens=5) ignores the argument", "intricate", False),
     ("generate() with use_cache=True returns a stale cache", "intricate", True),
+    # the Hub's download folder is no key/value cache (real posts: diffusers#12483,
+    # transformers#30345)
+    ("Fixed after clearing the local hugging face cache (~/.cache/huggingface/hub/models--x)",
+     "intricate", False),
+    ('the files are available in "huggingface_hub" cache folder, but it is not used',
+     "intricate", False),
+    ("the Hub cache is fine, but the static cache breaks generation", "intricate", True),
     # Keras compiles a model before fitting it: no torch.compile (transformers#2581)
     ("```py\nmodel.compile(optimizer=optimizer, loss=loss, metrics=[metric])\n"
      "model.fit(train_dataset, epochs=2)\n```", "compile", False),
