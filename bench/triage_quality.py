@@ -372,6 +372,17 @@ def mistakes(items: list[Labelled], assessed: list[scoring.Assessment], n: int) 
                   f": {'; '.join(r for r in a.reasons if 'GPU' in r or 'CUDA' in r)[:120]}")
 
 
+def agreed(items: list[Labelled], other: Mapping[tuple[str, int], Mapping[str, Any]]
+           ) -> list[Labelled]:
+    """The issues another reader labelled and agrees with on easy or not."""
+    kept = [x for x in items if (x.issue.repo, x.issue.number) in other
+            and (other[(x.issue.repo, x.issue.number)].get("difficulty") == "easy") == x.easy]
+    unread = sum((x.issue.repo, x.issue.number) not in other for x in items)
+    print(f"{len(kept)} of them where the other reader agrees on easy or not "
+          f"({len(items) - len(kept) - unread} disagree, {unread} not read by the other)")
+    return kept
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", metavar="ISSUES.jsonl")
@@ -396,10 +407,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", nargs="+", default=[], metavar="LABELS.jsonl",
                         help="labels (repo, number, difficulty, needs_gpu, kind) that replace "
                              "those of the issues they name, e.g. another labeller's")
+    parser.add_argument("--agree", nargs="+", default=[], metavar="LABELS.jsonl",
+                        help="score only the issues whose easy-or-not these labels (another "
+                             "reader's) agree with: where two readers agree, the label is "
+                             "surer")
     args = parser.parse_args(argv)
     given = read_labels(args.labels)
     items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
+    if args.agree:
+        items = agreed(items, read_labels(args.agree))
     if args.fit and len(items) < (shipped_on := model.load().trained_on) and not args.replace:
         # the texts of most labelled sets live outside the repository: a machine that lacks
         # some would otherwise quietly ship weights that learned from a fraction of them

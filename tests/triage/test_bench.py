@@ -45,6 +45,25 @@ def test_labels_of_another_labeller_replace_the_issues_own(tmp_path: Path) -> No
                                                                       (2, True, False)]
 
 
+def test_only_the_issues_another_reader_agrees_on_are_scored_with_agree(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    issues = write(tmp_path / "issues.jsonl", [
+        {**label(1, "easy"), "title": "Typo in docstring", "body": "typo in the docs"},
+        {**label(2, "hard", True), "title": "FSDP hangs", "body": "with fsdp on 8 GPUs"},
+        {**label(3, "medium"), "title": "Wrong shape", "body": "the output shape is off"},
+        {**label(4, "easy"), "title": "Typo in README", "body": "a typo"}])
+    # the other reader: #1 easy too, #2 medium (not easy either: agrees), #3 easy
+    # (disagrees), #4 not read
+    other = write(tmp_path / "b.jsonl", [label(1, "easy"), label(2, "medium"),
+                                         label(3, "easy")])
+    assert triage_quality.main([issues, "--folds", "none", "--agree", other]) == 0
+    out = capsys.readouterr().out
+    assert "2 of them where the other reader agrees on easy or not (1 disagree, 1 not read " \
+        "by the other)" in out
+    assert next(line.split()[:3] for line in out.splitlines()
+                if line.lstrip().startswith("all ")) == ["all", "2", "1"]
+
+
 def test_agreement_of_two_label_files(tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     a = write(tmp_path / "a.jsonl", [label(1, "easy"), label(2, "easy"), label(3, "medium"),
