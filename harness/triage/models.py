@@ -45,6 +45,9 @@ KNOWN: dict[str, float] = {
     "stable-video-diffusion": 2.3, "hunyuanvideo": 13.0, "ltx-video": 2.0,
     "skyreels": 14.0,
     "unet2dmodel": 0.1, "ddpm": 0.1, "llama-2": 7.0, "llama-3": 8.0,
+    # families whose smallest checkpoint is beyond a laptop, named bare ("LLama4
+    # RuntimeError", "Chameleon image generation low quality": real titles)
+    "llama-4": 109.0, "llama4": 109.0, "chameleon": 7.0, "gpt-oss": 20.0,
     "deepseek-v3": 671.0, "deepseek-r1": 671.0, "deepseek-v2": 236.0, "deepseek-v2-lite": 16.0,
 }
 _KNOWN = sorted(KNOWN, key=len, reverse=True)  # longest fragment wins
@@ -312,5 +315,7 @@ def _name_words(name: str) -> frozenset[str]:
     """The words of a checkpoint's name that say which model it is: "Llama-2-7b-hf" →
     {"llama"} (the same checkpoints come up in issue after issue: each is read once)."""
     parts = words_of(_PARTS.sub(" ", name.rpartition("/")[2].lower()))
+    # a title writes the family and its version as one word: "LLama4" for "llama-4"
+    joined = {parts[0] + parts[1]} if len(parts) > 1 and parts[1][:1].isdigit() else set()
     return frozenset(p for p in parts if len(p) > 2 and not p.isdigit()
-                     and p not in _GENERIC and p not in _SIZE_WORDS)
+                     and p not in _GENERIC and p not in _SIZE_WORDS) | joined

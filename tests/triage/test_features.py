@@ -113,6 +113,9 @@ def test_models_named_by_their_diffusers_class_or_with_spaces() -> None:
     # a Flux variant written as one word (real title: diffusers#10190)
     assert named("How to use fluxfill to replace background") == [("fluxfill", 12.0)]
     assert named("the fluxes of a field") == []
+    # families with no checkpoint a laptop holds, named bare (real titles)
+    assert named("LLama4 RuntimeError") == [("llama4", 109.0)]
+    assert named("Chameleon image generation low quality.") == [("chameleon", 7.0)]
     assert named("Llama 2 chat answers twice") == [("llama 2", 7.0)]
     # a family the table does not know, a scheduler, a word that is no model's name
     assert named("StableDiffusionPipeline and DDIMScheduler") == []
@@ -901,6 +904,7 @@ def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: 
     ("LoraConfig rank_pattern ignored", False),  # the model the reporter used
     ("Llama 7B crashes", True),
     ("7B model crashes", False),  # a size is not a name
+    ("Llama2 generate repeats the prompt", True),  # family and version as one word
 ])
 def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title: str,
                                                      in_title: bool) -> None:
