@@ -83,7 +83,7 @@ EASY_CUES = {
     "compile": "uses torch.compile",
     "third_party": "goes through another project's tool (a web UI, a fine-tuning framework)",
     "saving": "about saving, checkpoints or resuming",
-    "local_files": "about loading from a local path",
+    "local_files": "speaks of local files, paths or offline use",
 }
 TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality",
               "title_error": "the title names an error (a crash to trace)",
