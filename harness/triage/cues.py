@@ -19,7 +19,8 @@ WORDS: dict[str, frozenset[str]] = {
     "xformers": frozenset({"xformers", "memory_efficient_attention",
                            "enable_xformers_memory_efficient_attention"}),
     "flash_attention": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3",
-                                  "flashattention", "flashattention2", "fa2", "fa3"}),
+                                  "flashattention", "flashattention2", "fa2", "fa3",
+                                  "flash_attention2"}),
     # SageAttention: quantized attention kernels in CUDA and Triton; TensorRT builds engines
     # for NVIDIA GPUs alone (of the labelled issues, it flags three more: two about its
     # pipelines, both needing a GPU, and one whose traceback runs in a conda environment
@@ -113,7 +114,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "kernels": ("reduce-overhead", "cuda graph",  # torch.compile's CUDA graphs
                 "sage attention"),
     "xformers": ("memory efficient attention",),
-    "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa"),
+    "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa",
+                        "flash-attention2", "flash attention2"),
     "half_precision": ("mixed precision", "half precision", "unscale fp16", "--fp16",
                        "fp16=true", "fp16 training"),
     "training": ("fine-tun", "fine tun", "accelerate launch", "run_clm", "run_glue"),

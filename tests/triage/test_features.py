@@ -399,6 +399,9 @@ def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -
     ("TensorRT pipeline fails to compile the VAE", "", "kernels"),  # NVIDIA GPUs alone
     # real title (transformers#43193): grouped GEMM kernels of mixture-of-experts layers
     ("`torch._grouped_mm` support for `GptOssExperts`", "", "kernels"),
+    # real title (transformers#37859): FlashAttention 2 written with its number joined
+    ("BUG: ModernBERT flash-attention2 incompatible on Ascend NPU", "", "flash_attention"),
+    ("t", 'attn_implementation="flash_attention2"', "flash_attention"),
 ])
 def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
