@@ -313,7 +313,8 @@ def in_title(model: ModelRef, title_words: frozenset[str]) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _name_words(name: str) -> frozenset[str]:
     """The words of a checkpoint's name that say which model it is: "Llama-2-7b-hf" →
-    {"llama"} (the same checkpoints come up in issue after issue: each is read once)."""
+    {"llama", "llama2"} (the same checkpoints come up in issue after issue: each is read
+    once)."""
     parts = words_of(_PARTS.sub(" ", name.rpartition("/")[2].lower()))
     # a title writes the family and its version as one word: "LLama4" for "llama-4"
     joined = {parts[0] + parts[1]} if len(parts) > 1 and parts[1][:1].isdigit() else set()
