@@ -121,7 +121,28 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if runnable or parsed.traceback or "bug" in tagged or "describe the bug" in heads \
             or not title.isdisjoint(_FAULT):
         return "bug"
+    if _requests(told, title):
+        return "feature"
     return "other"
+
+
+_REQUEST_VERBS = frozenset({"add", "adding", "support", "supporting", "implement",
+                            "implementing", "integrate", "integrating", "create", "enable",
+                            "allow", "make", "provide"})
+_SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "option", "parameter",
+                             "param", "method", "flag", "kwarg", "callback"})
+_TAG = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")  # "[Flux ControlNet] Add ..."
+_PLEASE = re.compile(r"^\s*please\b\s*", re.I)  # "Please create ...", not "please delete"
+
+
+def _requests(told: str, title: frozenset[str]) -> bool:
+    """The title asks for something the library lacks ("Add PAG support to SD1.5",
+    "[Flux ControlNet] Support Xlabs ControlNet"), not a small named addition ("Add
+    `--max_length` argument")."""
+    if title.isdisjoint(_REQUEST_VERBS) or "`" in told or not title.isdisjoint(_SMALL_ADDITION):
+        return False
+    bare = _PLEASE.sub("", _TAG.sub("", told))
+    return _first_word(bare) in _REQUEST_VERBS
 
 
 def _may_name_a_new_model(title: frozenset[str]) -> bool:

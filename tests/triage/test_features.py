@@ -271,6 +271,15 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
      "bug"),
     ("Incorrect router probability calculation", "The softmax is taken twice.", (), "bug"),
     ("Router probability calculation", "The softmax is taken twice.", (), "other"),
+    # a title that asks for what the library lacks is a feature request (real posts:
+    # diffusers#8710, #9378, #1985); a small named addition (transformers#13252, easy) and
+    # a post that says nothing more ("please delete", diffusers#1852) are not
+    ("Add PAG support to SD1.5", "It works well with SDXL.", (), "feature"),
+    ("[Flux ControlNet] Support Xlabs ControlNet in diffusers", "They are popular.", (),
+     "feature"),
+    ("Please create simple way to load new embeddings", "Like in the web UIs.", (), "feature"),
+    ("Add `--max_length` argument in seq2seq trainer.", "For generation.", (), "other"),
+    ("please delete", "Wrong repository.", (), "other"),
     # the task's name asks nothing (real post: transformers#2615); a question about it does
     ("Question answering pipeline fails with long context", "It stops at 512.", (), "bug"),
     ("Question: can the question-answering pipeline return several answers", "Thanks.", (),
