@@ -114,7 +114,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))):
         return "docs"
-    if "question" in tagged or (_asks(told) and not (
+    if "question" in tagged or _asks_outright(title) or (_asks(told) and not (
             runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (
             runnable or parsed.traceback)):
         return "question"

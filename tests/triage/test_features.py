@@ -280,6 +280,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Please create simple way to load new embeddings", "Like in the web UIs.", (), "feature"),
     ("Add `--max_length` argument in seq2seq trainer.", "For generation.", (), "other"),
     ("please delete", "Wrong repository.", (), "other"),
+    # a title that says it asks is a question, wherever the word stands, traceback or not
+    # (real posts: transformers#16690, peft#2304)
+    ("A question about the position of language indicator tokens", "They come first.", (),
+     "question"),
+    ("a question about input_ids and attention_mask after prefix-tuning",
+     samples.BERT_DECODE, (), "question"),
     # the task's name asks nothing (real post: transformers#2615); a question about it does
     ("Question answering pipeline fails with long context", "It stops at 512.", (), "bug"),
     ("Question: can the question-answering pipeline return several answers", "Thanks.", (),
