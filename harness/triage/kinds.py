@@ -85,7 +85,9 @@ _FORM_AT = 40  # the heading opens the post: 285 of the 289 labelled posts with 
 
 
 def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) -> str:
-    """One of :data:`KINDS`, checked in this order: new model, feature, docs, question, bug."""
+    """One of :data:`KINDS`, checked in this order: new model, feature (by its labels,
+    form or title), docs, question, bug, then a feature asked for in the title's first word
+    ("Add ... support", :func:`_requests`)."""
     tagged = labels_mod.kinds(triage, issue.labels)
     start = issue.body[:_FORM_AT]
     tagged |= {form for mark, form in _OLD_FORMS if mark in start}
