@@ -39,6 +39,10 @@ KNOWN: dict[str, float] = {
     "stable-diffusion-xl": 3.5, "sdxl": 3.5, "stable-diffusion-3.5-large": 8.1,
     "stable-diffusion-3.5-medium": 2.5, "stable-diffusion-3": 7.0,
     "flux.1": 17.0, "flux-1": 17.0, "kandinsky-2": 2.0, "pixart": 5.3,
+    # Flux's variants written as one word, as users name them (real post: diffusers#10190,
+    # "How to use fluxfill to replace background")
+    "fluxfill": 12.0, "fluxkontext": 12.0, "fluxredux": 12.0, "fluxdev": 12.0,
+    "fluxschnell": 12.0, "fluxdepth": 12.0, "fluxcanny": 12.0, "fluxkrea": 12.0,
     # video and recent image models: named bare ("Flux 2 dev", "Wan2.1"), all beyond 16 GB
     "flux": 12.0, "hunyuan": 13.0, "wan2": 14.0, "cogvideo": 5.0, "mochi": 10.0,
     "ltx-2": 19.0, "qwen-image": 20.0, "hidream": 17.0,
@@ -59,9 +63,6 @@ _SPACED = {k: k.replace("-", " ") for k in _KNOWN if "-" in k.strip("-") and k n
 # a diffusers class named for its model family ("QwenImageEditPipeline",
 # "FluxTransformer2DModel"): the family's name, squashed, starts the class's
 _CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)(?:Pipeline|Transformer[23]DModel)\b")
-# Flux's variants written as one word, as users name them ("fluxfill", real post:
-# diffusers#10190, "How to use fluxfill to replace background")
-_FLUX_VARIANT = re.compile(r"\bflux(?:fill|kontext|redux|dev|schnell|depth|canny|krea)\b")
 _SQUASHED = tuple((re.sub(r"[-_.]", "", k), k) for k in _KNOWN if k not in _AT_START)
 # first word of each fragment → the fragments: a set intersection finds candidates fast
 _HEADS: dict[str, tuple[str, ...]] = {}
@@ -189,10 +190,6 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
             if m.group(1) and (size := family_size(m.group(1))) is not None:
                 names[m.group(0)] = None
                 sized[m.group(0)] = size
-    if "flux" in body.low and "flux" not in body.words:
-        for m in _FLUX_VARIANT.finditer(body.low):
-            names[m.group(0)] = None
-            sized[m.group(0)] = KNOWN["flux"]
     found = [ModelRef(n, sized[n] if n in sized else
                       (size_from_name(n) or hub.get(n)) if hub else size_from_name(n))
              for n in names]
