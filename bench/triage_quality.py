@@ -49,7 +49,8 @@ untouched): the figures for a set labelled apart.  ``--folds none`` scores a set
 shipped weights only.
 
 ``--labels LABELS.jsonl`` takes the labels of the issues it names from that file instead
-(another labeller's; ``bench/triage_agreement.py`` compares two label files).
+(another labeller's; ``bench/triage_agreement.py`` compares two label files), and
+``--agree LABELS.jsonl`` scores only the issues whose easy-or-not that file agrees with.
 
 The labelled sets (``bench/triage_extra*_labels.jsonl``: numbers, labels and reasons, no
 texts; ``..._relabels.jsonl``: a second reader's labels of the same issues): how each was
@@ -375,9 +376,13 @@ def mistakes(items: list[Labelled], assessed: list[scoring.Assessment], n: int) 
 def agreed(items: list[Labelled], other: Mapping[tuple[str, int], Mapping[str, Any]]
            ) -> list[Labelled]:
     """The issues another reader labelled and agrees with on easy or not."""
-    kept = [x for x in items if (x.issue.repo, x.issue.number) in other
-            and (other[(x.issue.repo, x.issue.number)].get("difficulty") == "easy") == x.easy]
-    unread = sum((x.issue.repo, x.issue.number) not in other for x in items)
+    kept, unread = [], 0
+    for x in items:
+        theirs = other.get((x.issue.repo, x.issue.number))
+        if theirs is None:
+            unread += 1
+        elif (theirs.get("difficulty") == "easy") == x.easy:
+            kept.append(x)
     print(f"{len(kept)} of them where the other reader agrees on easy or not "
           f"({len(items) - len(kept) - unread} disagree, {unread} not read by the other)")
     return kept
