@@ -40,6 +40,7 @@ from github.GithubException import GithubException, UnknownObjectException
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.cache import write_atomic  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
 from harness.triage import github_errors, github_sync, validate  # noqa: E402
 
@@ -143,9 +144,7 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     # the labels as the file gives them now (a run before may have written others)
     rows = [{**have[k], **{f: w[f] for f in LABELS if f in w}}
             for w in wanted if (k := (w["repo"], w["number"])) in have]
-    tmp = final.with_name(final.name + ".tmp")
-    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tmp.replace(final)
+    write_atomic(final, "".join(json.dumps(r) + "\n" for r in rows))
     part.unlink(missing_ok=True)
     print(f"{final}: {len(rows)} of {len(wanted)} issues"
           + (f", {len(missing)} left out" if missing else ""), flush=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import config, network
+from harness.cache import write_atomic
 from harness.errors import HarnessError
 
 log = logging.getLogger("harness.triage.hub")
@@ -86,6 +87,4 @@ def _read() -> dict[str, float | None]:
 def _write(cache: dict[str, float | None]) -> None:
     path = cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(cache, sort_keys=True))

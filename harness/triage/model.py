@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.cache import write_atomic
 from harness.errors import HarnessError
 from harness.triage import words as words_mod
 
@@ -144,7 +145,5 @@ def save(models: Models, path: Path = WEIGHTS_PATH) -> None:
             **({"updated_on": sorted(models.updated_on)} if models.updated_on else {}),
             **({"alone": rounded(models.alone)} if models.alone else {}),
             **({"blend": dataclasses.asdict(models.blend)} if models.blend != Blend() else {})}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(data, indent=1) + "\n")
     load.cache_clear()
