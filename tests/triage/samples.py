@@ -137,6 +137,17 @@ When I explain predictions to users I need to map tokens back to characters.
 I could try a PR if maintainers agree on the API.
 """
 
+# diffusers' first feature-request form: bold lines for headings
+OLD_FEATURE_REQUEST = """**Is your feature request related to a problem? Please describe.**
+I want to put more weight on some LoRAs than on others after loading them.
+
+**Describe the solution you'd like**
+A way to change the weight of a LoRA already loaded into the pipeline.
+
+**Describe alternatives you've considered**
+My own loader.
+"""
+
 NEW_MODEL = """### Model description
 
 FooLM is a 34B decoder-only model with a new sliding-window attention variant, released
