@@ -24,7 +24,9 @@ ASKS = ("how can i", "how do i", "how to ", "how should i", "is it possible", "i
         "could you explain", "i want to know", "i'm new", "i am new", "i'm confused",
         "i am confused")
 _FEATURE_TITLE = re.compile(r"^\s*\[?(?:feature|feat|request|proposal|rfc)\b|\badd support\b"
-                            r"|\bsupport for\b|\bwould be (?:nice|great)\b", re.I)
+                            r"|\bsupport for\b|\bwould be (?:nice|great)\b"
+                            # ("When will guide diffusion ... be supported", diffusers#4463)
+                            r"|\b(?:be|been) supported\b", re.I)
 _NEW_MODEL_TITLE = re.compile(
     r"^\s*\[?new model\]?|\badd(?:ing)? (?:support for )?(?:the |a )?(?!more\b|some\b|new\b)"
     r"[\w.-]+ (?:as an? (?:new )?)?(?:model|pipeline|scheduler)s?\s*(?:$|\(|to\b|in\b|for\b)",
@@ -69,7 +71,8 @@ _NEW_MODEL_NOUNS = frozenset({"model", "models", "pipeline", "pipelines", "sched
 _ADD = frozenset({"add", "adding"})
 _ASK_FIRST = frozenset({"how", "what", "why", "which", "is", "are", "can", "does", "do",
                         "should", "question"})
-_FEATURE_GATE = frozenset({"feature", "feat", "request", "proposal", "rfc", "support", "would"})
+_FEATURE_GATE = frozenset({"feature", "feat", "request", "proposal", "rfc", "support", "would",
+                           "supported"})
 
 
 _ASKS = body_mod.gated(ASKS)
@@ -119,7 +122,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         # support fine-tuning unidiffusers using Lora?", "add support lycoris for stable
         # diffusion?": real posts, peft#2138, diffusers#4241, #3869, feature requests by
         # their labels) asks for the feature
-        asks = _asks_how(title, told) if form else _asks_outright(title) or _asks(told)
+        asks = _asks_how(title, told)
         return "question" if asks and "feature" not in tagged else "feature"
     type_hint = "type" in title and not title.isdisjoint(_HINT)  # "Wrong type hint for ..."
     if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (

@@ -270,6 +270,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     # the full-width question mark, U+FF1F (real post: diffusers#4463, "When will ... be
     # supported" and the mark)
     ("When will offsets be returned ？", "I need the offsets, thx!", (), "question"),
+    # ... unless it asks when the library will support something (diffusers#4463 itself,
+    # a feature request by its labels, was read as docs: "guide diffusion")
+    ("When will guide offsets be supported ？", "I need the offsets, thx!", (), "feature"),
     # ... as the title asks, with no question mark (real post: peft#1310)
     ("What is the best way for the inference process in LORA", samples.FEATURE_REQUEST, (),
      "question"),
