@@ -116,13 +116,14 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     if "feature" in tagged or form \
             or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(told)):
         # a question filed with the feature-request form ("The question about LoRA
-        # structure", "What is the best way for the inference process in LORA": real posts,
-        # peft#1310 an easy one) is a question; one whose title asks whether the library
-        # could do more ("Is it possible to support the new Bone method?", "When can you
-        # support fine-tuning unidiffusers using Lora?", "add support lycoris for stable
-        # diffusion?": real posts, peft#2138, diffusers#4241, #3869, feature requests by
-        # their labels) asks for the feature
-        asks = _asks_how(title, told)
+        # structure", "What is the best way for the inference process in LORA", "Is
+        # Multiple Conditioning in Stable Diffusion XL with ControlNet Possible?": real
+        # posts, peft#1310 and diffusers#7658 easy ones) is a question; one whose title
+        # asks whether the library could support more ("Is it possible to support the new
+        # Bone method?", "When can you support fine-tuning unidiffusers using Lora?", "add
+        # support lycoris for stable diffusion?": real posts, peft#2138, diffusers#4241,
+        # #3869, feature requests by their labels) asks for the feature
+        asks = _asks_how(title, told) or (_asks(told) and title.isdisjoint(_ASKS_FOR))
         return "question" if asks and "feature" not in tagged else "feature"
     type_hint = "type" in title and not title.isdisjoint(_HINT)  # "Wrong type hint for ..."
     if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (
@@ -143,6 +144,8 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
 _REQUEST_VERBS = frozenset({"add", "adding", "support", "supporting", "implement",
                             "implementing", "integrate", "integrating", "create", "enable",
                             "allow", "make", "provide"})
+# a title's words that ask for more than the library does ("Is it possible to support ...?")
+_ASKS_FOR = _REQUEST_VERBS | {"supported", "supports"}
 _SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "option", "parameter",
                              "param", "method", "flag", "kwarg", "callback"})
 _TAG = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")  # "[Flux ControlNet] Add ..."

@@ -257,15 +257,19 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Support for X", "would be nice", ("Feature request",), "feature"),
     # a question filed with the feature-request form is a question
     ("The question about LoRA structure", samples.FEATURE_REQUEST, (), "question"),
-    # ... but one whose title asks whether the library could do more asks for it (real
-    # posts: peft#2138, diffusers#4241)
-    ("Can offsets be returned?", samples.FEATURE_REQUEST, (), "feature"),
+    ("Can offsets be returned?", samples.FEATURE_REQUEST, (), "question"),
+    # ... but one whose title asks whether the library could support more asks for it
+    # (real posts: peft#2138, diffusers#4241)
+    ("Is it possible to support offsets?", samples.FEATURE_REQUEST, (), "feature"),
     ("How can offsets be returned?", samples.FEATURE_REQUEST, (), "question"),
     # diffusers' first feature-request form, in bold lines (real posts: diffusers#4630,
     # #3869)
     ("Modify lora weight after loading them", samples.OLD_FEATURE_REQUEST, (), "feature"),
     ("add support lycoris for stable diffusion?", samples.OLD_FEATURE_REQUEST, (), "feature"),
     ("How to modify lora weight after loading them?", samples.OLD_FEATURE_REQUEST, (),
+     "question"),
+    # ... and asks whether it can already be done (real post: diffusers#7658)
+    ("Is changing a lora's weight after loading possible?", samples.OLD_FEATURE_REQUEST, (),
      "question"),
     # the full-width question mark, U+FF1F (real post: diffusers#4463, "When will ... be
     # supported" and the mark)
