@@ -1,0 +1,148 @@
+"""Fresh labelled sets pooled, each scored once: by the code of the commit that first scored it.
+
+    python bench/triage_once.py TEXTS_DIR [--sets 135-146]
+
+A set labelled after the development set is fresh until it is scored: its first score, by
+the code and weights of the commit that scored it before anyone read its mistakes, is the
+honest figure for issues the triage has not seen (``bench/triage_sets.md`` tells each set's
+story; :data:`ONCE` names the commits).  This checks each of those commits out in a
+temporary git worktree of this repository, scores its sets there in a child Python (that
+commit's ``bench/triage_quality.py``, code and weights), and pools the scores: AUC easy vs
+rest and GPU recall, overall and per repository, by the first reader's labels (those the
+goal is counted on), by the second reader's (``bench/triage_extraN_relabels.jsonl``), and
+on the issues where the two agree on easy or not.
+
+TEXTS_DIR holds the sets' texts as ``bench/triage_texts.py`` writes them
+(``triage_extraN.jsonl``); a set without its texts there is named and left out.  The labels
+are read from this checkout's ``bench/triage_extraN_labels.jsonl``, not from the texts.
+
+Exits 1 when a repository misses AUC >= 0.85 or GPU recall >= 0.9 by the first reader.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from triage_quality import AUC_GOAL, GPU_RECALL_GOAL, auc, read_labels  # noqa: E402
+
+from harness import git, proc  # noqa: E402
+from harness.errors import HarnessError  # noqa: E402
+
+# each fresh set (the number of bench/triage_extraN_labels.jsonl) → the commit that scored
+# it once (bench/triage_sets.md)
+ONCE: dict[int, str] = {
+    **dict.fromkeys(range(135, 139), "1a9123d77bce2ce42e370a3411b598aed7c4148c"),
+    139: "20cab803e7989503b93f6ea85f42dba3a15a2d9b",
+    **dict.fromkeys(range(140, 143), "295ab4b7b973dfb5fc6c1283c18395bb9776d0cf"),
+    143: "3869ddde45f3461c18dfb9211bd53ed7e8dc7302",
+    144: "107bb39fc48cf4d835dbe3f782a31b9fc3447c6b",
+    145: "7dda97e1793d0b96a41b85ec0eb69c8939fb0ec2",
+    146: "62265d5502d1e499ab08fac643aa5db30443252e",
+}
+# run in the worktree: score each file given, one JSON line an issue
+_SCORE = """
+import json, sys
+sys.path[:0] = ['.', 'bench']
+import triage_quality as tq
+from harness.triage import model
+for path in sys.argv[1:]:
+    items = tq.read([path], {})
+    for a, x in zip(tq.assess(items, model.load()), items):
+        print(json.dumps([x.issue.repo, x.issue.number, a.score, bool(a.needs_gpu)]))
+"""
+Key = tuple[str, int]
+Scored = dict[Key, tuple[float, bool]]  # (repo, number) → (score, flagged as needing a GPU)
+
+
+def score_at(repo: Path, commit: str, texts: Sequence[Path]) -> Scored:
+    """The scores of the issues in ``texts`` by the code and weights of ``commit``."""
+    with tempfile.TemporaryDirectory(prefix="triage-once-") as tmp:
+        tree = Path(tmp) / "tree"
+        # (the worktrees of a run that was killed are forgotten first: their folders are gone)
+        git.run(["worktree", "prune"], cwd=repo, check=False)
+        git.run(["worktree", "add", "--detach", str(tree), commit], cwd=repo)
+        try:
+            out = proc.run([sys.executable, "-c", _SCORE, *map(str, texts)], cwd=tree,
+                           what=f"scoring at {commit[:7]}").stdout
+        finally:
+            git.run(["worktree", "remove", "--force", str(tree)], cwd=repo, check=False)
+    scored: Scored = {}
+    for line in out.splitlines():
+        name, number, score, gpu = json.loads(line)
+        scored[(name, number)] = (float(score), bool(gpu))
+    return scored
+
+
+def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]) -> list[str]:
+    """A line for all the issues ``labels`` name, then one a repository:
+    n, easy, AUC, GPU recall."""
+    keys = [k for k in scored if k in labels]
+    lines, missed = [], []
+    for repo in (None, *sorted({k[0] for k in keys})):
+        mine = [k for k in keys if repo is None or k[0] == repo]
+        easy = [labels[k]["difficulty"] == "easy" for k in mine]
+        found = auc([scored[k][0] for k in mine], easy)
+        gpu = [scored[k][1] for k in mine if labels[k].get("needs_gpu")]
+        lines.append(f"  {name:8} {repo or 'all':24} {len(mine):5} {sum(easy):5}  "
+                     f"{'-' if found is None else f'{found:.3f}':>6}  {sum(gpu):4}/{len(gpu)}")
+        if repo and ((found or 0) < AUC_GOAL or (gpu and sum(gpu) / len(gpu) < GPU_RECALL_GOAL)):
+            missed.append(repo)
+    return lines + ([f"  {name}: goals missed for {', '.join(missed)}"] if missed else [])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("texts", type=Path, metavar="TEXTS_DIR")
+    parser.add_argument("--sets", default=f"{min(ONCE)}-{max(ONCE)}",
+                        help="the sets to pool, as FIRST-LAST or N,N,... (default: all)")
+    args = parser.parse_args(argv)
+    first, _, last = args.sets.partition("-")
+    try:
+        wanted = (range(int(first), int(last) + 1) if last
+                  else [int(n) for n in args.sets.split(",")])
+    except ValueError:
+        parser.error(f"--sets {args.sets!r}: give FIRST-LAST or N,N,...")
+    by_commit: dict[str, list[Path]] = {}
+    for n in wanted:
+        text = args.texts / f"triage_extra{n}.jsonl"
+        if n not in ONCE or not text.is_file():
+            why = "no commit scored it once" if n not in ONCE else f"no {text}"
+            print(f"set {n}: left out ({why})")
+            continue
+        by_commit.setdefault(ONCE[n], []).append(text)
+    if not by_commit:
+        print(f"no set to score: none of {args.sets} has its texts in {args.texts} and a "
+              f"commit that scored it once", file=sys.stderr)
+        return 2
+    scored: Scored = {}
+    for commit, texts in by_commit.items():
+        print(f"scoring {', '.join(t.stem for t in texts)} at {commit[:7]} ...", flush=True)
+        try:
+            scored |= score_at(ROOT, commit, texts)
+        except HarnessError as e:  # a clone without that commit (shallow), a set that fails
+            print(f"cannot score at {commit[:7]}: {e}", file=sys.stderr)
+            return 2
+    numbers = [int(t.stem.removeprefix("triage_extra")) for ts in by_commit.values() for t in ts]
+    bench = ROOT / "bench"
+    first_reader = read_labels([str(bench / f"triage_extra{n}_labels.jsonl") for n in numbers])
+    second = read_labels([str(bench / f"triage_extra{n}_relabels.jsonl") for n in numbers])
+    agree = {k: v for k, v in first_reader.items() if k in second
+             and (second[k]["difficulty"] == "easy") == (v["difficulty"] == "easy")}
+    print(f"\n{len(scored)} issues of {len(numbers)} sets, each scored once\n"
+          f"  {'labels':8} {'set':24} {'n':>5} {'easy':>5}  {'AUC':>6}  GPU recall")
+    lines = pooled("first", scored, first_reader)
+    print("\n".join([*lines, *pooled("second", scored, second), *pooled("agreed", scored, agree)]))
+    return 1 if lines[-1].startswith("  first: goals missed") else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""bench/triage_once.py: each set scored by the code and weights of its own commit, in a
+worktree of a real git repository, and the scores pooled by each reader's labels."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import triage_once
+
+from tests.testing.repos import git
+
+ROOT = Path(__file__).resolve().parents[2]
+ISSUES = [
+    {"repo": "huggingface/peft", "number": 1, "title": "Typo in docstring",
+     "body": "There is a typo in the docs of LoraConfig.", "difficulty": "easy",
+     "needs_gpu": False, "kind": "docs", "created_at": "2024-01-01"},
+    {"repo": "huggingface/peft", "number": 2, "title": "FSDP hangs on 8 GPUs",
+     "body": "Training with FSDP and DeepSpeed on 8 A100 GPUs hangs at the first step.",
+     "difficulty": "hard", "needs_gpu": True, "kind": "bug", "created_at": "2024-01-01"},
+]
+
+
+def project_copy(path: Path) -> tuple[str, str]:
+    """A real git repository holding this project's triage code, in two commits: the second
+    makes every issue easier (the easy model's bias raised).  Their hashes."""
+    for part in ("harness", "recipes"):
+        shutil.copytree(ROOT / part, path / part,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (path / "bench").mkdir()
+    shutil.copy(ROOT / "bench" / "triage_quality.py", path / "bench")
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "first")
+    first = git(path, "rev-parse", "HEAD")
+    weights = path / "harness" / "triage" / "weights.json"
+    data = json.loads(weights.read_text())
+    data["easy"]["bias"] += 3.0
+    weights.write_text(json.dumps(data))
+    git(path, "commit", "-q", "-am", "easier")
+    return first, git(path, "rev-parse", "HEAD")
+
+
+def test_each_commit_scores_with_its_own_code_and_leaves_no_worktree(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    first, easier = project_copy(repo)
+    texts = tmp_path / "triage_extra7.jsonl"
+    texts.write_text("".join(json.dumps(r) + "\n" for r in ISSUES))
+    before = triage_once.score_at(repo, first, [texts])
+    after = triage_once.score_at(repo, easier, [texts])
+    keys = [("huggingface/peft", 1), ("huggingface/peft", 2)]
+    assert sorted(before) == sorted(after) == keys
+    assert before[keys[0]][0] > before[keys[1]][0]  # the typo ranks above the FSDP hang
+    assert all(after[k][0] > before[k][0] for k in keys)  # the second commit's weights
+    assert before[keys[1]][1]  # the hang on 8 GPUs is flagged as needing one
+    assert git(repo, "worktree", "list").count("\n") == 0  # only the repository's own
+
+
+def test_pooled_counts_each_reader_and_names_the_repositories_that_miss() -> None:
+    scored = {("o/a", 1): (0.9, False), ("o/a", 2): (0.1, True), ("o/b", 3): (0.2, False),
+              ("o/b", 4): (0.8, True)}
+    labels = {("o/a", 1): {"difficulty": "easy", "needs_gpu": False},
+              ("o/a", 2): {"difficulty": "hard", "needs_gpu": True},
+              ("o/b", 3): {"difficulty": "easy", "needs_gpu": False},
+              ("o/b", 4): {"difficulty": "medium", "needs_gpu": True}}
+    lines = triage_once.pooled("first", scored, labels)
+    assert lines[0].split()[1:] == ["all", "4", "2", "0.750", "2/2"]
+    assert lines[1].split()[1:] == ["o/a", "2", "1", "1.000", "1/1"]
+    assert lines[2].split()[1:] == ["o/b", "2", "1", "0.000", "1/1"]
+    assert lines[-1] == "  first: goals missed for o/b"
