@@ -129,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             scored |= score_at(ROOT, commit, texts)
         except HarnessError as e:  # a clone without that commit (shallow), a set that fails
-            print(f"cannot score at {commit[:7]}: {e}", file=sys.stderr)
+            print(f"cannot score at {commit[:7]}: {e} (a shallow clone lacks the commits: "
+                  f"git fetch --unshallow)", file=sys.stderr)
             return 2
     numbers = [int(t.stem.removeprefix("triage_extra")) for ts in by_commit.values() for t in ts]
     bench = ROOT / "bench"
