@@ -81,13 +81,16 @@ _ASKS = body_mod.gated(ASKS)
 # labelled issues, the kind the readers gave is found for 1,964 (1,870 without), the usage
 # questions 312 of 660 (255), which --beginner leaves out; 121 others are called questions
 # (105).  The AUC is unchanged (0.8228 -> 0.8229, each of fifty-nine sets held out; 0.669 ->
-# 0.668 on four fresh ones).  The forms of feature requests and new models are not read:
-# their titles tell them, and "Documentation of ..." filed as a feature request is docs
+# 0.668 on four fresh ones).  Its forms of feature requests and new models are not read as
+# labels: their titles tell them, and "Documentation of ..." filed as a feature request is
+# docs
 _OLD_FORMS = (("\u2753", "question"), ("\U0001f41b", "bug"))
 _FORM_AT = 40  # the heading opens the post: 285 of the 289 labelled posts with one of them
 # diffusers' first feature-request form opens with this bold line (16 of the 785 labelled
 # posts of the dev set and ten fresh sets: 14 feature requests by their labels, 2 new
-# pipelines; 4 of them were found as feature requests, by their titles)
+# pipelines; 4 of them were found as feature requests, by their titles).  Read as the
+# later form's "Feature request" section is, not as a label: a question filed with it is
+# a question
 _OLD_FEATURE_FORM = "**Is your feature request"
 
 
