@@ -99,6 +99,20 @@ def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]) -
     return lines + ([f"  {name}: goals missed for {', '.join(missed)}"] if missed else [])
 
 
+def _files(numbers: Sequence[int], which: str) -> list[str]:
+    """The sets' ``labels`` or ``relabels`` files in this checkout; a missing one is named."""
+    found = []
+    for n in numbers:
+        path = ROOT / "bench" / f"triage_extra{n}_{which}.jsonl"
+        if path.is_file():
+            found.append(str(path))
+        else:
+            reader = "first" if which == "labels" else "second"
+            print(f"set {n}: no {path.name}: its issues are left out of the {reader} "
+                  f"reader's figures")
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("texts", type=Path, metavar="TEXTS_DIR")
@@ -133,9 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"git fetch --unshallow)", file=sys.stderr)
             return 2
     numbers = [int(t.stem.removeprefix("triage_extra")) for ts in by_commit.values() for t in ts]
-    bench = ROOT / "bench"
-    first_reader = read_labels([str(bench / f"triage_extra{n}_labels.jsonl") for n in numbers])
-    second = read_labels([str(bench / f"triage_extra{n}_relabels.jsonl") for n in numbers])
+    first_reader = read_labels(_files(numbers, "labels"))
+    second = read_labels(_files(numbers, "relabels"))
     agree = {k: v for k, v in first_reader.items() if k in second
              and (second[k]["difficulty"] == "easy") == (v["difficulty"] == "easy")}
     print(f"\n{len(scored)} issues of {len(numbers)} sets, each scored once\n"
