@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from triage_quality import AUC_GOAL, GPU_RECALL_GOAL, auc, read_labels  # noqa: E402
+from triage_quality import auc, misses_goal, read_labels  # noqa: E402
 
 from harness import git, proc  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
@@ -82,9 +82,10 @@ def score_at(repo: Path, commit: str, texts: Sequence[Path]) -> Scored:
     return scored
 
 
-def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]) -> list[str]:
-    """A line for all the issues ``labels`` name, then one a repository:
-    n, easy, AUC, GPU recall."""
+def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]
+           ) -> tuple[list[str], list[str]]:
+    """A line for all the issues ``labels`` name, then one a repository (n, easy, AUC, GPU
+    recall), and a last one naming the repositories that miss the goal; and those."""
     keys = [k for k in scored if k in labels]
     lines, missed = [], []
     for repo in (None, *sorted({k[0] for k in keys})):
@@ -94,9 +95,11 @@ def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]) -
         gpu = [scored[k][1] for k in mine if labels[k].get("needs_gpu")]
         lines.append(f"  {name:8} {repo or 'all':24} {len(mine):5} {sum(easy):5}  "
                      f"{'-' if found is None else f'{found:.3f}':>6}  {sum(gpu):4}/{len(gpu)}")
-        if repo and ((found or 0) < AUC_GOAL or (gpu and sum(gpu) / len(gpu) < GPU_RECALL_GOAL)):
+        if repo and misses_goal(found, sum(gpu) / len(gpu) if gpu else None):
             missed.append(repo)
-    return lines + ([f"  {name}: goals missed for {', '.join(missed)}"] if missed else [])
+    if missed:
+        lines.append(f"  {name}: goals missed for {', '.join(missed)}")
+    return lines, missed
 
 
 def _files(numbers: Sequence[int], which: str) -> list[str]:
@@ -126,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--sets {args.sets!r}: give FIRST-LAST or N,N,...")
     by_commit: dict[str, list[Path]] = {}
+    numbers = []  # the sets scored
     for n in wanted:
         text = args.texts / f"triage_extra{n}.jsonl"
         if n not in ONCE or not text.is_file():
@@ -133,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"set {n}: left out ({why})")
             continue
         by_commit.setdefault(ONCE[n], []).append(text)
+        numbers.append(n)
     if not by_commit:
         print(f"no set to score: none of {args.sets} has its texts in {args.texts} and a "
               f"commit that scored it once", file=sys.stderr)
@@ -146,16 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"cannot score at {commit[:7]}: {e} (a shallow clone lacks the commits: "
                   f"git fetch --unshallow)", file=sys.stderr)
             return 2
-    numbers = [int(t.stem.removeprefix("triage_extra")) for ts in by_commit.values() for t in ts]
     first_reader = read_labels(_files(numbers, "labels"))
     second = read_labels(_files(numbers, "relabels"))
     agree = {k: v for k, v in first_reader.items() if k in second
              and (second[k]["difficulty"] == "easy") == (v["difficulty"] == "easy")}
     print(f"\n{len(scored)} issues of {len(numbers)} sets, each scored once\n"
           f"  {'labels':8} {'set':24} {'n':>5} {'easy':>5}  {'AUC':>6}  GPU recall")
-    lines = pooled("first", scored, first_reader)
-    print("\n".join([*lines, *pooled("second", scored, second), *pooled("agreed", scored, agree)]))
-    return 1 if lines[-1].startswith("  first: goals missed") else 0
+    lines, missed = pooled("first", scored, first_reader)
+    print("\n".join([*lines, *pooled("second", scored, second)[0],
+                     *pooled("agreed", scored, agree)[0]]))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -66,8 +66,9 @@ def test_pooled_counts_each_reader_and_names_the_repositories_that_miss() -> Non
               ("o/a", 2): {"difficulty": "hard", "needs_gpu": True},
               ("o/b", 3): {"difficulty": "easy", "needs_gpu": False},
               ("o/b", 4): {"difficulty": "medium", "needs_gpu": True}}
-    lines = triage_once.pooled("first", scored, labels)
+    lines, missed = triage_once.pooled("first", scored, labels)
     assert lines[0].split()[1:] == ["all", "4", "2", "0.750", "2/2"]
     assert lines[1].split()[1:] == ["o/a", "2", "1", "1.000", "1/1"]
     assert lines[2].split()[1:] == ["o/b", "2", "1", "0.000", "1/1"]
     assert lines[-1] == "  first: goals missed for o/b"
+    assert missed == ["o/b"]
