@@ -85,6 +85,12 @@ WORDS: dict[str, frozenset[str]] = {
                                "unboundlocalerror", "importerror", "modulenotfounderror",
                                "indexerror", "valueerror", "assertionerror",
                                "notimplementederror"}),
+    # an error in Python code (python_error's, less the library's own checks: a ValueError,
+    # an AssertionError or a NotImplementedError says "not in 4-bit", "not on this device"
+    # as often as anything): there on any machine, whatever the post ran it on
+    "code_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
+                             "unboundlocalerror", "importerror", "modulenotfounderror",
+                             "indexerror"}),
     "regression": frozenset({"regression", "downgrade", "downgrading", "upgrading",
                              "upgraded", "upgrade"}),
     "warning": frozenset({"warning", "warnings", "warn", "message", "misleading",

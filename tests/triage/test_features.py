@@ -1040,3 +1040,22 @@ def test_a_paper_named_by_a_question_or_a_bug_asks_for_no_new_architecture(
     wanted = extract(transformers, "[Feature request] Support the FooNet paper",
                      "Please add the architecture of this paper: https://arxiv.org/abs/1")
     assert wanted.kind == "feature" and "cue_new_arch" in {n for n, _, _ in signals.easy(wanted)}
+
+
+def test_a_plain_python_error_in_a_run_on_a_gpu_is_a_bug_in_python(transformers: Recipe) -> None:
+    # after a real post (diffusers#8594): an UnboundLocalError in a training script launched
+    # with fp16, which any machine reaches
+    launch = ("Resuming fails at once:\n```\naccelerate launch train_dreambooth_lora.py "
+              "--mixed_precision=fp16 --train_text_encoder --resume_from_checkpoint=latest\n"
+              "```\n```\n{}\n```")
+    title = "Resuming train_dreambooth_lora.py fails"
+    plain = launch.format("UnboundLocalError: local variable 'tokenizer_one' referenced "
+                          "before assignment")
+    cuda = launch.format("RuntimeError: CUDA error: an illegal memory access was encountered")
+    f = extract(transformers, title, plain)
+    assert "cue_code_error" in {n for n, _, _ in signals.gpu(f)}
+    assert signals.PRIOR_GPU["cue_code_error"] < 0
+    on_python = scoring.assess(issue(1, title, plain), f)
+    on_cuda = scoring.assess(issue(1, title, cuda), extract(transformers, title, cuda))
+    assert on_python.gpu_score < on_cuda.gpu_score / 2
+    assert on_python.score > on_cuda.score
