@@ -24,7 +24,8 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
                    help="fetch or refresh issues from GitHub (GITHUB_TOKEN or GH_TOKEN optional)")
     p.add_argument("--import", dest="import_from", metavar="FILE",
                    help="read `gh issue list --json "
-                        f"{gh_import.GH_FIELDS}` output from FILE ('-': stdin)")
+                        f"{gh_import.GH_FIELDS}` output from FILE ('-': stdin; one "
+                        "record a line too, as --jq '.[]' writes)")
     p.add_argument("--label", action="append", default=[], metavar="LABEL",
                    help="only issues with this label or label alias (repeatable: all must match)")
     p.add_argument("--beginner", action="store_true",

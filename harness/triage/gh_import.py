@@ -7,12 +7,16 @@ so it never replaces a newer copy already stored.  The
 output of ``gh pr list --json`` (same shape, ``/pull/`` URLs) is read as pull requests.
 ``comments`` may be gh's list of comments (kept: they say who claimed an issue) or a count.
 
+The records may also come one JSON object a line (``--jq '.[]'`` writes them so), or as
+several lists one after the other.
+
 A record with a value that cannot be used (``number: "abc"``, ``createdAt: "yesterday"``,
 ``comments: "many"``) is skipped with one line saying why; the others are imported.
 """
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,22 +41,48 @@ class Imported:
 
 
 def read(source: str) -> list[Any]:
-    """The JSON list in the file ``source``, or on stdin for ``-``."""
+    """The records in the file ``source``, or on stdin for ``-``: a JSON list, JSON objects
+    one after the other (one a line), or lists one after the other."""
     where = "stdin" if source == "-" else source
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise HarnessError(f"cannot read {where}: {e.__class__.__name__}: {e}") from e
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise HarnessError(f"{where}: not JSON ({e.msg} at line {e.lineno})") from e
-    except RecursionError as e:
-        raise HarnessError(f"{where}: JSON nested too deeply") from e
-    if not isinstance(data, list):
-        raise HarnessError(f"{where}: expected a JSON list, as `gh issue list --json "
-                           f"{GH_FIELDS}` writes")
-    return data
+    records: list[Any] = []
+    for value in _values(text, where):
+        if isinstance(value, list):
+            records += value
+        elif isinstance(value, dict):
+            records.append(value)
+        else:
+            raise HarnessError(f"{where}: expected a JSON list, as `gh issue list --json "
+                               f"{GH_FIELDS}` writes")
+    return records
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"\s*")
+
+
+def _values(text: str, where: str) -> list[Any]:
+    """Each JSON value of ``text``, in order (at least one)."""
+    found: list[Any] = []
+    at = _past_space(text, 0)
+    while at < len(text) or not found:
+        try:
+            value, at = _DECODER.raw_decode(text, at)
+        except json.JSONDecodeError as e:
+            raise HarnessError(f"{where}: not JSON ({e.msg} at line {e.lineno})") from e
+        except RecursionError as e:
+            raise HarnessError(f"{where}: JSON nested too deeply") from e
+        found.append(value)
+        at = _past_space(text, at)
+    return found
+
+
+def _past_space(text: str, at: int) -> int:
+    space = _SPACE.match(text, at)
+    return space.end() if space else at
 
 
 def repo_of(url: str) -> str | None:

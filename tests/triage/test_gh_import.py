@@ -43,7 +43,10 @@ def test_pull_requests_from_gh_pr_list(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "message"), [
     ("not json", "not JSON"),
-    ('{"number": 1}', "expected a JSON list"),
+    ("", "not JSON"),
+    ("[]\n5", "expected a JSON list"),
+    ('[{"number": 1, "title": "t"}] [{"x"', "not JSON"),
+    ('{"number": 1}', r"item 0 \(#1\): has no title, createdAt, url$"),
     ("[1]", "no usable record; item 0: is not an object"),
     ('[{"number": 1, "title": "t"}]', r"item 0 \(#1\): has no createdAt, url$"),
 ])
@@ -52,6 +55,19 @@ def test_bad_input(tmp_path: Path, content: str, message: str) -> None:
     path.write_text(content)
     with pytest.raises(HarnessError, match=message):
         gh_import.load(str(path), REPO)
+
+
+def test_one_record_a_line_or_lists_one_after_another(tmp_path: Path) -> None:
+    """What ``gh issue list --json ... --jq '.[]'`` writes (one object a line), and lists
+    written one after the other: the same issues as the list."""
+    records = json.loads(FIXTURE.read_text())
+    lines = tmp_path / "issues.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    pages = tmp_path / "pages.json"
+    pages.write_text(json.dumps(records[:1]) + json.dumps(records[1:]) + "\n")
+    whole = gh_import.load(str(FIXTURE), REPO).issues
+    assert gh_import.load(str(lines), REPO).issues == whole
+    assert gh_import.load(str(pages), REPO).issues == whole
 
 
 def test_missing_file(tmp_path: Path) -> None:
