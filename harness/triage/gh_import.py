@@ -49,7 +49,8 @@ def read(source: str) -> list[Any]:
     except (OSError, UnicodeDecodeError) as e:
         raise HarnessError(f"cannot read {where}: {e.__class__.__name__}: {e}") from e
     records: list[Any] = []
-    for value in _values(text, where):
+    # (a byte-order mark before it: Windows PowerShell 5 writes one with -Encoding utf8)
+    for value in _values(text.removeprefix("\ufeff"), where):
         if isinstance(value, list):
             records += value
         elif isinstance(value, dict):

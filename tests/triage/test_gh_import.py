@@ -68,6 +68,9 @@ def test_one_record_a_line_or_lists_one_after_another(tmp_path: Path) -> None:
     whole = gh_import.load(str(FIXTURE), REPO).issues
     assert gh_import.load(str(lines), REPO).issues == whole
     assert gh_import.load(str(pages), REPO).issues == whole
+    marked = tmp_path / "bom.json"
+    marked.write_text(FIXTURE.read_text(), encoding="utf-8-sig")
+    assert gh_import.load(str(marked), REPO).issues == whole
 
 
 def test_missing_file(tmp_path: Path) -> None:
