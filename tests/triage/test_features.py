@@ -366,6 +366,14 @@ def test_labels_history_and_flags(transformers: Recipe) -> None:
     assert f.assignees == ("a",) and f.linked_prs == (7,)
 
 
+def test_diffusers_hacktoberfest_issues_are_for_beginners() -> None:
+    # diffusers files them as "simple issues" for "upcoming open-source developers"
+    f = extract(load("diffusers"), "[HacktoberFest][Missing Docstrings] `decode`",
+                "The decode method is missing docstrings, can you add them?",
+                labels=("hacktoberfest",))
+    assert f.beginner_label == "hacktoberfest"
+
+
 def test_huge_bodies_are_cut(transformers: Recipe) -> None:
     log = "```\n" + "INFO step 1 loss 0.5 on cuda:0\n" * 50_000 + "```"
     f = extract(transformers, "t", samples.GPT2_PAD + log)
