@@ -58,8 +58,9 @@ def test_bad_input(tmp_path: Path, content: str, message: str) -> None:
 
 
 def test_one_record_a_line_or_lists_one_after_another(tmp_path: Path) -> None:
-    """What ``gh issue list --json ... --jq '.[]'`` writes (one object a line), and lists
-    written one after the other: the same issues as the list."""
+    """What ``gh issue list --json ... --jq '.[]'`` writes (one object a line), lists
+    written one after the other, and the list after a byte-order mark: the same issues as
+    the list."""
     records = json.loads(FIXTURE.read_text())
     lines = tmp_path / "issues.jsonl"
     lines.write_text("".join(json.dumps(r) + "\n" for r in records))
