@@ -13,6 +13,15 @@ import re
 
 from harness.triage.body import Body, add_phrase_groups, phrase_index
 
+# an error in Python code (the cue code_error): there on any machine, whatever the post ran
+# it on
+_CODE_ERRORS = frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
+                          "unboundlocalerror", "importerror", "modulenotfounderror",
+                          "indexerror"})
+# ... and the errors of the library's own checks, which say "not in 4-bit", "not on this
+# device" as often as anything: with those, a plain Python error (python_error)
+_CHECK_ERRORS = frozenset({"valueerror", "assertionerror", "notimplementederror"})
+
 # cue → whole words (as str.split finds them in the text with punctuation made spaces)
 WORDS: dict[str, frozenset[str]] = {
     # what the bug needs
@@ -81,16 +90,8 @@ WORDS: dict[str, frozenset[str]] = {
     # on both labelled sets three in four of them are easy; of a ValueError, one in four
     "api_error": frozenset({"typeerror", "attributeerror", "nameerror", "importerror",
                             "modulenotfounderror"}),
-    "python_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
-                               "unboundlocalerror", "importerror", "modulenotfounderror",
-                               "indexerror", "valueerror", "assertionerror",
-                               "notimplementederror"}),
-    # an error in Python code (python_error's, less the library's own checks: a ValueError,
-    # an AssertionError or a NotImplementedError says "not in 4-bit", "not on this device"
-    # as often as anything): there on any machine, whatever the post ran it on
-    "code_error": frozenset({"typeerror", "keyerror", "attributeerror", "nameerror",
-                             "unboundlocalerror", "importerror", "modulenotfounderror",
-                             "indexerror"}),
+    "python_error": _CODE_ERRORS | _CHECK_ERRORS,
+    "code_error": _CODE_ERRORS,
     "regression": frozenset({"regression", "downgrade", "downgrading", "upgrading",
                              "upgraded", "upgrade"}),
     "warning": frozenset({"warning", "warnings", "warn", "message", "misleading",
