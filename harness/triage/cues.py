@@ -212,6 +212,13 @@ _KERAS_COMPILE = re.compile(r"\.compile\(\s*(?:optimizer|loss|metrics)\b")
 _SAVE = frozenset({"save"})
 _SAVE_WORD = re.compile(r"\bsave\b")
 _SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
+# fp16 set off ("fp16=False", in a TrainingArguments call or its printed repr) is no half
+# precision: of the dev set and fifteen fresh sets (1,191 posts) two say it and no other word
+# of half precision, neither labelled as needing a GPU (transformers#9053, a misspelt
+# argument, was told "needs a GPU (51%)")
+_FP16 = frozenset({"fp16"})
+_FP16_WORD = re.compile(r"\bfp16\b")
+_FP16_OFF = re.compile(r"""["']?\s*[=:]\s*["']?(?:false|none|no|0)\b""")
 # an attention processor of xformers' kernels, by its class ("XFormersAttnProcessor ... will be
 # ignored": a warning only an xformers run prints); the package itself in System Info says
 # only what the reporter had installed
@@ -302,6 +309,10 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "saving" in cues and hits & WORDS["saving"] == _SAVE and all(
             _SAVED_MEDIA.match(body.low, m.start() - 1) for m in _SAVE_WORD.finditer(body.low)):
         cues.discard("saving")
+    if "half_precision" in cues and hits & WORDS["half_precision"] == _FP16 and all(
+            _FP16_OFF.match(body.low, m.end()) for m in _FP16_WORD.finditer(body.low)) \
+            and not any(p in body.low for p in PHRASES["half_precision"]):
+        cues.discard("half_precision")
     # (looked for behind the word "it", as a phrase is behind its longest word)
     if "latency" not in cues and "it" in body.words and "it/s" in body.low \
             and _SPEED_TOLD.search(body.low):

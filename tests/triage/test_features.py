@@ -489,6 +489,13 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("```py\nmodel = torch.compile(model)\nmodel.compile(optimizer=opt)\n```", "compile",
      True),
     ("```py\nmodel.compile()\nout = model(x)\n```", "compile", True),
+    # fp16 set off is no half precision (transformers#9053, a misspelt argument)
+    ("```py\nargs = TFTrainingArguments(output_dir='out', fp16=False)\n```",
+     "half_precision", False),
+    ('the config says "fp16": false', "half_precision", False),
+    ("```py\nargs = TrainingArguments(output_dir='out', fp16=True)\n```", "half_precision",
+     True),
+    ("fp16=False gives the same loss as fp16 training on one GPU", "half_precision", True),
 ])
 def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
                                           found: bool) -> None:
