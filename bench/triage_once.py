@@ -49,6 +49,7 @@ ONCE: dict[int, str] = {
     146: "62265d5502d1e499ab08fac643aa5db30443252e",
     147: "a9cd625d293c3c371d142222addbd76a364907d7",
     148: "bdf7edae873c49c0a22be9066a7c69f1770fc3d9",
+    149: "4b35fb6dc2e0ba998ee77b4698cc7194a6ca7a3e",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
