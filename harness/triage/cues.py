@@ -219,6 +219,14 @@ _SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?
 _FP16 = frozenset({"fp16"})
 _FP16_WORD = re.compile(r"\bfp16\b")
 _FP16_OFF = re.compile(r"""["']?\s*[=:]\s*["']?(?:false|none|no|0)\b""")
+# xformers installed (``!pip install -q xformers``, in a notebook's first cell) is, like the
+# package in System Info, what the reporter had, not what the bug needs: of the dev set and
+# sixteen fresh sets (1,274 posts) two say "xformers" only on a pip install line, neither
+# labelled as needing a GPU (diffusers#4410, a checkpoint conversion, was told "needs a
+# GPU (53%)" from it)
+_XFORMERS = frozenset({"xformers"})
+_XFORMERS_WORD = re.compile(r"xformers")
+_PIP_INSTALL = re.compile(r"\bpip3? install\b[^\n]*$")
 # an attention processor of xformers' kernels, by its class ("XFormersAttnProcessor ... will be
 # ignored": a warning only an xformers run prints); the package itself in System Info says
 # only what the reporter had installed
@@ -328,6 +336,11 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "training_script" not in cues and "examples" in body.words \
             and _EXAMPLES.search(body.low):
         cues.add("training_script")
+    if "xformers" in cues and hits & WORDS["xformers"] == _XFORMERS and all(
+            _PIP_INSTALL.search(body.low, body.low.rfind("\n", 0, m.start()) + 1, m.start())
+            for m in _XFORMERS_WORD.finditer(body.low)) \
+            and not any(p in body.low for p in PHRASES["xformers"]):
+        cues.discard("xformers")
     if "xformers" not in cues and "xformers" in body.low and _XFORMERS_CLASS.search(body.low):
         cues.add("xformers")
     if "cuda" in body.low:

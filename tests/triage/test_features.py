@@ -496,6 +496,12 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("```py\nargs = TrainingArguments(output_dir='out', fp16=True)\n```", "half_precision",
      True),
     ("fp16=False gives the same loss as fp16 training on one GPU", "half_precision", True),
+    # xformers installed is no xformers run (diffusers#4410, a checkpoint conversion)
+    ("```\n!pip install -q accelerate xformers\n```\nThe converted UNet fails to load",
+     "xformers", False),
+    ("```\n!pip install -q xformers\n```\nIt breaks only with xformers on", "xformers", True),
+    ("```\npip install xformers\npipe.enable_xformers_memory_efficient_attention()\n```",
+     "xformers", True),
 ])
 def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
                                           found: bool) -> None:
