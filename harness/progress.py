@@ -30,6 +30,7 @@ class Step:
         self.task = task
         self.title = title
         self.failed = 0
+        self.network = 0  # of the failed, those the network explains (offline, blocked)
         self.log = log
         self.done = 0
         self.total: int | None = None
@@ -59,15 +60,23 @@ class Step:
             self.done += 1
             if outcome == "failed":
                 self.failed += 1
-            suffix = f" [red]{self.failed} failed[/]" if self.failed else ""
-            self._update(advance=1, description=f"{self.title}{suffix}")
+            self._update(advance=1, description=f"{self.title}{self._failures(' [red]', '[/]')}")
             if self.log is not None and time.monotonic() - self.last >= LOG_EVERY:
                 self.last = time.monotonic()
                 of = f"/{self.total}" if self.total else ""
-                failed = f", {self.failed} failed" if self.failed else ""
-                self.log.print(f"{self.title}: {self.done}{of} tests{failed} "
+                self.log.print(f"{self.title}: {self.done}{of} tests{self._failures(', ', '')} "
                                f"({self.last - self.start:.0f}s)", highlight=False,
                                markup=False)
+        elif kind == "network":  # follows the failure's result: its cause
+            self.network += 1
+            self._update(description=f"{self.title}{self._failures(' [red]', '[/]')}")
+
+    def _failures(self, before: str, after: str) -> str:
+        """"12 failed (10 of them for want of the network)", or "" when none failed."""
+        if not self.failed:
+            return ""
+        why = f" ({self.network} of them for want of the network)" if self.network else ""
+        return f"{before}{self.failed} failed{after}{why}"
 
 
 class Ui:

@@ -34,3 +34,24 @@ def test_a_short_step_in_a_log_keeps_to_its_two_lines() -> None:
         step.pytest_line("##harness collected 2")
         step.pytest_line("##harness result passed tests/a.py::test_1")
     assert len(out.getvalue().splitlines()) == 2
+
+
+def test_the_failures_the_network_explains_are_told_apart(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A verify of peft b60f0552e showed "7236/10060 tests, 4700 failed" while it ran, then
+    "ok": each of its 7008 failures was a test that wanted the network."""
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    with ui.step("after peft") as step:
+        step.pytest_line("##harness collected 3")
+        step.pytest_line("F##harness result failed tests/a.py::test_hub")
+        step.pytest_line("##harness network tests/a.py::test_hub")
+        step.pytest_line("F##harness result failed tests/a.py::test_bug")
+        step.pytest_line(".##harness result passed tests/a.py::test_ok")
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("after peft: 1/3 tests, 1 failed (")
+    assert lines[2].startswith(
+        "after peft: 2/3 tests, 2 failed (1 of them for want of the network) (")
+    assert lines[3].startswith(
+        "after peft: 3/3 tests, 2 failed (1 of them for want of the network) (")

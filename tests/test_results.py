@@ -354,6 +354,19 @@ def test_network_guard(tmp_path: Path) -> None:
     assert elapsed < 30
 
 
+@pytest.mark.parametrize("args", [(), ("-n", "2")], ids=["serial", "xdist"])
+def test_a_failure_the_blocked_network_explains_is_an_event_of_its_own(
+        tmp_path: Path, args: tuple[str, ...]) -> None:
+    """The progress tells such failures apart; under xdist the workers' reports carry it."""
+    run = run_pytest(tmp_path, {"test_net.py": NETWORK_TESTS}, *args,
+                     env={"HARNESS_BLOCK_NETWORK": "1"})
+    events = {line.split("##harness ", 1)[1] for line in run.output.splitlines()
+              if "##harness network " in line}
+    assert events == {f"network test_net.py::{name}" for name in (
+        "test_blocked_create_connection", "test_blocked_connect", "test_blocked_connect_ex")
+    }, run.output
+
+
 def test_network_open_without_the_flag(tmp_path: Path) -> None:
     """The same loopback test, and the guard is not installed: no harness message."""
     run = run_pytest(tmp_path, {"test_net.py": NETWORK_TESTS}, "-k", "loopback")

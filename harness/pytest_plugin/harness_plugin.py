@@ -389,6 +389,14 @@ def _watch_offline_mode() -> None:
     setattr(cls, "_harness_watched", True)  # noqa: B010
 
 
+# on the report of a failure the network explains (a blocked connection, a Hub request
+# refused offline), which reaches the process that prints the events, an xdist worker's
+# too: the progress tells these apart from the failures a change can cause (a verify of peft
+# b60f0552e: "7236/10060 tests, 4700 failed", where 7008 of 7008 failed for want of the
+# network, and the verdict was "ok")
+NETWORK = ("harness_network", "1")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     outcome = yield
@@ -400,10 +408,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     # a library may catch NetworkBlocked and raise its own error: say what was blocked
     if report.failed and _blocked:
         item.user_properties.append(("harness_blocked", "; ".join(dict.fromkeys(_blocked))))
+        report.user_properties.append(NETWORK)
     elif (report.failed or (report.when == "call" and report.passed)) and \
             (offline := _offline[0] if _offline else _setup_offline.get(_parent(item.nodeid))):
         # a pass too: it passed on what the code built without the Hub (an empty tokenizer)
         item.user_properties.append(("harness_offline", offline))
+        if report.failed:
+            report.user_properties.append(NETWORK)
     if report.failed and call.excinfo is not None and (cause := _first_cause(call.excinfo.value)):
         item.user_properties.append(("harness_cause", cause))
 
@@ -438,3 +449,5 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         report.when == "teardown" and report.failed
     ):
         _event(f"result {report.outcome} {report.nodeid}")
+        if report.failed and NETWORK in report.user_properties:
+            _event(f"network {report.nodeid}")
