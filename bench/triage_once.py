@@ -51,6 +51,7 @@ ONCE: dict[int, str] = {
     148: "bdf7edae873c49c0a22be9066a7c69f1770fc3d9",
     149: "4b35fb6dc2e0ba998ee77b4698cc7194a6ca7a3e",
     150: "2067ba78fe7a5834255da3ab702849c4a9d3ebf8",
+    151: "97fa05c4f09472a447782c64b3093112f6859d8f",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
