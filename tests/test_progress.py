@@ -9,18 +9,25 @@ from harness import progress
 from harness.progress import Ui
 
 
+def _logged(title: str, lines: list[str]) -> list[str]:
+    """What a step prints to a log (no terminal) while it reads these lines of pytest's."""
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
+    with ui.step(title) as step:
+        for line in lines:
+            step.pytest_line(line)
+    return out.getvalue().splitlines()
+
+
 def test_a_log_gets_a_progress_line_now_and_then_while_tests_run(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """In CI (no terminal) a 13-minute test step printed nothing between its two lines."""
-    out = io.StringIO()
-    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
     monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
-    with ui.step("after peft:lora") as step:
-        step.pytest_line("##harness collected 3")
-        step.pytest_line("##harness result passed tests/a.py::test_1")
-        step.pytest_line("some pytest output")
-        step.pytest_line("##harness result failed tests/a.py::test_2")
-    lines = out.getvalue().splitlines()
+    lines = _logged("after peft:lora", [
+        "##harness collected 3",
+        "##harness result passed tests/a.py::test_1",
+        "some pytest output",
+        "##harness result failed tests/a.py::test_2"])
     assert lines[0] == "after peft:lora ..."
     assert lines[1].startswith("after peft:lora: 1/3 tests (")
     assert lines[2].startswith("after peft:lora: 2/3 tests, 1 failed (")
@@ -28,28 +35,22 @@ def test_a_log_gets_a_progress_line_now_and_then_while_tests_run(
 
 
 def test_a_short_step_in_a_log_keeps_to_its_two_lines() -> None:
-    out = io.StringIO()
-    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
-    with ui.step("before") as step:
-        step.pytest_line("##harness collected 2")
-        step.pytest_line("##harness result passed tests/a.py::test_1")
-    assert len(out.getvalue().splitlines()) == 2
+    lines = _logged("before", ["##harness collected 2",
+                               "##harness result passed tests/a.py::test_1"])
+    assert len(lines) == 2
 
 
 def test_the_failures_the_network_explains_are_told_apart(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A verify of peft b60f0552e showed "7236/10060 tests, 4700 failed" while it ran, then
     "ok": each of its 7008 failures was a test that wanted the network."""
-    out = io.StringIO()
-    ui = Ui(console=Console(file=out, force_terminal=False, width=200))
     monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
-    with ui.step("after peft") as step:
-        step.pytest_line("##harness collected 3")
-        step.pytest_line("F##harness result failed tests/a.py::test_hub")
-        step.pytest_line("##harness network tests/a.py::test_hub")
-        step.pytest_line("F##harness result failed tests/a.py::test_bug")
-        step.pytest_line(".##harness result passed tests/a.py::test_ok")
-    lines = out.getvalue().splitlines()
+    lines = _logged("after peft", [
+        "##harness collected 3",
+        "F##harness result failed tests/a.py::test_hub",
+        "##harness network tests/a.py::test_hub",
+        "F##harness result failed tests/a.py::test_bug",
+        ".##harness result passed tests/a.py::test_ok"])
     assert lines[1].startswith("after peft: 1/3 tests, 1 failed (")
     assert lines[2].startswith(
         "after peft: 2/3 tests, 2 failed (1 of them for want of the network) (")
