@@ -72,10 +72,11 @@ class Step:
             self._update(description=f"{self.title}{self._failures(' [red]', '[/]')}")
 
     def _failures(self, before: str, after: str) -> str:
-        """"12 failed (10 of them for want of the network)", or "" when none failed."""
+        """"12 failed (10 need network)", or "" when none failed (short: on a terminal the
+        step's line holds its title, the bar, the count and the time)."""
         if not self.failed:
             return ""
-        why = f" ({self.network} of them for want of the network)" if self.network else ""
+        why = f" ({self.network} need network)" if self.network else ""
         return f"{before}{self.failed} failed{after}{why}"
 
 

@@ -53,6 +53,6 @@ def test_the_failures_the_network_explains_are_told_apart(
         ".##harness result passed tests/a.py::test_ok"])
     assert lines[1].startswith("after peft: 1/3 tests, 1 failed (")
     assert lines[2].startswith(
-        "after peft: 2/3 tests, 2 failed (1 of them for want of the network) (")
+        "after peft: 2/3 tests, 2 failed (1 need network) (")
     assert lines[3].startswith(
-        "after peft: 3/3 tests, 2 failed (1 of them for want of the network) (")
+        "after peft: 3/3 tests, 2 failed (1 need network) (")
