@@ -60,7 +60,7 @@ class Step:
             self.done += 1
             if outcome == "failed":
                 self.failed += 1
-            self._update(advance=1, description=f"{self.title}{self._failures(' [red]', '[/]')}")
+            self._update(advance=1, description=self._description())
             if self.log is not None and time.monotonic() - self.last >= LOG_EVERY:
                 self.last = time.monotonic()
                 of = f"/{self.total}" if self.total else ""
@@ -69,7 +69,11 @@ class Step:
                                markup=False)
         elif kind == "network":  # follows the failure's result: its cause
             self.network += 1
-            self._update(description=f"{self.title}{self._failures(' [red]', '[/]')}")
+            self._update(description=self._description())
+
+    def _description(self) -> str:
+        """The step's line on a terminal: its title, then what failed."""
+        return f"{self.title}{self._failures(' [red]', '[/]')}"
 
     def _failures(self, before: str, after: str) -> str:
         """"12 failed (10 need network)", or "" when none failed (short: on a terminal the
