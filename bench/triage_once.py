@@ -1,6 +1,6 @@
 """Fresh labelled sets pooled, each scored once: by the code of the commit that first scored it.
 
-    python bench/triage_once.py TEXTS_DIR [--sets 135-146]
+    python bench/triage_once.py TEXTS_DIR [--sets FIRST-LAST]
 
 A set labelled after the development set is fresh until it is scored: its first score, by
 the code and weights of the commit that scored it before anyone read its mistakes, is the
