@@ -15,6 +15,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Column
 
 PREFIX = "##harness "
 LOG_EVERY = 60.0  # seconds between a long step's progress lines in a log (CI, a pipe)
@@ -60,7 +61,7 @@ class Step:
             self.done += 1
             if outcome == "failed":
                 self.failed += 1
-            self._update(advance=1, description=self._description())
+            self._update(advance=1, failures=self._failures("[red]", "[/]"))
             if self.log is not None and time.monotonic() - self.last >= LOG_EVERY:
                 self.last = time.monotonic()
                 of = f"/{self.total}" if self.total else ""
@@ -69,15 +70,11 @@ class Step:
                                markup=False)
         elif kind == "network":  # follows the failure's result: its cause
             self.network += 1
-            self._update(description=self._description())
-
-    def _description(self) -> str:
-        """The step's line on a terminal: its title, then what failed."""
-        return f"{self.title}{self._failures(' [red]', '[/]')}"
+            self._update(failures=self._failures("[red]", "[/]"))
 
     def _failures(self, before: str, after: str) -> str:
-        """"12 failed (10 need network)", or "" when none failed (short: on a terminal the
-        step's line holds its title, the bar, the count and the time)."""
+        """"12 failed (10 need network)", or "" when none failed (short: on a terminal it
+        follows the count and the time on the step's line, see :meth:`Ui.step`)."""
         if not self.failed:
             return ""
         why = f" ({self.network} need network)" if self.network else ""
@@ -105,10 +102,19 @@ class Ui:
             self.console.print(f"{title}: done in {time.monotonic() - start:.1f}s",
                                highlight=False, markup=False)
             return
+        # the title yields its room first (cut short with "…"), then the bar: the count, the
+        # time and what failed always show (in an 80-column terminal a verify step's title
+        # and its failures pushed the count and the time out of the line)
         progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}",
+                       table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis")),
+            BarColumn(bar_width=None, table_column=Column(ratio=1)),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[failures]}", table_column=Column(no_wrap=True)),
+            console=self.console, transient=True, expand=True,
         )
         with progress:
-            task = progress.add_task(title, total=None)
+            task = progress.add_task(title, total=None, failures="")
             yield Step(progress, task, title)

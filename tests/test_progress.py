@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -56,3 +57,24 @@ def test_the_failures_the_network_explains_are_told_apart(
         "after peft: 2/3 tests, 2 failed (1 need network) (")
     assert lines[3].startswith(
         "after peft: 3/3 tests, 2 failed (1 need network) (")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_a_terminal_line_keeps_the_count_the_time_and_the_failures(width: int) -> None:
+    """In an 80-column terminal, `harness verify peft` showed "before and after peft, 7
+    targets (2 processes x 1 thread) 3 failed (3 need net…": no count of tests, no time.
+    The title is what gives way."""
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=True, width=width))
+    with ui.step("before and after peft, 7 targets (2 processes x 1 thread)") as step:
+        step.pytest_line("##harness collected 10060")
+        for i in range(3):
+            step.pytest_line(f"F##harness result failed t.py::test_{i}")
+            step.pytest_line(f"##harness network t.py::test_{i}")
+        assert step.progress is not None
+        step.progress.refresh()
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue())
+    line = [part for part in re.split(r"[\r\n]", screen) if "3/10060" in part][-1]
+    assert len(line.rstrip()) <= width
+    assert line.startswith("⠋ before")
+    assert re.search(r" 3/10060 \d:\d\d:\d\d 3 failed \(3 need network\)$", line.rstrip())
