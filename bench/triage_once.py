@@ -53,6 +53,7 @@ ONCE: dict[int, str] = {
     150: "2067ba78fe7a5834255da3ab702849c4a9d3ebf8",
     151: "97fa05c4f09472a447782c64b3093112f6859d8f",
     152: "a528a9937a3653fa6c613bd9ab638a02ddd29f88",
+    153: "488e47ec0dfdd8b402bedc945dac53c3e926e3e8",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
