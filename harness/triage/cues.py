@@ -10,6 +10,8 @@ a second.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from harness.triage.body import Body, add_phrase_groups, phrase_index
 
@@ -294,10 +296,43 @@ def _big_beyond(body: Body, light: frozenset[str]) -> bool:
     return any(p in low for p in PHRASES["big_pipeline"])
 
 
-def _hub_cache(low: str, start: int, end: int) -> bool:
-    """Whether the "cache" at ``low[start:end]`` is the Hub's download folder."""
-    return bool(_HUB_CACHE_BEFORE.search(low, max(0, start - 14), start)
-                or _HUB_CACHE_AFTER.match(low, end))
+class _Idle(NamedTuple):
+    """A cue's one word said where it means nothing for the cue (a picture saved, the Hub's
+    cache folder, fp16 set off, xformers installed): a cue found by that word alone is
+    dropped when every time the word is said it is said so, unless a phrase of the cue is
+    there too."""
+
+    cue: str
+    word: frozenset[str]  # the word, as :data:`WORDS` has it
+    said: re.Pattern[str]  # finds it in the lower-cased text
+    idle: Callable[[str, re.Match[str]], bool]  # whether the word said there means nothing
+
+
+def _saved_media(low: str, m: re.Match[str]) -> bool:
+    return _SAVED_MEDIA.match(low, m.start() - 1) is not None
+
+
+def _set_off(low: str, m: re.Match[str]) -> bool:
+    return _FP16_OFF.match(low, m.end()) is not None
+
+
+def _hub_cache(low: str, m: re.Match[str]) -> bool:
+    """Whether the "cache" there is the Hub's download folder."""
+    return bool(_HUB_CACHE_BEFORE.search(low, max(0, m.start() - 14), m.start())
+                or _HUB_CACHE_AFTER.match(low, m.end()))
+
+
+def _pip_installed(low: str, m: re.Match[str]) -> bool:
+    """Whether the word is on a ``pip install`` line, after the command."""
+    return _PIP_INSTALL.search(low, low.rfind("\n", 0, m.start()) + 1, m.start()) is not None
+
+
+_IDLE = (
+    _Idle("saving", _SAVE, _SAVE_WORD, _saved_media),
+    _Idle("half_precision", _FP16, _FP16_WORD, _set_off),
+    _Idle("intricate", _CACHE, _CACHE_WORD, _hub_cache),
+    _Idle("xformers", _XFORMERS, _XFORMERS_WORD, _pip_installed),
+)
 
 
 def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
@@ -314,20 +349,15 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "compile" in cues and hits & WORDS["compile"] <= _COMPILE_WORDS \
             and "torch.compile" not in body.low and _KERAS_COMPILE.search(body.low):
         cues.discard("compile")
-    if "saving" in cues and hits & WORDS["saving"] == _SAVE and all(
-            _SAVED_MEDIA.match(body.low, m.start() - 1) for m in _SAVE_WORD.finditer(body.low)):
-        cues.discard("saving")
-    if "half_precision" in cues and hits & WORDS["half_precision"] == _FP16 and all(
-            _FP16_OFF.match(body.low, m.end()) for m in _FP16_WORD.finditer(body.low)) \
-            and not any(p in body.low for p in PHRASES["half_precision"]):
-        cues.discard("half_precision")
+    for rule in _IDLE:
+        if rule.cue in cues and hits & WORDS[rule.cue] == rule.word \
+                and not any(p in body.low for p in PHRASES.get(rule.cue, ())) \
+                and all(rule.idle(body.low, m) for m in rule.said.finditer(body.low)):
+            cues.discard(rule.cue)
     # (looked for behind the word "it", as a phrase is behind its longest word)
     if "latency" not in cues and "it" in body.words and "it/s" in body.low \
             and _SPEED_TOLD.search(body.low):
         cues.add("latency")
-    if "intricate" in cues and hits & WORDS["intricate"] == _CACHE and all(
-            _hub_cache(body.low, m.start(), m.end()) for m in _CACHE_WORD.finditer(body.low)):
-        cues.discard("intricate")
     if "big_pipeline" in cues and light and not _big_beyond(body, light):
         cues.discard("big_pipeline")
     if "training_script" not in cues and ("train_" in body.low or "run_" in body.low) \
@@ -336,11 +366,6 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
     if "training_script" not in cues and "examples" in body.words \
             and _EXAMPLES.search(body.low):
         cues.add("training_script")
-    if "xformers" in cues and hits & WORDS["xformers"] == _XFORMERS and all(
-            _PIP_INSTALL.search(body.low, body.low.rfind("\n", 0, m.start()) + 1, m.start())
-            for m in _XFORMERS_WORD.finditer(body.low)) \
-            and not any(p in body.low for p in PHRASES["xformers"]):
-        cues.discard("xformers")
     if "xformers" not in cues and "xformers" in body.low and _XFORMERS_CLASS.search(body.low):
         cues.add("xformers")
     if "cuda" in body.low:

@@ -483,6 +483,9 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ('the files are available in "huggingface_hub" cache folder, but it is not used',
      "intricate", False),
     ("the Hub cache is fine, but the static cache breaks generation", "intricate", True),
+    # ... but a phrase of the cue still counts
+    ("Clearing the local hugging face cache did not help: the attention mask is ignored",
+     "intricate", True),
     # Keras compiles a model before fitting it: no torch.compile (transformers#2581)
     ("```py\nmodel.compile(optimizer=optimizer, loss=loss, metrics=[metric])\n"
      "model.fit(train_dataset, epochs=2)\n```", "compile", False),
