@@ -11,11 +11,13 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Column
+from rich.text import Text
 
 PREFIX = "##harness "
 LOG_EVERY = 60.0  # seconds between a long step's progress lines in a log (CI, a pipe)
@@ -81,6 +83,13 @@ class Step:
         return f"{before}{self.failed} failed{after}{why}"
 
 
+class _Count(MofNCompleteColumn):
+    """"12/10060", once a total is known; nothing before (a clone, an env build: "0/?")."""
+
+    def render(self, task: Task) -> Text:
+        return super().render(task) if task.total is not None else Text("")
+
+
 class Ui:
     def __init__(self, quiet: bool = False, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True)
@@ -110,7 +119,7 @@ class Ui:
             TextColumn("{task.description}",
                        table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis")),
             BarColumn(bar_width=None, table_column=Column(ratio=1)),
-            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            _Count(table_column=Column(no_wrap=True)),
             TimeElapsedColumn(table_column=Column(no_wrap=True)),
             TextColumn("{task.fields[failures]}", table_column=Column(no_wrap=True)),
             console=self.console, transient=True, expand=True,

@@ -59,22 +59,38 @@ def test_the_failures_the_network_explains_are_told_apart(
         "after peft: 3/3 tests, 2 failed (1 need network) (")
 
 
+def _screen(width: int, title: str, lines: list[str]) -> list[str]:
+    """The lines a step draws on a terminal of ``width`` columns while it reads these lines
+    of pytest's, without their colours."""
+    out = io.StringIO()
+    ui = Ui(console=Console(file=out, force_terminal=True, width=width))
+    with ui.step(title) as step:
+        for line in lines:
+            step.pytest_line(line)
+        assert step.progress is not None
+        step.progress.refresh()
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue())
+    return [part for part in re.split(r"[\r\n]", screen) if part.strip()]
+
+
+def test_a_step_with_no_count_yet_shows_none() -> None:
+    """A clone or an env build showed "0/?" beside its bar."""
+    lines = _screen(80, "clone peft", [])
+    assert lines and all("clone peft" in line and "?" not in line for line in lines)
+    assert " 1/12 " in _screen(80, "tests peft", [
+        "##harness collected 12", ".##harness result passed tests/a.py::test_1"])[-1]
+
+
 @pytest.mark.parametrize("width", [60, 80, 120])
 def test_a_terminal_line_keeps_the_count_the_time_and_the_failures(width: int) -> None:
     """In an 80-column terminal, `harness verify peft` showed "before and after peft, 7
     targets (2 processes x 1 thread) 3 failed (3 need net…": no count of tests, no time.
     The title is what gives way."""
-    out = io.StringIO()
-    ui = Ui(console=Console(file=out, force_terminal=True, width=width))
-    with ui.step("before and after peft, 7 targets (2 processes x 1 thread)") as step:
-        step.pytest_line("##harness collected 10060")
-        for i in range(3):
-            step.pytest_line(f"F##harness result failed t.py::test_{i}")
-            step.pytest_line(f"##harness network t.py::test_{i}")
-        assert step.progress is not None
-        step.progress.refresh()
-    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue())
-    line = [part for part in re.split(r"[\r\n]", screen) if "3/10060" in part][-1]
+    events = ["##harness collected 10060"]
+    for i in range(3):
+        events += [f"F##harness result failed t.py::test_{i}", f"##harness network t.py::test_{i}"]
+    line = _screen(width, "before and after peft, 7 targets (2 processes x 1 thread)",
+                   events)[-1]
     assert len(line.rstrip()) <= width
     assert line.startswith("⠋ before")
     assert re.search(r" 3/10060 \d:\d\d:\d\d 3 failed \(3 need network\)$", line.rstrip())
