@@ -117,7 +117,7 @@ class Ui:
         progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}",
-                       table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis")),
+                       table_column=Column(ratio=3, no_wrap=True, overflow="ellipsis")),
             BarColumn(bar_width=None, table_column=Column(ratio=1)),
             _Count(table_column=Column(no_wrap=True)),
             TimeElapsedColumn(table_column=Column(no_wrap=True)),
