@@ -133,8 +133,7 @@ def make_parser() -> argparse.ArgumentParser:
         from harness.triage import cli as triage_cli
         from harness.verify import cli as verify_cli
     except ModuleNotFoundError as e:  # a dependency is missing: say which, hide no command
-        print(f"harness: error: the Python package {e.name!r} that harness needs is missing"
-              "\nhint: reinstall harness: pip install -e .", file=sys.stderr)
+        print(_missing(e), file=sys.stderr)
         raise SystemExit(2) from e
     for commands in (verify_cli, triage_cli, fanout_cli, maintenance_cli):
         commands.add_parsers(sub)
@@ -181,8 +180,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"harness: error: {proc.DISK_FULL}{where}", markup=False, soft_wrap=True)
         err.print(f"hint: {proc.DISK_FULL_HINT}", markup=False, soft_wrap=True)
         return 2
+    except ModuleNotFoundError as e:  # a command imports what it uses when it runs
+        if (e.name or "harness").partition(".")[0] == "harness":
+            return _internal_error(e, err, log_path)
+        log.debug("missing package", exc_info=True)
+        err.print(_missing(e), markup=False, soft_wrap=True)
+        return 2
     except Exception as e:  # a bug: keep the traceback for the report
         return _internal_error(e, err, log_path)
+
+
+def _missing(e: ModuleNotFoundError) -> str:
+    return (f"harness: error: the Python package {e.name!r} that harness needs is missing"
+            "\nhint: reinstall harness: pip install -e .")
 
 
 def _out_of_space(e: OSError) -> bool:

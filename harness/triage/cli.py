@@ -9,8 +9,12 @@ from rich.console import Console
 from harness import recipes, store
 from harness.errors import HarnessError
 from harness.recipes import Recipe
-from harness.triage import comments, gh_import, github_sync, issues, rank, report
-from harness.triage.suggest import suggest
+from harness.triage import comments, gh_import, issues
+
+# (the modules that score and show issues, and the GitHub client, are imported by the
+# commands that use them: every harness command builds this parser, and they took a
+# third of a second to import)
+TABLE_ROWS = 30  # rows in a table when no --limit is given
 
 
 def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,11 +38,11 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     p.add_argument("--unassigned", action="store_true", help="only unassigned issues")
     p.add_argument("--cpu-only", action="store_true", help="drop issues that need a GPU")
     p.add_argument("--limit", type=_positive, metavar="N",
-                   help=f"show N issues (default: {report.TABLE_ROWS} in a table, all in JSON)")
+                   help=f"show N issues (default: {TABLE_ROWS} in a table, all in JSON)")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.add_argument("--base-url", metavar="URL",
                    help="GitHub API URL, for GitHub Enterprise (default: $GITHUB_API_URL or "
-                        f"{github_sync.API_URL})")
+                        "https://api.github.com)")
     p.add_argument("--hub", action="store_true",
                    help="ask the Hugging Face Hub for the size of models named without one")
     p.set_defaults(func=run_triage)
@@ -66,6 +70,8 @@ def repo_of(recipe: Recipe) -> str:
 
 
 def run_triage(args: argparse.Namespace) -> int:
+    from harness.triage import rank, report
+
     recipe = recipes.load(args.recipe)
     repo = repo_of(recipe)
     err = Console(stderr=True)
@@ -85,6 +91,8 @@ def run_triage(args: argparse.Namespace) -> int:
                 err.print(f"hint: `gh issue list --json {gh_import.GH_FIELDS}` writes every "
                           f"field used", markup=False, highlight=False, soft_wrap=True)
         if args.sync:
+            from harness.triage import github_sync
+
             if recipe.source.github is None:
                 raise HarnessError(f"recipe {recipe.name!r} names no GitHub repository "
                                    f"(source.github)", hint="use --import FILE instead")
@@ -105,7 +113,7 @@ def run_triage(args: argparse.Namespace) -> int:
                            f"{', '.join(map(repr, unknown))}",
                            hint=f"labels most used: {seen}" if seen else
                            "the stored issues carry no labels")
-    limit = args.limit if args.limit or args.json else report.TABLE_ROWS
+    limit = args.limit if args.limit or args.json else TABLE_ROWS
     filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
                            args.cpu_only, limit)
     assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)
@@ -126,6 +134,9 @@ def run_triage(args: argparse.Namespace) -> int:
 
 
 def run_issue(args: argparse.Namespace) -> int:
+    from harness.triage import rank, report
+    from harness.triage.suggest import suggest
+
     recipe = recipes.load(args.recipe)
     repo = repo_of(recipe)
     with store.opened() as conn:

@@ -13,7 +13,6 @@ from harness.triage import scoring
 from harness.triage.scoring import Assessment
 from harness.triage.suggest import Suggestion, suggest
 
-TABLE_ROWS = 30  # rows in a table when no --limit is given
 REASONS = 3  # reasons shown per row (all of them in JSON and `harness issue`)
 _BAND_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from harness.envs import BACKENDS
-from harness.verify.select import DEFAULT_BUDGET
+from harness.verify.options import DEFAULT_BUDGET
 
 EPILOG = """\
 examples:

@@ -14,7 +14,7 @@ from harness.recipes import Recipe, Subset
 from harness.runner import selection_args
 from harness.verify import select
 from harness.verify.document import Commands
-from harness.verify.options import Options
+from harness.verify.options import DEFAULT_BUDGET, Options
 
 
 def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
@@ -31,7 +31,7 @@ def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
             args += [flag, value]
     if opts.run_all if run_all is None else run_all:
         args.append("--all")
-    elif opts.budget != select.DEFAULT_BUDGET:
+    elif opts.budget != DEFAULT_BUDGET:
         args += ["--budget", f"{opts.budget:g}"]
     if not opts.run_checks:
         args.append("--no-checks")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.verify import select
+DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Options:
     use_cache: bool = True
     backend: str = "auto"
     base_image: str | None = None  # docker backend: the image envs are built on
-    budget: float = select.DEFAULT_BUDGET
+    budget: float = DEFAULT_BUDGET
     run_checks: bool = True
     online: bool = False  # the tests may reach the network (the Hub)
     gpu: bool = False  # the tests run on the CUDA GPU (the same selection)

@@ -25,8 +25,6 @@ from harness.recipes import Recipe, Subset
 from harness.verify import compare, durations, imports, mixins, own, scripts
 from harness.verify.diff import FileDiff, is_under
 
-DEFAULT_BUDGET = 30.0  # seconds of tests per run (each side), estimated
-
 
 @dataclass(frozen=True)
 class Pick:
