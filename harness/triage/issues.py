@@ -81,6 +81,8 @@ def _str(value: Any) -> str:
 
 
 def _list(text: Any) -> list[Any]:
+    if text == "[]":  # most labels, assignees and linked PRs: no JSON to decode
+        return []
     try:
         value = json.loads(text) if isinstance(text, str) else []
     except ValueError:
