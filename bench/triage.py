@@ -117,11 +117,11 @@ def machine_speed() -> float:
     return time.perf_counter() - start
 
 
-def bench_scoring(n: int) -> float:
-    """Best seconds to assess ``n`` issues as ``harness triage`` does (on every core the
-    batch is sliced for, :mod:`harness.triage.slices`), and, for the record, on one core."""
+def bench_scoring(items: list[Issue]) -> float:
+    """Best seconds to assess ``items`` as ``harness triage`` does (on every core the batch
+    is sliced for, :mod:`harness.triage.slices`), and, for the record, on one core."""
     recipe = load("transformers")
-    items = generate(n)
+    n = len(items)
     chars = statistics.mean(len(i.body) for i in items)
     best = 0.0
     for cores, workers in (("one core", 1), (f"{slices.count(n)} slices", slices.MAX_WORKERS)):
@@ -142,17 +142,17 @@ def bench_scoring(n: int) -> float:
     return best  # as harness triage runs
 
 
-def bench_command(n: int) -> None:
+def bench_command(items: list[Issue]) -> None:
     """Best seconds of ``harness triage transformers --limit 10`` as a user types it, with
-    ``n`` generated issues stored (in the bench's own home)."""
-    issues.save_all(generate(n))
+    ``items`` stored (in the bench's own home)."""
+    issues.save_all(items)
     times = []
     for _ in range(3):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "harness", "triage", "transformers", "--limit",
                         "10"], cwd=ROOT, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    print(f"harness triage transformers --limit 10, {n} issues stored: best "
+    print(f"harness triage transformers --limit 10, {len(items)} issues stored: best "
           f"{min(times):.3f} s of 3 (the command's start, the store and the table included)")
 
 
@@ -189,8 +189,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["HARNESS_HOME"] = home
         print(f"machine: sum(range(1000)) x 20,000 takes {machine_speed():.3f} s")
-        seconds = bench_scoring(args.issues)
-        bench_command(args.issues)
+        items = generate(args.issues)
+        seconds = bench_scoring(items)
+        bench_command(items)
         free = bench_sync(args.repo_size)
     missed = [what for what, ok in (("scoring", seconds < GOAL_S), ("re-sync", free)) if not ok]
     print("goals met" if not missed else f"goals missed: {', '.join(missed)}")
