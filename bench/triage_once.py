@@ -54,6 +54,7 @@ ONCE: dict[int, str] = {
     151: "97fa05c4f09472a447782c64b3093112f6859d8f",
     152: "a528a9937a3653fa6c613bd9ab638a02ddd29f88",
     153: "488e47ec0dfdd8b402bedc945dac53c3e926e3e8",
+    154: "ace6f1ffc45ac161c610b882d8e569e6edaf78e0",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
