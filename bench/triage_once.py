@@ -55,6 +55,7 @@ ONCE: dict[int, str] = {
     152: "a528a9937a3653fa6c613bd9ab638a02ddd29f88",
     153: "488e47ec0dfdd8b402bedc945dac53c3e926e3e8",
     154: "ace6f1ffc45ac161c610b882d8e569e6edaf78e0",
+    155: "5c40540c26f7b2ed75186b2ead86dba9230a8f3f",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
