@@ -9,8 +9,11 @@ story; :data:`ONCE` names the commits).  This checks each of those commits out i
 temporary git worktree of this repository, scores its sets there in a child Python (that
 commit's ``bench/triage_quality.py``, code and weights), and pools the scores: AUC easy vs
 rest and GPU recall, overall and per repository, by the first reader's labels (those the
-goal is counted on), by the second reader's (``bench/triage_extraN_relabels.jsonl``), and
-on the issues where the two agree on easy or not.
+goal is counted on), by the second reader's (``bench/triage_extraN_relabels.jsonl``), on
+the issues where the two agree on easy or not, and by the majority of three readers: where
+the two disagree, a third reader's (``bench/triage_extraN_thirdlabels.jsonl``, read from
+the rubric alone, not told that the two disagreed) decides easy or not; GPU recall in that
+row is counted on the first reader's GPU labels.
 
 TEXTS_DIR holds the sets' texts as ``bench/triage_texts.py`` writes them
 (``triage_extraN.jsonl``); a set without its texts there is named and left out.  The labels
@@ -111,14 +114,34 @@ def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]
     return lines, missed
 
 
+def majority(first: Mapping[Key, Mapping[str, Any]], second: Mapping[Key, Mapping[str, Any]],
+             third: Mapping[Key, Mapping[str, Any]]) -> dict[Key, dict[str, Any]]:
+    """Each issue's label on easy or not by two of its three readers: the first two's where
+    they agree, the third's where they do not (an issue the third has not read is left out
+    then), with the first reader's GPU label."""
+    found = {}
+    for k, v in first.items():
+        if k not in second:
+            continue
+        easy = v["difficulty"] == "easy"
+        if (second[k]["difficulty"] == "easy") != easy:
+            if k not in third:
+                continue
+            easy = third[k]["difficulty"] == "easy"
+        found[k] = {"difficulty": "easy" if easy else "medium", "needs_gpu": v.get("needs_gpu")}
+    return found
+
+
 def _files(numbers: Sequence[int], which: str) -> list[str]:
-    """The sets' ``labels`` or ``relabels`` files in this checkout; a missing one is named."""
+    """The sets' ``labels``, ``relabels`` or ``thirdlabels`` files in this checkout; a
+    missing one is named (a set without a third reader's is named by :func:`main` only when
+    the first two disagree on one of its issues)."""
     found = []
     for n in numbers:
         path = ROOT / "bench" / f"triage_extra{n}_{which}.jsonl"
         if path.is_file():
             found.append(str(path))
-        else:
+        elif which != "thirdlabels":
             reader = "first" if which == "labels" else "second"
             print(f"set {n}: no {path.name}: its issues are left out of the {reader} "
                   f"reader's figures")
@@ -164,11 +187,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     second = read_labels(_files(numbers, "relabels"))
     agree = {k: v for k, v in first_reader.items() if k in second
              and (second[k]["difficulty"] == "easy") == (v["difficulty"] == "easy")}
+    most = majority(first_reader, second, read_labels(_files(numbers, "thirdlabels")))
+    if unread := len(first_reader.keys() & second.keys()) - len(most):
+        print(f"{unread} issues the first two readers disagree on have no third reader's "
+              f"label (bench/triage_extraN_thirdlabels.jsonl): left out of the majority's "
+              f"figures")
     print(f"\n{len(scored)} issues of {len(numbers)} sets, each scored once\n"
           f"  {'labels':8} {'set':24} {'n':>5} {'easy':>5}  {'AUC':>6}  GPU recall")
     lines, missed = pooled("first", scored, first_reader)
     print("\n".join([*lines, *pooled("second", scored, second)[0],
-                     *pooled("agreed", scored, agree)[0]]))
+                     *pooled("agreed", scored, agree)[0],
+                     *pooled("majority", scored, most)[0]]))
     return 1 if missed else 0
 
 

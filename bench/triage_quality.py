@@ -53,8 +53,9 @@ shipped weights only.
 ``--agree LABELS.jsonl`` scores only the issues whose easy-or-not that file agrees with.
 
 The labelled sets (``bench/triage_extra*_labels.jsonl``: numbers, labels and reasons, no
-texts; ``..._relabels.jsonl``: a second reader's labels of the same issues): how each was
-drawn, read and scored, with its figures, is told in ``bench/triage_sets.md``.
+texts; ``..._relabels.jsonl``: a second reader's labels of the same issues;
+``..._thirdlabels.jsonl``: a third reader's, where the first two disagree on easy or not):
+how each was drawn, read and scored, with its figures, is told in ``bench/triage_sets.md``.
 
 The texts of the sets after the dev set are not in the repository: a new machine that
 lacks them can score the dev set and any set it gathers again, but not refit on them all

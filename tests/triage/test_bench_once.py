@@ -72,3 +72,22 @@ def test_pooled_counts_each_reader_and_names_the_repositories_that_miss() -> Non
     assert lines[2].split()[1:] == ["o/b", "2", "1", "0.000", "1/1"]
     assert lines[-1] == "  first: goals missed for o/b"
     assert missed == ["o/b"]
+
+
+def test_the_majority_takes_the_third_reader_only_where_the_first_two_disagree() -> None:
+    def label(difficulty: str, gpu: bool = False) -> dict[str, object]:
+        return {"difficulty": difficulty, "needs_gpu": gpu}
+
+    first = {("o/a", 1): label("easy"), ("o/a", 2): label("medium", True),
+             ("o/a", 3): label("easy"), ("o/a", 4): label("hard"), ("o/a", 5): label("easy")}
+    second = {("o/a", 1): label("easy"), ("o/a", 2): label("hard", False),
+              ("o/a", 3): label("medium"), ("o/a", 4): label("easy")}
+    third = {("o/a", 1): label("hard"), ("o/a", 3): label("hard"), ("o/a", 4): label("easy")}
+    most = triage_once.majority(first, second, third)
+    # 1: the first two agree, the third is not asked; 2: medium and hard are both not easy;
+    # 3 and 4: the third decides; 5: the second never read it
+    assert {k[1]: v["difficulty"] for k, v in most.items()} == {
+        1: "easy", 2: "medium", 3: "medium", 4: "easy"}
+    assert most[("o/a", 2)]["needs_gpu"] is True  # the first reader's GPU label
+    del third[("o/a", 3)]
+    assert ("o/a", 3) not in triage_once.majority(first, second, third)
