@@ -53,9 +53,10 @@ def test_scores_bands_gpu_and_reasons() -> None:
     gpu = [r for r in heavy.reasons[:2] if "needs a GPU" in r]
     assert gpu and gpu[0].startswith("-")
     # a usage question is no worse a start than a bug on the labelled sets (their readers
-    # call half of them easy): it ranks under the bug labelled 'Good First Issue', and
-    # says it reads as a question
-    assert question.score < easy.score - 0.1
+    # call half of them easy): it ranks under the bug labelled 'Good First Issue' (0.02
+    # under it since the update on the twenty-one fresh sets, which weigh a question and a
+    # short post more), and says it reads as a question
+    assert question.score < easy.score
     assert any("reads as a usage question" in r for r in question.reasons)
     for a in by_number.values():
         assert 0.0 <= a.score <= 1.0 and a.reasons
