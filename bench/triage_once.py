@@ -186,8 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     first_reader = read_labels(_files(numbers, "labels"))
     second = read_labels(_files(numbers, "relabels"))
-    agree = {k: v for k, v in first_reader.items() if k in second
-             and (second[k]["difficulty"] == "easy") == (v["difficulty"] == "easy")}
+    agree = majority(first_reader, second, {})  # no third reader: where the two agree
     most = majority(first_reader, second, read_labels(_files(numbers, "thirdlabels")))
     if unread := len(first_reader.keys() & second.keys()) - len(most):
         print(f"{unread} issues the first two readers disagree on have no third reader's "
