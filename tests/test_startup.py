@@ -17,3 +17,16 @@ def test_building_the_command_line_imports_no_command_s_own_modules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out.split() == []
+
+
+def test_the_help_s_copies_of_light_constants_match_their_modules() -> None:
+    """The command line names the GitHub API's default without importing the GitHub client:
+    its help keeps a copy of github_sync.API_URL, which must say the same."""
+    from harness import cli
+    from harness.triage import github_sync
+
+    parser = cli.make_parser()
+    [sub] = [a for a in parser._actions if a.dest == "command"]
+    triage = sub.choices["triage"]  # type: ignore[attr-defined]
+    [base_url] = [a for a in triage._actions if a.dest == "base_url"]
+    assert f"or {github_sync.API_URL})" in str(base_url.help)
