@@ -62,6 +62,7 @@ ONCE: dict[int, str] = {
     156: "d231d0657d2a69d796b79e24d1497564134d6b59",
     157: "5e425b581b8fa3623ad9324b4906d56f1341203d",
     158: "bb4ba9922b6c39ad08c7883063ea82d43522c50f",
+    159: "14c870a16cf12361f0ee78d4454e057a3bf8b418",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
