@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import features, scoring
+from harness.triage import features, scoring, targets
 from harness.triage.suggest import Suggestion, suggest
 from tests.triage import samples
 
@@ -87,6 +87,61 @@ def test_the_generic_loader_names_no_pipeline() -> None:
 def test_lora_issues_run_the_lora_subset() -> None:
     s = suggestion("peft", "merge_and_unload keeps a bias", samples.PEFT_MERGE)
     assert s.command == "nox -s reproduce -- peft --subset lora"
+
+
+# diffusers' LoRA test files at the recipe's v0.40.0 (tests/lora/test_lora_layers_*.py)
+LORA_FILES = frozenset((
+    "ace_step", "auraflow", "cogvideox", "cogview4", "flux", "flux2", "helios", "hunyuanvideo",
+    "ideogram4", "krea2", "ltx2", "ltx_video", "lumina2", "minimax_h3", "mochi", "qwenimage",
+    "sana", "sd", "sd3", "sdxl", "wan", "wanvace", "z_image"))
+
+
+@pytest.mark.parametrize(("title", "body", "stem"), [
+    # real titles: diffusers#9078, #8237, #13249, #6130, #8975, #2739 (the last two name no
+    # family with LoRA tests: Stable Diffusion's; "I want" names no Wan)
+    ("Flux Can't Load LoRA", "```python\npipe.load_lora_weights(path)\n```", "flux"),
+    ('SDXL LoRA key not loaded "lora_te2_text_projection.*"', "Keys are skipped.", "sdxl"),
+    ("Lora Stopped working for Z-Image", "It worked last week.", "z_image"),
+    ("Error while loading Lora", "I want to load my LoRA: it fails.", "sd"),
+    ("ImportError: cannot import name 'LoraLoaderMixin' from 'diffusers.loaders'",
+     "```python\nfrom diffusers import UNet2DConditionModel\n"
+     "from diffusers.loaders import LoraLoaderMixin\n```", "sd"),
+    # a ControlNet pipeline's LoRA is its family's (real title: diffusers#5109, whose
+    # pipeline tests are ControlNet's)
+    ("load_lora_weights for StableDiffusionXLControlNetImg2ImgPipeline raises",
+     "```python\npipe = StableDiffusionXLControlNetImg2ImgPipeline.from_pretrained(p)\n"
+     "pipe.load_lora_weights(lora)\n```", "sdxl"),
+    # loading after training is about loading (real title: diffusers#6176)
+    ("Error when load LoRA weight after training dreambooth_lora",
+     "I trained with train_dreambooth_lora.py, then load_lora_weights fails.", "sd"),
+])
+def test_a_lora_issue_points_at_its_family_lora_tests(title: str, body: str, stem: str) -> None:
+    """Real posts: 109 of 602 diffusers issues say LoRA in their title; 79 were sent to the
+    default subset (the schedulers' tests), 10 to a scheduler's, a UNet's or an
+    autoencoder's."""
+    s = suggestion("diffusers", title, body)
+    path = f"tests/lora/test_lora_layers_{stem}.py"
+    assert stem in LORA_FILES
+    assert s.tests[0] == path
+    assert s.command == f"harness reproduce diffusers --subset schedulers --tests {path}"
+    # offline, all 35 of Stable Diffusion's LoRA tests that run on a CPU fail (the
+    # peft-internal-testing checkpoints): the flag is told
+    assert s.why.endswith("load small checkpoints from the Hub: add --online to run them")
+
+
+@pytest.mark.parametrize("title", [
+    # real titles: diffusers#10994, #5563: the training script's, not the library's LoRA
+    "train_dreambooth_lora_flux crash on batch size greater than 1",
+    "SDXL DreamBooth LoRA training throws errors",
+])
+def test_a_lora_training_issue_is_not_sent_to_the_lora_tests(title: str) -> None:
+    s = suggestion("diffusers", title, "Running the example script fails after 10 steps.")
+    assert not any(t.startswith("tests/lora/") for t in s.tests)
+
+
+def test_every_family_has_lora_tests() -> None:
+    stems = {*targets._LORA_FAMILIES.values(), *(s for _, s in targets._LORA_NAMED)}
+    assert stems <= LORA_FILES
 
 
 def test_gpu_issues_get_the_gpu_subset() -> None:
