@@ -7,6 +7,7 @@ issue itself names.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -129,8 +130,18 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
     return list(first.items())
 
 
+# model types that are English words too ("opt out", "git clone", "a bit"): not read as
+# a model's name in a title's plain words
+_WORD_TYPES = frozenset({"opt", "git", "led", "bit", "sam", "rag", "mvp", "align", "bark",
+                         "canine", "clap", "donut", "funnel", "splinter", "informer", "aria",
+                         "luke", "bros"})
+
+
 def model_types(text: str, f: Features) -> Counter[str]:
-    """Model types named: in file paths (weighed most), class names and checkpoints."""
+    """Model types named: in file paths (weighed most), class names, checkpoints and the
+    title's plain words ("Whisper doesn't compute positional embeddings properly", "GPT-2
+    fine tuning": 120 of the 590 real transformers issues of the dev set and of the fresh
+    sets to the hundred-and-fifty-eighth that named no model otherwise)."""
     counts: Counter[str] = Counter()
     for path in f.files:
         if m := _MODEL_FILE.match(path):
@@ -138,6 +149,15 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for prefix in _CLASS.findall(text):
         if t := _SQUASHED.get(prefix.lower()):
             counts[t] += 1
+    words = re.findall(r"[a-z0-9_]+", text.partition("\n")[0].lower().replace("-", ""))
+    named: set[str] = set()
+    for word, then in itertools.zip_longest(words, words[1:], fillvalue=""):
+        # a version apart from its name ("Gemma 3", "Wav2Vec 2"): the type that has it
+        t = _SQUASHED.get(f"{word}{then}") if then.isdigit() else None
+        if t := t or _SQUASHED.get(word.replace("_", "")):
+            named.add(t)
+    for t in sorted(named - _WORD_TYPES):
+        counts[t] += 1
     for model in f.models:
         name = model.name.lower().rpartition("/")[2]
         if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
