@@ -201,7 +201,20 @@ def _diffusers(text: str, f: Features) -> list[Target]:
     for name in dict.fromkeys(_PIPELINE_CLASS.findall(text)):
         if tests := pipeline_tests(name):
             found.append((tests, f"names {name}Pipeline"))
+    title = text.partition("\n")[0]
+    if (folder := family_named(title)) and not _TRAINING.search(title) \
+            and not _TRAINING_SCRIPT.search(title):
+        if "controlnet" in title.lower() and folder in _SD_CONTROLNET:
+            folder = _CONTROLNET.get(folder, "controlnet")
+        found.append((f"tests/pipelines/{folder}", f"its title names {folder}"))
     return found
+
+
+# the families whose ControlNet pipelines have tests of their own (the others: in the
+# "controlnet" folder, as Stable Diffusion's); another family's ControlNet ("Sana
+# Controlnet Support"), the family's
+_SD_CONTROLNET = frozenset({*_CONTROLNET, "stable_diffusion", "stable_diffusion_2",
+                            "stable_diffusion_xl"})
 
 
 # diffusers' LoRA tests, one file a model family (tests/lora/, at the recipe's v0.40.0): the
@@ -215,24 +228,25 @@ _LORA_FAMILIES = {
     "qwenimage": "qwenimage", "sana": "sana", "aura_flow": "auraflow", "z_image": "z_image",
     "ace_step": "ace_step", "helios": "helios", "krea2": "krea2", "ideogram4": "ideogram4",
 }
-# a family as reporters name it ("SDXL LoRA key not loaded", "Lora Stopped working for
-# Z-Image"), the more specific first
-_LORA_NAMED = tuple((re.compile(pattern, re.I), stem) for pattern, stem in (
-    (r"\bsd-?xl|stable[ -]?diffusion[ -]?xl", "sdxl"),
-    (r"\bsd-?3(?:\.5)?\b|stable[ -]?diffusion[ -]?3", "sd3"),
+# a family as reporters name it in plain words ("SDXL LoRA key not loaded", "Lora Stopped
+# working for Z-Image") → its pipeline test folder, the more specific first
+_FAMILY_WORDS = tuple((re.compile(pattern, re.I), folder) for pattern, folder in (
+    (r"\bsd-?xl|stable[ -]?diffusion[ -]?xl", "stable_diffusion_xl"),
+    (r"\bsd[ -]?3(?:\.5)?\b|stable[ -]?diffusion[ -]?3", "stable_diffusion_3"),
+    (r"\bsd[ -]?2(?:\.1)?\b|stable[ -]?diffusion[ -]?2", "stable_diffusion_2"),
     (r"\bflux\.?2\b", "flux2"), (r"\bflux", "flux"), (r"\bwan(?:\s?2(?:\.\d)?)?\b", "wan"),
-    (r"\bhunyuan[ -]?video", "hunyuanvideo"), (r"\bltx-?2\b", "ltx2"), (r"\bltx", "ltx_video"),
-    (r"\bcogvideox?\b", "cogvideox"), (r"\bcogview-?4\b", "cogview4"), (r"\blumina", "lumina2"),
-    (r"\bmochi\b", "mochi"), (r"\bqwen-?image\b", "qwenimage"), (r"\bsana\b", "sana"),
-    (r"\baura-?flow\b", "auraflow"), (r"\bz-?image\b", "z_image"),
-    (r"\bsd-?(?:1\.[45]|2(?:\.1)?)\b|stable[ -]?diffusion", "sd")))
+    (r"\bhunyuan[ -]?video", "hunyuan_video"), (r"\bltx-?2\b", "ltx2"), (r"\bltx", "ltx"),
+    (r"\bcogvideox?\b", "cogvideo"), (r"\bcogview-?4\b", "cogview4"),
+    (r"\blumina-?2\b", "lumina2"), (r"\bmochi\b", "mochi"), (r"\bqwen-?image\b", "qwenimage"),
+    (r"\bsana\b", "sana"), (r"\baura-?flow\b", "aura_flow"), (r"\bz-?image\b", "z_image"),
+    (r"\bsd[ -]?1\.[45]\b|stable[ -]?diffusion", "stable_diffusion")))
 # a LoRA issue by what it calls: the loading and fusing API of diffusers' LoRA mixins
 _LORA_API = re.compile(r"\b(?:load_lora_weights|lora_state_dict|fuse_lora|unfuse_lora|"
                        r"unload_lora_weights|set_adapters|\w*LoraLoaderMixin)\b")
 # a LoRA being trained ("train_dreambooth_lora_flux crash on batch size greater than 1",
 # "SDXL DreamBooth LoRA training throws errors"): the training script's own tests are the
 # example's, not the library's LoRA tests
-_TRAINING = re.compile(r"\btrain(?:ing|ed)?\b|\bdreambooth\b", re.I)
+_TRAINING = re.compile(r"\btrain(?:ing|ed)?\b|\bdreambooth\b|\bfine[ -]?tun", re.I)
 _TRAINING_SCRIPT = re.compile(r"\btrain_\w+")
 _LOADING = re.compile(r"\bload", re.I)
 
@@ -257,10 +271,15 @@ def lora_tests(text: str, f: Features) -> list[Target]:
     stem = next((_LORA_FAMILIES[folder] for name in _PIPELINE_CLASS.findall(text)
                  if (folder := _family(name)) in _LORA_FAMILIES), None)
     for told in (title, text):
-        stem = stem or next((s for pattern, s in _LORA_NAMED if pattern.search(told)), None)
+        stem = stem or _LORA_FAMILIES.get(family_named(told) or "")
     why = f"about LoRA, for the {stem} family" if stem else \
         "about LoRA, no family with LoRA tests named: Stable Diffusion's"
     return [(f"{_LORA_LAYERS}{stem or 'sd'}.py", why)]
+
+
+def family_named(text: str) -> str | None:
+    """The pipeline test folder of the first family ``text`` names in plain words."""
+    return next((folder for pattern, folder in _FAMILY_WORDS if pattern.search(text)), None)
 
 
 def _family(name: str) -> str | None:
