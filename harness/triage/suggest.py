@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from harness.recipes import Recipe, Subset
-from harness.triage import targets
+from harness.triage import diffusers_tests, targets
 from harness.triage.features import Features, package_of
 from harness.triage.issues import Issue
 
@@ -61,7 +61,8 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
                           f"{why}: within subset {covering.name!r}")
     base = _base(recipe, needs_gpu)
     why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}"
-    if targets.needs_hub(path):  # told, not added: offline, --online waits on every download
+    # told, not added: offline, --online waits on every download
+    if diffusers_tests.needs_hub(path):
         why += "; its tests load small checkpoints from the Hub: add --online to run them"
     return Suggestion(base.name, tests, _harness(recipe, base, path), why)
 

@@ -1,9 +1,8 @@
 """Test files of the target repository that an issue points at, most likely first.
 
 Only mappings that follow the repositories' layout conventions: transformers'
-``tests/models/<type>/test_modeling_<type>.py``, diffusers' scheduler, UNet and pipeline
-tests (a pipeline named by its file or by its class), peft's LoRA tests, and test files the
-issue itself names.
+``tests/models/<type>/test_modeling_<type>.py``, diffusers' (:mod:`.diffusers_tests`),
+peft's LoRA tests, and test files the issue itself names.
 """
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ import itertools
 import re
 from collections import Counter
 
+from harness.triage import diffusers_tests
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 
@@ -55,74 +55,10 @@ CORE = {  # transformers' core files → their tests
     "modeling_utils.py": "tests/utils/test_modeling_utils.py",
     "configuration_utils.py": "tests/utils/test_configuration_utils.py",
 }
-# diffusers scheduler class (without "Scheduler") → test file stem
-SCHEDULERS = {
-    "DDIM": "ddim", "DDPM": "ddpm", "PNDM": "pndm", "LMSDiscrete": "lms", "IPNDM": "ipndm",
-    "EulerDiscrete": "euler", "EulerAncestralDiscrete": "euler_ancestral", "HeunDiscrete": "heun",
-    "DPMSolverMultistep": "dpm_multi", "DPMSolverSinglestep": "dpm_single",
-    "DPMSolverSDE": "dpm_sde", "UniPCMultistep": "unipc", "DEISMultistep": "deis",
-    "KDPM2Discrete": "kdpm2_discrete", "KDPM2AncestralDiscrete": "kdpm2_ancestral",
-    "LCM": "lcm", "TCD": "tcd", "DDIMInverse": "ddim_inverse", "EDMEuler": "edm_euler",
-}
-_SCHEDULER = re.compile(r"\b(\w+?)Scheduler\b")
-UNETS = {
-    "UNet1DModel": "tests/models/unets/test_models_unet_1d.py",
-    "UNet2DModel": "tests/models/unets/test_models_unet_2d.py",
-    "UNet2DConditionModel": "tests/models/unets/test_models_unet_2d_condition.py",
-    "UNet3DConditionModel": "tests/models/unets/test_models_unet_3d_condition.py",
-    "AutoencoderKL": "tests/models/autoencoders/test_models_autoencoder_kl.py",
-}
-_PIPELINE_DIR = re.compile(r"^src/diffusers/pipelines/(\w+)/")
-# diffusers' pipeline test folders (tests/pipelines/<name>/, at the recipe's v0.40.0)
-_PIPELINE_TESTS = """
-ace_step allegro animatediff anyflow audioldm2 aura_flow bria bria_fibo bria_fibo_edit chroma
-chronoedit cogvideo cogview3 cogview4 consisid consistency_models controlnet controlnet_flux
-controlnet_hunyuandit controlnet_sd3 cosmos ddim ddpm deepfloyd_if diffusion_gemma dit
-dreamlite easyanimate flux flux2 glm_image helios hidream_image hunyuan_image_21 hunyuan_video
-hunyuan_video1_5 hunyuandit ideogram4 ip_adapters joyimage kandinsky kandinsky2_2 kandinsky3
-kandinsky5 kolors krea2 latent_consistency_models latent_diffusion latte ledits_pp llada2
-longcat_audio_dit longcat_image ltx ltx2 lumina lumina2 marigold mochi motif_video
-nucleusmoe_image omnigen ovis_image pag pixart_alpha pixart_sigma pndm prx qwenimage sana
-sana_video shap_e skyreels_v2 stable_audio stable_audio_3 stable_cascade stable_diffusion
-stable_diffusion_2 stable_diffusion_3 stable_diffusion_adapter stable_diffusion_image_variation
-stable_diffusion_xl stable_unclip stable_video_diffusion visualcloze wan z_image
-"""
-# the folder whose name, squashed, starts a pipeline class's ("FluxFillPipeline": flux,
-# "StableDiffusionXLImg2ImgPipeline": stable_diffusion_xl), the longest first
-_PIPELINE_FOLDERS = sorted(((d.replace("_", ""), d) for d in _PIPELINE_TESTS.split()),
-                           key=lambda p: -len(p[0]))
-# a ControlNet pipeline's tests are in the ControlNet folder of its family
-_CONTROLNET = {"stable_diffusion_3": "controlnet_sd3", "flux": "controlnet_flux",
-               "hunyuandit": "controlnet_hunyuandit"}
-_PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)Pipeline\b")
-
-
-def needs_hub(path: str) -> bool:
-    """Whether the tests at ``path`` load from the Hub even when fast: diffusers' pipeline
-    tests build their tokenizers and text encoders from ``hf-internal-testing`` checkpoints
-    (offline, 67 of SD3's 77 fail with OfflineModeIsEnabled), and its LoRA tests from
-    ``peft-internal-testing`` ones (offline, all 35 of Stable Diffusion's that run on a CPU
-    fail)."""
-    return (path.startswith("tests/pipelines/") and not path.startswith("tests/pipelines/test_")
-            ) or path.startswith(_LORA_LAYERS)
-
-
-def pipeline_tests(name: str) -> str | None:
-    """The test folder of a diffusers pipeline class, named without "Pipeline"
-    ("StableDiffusion3", "FluxFill"), or None (``DiffusionPipeline`` names none)."""
-    if "PAG" in name:  # perturbed-attention guidance: tests of every family in one folder
-        return "tests/pipelines/pag"
-    squashed = name.replace("ControlNet", "").lower()
-    folder = next((d for s, d in _PIPELINE_FOLDERS if squashed.startswith(s)), None)
-    if "ControlNet" in name:
-        folder = _CONTROLNET.get(folder or "", "controlnet")
-    return f"tests/pipelines/{folder}" if folder else None
-
-
 def find(issue: Issue, f: Features, package: str) -> list[Target]:
     text = f"{issue.title}\n{issue.body}"
     found = [(p, f"names {p}") for p in f.files if p.startswith("tests/") and p.endswith(".py")]
-    rules = {"diffusers": _diffusers, "peft": _peft}.get(package, _transformers)
+    rules = {"diffusers": diffusers_tests.find, "peft": _peft}.get(package, _transformers)
     found += rules(text, f)
     first: dict[str, str] = {}
     for path, why in found:
@@ -183,111 +119,6 @@ def _transformers(text: str, f: Features) -> list[Target]:
             name = path.rpartition("/")[2].removesuffix(".py")
             found.append((f"tests/pipelines/test_pipelines_{name}.py", f"names pipeline {name}"))
     return found
-
-
-def _diffusers(text: str, f: Features) -> list[Target]:
-    found = lora_tests(text, f)
-    for name in dict.fromkeys(_SCHEDULER.findall(text)):
-        stem = SCHEDULERS.get(name)
-        path = f"tests/schedulers/test_scheduler_{stem}.py" if stem else "tests/schedulers"
-        found.append((path, f"names {name}Scheduler"))
-    for path in f.files:
-        if path.startswith("src/diffusers/schedulers/"):
-            found.append(("tests/schedulers", "names a scheduler file"))
-        if m := _PIPELINE_DIR.match(path):
-            found.append((f"tests/pipelines/{m.group(1)}", f"names pipeline {m.group(1)}"))
-    found += [(test, f"names {cls}") for cls, test in UNETS.items()
-              if re.search(rf"\b{cls}\b", text)]
-    for name in dict.fromkeys(_PIPELINE_CLASS.findall(text)):
-        if tests := pipeline_tests(name):
-            found.append((tests, f"names {name}Pipeline"))
-    title = text.partition("\n")[0]
-    if (folder := family_named(title)) and not _TRAINING.search(title) \
-            and not _TRAINING_SCRIPT.search(title):
-        if "controlnet" in title.lower() and folder in _SD_CONTROLNET:
-            folder = _CONTROLNET.get(folder, "controlnet")
-        found.append((f"tests/pipelines/{folder}", f"its title names {folder}"))
-    return found
-
-
-# the families whose ControlNet pipelines have tests of their own (the others: in the
-# "controlnet" folder, as Stable Diffusion's); another family's ControlNet ("Sana
-# Controlnet Support"), the family's
-_SD_CONTROLNET = frozenset({*_CONTROLNET, "stable_diffusion", "stable_diffusion_2",
-                            "stable_diffusion_xl"})
-
-
-# diffusers' LoRA tests, one file a model family (tests/lora/, at the recipe's v0.40.0): the
-# family's pipeline test folder (pipeline_tests) → the file's stem
-_LORA_LAYERS = "tests/lora/test_lora_layers_"
-_LORA_FAMILIES = {
-    "stable_diffusion": "sd", "stable_diffusion_2": "sd", "stable_diffusion_xl": "sdxl",
-    "stable_diffusion_3": "sd3", "flux": "flux", "flux2": "flux2", "wan": "wan",
-    "cogvideo": "cogvideox", "cogview4": "cogview4", "hunyuan_video": "hunyuanvideo",
-    "ltx": "ltx_video", "ltx2": "ltx2", "lumina2": "lumina2", "mochi": "mochi",
-    "qwenimage": "qwenimage", "sana": "sana", "aura_flow": "auraflow", "z_image": "z_image",
-    "ace_step": "ace_step", "helios": "helios", "krea2": "krea2", "ideogram4": "ideogram4",
-}
-# a family as reporters name it in plain words ("SDXL LoRA key not loaded", "Lora Stopped
-# working for Z-Image") → its pipeline test folder, the more specific first
-_FAMILY_WORDS = tuple((re.compile(pattern, re.I), folder) for pattern, folder in (
-    (r"\bsd-?xl|stable[ -]?diffusion[ -]?xl", "stable_diffusion_xl"),
-    (r"\bsd[ -]?3(?:\.5)?\b|stable[ -]?diffusion[ -]?3", "stable_diffusion_3"),
-    (r"\bsd[ -]?2(?:\.1)?\b|stable[ -]?diffusion[ -]?2", "stable_diffusion_2"),
-    (r"\bflux\.?2\b", "flux2"), (r"\bflux", "flux"), (r"\bwan(?:\s?2(?:\.\d)?)?\b", "wan"),
-    (r"\bhunyuan[ -]?video", "hunyuan_video"), (r"\bltx-?2\b", "ltx2"), (r"\bltx", "ltx"),
-    (r"\bcogvideox?\b", "cogvideo"), (r"\bcogview-?4\b", "cogview4"),
-    (r"\blumina-?2\b", "lumina2"), (r"\bmochi\b", "mochi"), (r"\bqwen-?image\b", "qwenimage"),
-    (r"\bsana\b", "sana"), (r"\baura-?flow\b", "aura_flow"), (r"\bz-?image\b", "z_image"),
-    (r"\bsd[ -]?1\.[45]\b|stable[ -]?diffusion", "stable_diffusion")))
-# a LoRA issue by what it calls: the loading and fusing API of diffusers' LoRA mixins
-_LORA_API = re.compile(r"\b(?:load_lora_weights|lora_state_dict|fuse_lora|unfuse_lora|"
-                       r"unload_lora_weights|set_adapters|\w*LoraLoaderMixin)\b")
-# a LoRA being trained ("train_dreambooth_lora_flux crash on batch size greater than 1",
-# "SDXL DreamBooth LoRA training throws errors"): the training script's own tests are the
-# example's, not the library's LoRA tests
-_TRAINING = re.compile(r"\btrain(?:ing|ed)?\b|\bdreambooth\b|\bfine[ -]?tun", re.I)
-_TRAINING_SCRIPT = re.compile(r"\btrain_\w+")
-_LOADING = re.compile(r"\bload", re.I)
-
-
-def lora_tests(text: str, f: Features) -> list[Target]:
-    """The LoRA tests of the model family a diffusers LoRA issue names ("Flux Can't Load
-    LoRA": ``tests/lora/test_lora_layers_flux.py``): about LoRA by its title or by the
-    loading API it calls or the loaders' file it names, and not about training one (unless
-    the title is about loading it: "Error when load LoRA weight after training
-    dreambooth_lora").  No family with LoRA tests named: Stable Diffusion's.  Real posts:
-    109 of the 602 diffusers issues of the dev set and of the fresh sets to the
-    hundred-and-fifty-eighth say LoRA in their title.  79 of them were sent to the default
-    subset (the schedulers' tests), 10 to a scheduler's, a UNet's or an autoencoder's tests
-    their code names, 20 to a pipeline's; 70 go to LoRA tests now, the other 39 are mostly
-    about training."""
-    title = text.partition("\n")[0]
-    if "lora" not in title.lower() and not _LORA_API.search(text) \
-            and not any(p.startswith("src/diffusers/loaders/lora") for p in f.files):
-        return []
-    if not _LOADING.search(title) and (_TRAINING.search(title) or _TRAINING_SCRIPT.search(text)):
-        return []
-    stem = next((_LORA_FAMILIES[folder] for name in _PIPELINE_CLASS.findall(text)
-                 if (folder := _family(name)) in _LORA_FAMILIES), None)
-    for told in (title, text):
-        stem = stem or _LORA_FAMILIES.get(family_named(told) or "")
-    why = f"about LoRA, for the {stem} family" if stem else \
-        "about LoRA, no family with LoRA tests named: Stable Diffusion's"
-    return [(f"{_LORA_LAYERS}{stem or 'sd'}.py", why)]
-
-
-def family_named(text: str) -> str | None:
-    """The pipeline test folder of the first family ``text`` names in plain words."""
-    return next((folder for pattern, folder in _FAMILY_WORDS if pattern.search(text)), None)
-
-
-def _family(name: str) -> str | None:
-    """The pipeline test folder of a pipeline class's family, named without "Pipeline",
-    its ControlNet or PAG variants with it ("StableDiffusionXLControlNetImg2Img":
-    stable_diffusion_xl)."""
-    squashed = name.replace("ControlNet", "").replace("PAG", "").lower()
-    return next((d for s, d in _PIPELINE_FOLDERS if squashed.startswith(s)), None)
 
 
 def _peft(text: str, f: Features) -> list[Target]:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import features, scoring, targets
+from harness.triage import diffusers_tests, features, scoring
 from harness.triage.suggest import Suggestion, suggest
 from tests.triage import samples
 
@@ -187,9 +187,10 @@ def test_a_lora_training_issue_is_not_sent_to_the_lora_tests(title: str) -> None
 
 
 def test_every_family_has_lora_tests() -> None:
-    assert set(targets._LORA_FAMILIES.values()) <= LORA_FILES
-    folders = set(targets._PIPELINE_TESTS.split())
-    assert {f for _, f in targets._FAMILY_WORDS} | set(targets._LORA_FAMILIES) <= folders
+    assert set(diffusers_tests._LORA_FAMILIES.values()) <= LORA_FILES
+    folders = set(diffusers_tests._PIPELINE_TESTS.split())
+    named = {f for _, f in diffusers_tests._FAMILY_WORDS}
+    assert named | set(diffusers_tests._LORA_FAMILIES) <= folders
 
 
 def test_gpu_issues_get_the_gpu_subset() -> None:
