@@ -77,7 +77,7 @@ def model_types(text: str, f: Features) -> Counter[str]:
     """Model types named: in file paths (weighed most), class names, checkpoints and the
     title's plain words ("Whisper doesn't compute positional embeddings properly", "GPT-2
     fine tuning": 120 of the 590 real transformers issues of the dev set and of the fresh
-    sets to the hundred-and-fifty-eighth that named no model otherwise)."""
+    sets to the hundred-and-fifty-ninth that named no model otherwise)."""
     counts: Counter[str] = Counter()
     for path in f.files:
         if m := _MODEL_FILE.match(path):

@@ -45,7 +45,7 @@ def test_a_model_type_without_a_subset_replaces_the_default_paths() -> None:
 ])
 def test_a_model_named_in_the_title_s_plain_words(title: str, tests: str) -> None:
     """Real posts: 590 of the 1,129 transformers issues of the dev set and the fresh sets to
-    the hundred-and-fifty-eighth were sent to the default subset, 137 of them naming their
+    the hundred-and-fifty-ninth were sent to the default subset, 137 of them naming their
     model in the title ("Whisper", "Gemma 3", "GPT-2") but in no class, path or checkpoint."""
     s = suggestion("transformers", title, "It gives the wrong output.")
     assert s.tests[0] == tests
