@@ -112,7 +112,8 @@ def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_taken: bool 
     if filters.cpu_only and a.needs_gpu:
         return False
     if filters.beginner:
-        fit = a.band != "hard" or f.beginner_label is not None
+        # a hard one only when the maintainers marked it for a first contribution
+        fit = a.band != "hard" or labels.first_issue(f.beginner_label)
         return (ignore_taken or taken(a) is None) and fit and f.kind != "question"
     return True
 

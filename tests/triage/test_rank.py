@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import rank
+from harness.triage import features, rank, scoring
 from harness.triage.scoring import Assessment
 from tests.triage import samples
 
@@ -60,3 +60,22 @@ def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
     finally:
         if was:
             gc.enable()
+
+
+@pytest.mark.parametrize(("label", "kept"), [
+    ("Good First Issue", True),
+    ("contributions-welcome", False),
+    ("Good Difficult Issue", False),
+])
+def test_beginner_keeps_a_hard_issue_only_when_it_is_marked_for_a_first_contribution(
+        label: str, kept: bool) -> None:
+    """A beginner label that only welcomes a pull request kept hard issues in --beginner
+    (real post: peft#91, "Add Late Prompt Tuning", a new method from a paper, hard by both
+    readers, listed for its "PRs welcome to address this")."""
+    recipe = load("transformers")
+    item = samples.issue(1, "Add Late Prompt Tuning", "A paper shows late prompts help.",
+                         labels=(label,))
+    a = scoring.assess(item, features.extract(item, recipe, now=NOW))._replace(band="hard")
+    assert a.features.beginner_label == label
+    assert rank.keep(recipe, a, rank.Filters(beginner=True)) is kept
+    assert rank.keep(recipe, a._replace(band="medium"), rank.Filters(beginner=True))
