@@ -107,8 +107,7 @@ def pipeline_tests(name: str) -> str | None:
     ("StableDiffusion3", "FluxFill"), or None (``DiffusionPipeline`` names none)."""
     if "PAG" in name:  # perturbed-attention guidance: tests of every family in one folder
         return "tests/pipelines/pag"
-    squashed = name.replace("ControlNet", "").lower()
-    folder = next((d for s, d in _PIPELINE_FOLDERS if squashed.startswith(s)), None)
+    folder = _family(name)
     if "ControlNet" in name:
         folder = _CONTROLNET.get(folder or "", "controlnet")
     return f"tests/pipelines/{folder}" if folder else None

@@ -77,8 +77,8 @@ def model_types(text: str, f: Features) -> Counter[str]:
     """Model types named: in file paths (weighed most), class names, checkpoints and the
     title's plain words ("Whisper doesn't compute positional embeddings properly", "GPT-2
     fine tuning": of the 1,129 real transformers issues of the dev set and of the fresh
-    sets to the hundred-and-fifty-ninth, 590 named no model otherwise, 137 of them name
-    one so)."""
+    sets to the hundred-and-fifty-ninth, 590 name no model otherwise; 137 of those name one
+    in their title)."""
     counts: Counter[str] = Counter()
     for path in f.files:
         if m := _MODEL_FILE.match(path):
