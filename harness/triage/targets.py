@@ -119,7 +119,15 @@ def _transformers(text: str, f: Features) -> list[Target]:
         if "/pipelines/" in path and not path.endswith("/base.py"):
             name = path.rpartition("/")[2].removesuffix(".py")
             found.append((f"tests/pipelines/test_pipelines_{name}.py", f"names pipeline {name}"))
+    words = set(re.findall(r"[a-z_]+", title))
+    found += [(test, f"its title names {word}") for word, test in _CORE_WORDS if word in words]
     return found
+
+
+# the core a title names in plain words ("Trainer removes newer checkpoints, not older",
+# "Streamable way in model.generate") → its tests, as CORE's files; not "run_ner_no_trainer"
+# nor "music generation"
+_CORE_WORDS = (("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]))
 
 
 def _peft(text: str, f: Features) -> list[Target]:

@@ -51,6 +51,20 @@ def test_a_model_named_in_the_title_s_plain_words(title: str, tests: str) -> Non
     assert s.tests[0] == tests
 
 
+@pytest.mark.parametrize(("title", "tests"), [
+    # real titles (transformers#11769, #23933; #14043 is an example script without it)
+    ("Trainer removes newer checkpoints, not older.", "tests/trainer/test_trainer.py"),
+    ("Streamable way in model.generate", "tests/generation/test_utils.py"),
+    ("Running `run_ner_no_trainer.py` with `--label_all_tokens` falsifies seqeval results",
+     "tests/models/bert/test_modeling_bert.py"),
+])
+def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> None:
+    """Real posts: of the 453 transformers issues that named no model, 31 name the Trainer
+    or generate in their title."""
+    s = suggestion("transformers", title, "It does not do what the docs say.")
+    assert s.tests[0] == tests
+
+
 def test_a_word_that_is_also_a_model_type_names_no_model() -> None:
     s = suggestion("transformers", "How to opt out of a bit of logging", "Logs are too long.")
     assert s.subset == "bert" and s.why.startswith("no model")
