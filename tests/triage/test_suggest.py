@@ -158,8 +158,8 @@ LORA_FILES = frozenset((
 
 
 @pytest.mark.parametrize(("title", "body", "stem"), [
-    # real titles: diffusers#9078, #8237, #13249, #6130, #8975, #2739 (the last two name no
-    # family with LoRA tests: Stable Diffusion's; "I want" names no Wan)
+    # real titles: diffusers#9078, #8237, #13249, #6130, #8975 (the last two name no family
+    # with LoRA tests: Stable Diffusion's; the body's "I want" names no Wan, as #2739's did)
     ("Flux Can't Load LoRA", "```python\npipe.load_lora_weights(path)\n```", "flux"),
     ('SDXL LoRA key not loaded "lora_te2_text_projection.*"', "Keys are skipped.", "sdxl"),
     ("Lora Stopped working for Z-Image", "It worked last week.", "z_image"),
