@@ -1,4 +1,5 @@
-"""Assessing a batch: the cycle collector paused meanwhile, then left as it was found."""
+"""Assessing a batch (the cycle collector paused meanwhile, then left as it was found), and
+what --beginner keeps of it."""
 from __future__ import annotations
 
 import gc
