@@ -58,13 +58,18 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
                           f"{why}: subset {covering.name!r} runs {path}")
     if covering is not None:  # a directory subset: narrow it to the file
         return Suggestion(covering.name, tests, _harness(recipe, covering, path),
-                          f"{why}: within subset {covering.name!r}")
+                          f"{why}: within subset {covering.name!r}{_hub(path)}")
     base = _base(recipe, needs_gpu)
-    why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}"
-    # told, not added: offline, --online waits on every download
-    if diffusers_tests.needs_hub(path):
-        why += "; its tests load small checkpoints from the Hub: add --online to run them"
+    why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}{_hub(path)}"
     return Suggestion(base.name, tests, _harness(recipe, base, path), why)
+
+
+def _hub(path: str) -> str:
+    """What the why adds for tests that load small checkpoints from the Hub: told, not added
+    to the command (offline, --online waits on every download)."""
+    if diffusers_tests.needs_hub(path) or targets.needs_hub(path):
+        return "; its tests load small checkpoints from the Hub: add --online to run them"
+    return ""
 
 
 def _covering(recipe: Recipe, path: str, gpu: bool) -> Subset | None:

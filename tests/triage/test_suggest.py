@@ -65,6 +65,32 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
     assert s.tests[0] == tests
 
 
+@pytest.mark.parametrize(("title", "tests"), [
+    # real titles (transformers#17754, #5676, #27869, #46123, #4263)
+    ("Text classification pipeline outputs differ with 4.20", "text_classification"),
+    ("Add indexes to grouped entity NER pipeline", "token_classification"),
+    ("Adding truncation to text-generation pipeline", "text_generation"),
+    ("MaskGenerationPipeline: is_last never True on final partial batch", "mask_generation"),
+    ("Sentiment Analysis Pipeline is predicting incorrect sentiment in 2.9",
+     "text_classification"),
+])
+def test_a_pipeline_runs_in_the_pipelines_subset(title: str, tests: str) -> None:
+    """Every test of transformers' pipeline files is marked is_pipeline_test, which the model
+    subsets leave out: run with those (as before), a pipeline's file selected no test."""
+    s = suggestion("transformers", title, "It gives the wrong output.")
+    path = f"tests/pipelines/test_pipelines_{tests}.py"
+    assert s.tests[0] == path
+    assert s.command == f"harness reproduce transformers --subset pipelines --tests {path}"
+    assert "add --online" in s.why
+    assert "is_pipeline_test" not in (load("transformers").subsets[s.subset].markers or "")
+
+
+def test_a_pipeline_removed_by_the_pin_names_no_test() -> None:
+    # real title (transformers#43825): v5 has no translation pipeline, nor its tests
+    s = suggestion("transformers", "translation pipeline is missing (KeyError)", "It fails.")
+    assert s.why.startswith("no model")
+
+
 def test_a_word_that_is_also_a_model_type_names_no_model() -> None:
     s = suggestion("transformers", "How to opt out of a bit of logging", "Logs are too long.")
     assert s.subset == "bert" and s.why.startswith("no model")
