@@ -86,12 +86,13 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for prefix in _CLASS.findall(text):
         if t := _SQUASHED.get(prefix.lower()):
             counts[t] += 1
-    words = re.findall(r"[a-z0-9_]+", text.partition("\n")[0].lower().replace("-", ""))
+    tokens = re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text.partition("\n")[0].lower())
+    words = [token.replace("-", "") for token in tokens]
     named: set[str] = set()
-    for word, then in itertools.zip_longest(words, words[1:], fillvalue=""):
+    for token, word, then in itertools.zip_longest(tokens, words, words[1:], fillvalue=""):
         # a version apart from its name ("Gemma 3", "Wav2Vec 2"): the type that has it
         t = _SQUASHED.get(f"{word}{then}") if then.isdigit() else None
-        if t := t or _SQUASHED.get(word.replace("_", "")):
+        if t := t or _hyphenated(token):
             named.add(t)
     for t in sorted(named - _WORD_TYPES):
         counts[t] += 1
@@ -100,6 +101,15 @@ def model_types(text: str, f: Features) -> Counter[str]:
         if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
             counts[t] += 1
     return counts
+
+
+def _hyphenated(token: str) -> str | None:
+    """The model type a title's word names, hyphens dropped ("GPT-2"), or the longest run of
+    its first parts that does ("Phi-3-mini-128k-instruct" → phi3, "LLaVa-v1" → llava,
+    "Llama-3" → llama)."""
+    parts = token.replace("_", "").split("-")
+    return next((t for n in range(len(parts), 0, -1)
+                 if (t := _SQUASHED.get("".join(parts[:n])))), None)
 
 
 def _transformers(text: str, f: Features) -> list[Target]:

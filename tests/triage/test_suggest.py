@@ -66,6 +66,20 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
 
 
 @pytest.mark.parametrize(("title", "tests"), [
+    # real titles (transformers#35973, #29774, #31187): a hyphenated name with more after it
+    ("[Phi-3-mini-128k-instruct] Difference of encodings for Slow and Fast Tokenizer",
+     "tests/models/phi3/test_tokenization_phi3.py"),
+    ("[LLaVa-v1.6] Difference between slow and fast tokenizer",
+     "tests/models/llava/test_tokenization_llava.py"),
+    ("Original Llama-3 tokenizer behaves differently from `transformers` version",
+     "tests/models/llama/test_tokenization_llama.py"),
+])
+def test_a_model_named_with_more_after_a_hyphen(title: str, tests: str) -> None:
+    s = suggestion("transformers", title, "It gives the wrong output.")
+    assert s.tests[0] == tests
+
+
+@pytest.mark.parametrize(("title", "tests"), [
     # real titles (transformers#17754, #5676, #27869, #46123, #4263)
     ("Text classification pipeline outputs differ with 4.20", "text_classification"),
     ("Add indexes to grouped entity NER pipeline", "token_classification"),
