@@ -63,6 +63,8 @@ ONCE: dict[int, str] = {
     157: "5e425b581b8fa3623ad9324b4906d56f1341203d",
     158: "bb4ba9922b6c39ad08c7883063ea82d43522c50f",
     159: "14c870a16cf12361f0ee78d4454e057a3bf8b418",
+    160: "79c5a2093f58f2a7e0cf9ded90510b35af8a77ab",
+    161: "6a2f6cca53aedc1ccfcc4182f18dae7005d22172",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
