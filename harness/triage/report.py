@@ -105,6 +105,6 @@ def detail(console: Console, a: Assessment, s: Suggestion) -> None:
                   + (" (flagged)" if a.needs_gpu else ""))
     for reason in a.gpu_reasons:
         console.print(f"  {escape(reason)}", style="dim")
-    console.print(f"tests: {escape(', '.join(s.tests))}  ({escape(s.why)})")
-    console.print("to reproduce, run:")
+    console.print(f"tests: {escape(', '.join(s.tests) or 'none')}  ({escape(s.why)})")
+    console.print(f"to {s.action}, run:")
     console.print(f"  {escape(s.command)}", style="bold", soft_wrap=True)

@@ -16,10 +16,11 @@ from harness.triage.issues import Issue
 
 
 class Suggestion(NamedTuple):
-    subset: str
+    subset: str  # "" when no test reproduces it (a documentation issue)
     tests: tuple[str, ...]  # test files or directories, most likely first
     command: str
     why: str
+    action: str = "reproduce"  # what the command does: "reproduce", or "check a fix"
 
 
 def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Suggestion:
@@ -28,6 +29,8 @@ def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Sugge
     issues call "maybe", 27 need a GPU by their labels; 52 of the 96 were sent to a GPU
     subset, which a laptop cannot run): it runs on the CPU first, and the why names the
     GPU subset that runs the same tests."""
+    if features.kind == "docs":
+        return _docs(recipe)
     # a TPU (XLA, Gaudi) is no CUDA GPU: a GPU subset cannot show what only a TPU does, and
     # no subset runs on one (real post: transformers#9533, a crash on a TPU pod, was sent
     # to a GPU subset): the code is checked on CPU, and the suggestion says so
@@ -70,6 +73,17 @@ def _hub(path: str) -> str:
     if diffusers_tests.needs_hub(path) or targets.needs_hub(path):
         return "; its tests load small checkpoints from the Hub: add --online to run them"
     return ""
+
+
+def _docs(recipe: Recipe) -> Suggestion:
+    """A documentation issue: no test shows it (real post: transformers#22391, "Docs: Clarify
+    stride for upcoming token classification pipeline", was sent to that pipeline's
+    tests), but its pull request faces the checks (lint, docs style, consistency), which
+    ``harness verify`` runs on the fix."""
+    return Suggestion("", (), f"harness verify {recipe.name} --commit HEAD",
+                      "a documentation issue: no test reproduces it; once the fix is "
+                      "committed, verify runs the checks its pull request faces, and the "
+                      "tests of any code it changes", action="check a fix")
 
 
 def _covering(recipe: Recipe, path: str, gpu: bool) -> Subset | None:

@@ -95,6 +95,10 @@ def test_import_then_table_and_issue(capsys: pytest.CaptureFixture[str]) -> None
     assert "labelled 'good first issue'" in text
     one = as_json(capsys, "issue", "diffusers", "301", "--json")
     assert set(one) >= FIELDS and one["command"] == lines[-1].strip()
+    # a docs issue: the command checks a fix, as the line before it says
+    assert run("issue", "diffusers", "304") == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[-2:] == ["to check a fix, run:", "harness verify diffusers --commit HEAD"]
 
 
 def test_label_filter(capsys: pytest.CaptureFixture[str]) -> None:

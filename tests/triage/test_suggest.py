@@ -105,6 +105,15 @@ def test_a_pipeline_removed_by_the_pin_names_no_test() -> None:
     assert s.why.startswith("no model")
 
 
+def test_a_documentation_issue_is_checked_by_verify_not_by_tests() -> None:
+    # real title (transformers#22391): it names a pipeline, whose tests show nothing of docs
+    s = suggestion("transformers", "Docs: Clarify stride for upcoming token classification "
+                   "pipeline", "The docs do not say what `stride` does.")
+    assert s.command == "harness verify transformers --commit HEAD"
+    assert s.tests == () and s.subset == "" and s.action == "check a fix"
+    assert "checks its pull request faces" in s.why
+
+
 def test_a_word_that_is_also_a_model_type_names_no_model() -> None:
     s = suggestion("transformers", "How to opt out of a bit of logging", "Logs are too long.")
     assert s.subset == "bert" and s.why.startswith("no model")
