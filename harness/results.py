@@ -78,6 +78,10 @@ SUBPROCESS_CAUSE = re.compile(r"^(?:E\s+)?((?:[\w.]+\.)?(?:ModuleNotFoundError: 
 # request offline, or the plugin blocked a connection (as its NetworkBlocked says)
 OFFLINE = "OfflineModeIsEnabled"
 BLOCKED = "network access blocked"
+# a library's own refusal offline, no Hub call made: transformers' pipeline() raises
+# "RuntimeError: You cannot infer task automatically within `pipeline` when using offline
+# mode" (tests/pipelines/test_pipelines_common.py::CommonPipelineTest::test_check_task)
+OFFLINE_SAID = "when using offline mode"
 
 
 # how the runner's reading of the log (runner.usage_error) says a conftest.py raised on import
@@ -242,7 +246,8 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
         return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
                        Cause.EXIT_WITHOUT_FAILURE)
     offline = sum(1 for r in results if r.outcome in ("failed", "error")
-                  and (OFFLINE in r.message or BLOCKED in r.message))
+                  and (OFFLINE in r.message or BLOCKED in r.message
+                       or OFFLINE_SAID in r.message))
     if not offline:
         return Verdict("failed", f"{bad} test(s) failed")
     which = f"all {offline}" if offline == bad else f"{offline} of them"

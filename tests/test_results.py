@@ -256,6 +256,9 @@ R_COLL = Row("t.py", "error", 0.0, "ImportError")
 R_OFFLINE = Row("t.py::c", "failed", 0.1, "OfflineModeIsEnabled (hf-internal-testing/"
                 "tiny-random-t5); OSError: cannot reach the Hub")
 R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggingface.co); x")
+# transformers' own refusal, no Hub call made (real: test_pipelines_common.py::test_check_task)
+R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task automatically "
+                "within `pipeline` when using offline mode")
 
 
 @pytest.mark.parametrize(("code", "rows", "kwargs", "status", "reason"), [
@@ -265,6 +268,7 @@ R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggi
      "2 test(s) failed, all 2 for want of the network (a Hub download, offline here): "
      "rerun with --online"),
     (1, [R_FAIL, R_OFFLINE], {}, "failed", "2 test(s) failed, 1 of them for want of the network"),
+    (1, [R_PASS, R_REFUSED], {}, "failed", "1 test(s) failed, all 1 for want of the network"),
     (1, [R_PASS], {}, "infra_error", "exited with 1 but no test failed"),
     (2, [R_PASS], {}, "infra_error", "pytest exited with 2 (interrupted)"),
     (3, [R_PASS], {}, "infra_error", "internal error"),

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from harness.results import BLOCKED, OFFLINE, TIME_LIMIT_MESSAGE, TestResult
+from harness.results import BLOCKED, OFFLINE, OFFLINE_SAID, TIME_LIMIT_MESSAGE, TestResult
 from harness.status import Status
 from harness.verify.own import is_own
 
@@ -29,7 +29,7 @@ CHANGES: tuple[ChangeKind, ...] = ("broken", "fixed", "flaky", "still_failing", 
                                    "removed", "passing", "not_checked")
 # the plugin's mark on a blocked connection (results.BLOCKED), and the error it raises
 NETWORK_SIGNS = (f"harness: {BLOCKED}", "NetworkBlocked")
-HUB_SIGNS = (OFFLINE, "outgoing traffic has been disabled", "HF_HUB_OFFLINE",
+HUB_SIGNS = (OFFLINE, OFFLINE_SAID, "outgoing traffic has been disabled", "HF_HUB_OFFLINE",
              "offline mode is enabled", "LocalEntryNotFoundError",
              "couldn't connect to 'https://huggingface.co'",
              "Cannot find the requested files in the local cache")
