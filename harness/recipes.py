@@ -93,6 +93,24 @@ def slow(subset: Subset, verify: Verify) -> Subset:
     return replace(subset, env={**subset.env, **verify.slow_env})
 
 
+def covers(subset: Subset, test: str) -> bool:
+    """Whether a test path or node id lies within the subset's paths."""
+    path = test.split("::", maxsplit=1)[0].rstrip("/")
+    return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/")
+               for p in subset.paths)
+
+
+def for_tests(subset: Subset, tests: tuple[str, ...]) -> Subset:
+    """``subset`` to run ``tests`` (``--tests``) with.  Its ``-k`` and deselects name tests of
+    its own files (peft's lora keeps 2,784 of test_custom_models.py's 15,700 tests with "Vanilla
+    and MLP and LoraConfig"): they are dropped when a test asked for lies outside its paths,
+    where they would deselect everything.  Its markers (slow, pipeline tests) hold for any
+    file, and stay."""
+    if not tests or all(covers(subset, t) for t in tests) or not (subset.k or subset.deselect):
+        return subset
+    return replace(subset, k=None, deselect=())
+
+
 def online(subset: Subset) -> Subset:
     """``subset`` with its tests let out to the network: the Hub models they load are
     downloaded (into the cache the recipe's variables name) instead of failing offline."""

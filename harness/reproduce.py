@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import history, pipeline, run_report, store
+from harness import history, pipeline, recipes, run_report, store
 from harness import shard as sharding
 from harness.errors import HarnessError
 from harness.pipeline import Timings, get_checkout, get_env, run_tests
@@ -68,6 +68,10 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
                            torch_find_links=opts.torch_find_links, base_image=opts.base_image)
     recipe = setup.recipe
     subset = recipe.subset(opts.subset)
+    if (narrowed := recipes.for_tests(subset, opts.tests)) is not subset:
+        ui.info(f"the tests asked for lie outside subset {subset.name!r}'s paths: its -k and "
+                f"deselects, which name tests of its own files, are not applied")
+        subset = narrowed
     if opts.online:
         subset = pipeline.online(subset)
     timings = Timings()

@@ -225,3 +225,11 @@ def test_name_defaults_to_file_stem(tmp_path: Path) -> None:
 def test_load_missing_path() -> None:
     with pytest.raises(HarnessError, match="does not exist"):
         recipes.load("/nonexistent/dir/x.toml")
+
+
+def test_tests_outside_a_subset_keep_its_markers_not_its_k() -> None:
+    lora = recipes.load("peft").subsets["lora"]
+    assert recipes.for_tests(lora, ("tests/test_custom_models.py::TestX",)) is lora
+    assert recipes.for_tests(lora, ("tests/test_decoder_models.py",)).k is None
+    bert = recipes.load("transformers").subsets["bert"]  # markers, no -k: nothing to drop
+    assert recipes.for_tests(bert, ("tests/models/llama/test_modeling_llama.py",)) is bert

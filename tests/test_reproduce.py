@@ -156,3 +156,24 @@ def test_online_lets_the_tests_reach_out(tmp_path: Path, hub: list[str]) -> None
     assert hub == ["/"]  # asked once, before the run
     offline = run(recipe, tests=("tests/test_net.py",))
     assert [t["outcome"] for t in offline["tests"]] == ["failed"]  # type: ignore[attr-defined]
+
+
+def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> None:
+    """peft's lora subset keeps test_custom_models.py's LoRA cases with -k "Vanilla and MLP
+    and LoraConfig": the command to try for real post peft#1962, `harness reproduce peft
+    --subset lora --tests tests/test_decoder_models.py`, selected no test.  A -k (and the
+    deselects) name tests of the subset's own files; markers hold for any file."""
+    repo = make_repo(tmp_path / "src", TINY_TARGET)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\
+        [subsets.mul]
+        paths = ["tests/test_mathops.py"]
+        k = "test_mul"
+        deselect = ["tests/test_mathops.py::test_mul[0-5-0]"]
+        workers = 1
+        threads = 1
+        """)
+    inside = run(recipe, subset="mul", tests=("tests/test_mathops.py",))
+    assert inside["counts"]["passed"] == 2  # type: ignore[index]
+    outside = run(recipe, subset="mul", tests=("tests/test_text.py",))
+    assert outside["status"] == "passed"
+    assert [t["id"] for t in outside["tests"]] == ["tests/test_text.py::test_shout"]  # type: ignore[attr-defined]
