@@ -65,6 +65,7 @@ ONCE: dict[int, str] = {
     159: "14c870a16cf12361f0ee78d4454e057a3bf8b418",
     160: "79c5a2093f58f2a7e0cf9ded90510b35af8a77ab",
     161: "6a2f6cca53aedc1ccfcc4182f18dae7005d22172",
+    162: "3ccd2ee55dee32cf88e5dbaab90743de751fdc2f",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
