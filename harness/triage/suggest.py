@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from harness.recipes import Recipe, Subset
-from harness.triage import diffusers_tests, targets
+from harness.triage import diffusers_tests, targets, transformers_tests
 from harness.triage.features import Features, package_of
 from harness.triage.issues import Issue
 
@@ -70,7 +70,7 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
 def _hub(path: str) -> str:
     """What the why adds for tests that load small checkpoints from the Hub: told, not added
     to the command (offline, --online waits on every download)."""
-    if diffusers_tests.needs_hub(path) or targets.needs_hub(path):
+    if diffusers_tests.needs_hub(path) or transformers_tests.needs_hub(path):
         return "; its tests load small checkpoints from the Hub: add --online to run them"
     return ""
 

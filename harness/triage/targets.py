@@ -1,212 +1,27 @@
 """Test files of the target repository that an issue points at, most likely first.
 
 Only mappings that follow the repositories' layout conventions: transformers'
-``tests/models/<type>/test_modeling_<type>.py``, diffusers' (:mod:`.diffusers_tests`),
-peft's LoRA tests, and test files the issue itself names.
+(:mod:`.transformers_tests`), diffusers' (:mod:`.diffusers_tests`), peft's LoRA tests, and
+test files the issue itself names.
 """
 from __future__ import annotations
 
-import itertools
-import re
-from collections import Counter
-
-from harness.triage import diffusers_tests
+from harness.triage import diffusers_tests, transformers_tests
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 
 Target = tuple[str, str]  # (test path, why)
 
-# transformers model types (the directory names under src/transformers/models/)
-_MODEL_TYPES = """
-albert align altclip aria bark bart beit bert bert_generation big_bird bigbird_pegasus biogpt
-bit blenderbot blenderbot_small blip blip_2 bloom bridgetower bros camembert canine chameleon
-chinese_clip clap clip clipseg clvp code_llama codegen cohere cohere2 conditional_detr convbert
-convnext convnextv2 ctrl cvt dac data2vec dbrx deberta deberta_v2 deepseek_v3 deit
-depth_anything detr dinat dinov2 distilbert donut dpr dpt efficientnet electra emu3 encodec
-ernie esm falcon falcon_mamba flaubert flava fnet focalnet fsmt funnel fuyu gemma gemma2 gemma3
-git glm glm4 glpn gpt2 gpt_bigcode gpt_neo gpt_neox gptj granite granitemoe grounding_dino
-groupvit hubert ibert idefics idefics2 idefics3 imagegpt informer instructblip jamba jetmoe
-kosmos2 layoutlm layoutlmv2 layoutlmv3 led levit lilt llama llama4 llava llava_next
-llava_onevision longformer longt5 luke lxmert m2m_100 mamba mamba2 marian markuplm mask2former
-maskformer mbart megatron_bert mimi mistral mistral3 mixtral mllama mobilebert mobilenet_v2
-mobilevit modernbert moonshine moshi mpnet mpt mt5 musicgen mvp nemotron nllb_moe nougat olmo
-olmo2 olmoe oneformer opt owlv2 owlvit paligemma patchtst pegasus pegasus_x perceiver persimmon
-phi phi3 phimoe pix2struct pixtral plbart poolformer prophetnet pvt qwen2 qwen2_5_vl
-qwen2_audio qwen2_moe qwen2_vl qwen3 qwen3_moe rag reformer regnet rembert resnet roberta
-roc_bert roformer rt_detr rwkv sam seamless_m4t segformer siglip siglip2 smolvlm speech_to_text
-speecht5 splinter squeezebert stablelm starcoder2 swin swin2sr swinv2 switch_transformers t5
-table_transformer tapas timesformer trocr udop umt5 unispeech upernet video_llava videomae vilt
-vipllava visual_bert vit vit_mae vitdet vitmatte vits vivit wav2vec2 wavlm whisper x_clip xglm
-xlm xlm_roberta xlnet yolos zamba zoedepth
-"""
-MODEL_TYPES = frozenset(_MODEL_TYPES.split())
-_SQUASHED = {t.replace("_", ""): t for t in MODEL_TYPES}
-_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)(?:Text|Vision|Audio)?(?:For[A-Z][A-Za-z]+|Model\b|"
-                    r"Config\b|TokenizerFast\b|Tokenizer\b|ImageProcessor|Processor\b|"
-                    r"FeatureExtractor\b|PreTrainedModel\b|Attention\b|DecoderLayer\b|MLP\b)")
-_MODEL_FILE = re.compile(r"^src/\w+/models/(\w+)/(modeling|tokenization|image_processing|"
-                         r"processing|configuration|feature_extraction)_")
-_TEST_KIND = (("image processor", "image_processing"), ("imageprocessor", "image_processing"),
-              ("tokeniz", "tokenization"), ("processor", "processing"))
-CORE = {  # transformers' core files → their tests
-    "generation/utils.py": "tests/generation/test_utils.py",
-    "tokenization_utils_base.py": "tests/tokenization/test_tokenization_utils.py",
-    "trainer.py": "tests/trainer/test_trainer.py",
-    "modeling_utils.py": "tests/utils/test_modeling_utils.py",
-    "configuration_utils.py": "tests/utils/test_configuration_utils.py",
-}
+
 def find(issue: Issue, f: Features, package: str) -> list[Target]:
     text = f"{issue.title}\n{issue.body}"
     found = [(p, f"names {p}") for p in f.files if p.startswith("tests/") and p.endswith(".py")]
-    rules = {"diffusers": diffusers_tests.find, "peft": _peft}.get(package, _transformers)
+    rules = {"diffusers": diffusers_tests.find, "peft": _peft}.get(package, transformers_tests.find)
     found += rules(text, f)
     first: dict[str, str] = {}
     for path, why in found:
         first.setdefault(path, why)
     return list(first.items())
-
-
-# model types that are English words too ("opt out", "git clone", "a bit"): not read as
-# a model's name in a title's plain words
-_WORD_TYPES = frozenset({"opt", "git", "led", "bit", "sam", "rag", "mvp", "align", "bark",
-                         "canine", "clap", "donut", "funnel", "splinter", "informer", "aria",
-                         "luke", "bros"})
-
-
-def model_types(text: str, f: Features) -> Counter[str]:
-    """Model types named: in file paths (weighed most), class names, checkpoints and the
-    title's plain words ("Whisper doesn't compute positional embeddings properly", "GPT-2
-    fine tuning": of the 1,129 real transformers issues of the dev set and of the fresh
-    sets to the hundred-and-fifty-ninth, 590 name no model otherwise; 137 of those name one
-    in their title)."""
-    counts: Counter[str] = Counter()
-    for path in f.files:
-        if m := _MODEL_FILE.match(path):
-            counts[m.group(1)] += 3
-    for prefix in _CLASS.findall(text):
-        if t := _SQUASHED.get(prefix.lower()):
-            counts[t] += 1
-    tokens = re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text.partition("\n")[0].lower())
-    words = [token.replace("-", "") for token in tokens]
-    named: set[str] = set()
-    for token, word, then in itertools.zip_longest(tokens, words, words[1:], fillvalue=""):
-        # a version apart from its name ("Gemma 3", "Wav2Vec 2"): the type that has it
-        t = _SQUASHED.get(f"{word}{then}") if then.isdigit() else None
-        if t := t or _hyphenated(token):
-            named.add(t)
-    for t in sorted(named - _WORD_TYPES):
-        counts[t] += 1
-    for model in f.models:
-        name = model.name.lower().rpartition("/")[2]
-        if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
-            counts[t] += 1
-    return counts
-
-
-def _hyphenated(token: str) -> str | None:
-    """The model type a title's word names, hyphens dropped ("GPT-2"), or the longest run of
-    its first parts that does ("Phi-3-mini-128k-instruct" → phi3, "LLaVa-v1" → llava,
-    "Llama-3" → llama)."""
-    parts = token.replace("_", "").split("-")
-    return next((t for n in range(len(parts), 0, -1)
-                 if (t := _SQUASHED.get("".join(parts[:n])))), None)
-
-
-def _transformers(text: str, f: Features) -> list[Target]:
-    found = []
-    for path in f.files:  # a model's own file says which of its tests
-        if m := _MODEL_FILE.match(path):
-            t, kind = m.group(1), m.group(2).replace("configuration", "modeling")
-            found.append((f"tests/models/{t}/test_{kind}_{t}.py", f"names {path}"))
-    title = text.partition("\n")[0].lower()
-    kind = next((k for word, k in _TEST_KIND if word in title), "modeling")
-    found += [(f"tests/models/{t}/test_{kind}_{t}.py", f"names model type {t}")
-              for t, _ in model_types(text, f).most_common(3)]
-    for path in f.files:
-        for tail, test in CORE.items():
-            if path.endswith(f"/{tail}"):
-                found.append((test, f"names {tail}"))
-    found += _pipelines(text, title, f)
-    words = set(re.findall(r"[a-z_]+", title))
-    found += [(test, f"its title names {word}") for word, test in _CORE_WORDS if word in words]
-    return found
-
-
-def _pipelines(text: str, title: str, f: Features) -> list[Target]:
-    """The tests of the pipelines an issue names: by file, by class, or by task in a title
-    that says pipeline ("Text classification pipeline outputs differ", "NER pipeline")."""
-    found = []
-    for path in f.files:
-        name = path.rpartition("/")[2].removesuffix(".py")
-        if "/pipelines/" in path and (test := pipeline_test(name)):
-            found.append((test, f"names pipeline {name}"))
-    for name in _PIPELINE_CLASS.findall(text):
-        if test := pipeline_test(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()):
-            found.append((test, f"names {name}Pipeline"))
-    if "pipeline" in title:
-        task = re.sub(r"[\s-]+", "_", title)
-        found += [(test, f"its title names the {name.replace('_', ' ')} pipeline")
-                  for name, test in _PIPELINE_TESTS.items()
-                  if re.search(rf"(?<![a-z]){name}(?![a-z])", task)][:1]
-    return found
-
-
-# transformers' pipeline tests at the recipe's pin (v5.23.0), by the task's name or what a
-# title calls it; the longest first ("table question answering" before "question
-# answering").  Each test there is marked is_pipeline_test: recipe subset "pipelines" runs
-# them (the model subsets leave them out).  Pipelines removed by then (summarization,
-# translation, conversational) have none.
-_PIPELINE_TESTS = {name: f"tests/pipelines/test_pipelines_{test}.py" for name, test in (
-    ("zero_shot_audio_classification", "zero_shot_audio_classification"),
-    ("zero_shot_image_classification", "zero_shot_image_classification"),
-    ("zero_shot_object_detection", "zero_shot_object_detection"),
-    ("automatic_speech_recognition", "automatic_speech_recognition"),
-    ("document_question_answering", "document_question_answering"),
-    ("table_question_answering", "table_question_answering"),
-    ("zero_shot_classification", "zero_shot"),
-    ("image_feature_extraction", "image_feature_extraction"),
-    ("token_classification", "token_classification"),
-    ("audio_classification", "audio_classification"),
-    ("image_classification", "image_classification"),
-    ("video_classification", "video_classification"),
-    ("text_classification", "text_classification"),
-    ("sentiment_analysis", "text_classification"),
-    ("question_answering", "question_answering"),
-    ("feature_extraction", "feature_extraction"),
-    ("image_segmentation", "image_segmentation"),
-    ("speech_recognition", "automatic_speech_recognition"),
-    ("image_text_to_text", "image_text_to_text"),
-    ("keypoint_matching", "keypoint_matching"),
-    ("depth_estimation", "depth_estimation"),
-    ("object_detection", "object_detection"),
-    ("mask_generation", "mask_generation"),
-    ("text_generation", "text_generation"),
-    ("text_to_audio", "text_to_audio"),
-    ("any_to_any", "any_to_any"),
-    ("fill_mask", "fill_mask"),
-    ("zero_shot", "zero_shot"),
-    ("ner", "token_classification"),
-    ("asr", "automatic_speech_recognition"),
-    ("qa", "question_answering"),
-)}
-_PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z]+)Pipeline\b")
-
-
-def needs_hub(path: str) -> bool:
-    """Whether transformers' tests at ``path`` load from the Hub: its pipeline tests (offline,
-    all 16 of text generation's fail with OfflineModeIsEnabled)."""
-    return path.startswith("tests/pipelines/test_pipelines_")
-
-
-def pipeline_test(name: str) -> str | None:
-    """The test file of a transformers pipeline, by its module's name (``text_generation``)."""
-    return _PIPELINE_TESTS.get(name)
-
-
-# the core a title names in plain words ("Trainer removes newer checkpoints, not older",
-# "Streamable way in model.generate") → its tests, as CORE's files; not "run_ner_no_trainer"
-# nor "music generation"
-_CORE_WORDS = (("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]))
 
 
 def _peft(text: str, f: Features) -> list[Target]:
