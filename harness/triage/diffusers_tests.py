@@ -23,6 +23,21 @@ SCHEDULERS = {
     "LCM": "lcm", "TCD": "tcd", "DDIMInverse": "ddim_inverse", "EDMEuler": "edm_euler",
 }
 _SCHEDULER = re.compile(r"\b(\w+?)Scheduler\b")
+# a scheduler named in a title's plain words ("fp16 does not work with euler_a scheduler",
+# "How can we use DPM++ 2M Karras sampler", "What's the difference between PNDM and plms")
+# → its test file's stem, the more specific first; DDIM, DDPM, LCM and TCD name pipelines
+# and LoRAs too: only beside "scheduler" or "sampler"
+_SCHEDULER_WORDS = tuple((re.compile(pattern, re.I), stem) for pattern, stem in (
+    (r"\beuler(?:[ _-]?a\b|[ _-]ancestral)", "euler_ancestral"),
+    (r"\beuler\b", "euler"),
+    (r"\bdpm(?:\+\+|[ _-]?solver)?[ _-]?(?:sde\b)", "dpm_sde"),
+    (r"\bdpm(?:\+\+|[ _-]?solver)[^\n]*\bsingle[ _-]?step", "dpm_single"),
+    (r"\bdpm(?:\+\+|[ _-]?solver)[^\n]*\binverse", "dpm_multi_inverse"),
+    (r"\bdpm(?:\+\+|[ _-]?solver)", "dpm_multi"),
+    (r"\bunipc\b", "unipc"), (r"\bdeis\b", "deis"), (r"\bheun\b", "heun"),
+    (r"\b(?:pndm|plms)\b", "pndm"), (r"\blms\b", "lms"),
+    (r"\b(?:ddim|ddpm|lcm|tcd)\b(?=[^\n]*\b(?:scheduler|sampler)s?\b)", ""),
+))
 UNETS = {
     "UNet1DModel": "tests/models/unets/test_models_unet_1d.py",
     "UNet2DModel": "tests/models/unets/test_models_unet_2d.py",
@@ -122,6 +137,13 @@ def find(text: str, f: Features) -> list[Target]:
         stem = SCHEDULERS.get(name)
         path = f"tests/schedulers/test_scheduler_{stem}.py" if stem else "tests/schedulers"
         found.append((path, f"names {name}Scheduler"))
+    title = text.partition("\n")[0]
+    for pattern, named in _SCHEDULER_WORDS:
+        if m := pattern.search(title):
+            stem = named or m.group(0).lower()
+            found.append((f"tests/schedulers/test_scheduler_{stem}.py",
+                          f"its title names the {m.group(0)} scheduler"))
+            break
     for path in f.files:
         if path.startswith("src/diffusers/schedulers/"):
             found.append(("tests/schedulers", "names a scheduler file"))
@@ -132,7 +154,6 @@ def find(text: str, f: Features) -> list[Target]:
     for name in dict.fromkeys(_PIPELINE_CLASS.findall(text)):
         if tests := pipeline_tests(name):
             found.append((tests, f"names {name}Pipeline"))
-    title = text.partition("\n")[0]
     if (folder := family_named(title)) and not _TRAINING.search(title) \
             and not _TRAINING_SCRIPT.search(title):
         if "controlnet" in title.lower() and folder in _SD_CONTROLNET:

@@ -181,6 +181,26 @@ def test_a_family_named_in_the_title_s_plain_words(title: str, tests: str) -> No
     assert s.why.endswith("load small checkpoints from the Hub: add --online to run them")
 
 
+@pytest.mark.parametrize(("title", "stem"), [
+    # real titles (diffusers#1484, #1887, #960, #3336, #5815)
+    ("fp16 does not work with euler_a scheduler", "euler_ancestral"),
+    ("How can we use DPM++ 2M Karras sampler in Diffusers?", "dpm_multi"),
+    ("What's the difference between PNDM and plms", "pndm"),
+    ("DPM-Solver Multistep Inverse Scheduler", "dpm_multi_inverse"),
+    ("LCM Scheduler's isn't perfect in uniformly spreading the timesteps", "lcm"),
+])
+def test_a_scheduler_named_in_the_title_s_plain_words(title: str, stem: str) -> None:
+    s = suggestion("diffusers", title, "The images look wrong.")
+    path = f"tests/schedulers/test_scheduler_{stem}.py"
+    assert s.command == f"harness reproduce diffusers --subset schedulers --tests {path}"
+
+
+def test_lcm_without_a_scheduler_is_no_scheduler() -> None:
+    # real title (diffusers#5619): LCM names a pipeline's LoRA here, not its scheduler
+    s = suggestion("diffusers", "AutoencodeTiny doesn't work for LCM img2img", "It fails.")
+    assert "test_scheduler_lcm" not in s.command
+
+
 def test_an_issue_about_training_is_not_sent_to_the_family_s_pipeline_tests() -> None:
     # real title (diffusers#7146): the training script's, not the pipeline's
     s = suggestion("diffusers", "CUDA OOM Error when fine tuning SDXL using "
