@@ -101,17 +101,80 @@ def _hyphenated(token: str) -> str | None:
                  if (t := _SQUASHED.get("".join(parts[:n])))), None)
 
 
+# The model types whose folder holds test_<kind>_<type>.py, for each kind but modeling, as on
+# transformers' main of 2026-08 (decba1d2ea; the pin's sdist holds no tests/models): 64 of
+# the types above have tokenizer tests of their own.  A test file named for a kind the type
+# lacks is not there ("Phi-3 tokenizer": no tests/models/phi3/test_tokenization_phi3.py),
+# and running it selected no test.
+_KIND_TESTS = {kind: frozenset(names.split()) for kind, names in (
+    ("tokenization", """
+albert bert bert_generation big_bird biogpt blenderbot blenderbot_small bloom camembert
+canine clip clvp code_llama codegen cohere ctrl deberta deberta_v2 distilbert esm flaubert
+fsmt funnel gemma gpt2 gpt_neox layoutlmv2 layoutlmv3 llama luke m2m_100 marian markuplm
+mbart moshi mpnet nougat pegasus perceiver plbart prophetnet qwen2 rag reformer rembert
+roberta roc_bert roformer seamless_m4t siglip siglip2 speech_to_text speecht5 splinter t5
+tapas udop vits wav2vec2 whisper xglm xlm xlm_roberta xlnet"""),
+    ("processing", """
+align altclip aria bark blip blip_2 bridgetower chameleon chinese_clip clap clip clipseg
+clvp donut emu3 flava fuyu gemma3 git grounding_dino idefics idefics2 idefics3 instructblip
+kosmos2 layoutlmv2 layoutlmv3 llama4 llava llava_next llava_onevision markuplm mistral3
+mllama musicgen oneformer owlv2 owlvit paligemma pix2struct pixtral qwen2_5_vl qwen2_audio
+qwen2_vl sam seamless_m4t smolvlm speech_to_text speecht5 trocr udop wav2vec2 whisper"""),
+    ("image_processing", """
+aria beit bit blip bridgetower chameleon chinese_clip clip conditional_detr convnext deit
+detr donut dpt efficientnet flava fuyu gemma3 glpn grounding_dino idefics idefics2 idefics3
+imagegpt layoutlmv2 layoutlmv3 levit llama4 llava llava_next llava_onevision mask2former
+maskformer mllama mobilenet_v2 mobilevit nougat oneformer owlv2 owlvit perceiver pix2struct
+pixtral poolformer pvt qwen2_vl rt_detr sam segformer siglip siglip2 smolvlm swin2sr
+videomae vilt vit vitmatte vivit yolos zoedepth"""),
+    ("feature_extraction", """
+clap clvp dac encodec markuplm seamless_m4t speech_to_text speecht5 wav2vec2 whisper"""),
+)}
+# the types without test_modeling_<type>.py: a tokenizer alone (code_llama, nougat's), or
+# modeling tests named for their parts (data2vec_audio, donut_swin)
+_NO_MODELING = frozenset({"code_llama", "data2vec", "donut", "nougat"})
+
+
+def model_test(t: str, kind: str) -> str | None:
+    """The test file of model type ``t`` for ``kind`` ("tokenization"); a type without one:
+    its modeling tests, else the first kind it has tests of; None when it has none.  A type
+    the tables do not know (named by a file path: bert_japanese) is taken at its word."""
+    if t not in MODEL_TYPES:
+        return f"tests/models/{t}/test_{kind}_{t}.py"
+    for k in dict.fromkeys((kind, "modeling", *_KIND_TESTS)):
+        if (t not in _NO_MODELING) if k == "modeling" else t in _KIND_TESTS[k]:
+            return f"tests/models/{t}/test_{k}_{t}.py"
+    return None
+
+
+# a model's test file as transformers laid them out before tests/models/ (2021): "2 Deberta
+# test failures" names tests/test_modeling_deberta.py
+_OLD_LAYOUT = re.compile(r"^tests/test_(modeling|tokenization|processing|image_processing|"
+                         r"feature_extraction)_(\w+)\.py$")
+
+
+def moved(path: str) -> str:
+    """A test file an issue names, where it is at the pin: a model's old-layout test file
+    (tests/test_modeling_deberta.py) in its model's folder; any other as it is."""
+    m = _OLD_LAYOUT.match(path)
+    if m and m.group(2) in MODEL_TYPES and (test := model_test(m.group(2), m.group(1))):
+        return test
+    return path
+
+
 def find(text: str, f: Features) -> list[Target]:
     """The tests of the models, pipelines and core files an issue names."""
     found = []
     for path in f.files:  # a model's own file says which of its tests
-        if m := _MODEL_FILE.match(path):
-            t, kind = m.group(1), m.group(2).replace("configuration", "modeling")
-            found.append((f"tests/models/{t}/test_{kind}_{t}.py", f"names {path}"))
+        if (m := _MODEL_FILE.match(path)) and (test := model_test(
+                m.group(1), m.group(2).replace("configuration", "modeling"))):
+            found.append((test, f"names {path}"))
     title = text.partition("\n")[0].lower()
     kind = next((k for word, k in _TEST_KIND if word in title), "modeling")
-    found += [(f"tests/models/{t}/test_{kind}_{t}.py", f"names model type {t}")
-              for t, _ in model_types(text, f).most_common(3)]
+    for t, _ in model_types(text, f).most_common(3):
+        if test := model_test(t, kind):
+            why = "" if f"/test_{kind}_" in test else f" (it has no {kind} tests of its own)"
+            found.append((test, f"names model type {t}{why}"))
     for path in f.files:
         for tail, test in CORE.items():
             if path.endswith(f"/{tail}"):

@@ -68,15 +68,38 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
 @pytest.mark.parametrize(("title", "tests"), [
     # real titles (transformers#35973, #29774, #31187): a hyphenated name with more after it
     ("[Phi-3-mini-128k-instruct] Difference of encodings for Slow and Fast Tokenizer",
-     "tests/models/phi3/test_tokenization_phi3.py"),
+     "tests/models/phi3/test_modeling_phi3.py"),
     ("[LLaVa-v1.6] Difference between slow and fast tokenizer",
-     "tests/models/llava/test_tokenization_llava.py"),
+     "tests/models/llava/test_modeling_llava.py"),
     ("Original Llama-3 tokenizer behaves differently from `transformers` version",
      "tests/models/llama/test_tokenization_llama.py"),
 ])
 def test_a_model_named_with_more_after_a_hyphen(title: str, tests: str) -> None:
     s = suggestion("transformers", title, "It gives the wrong output.")
     assert s.tests[0] == tests
+
+
+def test_a_kind_of_tests_a_model_lacks_is_not_named() -> None:
+    """Phi-3 and LLaVa have no tokenizer tests of their own: the command to try for real
+    posts transformers#35973 and #29774 named tests/models/phi3/test_tokenization_phi3.py,
+    which is not there, and selected no test.  A tokenizer-only type has no modeling tests."""
+    s = suggestion("transformers", "Phi3 tokenizer adds a space", "It gives the wrong output.")
+    assert s.tests[0] == "tests/models/phi3/test_modeling_phi3.py"
+    assert "it has no tokenization tests of its own" in s.why
+    s = suggestion("transformers", "CodeLlama infilling is wrong", "It gives the wrong output.")
+    assert s.tests[0] == "tests/models/code_llama/test_tokenization_code_llama.py"
+
+
+def test_a_named_test_file_is_taken_where_it_is_at_the_pin() -> None:
+    # real posts: transformers#7711 names the old layout's tests/test_modeling_deberta.py;
+    # diffusers#11443 names the tests of unidiffuser, whose tests the pin no longer has
+    s = suggestion("transformers", "2 Deberta test failures",
+                   "Running `pytest tests/test_modeling_deberta.py` fails twice.")
+    assert s.tests[0] == "tests/models/deberta/test_modeling_deberta.py"
+    assert "names tests/test_modeling_deberta.py, now tests/models/deberta/" in s.why
+    s = suggestion("diffusers", "model_cpu_offload failed in unidiffusers pipeline",
+                   "See tests/pipelines/unidiffuser/test_unidiffuser.py, it fails.")
+    assert "unidiffuser" not in s.command
 
 
 @pytest.mark.parametrize(("title", "tests"), [
