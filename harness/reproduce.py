@@ -96,6 +96,7 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         co = get_checkout(recipe, ui, opts.source, opts.ref, opts.tests, setup.settings)
         timings.add("clone", t)
         report = report.replace(commit=co.commit, source=co.url, worktree=str(co.path))
+        _check_tests_exist(opts.tests, co.path, f"{recipe.name} at {ref} ({co.commit[:12]})")
         t = time.monotonic()
         env = get_env(recipe, co.path, setup.backend, setup.torch, ui)
         timings.add("env", t)
@@ -123,6 +124,18 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
                           the_plan.threads),
         log=str(output.log), junit=str(output.junit))
     return _save(report, output.log.parent / "report.json", ui)
+
+
+def _check_tests_exist(tests: tuple[str, ...], tree: Path, where: str) -> None:
+    """One clear line for a ``--tests`` path the checkout lacks: pytest (under xdist, with
+    transformers' conftest turning "no tests" into success) says only that nothing ran."""
+    for test in tests:
+        path = test.split("::", maxsplit=1)[0]
+        if not (tree / path).exists():
+            what = f"{test}: {path}" if path != test else test
+            raise HarnessError(f"--tests {what} is not in {where}",
+                               hint="the checkout's test files: git ls-files tests/ in "
+                                    f"{tree}")
 
 
 def _save(report: RunReport, path: Path | None, ui: Ui) -> RunReport:

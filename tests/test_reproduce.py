@@ -177,3 +177,13 @@ def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> N
     outside = run(recipe, subset="mul", tests=("tests/test_text.py",))
     assert outside["status"] == "passed"
     assert [t["id"] for t in outside["tests"]] == ["tests/test_text.py::test_shout"]  # type: ignore[attr-defined]
+
+
+def test_a_test_path_the_checkout_lacks_is_one_clear_error(tiny: tuple[Path, Path]) -> None:
+    """transformers' tests/models/phi3/ has no test_tokenization_phi3.py: run with --tests,
+    the report said "no tests were selected: check the subset's paths, -k and markers"."""
+    recipe, _ = tiny
+    with pytest.raises(HarnessError, match=r"--tests tests/test_nope.py::t: tests/test_nope.py "
+                                           r"is not in tiny at v1.0 \("):
+        run(recipe, tests=("tests/test_nope.py::t",))
+    assert run(recipe, tests=("tests/test_text.py::test_shout",))["status"] == "passed"
