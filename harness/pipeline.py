@@ -57,15 +57,31 @@ def online(subset: Subset) -> Subset:
     return subset
 
 
+def sparse_for_tests(tests: tuple[str, ...]) -> tuple[str, ...]:
+    """The sparse-checkout patterns that bring ``tests`` (paths or node ids): each path, and a
+    test file's whole folder: its package's ``__init__.py`` and helpers, without which a
+    transformers model's tests fail to import ("attempted relative import with no known
+    parent package": the command to try for 40 real posts, tests/models/llama/...), as
+    verify's checkout does (:func:`harness.verify.worktrees.sparse_of`)."""
+    found: list[str] = []
+    for test in tests:
+        path = test.split("::", maxsplit=1)[0].strip("/")
+        found.append(f"/{path}")
+        if path.endswith(".py") and "/" in path:
+            found.append(f"/{path.rpartition('/')[0]}/")
+    return tuple(dict.fromkeys(found))
+
+
 def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | None = None,
                  tests: tuple[str, ...] = (), settings: config.Settings | None = None
                  ) -> checkout.Checkout:
-    """The worktree; a sparse one also gets the test paths asked for with ``--tests``."""
+    """The worktree; a sparse one also gets the test paths asked for with ``--tests``, each
+    test file with its whole folder (:func:`sparse_for_tests`)."""
     url = checkout.resolve_url(recipe.name, recipe.source.url, source, settings)
     ref = ref if ref is not None else recipe.source.ref
     sparse = recipe.source.sparse
     if sparse:
-        sparse += tuple(f"/{t.split('::')[0].strip('/')}" for t in tests)
+        sparse += sparse_for_tests(tests)
     with ui.step(f"checkout {recipe.name} {ref}"):
         co = checkout.ensure(recipe.name, url, ref, sparse)
     cache.touch_used(co.path)  # gc keeps what a running job uses

@@ -187,3 +187,23 @@ def test_a_test_path_the_checkout_lacks_is_one_clear_error(tiny: tuple[Path, Pat
                                            r"is not in tiny at v1.0 \("):
         run(recipe, tests=("tests/test_nope.py::t",))
     assert run(recipe, tests=("tests/test_text.py::test_shout",))["status"] == "passed"
+
+
+def test_a_test_file_outside_the_sparse_folders_comes_with_its_package(tmp_path: Path) -> None:
+    """transformers' recipe checks out tests/ minus every model folder but two; `--tests
+    tests/models/llama/test_modeling_llama.py` (the command to try for 40 real posts) came
+    alone, without tests/models/llama/__init__.py, and failed to collect: "attempted
+    relative import with no known parent package"."""
+    files = {**TINY_TARGET, "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
+             "tests/models/one/helpers.py": "WANT = 5\n",
+             "tests/models/one/test_one.py": "from tinytarget.mathops import add\n\n"
+                                              "from .helpers import WANT\n\n\n"
+                                              "def test_one():\n    assert add(2, 3) == WANT\n"}
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    doc = run(recipe, tests=("tests/models/one/test_one.py",))
+    assert doc["status"] == "passed", doc["reason"]
+    assert [t["id"] for t in doc["tests"]] == ["tests/models/one/test_one.py::test_one"]  # type: ignore[attr-defined]
