@@ -679,3 +679,22 @@ def test_the_results_a_stopped_run_printed_are_read_from_its_log(tmp_path: Path)
         "a.py::TestA::test_ok": ("failed", results.LOST_MESSAGE),
         "a.py::test_fine[x y]": ("passed", "")}
     assert results.streamed(tmp_path / "none.log") == []
+
+
+def test_a_library_s_own_refusal_offline_counts_as_needing_the_network(tmp_path: Path) -> None:
+    """transformers' pipeline() refuses offline itself ("You cannot infer task automatically
+    within `pipeline` when using offline mode"): the verdict counted it for want of the
+    network, the progress line's "(N need network)" did not."""
+    run = run_pytest(tmp_path, {"test_task.py": """\
+        def test_check_task():
+            raise RuntimeError("You cannot infer task automatically within `pipeline` when "
+                               "using offline mode")
+
+
+        def test_plain():
+            raise RuntimeError("boom")
+        """})
+    assert "##harness network test_task.py::test_check_task" in run.output
+    assert "##harness network test_task.py::test_plain" not in run.output
+    assert results.verdict(run.returncode, run.results).reason.endswith(
+        "1 of them for want of the network (a Hub download, offline here): rerun with --online")

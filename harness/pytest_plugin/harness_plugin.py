@@ -395,6 +395,10 @@ def _watch_offline_mode() -> None:
 # b60f0552e: "7236/10060 tests, 4700 failed", where 7008 of 7008 failed for want of the
 # network, and the verdict was "ok")
 NETWORK = ("harness_network", "1")
+# a library's own refusal offline, with no Hub call made, as harness.results.OFFLINE_SAID:
+# transformers' pipeline() raises "You cannot infer task automatically within `pipeline`
+# when using offline mode"
+OFFLINE_SAID = "when using offline mode"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -415,6 +419,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
         item.user_properties.append(("harness_offline", offline))
         if report.failed:
             report.user_properties.append(NETWORK)
+    elif report.failed and call.excinfo is not None and OFFLINE_SAID in str(call.excinfo.value):
+        report.user_properties.append(NETWORK)
     if report.failed and call.excinfo is not None and (cause := _first_cause(call.excinfo.value)):
         item.user_properties.append(("harness_cause", cause))
 
