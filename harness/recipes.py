@@ -94,10 +94,11 @@ def slow(subset: Subset, verify: Verify) -> Subset:
 
 
 def covers(subset: Subset, test: str) -> bool:
-    """Whether a test path or node id lies within the subset's paths."""
-    path = test.split("::", maxsplit=1)[0].rstrip("/")
-    return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/")
-               for p in subset.paths)
+    """Whether a test path or node id lies within the subset's paths (each a path or a node
+    id: its file counts)."""
+    path = test.split("::", maxsplit=1)[0].strip("/")
+    return any(not (d := p.split("::", maxsplit=1)[0].strip("/")) or path == d
+               or path.startswith(d + "/") for p in subset.paths)
 
 
 def for_tests(subset: Subset, tests: tuple[str, ...]) -> Subset:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from harness import recipes
 from harness.recipes import Recipe, Subset
 from harness.triage import diffusers_tests, targets, transformers_tests
 from harness.triage.features import Features, package_of
@@ -88,8 +89,7 @@ def _docs(recipe: Recipe) -> Suggestion:
 
 def _covering(recipe: Recipe, path: str, gpu: bool) -> Subset | None:
     """The subset that runs ``path``, on the device the issue needs where there is a choice."""
-    found = [s for s in recipe.subsets.values()
-             if any(path == p or path.startswith(p.rstrip("/") + "/") for p in s.paths)]
+    found = [s for s in recipe.subsets.values() if recipes.covers(s, path)]
     found.sort(key=lambda s: (s.device != ("cuda" if gpu else "cpu"), path not in s.paths,
                               s.name != recipe.default_subset, s.name))
     return found[0] if found else None

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from harness import recipes
 from harness.recipes import Recipe, Subset
 from harness.verify import compare, durations, imports, mixins, own, scripts
 from harness.verify.diff import FileDiff, is_under
@@ -114,10 +115,6 @@ def graph_of(recipe: Recipe, worktree: Path) -> imports.Graph:
     return imports.build(worktree, [(package, import_root), (recipe.verify.tests_dir, "")])
 
 
-def in_scope(path: str, subset: Subset) -> bool:
-    return any(is_under(path, p.split("::")[0]) for p in subset.paths)
-
-
 def _impacted(back: dict[str, dict[str, list[str]]], tests: Iterable[str]
               ) -> dict[str, tuple[int, str]]:
     """Test file -> (import hops to the nearest changed file, why); ``back``: the
@@ -145,7 +142,7 @@ def narrowing(recipe: Recipe, path: str, scope: Subset | None) -> Subset | None:
     the recipe's own statement that the file is too big to run whole.
     """
     if scope is not None:
-        return scope if (scope.k or scope.markers) and in_scope(path, scope) else None
+        return scope if (scope.k or scope.markers) and recipes.covers(scope, path) else None
     narrows = [s for s in recipe.subsets.values()
                if s.device == "cpu" and (s.k or s.markers) and s.paths == (path,)]
     default = recipe.subsets.get(recipe.default_subset)
@@ -234,7 +231,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     for path, (hops, why) in other.items():
         if path in picks:  # the patch's own test file, whole
             continue
-        if scope is not None and not in_scope(path, scope):
+        if scope is not None and not recipes.covers(scope, path):
             notes.append(f"{path}: not in subset {scope.name} ({why})")
             continue
         narrow = narrowing(recipe, path, scope)
