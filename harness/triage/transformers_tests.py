@@ -198,9 +198,10 @@ def _pipelines(text: str, title: str, f: Features) -> list[Target]:
             found.append((test, f"names {name}Pipeline"))
     if "pipeline" in title:
         task = re.sub(r"[\s-]+", "_", title)
-        found += [(test, f"its title names the {name.replace('_', ' ')} pipeline")
-                  for name, test in _PIPELINE_TESTS.items()
-                  if re.search(rf"(?<![a-z]){name}(?![a-z])", task)][:1]
+        if said := next((n for n in _PIPELINE_TESTS
+                         if re.search(rf"(?<![a-z]){n}(?![a-z])", task)), None):
+            found.append((_PIPELINE_TESTS[said],
+                          f"its title names the {said.replace('_', ' ')} pipeline"))
     return found
 
 
