@@ -33,7 +33,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
         raise HarnessError("--durations only applies with --shard K/N")
     opts = Options(
         recipe=args.recipe, subset=args.subset, source=args.source, ref=args.ref,
-        tests=tuple(args.tests), pytest_args=tuple(args.pytest_arg),
+        tests=tuple(args.tests), k=args.k, pytest_args=tuple(args.pytest_arg),
         torch_index=args.torch_index, torch_find_links=tuple(args.torch_find_links),
         backend=args.backend, base_image=args.base_image,
         shard=parse_shard(args.shard) if args.shard else None,
@@ -92,6 +92,9 @@ def add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--ref", help="tag, branch, sha or refs/pull/N/head instead of the pin")
     p.add_argument("--tests", action="append", default=[], metavar="PATH",
                    help="run these test paths or node ids instead of the subset's paths")
+    p.add_argument("-k", metavar="EXPRESSION",
+                   help="keep the tests this pytest -k expression matches, instead of the "
+                        "subset's -k (-k '' keeps every test of its paths)")
     p.add_argument("--pytest-arg", action="append", default=[], metavar="ARG",
                    help="an extra argument for pytest (repeatable)")
     p.add_argument("--torch-index", help="index URL for torch wheels (e.g. a CUDA index)")

@@ -112,6 +112,12 @@ def for_tests(subset: Subset, tests: tuple[str, ...]) -> Subset:
     return replace(subset, k=None, deselect=())
 
 
+def with_k(subset: Subset, k: str) -> Subset:
+    """``subset`` with its tests kept by pytest's ``-k`` expression ``k`` instead of its own
+    (``-k ""`` keeps them all); its deselects and markers stay."""
+    return replace(subset, k=k or None)
+
+
 def online(subset: Subset) -> Subset:
     """``subset`` with its tests let out to the network: the Hub models they load are
     downloaded (into the cache the recipe's variables name) instead of failing offline."""

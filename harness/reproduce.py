@@ -28,6 +28,7 @@ class Options:
     source: str | None = None  # a path or URL to clone from instead of the recipe's
     ref: str | None = None  # instead of the recipe's pinned ref
     tests: tuple[str, ...] = ()  # instead of the subset's paths
+    k: str | None = None  # a pytest -k expression instead of the subset's
     pytest_args: tuple[str, ...] = ()
     torch_index: str | None = None
     torch_find_links: tuple[str, ...] = ()
@@ -49,6 +50,8 @@ def reproduce_command(opts: Options, subset: str) -> str:
     for flag, value in pairs:
         if value:
             parts += [flag, value]
+    if opts.k is not None:
+        parts += ["-k", opts.k]
     parts += [f"--pytest-arg={a}" for a in opts.pytest_args]
     if opts.shard:
         parts += ["--shard", str(opts.shard)]
@@ -72,6 +75,8 @@ def reproduce(opts: Options, ui: Ui | None = None) -> RunReport:
         ui.info(f"the tests asked for lie outside subset {subset.name!r}'s paths: its -k and "
                 f"deselects, which name tests of its own files, are not applied")
         subset = narrowed
+    if opts.k is not None:
+        subset = recipes.with_k(subset, opts.k)
     if opts.online:
         subset = pipeline.online(subset)
     timings = Timings()

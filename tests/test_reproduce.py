@@ -1,6 +1,7 @@
 """The main job end to end on tiny pure-Python targets: real git, real uv envs, real pytest."""
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 
@@ -177,6 +178,29 @@ def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> N
     outside = run(recipe, subset="mul", tests=("tests/test_text.py",))
     assert outside["status"] == "passed"
     assert [t["id"] for t in outside["tests"]] == ["tests/test_text.py::test_shout"]  # type: ignore[attr-defined]
+
+
+def test_k_replaces_the_subsets_k(tmp_path: Path) -> None:
+    """peft tests most of its methods in test_custom_models.py, each by its config class, and
+    its lora subset keeps LoRA's with -k: the command to try for an IA3 issue (real post
+    peft#820) is `harness reproduce peft --subset lora -k 'Vanilla and MLP and IA3Config'`.
+    The subset's deselects stay; the command shown runs the same again."""
+    repo = make_repo(tmp_path / "src", TINY_TARGET)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\
+        [subsets.mul]
+        paths = ["tests/test_mathops.py"]
+        k = "test_mul"
+        deselect = ["tests/test_mathops.py::test_mul[0-5-0]"]
+        workers = 1
+        threads = 1
+        """)
+    doc = run(recipe, subset="mul", k="test_add or 2-3")
+    assert sorted(t["id"] for t in doc["tests"]) == [  # type: ignore[attr-defined]
+        "tests/test_mathops.py::test_add", "tests/test_mathops.py::test_mul[2-3-6]"]
+    assert shlex.split(str(doc["command"]))[-2:] == ["-k", "test_add or 2-3"]
+    everything = run(recipe, subset="mul", k="")
+    assert everything["counts"]["passed"] == 3  # type: ignore[index]
+    assert shlex.split(str(everything["command"]))[-2:] == ["-k", ""]
 
 
 def test_a_test_path_the_checkout_lacks_is_one_clear_error(tiny: tuple[Path, Path]) -> None:
