@@ -7,11 +7,12 @@ file replaces the paths of the default subset (``harness reproduce --tests``).
 """
 from __future__ import annotations
 
+import shlex
 from typing import NamedTuple
 
 from harness import recipes
 from harness.recipes import Recipe, Subset
-from harness.triage import diffusers_tests, targets, transformers_tests
+from harness.triage import targets
 from harness.triage.features import Features, package_of
 from harness.triage.issues import Issue
 
@@ -49,31 +50,33 @@ def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Sugge
 
 
 def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
-    found = targets.find(issue, features, package_of(recipe))
+    package = package_of(recipe)
+    found = targets.find(issue, features, package)
     if not found:
         base = _base(recipe, needs_gpu)
         return Suggestion(base.name, base.paths, _nox(recipe, base),
                           "no model, scheduler or test named: the default subset")
     path, why = found[0]
     tests = tuple(p for p, _ in found[:3])
+    k = targets.keyword(issue, package, path)
+    # told, not added to the command (offline, --online waits on every download)
+    hub = "; its tests load small checkpoints from the Hub: add --online to run them" \
+        if targets.needs_hub(package, path) else ""
+    if k:
+        why = f"{why}: -k {k!r} keeps its tests of {path}"
     covering = _covering(recipe, path, needs_gpu)
     if covering is not None and path in covering.paths:
+        if k:
+            return Suggestion(covering.name, tests, _harness(recipe, covering, "", k),
+                              f"{why}, within subset {covering.name!r}{hub}")
         return Suggestion(covering.name, tests, _nox(recipe, covering),
-                          f"{why}: subset {covering.name!r} runs {path}")
+                          f"{why}: subset {covering.name!r} runs {path}{hub}")
     if covering is not None:  # a directory subset: narrow it to the file
-        return Suggestion(covering.name, tests, _harness(recipe, covering, path),
-                          f"{why}: within subset {covering.name!r}{_hub(path)}")
+        return Suggestion(covering.name, tests, _harness(recipe, covering, path, k),
+                          f"{why}: within subset {covering.name!r}{hub}")
     base = _base(recipe, needs_gpu)
-    why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}{_hub(path)}"
-    return Suggestion(base.name, tests, _harness(recipe, base, path), why)
-
-
-def _hub(path: str) -> str:
-    """What the why adds for tests that load small checkpoints from the Hub: told, not added
-    to the command (offline, --online waits on every download)."""
-    if diffusers_tests.needs_hub(path) or transformers_tests.needs_hub(path):
-        return "; its tests load small checkpoints from the Hub: add --online to run them"
-    return ""
+    why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}{hub}"
+    return Suggestion(base.name, tests, _harness(recipe, base, path, k), why)
 
 
 def _docs(recipe: Recipe) -> Suggestion:
@@ -108,5 +111,10 @@ def _nox(recipe: Recipe, subset: Subset) -> str:
     return f"nox -s reproduce -- {recipe.name} --subset {subset.name}"
 
 
-def _harness(recipe: Recipe, subset: Subset, path: str) -> str:
-    return f"harness reproduce {recipe.name} --subset {subset.name} --tests {path}"
+def _harness(recipe: Recipe, subset: Subset, path: str, k: str = "") -> str:
+    """``harness reproduce`` on ``subset``, its paths replaced by ``path`` (if any), its -k by
+    ``k`` (if any)."""
+    parts = ["harness", "reproduce", recipe.name, "--subset", subset.name]
+    parts += ["--tests", path] if path else []
+    parts += ["-k", k] if k else []
+    return shlex.join(parts)

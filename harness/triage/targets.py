@@ -1,12 +1,12 @@
 """Test files of the target repository that an issue points at, most likely first.
 
 Only mappings that follow the repositories' layout conventions: transformers'
-(:mod:`.transformers_tests`), diffusers' (:mod:`.diffusers_tests`), peft's LoRA tests, and
-test files the issue itself names.
+(:mod:`.transformers_tests`), diffusers' (:mod:`.diffusers_tests`), peft's
+(:mod:`.peft_tests`), and test files the issue itself names.
 """
 from __future__ import annotations
 
-from harness.triage import diffusers_tests, transformers_tests
+from harness.triage import diffusers_tests, peft_tests, transformers_tests
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 
@@ -22,7 +22,8 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
     if where := at_pin.get(package):
         found = [(now, why if now == p else f"{why}, now {now}")
                  for p, why in found if (now := where(p))]
-    rules = {"diffusers": diffusers_tests.find, "peft": _peft}.get(package, transformers_tests.find)
+    rules = {"diffusers": diffusers_tests.find, "peft": peft_tests.find}.get(
+        package, transformers_tests.find)
     found += rules(text, f)
     first: dict[str, str] = {}
     for path, why in found:
@@ -30,8 +31,15 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
     return list(first.items())
 
 
-def _peft(text: str, f: Features) -> list[Target]:
-    low = text.lower()
-    if "lora" in low or any("/tuners/lora/" in p for p in f.files):
-        return [("tests/test_custom_models.py", "about LoRA")]
-    return []
+def keyword(issue: Issue, package: str, path: str) -> str:
+    """The pytest ``-k`` that keeps the tests at ``path`` of what the issue is about ("" for
+    all of them): peft tests most of its methods in one file, each by its config class."""
+    if package != "peft":
+        return ""
+    return peft_tests.keyword(f"{issue.title}\n{issue.body}", path)
+
+
+def needs_hub(package: str, path: str) -> bool:
+    """Whether the target's tests at ``path`` load small checkpoints from the Hub."""
+    rules = {"diffusers": diffusers_tests.needs_hub, "peft": peft_tests.needs_hub}
+    return rules.get(package, transformers_tests.needs_hub)(path)

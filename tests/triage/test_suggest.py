@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from harness.recipes import load
-from harness.triage import diffusers_tests, features, scoring
+from harness.triage import diffusers_tests, features, peft_tests, scoring
 from harness.triage.suggest import Suggestion, suggest
 from tests.triage import samples
 
@@ -245,6 +245,78 @@ def test_the_generic_loader_names_no_pipeline() -> None:
 def test_lora_issues_run_the_lora_subset() -> None:
     s = suggestion("peft", "merge_and_unload keeps a bias", samples.PEFT_MERGE)
     assert s.command == "nox -s reproduce -- peft --subset lora"
+
+
+# peft's test files at the recipe's v0.20.0 that triage may name, and the config classes
+# test_custom_models.py has cases of (with a "Vanilla MLP" one, unless noted)
+PEFT_FILES = frozenset((
+    "test_custom_models", "test_decoder_models", "test_multitask_prompt_tuning",
+    "test_adaption_prompt", "test_cpt", "test_xlora", "test_poly", "test_mixed",
+    "test_trainable_tokens", "test_lora_ga", "test_vera", "test_vblora", "test_randlora",
+    "test_shira"))
+PEFT_CUSTOM_CONFIGS = frozenset((
+    "IA3Config", "LoHaConfig", "LoKrConfig", "BOFTConfig", "PsoftConfig", "OFTConfig",
+    "AdaLoraConfig", "FourierFTConfig", "HRAConfig", "C3AConfig", "WaveFTConfig",
+    "DeloraConfig", "GraloraConfig", "HiraConfig", "RoadConfig", "LNTuningConfig"))
+
+
+@pytest.mark.parametrize(("title", "body", "command"), [
+    # real titles: peft#2881, #1032, #630 (prompt learning: tested on tiny Hub decoders)
+    ("Bug in prefix tuning of Qwen3-0.6B: group-query attention fix in #1901 still causes "
+     "errors", "```python\nconfig = PrefixTuningConfig(num_virtual_tokens=20)\n```",
+     "harness reproduce peft --subset lora --tests tests/test_decoder_models.py "
+     "-k PrefixTuningConfig"),
+    ("about some small bug of prompt_tuning.py", "The init text is tokenized twice.",
+     "harness reproduce peft --subset lora --tests tests/test_decoder_models.py "
+     "-k PromptTuningConfig"),
+    ("How to switch to P-Tuning v2", "I use P-tuning now and want v2.",
+     "harness reproduce peft --subset lora --tests tests/test_decoder_models.py "
+     "-k PromptEncoderConfig"),
+    # peft#820, #2783, #432: toy-model cases of test_custom_models.py, as lora's are
+    ("IA3 Tokenizing Issues", "Training with IA3 the loss does not go down.",
+     "harness reproduce peft --subset lora -k 'Vanilla and MLP and IA3Config'"),
+    ("PEFT Loha/Lokr crashes for SDXL pipeline inference", "It fails in forward.",
+     "harness reproduce peft --subset lora -k 'Vanilla and MLP and LoHaConfig'"),
+    ("AdaLoRA: where does the Rankallocator work", "I cannot find where it runs.",
+     "harness reproduce peft --subset lora -k 'Vanilla and MLP and AdaLoraConfig'"),
+    # "OFTConfig" is within "BOFTConfig" as -k reads it
+    ("OFT merge gives different outputs", "After merge_and_unload the outputs differ.",
+     "harness reproduce peft --subset lora -k 'Vanilla and MLP and OFTConfig and not "
+     "BOFTConfig'"),
+    # peft#3709: a method with a test file of its own
+    ("Avoid duplicated shared projections in RandLoRA adapter checkpoints",
+     "The saved file holds the projections twice.",
+     "harness reproduce peft --subset lora --tests tests/test_randlora.py"),
+    # the title's method first: the body names LoRA too (real title: peft#2595)
+    ("LoRA combined with Prefix tuning", "Can I train LoRA and prefix tuning together?",
+     "harness reproduce peft --subset lora --tests tests/test_decoder_models.py "
+     "-k PrefixTuningConfig"),
+])
+def test_a_peft_method_other_than_lora_runs_its_own_tests(title: str, body: str,
+                                                          command: str) -> None:
+    """Real posts: 53 of the 212 peft posts labelled here name a method other than LoRA,
+    and were all sent to the lora subset (or lora-gpu), whose LoRA cases exercise none of
+    them."""
+    s = suggestion("peft", title, body)
+    assert s.command == command
+    stem = s.tests[0].removeprefix("tests/").removesuffix(".py")
+    assert stem in PEFT_FILES
+    hub = "load small checkpoints from the Hub: add --online to run them" in s.why
+    assert hub == (stem in ("test_decoder_models", "test_adaption_prompt"))
+
+
+def test_every_peft_method_names_a_test_file_and_config_of_the_pin() -> None:
+    for m in peft_tests.METHODS:
+        assert m.path.removeprefix("tests/").removesuffix(".py") in PEFT_FILES, m.name
+        if m.path == peft_tests.CUSTOM:
+            config = m.k.removeprefix("Vanilla and MLP and ").split(" ")[0]
+            assert config in PEFT_CUSTOM_CONFIGS, m.name
+
+
+def test_a_lora_issue_keeps_the_lora_subset_and_its_k() -> None:
+    s = suggestion("peft", "LoRA dropout ignored in merge", "lora_dropout=0.1 has no effect.")
+    assert s.command == "nox -s reproduce -- peft --subset lora"
+    assert "-k" not in s.why
 
 
 # diffusers' LoRA test files at the recipe's v0.40.0 (tests/lora/test_lora_layers_*.py)

@@ -1,0 +1,116 @@
+"""The tests of peft that an issue points at: those of the tuning method it names.
+
+Most methods are tested on toy models in ``tests/test_custom_models.py`` (offline), whose
+cases are named by their config class ("Vanilla MLP 1 IA3" with ``IA3Config``): a ``-k``
+keeps one method's.  Prompt learning (prefix tuning, prompt tuning, p-tuning) is tested on
+tiny decoder checkpoints from the Hub in ``tests/test_decoder_models.py``; a few methods
+have a test file of their own.  All as at the recipe's pinned release (v0.20.0).  The
+recipe's ``lora`` subset runs LoRA's custom-model cases, which show nothing of the others
+(real posts: 22 of the 212 peft posts labelled here name prompt learning and no LoRA).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from harness.triage.features import Features
+
+Target = tuple[str, str]  # (test path, why), as harness.triage.targets gives them
+
+CUSTOM = "tests/test_custom_models.py"
+DECODER = "tests/test_decoder_models.py"
+
+
+class Method(NamedTuple):
+    name: str  # as a why says it
+    pattern: re.Pattern[str]  # how a post names it (lower-cased text)
+    path: str  # the test file that exercises it
+    k: str = ""  # the -k keeping its tests of that file ("": the whole file)
+    hub: bool = False  # its tests load tiny checkpoints from the Hub
+
+
+def _custom(name: str, pattern: str, config: str, k_extra: str = "") -> Method:
+    """A method tested by test_custom_models.py's toy MLPs, as the lora subset tests LoRA."""
+    return Method(name, re.compile(pattern), CUSTOM, f"Vanilla and MLP and {config}{k_extra}")
+
+
+# the more specific first: "multitask prompt tuning" before "prompt tuning"; LoRA last, as
+# most posts name it in passing ("like LoRA", "AdaLoRA")
+METHODS = (
+    Method("multitask prompt tuning", re.compile(r"multi[ _-]?task[ _-]?prompt[ _-]?tuning"),
+           "tests/test_multitask_prompt_tuning.py", hub=True),
+    Method("prefix tuning", re.compile(r"prefix[ _-]?tuning"), DECODER, "PrefixTuningConfig",
+           hub=True),
+    Method("p-tuning", re.compile(r"\bp[ _-]?tuning\b|\bpromptencoder"), DECODER,
+           "PromptEncoderConfig", hub=True),
+    Method("prompt tuning", re.compile(r"prompt[ _-]?tuning"), DECODER, "PromptTuningConfig",
+           hub=True),
+    Method("adaption prompt", re.compile(r"adaption[ _-]?prompt|llama[ _-]adapter"),
+           "tests/test_adaption_prompt.py", hub=True),
+    Method("CPT", re.compile(r"\bcpt(?:config)?\b"), "tests/test_cpt.py", hub=True),
+    Method("X-LoRA", re.compile(r"\bx-?lora(?:config|model)?\b"), "tests/test_xlora.py",
+           hub=True),
+    Method("Poly", re.compile(r"\bpoly(?:config|model)\b|\bpolytropon\b"),
+           "tests/test_poly.py", hub=True),
+    Method("mixed adapter types", re.compile(r"peftmixedmodel|mixed[ _-]adapter"),
+           "tests/test_mixed.py", hub=True),
+    Method("trainable tokens", re.compile(r"trainable[ _-]?tokens"),
+           "tests/test_trainable_tokens.py", hub=True),
+    Method("LoRA-GA", re.compile(r"\blora[ _-]ga\b"), "tests/test_lora_ga.py"),
+    Method("VeRA", re.compile(r"\bvera(?:config|model)?\b"), "tests/test_vera.py"),
+    Method("VB-LoRA", re.compile(r"\bvb[ _-]?lora"), "tests/test_vblora.py"),
+    Method("RandLoRA", re.compile(r"\brand[ _-]?lora"), "tests/test_randlora.py"),
+    Method("SHiRA", re.compile(r"\bshira\b"), "tests/test_shira.py"),
+    _custom("IA3", r"\bia3|\(ia\)\s*\^?\s*3|\bia³", "IA3Config"),
+    _custom("LoHa", r"\bloha", "LoHaConfig"),
+    _custom("LoKr", r"\blokr", "LoKrConfig"),
+    _custom("BOFT", r"\bboft", "BOFTConfig"),
+    _custom("PSOFT", r"\bpsoft", "PsoftConfig"),
+    # "OFTConfig" is within "BOFTConfig" too, as -k reads a test's name
+    _custom("OFT", r"\boft\b|\boftconfig", "OFTConfig", " and not BOFTConfig"),
+    _custom("AdaLoRA", r"\badalora", "AdaLoraConfig"),
+    _custom("FourierFT", r"\bfourier[ _-]?ft", "FourierFTConfig"),
+    _custom("HRA", r"\bhra(?:config|model)?\b", "HRAConfig"),
+    _custom("C3A", r"\bc3a", "C3AConfig"),
+    _custom("WaveFT", r"\bwave[ _-]?ft", "WaveFTConfig"),
+    _custom("DeLoRA", r"\bdelora", "DeloraConfig"),
+    _custom("GraLoRA", r"\bgralora", "GraloraConfig"),
+    _custom("HiRA", r"\bhira(?:config)?\b", "HiraConfig"),
+    _custom("RoAd", r"\broad(?:config)?\b", "RoadConfig"),
+    # layer-norm tuning has no MLP case of its own
+    Method("LayerNorm tuning", re.compile(r"\bln[ _-]?tuning"), CUSTOM, "LNTuningConfig"),
+)
+_LORA = re.compile(r"lora")
+_HUB = frozenset(m.path for m in METHODS if m.hub)
+
+
+def method(text: str) -> Method | None:
+    """The tuning method other than LoRA that an issue is about: the first the title names,
+    else the first the post names (in :data:`METHODS`' order), or None."""
+    title, _, body = text.partition("\n")
+    for part in (title.lower(), body.lower()):
+        for m in METHODS:
+            if m.pattern.search(part):
+                return m
+    return None
+
+
+def find(text: str, f: Features) -> list[Target]:
+    if (m := method(text)) is not None:
+        return [(m.path, f"about {m.name}")]
+    if _LORA.search(text.lower()) or any("/tuners/lora/" in p for p in f.files):
+        return [(CUSTOM, "about LoRA")]
+    return []
+
+
+def keyword(text: str, path: str) -> str:
+    """The ``-k`` that keeps the tests at ``path`` of the method the issue is about ("" for
+    all of them)."""
+    m = method(text)
+    return m.k if m is not None and m.path == path else ""
+
+
+def needs_hub(path: str) -> bool:
+    """Whether peft's tests at ``path`` load tiny checkpoints from the Hub (offline, every
+    prefix-tuning case of test_decoder_models.py fails)."""
+    return path in _HUB
