@@ -66,6 +66,7 @@ ONCE: dict[int, str] = {
     160: "79c5a2093f58f2a7e0cf9ded90510b35af8a77ab",
     161: "6a2f6cca53aedc1ccfcc4182f18dae7005d22172",
     162: "3ccd2ee55dee32cf88e5dbaab90743de751fdc2f",
+    163: "34b841fb53c7cebef23e89b6d670658cbcf3818d",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
