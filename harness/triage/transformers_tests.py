@@ -180,6 +180,17 @@ def find(text: str, f: Features) -> list[Target]:
             if path.endswith(f"/{tail}"):
                 found.append((test, f"names {tail}"))
     found += _pipelines(text, title, f)
+    found += _core_in_title(title)
+    return found
+
+
+def _core_in_title(title: str) -> list[Target]:
+    """The tests of the core parts a title names (:data:`_CORE_TITLE`, then "trainer" and
+    "generate" as words); none where it speaks of TensorFlow or Keras, which v5 dropped."""
+    if _TF.search(title):
+        return []
+    found = [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
+             if pattern.search(title)]
     words = set(re.findall(r"[a-z_]+", title))
     found += [(test, f"its title names {word}") for word, test in _CORE_WORDS if word in words]
     return found
@@ -246,8 +257,18 @@ _PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z]+)Pipeline\b")
 
 def needs_hub(path: str) -> bool:
     """Whether transformers' tests at ``path`` load from the Hub: its pipeline tests (offline,
-    all 16 of text generation's fail with OfflineModeIsEnabled)."""
-    return path.startswith("tests/pipelines/test_pipelines_")
+    all 16 of text generation's fail with OfflineModeIsEnabled), and the core's of
+    :data:`_HUB_CORE`."""
+    return path.startswith("tests/pipelines/test_pipelines_") or path in _HUB_CORE
+
+
+# core tests of :data:`_CORE_TITLE` that load tokenizers or models from the Hub: offline, 10
+# of the 19 of test_stopping_criteria.py fail for want of it, 23 of the 38 of
+# test_cache_utils.py that ran, 5 of the 20 of test_tokenization_utils.py (the others: 1 of
+# 36 at most)
+_HUB_CORE = frozenset(f"tests/{test}.py" for test in (
+    "generation/test_stopping_criteria", "utils/test_cache_utils",
+    "tokenization/test_tokenization_utils"))
 
 
 def pipeline_test(name: str) -> str | None:
@@ -259,3 +280,37 @@ def pipeline_test(name: str) -> str | None:
 # "Streamable way in model.generate") → its tests, as CORE's files; not "run_ner_no_trainer"
 # nor "music generation"
 _CORE_WORDS = (("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]))
+# the parts of transformers' core a (lower-cased) title names, in code or plain words → their
+# tests at the pin, the more specific first ("Seq2SeqTrainer" before the Trainer's); real
+# titles: "Masking ratio incorrect for DataCollatorForLanguageModeling", "StopStringCriteria
+# relies on `len(tokenizer)==model.config.vocab_size`", "save_total_limit incorrectly deletes
+# checkpoints", "Static KV cache status", "tokenizer.vocab has not changed after using
+# add_tokens" (33 of the 446 real transformers posts that named no model, pipeline or core
+# file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave out
+_CORE_TITLE = tuple((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
+    (r"seq2seq_?trainer", "Seq2SeqTrainer", "trainer/test_trainer_seq2seq"),
+    (r"trainingarguments|training_?arguments", "TrainingArguments", "trainer/test_training_args"),
+    (r"data_?collator", "a data collator", "trainer/test_data_collator"),
+    (r"trainercallback|early_?stopping_?callback|\bcallbacks?\b", "a Trainer callback",
+     "trainer/test_trainer_callback"),
+    (r"resume_from_checkpoint|save_total_limit|load_best_model_at_end",
+     "the Trainer's checkpoints", "trainer/test_trainer_checkpointing"),
+    (r"stopping_?criteria|stop_?strings?(?:_?criteria)?\b|stop sequence", "a stopping criterion",
+     "generation/test_stopping_criteria"),
+    (r"logits_?process|logits_?warper|repetition_penalty|no_repeat_ngram|bad_words_ids|"
+     r"(?:epsilon|eta|min_p|top_[kp]) sampling", "a logits processor",
+     "generation/test_logits_process"),
+    (r"generation_?config", "the generation config", "generation/test_configuration_utils"),
+    (r"streamer\b", "a streamer", "generation/test_streamers"),
+    (r"\bget_\w*schedule\w*|adafactor", "a learning-rate schedule or optimizer",
+     "optimization/test_optimization"),
+    (r"hf_?argument_?parser|hf_argparser", "HfArgumentParser", "utils/test_hf_argparser"),
+    (r"(?:dynamic|static|hybrid|offloaded|quantized|sliding_?window|encoder_?decoder)_?cache\b|"
+     r"\bkv[ _-]cache|cache_implementation|cache_utils", "a KV cache",
+     "utils/test_cache_utils"),
+    (r"chat[ _]template", "chat templates", "utils/test_chat_template_utils"),
+    (r"rope_scaling|\brope\b", "RoPE", "utils/test_modeling_rope_utils"),
+    (r"added[ _]tokens?\b|\badd_(?:special_)?tokens\b|special[ _]tokens?\b",
+     "added or special tokens", "tokenization/test_tokenization_utils"),
+))
+_TF = re.compile(r"\btf|tensorflow|keras|\bflax")
