@@ -67,6 +67,7 @@ ONCE: dict[int, str] = {
     161: "6a2f6cca53aedc1ccfcc4182f18dae7005d22172",
     162: "3ccd2ee55dee32cf88e5dbaab90743de751fdc2f",
     163: "34b841fb53c7cebef23e89b6d670658cbcf3818d",
+    164: "2b69d1c023bc4ea6b45193317a390ff5e71f4947",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
