@@ -81,6 +81,8 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
     ("Raise ValueError if given max_new_tokens to `Seq2SeqTrainer.predict()`",
      "tests/trainer/test_trainer_seq2seq.py"),
     ("Add Epsilon and Eta sampling", "tests/generation/test_logits_process.py"),
+    # TF32 is PyTorch's precision mode, not TensorFlow (not a real title)
+    ("tf32 set in TrainingArguments is ignored", "tests/trainer/test_training_args.py"),
 ])
 def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
     """Real posts: 446 of the 1,400 transformers posts labelled here named no model,
