@@ -6,7 +6,7 @@ keeps one method's.  Prompt learning (prefix tuning, prompt tuning, p-tuning) is
 tiny decoder checkpoints from the Hub in ``tests/test_decoder_models.py``; a few methods
 have a test file of their own.  All as at the recipe's pinned release (v0.20.0).  The
 recipe's ``lora`` subset runs LoRA's custom-model cases, which show nothing of the others
-(real posts: 22 of the 212 peft posts labelled here name prompt learning and no LoRA).
+(real posts: 23 of the 212 peft posts labelled here name prompt learning and no LoRA).
 """
 from __future__ import annotations
 

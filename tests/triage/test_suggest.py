@@ -337,7 +337,7 @@ PEFT_CUSTOM_CONFIGS = frozenset((
 ])
 def test_a_peft_method_other_than_lora_runs_its_own_tests(title: str, body: str,
                                                           command: str) -> None:
-    """Real posts: 53 of the 212 peft posts labelled here name a method other than LoRA,
+    """Real posts: 55 of the 212 peft posts labelled here name a method other than LoRA,
     and were all sent to the lora subset (or lora-gpu), whose LoRA cases exercise none of
     them."""
     s = suggestion("peft", title, body)
