@@ -81,6 +81,9 @@ class Verify:
     # those tests skip without it
     slow_env: dict[str, str] = field(default_factory=dict)
     slow_skip: tuple[str, ...] = ()
+    # a changed path (a prefix) → a -k that adds its tests to a file a subset narrows with -k
+    # (peft's lora keeps LoRA's cases of test_custom_models.py; a change to IA3 adds IA3's)
+    cases: dict[str, str] = field(default_factory=dict)
 
 
 def on_gpu(subset: Subset) -> Subset:
@@ -355,6 +358,7 @@ def _verify(t: Table) -> Verify:
         max_files=t.integer("max_files", default=20, minimum=1) or 20,
         slow_env=t.env_map("slow_env"),
         slow_skip=t.str_list("slow_skip"),
+        cases=t.str_map("cases"),
     )
     t.done()
     return v

@@ -233,3 +233,31 @@ def test_tests_outside_a_subset_keep_its_markers_not_its_k() -> None:
     assert recipes.for_tests(lora, ("tests/test_decoder_models.py",)).k is None
     bert = recipes.load("transformers").subsets["bert"]  # markers, no -k: nothing to drop
     assert recipes.for_tests(bert, ("tests/models/llama/test_modeling_llama.py",)) is bert
+
+
+# the config classes of peft's test_custom_models.py cases at the recipe's v0.20.0
+PEFT_CUSTOM_CONFIGS = frozenset((
+    "AdaLoraConfig", "AdamssConfig", "BOFTConfig", "BeftConfig", "C3AConfig", "DeftConfig",
+    "DeloraConfig", "FourierFTConfig", "FrodConfig", "GloraConfig", "GraloraConfig",
+    "HRAConfig", "HiraConfig", "IA3Config", "LNTuningConfig", "LilyConfig", "LoHaConfig",
+    "LoKrConfig", "LoraConfig", "MissConfig", "OFTConfig", "OSFConfig", "PeanutConfig",
+    "PsoftConfig", "PveraConfig", "RandLoraConfig", "RoadConfig", "ShiraConfig",
+    "TinyLoraConfig", "TrainableTokensConfig", "UniLoraConfig", "VBLoRAConfig", "VeraConfig",
+    "WaveFTConfig"))
+
+
+def test_peft_verify_cases_keep_their_methods_cases_only() -> None:
+    """-k matches a test name's substrings, case aside: "OFTConfig" is within "BOFTConfig"
+    and "PsoftConfig", so each config another contains is excluded by name."""
+    cases = recipes.load("peft").verify.cases
+    assert "src/peft/tuners/ia3/" in cases and "src/peft/tuners/lora/" not in cases
+    for prefix, k in cases.items():
+        assert prefix.startswith("src/peft/tuners/"), prefix
+        named = [w for w in k.replace("(", " ").replace(")", " ").split()
+                 if w not in ("and", "or", "not")]
+        assert set(named) <= PEFT_CUSTOM_CONFIGS, k
+        kept = {w for w in named if f"not {w}" not in k}
+        for config in kept:
+            within = {c for c in PEFT_CUSTOM_CONFIGS
+                      if c != config and config.lower() in c.lower()}
+            assert all(f"not {c}" in k for c in within), (k, within)

@@ -40,10 +40,14 @@ class Pick:
     measured: bool = False  # the estimate comes from stored durations
     cases: tuple[str, ...] = ()  # an own test: only these parametrized cases of it run
     share: float = 1.0  # about that share of the target's tests run
+    # a -k that adds to the narrowing subset's the cases of what the patch changes
+    # (``[verify] cases``)
+    widen: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.target, "reason": self.reason, "own": self.own,
                 "distance": self.distance, "narrowed_by": self.narrow,
+                "widened_by": self.widen or None,
                 "cases": list(self.cases), "estimate": round(self.estimate, 2),
                 "measured": self.measured}
 
@@ -151,6 +155,16 @@ def narrowing(recipe: Recipe, path: str, scope: Subset | None) -> Subset | None:
     return narrows[0] if narrows else None
 
 
+def widening(recipe: Recipe, changed: Collection[str]) -> str:
+    """The -k that adds to a narrowed file's the cases of the changed paths (``[verify]
+    cases``; "" for none): peft's lora keeps LoRA's cases of test_custom_models.py, so a
+    real IA3 fix (peft a61925a47) ran LoRA's 2,810 tests only, none of them IA3's, and said
+    nothing broke."""
+    found = [k for prefix, k in recipe.verify.cases.items()
+             if any(p.startswith(prefix) for p in changed)]
+    return " or ".join(f"({k})" for k in dict.fromkeys(found))
+
+
 def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
            scope: Subset | None = None, budget: float | None = None,
            known: durations.Known | None = None, before: Path | None = None) -> Selection:
@@ -235,8 +249,11 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             notes.append(f"{path}: not in subset {scope.name} ({why})")
             continue
         narrow = narrowing(recipe, path, scope)
-        picks[path] = Pick(path, why + (f"; narrowed as subset {narrow.name}" if narrow else ""),
-                           False, hops, narrow.name if narrow else None)
+        widen = widening(recipe, changed) if narrow is not None and narrow.k else ""
+        how = f"; narrowed as subset {narrow.name}" if narrow else ""
+        how += f", with the cases of what the patch changes (-k {widen!r})" if widen else ""
+        picks[path] = Pick(path, why + how, False, hops, narrow.name if narrow else None,
+                           widen=widen)
     # of files as near, those whose tests checked nothing when they last ran here go last
     # (peft 3a90cd4ab's budget went to test_state_dict.py, whose 240 tests all skip)
     ordered = sorted((_idle(p) if p.target in known.idle and not p.own else p
@@ -394,13 +411,14 @@ def batches(recipe: Recipe, picks: Iterable[Pick]) -> tuple[Batch, ...]:
                      and not any(d.startswith(t + "::") or t.startswith(d)
                                  for t in own_targets))
     out = [Batch(targets, deselect=tuple(dict.fromkeys(deselect)))] if targets else []
-    by_subset: dict[str, list[str]] = {}
+    by_subset: dict[tuple[str, str], list[str]] = {}
     for p in picks:
         if p.narrow is not None:
-            by_subset.setdefault(p.narrow, []).append(p.target)
-    for name, paths in by_subset.items():
+            by_subset.setdefault((p.narrow, p.widen), []).append(p.target)
+    for (name, widen), paths in by_subset.items():
         s = recipe.subsets[name]
-        out.append(Batch(tuple(paths), s.k, s.markers, s.deselect))
+        k = f"({s.k}) or {widen}" if widen and s.k else s.k
+        out.append(Batch(tuple(paths), k, s.markers, s.deselect))
     by_cases: dict[str, list[str]] = {}
     for target, k in case_k.items():
         if target.split("::")[0] not in whole:  # else it runs there, whole

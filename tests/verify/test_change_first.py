@@ -306,3 +306,29 @@ def test_a_changed_case_of_a_table_runs_that_case_only(tmp_path: Path) -> None:
     alone.write_text(make_patch(repo, {"tests/test_mathops.py": _cases(6)}, tmp_path / "w2"))
     doc = run(recipe, patch=str(alone), budget=0.1)
     assert doc["verdict"] == "failing", doc["reason"]
+
+
+def test_a_change_adds_its_cases_to_a_file_a_subset_narrows(tmp_path: Path) -> None:
+    """peft's lora subset keeps LoRA's cases of test_custom_models.py, and verify narrowed that
+    file the same way: a real IA3 fix (peft a61925a47) ran LoRA's 2,810 tests, none of
+    IA3's, and said nothing broke.  The recipe's ``[verify] cases`` adds the cases of what
+    the patch changes."""
+    quick = '[subsets.quick]\npaths = ["tests/test_mathops.py"]\nk = "test_add"\nworkers = 1\n'
+    fix = {"src/buggy/mathops.py": FIXED_MUL}
+    recipe, repo = make_target(tmp_path / "a", subsets=quick)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, fix, tmp_path / "w1"))
+    narrowed = run(recipe, patch=str(patch))
+    assert set(rows(narrowed)) == {"tests/test_mathops.py::test_add"}
+    assert narrowed["verdict"] == "unchecked"
+    cases = VERIFY + '[verify.cases]\n"src/buggy/mathops.py" = "test_mul"\n'
+    recipe, repo = make_target(tmp_path / "b", extra=cases, subsets=quick)
+    patch.write_text(make_patch(repo, fix, tmp_path / "w2"))
+    widened = run(recipe, patch=str(patch))
+    assert widened["verdict"] == "ok", widened["reason"]
+    assert rows(widened)["tests/test_mathops.py::test_mul[2-3-6]"][0] == "fixed"
+    assert "tests/test_mathops.py::test_add" in rows(widened)
+    pick = next(s for s in widened["selection"]  # type: ignore[attr-defined]
+                if s["path"] == "tests/test_mathops.py")
+    assert (pick["narrowed_by"], pick["widened_by"]) == ("quick", "(test_mul)")
+    assert "(test_add) or (test_mul)" in widened["commands"]["pytest"]  # type: ignore[index]
