@@ -183,7 +183,7 @@ def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> N
 def test_k_replaces_the_subsets_k(tmp_path: Path) -> None:
     """peft tests most of its methods in test_custom_models.py, each by its config class, and
     its lora subset keeps LoRA's with -k: the command to try for an IA3 issue (real post
-    peft#820) is `harness reproduce peft --subset lora -k 'Vanilla and MLP and IA3Config'`.
+    peft#820) is `harness reproduce peft --subset lora -k IA3Config`.
     The subset's deselects stay; the command shown runs the same again."""
     repo = make_repo(tmp_path / "src", TINY_TARGET)
     recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\

@@ -11,6 +11,7 @@ recipe's ``lora`` subset runs LoRA's custom-model cases, which show nothing of t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from harness.triage.features import Features
@@ -27,11 +28,15 @@ class Method(NamedTuple):
     path: str  # the test file that exercises it
     k: str = ""  # the -k keeping its tests of that file ("": the whole file)
     hub: bool = False  # its tests load tiny checkpoints from the Hub
+    # its folder in src/peft/tuners/: the recipe's ``[verify] cases`` gives the -k of its
+    # cases in test_custom_models.py
+    tuner: str = ""
 
 
-def _custom(name: str, pattern: str, config: str, k_extra: str = "") -> Method:
-    """A method tested by test_custom_models.py's toy MLPs, as the lora subset tests LoRA."""
-    return Method(name, re.compile(pattern), CUSTOM, f"Vanilla and MLP and {config}{k_extra}")
+def _custom(name: str, pattern: str, tuner: str) -> Method:
+    """A method tested by test_custom_models.py's toy models, as the lora subset tests LoRA:
+    its cases are those the recipe gives a change to its tuner."""
+    return Method(name, re.compile(pattern), CUSTOM, tuner=tuner)
 
 
 # the more specific first: "multitask prompt tuning" before "prompt tuning"; LoRA last, as
@@ -61,24 +66,22 @@ METHODS = (
     Method("VB-LoRA", re.compile(r"\bvb[ _-]?lora"), "tests/test_vblora.py"),
     Method("RandLoRA", re.compile(r"\brand[ _-]?lora"), "tests/test_randlora.py"),
     Method("SHiRA", re.compile(r"\bshira\b"), "tests/test_shira.py"),
-    _custom("IA3", r"\bia3|\(ia\)\s*\^?\s*3|\bia³", "IA3Config"),
-    _custom("LoHa", r"\bloha", "LoHaConfig"),
-    _custom("LoKr", r"\blokr", "LoKrConfig"),
-    _custom("BOFT", r"\bboft", "BOFTConfig"),
-    _custom("PSOFT", r"\bpsoft", "PsoftConfig"),
-    # "OFTConfig" is within "BOFTConfig" too, as -k reads a test's name
-    _custom("OFT", r"\boft\b|\boftconfig", "OFTConfig", " and not BOFTConfig"),
-    _custom("AdaLoRA", r"\badalora", "AdaLoraConfig"),
-    _custom("FourierFT", r"\bfourier[ _-]?ft", "FourierFTConfig"),
-    _custom("HRA", r"\bhra(?:config|model)?\b", "HRAConfig"),
-    _custom("C3A", r"\bc3a", "C3AConfig"),
-    _custom("WaveFT", r"\bwave[ _-]?ft", "WaveFTConfig"),
-    _custom("DeLoRA", r"\bdelora", "DeloraConfig"),
-    _custom("GraLoRA", r"\bgralora", "GraloraConfig"),
-    _custom("HiRA", r"\bhira(?:config)?\b", "HiraConfig"),
-    _custom("RoAd", r"\broad(?:config)?\b", "RoadConfig"),
-    # layer-norm tuning has no MLP case of its own
-    Method("LayerNorm tuning", re.compile(r"\bln[ _-]?tuning"), CUSTOM, "LNTuningConfig"),
+    _custom("IA3", r"\bia3|\(ia\)\s*\^?\s*3|\bia³", "ia3"),
+    _custom("LoHa", r"\bloha", "loha"),
+    _custom("LoKr", r"\blokr", "lokr"),
+    _custom("BOFT", r"\bboft", "boft"),
+    _custom("PSOFT", r"\bpsoft", "psoft"),
+    _custom("OFT", r"\boft\b|\boftconfig", "oft"),
+    _custom("AdaLoRA", r"\badalora", "adalora"),
+    _custom("FourierFT", r"\bfourier[ _-]?ft", "fourierft"),
+    _custom("HRA", r"\bhra(?:config|model)?\b", "hra"),
+    _custom("C3A", r"\bc3a", "c3a"),
+    _custom("WaveFT", r"\bwave[ _-]?ft", "waveft"),
+    _custom("DeLoRA", r"\bdelora", "delora"),
+    _custom("GraLoRA", r"\bgralora", "gralora"),
+    _custom("HiRA", r"\bhira(?:config)?\b", "hira"),
+    _custom("RoAd", r"\broad(?:config)?\b", "road"),
+    _custom("LayerNorm tuning", r"\bln[ _-]?tuning", "ln_tuning"),
 )
 _LORA = re.compile(r"lora")
 _HUB = frozenset(m.path for m in METHODS if m.hub)
@@ -103,11 +106,13 @@ def find(text: str, f: Features) -> list[Target]:
     return []
 
 
-def keyword(text: str, path: str) -> str:
+def keyword(text: str, path: str, cases: Mapping[str, str]) -> str:
     """The ``-k`` that keeps the tests at ``path`` of the method the issue is about ("" for
-    all of them)."""
+    all of them); ``cases``: the recipe's ``[verify] cases``."""
     m = method(text)
-    return m.k if m is not None and m.path == path else ""
+    if m is None or m.path != path:
+        return ""
+    return cases.get(f"src/peft/tuners/{m.tuner}/", "") if m.tuner else m.k
 
 
 def needs_hub(path: str) -> bool:

@@ -58,7 +58,7 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
                           "no model, scheduler or test named: the default subset")
     path, why = found[0]
     tests = tuple(p for p, _ in found[:3])
-    k = targets.keyword(issue, package, path)
+    k = targets.keyword(issue, recipe, path)
     # told, not added to the command (offline, --online waits on every download)
     hub = "; its tests load small checkpoints from the Hub: add --online to run them" \
         if targets.needs_hub(package, path) else ""

@@ -6,8 +6,9 @@ Only mappings that follow the repositories' layout conventions: transformers'
 """
 from __future__ import annotations
 
+from harness.recipes import Recipe
 from harness.triage import diffusers_tests, peft_tests, transformers_tests
-from harness.triage.features import Features
+from harness.triage.features import Features, package_of
 from harness.triage.issues import Issue
 
 Target = tuple[str, str]  # (test path, why)
@@ -31,12 +32,12 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
     return list(first.items())
 
 
-def keyword(issue: Issue, package: str, path: str) -> str:
+def keyword(issue: Issue, recipe: Recipe, path: str) -> str:
     """The pytest ``-k`` that keeps the tests at ``path`` of what the issue is about ("" for
     all of them): peft tests most of its methods in one file, each by its config class."""
-    if package != "peft":
+    if package_of(recipe) != "peft":
         return ""
-    return peft_tests.keyword(f"{issue.title}\n{issue.body}", path)
+    return peft_tests.keyword(f"{issue.title}\n{issue.body}", path, recipe.verify.cases)
 
 
 def needs_hub(package: str, path: str) -> bool:

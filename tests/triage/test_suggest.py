@@ -290,19 +290,12 @@ def test_lora_issues_run_the_lora_subset() -> None:
     assert s.command == "nox -s reproduce -- peft --subset lora"
 
 
-# peft's test files at the recipe's v0.20.0 that triage may name, and the config classes
-# test_custom_models.py has cases of (with a "Vanilla MLP" one, unless noted)
+# peft's test files at the recipe's v0.20.0 that triage may name
 PEFT_FILES = frozenset((
     "test_custom_models", "test_decoder_models", "test_multitask_prompt_tuning",
     "test_adaption_prompt", "test_cpt", "test_xlora", "test_poly", "test_mixed",
     "test_trainable_tokens", "test_lora_ga", "test_vera", "test_vblora", "test_randlora",
     "test_shira"))
-PEFT_CUSTOM_CONFIGS = frozenset((
-    "IA3Config", "LoHaConfig", "LoKrConfig", "BOFTConfig", "PsoftConfig", "OFTConfig",
-    "AdaLoraConfig", "FourierFTConfig", "HRAConfig", "C3AConfig", "WaveFTConfig",
-    "DeloraConfig", "GraloraConfig", "HiraConfig", "RoadConfig", "LNTuningConfig"))
-
-
 @pytest.mark.parametrize(("title", "body", "command"), [
     # real titles: peft#2881, #1032, #630 (prompt learning: tested on tiny Hub decoders)
     ("Bug in prefix tuning of Qwen3-0.6B: group-query attention fix in #1901 still causes "
@@ -317,15 +310,15 @@ PEFT_CUSTOM_CONFIGS = frozenset((
      "-k PromptEncoderConfig"),
     # peft#820, #2783, #432: toy-model cases of test_custom_models.py, as lora's are
     ("IA3 Tokenizing Issues", "Training with IA3 the loss does not go down.",
-     "harness reproduce peft --subset lora -k 'Vanilla and MLP and IA3Config'"),
+     "harness reproduce peft --subset lora -k IA3Config"),
     ("PEFT Loha/Lokr crashes for SDXL pipeline inference", "It fails in forward.",
-     "harness reproduce peft --subset lora -k 'Vanilla and MLP and LoHaConfig'"),
+     "harness reproduce peft --subset lora -k LoHaConfig"),
     ("AdaLoRA: where does the Rankallocator work", "I cannot find where it runs.",
-     "harness reproduce peft --subset lora -k 'Vanilla and MLP and AdaLoraConfig'"),
-    # "OFTConfig" is within "BOFTConfig" as -k reads it
+     "harness reproduce peft --subset lora -k AdaLoraConfig"),
+    # "OFTConfig" is within "BOFTConfig" and "PsoftConfig" as -k reads it
     ("OFT merge gives different outputs", "After merge_and_unload the outputs differ.",
-     "harness reproduce peft --subset lora -k 'Vanilla and MLP and OFTConfig and not "
-     "BOFTConfig'"),
+     "harness reproduce peft --subset lora -k 'OFTConfig and not BOFTConfig and not "
+     "PsoftConfig'"),
     # peft#3709: a method with a test file of its own
     ("Avoid duplicated shared projections in RandLoRA adapter checkpoints",
      "The saved file holds the projections twice.",
@@ -348,12 +341,14 @@ def test_a_peft_method_other_than_lora_runs_its_own_tests(title: str, body: str,
     assert hub == (stem in ("test_decoder_models", "test_adaption_prompt"))
 
 
-def test_every_peft_method_names_a_test_file_and_config_of_the_pin() -> None:
+def test_every_peft_method_names_a_test_file_of_the_pin_and_its_cases() -> None:
+    """A method tested in test_custom_models.py is kept by the -k the recipe gives a change
+    to its tuner (``[verify] cases``: verify narrows that file the same way)."""
+    cases = load("peft").verify.cases
     for m in peft_tests.METHODS:
         assert m.path.removeprefix("tests/").removesuffix(".py") in PEFT_FILES, m.name
-        if m.path == peft_tests.CUSTOM:
-            config = m.k.removeprefix("Vanilla and MLP and ").split(" ")[0]
-            assert config in PEFT_CUSTOM_CONFIGS, m.name
+        assert (m.path == peft_tests.CUSTOM) == bool(m.tuner), m.name
+        assert not m.tuner or f"src/peft/tuners/{m.tuner}/" in cases, m.name
 
 
 def test_a_lora_issue_keeps_the_lora_subset_and_its_k() -> None:
