@@ -159,13 +159,11 @@ def test_online_lets_the_tests_reach_out(tmp_path: Path, hub: list[str]) -> None
     assert [t["outcome"] for t in offline["tests"]] == ["failed"]  # type: ignore[attr-defined]
 
 
-def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> None:
-    """peft's lora subset keeps test_custom_models.py's LoRA cases with -k "Vanilla and MLP
-    and LoraConfig": the command to try for real post peft#1962, `harness reproduce peft
-    --subset lora --tests tests/test_decoder_models.py`, selected no test.  A -k (and the
-    deselects) name tests of the subset's own files; markers hold for any file."""
+def mul_target(tmp_path: Path) -> Path:
+    """A tiny target whose subset "mul" keeps test_mul's cases with -k, one deselected (as
+    peft's lora keeps LoRA's cases of test_custom_models.py)."""
     repo = make_repo(tmp_path / "src", TINY_TARGET)
-    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\
+    return tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\
         [subsets.mul]
         paths = ["tests/test_mathops.py"]
         k = "test_mul"
@@ -173,6 +171,14 @@ def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> N
         workers = 1
         threads = 1
         """)
+
+
+def test_tests_outside_the_subset_are_not_narrowed_by_its_k(tmp_path: Path) -> None:
+    """peft's lora subset keeps test_custom_models.py's LoRA cases with -k "Vanilla and MLP
+    and LoraConfig": the command to try for real post peft#1962, `harness reproduce peft
+    --subset lora --tests tests/test_decoder_models.py`, selected no test.  A -k (and the
+    deselects) name tests of the subset's own files; markers hold for any file."""
+    recipe = mul_target(tmp_path)
     inside = run(recipe, subset="mul", tests=("tests/test_mathops.py",))
     assert inside["counts"]["passed"] == 2  # type: ignore[index]
     outside = run(recipe, subset="mul", tests=("tests/test_text.py",))
@@ -185,15 +191,7 @@ def test_k_replaces_the_subsets_k(tmp_path: Path) -> None:
     its lora subset keeps LoRA's with -k: the command to try for an IA3 issue (real post
     peft#820) is `harness reproduce peft --subset lora -k IA3Config`.
     The subset's deselects stay; the command shown runs the same again."""
-    repo = make_repo(tmp_path / "src", TINY_TARGET)
-    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo), subsets="""\
-        [subsets.mul]
-        paths = ["tests/test_mathops.py"]
-        k = "test_mul"
-        deselect = ["tests/test_mathops.py::test_mul[0-5-0]"]
-        workers = 1
-        threads = 1
-        """)
+    recipe = mul_target(tmp_path)
     doc = run(recipe, subset="mul", k="test_add or 2-3")
     assert sorted(t["id"] for t in doc["tests"]) == [  # type: ignore[attr-defined]
         "tests/test_mathops.py::test_add", "tests/test_mathops.py::test_mul[2-3-6]"]
