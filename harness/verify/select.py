@@ -7,7 +7,8 @@ From the whole test tree of the patched checkout, in this order:
 2. the test files that import a changed file (the reverse import graph), nearest first,
    with those under a changed ``conftest.py`` and the recipe's always-run list.  A file
    that a subset narrows with ``-k``/markers (peft's ``test_custom_models.py`` collects
-   ~15,700 tests) is narrowed the same way here.
+   ~15,700 tests) is narrowed the same way here, widened by the ``-k`` the recipe's
+   ``[verify] cases`` gives what the patch changes (a peft tuner's cases).
 
 A budget (seconds of tests per run, estimated from per-test durations stored by earlier
 runs) is filled in that order; what does not fit is left out and listed.  ``--subset``
