@@ -185,16 +185,13 @@ def find(text: str, f: Features) -> list[Target]:
 
 
 def _core_in_title(title: str) -> list[Target]:
-    """The tests of the core parts a title names (:data:`_CORE_TITLE`, then "trainer" and
-    "generate" as words); none where it speaks of TensorFlow, Keras or Flax, which v5
-    dropped ("TFTrainingArguments"; not TF32, PyTorch's precision mode)."""
+    """The tests of the core parts a title names (:data:`_CORE_TITLE`); none where it speaks
+    of TensorFlow, Keras or Flax, which v5 dropped ("TFTrainingArguments"; not TF32,
+    PyTorch's precision mode)."""
     if _TF.search(title):
         return []
-    found = [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
-             if pattern.search(title)]
-    words = set(re.findall(r"[a-z_]+", title))
-    found += [(test, f"its title names {word}") for word, test in _CORE_WORDS if word in words]
-    return found
+    return [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
+            if pattern.search(title)]
 
 
 def _pipelines(text: str, title: str, f: Features) -> list[Target]:
@@ -279,10 +276,6 @@ def pipeline_test(name: str) -> str | None:
     return _PIPELINE_TESTS.get(name)
 
 
-# the core a title names in plain words ("Trainer removes newer checkpoints, not older",
-# "Streamable way in model.generate") → its tests, as CORE's files; not "run_ner_no_trainer"
-# nor "music generation"
-_CORE_WORDS = (("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]))
 # the parts of transformers' core a (lower-cased) title names, in code or plain words → their
 # tests at the pin, the more specific first ("Seq2SeqTrainer" before the Trainer's); real
 # titles: "Masking ratio incorrect for DataCollatorForLanguageModeling", "StopStringCriteria
@@ -290,7 +283,7 @@ _CORE_WORDS = (("trainer", CORE["trainer.py"]), ("generate", CORE["generation/ut
 # checkpoints", "Static KV cache status", "tokenizer.vocab has not changed after using
 # add_tokens" (33 of the 446 real transformers posts that named no model, pipeline or core
 # file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave out
-_CORE_TITLE = tuple((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
+_CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
     (r"seq2seq_?trainer", "Seq2SeqTrainer", "trainer/test_trainer_seq2seq"),
     (r"trainingarguments|training_?arguments", "TrainingArguments", "trainer/test_training_args"),
     (r"data_?collator", "a data collator", "trainer/test_data_collator"),
@@ -315,5 +308,10 @@ _CORE_TITLE = tuple((re.compile(pattern), what, f"tests/{test}.py") for pattern,
     (r"rope_scaling|\brope\b", "RoPE", "utils/test_modeling_rope_utils"),
     (r"added[ _]tokens?\b|\badd_(?:special_)?tokens\b|special[ _]tokens?\b",
      "added or special tokens", "tokenization/test_tokenization_utils"),
-))
+)), *((re.compile(rf"(?<![a-z_]){word}(?![a-z_])"), word, test) for word, test in (
+    # last, the Trainer and generate as words ("Trainer removes newer checkpoints, not
+    # older", "Streamable way in model.generate") → CORE's tests; not "run_ner_no_trainer"
+    # nor "music generation"
+    ("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]),
+)))
 _TF = re.compile(r"\btf(?!32)|tensorflow|keras|\bflax")
