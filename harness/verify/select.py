@@ -243,6 +243,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             continue
         if not chosen & (back[path].keys() | ran.get(path, {}).keys()):
             notes.append(f"{path}: no test imports it")
+    widened = widening(recipe, changed)  # the same for every file a subset narrows
     for path, (hops, why) in other.items():
         if path in picks:  # the patch's own test file, whole
             continue
@@ -250,7 +251,7 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
             notes.append(f"{path}: not in subset {scope.name} ({why})")
             continue
         narrow = narrowing(recipe, path, scope)
-        widen = widening(recipe, changed) if narrow is not None and narrow.k else ""
+        widen = widened if narrow is not None and narrow.k else ""
         how = f"; narrowed as subset {narrow.name}" if narrow else ""
         how += f", with the cases of what the patch changes (-k {widen!r})" if widen else ""
         picks[path] = Pick(path, why + how, False, hops, narrow.name if narrow else None,
