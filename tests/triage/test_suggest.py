@@ -213,6 +213,36 @@ def test_a_unet() -> None:
     assert s.command == "nox -s reproduce -- diffusers --subset unet2d"
 
 
+@pytest.mark.parametrize(("title", "tests"), [
+    # real titles: diffusers#12423, #9958, #12186
+    ("QwenImageTransformer2DModel.from_single_file",
+     "tests/models/transformers/test_models_transformer_qwenimage.py"),
+    ("AutoencoderKLTemporalDecoder support for tiling",
+     "tests/models/autoencoders/test_models_autoencoder_kl_temporal_decoder.py"),
+    ("`WanVACETransformer3DModel` does not inherit `AttentionMixin`",
+     "tests/models/transformers/test_models_transformer_wan_vace.py"),
+])
+def test_a_model_class_in_the_title_points_at_its_model_tests(title: str, tests: str) -> None:
+    """Real posts: 8 of the 656 diffusers posts of the dev set and the fresh sets to the
+    hundred-and-sixty-fifth named a model class with tests of its own and no other target,
+    and were sent to the default subset (the schedulers' tests).  A model's tests build a
+    tiny one from a config: offline, no --online told."""
+    s = suggestion("diffusers", title,
+                   "```python\npipe = DiffusionPipeline.from_pretrained(p)\n```")
+    assert s.tests[0] == tests
+    assert s.command == f"harness reproduce diffusers --subset schedulers --tests {tests}"
+    assert "--online" not in s.why
+
+
+def test_a_model_class_in_a_pipeline_s_code_leaves_the_pipeline_first() -> None:
+    # real post diffusers#12141: the pipeline's cast is wrong; its code loads the VAE by class
+    s = suggestion("diffusers", "WanVACEPipeline doesn't work with bfloat16/foat16 vae",
+                   "```python\nvae = AutoencoderKLWan.from_pretrained(p, torch_dtype=torch.float16)"
+                   "\npipe = WanVACEPipeline.from_pretrained(p, vae=vae)\n```")
+    assert s.tests[:2] == ("tests/pipelines/wan",
+                           "tests/models/autoencoders/test_models_autoencoder_wan.py")
+
+
 @pytest.mark.parametrize(("named", "tests"), [
     # real titles: diffusers#8649, #6548, #10186 (a class in the report's code or title)
     ("StableDiffusion3Pipeline", "tests/pipelines/stable_diffusion_3"),
