@@ -68,6 +68,7 @@ ONCE: dict[int, str] = {
     162: "3ccd2ee55dee32cf88e5dbaab90743de751fdc2f",
     163: "34b841fb53c7cebef23e89b6d670658cbcf3818d",
     164: "2b69d1c023bc4ea6b45193317a390ff5e71f4947",
+    165: "8c239beff0f86d5adba8ad47fde9ee58b5b82b6c",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
