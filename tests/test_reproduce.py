@@ -229,3 +229,34 @@ def test_a_test_file_outside_the_sparse_folders_comes_with_its_package(tmp_path:
     doc = run(recipe, tests=("tests/models/one/test_one.py",))
     assert doc["status"] == "passed", doc["reason"]
     assert [t["id"] for t in doc["tests"]] == ["tests/models/one/test_one.py::test_one"]  # type: ignore[attr-defined]
+
+
+def test_a_test_file_comes_with_the_test_folders_it_imports(tmp_path: Path) -> None:
+    """transformers' tests/models/encoder_decoder/test_modeling_encoder_decoder.py imports
+    the model testers of bart, bert, gpt2 ... (`from ..bart.test_modeling_bart import
+    BartModelTester`); run with --tests, it came with its own folder only and failed to
+    collect: "No module named 'tests.models.bart'" (14 model test files do so).  What those
+    import comes too."""
+    files = {**TINY_TARGET, "tests/models/__init__.py": "",
+             "tests/models/one/__init__.py": "",
+             "tests/models/one/test_one.py": "from ..two.test_two import Tester\n\n\n"
+                                              "def test_pair():\n    assert Tester().ok()\n",
+             "tests/models/two/__init__.py": "",
+             "tests/models/two/test_two.py": "from tests.models.three import test_three\n\n\n"
+                                              "class Tester:\n    def ok(self):\n"
+                                              "        return test_three.WANT == 5\n",
+             "tests/models/three/__init__.py": "",
+             "tests/models/three/test_three.py": "WANT = 5\n",
+             "tests/models/four/__init__.py": "", "tests/models/four/test_four.py": "X = 1\n"}
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    doc = run(recipe, tests=("tests/models/one/test_one.py",))
+    assert doc["status"] == "passed", doc["reason"]
+    ids = [t["id"] for t in doc["tests"]]  # type: ignore[attr-defined]
+    assert ids == ["tests/models/one/test_one.py::test_pair"]
+    worktree = Path(str(doc["worktree"]))
+    assert (worktree / "tests/models/three/test_three.py").is_file()
+    assert not (worktree / "tests/models/four").exists()  # what nothing imports stays out
