@@ -16,28 +16,66 @@ from harness.triage.features import Features
 
 Target = tuple[str, str]  # (test path, why), as harness.triage.targets gives them
 
-# transformers model types (the directory names under src/transformers/models/)
+# transformers model types: the folders of src/transformers/models/ in the pin's 5.23.0 sdist
+# whose tests/models/<type>/test_modeling_<type>.py is in transformers' main of 2026-08, and
+# four whose tests are named for their parts (_NO_MODELING); not "auto", whose classes
+# (AutoModel, AutoTokenizer) load every model and which most posts name
 _MODEL_TYPES = """
-albert align altclip aria bark bart beit bert bert_generation big_bird bigbird_pegasus biogpt
-bit blenderbot blenderbot_small blip blip_2 bloom bridgetower bros camembert canine chameleon
-chinese_clip clap clip clipseg clvp code_llama codegen cohere cohere2 conditional_detr convbert
-convnext convnextv2 ctrl cvt dac data2vec dbrx deberta deberta_v2 deepseek_v3 deit
-depth_anything detr dinat dinov2 distilbert donut dpr dpt efficientnet electra emu3 encodec
-ernie esm falcon falcon_mamba flaubert flava fnet focalnet fsmt funnel fuyu gemma gemma2 gemma3
-git glm glm4 glpn gpt2 gpt_bigcode gpt_neo gpt_neox gptj granite granitemoe grounding_dino
-groupvit hubert ibert idefics idefics2 idefics3 imagegpt informer instructblip jamba jetmoe
-kosmos2 layoutlm layoutlmv2 layoutlmv3 led levit lilt llama llama4 llava llava_next
-llava_onevision longformer longt5 luke lxmert m2m_100 mamba mamba2 marian markuplm mask2former
-maskformer mbart megatron_bert mimi mistral mistral3 mixtral mllama mobilebert mobilenet_v2
-mobilevit modernbert moonshine moshi mpnet mpt mt5 musicgen mvp nemotron nllb_moe nougat olmo
-olmo2 olmoe oneformer opt owlv2 owlvit paligemma patchtst pegasus pegasus_x perceiver persimmon
-phi phi3 phimoe pix2struct pixtral plbart poolformer prophetnet pvt qwen2 qwen2_5_vl
-qwen2_audio qwen2_moe qwen2_vl qwen3 qwen3_moe rag reformer regnet rembert resnet roberta
-roc_bert roformer rt_detr rwkv sam seamless_m4t segformer siglip siglip2 smolvlm speech_to_text
-speecht5 splinter squeezebert stablelm starcoder2 swin swin2sr swinv2 switch_transformers t5
-table_transformer tapas timesformer trocr udop umt5 unispeech upernet video_llava videomae vilt
-vipllava visual_bert vit vit_mae vitdet vitmatte vits vivit wav2vec2 wavlm whisper x_clip xglm
-xlm xlm_roberta xlnet yolos zamba zoedepth
+afmoe aimv2 albert align altclip apertus arcee aria audio_spectrogram_transformer
+audioflamingo3 autoformer axk1 axk2 aya_vision bamba bark bart beit bert bert_generation
+big_bird bigbird_pegasus biogpt bit bitnet blenderbot blenderbot_small blip blip_2 bloom blt
+bridgetower bros camembert canine chameleon chinese_clip chmv2 clap clip clipseg clvp
+code_llama codegen cohere cohere2 cohere2_moe cohere2_vision cohere_asr cohere_compass
+colmodernvbert colpali colqwen2 conditional_detr convbert convnext convnextv2 cosmos3_edge
+cosmos3_omni cpmant csm ctrl cvt cwm d_fine dab_detr dac data2vec dbrx deberta deberta_v2
+decision_transformer deepseek_ocr2 deepseek_v2 deepseek_v3 deepseek_v32 deepseek_v4 deepseek_vl
+deepseek_vl_hybrid deformable_detr deimv2 deit depth_anything depth_pro detr dia diffllama
+diffusion_gemma dinat dinov2 dinov2_with_registers dinov3_convnext dinov3_vit distilbert doge
+donut dots1 dpr dpt edgetam edgetam_video efficientloftr efficientnet electra emu3 encodec
+encoder_decoder eomt eomt_dinov3 ernie ernie4_5 ernie4_5_moe ernie4_5_vl_moe esm eurobert
+evolla exaone4 exaone4_5 exaone_moe falcon falcon_h1 falcon_mamba fast_vlm
+fastspeech2_conformer flaubert flava flex_olmo florence2 fnet focalnet fsmt funnel fuyu gemma
+gemma2 gemma3 gemma3n gemma4 gemma4_assistant gemma4_unified gemma4_unified_assistant git glm
+glm4 glm46v glm4_moe glm4_moe_lite glm4v glm4v_moe glm_image glm_moe_dsa glm_ocr glmasr glpn
+got_ocr2 gpt2 gpt_bigcode gpt_neo gpt_neox gpt_neox_japanese gpt_oss gptj granite
+granite4_vision granite_speech granite_speech_plus granite_swa granitemoe granitemoe_swa
+granitemoehybrid granitemoeshared grounding_dino groupvit helium hgnet_v2 hiera higgs_audio_v2
+higgs_audio_v2_tokenizer hrm_text hubert hunyuan_v1_dense hunyuan_v1_moe hunyuan_vl hy_v3
+hyperclovax ibert idefics idefics2 idefics3 ijepa imagegpt informer inkling instructblip
+instructblipvideo internvl jais2 jamba janus jetmoe jina_embeddings_v3 kimi_k25 kosmos2
+kosmos2_5 kyutai_speech_to_text laguna lasr layoutlm layoutlmv2 layoutlmv3 led levit lfm2
+lfm2_moe lfm2_vl lightglue lighton_ocr lilt llama llama4 llava llava_next llava_next_video
+llava_onevision longcat_flash longformer longt5 luke lw_detr lxmert m2m_100 mamba mamba2 marian
+markuplm mask2former maskformer mbart megatron_bert mellum metaclip_2 mgp_str mimi
+mimo_v2_flash minicpm3 minicpmv4_6 minimax minimax_m2 minimax_m3_vl ministral ministral3
+mistral mistral3 mistral4 mixtral mlcd mllama mm_grounding_dino mobilebert mobilenet_v1
+mobilenet_v2 mobilevit mobilevitv2 modernbert modernbert_decoder modernvbert moonshine
+moonshine_streaming moshi mpnet mpt mra mt5 muse_glimmer muse_glimmer_assistant musicflamingo
+musicgen musicgen_melody mvp nanochat nemotron nemotron3_5_asr nemotron_asr_streaming
+nemotron_h nllb_moe nomic_bert nougat nystromformer olmo olmo2 olmo3 olmo_hybrid olmoe
+omdet_turbo oneformer openai openai_privacy_filter opt ovis2 owlv2 owlvit paddleocr_vl
+paligemma parakeet patchtsmixer patchtst pe_audio pe_audio_video pe_video pegasus pegasus_x
+perceiver perception_lm persimmon phi phi3 phi4_multimodal phimoe pi0 pix2struct pixio pixtral
+plbart poolformer pop2piano pp_chart2table pp_doclayout_v2 pp_doclayout_v3 pp_formulanet
+pp_lcnet pp_lcnet_v3 pp_lcnet_v4 pp_ocrv5_mobile_det pp_ocrv5_mobile_rec pp_ocrv5_server_det
+pp_ocrv5_server_rec pp_ocrv6_medium_det pp_ocrv6_small_det pp_ocrv6_small_rec pp_ocrv6_tiny_rec
+prompt_depth_anything prophetnet pvt pvt_v2 qianfan_ocr qwen2 qwen2_5_omni qwen2_5_vl
+qwen2_audio qwen2_moe qwen2_vl qwen3 qwen3_5 qwen3_5_moe qwen3_asr qwen3_moe qwen3_next
+qwen3_omni_moe qwen3_vl qwen3_vl_moe radio rag recurrent_gemma reformer regnet rembert resnet
+rf_detr roberta roberta_prelayernorm roc_bert roformer rt_detr rt_detr_v2 rwkv sam sam2
+sam2_video sam3 sam3_lite_text sam3_tracker sam3_tracker_video sam3_video sam_hq sapiens2
+seamless_m4t seamless_m4t_v2 seed_oss segformer seggpt sew sew_d shieldgemma2 siglip siglip2
+slanet slanext smollm3 smolvlm solar_open speech_encoder_decoder speech_to_text speecht5
+splinter squeezebert stablelm starcoder2 step3p7 superglue superpoint swiftformer swin swin2sr
+swinv2 switch_transformers t5 t5gemma t5gemma2 table_transformer tapas textnet
+time_series_transformer timesfm timesfm2_5 timesformer timm_backbone timm_wrapper tipsv2
+tipsv2_dpt trocr tvp udop umt5 unispeech unispeech_sat univnet upernet uvdoc vaultgemma
+vibevoice_acoustic_tokenizer vibevoice_asr video_llama_3 video_llava videomae videomt
+videoprism vilt vipllava vision_encoder_decoder vision_text_dual_encoder visual_bert vit
+vit_mae vit_msn vitdet vitmatte vitpose vitpose_backbone vits vivit vjepa2 voxtral
+voxtral_realtime wav2vec2 wav2vec2_bert wav2vec2_conformer wavlm whisper x_clip xcodec xcodec2
+xglm xlm xlm_roberta xlm_roberta_xl xlnet xlstm xmod yolos yoso youtu zamba zamba2 zaya
+zoedepth
 """
 MODEL_TYPES = frozenset(_MODEL_TYPES.split())
 _SQUASHED = {t.replace("_", ""): t for t in MODEL_TYPES}
@@ -59,7 +97,8 @@ CORE = {  # transformers' core files → their tests
 # a model's name in a title's plain words
 _WORD_TYPES = frozenset({"opt", "git", "led", "bit", "sam", "rag", "mvp", "align", "bark",
                          "canine", "clap", "donut", "funnel", "splinter", "informer", "aria",
-                         "luke", "bros"})
+                         "luke", "bros", "openai", "dia", "helium", "radio", "inkling", "laguna",
+                         "doge", "sew", "blt", "superglue"})
 
 
 def model_types(text: str, f: Features) -> Counter[str]:
@@ -102,33 +141,52 @@ def _hyphenated(token: str) -> str | None:
 
 
 # The model types whose folder holds test_<kind>_<type>.py, for each kind but modeling, as on
-# transformers' main of 2026-08 (decba1d2ea; the pin's sdist holds no tests/models): 64 of
+# transformers' main of 2026-08 (decba1d2ea; the pin's sdist holds no tests/models): 74 of
 # the types above have tokenizer tests of their own.  A test file named for a kind the type
 # lacks is not there ("Phi-3 tokenizer": no tests/models/phi3/test_tokenization_phi3.py),
 # and running it selected no test.
 _KIND_TESTS = {kind: frozenset(names.split()) for kind, names in (
     ("tokenization", """
-albert bert bert_generation big_bird biogpt blenderbot blenderbot_small bloom camembert
-canine clip clvp code_llama codegen cohere ctrl deberta deberta_v2 distilbert esm flaubert
-fsmt funnel gemma gpt2 gpt_neox layoutlmv2 layoutlmv3 llama luke m2m_100 marian markuplm
-mbart moshi mpnet nougat pegasus perceiver plbart prophetnet qwen2 rag reformer rembert
-roberta roc_bert roformer seamless_m4t siglip siglip2 speech_to_text speecht5 splinter t5
-tapas udop vits wav2vec2 whisper xglm xlm xlm_roberta xlnet"""),
+albert bert bert_generation big_bird biogpt blenderbot blenderbot_small bloom camembert canine
+clip clvp code_llama codegen cohere cpmant ctrl deberta deberta_v2 dia distilbert esm
+fastspeech2_conformer flaubert fsmt funnel gemma gpt2 gpt_neox gpt_neox_japanese layoutlmv2
+layoutlmv3 llama luke m2m_100 marian markuplm mbart mgp_str moshi mpnet nougat openai parakeet
+pegasus perceiver plbart pop2piano prophetnet qwen2 rag reformer rembert roberta roc_bert
+roformer seamless_m4t siglip siglip2 speech_to_text speecht5 splinter t5 tapas tipsv2 udop
+videoprism vits wav2vec2 whisper xglm xlm xlm_roberta xlnet"""),
     ("processing", """
-align altclip aria bark blip blip_2 bridgetower chameleon chinese_clip clap clip clipseg
-clvp donut emu3 flava fuyu gemma3 git grounding_dino idefics idefics2 idefics3 instructblip
-kosmos2 layoutlmv2 layoutlmv3 llama4 llava llava_next llava_onevision markuplm mistral3
-mllama musicgen oneformer owlv2 owlvit paligemma pix2struct pixtral qwen2_5_vl qwen2_audio
-qwen2_vl sam seamless_m4t smolvlm speech_to_text speecht5 trocr udop wav2vec2 whisper"""),
+align altclip aria audioflamingo3 aya_vision bark blip blip_2 bridgetower chameleon
+chinese_clip clap clip clipseg clvp cohere2_vision cohere_compass colmodernvbert colpali
+colqwen2 cosmos3_edge csm deepseek_ocr2 deepseek_vl deepseek_vl_hybrid dia donut emu3
+ernie4_5_vl_moe evolla flava florence2 fuyu gemma3 gemma3n gemma4 gemma4_unified git glm46v
+glm4v glm_image glmasr got_ocr2 granite4_vision granite_speech grounding_dino hunyuan_vl
+idefics idefics2 idefics3 inkling instructblip instructblipvideo internvl janus kimi_k25
+kosmos2 kosmos2_5 layoutlmv2 layoutlmv3 lfm2_vl lighton_ocr llama4 llava llava_next
+llava_next_video llava_onevision markuplm mgp_str minicpmv4_6 mistral3 mllama muse_glimmer
+musicflamingo musicgen musicgen_melody omdet_turbo oneformer ovis2 owlv2 owlvit paligemma
+parakeet perception_lm phi4_multimodal pi0 pix2struct pixtral pop2piano pp_chart2table
+pp_formulanet qianfan_ocr qwen2_5_omni qwen2_5_vl qwen2_audio qwen2_vl qwen3_asr qwen3_omni_moe
+qwen3_vl sam sam2 sam2_video sam3 sam_hq seamless_m4t shieldgemma2 smolvlm speech_to_text
+speecht5 step3p7 tipsv2 trocr udop vibevoice_asr video_llama_3 videoprism
+vision_text_dual_encoder voxtral_realtime wav2vec2 wav2vec2_bert whisper"""),
     ("image_processing", """
-aria beit bit blip bridgetower chameleon chinese_clip clip conditional_detr convnext deit
-detr donut dpt efficientnet flava fuyu gemma3 glpn grounding_dino idefics idefics2 idefics3
-imagegpt layoutlmv2 layoutlmv3 levit llama4 llava llava_next llava_onevision mask2former
-maskformer mllama mobilenet_v2 mobilevit nougat oneformer owlv2 owlvit perceiver pix2struct
-pixtral poolformer pvt qwen2_vl rt_detr sam segformer siglip siglip2 smolvlm swin2sr
-videomae vilt vit vitmatte vivit yolos zoedepth"""),
+aria beit bit blip bridgetower chameleon chinese_clip chmv2 clip cohere2_vision cohere_compass
+conditional_detr convnext cosmos3_edge deepseek_ocr2 deepseek_vl deepseek_vl_hybrid
+deformable_detr deit depth_pro detr dinov3_vit donut dpt efficientloftr efficientnet eomt
+ernie4_5_vl_moe flava fuyu gemma3 gemma4 gemma4_unified glm4v glpn got_ocr2 grounding_dino
+hunyuan_vl idefics idefics2 idefics3 imagegpt inkling janus kimi_k25 kosmos2_5 layoutlmv2
+layoutlmv3 levit lfm2_vl lightglue llama4 llava llava_next llava_onevision mask2former
+maskformer minicpmv4_6 mllama mobilenet_v1 mobilenet_v2 mobilevit muse_glimmer nougat oneformer
+ovis2 owlv2 owlvit paddleocr_vl perceiver perception_lm phi4_multimodal pix2struct pixtral
+poolformer pp_chart2table pp_doclayout_v2 pp_doclayout_v3 pp_lcnet pp_ocrv5_server_det
+pp_ocrv5_server_rec pp_ocrv6_small_rec prompt_depth_anything pvt qwen2_vl rt_detr sam sam2 sam3
+sapiens2 segformer seggpt siglip siglip2 slanext smolvlm step3p7 superglue superpoint swin2sr
+textnet timm_wrapper tipsv2 tipsv2_dpt tvp uvdoc video_llama_3 videomae vilt vit vitmatte
+vitpose vivit yolos zoedepth"""),
     ("feature_extraction", """
-clap clvp dac encodec markuplm seamless_m4t speech_to_text speecht5 wav2vec2 whisper"""),
+audio_spectrogram_transformer clap clvp dac dia encodec gemma3n gemma4_unified markuplm
+musicgen_melody parakeet phi4_multimodal pop2piano qwen3_asr seamless_m4t speech_to_text
+speecht5 univnet vibevoice_acoustic_tokenizer wav2vec2 whisper xcodec2"""),
 )}
 # the types without test_modeling_<type>.py: a tokenizer alone (code_llama, nougat's), or
 # modeling tests named for their parts (data2vec_audio, donut_swin)
