@@ -13,6 +13,7 @@ Outcome = Literal["passed", "failed", "error", "skipped", "xfail", "xpass"]
 Status = Literal["passed", "failed", "infra_error"]
 OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "error", "skipped", "xfail", "xpass")
 MESSAGE_LIMIT = 2000
+SKIP_REASON_SHOWN = 80  # characters of a skip reason told in a verdict
 MISSING_MESSAGE = "selected but no result was reported (a crashed worker or a killed run?)"
 # a test the run's time limit (the subset's run_timeout) stopped before its result
 TIME_LIMIT_MESSAGE = "not run: the run's time limit ran out before it"
@@ -36,6 +37,7 @@ class Cause(str, enum.Enum):
     USAGE = "usage_error"
     PYTEST_ERROR = "pytest_error"  # interrupted or internal error
     NO_TESTS = "no_tests"
+    ALL_SKIPPED = "all_skipped"  # tests were selected, none ran
     EXIT_WITHOUT_FAILURE = "exit_without_failure"
 
 
@@ -214,6 +216,17 @@ def collection_errors(results: list[TestResult]) -> list[TestResult]:
     return [r for r in results if r.outcome == "error" and "::" not in r.id]
 
 
+def skip_reason(results: list[TestResult]) -> str:
+    """The reason most skipped tests give, with how many give it ("test requires CUDA": 92)."""
+    said = Counter(r.message.strip() or "no reason given" for r in results
+                   if r.outcome == "skipped")
+    reason, n = said.most_common(1)[0]
+    reason = reason.removeprefix("Skipped: ")
+    if len(reason) > SKIP_REASON_SHOWN:
+        reason = reason[:SKIP_REASON_SHOWN - 3] + "..."
+    return f"{n} of them: {reason}" if n < sum(said.values()) else reason
+
+
 def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool = False,
             usage: str = "") -> Verdict:
     """Tell "the tests failed" apart from "the infrastructure failed"."""
@@ -240,6 +253,9 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
                        "and markers", Cause.NO_TESTS)
     c = counts(results)
     bad = c["failed"] + c["error"]
+    if exit_code == 0 and bad == 0 and not (c["passed"] or c["xfail"] or c["xpass"]):
+        return Verdict("infra_error", f"nothing ran: all {c['skipped']} selected test(s) were "
+                       f"skipped ({skip_reason(results)})", Cause.ALL_SKIPPED)
     if exit_code == 0 and bad == 0:
         return Verdict("passed", "")
     if bad == 0:

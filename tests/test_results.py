@@ -257,6 +257,8 @@ R_OFFLINE = Row("t.py::c", "failed", 0.1, "OfflineModeIsEnabled (hf-internal-tes
                 "tiny-random-t5); OSError: cannot reach the Hub")
 R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggingface.co); x")
 # transformers' own refusal, no Hub call made (real: test_pipelines_common.py::test_check_task)
+R_SKIP_VISION = Row("t.py::f", "skipped", 0.0, "test requires vision")
+R_SKIP_CUDA = Row("t.py::g", "skipped", 0.0, "test requires CUDA")
 R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task automatically "
                 "within `pipeline` when using offline mode")
 
@@ -279,6 +281,13 @@ R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task a
     (None, [R_PASS], {}, "infra_error", "pytest was killed"),
     (1, [R_PASS, R_COLL], {}, "infra_error", "collection error in t.py: ImportError"),
     (0, [R_PASS], {"timed_out": True}, "infra_error", "timed out"),
+    # every test skipped: nothing ran, no green verdict (real: transformers'
+    # test_image_processing_lightglue.py, 92 skipped without Pillow, said "passed")
+    (0, [R_SKIP_VISION, R_SKIP_VISION, R_SKIP_CUDA], {}, "infra_error",
+     "nothing ran: all 3 selected test(s) were skipped (2 of them: test requires vision)"),
+    (0, [R_SKIP_CUDA], {}, "infra_error", "were skipped (test requires CUDA)"),
+    (0, [R_SKIP_CUDA, R_PASS], {}, "passed", ""),
+    (0, [R_SKIP_CUDA, Row("t.py::x", "xfail", 0.1)], {}, "passed", ""),
 ])
 def test_verdict(code: int | None, rows: list[Row], kwargs: dict[str, bool],
                  status: str, reason: str) -> None:
@@ -577,8 +586,11 @@ def test_a_node_id_in_a_module_that_skips_itself_is_skipped_not_a_usage_error(
     alone = run_pytest(tmp_path / "alone", files, "tests/test_gpu.py::TestOffload::test_load",
                        *xdist)
     assert alone.returncode == 0, alone.output
+    # and nothing ran: no green verdict (it said "passed")
     assert results.verdict(alone.returncode, results.skipped_args(
-        tmp_path / "alone" / "skipped_args.json")).status == "passed"
+        tmp_path / "alone" / "skipped_args.json")) == results.Verdict(
+        "infra_error", "nothing ran: all 1 selected test(s) were skipped (GPU tests require "
+        "hardware accelerator, got CPU only)", results.Cause.ALL_SKIPPED)
     # a node id that names nothing still fails the run (4: usage error; 5 under xdist, whose
     # workers keep the usage error to themselves)
     wrong = run_pytest(tmp_path / "wrong", files, "tests/test_cpu.py::test_missing", *xdist)

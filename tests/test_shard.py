@@ -158,3 +158,22 @@ def test_shards_under_xdist_split_the_selection(tmp_path: Path) -> None:
                               shard=sharding.Shard(2, 2)), Ui(quiet=True)).to_json()
     assert empty["status"] == "passed" and empty["tests"] == []
     assert empty["reason"] == "shard 2/2 is empty (1 test(s) in 2 shards)"
+
+
+def test_a_shard_whose_tests_all_skip_passes_and_says_so(tmp_path: Path) -> None:
+    """A lone run whose tests all skip ran nothing and is no pass; a shard of them is one
+    part of a run (a CPU machine's shard of GPU tests): the merge tells whether any ran."""
+    files = dict(TINY_TARGET)
+    files["tests/test_gpu.py"] = ("import pytest\n\n\n@pytest.mark.skip(reason='needs CUDA')\n"
+                                  "def test_gpu():\n    pass\n")
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
+    alone = reproduce(Options(recipe=str(recipe), tests=("tests/test_gpu.py",)),
+                      Ui(quiet=True)).to_json()
+    assert alone["status"] == "infra_error"
+    assert alone["reason"] == "nothing ran: all 1 selected test(s) were skipped (needs CUDA)"
+    shard = reproduce(Options(recipe=str(recipe), tests=("tests/test_gpu.py",),
+                              shard=sharding.Shard(1, 1)), Ui(quiet=True)).to_json()
+    assert shard["status"] == "passed"
+    assert shard["reason"] == ("shard 1/1: nothing ran: all 1 selected test(s) were skipped "
+                               "(needs CUDA)")

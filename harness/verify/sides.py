@@ -51,8 +51,11 @@ def run_problem(out: RunOutput) -> str | None:
     """Why a run cannot be compared (None: it can; failing tests and import errors are fine)."""
     if out.verdict.status != "infra_error":
         return None
-    if out.verdict.cause in (results.Cause.NO_TESTS, results.Cause.COLLECTION):
-        return None  # nothing of the selection on this side yet, or an import the fix adds
+    if out.verdict.cause in (results.Cause.NO_TESTS, results.Cause.COLLECTION,
+                             results.Cause.ALL_SKIPPED):
+        # nothing of the selection on this side yet, an import the fix adds, or tests that
+        # skip here (each one's outcome is compared: skipped on both sides is not checked)
+        return None
     if out.verdict.cause == results.Cause.TIMEOUT and any(
             r.message != results.TIME_LIMIT_MESSAGE for r in out.results):
         return None  # what ended in time is compared; the rest is not checked
