@@ -246,7 +246,7 @@ def test_a_unet() -> None:
      "tests/models/transformers/test_models_transformer_wan_vace.py"),
 ])
 def test_a_model_class_in_the_title_points_at_its_model_tests(title: str, tests: str) -> None:
-    """Real posts: 7 of the 656 diffusers posts of the dev set and the fresh sets to the
+    """Real posts: 6 of the 656 diffusers posts of the dev set and the fresh sets to the
     hundred-and-sixty-fifth named a model class with tests of its own and no other target,
     and were sent to the default subset (the schedulers' tests).  A model's tests build a
     tiny one from a config: offline, no --online told."""
