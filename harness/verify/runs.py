@@ -75,7 +75,7 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
     serial = sum(p.estimate for p in sel.run) < SERIAL_SECONDS
     targets = tuple(f"{b.targets}{b.k}{b.markers}{b.deselect}" for b in base_batches)
     key = basecache.key(recipe, subset, base_sha, targets, env.key, trees.tests_text,
-                        worktrees.sparse_of(recipe, the_change))
+                        trees.sparse)
     cached = basecache.lookup(key) if use_cache and base_batches else None
     t = time.monotonic()
     after_side = (recipe, subset, batches, backend, env_after, trees.after)

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import filelock
 
-from harness import cache, checkout, config, git, proc
+from harness import cache, checkout, config, git, pipeline, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
@@ -38,6 +38,7 @@ class Trees(NamedTuple):
     applied_with: str  # how the whole patch applied
     tests_applied_with: str | None  # how its test part applied (None: it has none)
     tests_text: str  # that test part, as applied to the base ("": none)
+    sparse: tuple[str, ...] = ()  # the patterns both trees hold (a sparse checkout's)
 
 
 def test_part(recipe: Recipe, change: Change, package: str) -> list[diff.FileDiff]:
@@ -66,6 +67,30 @@ def sparse_of(recipe: Recipe, change: Change) -> tuple[str, ...]:
                 if package and d.startswith(package + "/")}
     return tuple(dict.fromkeys((*recipe.source.sparse, *(f"/{p}" for p in paths),
                                 *(f"/{d}/" for d in sorted(folders | mirrored)))))
+
+
+def _imported(recipe: Recipe, sparse: tuple[str, ...], trees: tuple[Path, ...]
+              ) -> tuple[str, ...]:
+    """The test folders that the test files of the folders :func:`sparse_of` added import,
+    and what those import, added to ``trees`` (both sides: the same files run on each):
+    transformers' encoder_decoder tests import bart's, bert's ... testers
+    (:func:`harness.pipeline.imported_tests`)."""
+    if not recipe.source.sparse:
+        return ()
+    after = trees[-1]
+    own = set(recipe.source.sparse)
+    files = sorted({f"{folder}/{f.name}" for p in sparse if p not in own and p.endswith("/")
+                    for folder in (p.strip("/"),) for f in (after / folder).glob("test_*.py")})
+    added: tuple[str, ...] = ()
+    for _ in range(pipeline.IMPORT_DEPTH):
+        folders, files = pipeline.imported_tests(after, files)
+        if not folders:
+            break
+        for tree in trees:
+            git.run(["sparse-checkout", "add", *folders], cwd=tree,
+                    what=f"cannot add {' '.join(folders)} to the checkout")
+        added += folders
+    return added
 
 
 def _add(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...]) -> None:
@@ -177,7 +202,8 @@ def prepared(recipe: Recipe, change: Change, url: str, base_sha: str, ui: Ui
             (root / "change.patch").write_text(change.text)
             applied_with = _apply(after, root / "change.patch", "")
             _changes_something(after, base_sha)
-        yield Trees(before, after, applied_with, tests_with, tests_text)
+            sparse += _imported(recipe, sparse, (before, after))
+        yield Trees(before, after, applied_with, tests_with, tests_text, sparse)
     finally:
         _discard(root, mirror, (after, before))
         lock.release()

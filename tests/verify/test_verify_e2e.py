@@ -486,6 +486,30 @@ def test_a_test_outside_the_recipe_s_sparse_folders_runs_with_its_package(
     own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
     assert own_tests == {"tests/models/one/test_one.py::test_mul_model": "fixed"}
 
+def test_a_changed_test_comes_with_the_test_folders_it_imports(tmp_path: Path) -> None:
+    """transformers' encoder_decoder tests import bart's, bert's ... model testers (`from
+    ..bart.test_modeling_bart import BartModelTester`); the recipe's sparse checkout leaves
+    those folders out, so a fix with such a test failed to import on both trees."""
+    model_test = ("from ..two.test_two import WANT\n\nfrom buggy import mul\n\n\n"
+                  "def test_mul_pair():\n    assert mul(2, 3) == WANT\n")
+    files = {**BUGGY, "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
+             "tests/models/one/test_one.py": model_test,
+             "tests/models/two/__init__.py": "", "tests/models/two/test_two.py": "WANT = 6\n"}
+    recipe, repo = make_target(tmp_path, files)
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {
+        "src/buggy/mathops.py": FIXED_MUL,
+        "tests/models/one/test_one.py": model_test.replace("== WANT", "== WANT, mul")},
+        tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok", doc["reason"]
+    own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
+    assert own_tests == {"tests/models/one/test_one.py::test_mul_pair": "fixed"}
+
+
 def test_the_tests_of_a_changed_model_folder_are_checked_out(tmp_path: Path) -> None:
     """transformers a4d6229197 fixes src/transformers/models/pe_audio_video/, whose tests the
     recipe's sparse checkout leaves out (tests/ minus every model folder but two): verify
