@@ -69,6 +69,7 @@ ONCE: dict[int, str] = {
     163: "34b841fb53c7cebef23e89b6d670658cbcf3818d",
     164: "2b69d1c023bc4ea6b45193317a390ff5e71f4947",
     165: "8c239beff0f86d5adba8ad47fde9ee58b5b82b6c",
+    166: "a77e22336398db2338696e1700a646f016cd1ff9",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
