@@ -211,6 +211,16 @@ def test_a_test_path_the_checkout_lacks_is_one_clear_error(tiny: tuple[Path, Pat
     assert run(recipe, tests=("tests/test_text.py::test_shout",))["status"] == "passed"
 
 
+def sparse_tiny(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A recipe of ``files`` shaped as transformers' is: tests/ without its model folders."""
+    repo = make_repo(tmp_path / "src", files)
+    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
+    recipe.write_text(recipe.read_text().replace(
+        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
+        '"!/tests/models/*/"]'))
+    return recipe
+
+
 def test_a_test_file_outside_the_sparse_folders_comes_with_its_package(tmp_path: Path) -> None:
     """transformers' recipe checks out tests/ minus every model folder but two; `--tests
     tests/models/llama/test_modeling_llama.py` (the command to try for 40 real posts) came
@@ -221,12 +231,7 @@ def test_a_test_file_outside_the_sparse_folders_comes_with_its_package(tmp_path:
              "tests/models/one/test_one.py": "from tinytarget.mathops import add\n\n"
                                               "from .helpers import WANT\n\n\n"
                                               "def test_one():\n    assert add(2, 3) == WANT\n"}
-    repo = make_repo(tmp_path / "src", files)
-    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
-    recipe.write_text(recipe.read_text().replace(
-        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
-        '"!/tests/models/*/"]'))
-    doc = run(recipe, tests=("tests/models/one/test_one.py",))
+    doc = run(sparse_tiny(tmp_path, files), tests=("tests/models/one/test_one.py",))
     assert doc["status"] == "passed", doc["reason"]
     assert [t["id"] for t in doc["tests"]] == ["tests/models/one/test_one.py::test_one"]  # type: ignore[attr-defined]
 
@@ -248,12 +253,7 @@ def test_a_test_file_comes_with_the_test_folders_it_imports(tmp_path: Path) -> N
              "tests/models/three/__init__.py": "",
              "tests/models/three/test_three.py": "WANT = 5\n",
              "tests/models/four/__init__.py": "", "tests/models/four/test_four.py": "X = 1\n"}
-    repo = make_repo(tmp_path / "src", files)
-    recipe = tiny_recipe(tmp_path / "recipes" / "tiny.toml", str(repo))
-    recipe.write_text(recipe.read_text().replace(
-        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
-        '"!/tests/models/*/"]'))
-    doc = run(recipe, tests=("tests/models/one/test_one.py",))
+    doc = run(sparse_tiny(tmp_path, files), tests=("tests/models/one/test_one.py",))
     assert doc["status"] == "passed", doc["reason"]
     ids = [t["id"] for t in doc["tests"]]  # type: ignore[attr-defined]
     assert ids == ["tests/models/one/test_one.py::test_pair"]

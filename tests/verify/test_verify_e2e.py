@@ -461,6 +461,31 @@ def test_verify_after_a_sparse_checkout_of_the_mirror(tmp_path: Path) -> None:
     assert "fixed" in changes(doc).values()
 
 
+# transformers' recipe's shape: tests/ without its model folders
+SPARSE = 'sparse = ["/*", "!/*/", "/src/", "/tests/", "!/tests/models/*/"]'
+
+
+def sparse_target(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    recipe, repo = make_target(tmp_path, files)
+    recipe.write_text(recipe.read_text().replace('ref = "v1.0"', f'ref = "v1.0"\n{SPARSE}'))
+    return recipe, repo
+
+
+def own_tests_of_a_model_fix(tmp_path: Path, files: dict[str, str], model_test: str
+                             ) -> dict[str, str]:
+    """Verify a fix of mul that also changes tests/models/one/test_one.py: its own tests'
+    changes."""
+    recipe, repo = sparse_target(tmp_path, files)
+    patch = tmp_path / "fix.diff"
+    patch.write_text(make_patch(repo, {
+        "src/buggy/mathops.py": FIXED_MUL,
+        "tests/models/one/test_one.py": model_test.replace("== WANT", "== WANT, mul")},
+        tmp_path / "w"))
+    doc = run(recipe, patch=str(patch))
+    assert doc["verdict"] == "ok", doc["reason"]
+    return {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
+
+
 def test_a_test_outside_the_recipe_s_sparse_folders_runs_with_its_package(
         tmp_path: Path) -> None:
     """transformers' recipe checks out tests/ minus every model folder but two; a fix of
@@ -472,19 +497,9 @@ def test_a_test_outside_the_recipe_s_sparse_folders_runs_with_its_package(
     files = {**BUGGY, "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
              "tests/models/one/helpers.py": "WANT = 6\n",
              "tests/models/one/test_one.py": model_test}
-    recipe, repo = make_target(tmp_path, files)
-    recipe.write_text(recipe.read_text().replace(
-        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
-        '"!/tests/models/*/"]'))
-    patch = tmp_path / "fix.diff"
-    patch.write_text(make_patch(repo, {
-        "src/buggy/mathops.py": FIXED_MUL,
-        "tests/models/one/test_one.py": model_test.replace("== WANT", "== WANT, mul")},
-        tmp_path / "w"))
-    doc = run(recipe, patch=str(patch))
-    assert doc["verdict"] == "ok", doc["reason"]
-    own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
-    assert own_tests == {"tests/models/one/test_one.py::test_mul_model": "fixed"}
+    assert own_tests_of_a_model_fix(tmp_path, files, model_test) == {
+        "tests/models/one/test_one.py::test_mul_model": "fixed"}
+
 
 def test_a_changed_test_comes_with_the_test_folders_it_imports(tmp_path: Path) -> None:
     """transformers' encoder_decoder tests import bart's, bert's ... model testers (`from
@@ -495,19 +510,8 @@ def test_a_changed_test_comes_with_the_test_folders_it_imports(tmp_path: Path) -
     files = {**BUGGY, "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
              "tests/models/one/test_one.py": model_test,
              "tests/models/two/__init__.py": "", "tests/models/two/test_two.py": "WANT = 6\n"}
-    recipe, repo = make_target(tmp_path, files)
-    recipe.write_text(recipe.read_text().replace(
-        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
-        '"!/tests/models/*/"]'))
-    patch = tmp_path / "fix.diff"
-    patch.write_text(make_patch(repo, {
-        "src/buggy/mathops.py": FIXED_MUL,
-        "tests/models/one/test_one.py": model_test.replace("== WANT", "== WANT, mul")},
-        tmp_path / "w"))
-    doc = run(recipe, patch=str(patch))
-    assert doc["verdict"] == "ok", doc["reason"]
-    own_tests = {t["id"]: t["change"] for t in doc["tests"] if t["own"]}  # type: ignore[attr-defined]
-    assert own_tests == {"tests/models/one/test_one.py::test_mul_pair": "fixed"}
+    assert own_tests_of_a_model_fix(tmp_path, files, model_test) == {
+        "tests/models/one/test_one.py::test_mul_pair": "fixed"}
 
 
 def test_the_tests_of_a_changed_model_folder_are_checked_out(tmp_path: Path) -> None:
@@ -520,10 +524,7 @@ def test_the_tests_of_a_changed_model_folder_are_checked_out(tmp_path: Path) -> 
              "tests/models/__init__.py": "", "tests/models/one/__init__.py": "",
              "tests/models/one/test_shape.py": "from buggy.models.one.shape import area\n\n\n"
                                                "def test_area():\n    assert area(2, 3) == 6\n"}
-    recipe, repo = make_target(tmp_path, files)
-    recipe.write_text(recipe.read_text().replace(
-        'ref = "v1.0"', 'ref = "v1.0"\nsparse = ["/*", "!/*/", "/src/", "/tests/", '
-        '"!/tests/models/*/"]'))
+    recipe, repo = sparse_target(tmp_path, files)
     patch = tmp_path / "fix.diff"
     patch.write_text(make_patch(repo, {"src/buggy/models/one/shape.py": broken.replace(
         "w + h", "w * h")}, tmp_path / "w"))
