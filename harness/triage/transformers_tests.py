@@ -114,7 +114,18 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for prefix in _CLASS.findall(text):
         if t := _SQUASHED.get(prefix.lower()):
             counts[t] += 1
-    tokens = re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text.partition("\n")[0].lower())
+    for t in sorted(_in_words(text.partition("\n")[0])):
+        counts[t] += 1
+    for model in f.models:
+        name = model.name.lower().rpartition("/")[2]
+        if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
+            counts[t] += 1
+    return counts
+
+
+def _in_words(title: str) -> set[str]:
+    """The model types a title names in plain words (not those that are words too)."""
+    tokens = re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", title.lower())
     words = [token.replace("-", "") for token in tokens]
     named: set[str] = set()
     for token, word, then in itertools.zip_longest(tokens, words, words[1:], fillvalue=""):
@@ -122,13 +133,12 @@ def model_types(text: str, f: Features) -> Counter[str]:
         t = _SQUASHED.get(f"{word}{then}") if then.isdigit() else None
         if t := t or _hyphenated(token):
             named.add(t)
-    for t in sorted(named - _WORD_TYPES):
-        counts[t] += 1
-    for model in f.models:
-        name = model.name.lower().rpartition("/")[2]
-        if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
-            counts[t] += 1
-    return counts
+    return named - _WORD_TYPES
+
+
+def names_a_model(title: str) -> bool:
+    """Whether a title names a model type: by a class or in plain words."""
+    return any(p.lower() in _SQUASHED for p in _CLASS.findall(title)) or bool(_in_words(title))
 
 
 def _hyphenated(token: str) -> str | None:
@@ -238,18 +248,26 @@ def find(text: str, f: Features) -> list[Target]:
             if path.endswith(f"/{tail}"):
                 found.append((test, f"names {tail}"))
     found += _pipelines(text, title, f)
-    found += _core_in_title(title)
-    return found
+    parts, words = _core_in_title(title)
+    # a core part the title names goes before the models only the post names ("Raise
+    # ValueError if given max_new_tokens to `Seq2SeqTrainer`", its code a
+    # VisionEncoderDecoderModel's); the Trainer and generate as words do not (a model's own
+    # tests hold its generation tests)
+    if parts and not names_a_model(text.partition("\n")[0]):
+        return parts + found + words
+    return found + parts + words
 
 
-def _core_in_title(title: str) -> list[Target]:
-    """The tests of the core parts a title names (:data:`_CORE_TITLE`); none where it speaks
-    of TensorFlow, Keras or Flax, which v5 dropped ("TFTrainingArguments"; not TF32,
-    PyTorch's precision mode)."""
+def _core_in_title(title: str) -> tuple[list[Target], list[Target]]:
+    """The tests of the core parts a title names (:data:`_CORE_TITLE`), and of the Trainer
+    and generate as words; none where it speaks of TensorFlow, Keras or Flax, which v5
+    dropped ("TFTrainingArguments"; not TF32, PyTorch's precision mode)."""
     if _TF.search(title):
-        return []
-    return [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
-            if pattern.search(title)]
+        return [], []
+    found = [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
+             if pattern.search(title)]
+    words = [t for t in found if t[1].endswith(_CORE_WORDS)]
+    return [t for t in found if t not in words], words
 
 
 def _pipelines(text: str, title: str, f: Features) -> list[Target]:
@@ -372,4 +390,5 @@ _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, wh
     # nor "music generation"
     ("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]),
 )))
+_CORE_WORDS = (" trainer", " generate")
 _TF = re.compile(r"\btf(?!32)|tensorflow|keras|\bflax")
