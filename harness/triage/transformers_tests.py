@@ -264,10 +264,10 @@ def _core_in_title(title: str) -> tuple[list[Target], list[Target]]:
     dropped ("TFTrainingArguments"; not TF32, PyTorch's precision mode)."""
     if _TF.search(title):
         return [], []
-    found = [(test, f"its title names {what}") for pattern, what, test in _CORE_TITLE
+    found = [(what, (test, f"its title names {what}")) for pattern, what, test in _CORE_TITLE
              if pattern.search(title)]
-    words = [t for t in found if t[1].endswith(_CORE_WORDS)]
-    return [t for t in found if t not in words], words
+    return ([t for what, t in found if what not in _CORE_WORDS],
+            [t for what, t in found if what in _CORE_WORDS])
 
 
 def _pipelines(text: str, title: str, f: Features) -> list[Target]:
@@ -359,6 +359,10 @@ def pipeline_test(name: str) -> str | None:
 # checkpoints", "Static KV cache status", "tokenizer.vocab has not changed after using
 # add_tokens" (33 of the 446 real transformers posts that named no model, pipeline or core
 # file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave out
+# last, the Trainer and generate as words ("Trainer removes newer checkpoints, not older",
+# "Streamable way in model.generate") → CORE's tests; not "run_ner_no_trainer" nor "music
+# generation"
+_CORE_WORDS = {"trainer": CORE["trainer.py"], "generate": CORE["generation/utils.py"]}
 _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
     (r"seq2seq_?trainer", "Seq2SeqTrainer", "trainer/test_trainer_seq2seq"),
     (r"trainingarguments|training_?arguments", "TrainingArguments", "trainer/test_training_args"),
@@ -384,11 +388,6 @@ _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, wh
     (r"rope_scaling|\brope\b", "RoPE", "utils/test_modeling_rope_utils"),
     (r"added[ _]tokens?\b|\badd_(?:special_)?tokens\b|special[ _]tokens?\b",
      "added or special tokens", "tokenization/test_tokenization_utils"),
-)), *((re.compile(rf"(?<![a-z_]){word}(?![a-z_])"), word, test) for word, test in (
-    # last, the Trainer and generate as words ("Trainer removes newer checkpoints, not
-    # older", "Streamable way in model.generate") → CORE's tests; not "run_ner_no_trainer"
-    # nor "music generation"
-    ("trainer", CORE["trainer.py"]), ("generate", CORE["generation/utils.py"]),
-)))
-_CORE_WORDS = (" trainer", " generate")
+)), *((re.compile(rf"(?<![a-z_]){word}(?![a-z_])"), word, test)
+    for word, test in _CORE_WORDS.items()))
 _TF = re.compile(r"\btf(?!32)|tensorflow|keras|\bflax")
