@@ -22,10 +22,11 @@ from typing import NamedTuple
 
 import filelock
 
-from harness import cache, checkout, config, git, pipeline, proc
+from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
+from harness.sparse import IMPORT_DEPTH, imported_tests
 from harness.verify import apply, diff, scripts, select
 from harness.verify.change import Change
 
@@ -74,7 +75,7 @@ def _imported(recipe: Recipe, sparse: tuple[str, ...], trees: tuple[Path, ...]
     """The test folders that the test files of the folders :func:`sparse_of` added import,
     and what those import, added to ``trees`` (both sides: the same files run on each):
     transformers' encoder_decoder tests import bart's, bert's ... testers
-    (:func:`harness.pipeline.imported_tests`)."""
+    (:func:`harness.sparse.imported_tests`)."""
     if not recipe.source.sparse:
         return ()
     after = trees[-1]
@@ -82,8 +83,8 @@ def _imported(recipe: Recipe, sparse: tuple[str, ...], trees: tuple[Path, ...]
     files = sorted({f"{folder}/{f.name}" for p in sparse if p not in own and p.endswith("/")
                     for folder in (p.strip("/"),) for f in (after / folder).glob("test_*.py")})
     added: tuple[str, ...] = ()
-    for _ in range(pipeline.IMPORT_DEPTH):
-        folders, files = pipeline.imported_tests(after, files)
+    for _ in range(IMPORT_DEPTH):
+        folders, files = imported_tests(after, files)
         if not folders:
             break
         for tree in trees:
