@@ -228,7 +228,7 @@ def test_a_documentation_issue_is_checked_by_verify_not_by_tests() -> None:
 
 @pytest.mark.parametrize("title", [
     "How to opt out of a bit of logging",
-    # model types since v4.40 that are words too (openai: OpenAI's first GPT; radio; dia)
+    # types the table gained that are words too (openai: OpenAI's first GPT; radio; dia)
     "OpenAI style chat format for the radio station dataset",
 ])
 def test_a_word_that_is_also_a_model_type_names_no_model(title: str) -> None:
