@@ -41,6 +41,12 @@ def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Sugge
         return suggestion._replace(why=f"{suggestion.why}; it names a TPU, which no subset "
                                        f"runs on: this checks the code on the CPU")
     suggestion = _suggest(issue, recipe, features, gpu == "yes")
+    if gpu == "yes" and recipe.subsets[suggestion.subset].device != "cuda":
+        # diffusers has a GPU subset for one UNet only: a GPU issue's tests run on the CPU,
+        # where those that need CUDA skip; the why says so (it said nothing)
+        return suggestion._replace(why=f"{suggestion.why}; it needs a GPU, and no subset runs "
+                                       f"these tests on one: here they run on the CPU, "
+                                       f"where its GPU tests skip")
     if gpu == "maybe":
         on_gpu = _suggest(issue, recipe, features, True)
         if recipe.subsets[on_gpu.subset].device == "cuda":

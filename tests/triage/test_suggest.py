@@ -280,6 +280,18 @@ def test_a_model_class_in_the_title_points_at_its_model_tests(title: str, tests:
     assert "--online" not in s.why
 
 
+def test_a_gpu_issue_whose_tests_no_gpu_subset_runs_says_they_run_on_the_cpu() -> None:
+    """diffusers has a GPU subset for one UNet only: 132 of the 656 real diffusers posts that
+    the GPU column calls `yes` got a command on the CPU subset, and the why said nothing."""
+    s = suggestion("diffusers", "QwenImageTransformer2DModel fp8 on CUDA: illegal memory access",
+                   "```python\nt = QwenImageTransformer2DModel.from_pretrained('Qwen/Qwen-Image', "
+                   "torch_dtype=torch.float8_e4m3fn).to('cuda')\n```\n```\nRuntimeError: CUDA "
+                   "error: an illegal memory access was encountered\n```")
+    assert s.subset == "schedulers"
+    assert s.why.endswith("it needs a GPU, and no subset runs these tests on one: here they run "
+                          "on the CPU, where its GPU tests skip")
+
+
 def test_a_model_class_in_a_pipeline_s_code_leaves_the_pipeline_first() -> None:
     # real post diffusers#12141: the pipeline's cast is wrong; its code loads the VAE by class
     s = suggestion("diffusers", "WanVACEPipeline doesn't work with bfloat16/foat16 vae",
