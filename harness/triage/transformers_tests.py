@@ -352,17 +352,18 @@ def pipeline_test(name: str) -> str | None:
     return _PIPELINE_TESTS.get(name)
 
 
+# the Trainer and generate as a title's words ("Trainer removes newer checkpoints, not
+# older", "Streamable way in model.generate") → CORE's tests; not "run_ner_no_trainer" nor
+# "music generation"
+_CORE_WORDS = {"trainer": CORE["trainer.py"], "generate": CORE["generation/utils.py"]}
 # the parts of transformers' core a (lower-cased) title names, in code or plain words → their
 # tests at the pin, the more specific first ("Seq2SeqTrainer" before the Trainer's); real
 # titles: "Masking ratio incorrect for DataCollatorForLanguageModeling", "StopStringCriteria
 # relies on `len(tokenizer)==model.config.vocab_size`", "save_total_limit incorrectly deletes
 # checkpoints", "Static KV cache status", "tokenizer.vocab has not changed after using
 # add_tokens" (33 of the 446 real transformers posts that named no model, pipeline or core
-# file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave out
-# last, the Trainer and generate as words ("Trainer removes newer checkpoints, not older",
-# "Streamable way in model.generate") → CORE's tests; not "run_ner_no_trainer" nor "music
-# generation"
-_CORE_WORDS = {"trainer": CORE["trainer.py"], "generate": CORE["generation/utils.py"]}
+# file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave
+# out.  Last, the Trainer and generate as words (:data:`_CORE_WORDS`).
 _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
     (r"seq2seq_?trainer", "Seq2SeqTrainer", "trainer/test_trainer_seq2seq"),
     (r"trainingarguments|training_?arguments", "TrainingArguments", "trainer/test_training_args"),
