@@ -194,6 +194,20 @@ def _usable(path: Path, commit: str) -> bool:
     return git.rev(path, "HEAD") == commit
 
 
+def widen(co: Checkout, sparse: tuple[str, ...]) -> None:
+    """Add to a finished sparse worktree the patterns it lacks (no fetch: its commit stays)."""
+    with cache.locked(co.path):
+        add_patterns(co.path, sparse)
+
+
+def add_patterns(path: Path, sparse: tuple[str, ...]) -> None:
+    """Add to the sparse worktree at ``path`` the patterns it lacks."""
+    missing = _missing_patterns(path, sparse)
+    if missing:
+        git.run(["sparse-checkout", "add", *missing], cwd=path,
+                what=f"cannot add {' '.join(missing)} to the checkout")
+
+
 def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -> Checkout:
     """A complete worktree of ``ref``; reused when a finished one exists."""
     commit = fetch(url, ref)
@@ -203,11 +217,8 @@ def ensure(recipe_name: str, url: str, ref: str, sparse: tuple[str, ...] = ()) -
     if _usable(path, commit) and not _missing_patterns(path, sparse):
         return Checkout(path, commit, ref, url, mirror)
     with cache.locked(path):
-        if _usable(path, commit):
-            missing = _missing_patterns(path, sparse)
-            if missing:  # e.g. --tests outside the recipe's sparse paths: widen the checkout
-                git.run(["sparse-checkout", "add", *missing], cwd=path,
-                        what=f"cannot add {' '.join(missing)} to the checkout")
+        if _usable(path, commit):  # e.g. --tests outside the recipe's sparse paths
+            add_patterns(path, sparse)
         else:
             if path.exists() or done.exists():
                 log.debug("removing unfinished worktree %s", path)

@@ -70,13 +70,9 @@ def get_checkout(recipe: Recipe, ui: Ui, source: str | None = None, ref: str | N
         patterns += sparse.for_tests(tests)
     with ui.step(f"checkout {recipe.name} {ref}"):
         co = checkout.ensure(recipe.name, url, ref, patterns)
-        files = sparse.test_files(co.path, tests) if patterns else []
-        for _ in range(sparse.IMPORT_DEPTH):  # the test folders they import, and theirs
-            folders, files = sparse.imported_tests(co.path, files)
-            if not folders:
-                break
-            patterns += folders
-            co = checkout.ensure(recipe.name, url, ref, patterns)
+        if patterns:  # the test folders they import, and theirs
+            sparse.follow_imports(co.path, sparse.test_files(co.path, tests),
+                                  lambda folders: checkout.widen(co, folders))
     cache.touch_used(co.path)  # gc keeps what a running job uses
     cache.touch_used(co.mirror)
     return co

@@ -7,6 +7,7 @@ folders those import, are added to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -49,6 +50,21 @@ def imported_tests(root: Path, files: list[str]) -> tuple[tuple[str, ...], list[
                 modules.append(found)
                 folders.append(f"/{found.rpartition('/')[0]}/")
     return tuple(dict.fromkeys(folders)), modules
+
+
+def follow_imports(root: Path, files: list[str],
+                   add: Callable[[tuple[str, ...]], None]) -> tuple[str, ...]:
+    """Add to the checkout at ``root``, by ``add``, the test folders ``files`` import
+    (:func:`imported_tests`), then those their modules import, for :data:`IMPORT_DEPTH`
+    rounds at most; the folders added."""
+    added: tuple[str, ...] = ()
+    for _ in range(IMPORT_DEPTH):
+        folders, files = imported_tests(root, files)
+        if not folders:
+            break
+        add(folders)
+        added += folders
+    return added
 
 
 def _test_module(package: tuple[str, ...], module: str, name: str) -> str | None:

@@ -26,7 +26,7 @@ from harness import cache, checkout, config, git, proc
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Recipe
-from harness.sparse import IMPORT_DEPTH, imported_tests
+from harness.sparse import follow_imports, test_files
 from harness.verify import apply, diff, scripts, select
 from harness.verify.change import Change
 
@@ -78,20 +78,14 @@ def _imported(recipe: Recipe, sparse: tuple[str, ...], trees: tuple[Path, ...]
     (:func:`harness.sparse.imported_tests`)."""
     if not recipe.source.sparse:
         return ()
-    after = trees[-1]
     own = set(recipe.source.sparse)
-    files = sorted({f"{folder}/{f.name}" for p in sparse if p not in own and p.endswith("/")
-                    for folder in (p.strip("/"),) for f in (after / folder).glob("test_*.py")})
-    added: tuple[str, ...] = ()
-    for _ in range(IMPORT_DEPTH):
-        folders, files = imported_tests(after, files)
-        if not folders:
-            break
+    folders = tuple(p for p in sparse if p not in own and p.endswith("/"))
+
+    def add(more: tuple[str, ...]) -> None:
         for tree in trees:
-            git.run(["sparse-checkout", "add", *folders], cwd=tree,
-                    what=f"cannot add {' '.join(folders)} to the checkout")
-        added += folders
-    return added
+            checkout.add_patterns(tree, more)
+
+    return follow_imports(trees[-1], test_files(trees[-1], folders), add)
 
 
 def _add(mirror: Path, path: Path, commit: str, sparse: tuple[str, ...]) -> None:
