@@ -23,7 +23,8 @@ SCHEDULERS = {
     "KDPM2Discrete": "kdpm2_discrete", "KDPM2AncestralDiscrete": "kdpm2_ancestral",
     "LCM": "lcm", "TCD": "tcd", "DDIMInverse": "ddim_inverse", "EDMEuler": "edm_euler",
 }
-_SCHEDULER = re.compile(r"\b(\w+?)Scheduler\b")
+# ... or its tests' class ("PNDMSchedulerTest::test_full_loop_no_noise uses time index")
+_SCHEDULER = re.compile(r"\b(\w+?)Scheduler(?:Test)?\b")
 # a scheduler named in a title's plain words ("fp16 does not work with euler_a scheduler",
 # "How can we use DPM++ 2M Karras sampler", "What's the difference between PNDM and plms")
 # → its test file's stem, the more specific first; DDIM, DDPM, LCM and TCD name pipelines
@@ -151,6 +152,11 @@ _PIPELINE_FOLDERS = sorted(((d.replace("_", ""), d) for d in _PIPELINE_TESTS.spl
 # a ControlNet pipeline's tests are in the ControlNet folder of its family
 _CONTROLNET = {"stable_diffusion_3": "controlnet_sd3", "flux": "controlnet_flux",
                "hunyuandit": "controlnet_hunyuandit"}
+# ... Stable Diffusion's (and one of no family known) in the "controlnet" folder; another
+# family's in that family's folder (at v0.40.0 qwenimage/test_qwenimage_controlnet.py,
+# sana/test_sana_controlnet.py, kandinsky2_2's, animatediff's; Z-Image's ControlNet has no
+# tests, its family's are the nearest: real post diffusers#13073 named
+# "ZImageControlNetPipeline" and was sent to Stable Diffusion's ControlNet tests)
 _PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)Pipeline\b")
 # the families whose ControlNet pipelines have tests of their own (the others: in the
 # "controlnet" folder, as Stable Diffusion's); another family's ControlNet ("Sana
@@ -174,7 +180,7 @@ _FAMILY_WORDS = tuple((re.compile(pattern, re.I), folder) for pattern, folder in
     (r"\bsd-?xl|stable[ -]?diffusion[ -]?xl", "stable_diffusion_xl"),
     (r"\bsd[ -]?3(?:\.5)?\b|stable[ -]?diffusion[ -]?3", "stable_diffusion_3"),
     (r"\bsd[ -]?2(?:\.1)?\b|stable[ -]?diffusion[ -]?2", "stable_diffusion_2"),
-    (r"\bflux\.?2\b", "flux2"), (r"\bflux", "flux"), (r"\bwan(?:\s?2(?:\.\d)?)?\b", "wan"),
+    (r"\bflux[ .]?2\b", "flux2"), (r"\bflux", "flux"), (r"\bwan(?:\s?2(?:\.\d)?)?\b", "wan"),
     (r"\bhunyuan[ -]?video", "hunyuan_video"), (r"\bltx-?2\b", "ltx2"), (r"\bltx", "ltx"),
     (r"\bcogvideox?\b", "cogvideo"), (r"\bcogview-?4\b", "cogview4"),
     (r"\blumina-?2\b", "lumina2"), (r"\bmochi\b", "mochi"), (r"\bqwen-?image\b", "qwenimage"),
@@ -219,20 +225,26 @@ def pipeline_tests(name: str) -> str | None:
         return "tests/pipelines/pag"
     folder = _family(name)
     if "ControlNet" in name:
-        folder = _CONTROLNET.get(folder or "", "controlnet")
+        folder = controlnet_tests(folder)
     return f"tests/pipelines/{folder}" if folder else None
+
+
+def controlnet_tests(family: str | None) -> str:
+    """The test folder of a ControlNet pipeline of a family (its pipeline test folder; None:
+    none known)."""
+    if family is None or family in _SD_CONTROLNET:
+        return _CONTROLNET.get(family or "", "controlnet")
+    return family
 
 
 def find(text: str, f: Features) -> list[Target]:
     """The tests ``text`` (the title, then the post) points at, most likely first: a LoRA
-    issue's, then the schedulers', files', UNets' and pipeline classes' it names, then the
-    family its title names."""
+    issue's, then the schedulers its title names, the files, the model classes of its title,
+    the pipeline classes it names, the family its title names, then the schedulers and the
+    model classes only the post names."""
     found = lora_tests(text, f)
-    for name in dict.fromkeys(_SCHEDULER.findall(text)):
-        stem = SCHEDULERS.get(name)
-        path = f"tests/schedulers/test_scheduler_{stem}.py" if stem else "tests/schedulers"
-        found.append((path, f"names {name}Scheduler"))
     title = text.partition("\n")[0]
+    found += _schedulers(_SCHEDULER.findall(title))
     for pattern, named in _SCHEDULER_WORDS:
         if m := pattern.search(title):
             stem = named or m.group(0).lower()
@@ -251,13 +263,27 @@ def find(text: str, f: Features) -> list[Target]:
             found.append((tests, f"names {name}Pipeline"))
     if (folder := family_named(title)) and not _TRAINING.search(title) \
             and not _TRAINING_SCRIPT.search(title):
-        if "controlnet" in title.lower() and folder in _SD_CONTROLNET:
-            folder = _CONTROLNET.get(folder, "controlnet")
+        if "controlnet" in title.lower():
+            folder = controlnet_tests(folder)
         found.append((f"tests/pipelines/{folder}", f"its title names {folder}"))
+    # a scheduler only the post names, after the pipeline: a post's code sets one up
+    # ("pipe.scheduler = UniPCMultistepScheduler.from_config(...)") whatever its bug is about
+    found += _schedulers(_SCHEDULER.findall(text))
     # a model class the post names, last: a pipeline's code loads its components by class
     # ("vae = AutoencoderKLWan.from_pretrained(...)") whatever the bug is about
     found += [(MODELS[cls], f"names {cls}") for cls in dict.fromkeys(_MODEL.findall(text))
               if cls not in in_title]
+    return found
+
+
+def _schedulers(names: list[str]) -> list[Target]:
+    """The test file of each scheduler class named (without "Scheduler"), or the schedulers'
+    tests for one with none."""
+    found = []
+    for name in dict.fromkeys(names):
+        stem = SCHEDULERS.get(name)
+        path = f"tests/schedulers/test_scheduler_{stem}.py" if stem else "tests/schedulers"
+        found.append((path, f"names {name}Scheduler"))
     return found
 
 

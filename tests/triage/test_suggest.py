@@ -309,6 +309,10 @@ def test_a_model_class_in_a_pipeline_s_code_leaves_the_pipeline_first() -> None:
     ("StableDiffusionControlNetImg2ImgPipeline", "tests/pipelines/controlnet"),
     ("FluxControlNetInpaintPipeline", "tests/pipelines/controlnet_flux"),
     ("StableDiffusionXLPAGPipeline", "tests/pipelines/pag"),
+    # another family's ControlNet: its family's tests (real title diffusers#13073; at the
+    # pin Z-Image's ControlNet has no tests, Sana's are in sana/)
+    ("ZImageControlNetPipeline", "tests/pipelines/z_image"),
+    ("SanaControlNetPipeline", "tests/pipelines/sana"),
 ])
 def test_a_pipeline_class_points_at_its_test_folder(named: str, tests: str) -> None:
     s = suggestion("diffusers", f"{named}: num_images_per_prompt no longer honoured",
@@ -329,6 +333,7 @@ def test_a_pipeline_class_points_at_its_test_folder(named: str, tests: str) -> N
     ("Sana Controlnet Support", "tests/pipelines/sana"),
     ("[Flux Controlnet] Add control_guidance_start and control_guidance_end",
      "tests/pipelines/controlnet_flux"),
+    ("Flux 2: The shape of the latent argument is undocumented", "tests/pipelines/flux2"),
 ])
 def test_a_family_named_in_the_title_s_plain_words(title: str, tests: str) -> None:
     """Real posts: of the 602 diffusers issues of the dev set and the fresh sets to the
@@ -352,6 +357,35 @@ def test_a_scheduler_named_in_the_title_s_plain_words(title: str, stem: str) -> 
     s = suggestion("diffusers", title, "The images look wrong.")
     path = f"tests/schedulers/test_scheduler_{stem}.py"
     assert s.command == f"harness reproduce diffusers --subset schedulers --tests {path}"
+
+
+@pytest.mark.parametrize(("title", "tests"), [
+    # real titles (diffusers#9479, #11878, #3223): the post's code sets up a scheduler
+    ("StableDiffusionInpaintPipeline changes areas that I didn't mask out.",
+     "tests/pipelines/stable_diffusion"),
+    ("WanVACETransformer3DModel with GGUF not working for 1.3B model",
+     "tests/models/transformers/test_models_transformer_wan_vace.py"),
+    ("RAM not cleared even after moving stable diffusion pipeline to cuda",
+     "tests/pipelines/stable_diffusion"),
+])
+def test_a_scheduler_only_the_code_names_comes_after_what_the_title_names(
+        title: str, tests: str) -> None:
+    """Real posts: 33 of the 707 diffusers posts of the dev set and the fresh sets to the
+    hundred-and-sixty-ninth were sent to a scheduler's tests for a scheduler their code set
+    up, before the pipeline, model or family their title names."""
+    s = suggestion("diffusers", title,
+                   "```python\npipe.scheduler = DPMSolverMultistepScheduler.from_config("
+                   "pipe.scheduler.config)\nimage = pipe(prompt).images[0]\n```")
+    assert s.tests[0] == tests
+    assert "tests/schedulers/test_scheduler_dpm_multi.py" in s.tests
+
+
+def test_a_scheduler_s_test_class_in_the_title_names_its_tests() -> None:
+    # real title diffusers#484, whose post names the PNDM pipeline's file too
+    s = suggestion("diffusers", "PNDMSchedulerTest::test_full_loop_no_noise uses time index",
+                   "The `PNDMPipeline` passes timesteps (src/diffusers/pipelines/pndm/"
+                   "pipeline_pndm.py) the other way round.")
+    assert s.tests[0] == "tests/schedulers/test_scheduler_pndm.py"
 
 
 def test_lcm_without_a_scheduler_is_no_scheduler() -> None:
