@@ -117,10 +117,18 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for t in sorted(_in_words(text.partition("\n")[0])):
         counts[t] += 1
     for model in f.models:
-        name = model.name.lower().rpartition("/")[2]
-        if t := next((p for p in re.split(r"[-_.]", name) if p in MODEL_TYPES), None):
+        if t := checkpoint_type(model.name):
             counts[t] += 1
     return counts
+
+
+def checkpoint_type(name: str) -> str | None:
+    """The model type a checkpoint's name says: the longest run of its parts that is one,
+    from the first part that starts one ("Qwen/Qwen2.5-VL-3B-Instruct" → qwen2_5_vl, not
+    qwen2; "meta-llama/Meta-Llama-3-8B" → llama; "EleutherAI/gpt-neo-125m" → gpt_neo)."""
+    parts = re.split(r"[-_.]", name.lower().rpartition("/")[2])
+    return next((t for i in range(len(parts)) for n in range(len(parts), i, -1)
+                 if (t := _SQUASHED.get("".join(parts[i:n])))), None)
 
 
 def _in_words(title: str) -> set[str]:
