@@ -433,7 +433,7 @@ PEFT_FILES = frozenset((
     "test_custom_models", "test_decoder_models", "test_multitask_prompt_tuning",
     "test_adaption_prompt", "test_cpt", "test_xlora", "test_poly", "test_mixed",
     "test_trainable_tokens", "test_lora_ga", "test_vera", "test_vblora", "test_randlora",
-    "test_shira"))
+    "test_shira", "test_initialization"))
 @pytest.mark.parametrize(("title", "body", "command"), [
     # real titles: peft#2881, #1032, #630 (prompt learning: tested on tiny Hub decoders)
     ("Bug in prefix tuning of Qwen3-0.6B: group-query attention fix in #1901 still causes "
@@ -461,6 +461,10 @@ PEFT_FILES = frozenset((
     ("Avoid duplicated shared projections in RandLoRA adapter checkpoints",
      "The saved file holds the projections twice.",
      "harness reproduce peft --subset lora --tests tests/test_randlora.py"),
+    # LoRA's PiSSA and OLoRA initialisations: test_initialization.py's (real title: peft#2184)
+    ("PiSSA Updates Base Model Weights Silently",
+     "After get_peft_model with init_lora_weights='pissa' the base weights changed.",
+     "harness reproduce peft --subset lora --tests tests/test_initialization.py -k pissa"),
     # the title's method first: the body names LoRA too (real title: peft#2595)
     ("LoRA combined with Prefix tuning", "Can I train LoRA and prefix tuning together?",
      "harness reproduce peft --subset lora --tests tests/test_decoder_models.py "
