@@ -86,6 +86,21 @@ BLOCKED = "network access blocked"
 OFFLINE_SAID = "when using offline mode"
 
 
+# a package the env lacks, as a failing test's message says it: an import (the training script
+# a diffusers example test runs: "No module named 'torchvision'", which the recipe leaves
+# out), or transformers' requires_backends: "FuyuImageProcessor requires the PIL library but
+# it was not found in your environment" (an ImportError whose first line is empty)
+MISSING_RE = re.compile(r"No module named '(\w+)'")
+BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in your "
+                        r"environment")
+
+
+def missing_package(message: str) -> str | None:
+    """The package a failing test's message says the env lacks, or None."""
+    found = MISSING_RE.search(message) or BACKEND_RE.search(message)
+    return found.group(1) if found else None
+
+
 # how the runner's reading of the log (runner.usage_error) says a conftest.py raised on import
 CONFTEST_FAILED = "could not load conftest.py"
 
@@ -261,11 +276,19 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     if bad == 0:
         return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
                        Cause.EXIT_WITHOUT_FAILURE)
-    offline = sum(1 for r in results if r.outcome in ("failed", "error")
-                  and (OFFLINE in r.message or BLOCKED in r.message
-                       or OFFLINE_SAID in r.message))
-    if not offline:
-        return Verdict("failed", f"{bad} test(s) failed")
-    which = f"all {offline}" if offline == bad else f"{offline} of them"
-    return Verdict("failed", f"{bad} test(s) failed, {which} for want of the network (a Hub "
-                             f"download, offline here): rerun with --online")
+    failing = [r for r in results if r.outcome in ("failed", "error")]
+    offline = [r for r in failing if OFFLINE in r.message or BLOCKED in r.message
+               or OFFLINE_SAID in r.message]
+    lacking = [p for r in failing if r not in offline and (p := missing_package(r.message))]
+    notes = [f"{bad} test(s) failed"]
+    if lacking:  # (a test of the package's own import bug fails so too: it stays "failed")
+        notes.append(f"{_share(len(lacking), bad)} for want of a package the env lacks "
+                     f"({', '.join(sorted(set(lacking)))})")
+    if offline:
+        notes.append(f"{_share(len(offline), bad)} for want of the network (a Hub download, "
+                     f"offline here): rerun with --online")
+    return Verdict("failed", "; ".join(notes) if len(notes) > 2 else ", ".join(notes))
+
+
+def _share(n: int, of: int) -> str:
+    return f"all {n}" if n == of else f"{n} of them"

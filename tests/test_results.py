@@ -257,6 +257,11 @@ R_OFFLINE = Row("t.py::c", "failed", 0.1, "OfflineModeIsEnabled (hf-internal-tes
                 "tiny-random-t5); OSError: cannot reach the Hub")
 R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggingface.co); x")
 # transformers' own refusal, no Hub call made (real: test_pipelines_common.py::test_check_task)
+# diffusers' example tests run a training script, whose import fails in the recipe's env
+# (real: examples/textual_inversion/test_textual_inversion.py, torchvision left out)
+R_NO_MODULE = Row("t.py::h", "failed", 0.1, "ModuleNotFoundError: No module named 'torchvision'")
+R_NO_BACKEND = Row("t.py::i", "failed", 0.1, "ImportError: \nFuyuImageProcessor requires the PIL "
+                   "library but it was not found in your environment")
 R_SKIP_VISION = Row("t.py::f", "skipped", 0.0, "test requires vision")
 R_SKIP_CUDA = Row("t.py::g", "skipped", 0.0, "test requires CUDA")
 R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task automatically "
@@ -271,6 +276,11 @@ R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task a
      "rerun with --online"),
     (1, [R_FAIL, R_OFFLINE], {}, "failed", "2 test(s) failed, 1 of them for want of the network"),
     (1, [R_PASS, R_REFUSED], {}, "failed", "1 test(s) failed, all 1 for want of the network"),
+    (1, [R_NO_MODULE, R_NO_BACKEND], {}, "failed",
+     "2 test(s) failed, all 2 for want of a package the env lacks (PIL, torchvision)"),
+    (1, [R_FAIL, R_NO_MODULE, R_OFFLINE], {}, "failed",
+     "3 test(s) failed; 1 of them for want of a package the env lacks (torchvision); 1 of them "
+     "for want of the network (a Hub download, offline here): rerun with --online"),
     (1, [R_PASS], {}, "infra_error", "exited with 1 but no test failed"),
     (2, [R_PASS], {}, "infra_error", "pytest exited with 2 (interrupted)"),
     (3, [R_PASS], {}, "infra_error", "internal error"),

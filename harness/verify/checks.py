@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import proc
+from harness import proc, results
 from harness.errors import HarnessError
 from harness.progress import Ui
 from harness.recipes import Check, Checks, Recipe
@@ -172,7 +172,7 @@ def _run_one(checks: Checks, check: Check, env: ToolEnv | str | None, before: Pa
 def _missing_module(out: str) -> str | None:
     """The package whose absence ended a run (the last "No module named 'x'", a top-level
     name as for the tests: a missing submodule of an installed package is a real failure)."""
-    found = compare.MISSING_RE.findall(out)
+    found = results.MISSING_RE.findall(out)
     return found[-1] if found else None
 
 

@@ -19,7 +19,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from harness.results import BLOCKED, OFFLINE, OFFLINE_SAID, TIME_LIMIT_MESSAGE, TestResult
+from harness.results import (
+    BLOCKED,
+    OFFLINE,
+    OFFLINE_SAID,
+    TIME_LIMIT_MESSAGE,
+    TestResult,
+    missing_package,
+)
 from harness.status import Status
 from harness.verify.own import is_own
 
@@ -36,14 +43,9 @@ HUB_SIGNS = (OFFLINE, OFFLINE_SAID, "outgoing traffic has been disabled", "HF_HU
 # from_pretrained of a Hub repo id ("org/name", not a local path) that the offline cache lacks
 HUB_FILE_RE = re.compile(r"(?<![/\w.-])[A-Za-z0-9][\w.-]*/[\w.-]+ does not appear to have a file "
                          r"named")
-MISSING_RE = re.compile(r"No module named '(\w+)'")
 # what a test or a check not checked for want of a package says, and how to read it back
 NOT_INSTALLED = "needs {} (not installed)"
 NOT_INSTALLED_RE = re.compile(r"^needs (\S+) \(not installed\)$")
-# transformers' requires_backends: "FuyuImageProcessor requires the PIL library but it was
-# not found in your environment" (an ImportError whose first line is empty)
-BACKEND_RE = re.compile(r"requires the ([\w.-]+) library but it was not found in your "
-                        r"environment")
 # a program a test runs that the env lacks: a bare name, no path, no suffix (diffusers
 # 7aa57aafff: tests/others/test_check_copies.py pipes code through `ruff`, not in the test
 # env; it failed alike before and after, and verify said "failing")
@@ -120,9 +122,8 @@ def undecidable(outcome: str | None, message: str) -> str | None:
             return OUT_OF_TIME
         if any(s in message for s in NETWORK_SIGNS):
             return NEEDS_NETWORK[0]
-        missing = MISSING_RE.search(message) or BACKEND_RE.search(message)
-        if missing:  # a package the env lacks, not a module the patch adds
-            return NOT_INSTALLED.format(missing.group(1))
+        if missing := missing_package(message):  # a package the env lacks, not a module
+            return NOT_INSTALLED.format(missing)  # the patch adds
         if program := PROGRAM_RE.search(message.splitlines()[0] if message else ""):
             return NO_PROGRAM.format(program.group(1))
         if any(s in message for s in HUB_SIGNS) or HUB_FILE_RE.search(message):
