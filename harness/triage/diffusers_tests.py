@@ -152,15 +152,13 @@ _PIPELINE_FOLDERS = sorted(((d.replace("_", ""), d) for d in _PIPELINE_TESTS.spl
 # a ControlNet pipeline's tests are in the ControlNet folder of its family
 _CONTROLNET = {"stable_diffusion_3": "controlnet_sd3", "flux": "controlnet_flux",
                "hunyuandit": "controlnet_hunyuandit"}
-# ... Stable Diffusion's (and one of no family known) in the "controlnet" folder; another
-# family's in that family's folder (at v0.40.0 qwenimage/test_qwenimage_controlnet.py,
-# sana/test_sana_controlnet.py, kandinsky2_2's, animatediff's; Z-Image's ControlNet has no
-# tests, its family's are the nearest: real post diffusers#13073 named
-# "ZImageControlNetPipeline" and was sent to Stable Diffusion's ControlNet tests)
 _PIPELINE_CLASS = re.compile(r"\b([A-Z][A-Za-z0-9]*?)Pipeline\b")
-# the families whose ControlNet pipelines have tests of their own (the others: in the
-# "controlnet" folder, as Stable Diffusion's); another family's ControlNet ("Sana
-# Controlnet Support"), the family's
+# the families whose ControlNet pipelines have tests of their own and Stable Diffusion's,
+# whose are in the "controlnet" folder, as are those of a ControlNet of no family known.
+# Another family's ControlNet ("Sana Controlnet Support"), its family's folder: at v0.40.0
+# qwenimage/test_qwenimage_controlnet.py, sana/test_sana_controlnet.py, kandinsky2_2's,
+# animatediff's; Z-Image's ControlNet has no tests, its family's are the nearest (real post
+# diffusers#13073 named "ZImageControlNetPipeline" and was sent to Stable Diffusion's)
 _SD_CONTROLNET = frozenset({*_CONTROLNET, "stable_diffusion", "stable_diffusion_2",
                             "stable_diffusion_xl"})
 # diffusers' LoRA tests, one file a model family (tests/lora/, at the recipe's v0.40.0): the
