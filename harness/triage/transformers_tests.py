@@ -114,6 +114,9 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for prefix in _CLASS.findall(text):
         if t := _SQUASHED.get(prefix.lower()):
             counts[t] += 1
+    for prefix in _CLASS.findall(text.partition("\n")[0]):  # a class the title names: again
+        if t := _SQUASHED.get(prefix.lower()):
+            counts[t] += 1
     for t in sorted(_in_words(text.partition("\n")[0])):
         counts[t] += 1
     for model in f.models:

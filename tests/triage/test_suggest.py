@@ -179,6 +179,15 @@ def test_a_checkpoint_s_name_says_its_model_type(checkpoint: str, tests: str) ->
     assert s.tests[0] == tests
 
 
+def test_a_class_the_title_names_outweighs_the_checkpoint() -> None:
+    # real title transformers#46531: Gemma 4's checkpoint, Gemma4Unified's class and tests
+    s = suggestion("transformers", "[Gemma 4] Gemma4UnifiedForConditionalGeneration text-only "
+                   "inference produces degenerate output",
+                   "```python\nmodel = AutoModelForImageTextToText.from_pretrained("
+                   "'google/gemma-4-12b-it')\n```")
+    assert s.tests[0] == "tests/models/gemma4_unified/test_modeling_gemma4_unified.py"
+
+
 def test_a_kind_of_tests_a_model_lacks_is_not_named() -> None:
     """Phi-3 and LLaVa have no tokenizer tests of their own: the command to try for real
     posts transformers#35973 and #29774 named tests/models/phi3/test_tokenization_phi3.py,
