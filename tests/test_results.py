@@ -256,7 +256,6 @@ R_COLL = Row("t.py", "error", 0.0, "ImportError")
 R_OFFLINE = Row("t.py::c", "failed", 0.1, "OfflineModeIsEnabled (hf-internal-testing/"
                 "tiny-random-t5); OSError: cannot reach the Hub")
 R_BLOCKED = Row("t.py::d", "error", 0.1, "harness: network access blocked (huggingface.co); x")
-# transformers' own refusal, no Hub call made (real: test_pipelines_common.py::test_check_task)
 # diffusers' example tests run a training script, whose import fails in the recipe's env
 # (real: examples/textual_inversion/test_textual_inversion.py, torchvision left out)
 R_NO_MODULE = Row("t.py::h", "failed", 0.1, "ModuleNotFoundError: No module named 'torchvision'")
@@ -264,6 +263,7 @@ R_NO_BACKEND = Row("t.py::i", "failed", 0.1, "ImportError: \nFuyuImageProcessor 
                    "library but it was not found in your environment")
 R_SKIP_VISION = Row("t.py::f", "skipped", 0.0, "test requires vision")
 R_SKIP_CUDA = Row("t.py::g", "skipped", 0.0, "test requires CUDA")
+# transformers' own refusal, no Hub call made (real: test_pipelines_common.py::test_check_task)
 R_REFUSED = Row("t.py::e", "failed", 0.1, "RuntimeError: You cannot infer task automatically "
                 "within `pipeline` when using offline mode")
 
