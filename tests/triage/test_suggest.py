@@ -101,6 +101,11 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
     ("Add Epsilon and Eta sampling", "tests/generation/test_logits_process.py"),
     # TF32 is PyTorch's precision mode, not TensorFlow (not a real title)
     ("tf32 set in TrainingArguments is ignored", "tests/trainer/test_training_args.py"),
+    # a tokenizer of no model named (real titles: transformers#5284, #29868)
+    ("Tokenizer batch_encode_plus unexpected behavior",
+     "tests/tokenization/test_tokenization_utils.py"),
+    ("Inconsistent tokenization between fast and slow tokenizers for sentencepiece use",
+     "tests/tokenization/test_tokenization_fast.py"),
 ])
 def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
     """Real posts: 446 of the 1,400 transformers posts labelled here named no model,
@@ -112,7 +117,8 @@ def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
     hub = "load small checkpoints from the Hub: add --online to run them" in s.why
     assert hub == (tests in ("tests/generation/test_stopping_criteria.py",
                              "tests/utils/test_cache_utils.py",
-                             "tests/tokenization/test_tokenization_utils.py"))
+                             "tests/tokenization/test_tokenization_utils.py",
+                             "tests/tokenization/test_tokenization_fast.py"))
 
 
 @pytest.mark.parametrize(("title", "body", "tests"), [
@@ -130,6 +136,11 @@ def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
     ("Output from model.Generate & model.forward not same",
      "```python\nmodel = GemmaForCausalLM.from_pretrained(p)\n```",
      "tests/models/gemma/test_modeling_gemma.py"),
+    # a tokenizer as a word goes last too, after the Trainer (#30309, #37734)
+    ("Can't load tokenizer", "```python\ntok = LlamaTokenizer.from_pretrained(p)\n```",
+     "tests/models/llama/test_tokenization_llama.py"),
+    ("`tokenizer` is still being used in `Trainer` instead of `processing_class`", "It warns.",
+     "tests/trainer/test_trainer.py"),
 ])
 def test_a_core_part_in_the_title_comes_before_a_model_in_the_code(
         title: str, body: str, tests: str) -> None:
