@@ -262,17 +262,18 @@ def find(text: str, f: Features) -> list[Target]:
     parts, words = _core_in_title(title)
     # a core part the title names goes before the models only the post names ("Raise
     # ValueError if given max_new_tokens to `Seq2SeqTrainer`", its code a
-    # VisionEncoderDecoderModel's); the Trainer and generate as words do not (a model's own
-    # tests hold its generation tests)
+    # VisionEncoderDecoderModel's); the Trainer, generate and a tokenizer as words do not
+    # (:data:`_LAST`: a model's own tests hold its generation and tokenizer tests)
     if parts and not names_a_model(text.partition("\n")[0]):
         return parts + found + words
     return found + parts + words
 
 
 def _core_in_title(title: str) -> tuple[list[Target], list[Target]]:
-    """The tests of the core parts a title names (:data:`_CORE_TITLE`), and of the Trainer
-    and generate as words; none where it speaks of TensorFlow, Keras or Flax, which v5
-    dropped ("TFTrainingArguments"; not TF32, PyTorch's precision mode)."""
+    """The tests of the core parts a title names (:data:`_CORE_TITLE`), and of those of
+    :data:`_LAST` (the Trainer, generate, a tokenizer as words); none where it speaks of
+    TensorFlow, Keras or Flax, which v5 dropped ("TFTrainingArguments"; not TF32, PyTorch's
+    precision mode)."""
     if _TF.search(title):
         return [], []
     found = [(what, (test, f"its title names {what}")) for pattern, what, test in _CORE_TITLE
@@ -374,7 +375,7 @@ _CORE_WORDS = {"trainer": CORE["trainer.py"], "generate": CORE["generation/utils
 # checkpoints", "Static KV cache status", "tokenizer.vocab has not changed after using
 # add_tokens" (33 of the 446 real transformers posts that named no model, pipeline or core
 # file).  Not GGUF: every test of tests/quantization/ggml/ is slow, which the subsets leave
-# out.  Last, the Trainer and generate as words (:data:`_CORE_WORDS`).
+# out.  Then the Trainer and generate as words (:data:`_CORE_WORDS`), and a tokenizer.
 _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
     (r"seq2seq_?trainer", "Seq2SeqTrainer", "trainer/test_trainer_seq2seq"),
     (r"trainingarguments|training_?arguments", "TrainingArguments", "trainer/test_training_args"),
