@@ -404,8 +404,8 @@ _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, wh
 )), *((re.compile(rf"(?<![a-z_]){word}(?![a-z_])"), word, test)
     for word, test in _CORE_WORDS.items()), *(
     # then a tokenizer of no model named ("Tokenizer batch_encode_plus unexpected behavior",
-    # "Inconsistent tokenization between fast and slow tokenizers for sentencepiece use"): 38
-    # of the 544 real transformers posts that got the default subset say tokenizer
+    # "Inconsistent tokenization between fast and slow tokenizers for sentencepiece use"): 39
+    # of the 544 real transformers posts that got the default subset run these now
     (re.compile(pattern), what, f"tests/{test}.py") for pattern, what, test in (
         (r"(?:fast|slow)[ _-]?tokeniz|tokenizer_?fast\b|convert_slow_tokenizer",
          "fast and slow tokenizers", "tokenization/test_tokenization_fast"),
