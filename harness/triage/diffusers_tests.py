@@ -183,7 +183,17 @@ _FAMILY_WORDS = tuple((re.compile(pattern, re.I), folder) for pattern, folder in
     (r"\bcogvideox?\b", "cogvideo"), (r"\bcogview-?4\b", "cogview4"),
     (r"\blumina-?2\b", "lumina2"), (r"\bmochi\b", "mochi"), (r"\bqwen-?image\b", "qwenimage"),
     (r"\bsana\b", "sana"), (r"\baura-?flow\b", "aura_flow"), (r"\bz-?image\b", "z_image"),
-    (r"\bsd[ -]?1\.[45]\b|stable[ -]?diffusion", "stable_diffusion")))
+    # (real titles: "Kandinsky 2.2 example fails with OOM", "No non-default schedulers appear
+    # to work with DeepFloyd IF", "AnimateDiff + ControlNet")
+    (r"\bkandinsky[ -]?2\.?2\b", "kandinsky2_2"), (r"\bkandinsky[ -]?3", "kandinsky3"),
+    (r"\bkandinsky[ -]?5", "kandinsky5"), (r"\bkandinsky", "kandinsky"),
+    (r"\bdeep[ -]?floyd", "deepfloyd_if"), (r"\banimate[ -]?diff", "animatediff"),
+    (r"\bstable[ -]?cascade", "stable_cascade"),
+    (r"\bstable[ -]?video[ -]?diffusion|\bsvd\b", "stable_video_diffusion"),
+    (r"\bsd[ -]?1\.[45]\b|stable[ -]?diffusion", "stable_diffusion"),
+    # a ControlNet of no family named: Stable Diffusion's ("Controlnet inpainting change too
+    # much of masking area")
+    (r"\bcontrol[ -]?net", "controlnet")))
 # a LoRA issue by what it calls: the loading and fusing API of diffusers' LoRA mixins
 _LORA_API = re.compile(r"\b(?:load_lora_weights|lora_state_dict|fuse_lora|unfuse_lora|"
                        r"unload_lora_weights|set_adapters|\w*LoraLoaderMixin)\b")

@@ -370,6 +370,13 @@ def test_a_pipeline_class_points_at_its_test_folder(named: str, tests: str) -> N
     ("[Flux Controlnet] Add control_guidance_start and control_guidance_end",
      "tests/pipelines/controlnet_flux"),
     ("Flux 2: The shape of the latent argument is undocumented", "tests/pipelines/flux2"),
+    # real titles (diffusers#4554, #3280, #5990, #7796): the families of older pipelines, and
+    # a ControlNet of no family named (Stable Diffusion's)
+    ("Kandinsky 2.2 example fails with OOM", "tests/pipelines/kandinsky2_2"),
+    ("No non-default schedulers appear to work with DeepFloyd IF", "tests/pipelines/deepfloyd_if"),
+    ("Stable video diffusion inpainting pipeline implementation issues",
+     "tests/pipelines/stable_video_diffusion"),
+    ("Controlnet inpainting change too much of masking area", "tests/pipelines/controlnet"),
 ])
 def test_a_family_named_in_the_title_s_plain_words(title: str, tests: str) -> None:
     """Real posts: of the 602 diffusers issues of the dev set and the fresh sets to the
