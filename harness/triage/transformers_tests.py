@@ -122,7 +122,24 @@ def model_types(text: str, f: Features) -> Counter[str]:
     for model in f.models:
         if t := checkpoint_type(model.name):
             counts[t] += 1
+    # a checkpoint loaded only into a tokenizer or a processor, which f.models leaves out
+    # (it sizes the models that load weights): "AutoProcessor.from_pretrained('Qwen/Qwen2.5-
+    # VL-3B-Instruct')" of "Unrecognized image processor in Qwen/Qwen2.5-VL-3B-Instruct."
+    sized = {model.name for model in f.models}
+    for name in dict.fromkeys(_LIGHT_LOAD.findall(text)):
+        if name not in sized and (t := checkpoint_type(name)):
+            counts[t] += 1
+    # ... and one the title names by its id (whose plain words say "qwen2", of "Qwen2.5"): a
+    # name with a hyphen or an underscore, not "examples/rag" nor "Roberta/Bert"
+    for name in dict.fromkeys(_ID_IN_TITLE.findall(text.partition("\n")[0])):
+        if name not in sized and (t := checkpoint_type(name)):
+            counts[t] += 1
     return counts
+
+
+_ID_IN_TITLE = re.compile(r"(?<![\w./-])([A-Za-z][\w.-]*/[A-Za-z][\w.]*[-_][\w.-]*\w)")
+_LIGHT_LOAD = re.compile(r"(?:Tokenizer\w*|Processor|FeatureExtractor)\.from_pretrained\(\s*"
+                         r"[\"']([\w.-]+/[\w.-]+)[\"']")
 
 
 def checkpoint_type(name: str) -> str | None:

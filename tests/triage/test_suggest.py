@@ -190,6 +190,25 @@ def test_a_checkpoint_s_name_says_its_model_type(checkpoint: str, tests: str) ->
     assert s.tests[0] == tests
 
 
+@pytest.mark.parametrize(("title", "body", "tests"), [
+    # real posts transformers#44623, #36193: a checkpoint loaded only into a processor (which
+    # the models sized leave out), or named by its id in the title
+    ("[BUG] processor.save_pretrained(...) missing files",
+     "```python\nprocessor = AutoProcessor.from_pretrained('Qwen/Qwen3-VL-8B-Instruct')\n```",
+     "tests/models/qwen3_vl/test_processing_qwen3_vl.py"),
+    ("ValueError: Unrecognized image processor in Qwen/Qwen2.5-VL-3B-Instruct.",
+     "```python\nprocessor = AutoProcessor.from_pretrained('Qwen/Qwen2.5-VL-3B-Instruct')\n```",
+     "tests/models/qwen2_5_vl/test_modeling_qwen2_5_vl.py"),
+    # "A/B" in a title is no checkpoint (real title #16651)
+    ("ModelForSequenceClassification (Roberta/Bert) don't support mean_pool",
+     "```python\nmodel = RobertaForSequenceClassification.from_pretrained(p)\n```",
+     "tests/models/roberta/test_modeling_roberta.py"),
+])
+def test_a_checkpoint_a_processor_loads_or_the_title_names(title: str, body: str,
+                                                            tests: str) -> None:
+    assert suggestion("transformers", title, body).tests[0] == tests
+
+
 def test_a_class_the_title_names_outweighs_the_checkpoint() -> None:
     # real title transformers#46531: Gemma 4's checkpoint, Gemma4Unified's class and tests
     s = suggestion("transformers", "[Gemma 4] Gemma4UnifiedForConditionalGeneration text-only "
