@@ -276,16 +276,21 @@ def verdict(exit_code: int | None, results: list[TestResult], *, timed_out: bool
     if bad == 0:
         return Verdict("infra_error", f"pytest exited with {exit_code} but no test failed",
                        Cause.EXIT_WITHOUT_FAILURE)
-    failing = [r for r in results if r.outcome in ("failed", "error")]
-    offline = [r for r in failing if OFFLINE in r.message or BLOCKED in r.message
-               or OFFLINE_SAID in r.message]
-    lacking = [p for r in failing if r not in offline and (p := missing_package(r.message))]
+    offline = 0
+    lacking: list[str] = []
+    for r in results:  # each failure told once: the network first, then a package
+        if r.outcome not in ("failed", "error"):
+            continue
+        if OFFLINE in r.message or BLOCKED in r.message or OFFLINE_SAID in r.message:
+            offline += 1
+        elif package := missing_package(r.message):
+            lacking.append(package)
     notes = [f"{bad} test(s) failed"]
     if lacking:  # (a test of the package's own import bug fails so too: it stays "failed")
         notes.append(f"{_share(len(lacking), bad)} for want of a package the env lacks "
                      f"({', '.join(sorted(set(lacking)))})")
     if offline:
-        notes.append(f"{_share(len(offline), bad)} for want of the network (a Hub download, "
+        notes.append(f"{_share(offline, bad)} for want of the network (a Hub download, "
                      f"offline here): rerun with --online")
     return Verdict("failed", "; ".join(notes) if len(notes) > 2 else ", ".join(notes))
 
