@@ -108,30 +108,27 @@ def model_types(text: str, f: Features) -> Counter[str]:
     sets to the hundred-and-fifty-ninth, 590 name no model otherwise; 137 of those name one
     in their title)."""
     counts: Counter[str] = Counter()
+    title = text.partition("\n")[0]
     for path in f.files:
         if m := _MODEL_FILE.match(path):
             counts[m.group(1)] += 3
-    for prefix in _CLASS.findall(text):
+    # a class anywhere, and a class the title names again
+    for prefix in (*_CLASS.findall(text), *_CLASS.findall(title)):
         if t := _SQUASHED.get(prefix.lower()):
             counts[t] += 1
-    for prefix in _CLASS.findall(text.partition("\n")[0]):  # a class the title names: again
-        if t := _SQUASHED.get(prefix.lower()):
-            counts[t] += 1
-    for t in sorted(_in_words(text.partition("\n")[0])):
+    for t in sorted(_in_words(title)):
         counts[t] += 1
     for model in f.models:
         if t := checkpoint_type(model.name):
             counts[t] += 1
     # a checkpoint loaded only into a tokenizer or a processor, which f.models leaves out
     # (it sizes the models that load weights): "AutoProcessor.from_pretrained('Qwen/Qwen2.5-
-    # VL-3B-Instruct')" of "Unrecognized image processor in Qwen/Qwen2.5-VL-3B-Instruct."
-    sized = {model.name for model in f.models}
-    for name in dict.fromkeys(_LIGHT_LOAD.findall(text)):
-        if name not in sized and (t := checkpoint_type(name)):
-            counts[t] += 1
-    # ... and one the title names by its id (whose plain words say "qwen2", of "Qwen2.5"): a
+    # VL-3B-Instruct')" of "Unrecognized image processor in Qwen/Qwen2.5-VL-3B-Instruct.";
+    # then one the title names by its id (whose plain words say "qwen2", of "Qwen2.5"): a
     # name with a hyphen or an underscore, not "examples/rag" nor "Roberta/Bert"
-    for name in dict.fromkeys(_ID_IN_TITLE.findall(text.partition("\n")[0])):
+    sized = {model.name for model in f.models}
+    for name in (*dict.fromkeys(_LIGHT_LOAD.findall(text)),
+                 *dict.fromkeys(_ID_IN_TITLE.findall(title))):
         if name not in sized and (t := checkpoint_type(name)):
             counts[t] += 1
     return counts
