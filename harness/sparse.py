@@ -18,8 +18,7 @@ def for_tests(tests: tuple[str, ...]) -> tuple[str, ...]:
     parent package": the command to try for 536 of 1,282 real posts, llama's for 40), as
     verify's checkout does (:func:`harness.verify.worktrees.sparse_of`)."""
     found: list[str] = []
-    for test in tests:
-        path = test.split("::", maxsplit=1)[0].strip("/")
+    for path in map(_path_of, tests):
         found.append(f"/{path}")
         if path.endswith(".py") and "/" in path:
             found.append(f"/{path.rpartition('/')[0]}/")
@@ -85,10 +84,14 @@ def _test_module(package: tuple[str, ...], module: str, name: str) -> str | None
 def test_files(root: Path, tests: tuple[str, ...]) -> list[str]:
     """The test files ``tests`` (paths or node ids) name, a folder's own ``test_*.py``."""
     found: list[str] = []
-    for test in tests:
-        path = test.split("::", maxsplit=1)[0].strip("/")
+    for path in map(_path_of, tests):
         if path.endswith(".py"):
             found.append(path)
         elif (root / path).is_dir():
             found += sorted(f"{path}/{f.name}" for f in (root / path).glob("test_*.py"))
     return found
+
+
+def _path_of(test: str) -> str:
+    """The path of a test path or node id (``tests/x/test_y.py::Test::test_z``)."""
+    return test.split("::", maxsplit=1)[0].strip("/")
