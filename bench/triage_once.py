@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from triage_quality import auc, misses_goal, read_labels  # noqa: E402
+from triage_quality import auc, majority, misses_goal, read_labels  # noqa: E402
 
 from harness import git, proc  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
@@ -125,24 +125,6 @@ def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]
     if missed:
         lines.append(f"  {name}: goals missed for {', '.join(missed)}")
     return lines, missed
-
-
-def majority(first: Mapping[Key, Mapping[str, Any]], second: Mapping[Key, Mapping[str, Any]],
-             third: Mapping[Key, Mapping[str, Any]]) -> dict[Key, dict[str, Any]]:
-    """Each issue's label on easy or not by two of its three readers: the first two's where
-    they agree, the third's where they do not (an issue the third has not read is left out
-    then), with the first reader's GPU label."""
-    found = {}
-    for k, v in first.items():
-        if k not in second:
-            continue
-        easy = v["difficulty"] == "easy"
-        if (second[k]["difficulty"] == "easy") != easy:
-            if k not in third:
-                continue
-            easy = third[k]["difficulty"] == "easy"
-        found[k] = {"difficulty": "easy" if easy else "medium", "needs_gpu": v.get("needs_gpu")}
-    return found
 
 
 def _files(numbers: Sequence[int], which: str) -> list[str]:

@@ -4,6 +4,7 @@
     python bench/triage_quality.py ISSUES.jsonl --fit      # refit harness/triage/weights.json
     python bench/triage_quality.py ISSUES.jsonl --test OTHER.jsonl  # fit here, score there
     python bench/triage_quality.py A.jsonl B.jsonl ... --update --folds file  # weights updated
+    python bench/triage_quality.py A.jsonl ... --majority  # easy or not by two readers of three
 
 Reads labelled issues in the format of the development set (one JSON object a line:
 repo, number, title, labels, state, created_at, body, difficulty, needs_gpu, ...); the
@@ -71,6 +72,7 @@ import itertools
 import json
 import math
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -107,7 +109,11 @@ class Labelled:
     source: str = ""  # the file it was read from
 
 
-def read_labels(paths: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
+Key = tuple[str, int]  # (repo, number)
+Readers = Mapping[Key, Mapping[str, Any]]  # one reader's labels of issues
+
+
+def read_labels(paths: Sequence[str]) -> dict[Key, dict[str, Any]]:
     """Label records (repo, number, difficulty, needs_gpu, kind, ...) by (repo, number)."""
     found = {}
     for path in paths:
@@ -115,6 +121,42 @@ def read_labels(paths: Sequence[str]) -> dict[tuple[str, int], dict[str, Any]]:
             if line.strip():
                 raw = json.loads(line)
                 found[(str(raw["repo"]), int(raw["number"]))] = raw
+    return found
+
+
+def majority(first: Readers, second: Readers, third: Readers) -> dict[Key, dict[str, Any]]:
+    """Each issue's label on easy or not by two of its three readers: the first two's where
+    they agree, the third's where they do not (an issue the third has not read is left out
+    then), with the first reader's GPU label."""
+    found = {}
+    for k, v in first.items():
+        if k not in second:
+            continue
+        easy = v["difficulty"] == "easy"
+        if (second[k]["difficulty"] == "easy") != easy:
+            if k not in third:
+                continue
+            easy = third[k]["difficulty"] == "easy"
+        found[k] = {"difficulty": "easy" if easy else "medium", "needs_gpu": v.get("needs_gpu")}
+    return found
+
+
+_SET = re.compile(r"triage_extra(\d+)\.jsonl$")
+
+
+def majority_labels(paths: Sequence[str]) -> dict[Key, dict[str, Any]]:
+    """The easy labels of the sets among ``paths`` (``triage_extraN.jsonl``) by the majority
+    of their three readers (:func:`majority`), from this checkout's
+    ``bench/triage_extraN_{labels,relabels,thirdlabels}.jsonl``; a set without them, or a
+    file of another name, gives none."""
+    found: dict[Key, dict[str, Any]] = {}
+    for path in paths:
+        if not (m := _SET.search(Path(path).name)):
+            continue
+        files = [ROOT / "bench" / f"triage_extra{m.group(1)}_{which}.jsonl"
+                 for which in ("labels", "relabels", "thirdlabels")]
+        first, second, third = (read_labels([str(f)]) if f.is_file() else {} for f in files)
+        found |= majority(first, second, third)
     return found
 
 
@@ -419,12 +461,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", nargs="+", default=[], metavar="LABELS.jsonl",
                         help="labels (repo, number, difficulty, needs_gpu, kind) that replace "
                              "those of the issues they name, e.g. another labeller's")
+    parser.add_argument("--majority", action="store_true",
+                        help="take each issue's easy label by two of its three readers, where "
+                             "its set (triage_extraN.jsonl) has a second reader's labels in "
+                             "bench/ (and a third's on their disputes); GPU: the first's")
     parser.add_argument("--agree", nargs="+", default=[], metavar="LABELS.jsonl",
                         help="score only the issues whose easy-or-not these labels (another "
                              "reader's) agree with: where two readers agree, the label is "
                              "surer")
     args = parser.parse_args(argv)
     given = read_labels(args.labels)
+    if args.majority:
+        most = majority_labels(args.paths)
+        print(f"{len(most)} issues labelled easy or not by the majority of three readers")
+        given = {**most, **given}
     items = read(args.paths, given)
     print(f"{len(items)} labelled issues from {', '.join(args.paths)}")
     if args.agree:

@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import triage_once
+import triage_quality
 
 from tests.testing.repos import git
 
@@ -83,11 +84,25 @@ def test_the_majority_takes_the_third_reader_only_where_the_first_two_disagree()
     second = {("o/a", 1): label("easy"), ("o/a", 2): label("hard", False),
               ("o/a", 3): label("medium"), ("o/a", 4): label("easy")}
     third = {("o/a", 1): label("hard"), ("o/a", 3): label("hard"), ("o/a", 4): label("easy")}
-    most = triage_once.majority(first, second, third)
+    most = triage_quality.majority(first, second, third)
     # 1: the first two agree, the third is not asked; 2: medium and hard are both not easy;
     # 3 and 4: the third decides; 5: the second never read it
     assert {k[1]: v["difficulty"] for k, v in most.items()} == {
         1: "easy", 2: "medium", 3: "medium", 4: "easy"}
     assert most[("o/a", 2)]["needs_gpu"] is True  # the first reader's GPU label
     del third[("o/a", 3)]
-    assert ("o/a", 3) not in triage_once.majority(first, second, third)
+    assert ("o/a", 3) not in triage_quality.majority(first, second, third)
+
+
+def test_majority_labels_read_a_sets_three_readers_from_the_bench(tmp_path: Path) -> None:
+    """--majority: the 167th set's labels in bench/; the texts may be anywhere."""
+    most = triage_quality.majority_labels([str(tmp_path / "triage_extra167.jsonl"),
+                                           str(tmp_path / "dev_issues.jsonl")])
+    tf = "huggingface/transformers"
+    # the first reader said easy, the second and third not; then the other way round
+    assert most[(tf, 10503)]["difficulty"] == "medium"
+    assert most[(tf, 14003)]["difficulty"] == "easy"
+    assert most[(tf, 1684)]["difficulty"] == "medium"  # the third sided with the first
+    assert len(most) == sum(1 for _ in (Path(triage_quality.ROOT) / "bench"
+                                        / "triage_extra167_labels.jsonl").open())
+    assert triage_quality.majority_labels([str(tmp_path / "dev_issues.jsonl")]) == {}
