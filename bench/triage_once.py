@@ -72,6 +72,7 @@ ONCE: dict[int, str] = {
     166: "a77e22336398db2338696e1700a646f016cd1ff9",
     **dict.fromkeys(range(167, 169), "05c4e0503267a74fd546c2dab74f4da22998c840"),
     169: "c7f41a6a7dccc093175ff166bf532e37c4466d81",
+    **dict.fromkeys(range(170, 173), "3afcbbc85382a4c26b702b99adc4b3bebf07da9f"),
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
