@@ -405,8 +405,11 @@ _CORE_TITLE = (*((re.compile(pattern), what, f"tests/{test}.py") for pattern, wh
      "generation/test_logits_process"),
     (r"generation_?config", "the generation config", "generation/test_configuration_utils"),
     (r"streamer\b", "a streamer", "generation/test_streamers"),
-    (r"\bget_\w*schedule\w*|adafactor", "a learning-rate schedule or optimizer",
-     "optimization/test_optimization"),
+    # the schedules by name ("Support End LR for Cosine LR Scheduler", "warmup LR schedulers
+    # start from LR=0"), not a Trainer's "optimizer and lr_scheduler states"
+    (r"\bget_\w*schedule\w*|adafactor|\badamw\b|(?:cosine|linear|polynomial|constant|"
+     r"warm[ _-]?up|inverse[ _-]sqrt)\b[\w -]{0,20}schedul",
+     "a learning-rate schedule or optimizer", "optimization/test_optimization"),
     (r"hf_?argument_?parser|hf_argparser", "HfArgumentParser", "utils/test_hf_argparser"),
     (r"(?:dynamic|static|hybrid|offloaded|quantized|sliding_?window|encoder_?decoder)_?cache\b|"
      r"\bkv[ _-]cache|cache_implementation|cache_utils", "a KV cache",

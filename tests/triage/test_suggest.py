@@ -106,6 +106,10 @@ def test_the_trainer_or_generate_named_in_the_title(title: str, tests: str) -> N
      "tests/tokenization/test_tokenization_utils.py"),
     ("Inconsistent tokenization between fast and slow tokenizers for sentencepiece use",
      "tests/tokenization/test_tokenization_fast.py"),
+    # a schedule or AdamW by name (real titles: transformers#34754, #35504, #25119)
+    ("warmup LR schedulers start from LR=0", "tests/optimization/test_optimization.py"),
+    ("Subtle difference with Pytorch AdamW?", "tests/optimization/test_optimization.py"),
+    ("Support End LR for Cosine LR Scheduler", "tests/optimization/test_optimization.py"),
 ])
 def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
     """Real posts: 446 of the 1,400 transformers posts labelled here named no model,
@@ -119,6 +123,13 @@ def test_a_core_part_named_in_the_title(title: str, tests: str) -> None:
                              "tests/utils/test_cache_utils.py",
                              "tests/tokenization/test_tokenization_utils.py",
                              "tests/tokenization/test_tokenization_fast.py"))
+
+
+def test_a_trainers_scheduler_states_are_not_the_schedules_tests() -> None:
+    """Real post transformers#4963: the Trainer's checkpoint, not a schedule, is at fault."""
+    s = suggestion("transformers", "Cannot load optimizer and lr_scheduler states with TPU "
+                   "training", "trainer.train(resume_from_checkpoint=path) fails.")
+    assert "tests/optimization/test_optimization.py" not in s.tests
 
 
 @pytest.mark.parametrize(("title", "body", "tests"), [
