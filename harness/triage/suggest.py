@@ -60,8 +60,10 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
     found = targets.find(issue, features, package)
     if not found:
         base = _base(recipe, needs_gpu)
-        return Suggestion(base.name, base.paths, _nox(recipe, base),
-                          "no model, scheduler or test named: the default subset")
+        why = "no model, scheduler or test named: the default subset"
+        if script := targets.training_script(package, issue):
+            why = _script_why(recipe, *script)
+        return Suggestion(base.name, base.paths, _nox(recipe, base), why)
     path, why = found[0]
     tests = tuple(p for p, _ in found[:3])
     k = targets.keyword(issue, recipe, path)
@@ -83,6 +85,21 @@ def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) 
     base = _base(recipe, needs_gpu)
     why = f"{why}: no subset runs it, so it replaces the paths of {base.name!r}{hub}"
     return Suggestion(base.name, tests, _harness(recipe, base, path, k), why)
+
+
+def _script_why(recipe: Recipe, script: str, test: str | None) -> str:
+    """Why a post about a training script gets the default subset: where the script's tests
+    are, and what they need that no subset has (real post diffusers#3700, "Not able to use
+    min_snr argument in train_text_to_image_lora.py", was told "no model, scheduler or test
+    named")."""
+    if test is None:
+        return f"about the training script {script}, which no test at the pin runs: the " \
+               f"default subset"
+    lacks = ", import torchvision, which the recipe's env leaves out," \
+        if "torchvision" in recipe.install.exclude else ""
+    return f"about the training script {script}: its tests ({test}) launch it with " \
+           f"accelerate{lacks} and load small checkpoints from the Hub; no subset runs " \
+           f"them: the default subset"
 
 
 def _docs(recipe: Recipe) -> Suggestion:

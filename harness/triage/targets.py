@@ -7,7 +7,7 @@ Only mappings that follow the repositories' layout conventions: transformers'
 from __future__ import annotations
 
 from harness.recipes import Recipe
-from harness.triage import diffusers_tests, peft_tests, transformers_tests
+from harness.triage import diffusers_examples, diffusers_tests, peft_tests, transformers_tests
 from harness.triage.features import Features, package_of
 from harness.triage.issues import Issue
 
@@ -30,6 +30,14 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
     for path, why in found:
         first.setdefault(path, why)
     return list(first.items())
+
+
+def training_script(package: str, issue: Issue) -> tuple[str, str | None] | None:
+    """(its path, the test that launches it or None) of the target's training script the
+    issue names (diffusers' examples); None when it names none."""
+    if package != "diffusers":
+        return None
+    return diffusers_examples.named(f"{issue.title}\n{issue.body}")
 
 
 def keyword(issue: Issue, recipe: Recipe, path: str) -> str:

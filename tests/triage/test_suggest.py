@@ -659,3 +659,38 @@ def test_nothing_named_runs_the_default_subset(recipe: str) -> None:
     default = load(recipe).default_subset
     assert s.command == f"nox -s reproduce -- {recipe} --subset {default}"
     assert s.tests == load(recipe).subsets[default].paths
+
+
+@pytest.mark.parametrize(("title", "script", "tests"), [
+    # real titles: diffusers#3700, #5016, #3442 (the script named by its folder's name)
+    ("Not able to use min_snr argument in train_text_to_image_lora.py",
+     "examples/text_to_image/train_text_to_image_lora.py",
+     "examples/text_to_image/test_text_to_image_lora.py"),
+    ('SDXL dreambooth LoRA can not train text_encoders in "train_dreambooth_lora_sdxl.py"',
+     "examples/dreambooth/train_dreambooth_lora_sdxl.py",
+     "examples/dreambooth/test_dreambooth_lora.py"),
+    ("Embeddings from examples/textual_inversion are all the same",
+     "examples/textual_inversion/textual_inversion.py",
+     "examples/textual_inversion/test_textual_inversion.py"),
+])
+def test_a_training_script_is_named_with_its_tests(title: str, script: str, tests: str) -> None:
+    """Its tests need torchvision, which the recipe leaves out, and the Hub: no subset runs
+    them, the why says where they are."""
+    s = suggestion("diffusers", title, "The run fails after the first step.")
+    assert s.command == "nox -s reproduce -- diffusers --subset schedulers"
+    assert s.why.startswith(f"about the training script {script}: its tests ({tests}) "
+                            f"launch it with accelerate, import torchvision, which the "
+                            f"recipe's env leaves out, and load small checkpoints")
+
+
+def test_a_training_script_without_tests_or_not_at_the_pin() -> None:
+    s = suggestion("diffusers", "train_cogvideox_lora.py fails with gradient checkpointing",
+                   "The run fails.")
+    assert s.why.startswith("about the training script examples/cogvideo/"
+                            "train_cogvideox_lora.py, which no test at the pin runs")
+    # a research project's script (real post diffusers#10518), not one of the examples'
+    s = suggestion("diffusers", "train_dreambooth_lora_sd3_miniature.py crashes", "It fails.")
+    assert s.why.startswith("no model, scheduler or test named")
+    # transformers' scripts are not diffusers' examples
+    s = suggestion("transformers", "train_text_to_image_lora.py fails", "It fails.")
+    assert "training script" not in s.why
