@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from harness.triage.diffusers_tests import by_folder
+
 # by folder of examples/: each script (without .py), then ":" and the test file (without
 # .py) that launches it, where one does (the scripts the tests name at the pin)
 _SCRIPTS = """
@@ -64,11 +66,7 @@ textual_inversion_flax textual_inversion_sdxl:test_textual_inversion_sdxl
 
 def _table(table: str) -> dict[str, tuple[str, str | None]]:
     found: dict[str, tuple[str, str | None]] = {}
-    folder = ""
-    for word in table.split():
-        if word.startswith("["):
-            folder = word.strip("[]")
-            continue
+    for folder, word in by_folder(table):
         script, _, test = word.partition(":")
         where = f"examples/{folder}"
         found[script] = (f"{where}/{script}.py", f"{where}/{test}.py" if test else None)

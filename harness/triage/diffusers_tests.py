@@ -9,6 +9,7 @@ issue itself names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from harness.triage.features import Features
 
@@ -114,13 +115,19 @@ UNetMotionModel:unet_motion UNetSpatioTemporalConditionModel:unet_spatiotemporal
 """
 
 
-def _models(table: str) -> dict[str, str]:
-    found: dict[str, str] = {}
+def by_folder(table: str) -> Iterator[tuple[str, str]]:
+    """(folder, word) for each word of a table of words under ``[folder]`` headings."""
     folder = ""
     for word in table.split():
         if word.startswith("["):
             folder = word.strip("[]")
-            continue
+        else:
+            yield folder, word
+
+
+def _models(table: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for folder, word in by_folder(table):
         name, _, stem = word.partition(":")
         found[name] = f"tests/models/{folder}/test_models_{stem}.py"
     return found

@@ -662,7 +662,8 @@ def test_nothing_named_runs_the_default_subset(recipe: str) -> None:
 
 
 @pytest.mark.parametrize(("title", "script", "tests"), [
-    # real titles: diffusers#3700, #5016, #3442 (the script named by its folder's name)
+    # real titles: diffusers#3700, #5016; the third names the script by its folder's name,
+    # as diffusers#3442's post does
     ("Not able to use min_snr argument in train_text_to_image_lora.py",
      "examples/text_to_image/train_text_to_image_lora.py",
      "examples/text_to_image/test_text_to_image_lora.py"),
