@@ -27,15 +27,14 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from triage_quality import auc, majority, misses_goal, read_labels  # noqa: E402
+from triage_quality import Key, Readers, auc, majority, misses_goal, read_labels  # noqa: E402
 
 from harness import git, proc  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
@@ -85,7 +84,6 @@ for path in sys.argv[1:]:
     for a, x in zip(tq.assess(items, model.load()), items):
         print(json.dumps([x.issue.repo, x.issue.number, a.score, bool(a.needs_gpu)]))
 """
-Key = tuple[str, int]
 Scored = dict[Key, tuple[float, bool]]  # (repo, number) → (score, flagged as needing a GPU)
 
 
@@ -108,8 +106,7 @@ def score_at(repo: Path, commit: str, texts: Sequence[Path]) -> Scored:
     return scored
 
 
-def pooled(name: str, scored: Scored, labels: Mapping[Key, Mapping[str, Any]]
-           ) -> tuple[list[str], list[str]]:
+def pooled(name: str, scored: Scored, labels: Readers) -> tuple[list[str], list[str]]:
     """A line for all the issues ``labels`` name, then one a repository (n, easy, AUC, GPU
     recall), and a last one naming the repositories that miss the goal; and those."""
     keys = [k for k in scored if k in labels]

@@ -160,8 +160,7 @@ def majority_labels(paths: Sequence[str]) -> dict[Key, dict[str, Any]]:
     return found
 
 
-def read(paths: Sequence[str],
-         labels: Mapping[tuple[str, int], Mapping[str, Any]] | None = None) -> list[Labelled]:
+def read(paths: Sequence[str], labels: Readers | None = None) -> list[Labelled]:
     recipes: dict[str, Recipe] = {}
     found = []
     for path in paths:
@@ -422,8 +421,7 @@ def mistakes(items: list[Labelled], assessed: list[scoring.Assessment], n: int) 
                   f": {'; '.join(r for r in a.reasons if 'GPU' in r or 'CUDA' in r)[:120]}")
 
 
-def agreed(items: list[Labelled], other: Mapping[tuple[str, int], Mapping[str, Any]]
-           ) -> list[Labelled]:
+def agreed(items: list[Labelled], other: Readers) -> list[Labelled]:
     """The issues another reader labelled and agrees with on easy or not."""
     kept, unread = [], 0
     for x in items:
