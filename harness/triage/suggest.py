@@ -56,6 +56,19 @@ def suggest(issue: Issue, recipe: Recipe, features: Features, gpu: str) -> Sugge
 
 
 def _suggest(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
+    suggestion = _tests(issue, recipe, features, needs_gpu)
+    if script := targets.conversion_script(package_of(recipe), issue):
+        # the tests of the model it converts to pass whatever the script does (real post
+        # transformers#33760, "convert_llama_weights_to_hf.py - problem converting llama 3.2
+        # 1B", was sent to llama's model tests and told nothing more)
+        return suggestion._replace(why=f"{suggestion.why}; about the checkpoint conversion "
+                                       f"script {script}, which no test runs (it is run by "
+                                       f"hand on the original checkpoint): these tests do "
+                                       f"not check it")
+    return suggestion
+
+
+def _tests(issue: Issue, recipe: Recipe, features: Features, needs_gpu: bool) -> Suggestion:
     package = package_of(recipe)
     found = targets.find(issue, features, package)
     if not found:

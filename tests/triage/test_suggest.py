@@ -695,3 +695,43 @@ def test_a_training_script_without_tests_or_not_at_the_pin() -> None:
     # transformers' scripts are not diffusers' examples
     s = suggestion("transformers", "train_text_to_image_lora.py fails", "It fails.")
     assert "training script" not in s.why
+
+
+@pytest.mark.parametrize(("title", "body", "tests"), [
+    # real posts transformers#33760 and #30723 (shortened)
+    ("convert_llama_weights_to_hf.py - problem converting llama 3.2 1B",
+     "Running the script on Llama-3.2-1B fails with a KeyError.",
+     "tests/models/llama/test_modeling_llama.py"),
+    ("error when convert llama1 ckpts to hf formath",
+     "I ran `python src/transformers/models/llama/convert_llama_weights_to_hf.py --input_dir "
+     "llama --model_size 7B` and the k_proj permute fails.", None),
+    # by the script's name without ".py"
+    ("Unable to use converted Llama 3.3 instruct model",
+     "I converted it with the convert_llama_weights_to_hf script and loading fails.", None),
+])
+def test_a_conversion_script_is_said_to_be_untested(title: str, body: str,
+                                                     tests: str | None) -> None:
+    """The model's tests pass whatever the script does: the why says they do not check it."""
+    s = suggestion("transformers", title, body)
+    assert ("; about the checkpoint conversion script convert_llama_weights_to_hf.py, which "
+            "no test runs (it is run by hand on the original checkpoint): these tests do not "
+            "check it") in s.why
+    if tests is not None:
+        assert s.tests[0] == tests
+
+
+@pytest.mark.parametrize(("recipe", "body"), [
+    # another package's file in a traceback (real post transformers#36484)
+    ("transformers", 'Traceback (most recent call last):\n  File "/usr/lib/python3.11/site-'
+                     'packages/torch/_dynamo/convert_frame.py", line 1, in __call__\n'
+                     "RuntimeError: boom"),
+    # the library's own modules, which tests import or which were library code
+    ("transformers", "`convert_slow_tokenizer.py` drops the added tokens."),
+    ("transformers", "`convert_graph_to_onnx.py` fails for BART."),
+    # a method, not a script
+    ("transformers", "`tokenizer.convert_tokens_to_ids` returns None for new tokens."),
+    # another library's script of that name
+    ("diffusers", "convert_original_stable_diffusion_to_diffusers.py fails for SDXL."),
+])
+def test_no_conversion_script(recipe: str, body: str) -> None:
+    assert "conversion script" not in suggestion(recipe, "It fails", body).why
