@@ -6,8 +6,6 @@ Only mappings that follow the repositories' layout conventions: transformers'
 """
 from __future__ import annotations
 
-import re
-
 from harness.recipes import Recipe
 from harness.triage import diffusers_examples, diffusers_tests, peft_tests, transformers_tests
 from harness.triage.features import Features, package_of
@@ -42,28 +40,12 @@ def training_script(package: str, issue: Issue) -> tuple[str, str | None] | None
     return diffusers_examples.named(f"{issue.title}\n{issue.body}")
 
 
-# a checkpoint conversion script of transformers by its file name
-# ("convert_llama_weights_to_hf.py", "convert_bert_original_tf_checkpoint_to_pytorch.py"),
-# or without ".py" by how such names end ("the convert_llama_weights_to_hf script"; not
-# convert_tokens_to_ids); not another package's file of that name in a traceback
-# (torch/_dynamo/convert_frame.py: real post transformers#36484), nor the library's own
-# modules, which tests import (convert_slow_tokenizer.py) or which had tests of their own
-# in their time (convert_graph_to_onnx.py)
-_CONVERSION = re.compile(r"\b(convert_\w*(?:checkpoint|weights|original|_to_)\w*)\.py\b|"
-                         r"\b(convert_\w*(?:_to_hf|_to_pytorch|_to_tf2?|_checkpoint|_weights))\b")
-_NOT_CONVERSION = frozenset(("convert_slow_tokenizers_checkpoints_to_fast",
-                             "convert_graph_to_onnx"))
-
-
 def conversion_script(package: str, issue: Issue) -> str | None:
-    """The file name of the checkpoint conversion script the issue names (transformers');
-    None when it names none.  No test of the repository runs one (none imports any of the
-    326 in ``src/transformers/models/`` of August 2026; two tests name one in a comment):
-    they are run by hand on the original checkpoints."""
+    """The file name of the target's checkpoint conversion script the issue names
+    (transformers'); None when it names none."""
     if package != "transformers":
         return None
-    found = (a or b for a, b in _CONVERSION.findall(f"{issue.title}\n{issue.body}"))
-    return next((f"{m}.py" for m in found if m not in _NOT_CONVERSION), None)
+    return transformers_tests.conversion_script(f"{issue.title}\n{issue.body}")
 
 
 def keyword(issue: Issue, recipe: Recipe, path: str) -> str:

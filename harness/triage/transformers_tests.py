@@ -373,6 +373,28 @@ _HUB_CORE = frozenset(f"tests/{test}.py" for test in (
     "tokenization/test_tokenization_utils", "tokenization/test_tokenization_fast"))
 
 
+# a checkpoint conversion script of transformers by its file name
+# ("convert_llama_weights_to_hf.py", "convert_bert_original_tf_checkpoint_to_pytorch.py"),
+# or without ".py" by how such names end ("the convert_llama_weights_to_hf script"; not
+# convert_tokens_to_ids); not another package's file of that name in a traceback
+# (torch/_dynamo/convert_frame.py: real post transformers#36484), nor the library's own
+# modules, which tests import (convert_slow_tokenizer.py) or which had tests of their own
+# in their time (convert_graph_to_onnx.py)
+_CONVERSION = re.compile(r"\b(convert_\w*(?:checkpoint|weights|original|_to_)\w*)\.py\b|"
+                         r"\b(convert_\w*(?:_to_hf|_to_pytorch|_to_tf2?|_checkpoint|_weights))\b")
+_NOT_CONVERSION = frozenset(("convert_slow_tokenizers_checkpoints_to_fast",
+                             "convert_graph_to_onnx"))
+
+
+def conversion_script(text: str) -> str | None:
+    """The file name of the checkpoint conversion script ``text`` names; None when it names
+    none.  No test of the repository runs one (none imports any of the 326 in
+    ``src/transformers/models/`` of August 2026; two tests name one in a comment): they are
+    run by hand on the original checkpoints."""
+    found = (a or b for a, b in _CONVERSION.findall(text))
+    return next((f"{m}.py" for m in found if m not in _NOT_CONVERSION), None)
+
+
 def pipeline_test(name: str) -> str | None:
     """The test file of a transformers pipeline, by its module's name (``text_generation``)."""
     return _PIPELINE_TESTS.get(name)
