@@ -204,6 +204,30 @@ def test_tests_skipped_for_one_reason_group_whatever_value_the_reason_prints() -
     assert "`… and 3 more`" in table and "GloraConfig(...)" in table
 
 
+def test_tests_skipped_for_one_reason_about_many_classes_share_a_row() -> None:
+    """peft b60f0552e: 330 own tests "skipped: Test not applicable for XConfig(...)", for
+    32 configs, took 90 rows of the table, four for each config; one for each class now, as
+    the reasons under "Not checked here" are told."""
+    configs = ["<class 'peft.tuners.adalora.config.AdaLoraConfig'>",
+               *(f"{name}Config(task_type='CAUSAL_LM', peft_type=<PeftType.{name.upper()}: "
+                 f"'{name.upper()}'>, r=8)" for name in
+                 ("BOFT", "Glora", "Gralora", "Vera", "Hira", "Miss", "Road"))]
+    rows = tuple(Row(f"t.py::T::test_{c}_{k}", "skipped", "skipped", "not_checked",
+                     f"skipped: Test not applicable for {why}", True)
+                 for c, why in enumerate(configs) for k in range(4))
+    rows += (Row("t.py::T::test_net", "failed", "failed", "not_checked", "needs network",
+                 True),)
+    many = rep(tests=rows)
+    table = report.markdown(many).split("#### The patch's own tests")[1].split("####")[0]
+    assert table.count("| `t.py::T::test_") == report.UNDECIDED_SHOWN + 1
+    assert "| `… and 29 more` | skipped | skipped | not checked (skipped: Test not applicable " \
+           "for BOFTConfig(...), GloraConfig(...), GraloraConfig(...) and 5 more) |" in table
+    assert "`t.py::T::test_net`" in table
+    console = Console(record=True, width=200)
+    report.show(many, console)
+    assert "… and 29 more" in console.export_text()
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
