@@ -75,6 +75,7 @@ ONCE: dict[int, str] = {
     **dict.fromkeys(range(173, 176), "2675be44aea8b9293bef49f2a7d22758e0f8bc0b"),
     176: "bd76a4c9d98f3f4c3063225e58d54608a6bea575",
     177: "b2c47bed70b83729177b54470a2eabea3e71676d",
+    178: "02a31841ad44994afcc8e0e36aaab37a174feb8f",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
