@@ -118,11 +118,17 @@ def run_triage(args: argparse.Namespace) -> int:
                            args.cpu_only, limit)
     assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)
     chosen = rank.select(recipe, assessed, filters)
-    busy = rank.left_out(recipe, assessed, filters)
+    unfit = rank.left_out(recipe, assessed, filters)
+    busy = [(a, why) for a, why in unfit if why != rank.NO_TASK]
     if busy:
         shown = ", ".join(f"#{a.issue.number} ({why})" for a, why in busy[:5])
         err.print(f"left out {len(busy)} issue(s) someone is already on: {shown}"
                   + (", ..." if len(busy) > 5 else ""), markup=False, highlight=False)
+    if empty := [a for a, why in unfit if why == rank.NO_TASK]:
+        shown = ", ".join(f"#{a.issue.number}" for a in empty[:5])
+        err.print(f"left out {len(empty)} issue(s) that tell no task (the post says nothing "
+                  f"beyond a title that names no code): {shown}"
+                  + (", ..." if len(empty) > 5 else ""), markup=False, highlight=False)
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -101,6 +102,29 @@ def taken(a: Assessment) -> str | None:
     return None
 
 
+# a title that names code: an identifier (``test_enro_generate``), a file, a call or code
+# in backticks ("Fix slow test_enro_generate", "snr_gamma, captions to train_dreambooth.py":
+# real titles of posts that say nothing else)
+_NAMES_CODE = re.compile(r"\w_\w|\.py\b|`|\w\(")
+NO_TASK = "tells no task: its post says nothing, its title names no code"
+
+
+def tells_no_task(a: Assessment) -> bool:
+    """Whether the issue tells a beginner nothing to do: its post says nothing beyond its
+    title (:func:`.body.says_nothing`: an empty template, a bare link, spam) and the title
+    names no code ("[SPAM]", "Hi" then "Hello", "accelerate config" then "removed": real
+    posts, which the score put in the medium band and one in the easy band)."""
+    return a.features.says_nothing and not _NAMES_CODE.search(a.issue.title)
+
+
+def unfit(a: Assessment) -> str | None:
+    """Why ``--beginner`` leaves out an issue its other filters keep: someone is on it
+    (:func:`taken`), or it tells no task (:func:`tells_no_task`); None when neither."""
+    if (why := taken(a)) is not None:
+        return why
+    return NO_TASK if tells_no_task(a) else None
+
+
 def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_taken: bool = False) -> bool:
     issue, f = a.issue, a.features
     if filters.state not in ("all", issue.state):
@@ -114,16 +138,17 @@ def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_taken: bool 
     if filters.beginner:
         # a hard one only when the maintainers marked it for a first contribution
         fit = a.band != "hard" or labels.first_issue(f.beginner_label)
-        return (ignore_taken or taken(a) is None) and fit and f.kind != "question"
+        return (ignore_taken or unfit(a) is None) and fit and f.kind != "question"
     return True
 
 
 def left_out(recipe: Recipe, assessed: Iterable[Assessment],
              filters: Filters) -> list[tuple[Assessment, str]]:
-    """With ``--beginner``: the issues that would be listed but someone is on, and why."""
+    """With ``--beginner``: the issues that would be listed but someone is on or that tell
+    no task (:func:`unfit`), and why."""
     if not filters.beginner:
         return []
-    found = [(a, why) for a in assessed if (why := taken(a)) is not None
+    found = [(a, why) for a in assessed if (why := unfit(a)) is not None
              and keep(recipe, a, filters, ignore_taken=True)]
     found.sort(key=lambda p: -p[0].score)
     return found

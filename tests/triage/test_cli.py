@@ -17,7 +17,7 @@ from harness import cli as harness_cli
 from harness import store
 from harness.errors import HarnessError
 from harness.recipes import load
-from harness.triage import cli, rank, report, scoring
+from harness.triage import cli, features, rank, report, scoring
 from tests.triage import samples
 from tests.triage.github_server import GitHubServer, make_comment, make_issue
 
@@ -229,6 +229,54 @@ def test_beginner_leaves_out_claimed_issues_and_says_so(
     shown = len(json.loads(captured.out))
     assert f"huggingface/diffusers: {shown} of {shown} open issues, best first " \
            f"({len(items) - shown} of the {len(items)} open left out by the filters)" in head
+
+
+# real posts of transformers and diffusers: (title, body, whether it tells no task)
+NO_TASK_POSTS = [
+    ("[SPAM]", "-", True),
+    ("Hi", "Hello", True),
+    ("accelerate config", "removed", True),
+    ("[spam message]", "-- spam --", True),
+    # a post that says nothing, under a title that names code: the title tells the task
+    ("Fix slow test_enro_generate", "see https://user-images.githubusercontent.com/1/2.png",
+     False),
+    ("snr_gamma , captions to train_dreambooth.py", "...", False),
+    # a post that says something
+    ("mistake, closing", "my bad, logged in as wrong user", False),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "empty"), NO_TASK_POSTS)
+def test_a_post_that_tells_no_task(title: str, body: str, empty: bool) -> None:
+    issue = samples.issue(1, title, body)
+    f = features.extract(issue, load("transformers"))
+    assert rank.tells_no_task(scoring.assess(issue, f)) is empty
+
+
+def test_beginner_leaves_out_issues_that_tell_no_task_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an import of real posts of transformers, spam and greetings among them, listed them
+    # for a beginner ("Hi" then "Hello" in the easy band)
+    records = json.loads(FIXTURE.read_text())
+    posts = [{**records[0], "number": 900 + k, "title": title, "body": body}
+             for k, (title, body, _) in enumerate(NO_TASK_POSTS)]
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps(records + posts))
+    run("triage", "diffusers", "--import", str(path))
+    capsys.readouterr()
+    assert run("triage", "diffusers", "--json") == 0
+    every = {o["number"] for o in json.loads(capsys.readouterr().out)}
+    assert {900, 901, 902, 903} <= every  # listed without --beginner
+    assert run("triage", "diffusers", "--json", "--beginner") == 0
+    captured = capsys.readouterr()
+    listed = {o["number"] for o in json.loads(captured.out)}
+    assert not listed & {900, 901, 902, 903}
+    said = " ".join(captured.err.split())
+    line = "left out 4 issue(s) that tell no task (the post says nothing beyond a title that " \
+           "names no code): "
+    assert line in said
+    assert set(said.split(line)[1].split("\n")[0].split(", ")[:4]) == {"#900", "#901", "#902",
+                                                                        "#903"}
 
 
 def test_import_of_odd_values_skips_them_and_the_store_stays_readable(
