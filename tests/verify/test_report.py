@@ -228,6 +228,28 @@ def test_tests_skipped_for_one_reason_about_many_classes_share_a_row() -> None:
     assert "… and 29 more" in console.export_text()
 
 
+def test_the_tests_of_one_file_fixed_past_one_failure_share_a_row() -> None:
+    """peft 09ba20c4f, a new method: 274 new cases of tests/test_custom_models.py, each
+    "collection error: ImportError: cannot import name 'SupertuningConfig'" on the base, took
+    the table's 50 rows and 117 more; the first three of each file are shown, then a count.
+    Broken tests are each shown."""
+    why = ("collection error: ImportError: cannot import name 'SupertuningConfig' from 'peft' "
+           "(/cache/verify/before/peft/src/peft/__init__.py)")
+    rows = tuple(Row(f"tests/test_custom_models.py::T::test_{k:02}[SupertuningConfig]", "error",
+                     "passed", "fixed", why, True) for k in range(10))
+    rows += tuple(Row(f"tests/test_config.py::C::test_{k}[SupertuningConfig]", "error", "passed",
+                      "fixed", why, True) for k in range(2))
+    rows += tuple(Row(f"tests/test_custom_models.py::T::test_broken_{k}", "passed", "failed",
+                      "broken", "assert 1 == 2", True) for k in range(6))
+    many = rep(tests=rows)
+    table = report.markdown(many).split("#### The patch's own tests")[1].split("####")[0]
+    assert "| `… and 7 more in tests/test_custom_models.py` | error | passed | fixed |" in table
+    assert "test_02[SupertuningConfig]" in table and "test_03[SupertuningConfig]" not in table
+    assert "test_config.py::C::test_1" in table  # two of a file: both shown
+    assert all(f"test_broken_{k}`" in table for k in range(6))
+    assert len(json.loads(report.to_json(many))["tests"]) == 18
+
+
 def test_commands_to_copy_stay_on_one_line_on_a_narrow_terminal() -> None:
     long = "env HF_HUB_OFFLINE=1 HF_HOME=/home/me/.cache/harness/hf python -m pytest " + \
         " ".join(f"tests/test_{k}.py" for k in range(12))
