@@ -125,20 +125,20 @@ def unfit(a: Assessment) -> str | None:
     return NO_TASK if tells_no_task(a) else None
 
 
-def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_taken: bool = False) -> bool:
+def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_unfit: bool = False) -> bool:
     issue, f = a.issue, a.features
     if filters.state not in ("all", issue.state):
         return False
     if not all(labels.matches(recipe.triage, issue.labels, w) for w in filters.labels):
         return False
-    if (filters.unassigned or (filters.beginner and not ignore_taken)) and issue.assignees:
+    if (filters.unassigned or (filters.beginner and not ignore_unfit)) and issue.assignees:
         return False
     if filters.cpu_only and a.needs_gpu:
         return False
     if filters.beginner:
         # a hard one only when the maintainers marked it for a first contribution
         fit = a.band != "hard" or labels.first_issue(f.beginner_label)
-        return (ignore_taken or unfit(a) is None) and fit and f.kind != "question"
+        return (ignore_unfit or unfit(a) is None) and fit and f.kind != "question"
     return True
 
 
@@ -149,7 +149,7 @@ def left_out(recipe: Recipe, assessed: Iterable[Assessment],
     if not filters.beginner:
         return []
     found = [(a, why) for a in assessed if (why := unfit(a)) is not None
-             and keep(recipe, a, filters, ignore_taken=True)]
+             and keep(recipe, a, filters, ignore_unfit=True)]
     found.sort(key=lambda p: -p[0].score)
     return found
 
