@@ -36,7 +36,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         pr=args.pr, base=args.base, subset=args.subset, source=args.source,
         run_all=args.run_all, use_cache=not args.no_cache, backend=args.backend,
         base_image=args.base_image, budget=args.budget, run_checks=not args.no_checks,
-        online=args.online, gpu=args.gpu, slow=args.slow,
+        online=args.online, gpu=args.gpu, slow=args.slow, refactor=args.refactor,
     )
     rep = verify(opts, Ui(quiet=args.quiet))
     if args.json:
@@ -112,6 +112,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="run the tests the target marks slow too (the recipe's [verify] "
                         "slow_env, e.g. RUN_SLOW=1): they load real checkpoints, so most "
                         "need --online (default: reported as not checked)")
+    p.add_argument("--refactor", action="store_true",
+                   help="the change means to alter no behaviour (a refactor, a cleanup): "
+                        "without tests of its own it is ok when the selected tests ran "
+                        "before and after it and nothing broke (default: unchecked, for "
+                        "nothing shows what it fixes)")
     p.add_argument("--no-cache", action="store_true",
                    help="run the base again even when a cached base run matches")
     p.add_argument("--backend", default="auto", choices=BACKENDS)

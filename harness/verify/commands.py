@@ -41,6 +41,8 @@ def verify_args(opts: Options, *, run_all: bool | None = None) -> list[str]:
         args.append("--gpu")
     if opts.slow:
         args.append("--slow")
+    if opts.refactor:
+        args.append("--refactor")
     return args
 
 

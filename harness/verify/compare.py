@@ -348,13 +348,19 @@ def _short(note: str) -> str:
     return f"skipped: {rest}"
 
 
-def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()) -> Verdict:
+# the verdict's lead for a change its author means to alter no behaviour (--refactor)
+REFACTOR = "a refactor (--refactor: the change means to alter no behaviour)"
+
+
+def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = (), *,
+            refactor: bool = False) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
     Without tests of its own, only tests it fixes elsewhere can make it ``ok``, or, for a
     change that alters no code (``code_free``: comments, docstrings, messages, type hints,
-    documents; the checks then decide), tests it leaves passing.  ``shared``: changed test
-    files whose changes only other test files use (a mixin): the advice is to run those, not
-    to add a test."""
+    documents; the checks then decide), tests it leaves passing, or, for a change its author
+    means to alter no behaviour (``refactor``: ``--refactor``), tests that ran before and
+    after it with none broken.  ``shared``: changed test files whose changes only other test
+    files use (a mixin): the advice is to run those, not to add a test."""
     others = [r for r in rows if not r.own]
     mine = [r for r in rows if r.own]
     broken = [r for r in others if r.change == "broken"
@@ -385,11 +391,19 @@ def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()
                        f"files use ({', '.join(shared)}) and none of the {checked} selected "
                        "test(s) changed outcome: the files that use them show what it fixes "
                        "(--all runs every one)")
+    both = sum(r.before is not None and r.after is not None and r.change != "not_checked"
+               for r in others)
+    if not mine and not c["fixed"] and refactor and both:
+        after_only = sum(r.change != "not_checked" for r in others) - both
+        return Verdict(Status.OK, f"{REFACTOR}: {both} selected test(s) ran before and after "
+                       "it, none changed outcome, nothing broken"
+                       + (f" ({after_only} more after it only)" if after_only else ""))
     if not mine and not c["fixed"]:
         checked = sum(r.change != "not_checked" for r in others)
         return Verdict(Status.UNCHECKED, "the patch adds or changes no test and none of the "
                        f"{checked} selected test(s) changed outcome (nothing broke): nothing "
-                       "here shows what it fixes; add a test that fails without it")
+                       "here shows what it fixes; add a test that fails without it (a change "
+                       "meant to alter no behaviour, a refactor: --refactor)")
     if mine:
         fixed = sum(r.change == "fixed" for r in mine)
         parts = [f"{len(ran)} own test(s) pass after the patch ({fixed} fixed)"]

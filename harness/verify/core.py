@@ -207,7 +207,8 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
                       backend=setup.backend.name)
     if not opts.run_checks:
         return runs.compare_sides(setup, subset, the_change, base_sha, trees, sel, rep,
-                                  timings, ui, env, env_after, use_cache=opts.use_cache)
+                                  timings, ui, env, env_after, use_cache=opts.use_cache,
+                                  refactor=opts.refactor)
     # the checks run beside the tests (they are mostly one process each, the tests' base
     # side is short): their results join the report once the tests are done
     changed = _changed_paths(the_change)
@@ -226,7 +227,7 @@ def _compare(opts: Options, setup: pipeline.Setup, subset: Subset, the_change: c
         code_free = nocode.alters_no_code(the_change.files, base_sha, trees.after)
         rep, after = runs.compare_sides(setup, subset, the_change, base_sha, trees, sel, rep,
                                         timings, ui, env, env_after, use_cache=opts.use_cache,
-                                        code_free=code_free)
+                                        code_free=code_free, refactor=opts.refactor)
         t = time.monotonic()
         with ui.step(f"the checks of {setup.recipe.name}"):
             found = pending.result()

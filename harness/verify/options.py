@@ -25,3 +25,6 @@ class Options:
     online: bool = False  # the tests may reach the network (the Hub)
     gpu: bool = False  # the tests run on the CUDA GPU (the same selection)
     slow: bool = False  # the tests the target marks slow run too ([verify] slow_env)
+    # the change means to alter no behaviour (a refactor, a cleanup): without tests of its
+    # own, it is ok when the selected tests ran before and after it and nothing broke
+    refactor: bool = False

@@ -57,7 +57,7 @@ def info(out: RunOutput | None, run_id: int | None = None) -> RunInfo | None:
 def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Change,
                   base_sha: str, trees: worktrees.Trees, sel: select.Selection,
                   rep: VerifyReport, timings: Timings, ui: Ui, env: Env, env_after: Env,
-                  *, use_cache: bool = True, code_free: bool = False
+                  *, use_cache: bool = True, code_free: bool = False, refactor: bool = False
                   ) -> tuple[VerifyReport, list[TestResult]]:
     """Run the selection on both trees (see the module) and classify each test."""
     recipe, backend = setup.recipe, setup.backend
@@ -122,7 +122,7 @@ def compare_sides(setup: pipeline.Setup, subset: Subset, the_change: change.Chan
         rows = _rerun(setup, subset, env, env_after, trees, ui, rows, again)
         timings.add("rerun", t)
     rep = rep.replace(rerun=len(again), tests=tuple(rows))
-    verdict = compare.verdict(rows, code_free, sel.shared)
+    verdict = compare.verdict(rows, code_free, sel.shared, refactor=refactor)
     return rep.replace(verdict=verdict.status, reason=verdict.reason), after
 
 

@@ -258,6 +258,37 @@ def test_a_change_only_to_a_mixin_other_files_use_is_not_told_to_add_a_test() ->
                                    "(tests/generation/test_utils.py)")
 
 
+def test_a_refactor_is_ok_when_tests_ran_before_and_after_and_nothing_broke() -> None:
+    """peft a7d090d5b ("STY Remove unused local variables in src/peft"), as a user types it:
+    59 selected tests passed before and after, and the verdict was unchecked, exit 2, "add a
+    test that fails without it": a refactor has none.  ``--refactor`` says the change means
+    to alter no behaviour; the tests that ran on both sides are then its proof."""
+    rows = compare.classify([r("t.py::a", "passed"), r("t.py::b", "failed", "boom")],
+                            [r("t.py::a", "passed"), r("t.py::b", "failed", "boom")])
+    plain = compare.verdict(rows)
+    assert plain.status == "unchecked" and "--refactor" in plain.reason
+    ok = compare.verdict(rows, refactor=True)
+    assert ok == ("ok", f"{compare.REFACTOR}: 2 selected test(s) ran before and after it, "
+                        "none changed outcome, nothing broken")
+    more = compare.classify([r("t.py::a", "passed")], [r("t.py::a", "passed"),
+                                                       r("t.py::new", "passed")])
+    assert compare.verdict(more, refactor=True).reason.endswith(
+        "nothing broken (1 more after it only)")
+    # something broken is still a regression
+    broken = compare.classify([r("t.py::a", "passed")], [r("t.py::a", "failed", "boom")])
+    assert compare.verdict(broken, refactor=True).status == "regressions"
+    # a test that ran after it only proves nothing about behaviour kept
+    after_only = compare.classify([], [r("t.py::a", "passed")])
+    assert compare.verdict(after_only, refactor=True).status == "unchecked"
+    # nothing decided on both sides: unchecked
+    skipped = compare.classify([r("t.py::a", "skipped")], [r("t.py::a", "skipped")])
+    assert compare.verdict(skipped, refactor=True).status == "unchecked"
+    # tests of its own still decide
+    own = compare.classify([r("t.py::mine", "passed")], [r("t.py::mine", "failed", "x")],
+                           ["t.py::mine"])
+    assert compare.verdict(own, refactor=True).status == "failing"
+
+
 def test_a_require_decorators_skip_names_the_package_to_add() -> None:
     """transformers 0f33294af5 and 522975849c: every own test skipped "test requires PEFT",
     and the report had nothing to say of it; a package on PyPI is now named as one the env

@@ -310,6 +310,30 @@ def test_a_change_of_comments_and_docstrings_only_is_decided_by_the_checks(
 
 
 
+def test_a_refactor_is_ok_with_refactor_when_nothing_broke(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """peft a7d090d5b ("STY Remove unused local variables"): its tests pass before and
+    after, and verify said unchecked, "add a test that fails without it"; a refactor has
+    none.  With --refactor, the tests that ran on both sides decide."""
+    recipe, repo = make_target(tmp_path)
+    same = BUGGY["src/buggy/text.py"].replace("return s.upper() + bang()",
+                                              "loud = s.upper()\n    return loud + bang()")
+    patch = tmp_path / "refactor.diff"
+    patch.write_text(make_patch(repo, {"src/buggy/text.py": same}, tmp_path / "w"))
+    plain = run(recipe, patch=str(patch))
+    assert plain["verdict"] == "unchecked" and "--refactor" in str(plain["reason"])
+    code = main(["verify", str(recipe), "--patch", str(patch), "--refactor", "--json", "-q"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["verdict"] == "ok", doc["reason"]
+    assert str(doc["reason"]).startswith(compare.REFACTOR)
+    assert doc["commands"]["harness"].endswith("--refactor")
+    # a refactor that breaks something is a regression all the same
+    broke = tmp_path / "broke.diff"
+    broke.write_text(make_patch(repo, {"src/buggy/text.py": same.replace("upper()", "lower()")},
+                                tmp_path / "w2"))
+    assert run(recipe, patch=str(broke), refactor=True)["verdict"] == "regressions"
+
+
 def test_a_documents_only_change_that_no_test_imports_is_decided_by_the_checks(
         tmp_path: Path) -> None:
     """peft a9d039ab5 fixes two links in docs/*.md: verify stopped at "nothing to check"
