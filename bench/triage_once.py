@@ -76,6 +76,7 @@ ONCE: dict[int, str] = {
     176: "bd76a4c9d98f3f4c3063225e58d54608a6bea575",
     177: "b2c47bed70b83729177b54470a2eabea3e71676d",
     178: "02a31841ad44994afcc8e0e36aaab37a174feb8f",
+    179: "11be9fc59e6849ee2f8b958b2af2f7e4b8d643a1",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
