@@ -394,7 +394,8 @@ def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()
     both = sum(r.before is not None and r.after is not None and r.change != "not_checked"
                for r in others)
     if not mine and not c["fixed"] and refactor and both:
-        after_only = sum(r.change != "not_checked" for r in others) - both
+        after_only = sum(r.before is None and r.after is not None and r.change != "not_checked"
+                         for r in others)
         return Verdict(Status.OK, f"{REFACTOR}: {both} selected test(s) ran before and after "
                        "it, none changed outcome, nothing broken"
                        + (f" ({after_only} more after it only)" if after_only else ""))

@@ -274,6 +274,10 @@ def test_a_refactor_is_ok_when_tests_ran_before_and_after_and_nothing_broke() ->
                                                        r("t.py::new", "passed")])
     assert compare.verdict(more, refactor=True).reason.endswith(
         "nothing broken (1 more after it only)")
+    gone = compare.classify([r("t.py::a", "passed"), r("t.py::old", "passed")],
+                            [r("t.py::a", "passed")])
+    assert compare.verdict(gone, refactor=True).reason.endswith("none changed outcome, "
+                                                                "nothing broken")
     # something broken is still a regression
     broken = compare.classify([r("t.py::a", "passed")], [r("t.py::a", "failed", "boom")])
     assert compare.verdict(broken, refactor=True).status == "regressions"
