@@ -14,8 +14,12 @@ from harness.triage.issues import Issue
 Target = tuple[str, str]  # (test path, why)
 
 
+def _told(issue: Issue) -> str:
+    """What the rules read of an issue: its title, then its post."""
+    return f"{issue.title}\n{issue.body}"
+
+
 def find(issue: Issue, f: Features, package: str) -> list[Target]:
-    text = f"{issue.title}\n{issue.body}"
     found = [(p, f"names {p}") for p in f.files if p.startswith("tests/") and p.endswith(".py")]
     # where they are at the pin: transformers' old layout's files moved, the tests of
     # diffusers' removed pipelines gone
@@ -25,7 +29,7 @@ def find(issue: Issue, f: Features, package: str) -> list[Target]:
                  for p, why in found if (now := where(p))]
     rules = {"diffusers": diffusers_tests.find, "peft": peft_tests.find}.get(
         package, transformers_tests.find)
-    found += rules(text, f)
+    found += rules(_told(issue), f)
     first: dict[str, str] = {}
     for path, why in found:
         first.setdefault(path, why)
@@ -37,7 +41,7 @@ def training_script(package: str, issue: Issue) -> tuple[str, str | None] | None
     issue names (diffusers' examples); None when it names none."""
     if package != "diffusers":
         return None
-    return diffusers_examples.named(f"{issue.title}\n{issue.body}")
+    return diffusers_examples.named(_told(issue))
 
 
 def conversion_script(package: str, issue: Issue) -> str | None:
@@ -45,7 +49,7 @@ def conversion_script(package: str, issue: Issue) -> str | None:
     (transformers'); None when it names none."""
     if package != "transformers":
         return None
-    return transformers_tests.conversion_script(f"{issue.title}\n{issue.body}")
+    return transformers_tests.conversion_script(_told(issue))
 
 
 def keyword(issue: Issue, recipe: Recipe, path: str) -> str:
@@ -53,7 +57,7 @@ def keyword(issue: Issue, recipe: Recipe, path: str) -> str:
     all of them): peft tests most of its methods in one file, each by its config class."""
     if package_of(recipe) != "peft":
         return ""
-    return peft_tests.keyword(f"{issue.title}\n{issue.body}", path, recipe.verify.cases)
+    return peft_tests.keyword(_told(issue), path, recipe.verify.cases)
 
 
 def needs_hub(package: str, path: str) -> bool:
