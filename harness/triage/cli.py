@@ -118,17 +118,12 @@ def run_triage(args: argparse.Namespace) -> int:
                            args.cpu_only, limit)
     assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)
     chosen = rank.select(recipe, assessed, filters)
-    unfit = rank.left_out(recipe, assessed, filters)
-    busy = [(a, why) for a, why in unfit if why != rank.NO_TASK]
-    if busy:
-        shown = ", ".join(f"#{a.issue.number} ({why})" for a, why in busy[:5])
-        err.print(f"left out {len(busy)} issue(s) someone is already on: {shown}"
-                  + (", ..." if len(busy) > 5 else ""), markup=False, highlight=False)
-    if empty := [a for a, why in unfit if why == rank.NO_TASK]:
-        shown = ", ".join(f"#{a.issue.number}" for a in empty[:5])
-        err.print(f"left out {len(empty)} issue(s) that tell no task (the post says nothing "
-                  f"beyond a title that names no code): {shown}"
-                  + (", ..." if len(empty) > 5 else ""), markup=False, highlight=False)
+    left = rank.left_out(recipe, assessed, filters)
+    _say_left_out(err, "someone is already on",
+                  [f"#{a.issue.number} ({why})" for a, why in left if why != rank.NO_TASK])
+    _say_left_out(err, "that tell no task (the post says nothing beyond a title that names "
+                       "no code)",
+                  [f"#{a.issue.number}" for a, why in left if why == rank.NO_TASK])
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
@@ -137,6 +132,13 @@ def run_triage(args: argparse.Namespace) -> int:
         report.table(Console(), repo, chosen,
                      report.Counts(total, in_state, filters.state, len(stored)))
     return 0
+
+
+def _say_left_out(err: Console, what: str, issues: list[str]) -> None:
+    """One line for the issues ``--beginner`` left out for one reason, the first five named."""
+    if issues:
+        err.print(f"left out {len(issues)} issue(s) {what}: {', '.join(issues[:5])}"
+                  + (", ..." if len(issues) > 5 else ""), markup=False, highlight=False)
 
 
 def run_issue(args: argparse.Namespace) -> int:
