@@ -152,16 +152,16 @@ def collapsed(rows: list[Row]) -> list[Row]:
             return f"fixed\0{r.id.partition('::')[0]}\0{gist(r.note)}"
         return None
 
+    keys = [key(r) for r in rows]
     by_key: dict[str, list[Row]] = {}
-    for r in rows:
-        if (k := key(r)) is not None:
-            by_key.setdefault(k, []).append(r)
-    at_in_group = {id(x): i for same in by_key.values() for i, x in enumerate(same)}
+    places = []  # each row's place in its group (0 for a row in none)
+    for r, k in zip(rows, keys, strict=True):
+        same = by_key.setdefault(k, []) if k is not None else []
+        places.append(len(same))
+        same.append(r)
     out: list[Row] = []
-    for r in rows:
-        k = key(r)
-        same = by_key[k] if k is not None else []
-        at = at_in_group.get(id(r), 0)
+    for r, k, at in zip(rows, keys, places, strict=True):
+        same = by_key[k] if k is not None else [r]
         if len(same) <= UNDECIDED_SHOWN + 1 or at < UNDECIDED_SHOWN:
             out.append(r)
         elif at == UNDECIDED_SHOWN:
