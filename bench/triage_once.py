@@ -13,7 +13,9 @@ goal is counted on), by the second reader's (``bench/triage_extraN_relabels.json
 the issues where the two agree on easy or not, and by the majority of three readers: where
 the two disagree, a third reader's (``bench/triage_extraN_thirdlabels.jsonl``, read from
 the rubric alone, not told that the two disagreed) decides easy or not; GPU recall in that
-row is counted on the first reader's GPU labels.
+row is counted on the first reader's GPU labels.  Beside each AUC, the same as if the
+set's kinds (as its reader labelled them) came in the shares of the dev set's
+(``triage_quality.mix_auc``): the later sets hold more usage questions.
 
 TEXTS_DIR holds the sets' texts as ``bench/triage_texts.py`` writes them
 (``triage_extraN.jsonl``); a set without its texts there is named and left out.  The labels
@@ -34,7 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from triage_quality import Key, Readers, auc, majority, misses_goal, read_labels  # noqa: E402
+from triage_quality import (  # noqa: E402
+    Key,
+    Readers,
+    auc,
+    majority,
+    misses_goal,
+    mix_auc,
+    read_labels,
+)
 
 from harness import git, proc  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
@@ -112,17 +122,22 @@ def score_at(repo: Path, commit: str, texts: Sequence[Path]) -> Scored:
 
 
 def pooled(name: str, scored: Scored, labels: Readers) -> tuple[list[str], list[str]]:
-    """A line for all the issues ``labels`` name, then one a repository (n, easy, AUC, GPU
-    recall), and a last one naming the repositories that miss the goal; and those."""
+    """A line for all the issues ``labels`` name, then one a repository (n, easy, AUC, the
+    AUC as if the kinds came as in the dev set (:func:`triage_quality.mix_auc`), GPU
+    recall), and a last one naming the repositories that miss the goal (by the plain AUC);
+    and those."""
     keys = [k for k in scored if k in labels]
     lines, missed = [], []
     for repo in (None, *sorted({k[0] for k in keys})):
         mine = [k for k in keys if repo is None or k[0] == repo]
         easy = [labels[k]["difficulty"] == "easy" for k in mine]
         found = auc([scored[k][0] for k in mine], easy)
+        mixed = mix_auc([scored[k][0] for k in mine], easy,
+                        [str(labels[k].get("kind", "")) for k in mine])
         gpu = [scored[k][1] for k in mine if labels[k].get("needs_gpu")]
         lines.append(f"  {name:8} {repo or 'all':24} {len(mine):5} {sum(easy):5}  "
-                     f"{'-' if found is None else f'{found:.3f}':>6}  {sum(gpu):4}/{len(gpu)}")
+                     f"{'-' if found is None else f'{found:.3f}':>6}  "
+                     f"{'-' if mixed is None else f'{mixed:.3f}':>8}  {sum(gpu):4}/{len(gpu)}")
         if repo and misses_goal(found, sum(gpu) / len(gpu) if gpu else None):
             missed.append(repo)
     if missed:
@@ -190,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"label (bench/triage_extraN_thirdlabels.jsonl): left out of the majority's "
               f"figures")
     print(f"\n{len(scored)} issues of {len(numbers)} sets, each scored once\n"
-          f"  {'labels':8} {'set':24} {'n':>5} {'easy':>5}  {'AUC':>6}  GPU recall")
+          f"  {'labels':8} {'set':24} {'n':>5} {'easy':>5}  {'AUC':>6}  {'dev mix':>8}  GPU recall")
     lines, missed = pooled("first", scored, first_reader)
     print("\n".join([*lines, *pooled("second", scored, second)[0],
                      *pooled("agreed", scored, agree)[0],

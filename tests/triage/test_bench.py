@@ -196,6 +196,35 @@ def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_a
 
 
 
+def test_weighted_auc_counts_each_issue_its_weight_and_mix_auc_weighs_kinds_back() -> None:
+    rng = random.Random(7)
+    scores = [round(rng.random(), 1) for _ in range(30)]  # ties among them
+    easy = [rng.random() < 0.4 for _ in range(30)]
+    counts = [rng.randint(1, 3) for _ in range(30)]
+    # weights of whole numbers: the AUC of the set with each issue repeated that often
+    repeated = triage_quality.auc(
+        [s for s, c in zip(scores, counts, strict=True) for _ in range(c)],
+        [e for e, c in zip(easy, counts, strict=True) for _ in range(c)])
+    assert triage_quality.weighted_auc(scores, easy, counts) == pytest.approx(repeated)
+    assert triage_quality.weighted_auc(scores, easy, [1] * 30) == pytest.approx(
+        triage_quality.auc(scores, easy))
+    assert triage_quality.weighted_auc([0.5, 0.4], [True, True], [1, 1]) is None
+    # bugs ranked well, questions badly: a set of questions drawn as often as bugs ranks
+    # worse than one with the dev set's share of each (137 bugs to 22 questions)
+    bugs = ([0.9, 0.8, 0.3, 0.2, 0.1], [True, True, False, False, False])
+    asks = ([0.7, 0.6, 0.5, 0.4, 0.35], [False, False, True, True, True])
+    scores, easy = bugs[0] + asks[0], bugs[1] + asks[1]
+    kinds = ["bug"] * 5 + ["question"] * 5
+    plain = triage_quality.auc(scores, easy) or 0.0
+    mixed = triage_quality.mix_auc(scores, easy, kinds) or 0.0
+    by_hand = triage_quality.weighted_auc(scores, easy, [137 / 159 / 5] * 5 + [22 / 159 / 5] * 5)
+    assert mixed == pytest.approx(by_hand) and mixed > plain + 0.1
+    # a kind the dev set lacks weighs nothing; a set of such kinds only has no figure
+    other = triage_quality.mix_auc([*scores, 0.0], [*easy, True], [*kinds, "other"])
+    assert other == pytest.approx(mixed)
+    assert triage_quality.mix_auc([0.1, 0.9], [True, False], ["other", "other"]) is None
+
+
 def test_the_auc_is_shown_with_how_far_chance_moves_it() -> None:
     rng = random.Random(5)
     pos = [rng.random() + 0.3 for _ in range(10)]

@@ -68,11 +68,20 @@ def test_pooled_counts_each_reader_and_names_the_repositories_that_miss() -> Non
               ("o/b", 3): {"difficulty": "easy", "needs_gpu": False},
               ("o/b", 4): {"difficulty": "medium", "needs_gpu": True}}
     lines, missed = triage_once.pooled("first", scored, labels)
-    assert lines[0].split()[1:] == ["all", "4", "2", "0.750", "2/2"]
-    assert lines[1].split()[1:] == ["o/a", "2", "1", "1.000", "1/1"]
-    assert lines[2].split()[1:] == ["o/b", "2", "1", "0.000", "1/1"]
+    # (no kinds in these labels: no AUC at the dev set's mix of kinds)
+    assert lines[0].split()[1:] == ["all", "4", "2", "0.750", "-", "2/2"]
+    assert lines[1].split()[1:] == ["o/a", "2", "1", "1.000", "-", "1/1"]
+    assert lines[2].split()[1:] == ["o/b", "2", "1", "0.000", "-", "1/1"]
     assert lines[-1] == "  first: goals missed for o/b"
     assert missed == ["o/b"]
+    # with kinds: the AUC weighed to the dev set's mix beside the plain one
+    kinds = {("o/a", 1): "question", ("o/a", 2): "bug", ("o/b", 3): "bug",
+             ("o/b", 4): "question"}
+    lines, _ = triage_once.pooled("first", scored, {k: {**v, "kind": kinds[k]}
+                                                    for k, v in labels.items()})
+    want = triage_quality.mix_auc([0.9, 0.1, 0.2, 0.8], [True, False, True, False],
+                                  ["question", "bug", "bug", "question"]) or 0.0
+    assert lines[0].split()[1:] == ["all", "4", "2", "0.750", f"{want:.3f}", "2/2"]
 
 
 def test_the_majority_takes_the_third_reader_only_where_the_first_two_disagree() -> None:
@@ -90,6 +99,8 @@ def test_the_majority_takes_the_third_reader_only_where_the_first_two_disagree()
     assert {k[1]: v["difficulty"] for k, v in most.items()} == {
         1: "easy", 2: "medium", 3: "medium", 4: "easy"}
     assert most[("o/a", 2)]["needs_gpu"] is True  # the first reader's GPU label
+    first[("o/a", 2)] = {**first[("o/a", 2)], "kind": "bug"}
+    assert triage_quality.majority(first, second, third)[("o/a", 2)]["kind"] == "bug"
     del third[("o/a", 3)]
     assert ("o/a", 3) not in triage_quality.majority(first, second, third)
 
