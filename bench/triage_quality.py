@@ -409,10 +409,11 @@ def assess(items: list[Labelled], models: model.Models) -> list[scoring.Assessme
     return [scoring.assess(x.issue, x.features, models) for x in items]
 
 
-def update(items: list[Labelled], models: model.Models) -> model.Models:
-    """``models`` updated on these issues (:func:`.learn.update`)."""
+def update(items: list[Labelled], models: model.Models, gpu: bool = True) -> model.Models:
+    """``models`` updated on these issues (:func:`.learn.update`); the GPU model too unless
+    ``gpu`` is false (``--keep-gpu``)."""
     return learn.update([(x.issue, x.features) for x in items], [x.easy for x in items], models,
-                        gpu=[x.needs_gpu for x in items])
+                        gpu=[x.needs_gpu for x in items] if gpu else None)
 
 
 def held_out(items: list[Labelled], folds: str,
@@ -489,6 +490,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "issues given, each weight pulled back to its shipped one, and write "
                              f"{model.WEIGHTS_PATH.name}; the held-out figures first: each "
                              "fold scored after an update on the others")
+    parser.add_argument("--keep-gpu", action="store_true",
+                        help="with --update: leave the GPU model as shipped (update the easy "
+                             "model only)")
     parser.add_argument("--replace", action="store_true",
                         help="with --fit: write the weights even if they are fitted on fewer "
                              "issues than the shipped ones")
@@ -576,13 +580,14 @@ def update_shipped(items: list[Labelled], args: argparse.Namespace) -> int:
     before = assess(items, shipped)
     report("shipped weights, before the update", items, before)
     if args.folds != "none":
-        out = held_out(items, args.folds, lambda train: update(train, shipped))
+        out = held_out(items, args.folds,
+                       lambda train: update(train, shipped, not args.keep_gpu))
         report(f"held-out ({args.folds}): each fold scored after an update on the others",
                items, out)
         if args.folds == "file":
             show("shipped, each file", each_file(items, before, args.paths))
             show("updated, each file", each_file(items, out, args.paths))
-    model.save(update(items, shipped), path)
+    model.save(update(items, shipped, not args.keep_gpu), path)
     print(f"\nwrote {path}: updated on {len(items)} issues")
     return 0
 

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import triage_agreement
 import triage_quality
 
-from harness.triage import model
+from harness.triage import learn, model
 
 
 def write(path: Path, rows: list[dict[str, object]]) -> str:
@@ -154,6 +154,32 @@ def test_a_fit_on_fewer_issues_than_the_shipped_weights_does_not_replace_them(
     assert model.WEIGHTS_PATH.read_bytes() == before
     err = capsys.readouterr().err
     assert err.startswith("not refitting: weights.json was fitted on ") and "these are 2" in err
+
+
+@pytest.mark.parametrize("keep_gpu", [False, True])
+def test_an_update_moves_the_gpu_model_unless_told_to_keep_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep_gpu: bool) -> None:
+    """--keep-gpu: the easy model learns from the issues, the GPU model stays as shipped (an
+    update of the GPU model on the 177th to 181st sets flagged more issues, none more that
+    need a GPU)."""
+    weights = tmp_path / "weights.json"
+    model.save(replace(model.load(), updated_on=frozenset()), weights)
+    monkeypatch.setattr(model, "WEIGHTS_PATH", weights)
+    shipped = model.load(weights)
+    # enough GPU issues for the GPU model to be updated (learn.GPU_UPDATE_MIN)
+    path = write(tmp_path / "a.jsonl", [
+        {**label(n, "easy" if n % 2 else "hard", not n % 2),
+         "title": "Typo in docstring" if n % 2 else "Hang on 8 GPUs",
+         "body": "typo in the docs" if n % 2 else "it hangs when launched on 8 GPUs"}
+        for n in range(2 * learn.GPU_UPDATE_MIN + 2)])
+    try:
+        assert triage_quality.main([path, "--update", "--folds", "none",
+                                    *(["--keep-gpu"] if keep_gpu else [])]) == 0
+        updated = model.load(weights)
+    finally:
+        model.load.cache_clear()
+    assert updated.easy != shipped.easy
+    assert (updated.gpu == shipped.gpu) is keep_gpu
 
 
 def test_an_update_shows_each_file_held_out_then_writes_the_weights_updated_on_all(
