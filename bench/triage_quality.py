@@ -384,6 +384,10 @@ def show_kinds(view: str, items: list[Labelled], assessed: list[scoring.Assessme
     issue is left out as claimed).  The goals are the figures of every issue."""
     show(f"{view}, each kind of issue (as labelled)", each_kind(items, assessed))
     print(f"  {kinds_found(items)}")
+    mixed = mix_auc([a.score for a in assessed], [x.easy for x in items],
+                    [x.kind for x in items])
+    if mixed is not None:
+        print(f"  AUC as if the kinds came in the dev set's shares (mix_auc): {mixed:.3f}")
     kept = [(x, a) for x, a in zip(items, assessed, strict=True) if x.features.kind != "question"]
     report(f"{view}, as --beginner ranks them (the {len(items) - len(kept)} issues it calls "
            f"usage questions left out)", [x for x, _ in kept], [a for _, a in kept])

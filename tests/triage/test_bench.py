@@ -100,6 +100,12 @@ def test_the_ranking_is_also_measured_within_each_kind_the_labels_give(
     table = capsys.readouterr().out.split("each kind of issue (as labelled)")[1].splitlines()
     # the most frequent kind first; each row counts its own issues
     assert [r.split()[:3] for r in table[2:4]] == [["bug", "3", "1"], ["question", "2", "1"]]
+    # and the AUC as if the kinds came as in the dev set (mostly bugs), as mix_auc gives it
+    items = triage_quality.read([str(tmp_path / "i.jsonl")])
+    scores = [a.score for a in triage_quality.assess(items, model.load())]
+    mixed = triage_quality.mix_auc(scores, [x.easy for x in items], [x.kind for x in items])
+    assert mixed is not None
+    assert f"  AUC as if the kinds came in the dev set's shares (mix_auc): {mixed:.3f}" in table
 
 
 def test_the_kinds_found_are_counted_and_the_beginner_ranking_leaves_out_questions(
