@@ -88,6 +88,7 @@ ONCE: dict[int, str] = {
     178: "02a31841ad44994afcc8e0e36aaab37a174feb8f",
     179: "11be9fc59e6849ee2f8b958b2af2f7e4b8d643a1",
     **dict.fromkeys(range(180, 182), "6bda40bdf4fc08ae4e2c020afe0ec9fa9dd8460c"),
+    182: "acd0c134dcec51720a946395d520aab92d5d0848",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
