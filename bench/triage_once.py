@@ -44,6 +44,7 @@ from triage_quality import (  # noqa: E402
     misses_goal,
     mix_auc,
     read_labels,
+    unmeasured,
 )
 
 from harness import git, proc  # noqa: E402
@@ -126,10 +127,10 @@ def score_at(repo: Path, commit: str, texts: Sequence[Path]) -> Scored:
 def pooled(name: str, scored: Scored, labels: Readers) -> tuple[list[str], list[str]]:
     """A line for all the issues ``labels`` name, then one a repository (n, easy, AUC, the
     AUC as if the kinds came as in the dev set (:func:`triage_quality.mix_auc`), GPU
-    recall), and a last one naming the repositories that miss the goal (by the plain AUC);
-    and those."""
+    recall), then one naming the repositories that miss the goal (by the plain AUC) and one
+    those with no AUC (none of their issues easy, or all); and those that miss."""
     keys = [k for k in scored if k in labels]
-    lines, missed = [], []
+    lines, missed, unknown = [], [], []
     for repo in (None, *sorted({k[0] for k in keys})):
         mine = [k for k in keys if repo is None or k[0] == repo]
         easy = [labels[k]["difficulty"] == "easy" for k in mine]
@@ -142,8 +143,12 @@ def pooled(name: str, scored: Scored, labels: Readers) -> tuple[list[str], list[
                      f"{'-' if mixed is None else f'{mixed:.3f}':>8}  {sum(gpu):4}/{len(gpu)}")
         if repo and misses_goal(found, sum(gpu) / len(gpu) if gpu else None):
             missed.append(repo)
+        if repo and found is None:
+            unknown.append(repo)
     if missed:
         lines.append(f"  {name}: goals missed for {', '.join(missed)}")
+    if unknown:
+        lines.append(f"  {name}: {unmeasured(unknown)}")
     return lines, missed
 
 

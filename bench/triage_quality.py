@@ -95,8 +95,17 @@ GPU_RECALL_GOAL = 0.9
 
 def misses_goal(auc: float | None, gpu_recall: float | None) -> bool:
     """Whether one repository's figures miss the goal: AUC >= 0.85 and GPU recall >= 0.9
-    (a repository with no GPU issue has no recall to miss)."""
-    return (auc or 0) < AUC_GOAL or (gpu_recall is not None and gpu_recall < GPU_RECALL_GOAL)
+    (a repository with no GPU issue has no recall to miss, one whose issues are all easy or
+    none easy no AUC: :func:`unmeasured` names those)."""
+    return (auc is not None and auc < AUC_GOAL) or (
+        gpu_recall is not None and gpu_recall < GPU_RECALL_GOAL)
+
+
+def unmeasured(names: Sequence[str]) -> str:
+    """The line that names the repositories whose issues give no AUC (none easy, or all):
+    neither met nor missed (the 182nd set's 4 diffusers and 3 peft posts, none easy, were
+    said to miss the goal)."""
+    return f"no AUC for {', '.join(names)} (every issue easy, or none): not counted either way"
 
 
 @dataclass(frozen=True)
@@ -566,7 +575,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mistakes:
         mistakes(items, out, args.mistakes)
     missed = [r.name for r in rows[1:] if misses_goal(r.auc, r.gpu_recall)]
-    print("\ngoals met (held-out AUC >= 0.85 and GPU recall >= 0.9 per repository)"
+    if unknown := [r.name for r in rows[1:] if r.auc is None]:
+        print(f"\n{unmeasured(unknown)}", end="")
+    where = " of the others" if unknown else ""
+    print(f"\ngoals met (held-out AUC >= 0.85 and GPU recall >= 0.9 per repository{where})"
           if not missed else f"\ngoals missed for: {', '.join(missed)}")
     return 1 if missed else 0
 

@@ -82,6 +82,13 @@ def test_pooled_counts_each_reader_and_names_the_repositories_that_miss() -> Non
     want = triage_quality.mix_auc([0.9, 0.1, 0.2, 0.8], [True, False, True, False],
                                   ["question", "bug", "bug", "question"]) or 0.0
     assert lines[0].split()[1:] == ["all", "4", "2", "0.750", f"{want:.3f}", "2/2"]
+    # a repository none of whose issues is easy has no AUC: named as such, not as missed
+    labels[("o/b", 3)] = {"difficulty": "medium", "needs_gpu": False}
+    lines, missed = triage_once.pooled("first", scored, labels)
+    assert lines[2].split()[1:] == ["o/b", "2", "0", "-", "-", "1/1"]
+    assert missed == [] and "goals missed" not in "\n".join(lines)
+    assert lines[-1] == ("  first: no AUC for o/b (every issue easy, or none): not counted "
+                         "either way")
 
 
 def test_the_majority_takes_the_third_reader_only_where_the_first_two_disagree() -> None:
