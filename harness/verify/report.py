@@ -300,11 +300,11 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
         missing = _missing(rep)
         left = _excluded(rep, missing)
         if addable := [m for m in missing if m not in left]:
-            cmd(f"  to check them: add {escape(' and '.join(addable))} to \\[install] packages "
+            cmd(f"  to check them: add {escape(_listed(addable))} to \\[install] packages "
                 f"of a copy of the recipe at {escape(str(recipes.user_dir() / rep.recipe))}"
                 ".toml (read instead of the built-in one)")
         if left:
-            p(f"  {escape(' and '.join(left))}: left out by the recipe (\\[install] exclude; "
+            p(f"  {escape(_listed(left))}: left out by the recipe (\\[install] exclude; "
               "its comments say why)")
     if rep.left_out:
         p(f"[bold]Left out by the budget[/] ({len(rep.left_out)} target(s), about "
@@ -328,8 +328,19 @@ def show(rep: VerifyReport, console: Console | None = None) -> None:
 
 
 # the module a test could not import -> the package that installs it, where they differ
+# (transformers 298ae85455: a test "needs git (not installed)", and the report offered to
+# add "git", which pip cannot give: the module is GitPython's; "google": protobuf's, as the
+# HF libraries import it; faiss: the CPU build, for a laptop)
 PACKAGE_OF = {"PIL": "Pillow", "cv2": "opencv-python", "sklearn": "scikit-learn",
-              "yaml": "PyYAML", "skimage": "scikit-image", "bs4": "beautifulsoup4"}
+              "yaml": "PyYAML", "skimage": "scikit-image", "bs4": "beautifulsoup4",
+              "git": "GitPython", "google": "protobuf", "faiss": "faiss-cpu",
+              "awq": "autoawq"}
+
+
+def _listed(names: list[str]) -> str:
+    """"a", "a and b", "a, b and c" (transformers bc7772617f's report said "add pyctcdecode
+    and optimum-quanto and peft")."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 def _missing(rep: VerifyReport) -> list[str]:

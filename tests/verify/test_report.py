@@ -377,13 +377,16 @@ def test_a_package_the_env_lacks_comes_with_where_a_recipe_adds_it(
                 "needs librosa (not installed)"),
             Row("tests/a.py::test_image", "error", "error", "not_checked",
                 "needs PIL (not installed)"),
+            # transformers 298ae85455: "No module named 'git'" is GitPython's, not "git"
+            Row("tests/a.py::test_repo", "failed", "failed", "not_checked",
+                "needs git (not installed)"),
             Row("tests/b.py::test_vision", "error", "error", "not_checked",
                 "needs the vision backend (not installed)"))
     console = Console(width=250, record=True)
     report.show(rep(tests=rows), console)
     text = console.export_text()
-    assert (f"to check them: add librosa and Pillow to [install] packages of a copy of the "
-            f"recipe at {tmp_path}/harness/recipes/peft.toml") in text
+    assert (f"to check them: add librosa, Pillow and GitPython to [install] packages of a "
+            f"copy of the recipe at {tmp_path}/harness/recipes/peft.toml") in text
     console = Console(width=250, record=True)
     report.show(rep(), console)  # nothing wanted a package
     assert "to check them" not in console.export_text()
@@ -392,7 +395,7 @@ def test_a_package_the_env_lacks_comes_with_where_a_recipe_adds_it(
     console = Console(width=250, record=True)
     report.show(rep(tests=rows, excluded=("torchvision", "pillow")), console)
     text = console.export_text()
-    assert "to check them: add librosa to [install] packages" in text
+    assert "to check them: add librosa and GitPython to [install] packages" in text
     assert "Pillow: left out by the recipe ([install] exclude; its comments say why)" in text
 
 
