@@ -342,7 +342,7 @@ def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool) 
     A model the title names is what the bug is about; one named only in the body is often
     just the one the reporter used (a LoRA bug shown on a 20B model reproduces on a tiny
     one), so a big one there is a signal of its own (``..._incidental``), weighed apart."""
-    what = f"{name} (~{_params(billions)} parameters, ~{memory_gb:.0f} GB)"
+    what = f"{name} (~{_params(billions)} parameters, ~{_gb(memory_gb)} GB)"
     if memory_gb <= SMALL_MODEL_GB:
         return ("small_model", 1.0, f"small model: {what}")
     if memory_gb <= models.CPU_GB:
@@ -353,6 +353,12 @@ def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool) 
         sig, why = "huge_model", f"model far too big for a laptop or a small GPU: {what}"
     return (sig, 1.0, why) if in_title else \
         (f"{sig}_incidental", 1.0, f"{why}, used in the report (the title names other things)")
+
+
+def _gb(memory_gb: float) -> str:
+    """Gigabytes as a reason says them: 0.3 for bert-base-uncased, not 0 (real reason:
+    "small model: bert-base-uncased (~110M parameters, ~0 GB)")."""
+    return f"{memory_gb:.1f}" if memory_gb < 1 else f"{memory_gb:.0f}"
 
 
 def _params(billions: float) -> str:

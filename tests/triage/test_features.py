@@ -79,6 +79,14 @@ def test_a_release_in_backticks_is_no_scope(transformers: Recipe) -> None:
     assert not any("v4.5" in why for _, _, why in signals.easy(f))
 
 
+def test_a_model_under_a_gigabyte_is_told_its_size_not_zero(transformers: Recipe) -> None:
+    # a real reason read "small model: bert-base-uncased (~110M parameters, ~0 GB)"
+    f = extract(transformers, "Error with bert",
+                'model = AutoModel.from_pretrained("bert-base-uncased")')
+    told = [why for _, _, why in signals.easy(f) if why.startswith("small model")]
+    assert told == ["small model: bert-base-uncased (~110M parameters, ~0.3 GB)"]
+
+
 @pytest.mark.parametrize(("name", "billions"), [
     ("meta-llama/Llama-2-7b-hf", 7.0), ("Qwen/Qwen2.5-0.5B-Instruct", 0.5),
     ("facebook/opt-350m", 0.35), ("mistralai/Mixtral-8x7B-v0.1", 56.0),
