@@ -36,8 +36,11 @@ SHORT_EASE = 200
 GPU_HARDWARE = {
     "multi_gpu": "uses several GPUs or a distributed launch",
     "quantization": "uses quantization kernels (bitsandbytes, GPTQ, AWQ, 4/8-bit)",
-    "quantization_code": "the code quantizes (bitsandbytes, 4/8-bit); the text does not "
-                         "speak of it",
+    # (said without a semicolon: the GPU verdict joins its reasons with them, "may need a
+    # GPU (20%: a large pipeline or LLM; the code quantizes ...; the text does not speak of
+    # it; ..." read as two reasons)
+    "quantization_code": "the code quantizes (bitsandbytes, 4/8-bit), which the text does "
+                         "not speak of",
     "deepspeed": "uses DeepSpeed", "fsdp": "uses FSDP",
     "sys_gpu": "the reporter ran it on a GPU (System Info)",
     "sys_multi_gpu": "a distributed set-up in System Info",

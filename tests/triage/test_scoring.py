@@ -231,3 +231,12 @@ def test_a_tpu_counts_against_an_easy_fix() -> None:
     assert not any("TPU" in r for r in elsewhere.reasons)
     assert on_tpu.score < elsewhere.score
     assert not on_tpu.needs_gpu and not any("TPU" in r for r in on_tpu.gpu_reasons)
+
+
+def test_no_gpu_reason_holds_the_separator_the_gpu_verdict_joins_them_with() -> None:
+    """The GPU verdict names its main reasons joined by "; " ("may need a GPU (20%: a large
+    pipeline or LLM; the code quantizes ...)"): one with a semicolon of its own read as two
+    (a real reason: "...; the code quantizes (bitsandbytes, 4/8-bit); the text does not speak
+    of it; ...")."""
+    for why in [*signals.GPU_HARDWARE.values(), *signals.GPU_CUES.values()]:
+        assert ";" not in why, why
