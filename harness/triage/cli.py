@@ -70,7 +70,7 @@ def repo_of(recipe: Recipe) -> str:
 
 
 def run_triage(args: argparse.Namespace) -> int:
-    from harness.triage import rank, report
+    from harness.triage import boilerplate, rank, report
 
     recipe = recipes.load(args.recipe)
     repo = repo_of(recipe)
@@ -114,15 +114,17 @@ def run_triage(args: argparse.Namespace) -> int:
                            hint=f"labels most used: {seen}" if seen else
                            "the stored issues carry no labels")
     limit = args.limit if args.limit or args.json else TABLE_ROWS
+    # with --beginner, what the stored posts' issue forms say: an unfilled form tells no task
+    forms = boilerplate.common_lines(i.body for i in stored) if args.beginner else frozenset()
     filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
-                           args.cpu_only, limit)
+                           args.cpu_only, limit, forms)
     assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)
     chosen = rank.select(recipe, assessed, filters)
     left = rank.left_out(recipe, assessed, filters)
     _say_left_out(err, "someone is already on",
                   [f"#{a.issue.number} ({why})" for a, why in left if why != rank.NO_TASK])
-    _say_left_out(err, "that tell no task (the post says nothing beyond a title that names "
-                       "no code)",
+    _say_left_out(err, "that tell no task (the post says nothing beyond its form's prompts "
+                       "and a title that names no code)",
                   [f"#{a.issue.number}" for a, why in left if why == rank.NO_TASK])
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))

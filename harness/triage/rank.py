@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from harness.recipes import Recipe
-from harness.triage import features, hub, issues, labels, scoring, slices
+from harness.triage import boilerplate, features, hub, issues, labels, scoring, slices
 from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 from harness.triage.scoring import Assessment
@@ -23,6 +23,9 @@ class Filters(NamedTuple):
     unassigned: bool = False
     cpu_only: bool = False
     limit: int | None = None
+    # with beginner: the lines of the batch's issue forms (boilerplate.common_lines), which an
+    # unfilled form says and nothing more
+    form_lines: frozenset[str] = frozenset()
 
 
 def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None = None,
@@ -109,20 +112,29 @@ _NAMES_CODE = re.compile(r"\w_\w|\.py\b|`|\w\(")
 NO_TASK = "tells no task: its post says nothing, its title names no code"
 
 
-def tells_no_task(a: Assessment) -> bool:
+def tells_no_task(a: Assessment, form_lines: frozenset[str] = frozenset()) -> bool:
     """Whether the issue tells a beginner nothing to do: its post says nothing beyond its
-    title (:func:`.body.says_nothing`: an empty template, a bare link, spam) and the title
-    names no code ("[SPAM]", "Hi" then "Hello", "accelerate config" then "removed": real
-    posts, which the score put in the medium band and one in the easy band)."""
-    return a.features.says_nothing and not _NAMES_CODE.search(a.issue.title)
+    title (:func:`.body.says_nothing`: an empty template, a bare link, spam), or nothing
+    beyond the lines of the batch's issue forms (``form_lines``,
+    :func:`.boilerplate.common_lines`: an unfilled form, whose prompts are words), and the
+    title names no code ("[SPAM]", "Hi" then "Hello", "accelerate config" then "removed",
+    "[Benchmark]" over an unfilled form: real posts, which the score put in the medium band
+    and some in the easy band)."""
+    title = a.issue.title
+    # (a title that is the form's own heading names nothing of the reporter's: "# 🖥
+    # Benchmarking `transformers`", a real title over an unfilled form)
+    if _NAMES_CODE.search(title) and boilerplate.normal(title) not in form_lines:
+        return False
+    return a.features.says_nothing or bool(
+        form_lines and boilerplate.says_nothing_but(a.issue.body, form_lines))
 
 
-def unfit(a: Assessment) -> str | None:
+def unfit(a: Assessment, form_lines: frozenset[str] = frozenset()) -> str | None:
     """Why ``--beginner`` leaves out an issue its other filters keep: someone is on it
     (:func:`taken`), or it tells no task (:func:`tells_no_task`); None when neither."""
     if (why := taken(a)) is not None:
         return why
-    return NO_TASK if tells_no_task(a) else None
+    return NO_TASK if tells_no_task(a, form_lines) else None
 
 
 def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_unfit: bool = False) -> bool:
@@ -138,7 +150,8 @@ def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_unfit: bool 
     if filters.beginner:
         # a hard one only when the maintainers marked it for a first contribution
         fit = a.band != "hard" or labels.first_issue(f.beginner_label)
-        return (ignore_unfit or unfit(a) is None) and fit and f.kind != "question"
+        return (ignore_unfit or unfit(a, filters.form_lines) is None) and fit \
+            and f.kind != "question"
     return True
 
 
@@ -148,7 +161,7 @@ def left_out(recipe: Recipe, assessed: Iterable[Assessment],
     no task (:func:`unfit`), and why."""
     if not filters.beginner:
         return []
-    found = [(a, why) for a in assessed if (why := unfit(a)) is not None
+    found = [(a, why) for a in assessed if (why := unfit(a, filters.form_lines)) is not None
              and keep(recipe, a, filters, ignore_unfit=True)]
     found.sort(key=lambda p: -p[0].score)
     return found

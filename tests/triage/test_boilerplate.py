@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from harness.recipes import load
+from harness.triage import boilerplate, features, rank, scoring
+from tests.triage import samples
+
+# an issue form as a repository's template writes it (its prompts are words)
+FORM = """# 🖥 Benchmarking `mylib`
+
+## Benchmark
+
+Which part of `mylib` did you benchmark?
+
+## Set-up
+
+What did you run your benchmarks on? Please include details, such as: CPU, GPU?
+
+## Results
+
+Put your results here!
+"""
+FILLED = FORM.replace("Put your results here!", "Generation with the static cache is 2x "
+                      "slower than the dynamic one on a laptop CPU: 41 ms a token against "
+                      "20 ms, batch 1, gpt2.")
+
+
+def test_a_line_is_a_forms_when_enough_posts_carry_it_each_counted_once() -> None:
+    twice = "Which part did you benchmark?\nWhich part did you benchmark?\nsomething else"
+    assert "which part did you benchmark?" not in boilerplate.common_lines([twice, twice])
+    found = boilerplate.common_lines([twice, twice, "  ## Which part   did you benchmark?"])
+    # the same prompt under another mark, with other spaces or case, is the same line
+    assert "which part did you benchmark?" in found and "something else" not in found
+    assert boilerplate.normal("- [ ] The official\texample scripts") == \
+        "[ ] the official example scripts"
+    long_line = "x " * (boilerplate.MAX_LINE // 2 + 1)
+    assert not boilerplate.common_lines([long_line] * 5)  # a long line is a reporter's
+
+
+def test_an_unfilled_form_says_nothing_beyond_the_forms_lines() -> None:
+    # (the line a filled form replaces is the form's too where three unfilled ones carry it)
+    forms = boilerplate.common_lines([FORM, FORM, FORM, FILLED, "an unrelated post"])
+    assert boilerplate.says_nothing_but(FORM, forms)
+    assert not boilerplate.says_nothing_but(FILLED, forms)
+    assert not boilerplate.says_nothing_but(FORM, frozenset())  # its prompts are words
+
+
+def test_beginner_leaves_out_an_unfilled_form_even_under_its_heading_as_title() -> None:
+    """Real posts: "[Benchmark]" and "# 🖥 Benchmarking `transformers`" over an unfilled
+    form, both labelled easy ("nothing to fix"), were listed for a beginner."""
+    recipe = load("transformers")
+    posts = [samples.issue(1, "[Benchmark]", FORM),
+             samples.issue(2, "# 🖥 Benchmarking `mylib`", FORM),
+             samples.issue(3, "[Benchmark] static cache", FILLED),
+             # a title naming code of its own tells the task, whatever the post says
+             samples.issue(4, "Fix slow test_static_cache", FORM)]
+    assessed = [scoring.assess(i, features.extract(i, recipe)) for i in posts]
+    forms = boilerplate.common_lines(i.body for i in posts)
+    assert [rank.tells_no_task(a, forms) for a in assessed] == [True, True, False, False]
+    assert not any(rank.tells_no_task(a) for a in assessed)  # without the batch's forms
+    filters = rank.Filters(beginner=True, state="all", form_lines=forms)
+    assert sorted(a.issue.number for a, why in rank.left_out(recipe, assessed, filters)
+                  if why == rank.NO_TASK) == [1, 2]
