@@ -6,6 +6,7 @@ issues use ``## To reproduce`` or ``**Describe the bug**``.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -300,18 +301,20 @@ def runnable(body: Body) -> bool:
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]*>|https?://\S+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 SAYS_NOTHING_WORDS = 3  # fewer words than this in the post: no task is told
-_LONG_POST = 600  # a post longer than this says something: not counted word by word (fast)
+LONG_POST = 600  # a post longer than this says something: not counted word by word (fast)
 
 
 def says_nothing(text: str) -> bool:
     """Whether a post (the body as written) tells nothing: fewer than
     :data:`SAYS_NOTHING_WORDS` words once links, headings and environment lines are left out
     (an empty or copied template, a bare link, a screenshot alone, a stray letter)."""
-    if len(text) > _LONG_POST:
+    if len(text) > LONG_POST:
         return False
     told, _ = strip_env(text)
     said = "\n".join(line for line in told.split("\n") if not line.lstrip().startswith("#"))
-    return len(_WORD.findall(_LINK.sub(" ", said))) < SAYS_NOTHING_WORDS
+    # (the words counted up to the one that says something, not all of them)
+    words = _WORD.finditer(_LINK.sub(" ", said))
+    return next(itertools.islice(words, SAYS_NOTHING_WORDS - 1, None), None) is None
 
 
 # a heading that names one of several separate problems: "## Issue 1: ...", "### Bug 2"

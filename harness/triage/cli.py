@@ -115,7 +115,7 @@ def run_triage(args: argparse.Namespace) -> int:
                            "the stored issues carry no labels")
     limit = args.limit if args.limit or args.json else TABLE_ROWS
     # with --beginner, what the stored posts' issue forms say: an unfilled form tells no task
-    forms = boilerplate.common_lines(i.body for i in stored) if args.beginner else frozenset()
+    forms = boilerplate.forms(stored) if args.beginner else boilerplate.NONE
     filters = rank.Filters(tuple(args.label), args.beginner, args.state, args.unassigned,
                            args.cpu_only, limit, forms)
     assessed = rank.assess_all(recipe, stored, use_hub=args.hub, comments=said)

@@ -23,9 +23,9 @@ class Filters(NamedTuple):
     unassigned: bool = False
     cpu_only: bool = False
     limit: int | None = None
-    # with beginner: the lines of the batch's issue forms (boilerplate.common_lines), which an
-    # unfilled form says and nothing more
-    form_lines: frozenset[str] = frozenset()
+    # with beginner: what the batch's issue forms say, and which posts say nothing more
+    # (boilerplate.forms)
+    forms: boilerplate.Forms = boilerplate.NONE
 
 
 def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None = None,
@@ -112,29 +112,27 @@ _NAMES_CODE = re.compile(r"\w_\w|\.py\b|`|\w\(")
 NO_TASK = "tells no task: its post says nothing, its title names no code"
 
 
-def tells_no_task(a: Assessment, form_lines: frozenset[str] = frozenset()) -> bool:
+def tells_no_task(a: Assessment, forms: boilerplate.Forms = boilerplate.NONE) -> bool:
     """Whether the issue tells a beginner nothing to do: its post says nothing beyond its
     title (:func:`.body.says_nothing`: an empty template, a bare link, spam), or nothing
-    beyond the lines of the batch's issue forms (``form_lines``,
-    :func:`.boilerplate.common_lines`: an unfilled form, whose prompts are words), and the
-    title names no code ("[SPAM]", "Hi" then "Hello", "accelerate config" then "removed",
-    "[Benchmark]" over an unfilled form: real posts, which the score put in the medium band
-    and some in the easy band)."""
+    beyond the lines of the batch's issue forms (``forms``, :func:`.boilerplate.forms`: an
+    unfilled form, whose prompts are words), and the title names no code ("[SPAM]", "Hi"
+    then "Hello", "accelerate config" then "removed", "[Benchmark]" over an unfilled form:
+    real posts, which the score put in the medium band and some in the easy band)."""
     title = a.issue.title
     # (a title that is the form's own heading names nothing of the reporter's: "# 🖥
     # Benchmarking `transformers`", a real title over an unfilled form)
-    if _NAMES_CODE.search(title) and boilerplate.normal(title) not in form_lines:
+    if _NAMES_CODE.search(title) and boilerplate.normal(title) not in forms.lines:
         return False
-    return a.features.says_nothing or bool(
-        form_lines and boilerplate.says_nothing_but(a.issue.body, form_lines))
+    return a.features.says_nothing or a.issue.number in forms.unfilled
 
 
-def unfit(a: Assessment, form_lines: frozenset[str] = frozenset()) -> str | None:
+def unfit(a: Assessment, forms: boilerplate.Forms = boilerplate.NONE) -> str | None:
     """Why ``--beginner`` leaves out an issue its other filters keep: someone is on it
     (:func:`taken`), or it tells no task (:func:`tells_no_task`); None when neither."""
     if (why := taken(a)) is not None:
         return why
-    return NO_TASK if tells_no_task(a, form_lines) else None
+    return NO_TASK if tells_no_task(a, forms) else None
 
 
 def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_unfit: bool = False) -> bool:
@@ -150,8 +148,7 @@ def keep(recipe: Recipe, a: Assessment, filters: Filters, *, ignore_unfit: bool 
     if filters.beginner:
         # a hard one only when the maintainers marked it for a first contribution
         fit = a.band != "hard" or labels.first_issue(f.beginner_label)
-        return (ignore_unfit or unfit(a, filters.form_lines) is None) and fit \
-            and f.kind != "question"
+        return fit and f.kind != "question" and (ignore_unfit or unfit(a, filters.forms) is None)
     return True
 
 
@@ -161,8 +158,8 @@ def left_out(recipe: Recipe, assessed: Iterable[Assessment],
     no task (:func:`unfit`), and why."""
     if not filters.beginner:
         return []
-    found = [(a, why) for a in assessed if (why := unfit(a, filters.form_lines)) is not None
-             and keep(recipe, a, filters, ignore_unfit=True)]
+    found = [(a, why) for a in assessed if keep(recipe, a, filters, ignore_unfit=True)
+             and (why := unfit(a, filters.forms)) is not None]
     found.sort(key=lambda p: -p[0].score)
     return found
 

@@ -32,8 +32,10 @@ def test_a_line_is_a_forms_when_enough_posts_carry_it_each_counted_once() -> Non
     assert "which part did you benchmark?" in found and "something else" not in found
     assert boilerplate.normal("- [ ] The official\texample scripts") == \
         "[ ] the official example scripts"
-    long_line = "x " * (boilerplate.MAX_LINE // 2 + 1)
+    long_line = "the output " * (boilerplate.MAX_LINE // 10 + 1)
     assert not boilerplate.common_lines([long_line] * 5)  # a long line is a reporter's
+    # and counts as what a post says, though its other lines are the form's
+    assert not boilerplate.says_nothing_but(f"{twice}\n{long_line}", found - {"something else"})
 
 
 def test_an_unfilled_form_says_nothing_beyond_the_forms_lines() -> None:
@@ -54,9 +56,11 @@ def test_beginner_leaves_out_an_unfilled_form_even_under_its_heading_as_title() 
              # a title naming code of its own tells the task, whatever the post says
              samples.issue(4, "Fix slow test_static_cache", FORM)]
     assessed = [scoring.assess(i, features.extract(i, recipe)) for i in posts]
-    forms = boilerplate.common_lines(i.body for i in posts)
+    forms = boilerplate.forms(posts)
+    assert forms.lines == boilerplate.common_lines(i.body for i in posts)
+    assert forms.unfilled == {1, 2, 4}  # (#4's title tells its task: rank decides)
     assert [rank.tells_no_task(a, forms) for a in assessed] == [True, True, False, False]
     assert not any(rank.tells_no_task(a) for a in assessed)  # without the batch's forms
-    filters = rank.Filters(beginner=True, state="all", form_lines=forms)
+    filters = rank.Filters(beginner=True, state="all", forms=forms)
     assert sorted(a.issue.number for a, why in rank.left_out(recipe, assessed, filters)
                   if why == rank.NO_TASK) == [1, 2]
