@@ -42,16 +42,10 @@ class Forms(NamedTuple):
 NONE = Forms()  # no batch read: no post is an unfilled form
 
 
-def common_lines(bodies: Iterable[str]) -> frozenset[str]:
-    """The lines (:func:`normal`) that :data:`MIN_POSTS` of ``bodies`` or more carry, each
-    counted once a post."""
-    made: dict[str, str] = {}
-    return _counted([_normals(text.splitlines(), made) for text in bodies])
-
-
 def forms(posts: Iterable[Issue]) -> Forms:
-    """The lines of the forms ``posts`` share, and the posts that say nothing beyond them
-    (:func:`says_nothing_but`), each line made :func:`normal` once."""
+    """The lines (:func:`normal`) that :data:`MIN_POSTS` of ``posts`` or more carry, each
+    counted once a post, and the posts that say nothing (:func:`.body.says_nothing`) once
+    those lines are left out; each line made :func:`normal` once."""
     made: dict[str, str] = {}
     read = [(i.number, lines, _normals(lines, made)) for i in posts
             for lines in (i.body.splitlines(),)]
@@ -61,17 +55,9 @@ def forms(posts: Iterable[Issue]) -> Forms:
     return Forms(common, unfilled)
 
 
-def says_nothing_but(text: str, common: frozenset[str]) -> bool:
-    """Whether a post says nothing (:func:`.body.says_nothing`) once the lines of ``common``
-    (:func:`common_lines`) are left out of it."""
-    lines = text.splitlines()
-    return _own_says_nothing(lines, _normals(lines), common)
-
-
-def _normals(lines: list[str], made: dict[str, str] | None = None) -> list[str]:
+def _normals(lines: list[str], made: dict[str, str]) -> list[str]:
     """Each line :func:`normal`; a long one (the reporter's own) as "".  ``made``: the lines
     made so far, of this batch (a form's lines come again and again)."""
-    made = {} if made is None else made
     found = []
     for line in lines:
         if (n := made.get(line)) is None:
