@@ -301,14 +301,14 @@ def runnable(body: Body) -> bool:
 _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]*>|https?://\S+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 SAYS_NOTHING_WORDS = 3  # fewer words than this in the post: no task is told
-LONG_POST = 600  # a post longer than this says something: not counted word by word (fast)
+_LONG_POST = 600  # a post longer than this says something: not counted word by word (fast)
 
 
 def says_nothing(text: str) -> bool:
     """Whether a post (the body as written) tells nothing: fewer than
     :data:`SAYS_NOTHING_WORDS` words once links, headings and environment lines are left out
     (an empty or copied template, a bare link, a screenshot alone, a stray letter)."""
-    if len(text) > LONG_POST:
+    if len(text) > _LONG_POST:
         return False
     told, _ = strip_env(text)
     said = "\n".join(line for line in told.split("\n") if not line.lstrip().startswith("#"))

@@ -75,8 +75,5 @@ def _counted(posts: list[list[str]]) -> frozenset[str]:
 
 
 def _own_says_nothing(lines: list[str], normals: list[str], common: frozenset[str]) -> bool:
-    own = [line for line, n in zip(lines, normals, strict=True) if n not in common]
-    # (own lines this long say something: body.says_nothing counts no further)
-    if sum(map(len, own)) > body_mod.LONG_POST:
-        return False
+    own = (line for line, n in zip(lines, normals, strict=True) if n not in common)
     return body_mod.says_nothing("\n".join(own))
