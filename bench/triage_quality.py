@@ -217,22 +217,9 @@ def _date(text: str) -> datetime:
 # ----------------------------------------------------------------- measures
 
 def auc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
-    """Probability that a random positive outranks a random negative (ties count half)."""
-    pos = [s for s, p in zip(scores, positive, strict=True) if p]
-    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
-    if not pos or not neg:
-        return None
-    ranked = sorted(scores)
-    rank: dict[float, float] = {}
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j] == ranked[i]:
-            j += 1
-        rank[ranked[i]] = (i + j + 1) / 2  # mean 1-based rank of the tie group
-        i = j
-    total = sum(rank[s] for s in pos)
-    return (total - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+    """Probability that a random positive outranks a random negative (ties count half):
+    :func:`weighted_auc` with every issue counted once."""
+    return weighted_auc(scores, positive, [1.0] * len(scores))
 
 
 def auc_interval(scores: Sequence[float], positive: Sequence[bool], reps: int = 1000,
