@@ -90,6 +90,7 @@ ONCE: dict[int, str] = {
     179: "11be9fc59e6849ee2f8b958b2af2f7e4b8d643a1",
     **dict.fromkeys(range(180, 182), "6bda40bdf4fc08ae4e2c020afe0ec9fa9dd8460c"),
     182: "acd0c134dcec51720a946395d520aab92d5d0848",
+    183: "af8bc0e24d1f9748df843f1c938c99eed8a3fb6d",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
