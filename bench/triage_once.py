@@ -91,6 +91,7 @@ ONCE: dict[int, str] = {
     **dict.fromkeys(range(180, 182), "6bda40bdf4fc08ae4e2c020afe0ec9fa9dd8460c"),
     182: "acd0c134dcec51720a946395d520aab92d5d0848",
     183: "af8bc0e24d1f9748df843f1c938c99eed8a3fb6d",
+    184: "119bdff010bfd0dcd3726f3f92eb44ddc897c0ac",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
