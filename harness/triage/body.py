@@ -245,11 +245,21 @@ def parse(title: str, text: str) -> Body:
     return Body(
         sections=parts, code=code, text=text, low=low,
         words=frozenset(seq), head=tuple(seq[:HEAD_WORDS]), prose=prose, system=system,
-        title_words=frozenset(words_of(title.lower())),
+        title_words=title_words(title),
         traceback=traceback, files=py_files(prose),
         frames=py_files("\n".join(code) if code else told) if traceback or code else (),
         symbols=symbols(prose),
     )
+
+
+def title_words(title: str) -> frozenset[str]:
+    """The title's words, lower-cased, a link's left out: a title that pastes a link
+    ("Generated text makes no sense. Trying to auto-generate sentences like
+    https://transformer.huggingface.co/doc/distil-gpt2", a real post, a usage question) does
+    not say what the link's path says ("doc": found as a docs change)."""
+    if "://" in title:
+        title = _LINK.sub(" ", title)
+    return frozenset(words_of(title.lower()))
 
 
 def symbols(prose: str) -> tuple[str, ...]:

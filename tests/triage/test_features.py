@@ -346,6 +346,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("Clm Prompt tuning inference based on tutorial throwing runtime error", "It fails.", (),
      "bug"),
     ("Typo in the LoRA tutorial", "It says `lora_alpah`.", (), "docs"),
+    # a link pasted in the title says nothing of the kind (real post: transformers#1821, a
+    # usage question, was found as a docs change for the "doc" of its link's path)
+    ("Generated text makes no sense. Trying to auto-generate sentences like "
+     "https://transformer.huggingface.co/doc/distil-gpt2", "The output is gibberish.", (),
+     "other"),
+    ("Typo in https://huggingface.co/docs/peft/index", "It says `lora_alpah`.", (), "docs"),
     ("pipeline broken", samples.VAGUE, (), "bug"),
     ("pipeline", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
