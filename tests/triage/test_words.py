@@ -100,6 +100,12 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
     _, why = weigh(("site", "packages", "python3", "generate"), path,
                    ["site", "packages", "torch"])
     assert why == "its words are those of harder issues: 'generate'"
+    # nor those of a link to a screenshot or to the docs (real reasons named 'user', 'png'
+    # of user-images.githubusercontent.com/....png, 'co transformers' of huggingface.co/...)
+    link = {"user": -3.0, "png": -3.0, "assets": -3.0, "co transformers": -3.0,
+            "slow": -1.0}
+    _, why = weigh(("user", "png", "assets", "slow"), link, ["co", "transformers"])
+    assert why == "its words are those of harder issues: 'slow'"
 
 
 def test_words_every_post_has_weigh_but_are_not_named() -> None:
