@@ -352,6 +352,12 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
      "https://transformer.huggingface.co/doc/distil-gpt2", "The output is gibberish.", (),
      "other"),
     ("Typo in https://huggingface.co/docs/peft/index", "It says `lora_alpah`.", (), "docs"),
+    # an error message for a title reports the error, whatever its words (real post:
+    # peft#506, found as a docs change for the "typos" of transformers' message)
+    ("ValueError: The following `model_kwargs` are not used by the model: "
+     "['token_type_ids'] (note: typos in the generate arguments will also show up in this "
+     "list)", samples.GPT2_PAD, (), "bug"),
+    ("[Docs] TypeError: the docs' example passes a list", "It fails.", (), "bug"),
     ("pipeline broken", samples.VAGUE, (), "bug"),
     ("pipeline", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
