@@ -92,5 +92,7 @@ def test_a_terminal_line_keeps_the_count_the_time_and_the_failures(width: int) -
     line = _screen(width, "before and after peft, 7 targets (2 processes x 1 thread)",
                    events)[-1]
     assert len(line.rstrip()) <= width
-    assert line.startswith("⠋ before")
+    # the spinner's frame is the one of the moment drawn: a loaded machine draws a later one
+    # (this test failed once in a full run with "⠙ before ...")
+    assert re.match(r"[\u2800-\u28ff] before", line)
     assert re.search(r" 3/10060 \d:\d\d:\d\d 3 failed \(3 need network\)$", line.rstrip())
