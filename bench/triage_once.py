@@ -136,9 +136,9 @@ def pooled(name: str, scored: Scored, labels: Readers) -> tuple[list[str], list[
     for repo in (None, *sorted({k[0] for k in keys})):
         mine = [k for k in keys if repo is None or k[0] == repo]
         easy = [labels[k]["difficulty"] == "easy" for k in mine]
-        found = auc([scored[k][0] for k in mine], easy)
-        mixed = mix_auc([scored[k][0] for k in mine], easy,
-                        [str(labels[k].get("kind", "")) for k in mine])
+        scores = [scored[k][0] for k in mine]
+        found = auc(scores, easy)
+        mixed = mix_auc(scores, easy, [str(labels[k].get("kind", "")) for k in mine])
         gpu = [scored[k][1] for k in mine if labels[k].get("needs_gpu")]
         lines.append(f"  {name:8} {repo or 'all':24} {len(mine):5} {sum(easy):5}  "
                      f"{'-' if found is None else f'{found:.3f}':>6}  "

@@ -69,7 +69,8 @@ _FAULT = _BROKEN_WORDS | {"incorrect", "incorrectly", "wrong", "wrongly", "misma
 # by the model: ['token_type_ids'] (note: typos in the generate arguments will also show up
 # in this list)": a real post, peft#506, found as a docs change for transformers' "typos")
 # reports the error: of the 1,485 labelled posts here, 53 such titles, none about the docs
-_ERROR_TITLE = re.compile(r"\s*(?:\[[^\]]*\]\s*)*[\w.]*(?:Error|Exception)\b\s*:")
+# (after the title's tags, :data:`_TAG`)
+_ERROR_TITLE = re.compile(r"\s*[\w.]*(?:Error|Exception)\b\s*:")
 # a title's regular expressions run only when its words could match (fast)
 _NEW_MODEL_NOUNS = frozenset({"model", "models", "pipeline", "pipelines", "scheduler",
                               "schedulers"})
@@ -136,7 +137,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     type_hint = "type" in title and not title.isdisjoint(_HINT)  # "Wrong type hint for ..."
     if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))
-            and not _ERROR_TITLE.match(told)):
+            and not _ERROR_TITLE.match(_TAG.sub("", told))):
         return "docs"
     if "question" in tagged or _asks_outright(title) or (_asks(told) and not (
             runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (
