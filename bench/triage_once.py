@@ -92,6 +92,7 @@ ONCE: dict[int, str] = {
     182: "acd0c134dcec51720a946395d520aab92d5d0848",
     183: "af8bc0e24d1f9748df843f1c938c99eed8a3fb6d",
     184: "119bdff010bfd0dcd3726f3f92eb44ddc897c0ac",
+    185: "e5c1cc354c4f3abbec63f6f31a09ac4cf258b3ff",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
