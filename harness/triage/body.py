@@ -113,7 +113,16 @@ _ENV_HEADS = frozenset({
 # one of these is in every text that has an environment line (a fast first check)
 _ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:", "OS:",
               "ardware", "ccelerat", "PU:", "Successfully installed",
-              "Requirement already satisfied", "script?:")
+              "Requirement already satisfied", "script?:", ".cc:")
+# TensorFlow's (and XLA's) own log of its start, pasted with the output: "2022-11-25
+# 18:45:40.340282: I tensorflow/core/platform/cpu_feature_guard.cc:193] This TensorFlow
+# binary is optimized ...", "W tensorflow/stream_executor/platform/default/dso_loader.cc:64]
+# Could not load dynamic library 'libcudart.so.11.0'", "E external/local_xla/xla/
+# stream_executor/cuda/cuda_dnn.cc:9261] Unable to register cuDNN factory".  Printed on
+# importing it, whatever the bug: the machine's set-up, not what the bug needs (its paths'
+# "xla" read as a TPU: transformers#20457, an import error of Keras; 13 of the 1,871
+# labelled posts hold such lines)
+_TF_LOG = re.compile(r"\b(?:tensorflow|xla|tsl)/[\w/]+\.cc:\d+\]")
 # pip's own output: the packages the reporter installed, not what the bug needs
 _PIP_OUTPUT = ("Successfully installed ", "Requirement already satisfied")
 # a row of `pip list`'s table ("deepspeed      0.14.0+ce78a632"), its header and its rule
@@ -123,6 +132,8 @@ _PIP_LIST = re.compile(r"^\s*(?:[A-Za-z][\w.\-\[\]]*\s{2,}v?\d+\.[\w.+\-!]*|Pack
 
 
 def _env_line(line: str) -> bool:
+    if ".cc:" in line and _TF_LOG.search(line):
+        return True
     if line.lstrip().startswith(_PIP_OUTPUT) or (
             ("  " in line or "- -" in line) and _PIP_LIST.match(line)):
         return True

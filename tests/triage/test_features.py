@@ -649,6 +649,20 @@ def test_pip_s_install_log_in_system_info_is_what_was_installed(transformers: Re
     assert "quantization" in told.hardware
 
 
+def test_tensorflow_s_start_log_is_no_tpu(transformers: Recipe) -> None:
+    # real post (transformers#20457): an import error of Keras, with TensorFlow's start log
+    # pasted above it; the "xla" of its paths read as a TPU ("needs a TPU or another
+    # accelerator a laptop lacks to check")
+    f = extract(transformers, "No module named 'keras.saving.hdf5_format'",
+                "```\n2022-11-25 18:45:40.340282: I tensorflow/core/platform/cpu_feature_guard."
+                "cc:193] This TensorFlow binary is optimized with oneAPI\n2022-11-25 "
+                "18:45:40.556836: W tensorflow/compiler/xla/stream_executor/platform/default/"
+                "dso_loader.cc:64] Could not load dynamic library 'libnvinfer.so.7'\n"
+                "ModuleNotFoundError: No module named 'keras.saving.hdf5_format'\n```")
+    assert "tpu" not in f.hardware
+    assert "tpu" in extract(transformers, "t", "It fails on a TPU with torch_xla.").hardware
+
+
 def test_code_and_a_traceback_told_in_an_information_section_are_read() -> None:
     # real post (transformers#4005): the old template's "Information" section holds the
     # whole report; its code and traceback were dropped with the environment
@@ -972,6 +986,18 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
      "Traceback", "Successfully installed accelerate-1.3.0 bitsandbytes-0.45.1"),
     ("  Requirement already satisfied: bitsandbytes in ./venv\nok", "ok",
      "  Requirement already satisfied: bitsandbytes in ./venv"),
+    # TensorFlow's log of its start: the machine's set-up (real posts: transformers#20457,
+    # #28428)
+    ("2022-11-25 18:45:40.556836: W tensorflow/compiler/xla/stream_executor/platform/default/"
+     "dso_loader.cc:64] Could not load dynamic library 'libnvinfer.so.7'\nImportError: x",
+     "ImportError: x", "2022-11-25 18:45:40.556836: W tensorflow/compiler/xla/stream_executor/"
+     "platform/default/dso_loader.cc:64] Could not load dynamic library 'libnvinfer.so.7'"),
+    ("E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register "
+     "cuDNN factory\nok", "ok", "E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261]"
+     " Unable to register cuDNN factory"),
+    # a C++ file of the library's own, not TensorFlow's log: told
+    ("the kernel in csrc/attention.cc:12] fails", "the kernel in csrc/attention.cc:12] fails",
+     ""),
 ])
 def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
     assert body.strip_env(text) == (told, env)
