@@ -93,6 +93,7 @@ ONCE: dict[int, str] = {
     183: "af8bc0e24d1f9748df843f1c938c99eed8a3fb6d",
     184: "119bdff010bfd0dcd3726f3f92eb44ddc897c0ac",
     185: "e5c1cc354c4f3abbec63f6f31a09ac4cf258b3ff",
+    186: "46729ea24f4d5579a71ca64af4f1f0374d56ca55",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
