@@ -63,6 +63,18 @@ def test_scores_bands_gpu_and_reasons() -> None:
         assert a.band == scoring.band(a.score)
 
 
+def test_a_size_mismatch_is_told_as_a_mismatch_not_as_numerics() -> None:
+    # real post (transformers#13187): a checkpoint's head loaded with another number of
+    # labels; the reason said "numerics or output quality"
+    issue = samples.issue(1, "Unable to load model", (
+        "```\nRuntimeError: Error(s) in loading state_dict for BertForSequenceClassification:"
+        "\n\tsize mismatch for classifier.weight: copying a param with shape "
+        "torch.Size([2, 768]), the model has torch.Size([27, 768]).\n```"))
+    [a] = rank.assess_all(load("transformers"), [issue], now=NOW)
+    told = [r for r in a.reasons if "numerics" in r]
+    assert told and "mismatch" in told[0]
+
+
 def test_the_gpu_reason_says_what_the_table_says() -> None:
     """A flag below the likely mark says "may need a GPU" (the table: maybe), not "needs a
     GPU" at 7% (real reasons did); an issue not flagged: "unlikely to need a GPU"."""
