@@ -27,6 +27,16 @@ def test_a_title_that_asks_for_support_or_is_about_training() -> None:
     assert title.cues("Finetuning T5 with prefix tuning") == {"title_training"}
 
 
+def test_a_pre_trained_checkpoint_is_no_training_run() -> None:
+    # real posts: transformers#6193 (easy by its reader), #4498
+    assert title.cues("Some weights not initialized in pre-trained RobertaForMaskedLM") \
+        == frozenset()
+    assert title.cues("Pre trained model download fails") == frozenset()
+    assert title.cues("Pre-trained electra-large model doesn't converge when fine-tuned") \
+        == {"title_training"}
+    assert title.cues("Model trained with bf16 gives NaN") == {"title_training", "title_perf"}
+
+
 def test_a_title_that_names_a_file_or_an_argument() -> None:
     assert title.cues("Bug in run_glue.py") == {"title_file"}
     assert title.cues("Add a `dropout` argument") == {"title_arg"}
