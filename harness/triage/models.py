@@ -200,8 +200,12 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
                 name = token.strip(_STRIP).rstrip(".")
-                # a path or a call ('from_pretrained("/data/x-7b"'), not a model's name
-                if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name:
+                # a path or a call ('from_pretrained("/data/x-7b"'), not a model's name; nor
+                # a link off the Hub: a screenshot's id ('src="https://github.com/.../assets/
+                # 22605641/9a6e1918-0ac0-4c2e-808b-eb1eca847e61"', real post: transformers#26599,
+                # read as a model of 808B parameters)
+                if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name \
+                        or ("://" in name and "huggingface.co/" not in name):
                     continue
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))

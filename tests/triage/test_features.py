@@ -143,6 +143,11 @@ def test_models_named_in_code_prose_and_commands() -> None:
     assert named("load_in_8bit=True, 4bit and bnb_4bit_compute_dtype") == []
     assert named("Bloom's hidden states are None") == []
     assert named("we serve bigscience/bloom on 8 A100s") == [("bigscience/bloom", 176.0)]
+    # a screenshot's link: its id's "808b" is no size (real post: transformers#26599, read
+    # as a model of 808B parameters); a link to the Hub still names one
+    assert named('<img alt="image" src="https://github.com/huggingface/transformers/assets/'
+                 '22605641/9a6e1918-0ac0-4c2e-808b-eb1eca847e61">') == []
+    assert named("see https://huggingface.co/acme/chat-70b now") == [("acme/chat-70b", 70.0)]
 
 
 def test_memory_against_a_laptop(transformers: Recipe) -> None:
