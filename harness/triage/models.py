@@ -200,6 +200,8 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
             low = token.lower()
             if any(s in low for s in sizes) and not any(n in low for n in light):
                 name = token.strip(_STRIP).rstrip(".")
+                if "=" in name:  # an argument's value: 'model="t5-11b",' (transformers#3546)
+                    name = name.rsplit("=", 1)[1].strip(_STRIP)
                 # a path or a call ('from_pretrained("/data/x-7b"'), not a model's name; nor
                 # a link off the Hub: a screenshot's id ('src="https://github.com/.../assets/
                 # 22605641/9a6e1918-0ac0-4c2e-808b-eb1eca847e61"', real post: transformers#26599,

@@ -139,6 +139,8 @@ def test_models_named_in_code_prose_and_commands() -> None:
     assert named("--model mistralai/Mixtral-8x7B-v0.1 on 4 GPUs") == [
         ("mistralai/Mixtral-8x7B-v0.1", 56.0)]
     assert named("It happens with any 70B model.") == [("70B", 70.0)]
+    # an argument's value, unquoted by the reader (real post: transformers#3546)
+    assert named('pipeline("summarization", model="t5-11b", device=0)') == [("t5-11b", 11.0)]
     assert named("using distilbert-base-uncased here") == [("distilbert-base-uncased", 0.066)]
     assert named("load_in_8bit=True, 4bit and bnb_4bit_compute_dtype") == []
     assert named("Bloom's hidden states are None") == []
