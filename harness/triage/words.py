@@ -53,6 +53,11 @@ _UNSHOWN = frozenset((
     # 11 times it was named for the 1,485 labelled posts here), 'png', 'assets' and
     # 'co transformers' (huggingface.co/transformers/...)
     "co", "user", "png", "jpg", "jpeg", "gif", "assets", "attachments", "githubusercontent",
+    # and of other links, paths, a traceback's frames and a split word: 'transformers issues'
+    # (github.com/huggingface/transformers/issues/..., named 16 times for the 1,931 labelled
+    # posts here), 'abs' (arxiv.org/abs/...), 'tmp', 'py line' ('File "x.py", line 12'),
+    # '_originally posted' (GitHub's "_Originally posted by @..._"), 'pre' (of "pre-trained")
+    "issues", "abs", "tmp", "py", "_originally", "pre",
 ))
 # weighed but never named, alone or in a pair of them and words that say nothing (STOP):
 # words every kind of post has, which tell a reader nothing of this one ("its words are

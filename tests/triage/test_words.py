@@ -106,6 +106,13 @@ def test_parts_of_links_and_tiny_words_weigh_but_are_not_named() -> None:
             "slow": -1.0}
     _, why = weigh(("user", "png", "assets", "slow"), link, ["co", "transformers"])
     assert why == "its words are those of harder issues: 'slow'"
+    # nor of a link to another issue, a paper's abstract, a frame's line, a split word
+    # (real reasons named 'transformers issues', 'abs', 'py line', '_originally posted', 'pre')
+    other = {"transformers issues": -3.0, "abs": -3.0, "py line": -3.0, "tmp": -3.0,
+             "_originally posted": -3.0, "pre": -3.0, "slow": -1.0}
+    _, why = weigh(("abs", "tmp", "pre", "slow"), other,
+                   ["transformers", "issues", "py", "line", "_originally", "posted"])
+    assert why == "its words are those of harder issues: 'slow'"
 
 
 def test_words_every_post_has_weigh_but_are_not_named() -> None:
