@@ -229,6 +229,13 @@ _FP16_OFF = re.compile(r"""["']?\s*[=:]\s*["']?(?:false|none|no|0)\b""")
 _XFORMERS = frozenset({"xformers"})
 _XFORMERS_WORD = re.compile(r"xformers")
 _PIP_INSTALL = re.compile(r"\bpip3? install\b[^\n]*$")
+# Stack Overflow, where an old issue form asked for "A link to original question on Stack
+# Overflow": a place, not an overflow (39 of the 1,931 labelled posts here name it, 28 of
+# them easy; transformers#5010, "How can I print output attention on test data?", was
+# "-0.37 numerics" for it)
+_OVERFLOW = frozenset({"overflow"})
+_OVERFLOW_WORD = re.compile(r"\boverflow\b")
+_STACK = re.compile(r"stack[ _-]?$")
 # an attention processor of xformers' kernels, by its class ("XFormersAttnProcessor ... will be
 # ignored": a warning only an xformers run prints); the package itself in System Info says
 # only what the reporter had installed
@@ -312,6 +319,10 @@ def _saved_media(low: str, m: re.Match[str]) -> bool:
     return _SAVED_MEDIA.match(low, m.start() - 1) is not None
 
 
+def _stack_overflow(low: str, m: re.Match[str]) -> bool:
+    return _STACK.search(low, max(0, m.start() - 7), m.start()) is not None
+
+
 def _set_off(low: str, m: re.Match[str]) -> bool:
     return _FP16_OFF.match(low, m.end()) is not None
 
@@ -332,6 +343,7 @@ _IDLE = (
     _Idle("half_precision", _FP16, _FP16_WORD, _set_off),
     _Idle("intricate", _CACHE, _CACHE_WORD, _hub_cache),
     _Idle("xformers", _XFORMERS, _XFORMERS_WORD, _pip_installed),
+    _Idle("numerics", _OVERFLOW, _OVERFLOW_WORD, _stack_overflow),
 )
 
 

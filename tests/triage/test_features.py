@@ -917,6 +917,19 @@ def test_a_picture_saved_is_no_model_state_saved(transformers: Recipe, text: str
     assert ("saving" in extract(transformers, "t", text).cues) is saving
 
 
+@pytest.mark.parametrize(("text", "numerics"), [
+    # real post: transformers#5010, an old question form's last line
+    ("I want to print output attention scores.\n\n**A link to original question on Stack "
+     "Overflow**:", False),
+    ("asked on stack-overflow and stack_overflow too", False),
+    ("An integer overflow in the position ids", True),
+    ("Stack Overflow has no answer; the loss is NaN after a step", True),
+])
+def test_stack_overflow_is_a_place_not_an_overflow(transformers: Recipe, text: str,
+                                                   numerics: bool) -> None:
+    assert ("numerics" in extract(transformers, "t", text).cues) is numerics
+
+
 def test_an_xformers_processor_named_by_its_class_is_xformers(transformers: Recipe) -> None:
     # real post: diffusers#7519 (xformers itself is named only in System Info)
     title = "cross_attention_kwargs ['scale'] are not expected by XFormersAttnProcessor"
