@@ -917,6 +917,23 @@ def test_a_picture_saved_is_no_model_state_saved(transformers: Recipe, text: str
     assert ("saving" in extract(transformers, "t", text).cues) is saving
 
 
+def test_a_template_s_html_comments_are_not_read(transformers: Recipe) -> None:
+    # the old feature-request template, as GitHub's API returns a filled one: its prompts
+    # stay in the body as HTML comments, which no page shows
+    form = ("# 🚀 Feature request\n\n<!-- A clear and concise description of the feature "
+            "proposal.\n     Please provide a link to the paper and code in case they exist. "
+            "-->\n\nLet `pipeline()` take a `revision` argument.\n\n## Your contribution\n\n"
+            "<!-- Is there any way that you could help, e.g. by submitting a PR?\n     Make sure "
+            "to read the CONTRIBUTING.MD readme -->\n")
+    f = extract(transformers, "Add revision to pipeline", form)
+    assert f.cues.isdisjoint({"new_arch", "docs_words", "design"}), f.cues
+    assert "revision" in f.told
+    # shown where it is: in a code block, or left open (the reporter's words typed inside
+    # the prompt, transformers#12821)
+    assert body.parse("t", "```html\n<!-- the paper's link -->\n```").words >= {"paper"}
+    assert "onnx" in body.parse("t", "<!-- A description.\n Could you add onnx examples?").words
+
+
 @pytest.mark.parametrize(("text", "numerics"), [
     # real post: transformers#5010, an old question form's last line
     ("I want to print output attention scores.\n\n**A link to original question on Stack "
