@@ -90,6 +90,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX issue_comments_issue ON issue_comments (repo, number);
     """,
+    # 3: the line endings of the posts stored before the sync made them "\n"
+    # (triage.validate.prose): a post from GitHub's web page came with "\r\n"
+    """
+    UPDATE issues SET body = replace(replace(body, char(13, 10), char(10)), char(13), char(10)),
+        title = replace(replace(title, char(13, 10), char(10)), char(13), char(10))
+        WHERE instr(body, char(13)) OR instr(title, char(13));
+    UPDATE issue_comments
+        SET body = replace(replace(body, char(13, 10), char(10)), char(13), char(10))
+        WHERE instr(body, char(13));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

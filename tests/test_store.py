@@ -58,6 +58,26 @@ def test_reopen_is_a_noop(tmp_path: Path) -> None:
         assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
 
 
+def test_posts_stored_with_the_web_page_s_line_ends_are_made_plain(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    for i, migration in enumerate(store.MIGRATIONS[:2]):
+        raw.executescript(migration)
+        raw.execute(f"PRAGMA user_version = {i + 1}")
+    raw.execute("INSERT INTO issues (repo, number, title, body, state, created_at, updated_at, "
+                "url) VALUES ('o/r', 1, 'T\r\n', '### System Info\r\n\r\nx\ry', 'open', "
+                "'2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 'u')")
+    raw.execute("INSERT INTO issue_comments (repo, number, id, body) "
+                "VALUES ('o/r', 1, 'c', 'on it\r\nsoon')")
+    raw.commit()
+    raw.close()
+    with store.opened(path) as conn:
+        assert tuple(conn.execute("SELECT title, body FROM issues").fetchone()) == (
+            "T\n", "### System Info\n\nx\ny")
+        assert tuple(conn.execute("SELECT body FROM issue_comments").fetchone()) == (
+            "on it\nsoon",)
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     raw = sqlite3.connect(path)

@@ -105,8 +105,8 @@ def to_issue(raw: Any) -> tuple[Issue, list[Comment]]:
     author = raw.get("author")
     closed = raw.get("closedAt")
     issue = Issue(
-        repo=repo_of(url) or "", number=number, title=validate.text(raw["title"]),
-        body=validate.text(raw.get("body")),
+        repo=repo_of(url) or "", number=number, title=validate.prose(raw["title"]),
+        body=validate.prose(raw.get("body")),
         state=validate.text(raw.get("state") or "open").lower(),
         labels=tuple(validate.text(n) for n in _names(raw.get("labels"), "name")),
         assignees=tuple(validate.text(n) for n in _names(raw.get("assignees"), "login")),
@@ -134,7 +134,7 @@ def _comments(said: Any, number: int) -> list[Comment]:
         found.append(Comment(
             "", number, validate.text(c.get("id") or c.get("url") or f"{number}-{k}"),
             validate.text(author.get("login", "")) if isinstance(author, dict) else "",
-            validate.text(c.get("authorAssociation")).upper(), validate.text(c.get("body")),
+            validate.text(c.get("authorAssociation")).upper(), validate.prose(c.get("body")),
             validate.text(c.get("createdAt"))))
     return found
 

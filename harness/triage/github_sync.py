@@ -94,7 +94,7 @@ def to_issue(repo: str, raw: Any) -> Issue:
     user = raw.get("user")
     return Issue(
         repo=repo, number=validate.number(raw.get("number")),
-        title=validate.text(raw.get("title")), body=validate.text(raw.get("body")),
+        title=validate.prose(raw.get("title")), body=validate.prose(raw.get("body")),
         state=validate.text(raw.get("state") or "open"),
         labels=tuple(validate.text(lb.get("name")) for lb in _list(raw.get("labels"))
                      if isinstance(lb, dict)),
@@ -119,7 +119,7 @@ def to_comment(repo: str, raw: Any) -> Comment:
     return Comment(repo, number, validate.text(raw.get("id")),
                    validate.text(user.get("login")) if isinstance(user, dict) else "",
                    validate.text(raw.get("author_association")).upper(),
-                   validate.text(raw.get("body")),
+                   validate.prose(raw.get("body")),
                    validate.when(raw.get("created_at"), "created_at"))
 
 

@@ -67,6 +67,16 @@ def text(value: Any) -> str:
     return "" if value is None else value if isinstance(value, str) else str(value)
 
 
+def prose(value: Any) -> str:
+    """A text field people typed (a title, a body, a comment): :func:`text` with its line
+    endings made "\\n".  A post written or edited in GitHub's web page comes back with
+    "\\r\\n" (one sent through the API, as sent): each line then ends in "\\r", and its
+    headings ("### System Info\\r") were no sections, nor its lines environment lines, to
+    the scoring (163 of 365 real transformers posts scored otherwise so)."""
+    s = text(value)
+    return s.replace("\r\n", "\n").replace("\r", "\n") if "\r" in s else s
+
+
 def _short(value: Any) -> str:
     r = repr(value)
     return r if len(r) <= 40 else f"{r[:37]}..."

@@ -26,6 +26,18 @@ def test_reads_the_fixture() -> None:
     assert not any(i.is_pull for i in found.values())
 
 
+def test_line_ends_of_the_web_page_are_made_plain(tmp_path: Path) -> None:
+    record = {"number": 5, "title": "Bug\r\n", "url": f"https://github.com/{REPO}/issues/5",
+              "createdAt": "2024-05-01T00:00:00Z", "body": "### System Info\r\n\r\nx\ry",
+              "comments": [{"body": "on it\r\nsoon", "author": {"login": "a"}}]}
+    path = tmp_path / "gh.json"
+    path.write_text(json.dumps([record]))
+    loaded = gh_import.load(str(path), REPO)
+    [issue] = loaded.issues
+    assert (issue.title, issue.body) == ("Bug\n", "### System Info\n\nx\ny")
+    assert [c.body for c in loaded.comments] == ["on it\nsoon"]
+
+
 def test_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(FIXTURE.read_text()))
     assert len(gh_import.load("-", REPO).issues) == 4

@@ -9,7 +9,8 @@ import pytest
 
 from harness import store
 from harness.errors import HarnessError
-from harness.triage import comments, github_sync, issues, sync_state
+from harness.recipes import load
+from harness.triage import comments, features, github_sync, issues, sync_state
 from tests.triage.github_server import GitHubServer, make_comment, make_issue
 
 REPO = "huggingface/peft"
@@ -195,6 +196,30 @@ def test_comments_are_synced_and_kept(github: GitHubServer) -> None:
     assert said[3][0].author == "newbie" and said[3][0].association == "NONE"
     assert comments.claimed_by(said[3]) == "@newbie" and comments.claimed_by(said[4]) == ""
     assert comments.maintainer_state(said[4]) == "agreed"
+
+
+def test_a_post_written_in_the_web_page_is_read_as_one_sent_through_the_api(
+        github: GitHubServer) -> None:
+    """GitHub returns a post written or edited in its web page with "\\r\\n" line ends:
+    its System Info heading was then no section, and the reporter's A100 was read as what
+    the bug needs."""
+    post = ("### System Info\n\n- GPU: 8x A100 80GB\n- `transformers` version: 4.40.0\n\n"
+            "### Reproduction\n\n```python\nfrom transformers import AutoTokenizer\n"
+            "tok = AutoTokenizer.from_pretrained('bert-base-uncased')\n```\nThe decode drops "
+            "a space.")
+    github.fake.issues[REPO] = [make_issue(1, body=post.replace("\n", "\r\n")),
+                                make_issue(2, body=post)]
+    github.fake.comments[REPO] = [make_comment(1, "I'd like to work on this!\r\nThanks")]
+    with store.opened() as conn:
+        sync(conn, github)
+        web, api = sorted(issues.load(conn, REPO), key=lambda i: i.number)
+        said = comments.load(conn, REPO)
+    assert web.body == api.body == post
+    assert said[1][0].body == "I'd like to work on this!\nThanks"
+    recipe = load("peft")
+    read = features.extract(web, recipe, now=NOW).hardware
+    assert read == features.extract(api, recipe, now=NOW).hardware
+    assert "sys_multi_gpu" in read and "multi_gpu" not in read  # the reporter's, not the bug's
 
 
 @pytest.mark.parametrize("portal", [
