@@ -947,6 +947,17 @@ def test_stack_overflow_is_a_place_not_an_overflow(transformers: Recipe, text: s
     assert ("numerics" in extract(transformers, "t", text).cues) is numerics
 
 
+def test_the_old_question_form_s_prompt_is_not_the_reporter_s(transformers: Recipe) -> None:
+    # real post: transformers#5010; the prompt's "link" was "about docs, examples or links"
+    post = ("# ❓ Questions & Help\n\n## Details\n\nI want to print output attention scores "
+            "about test data.\n\n**A link to original question on Stack Overflow**:")
+    f = extract(transformers, "How can I print output attention on test data?", post)
+    assert "docs_words" not in f.cues and "link" not in f.told
+    linked = post + " https://stackoverflow.com/questions/1"
+    assert "docs_words" not in extract(transformers, "t", linked).cues
+    assert "docs_words" in extract(transformers, "t", "A link in the docs is broken").cues
+
+
 def test_an_xformers_processor_named_by_its_class_is_xformers(transformers: Recipe) -> None:
     # real post: diffusers#7519 (xformers itself is named only in System Info)
     title = "cross_attention_kwargs ['scale'] are not expected by XFormersAttnProcessor"
