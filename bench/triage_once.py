@@ -94,6 +94,7 @@ ONCE: dict[int, str] = {
     184: "119bdff010bfd0dcd3726f3f92eb44ddc897c0ac",
     185: "e5c1cc354c4f3abbec63f6f31a09ac4cf258b3ff",
     186: "46729ea24f4d5579a71ca64af4f1f0374d56ca55",
+    187: "a66ed5c06199f29887e5dbfcfe7bdb04e8ad7298",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
