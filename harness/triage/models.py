@@ -317,9 +317,16 @@ def in_title(model: ModelRef, title_words: frozenset[str]) -> bool:
 def _name_words(name: str) -> frozenset[str]:
     """The words of a checkpoint's name that say which model it is: "Llama-2-7b-hf" →
     {"llama", "llama2"} (the same checkpoints come up in issue after issue: each is read
-    once)."""
+    once).  A family of a letter and a digit names it too: "t5" of "t5-11b" (a real post,
+    transformers#6517, "Can't load t5-11b from pre-trained", was told "used in the report
+    (the title names other things)")."""
     parts = words_of(_PARTS.sub(" ", name.rpartition("/")[2].lower()))
     # a title writes the family and its version as one word: "LLama4" for "llama-4"
     joined = {parts[0] + parts[1]} if len(parts) > 1 and parts[1][:1].isdigit() else set()
+    family = {parts[0]} if parts and _LETTER_DIGIT.fullmatch(parts[0]) \
+        and parts[0] not in _GENERIC else set()
     return frozenset(p for p in parts if len(p) > 2 and not p.isdigit()
-                     and p not in _GENERIC and p not in _SIZE_WORDS) | joined
+                     and p not in _GENERIC and p not in _SIZE_WORDS) | joined | family
+
+
+_LETTER_DIGIT = re.compile(r"[a-z][0-9]")  # "t5" (not "v1": _GENERIC)

@@ -1067,6 +1067,19 @@ def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title
     assert sig[0] == ("big_model" if in_title else "big_model_incidental")
 
 
+@pytest.mark.parametrize(("title", "in_title"), [
+    ("Can't load t5-11b from pre-trained", True),  # transformers#6517: a family of two letters
+    ("T5 generate repeats the prompt", True),
+    ("Tokenizer drops the prompt", False),
+])
+def test_a_family_of_a_letter_and_a_digit_is_named_by_the_title(transformers: Recipe, title: str,
+                                                                in_title: bool) -> None:
+    f = extract(transformers, title,
+                "OSError: Can't load weights for t5-11b")
+    assert f.memory_gb is not None and f.memory_gb > models.CPU_GB
+    assert f.model_in_title is in_title
+
+
 @pytest.mark.parametrize("heading", ["## Information", "### Who can help?"])
 def test_the_problem_told_under_an_old_template_heading_counts(heading: str) -> None:
     """transformers' old template asks for the problem under "Information"; some reporters
