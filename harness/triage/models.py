@@ -154,6 +154,11 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
     read: list[str] = []  # linked only at a settings file of theirs: read, not run
     names.update((name, None) for name in heavy
                  if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+    # an id of the Hub's first years has no org: 'from_pretrained("t5-11b")' (a real post,
+    # transformers#6517), named by its size (a path is not: "./llama-7b", "C:\\x-7b")
+    names.update((name, None) for name in heavy
+                 if "/" not in name and name[0].isalnum() and ":" not in name
+                 and "\\" not in name and size_from_name(name) is not None)
     # quoted ids elsewhere are looked for in the code (above traceback frames:
     # 'File "/usr/lib/..."' is a path), links to the Hub anywhere
     code = _code_above_frames(body)

@@ -1080,6 +1080,18 @@ def test_a_family_of_a_letter_and_a_digit_is_named_by_the_title(transformers: Re
     assert f.model_in_title is in_title
 
 
+@pytest.mark.parametrize(("name", "sized"), [
+    ("t5-11b", True),  # an id of the Hub's first years, without an org (transformers#6517)
+    ("./llama-7b", False),  # a path
+    ("C:\\models\\llama-7b", False),
+])
+def test_an_id_without_an_org_loaded_in_code_is_sized(transformers: Recipe, name: str,
+                                                      sized: bool) -> None:
+    f = extract(transformers, "generate repeats the prompt",
+                f'```python\nm = AutoModel.from_pretrained("{name}")\n```')
+    assert (f.memory_gb is not None and f.memory_gb > models.CPU_GB) is sized
+
+
 @pytest.mark.parametrize("heading", ["## Information", "### Who can help?"])
 def test_the_problem_told_under_an_old_template_heading_counts(heading: str) -> None:
     """transformers' old template asks for the problem under "Information"; some reporters
