@@ -95,6 +95,7 @@ ONCE: dict[int, str] = {
     185: "e5c1cc354c4f3abbec63f6f31a09ac4cf258b3ff",
     186: "46729ea24f4d5579a71ca64af4f1f0374d56ca55",
     187: "a66ed5c06199f29887e5dbfcfe7bdb04e8ad7298",
+    188: "f01d54ee92dbb68ce5f7dcdfd471151b779d2956",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
