@@ -56,7 +56,10 @@ GPU_CUES = {
     "device_map": "places the model with device_map (offload, several devices)",
     "compile": "uses torch.compile",
     "cuda_error": "CUDA in the error output", "cuda_use": "the code puts the model on a GPU",
-    "cuda_code": "talks of CUDA or a GPU", "gpu_model": "names a GPU model",
+    "cuda_code": "talks of CUDA or a GPU",
+    # Colab counts (it lends a GPU): 26 of the 590 labelled posts here have this cue from
+    # "colab" alone ("names a GPU model" for "I ran it on colab", transformers#8210)
+    "gpu_model": "names a GPU model or Colab",
     "multi_process": "a multi-process launch", "cpu_run": "said to happen on CPU or a Mac",
     "tiny_model": "a tiny or toy model", "big_pipeline": "a large pipeline or LLM",
     "api_error": "a wrong call or a missing name: a Python-level error",

@@ -1092,6 +1092,14 @@ def test_an_id_without_an_org_loaded_in_code_is_sized(transformers: Recipe, name
     assert (f.memory_gb is not None and f.memory_gb > models.CPU_GB) is sized
 
 
+def test_colab_is_not_called_a_gpu_model(transformers: Recipe) -> None:
+    """transformers#8210: "on colab not sure how to find them" was "names a GPU model"."""
+    f = extract(transformers, "Simple import issue for run_clm.py",
+                "Other details: on colab, not sure how to find them.")
+    found, _ = signals.both(f)
+    assert [why for _, _, why in found if "GPU model" in why] == ["names a GPU model or Colab"]
+
+
 @pytest.mark.parametrize("heading", ["## Information", "### Who can help?"])
 def test_the_problem_told_under_an_old_template_heading_counts(heading: str) -> None:
     """transformers' old template asks for the problem under "Information"; some reporters
