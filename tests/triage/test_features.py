@@ -1068,7 +1068,7 @@ def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title
 
 
 @pytest.mark.parametrize(("title", "in_title"), [
-    ("Can't load t5-11b from pre-trained", True),  # transformers#6517: a family of two letters
+    ("Can't load t5-11b from pre-trained", True),  # transformers#6517: "t5" names it
     ("T5 generate repeats the prompt", True),
     ("Tokenizer drops the prompt", False),
 ])
