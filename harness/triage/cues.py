@@ -41,7 +41,10 @@ WORDS: dict[str, frozenset[str]] = {
                           "sageattn", "sage_attention", "tensorrt",
                           # grouped GEMM kernels of mixture-of-experts layers (real post:
                           # transformers#43193, "`torch._grouped_mm` support for GptOss")
-                          "_grouped_mm", "grouped_mm", "megablocks"}),
+                          "_grouped_mm", "grouped_mm", "megablocks",
+                          # fp8 by its dtypes' names ('torch_dtype=torch.float8_e4m3fn', real
+                          # post: transformers#33186, needing a GPU by both its readers)
+                          "float8", "float8_e4m3fn", "float8_e5m2"}),
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),

@@ -979,6 +979,14 @@ def test_a_tokenizer_of_a_large_model_is_no_large_model(transformers: Recipe) ->
     assert "big_pipeline" in extract(transformers, "t", said).cues
 
 
+@pytest.mark.parametrize("dtype", ["torch.float8_e4m3fn", "torch.float8_e5m2"])
+def test_an_fp8_dtype_is_a_gpu_kernel(transformers: Recipe, dtype: str) -> None:
+    """transformers#33186: 'torch_dtype=torch.float8_e4m3fn' is fp8, as "fp8" said is."""
+    f = extract(transformers, "T5EncoderModel in a smaller dtype",
+                f"```python\nm = T5EncoderModel.from_pretrained(x, torch_dtype={dtype})\n```")
+    assert "kernels" in f.cues
+
+
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
     # a real post sets it for an inpainting call whose error is a size check (diffusers#5595)
     picked = extract(transformers, "t", "```python\nimport os\n"
