@@ -984,7 +984,7 @@ def test_an_fp8_dtype_is_a_gpu_kernel(transformers: Recipe, dtype: str) -> None:
     """transformers#33186: 'torch_dtype=torch.float8_e4m3fn' is fp8, as "fp8" said is."""
     f = extract(transformers, "T5EncoderModel in a smaller dtype",
                 f"```python\nm = T5EncoderModel.from_pretrained(x, torch_dtype={dtype})\n```")
-    assert "kernels" in f.cues
+    assert "kernels" in f.cues and "gpu_kernel" in f.hardware  # the cue and the GPU model's
 
 
 def test_picking_a_gpu_is_no_gpu_kernel(transformers: Recipe) -> None:
