@@ -309,6 +309,7 @@ def _billions(m: ModelRef) -> float:
 # parts of a checkpoint's name that say nothing of which model it is
 _GENERIC = frozenset({"base", "large", "small", "medium", "tiny", "instruct", "chat", "model",
                       "uncased", "cased", "dev", "hf", "it", "v1", "v2", "v3"})
+_LETTER_DIGIT = re.compile(r"[a-z][0-9]")  # a family named so: "t5" (not "v1": _GENERIC)
 
 
 def in_title(model: ModelRef, title_words: frozenset[str]) -> bool:
@@ -333,5 +334,3 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(p for p in parts if len(p) > 2 and not p.isdigit()
                      and p not in _GENERIC and p not in _SIZE_WORDS) | joined | family
 
-
-_LETTER_DIGIT = re.compile(r"[a-z][0-9]")  # "t5" (not "v1": _GENERIC)
