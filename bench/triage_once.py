@@ -96,6 +96,7 @@ ONCE: dict[int, str] = {
     186: "46729ea24f4d5579a71ca64af4f1f0374d56ca55",
     187: "a66ed5c06199f29887e5dbfcfe7bdb04e8ad7298",
     188: "f01d54ee92dbb68ce5f7dcdfd471151b779d2956",
+    189: "2a8a96f8841cbfb105b1a5b17f54a799e473e086",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
