@@ -301,6 +301,9 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     ("DetrFeatureExtractor fails if do_normalize set to false", "It skips the rescale.", (),
      "bug"),
     ("Incorrect router probability calculation", "The softmax is taken twice.", (), "bug"),
+    # ... in the past tense too ("Make style failed", transformers#27551: read as a request
+    # to "make" something, a feature needing design)
+    ("Make style failed", "Running it gives a TOML parse error.", (), "bug"),
     ("Router probability calculation", "The softmax is taken twice.", (), "other"),
     # a title that asks for what the library lacks is a feature request (real posts:
     # diffusers#8710, #9378, #1985); a small named addition (transformers#13252, easy) and
