@@ -131,6 +131,13 @@ _ENV_MARKS = ("ersion", "==", "latform", "GPU", "CUDA", "MiB", "NVIDIA", "RAM:",
 # "xla" read as a TPU: transformers#20457, an import error of Keras; 13 of the 1,871
 # labelled posts hold such lines)
 _TF_LOG = re.compile(r"\b(?:tensorflow|xla|tsl)/[\w/]+\.cc:\d+\]")
+# JAX's own warning on importing it where it finds no accelerator, which `transformers env`
+# prints atop the environment it lists: "No GPU/TPU found, falling back to CPU. (Set
+# TF_CPP_MIN_LOG_LEVEL=0 and rerun for more info.)", or "An NVIDIA GPU may be present on this
+# machine, but a CUDA-enabled jaxlib is not installed. Falling back to cpu."  The reporter's
+# machine (one without a GPU), not what the bug needs: read as the post's words, its "TPU"
+# flagged a failing `make style` as needing a TPU (transformers#27551)
+_JAX_LOG = ("No GPU/TPU found, falling back to CPU", "CUDA-enabled jaxlib is not installed")
 # pip's own output: the packages the reporter installed, not what the bug needs
 _PIP_OUTPUT = ("Successfully installed ", "Requirement already satisfied")
 # a row of `pip list`'s table ("deepspeed      0.14.0+ce78a632"), its header and its rule
@@ -141,6 +148,8 @@ _PIP_LIST = re.compile(r"^\s*(?:[A-Za-z][\w.\-\[\]]*\s{2,}v?\d+\.[\w.+\-!]*|Pack
 
 def _env_line(line: str) -> bool:
     if ".cc:" in line and _TF_LOG.search(line):
+        return True
+    if "alling back to" in line and any(log in line for log in _JAX_LOG):
         return True
     if line.lstrip().startswith(_PIP_OUTPUT) or (
             ("  " in line or "- -" in line) and _PIP_LIST.match(line)):
@@ -180,7 +189,11 @@ def strip_env(text: str) -> tuple[str, str]:
 
 # the System Info sections where reporters often tell the problem itself, in prose
 _PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "environment info",
-                           "your environment", "information", "who can help?", "who can help"})
+                           "your environment", "information", "who can help?", "who can help",
+                           # a short list of versions with the rest of the post after it, no
+                           # heading between (real post: transformers#16721, its launch on
+                           # four GPUs read as the reporter's environment)
+                           "versions"})
 _SYSTEM = frozenset(SYSTEM)
 # a line long enough to tell something (found by the regex engine, not a Python loop)
 _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
@@ -212,8 +225,11 @@ def prose_of(section: str) -> str:
     return "\n".join(told)
 
 
-# a code block that holds a reproduction or a traceback, not an environment's listing
-_TOLD_CODE = re.compile(r"^\s*(?:from \S+ import |import \S|\w+(?:Error|Exception): )"
+# a code block that holds a reproduction or a traceback, not an environment's listing; or
+# the command that ran it, a script with its arguments or a launcher ("python -m
+# torch.distributed.launch --nproc_per_node 4 train.py": real post, transformers#16721)
+_TOLD_CODE = re.compile(r"^\s*(?:from \S+ import |import \S|\w+(?:Error|Exception): "
+                        r"|!?python3? (?:-m )?[\w.]+ -|torchrun |accelerate launch |deepspeed )"
                         r"|Traceback \(most recent call last\)", re.M)
 
 

@@ -673,6 +673,43 @@ def test_tensorflow_s_start_log_is_no_tpu(transformers: Recipe) -> None:
     assert "tpu" in extract(transformers, "t", "It fails on a TPU with torch_xla.").hardware
 
 
+def test_jax_s_warning_of_no_accelerator_is_no_tpu(transformers: Recipe) -> None:
+    # real post (transformers#27551, a failing `make style`): `transformers env` printed
+    # JAX's warning atop the System Info; its "TPU" read as the post's ("needs a TPU or
+    # another accelerator a laptop lacks to check")
+    for warning in ("No GPU/TPU found, falling back to CPU. (Set TF_CPP_MIN_LOG_LEVEL=0 and "
+                    "rerun for more info.)",
+                    "An NVIDIA GPU may be present on this machine, but a CUDA-enabled jaxlib "
+                    "is not installed. Falling back to cpu."):
+        f = extract(transformers, "Make style failed",
+                    f"### System Info\n\n{warning}\n\n- `transformers` version: 4.36.0\n"
+                    "- Jax version: 0.4.13\n\n### Reproduction\n\nRunning `make style` "
+                    "gives a TOML parse error.")
+        assert f.hardware == frozenset(), warning
+    told = extract(transformers, "t", "### System Info\n\n- `transformers` version: 4.36.0"
+                   "\n\nTraining hangs on the TPU VM at the first step, with no error and "
+                   "no log.\n\n### Reproduction\n\nRun the script.")
+    assert "tpu" in told.hardware
+
+
+def test_a_post_told_under_a_versions_heading_is_read(transformers: Recipe) -> None:
+    # real post (transformers#16721): a short "### Versions" list, then the rest of the post
+    # with no heading (the machine, the launch on four GPUs, the code), all read as the
+    # reporter's environment; a command that runs a script or a launcher is told as a
+    # reproduction is
+    report = ("I fine-tune a masked language model and copying it to a bucket fails.\n\n"
+              "### Versions\n\n      torch==1.11.0+cu113\n      transformers==4.17.0\n\n"
+              "I launch the training script inside a container on a cloud machine with "
+              "several accelerators.\n\n```\npython -m torch.distributed.launch "
+              "--nproc_per_node 4 train.py --bf16\n```\n")
+    parsed = body.parse("ResumableUploadAbortException: 409", report)
+    assert "nproc_per_node" in parsed.words and "11.0" not in parsed.text
+    assert "multi_gpu" in extract(transformers, "ResumableUploadAbortException: 409",
+                                  report).hardware
+    # a version listed there stays the reporter's
+    assert "transformers==4.17.0" in parsed.system
+
+
 def test_code_and_a_traceback_told_in_an_information_section_are_read() -> None:
     # real post (transformers#4005): the old template's "Information" section holds the
     # whole report; its code and traceback were dropped with the environment
