@@ -97,6 +97,7 @@ ONCE: dict[int, str] = {
     187: "a66ed5c06199f29887e5dbfcfe7bdb04e8ad7298",
     188: "f01d54ee92dbb68ce5f7dcdfd471151b779d2956",
     189: "2a8a96f8841cbfb105b1a5b17f54a799e473e086",
+    190: "9cb6e7f8e757da348783fd9356f05b900d043561",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
