@@ -333,4 +333,3 @@ def _name_words(name: str) -> frozenset[str]:
         and parts[0] not in _GENERIC else set()
     return frozenset(p for p in parts if len(p) > 2 and not p.isdigit()
                      and p not in _GENERIC and p not in _SIZE_WORDS) | joined | family
-

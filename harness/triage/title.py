@@ -56,6 +56,12 @@ SUPPORT_WORDS = frozenset({"support", "supported", "supporting"})
 # the subject is a training run: reproducing it means training
 TRAINING_WORDS = frozenset({"training", "train", "trained", "finetuning", "finetune",
                             "finetuned"})
+# "trained" not of a "pre-trained" checkpoint: "Some weights not initialized in pre-trained
+# RobertaForMaskedLM" (transformers#6193, easy by its reader) is about loading one, not a
+# training run (of the 1,931 labelled posts here, 10 titles say "pre-trained", 7 of them
+# easy; those that speak of training too say so in other words: "fine-tuned", "training")
+_TRAINED = re.compile(r"(?<!pre[- ])\btrained\b")
+_TRAINING_SAID = TRAINING_WORDS | {"tuned", "tuning"}  # and "fine-tuned", "fine-tuning"
 
 # the subject is a file: "run_glue.py" is the words "run_glue" and "py"
 FILE_WORDS = frozenset({"py"})
@@ -88,14 +94,6 @@ def cues_of(words: frozenset[str], title: str) -> frozenset[str]:
             and not _TRAINED.search(title.lower()):
         found.discard("title_training")
     return frozenset(found)
-
-
-# "trained" not of a "pre-trained" checkpoint: "Some weights not initialized in pre-trained
-# RobertaForMaskedLM" (transformers#6193, easy by its reader) is about loading one, not a
-# training run (of the 1,931 labelled posts here, 10 titles say "pre-trained", 7 of them
-# easy; those that speak of training too say so in other words: "fine-tuned", "training")
-_TRAINED = re.compile(r"(?<!pre[- ])\btrained\b")
-_TRAINING_SAID = TRAINING_WORDS | {"tuned", "tuning"}  # and "fine-tuned", "fine-tuning"
 
 
 def _import_fails(words: frozenset[str], title: str) -> bool:
