@@ -47,7 +47,7 @@ class Features(NamedTuple):
     says_nothing: bool = False  # the post tells nothing beyond its title (body.says_nothing)
     several_problems: bool = False  # it lists separate problems (body.several_problems)
     post_chars: int = 0  # length of the whole post, as written (System Info and code in it)
-    # what it tells, as words, and its first words in order (body.Body.words, .head)
+    # what it tells, as words, and its first words in order (body.Body.weighed, .head)
     told: frozenset[str] = frozenset()
     head: tuple[str, ...] = ()
 
@@ -135,5 +135,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
-        told=parsed.words, head=parsed.head, post_chars=len(issue.body),
+        told=parsed.weighed, head=parsed.head, post_chars=len(issue.body),
     )

@@ -13,7 +13,7 @@ from tests.triage.samples import issue
 
 def told(title: str, text: str) -> frozenset[str]:
     parsed = body.parse(title, text)
-    return words.terms(parsed.words, parsed.head)
+    return words.terms(parsed.weighed, parsed.head)
 
 
 def test_words_and_pairs_of_what_is_told_not_the_environment() -> None:
@@ -22,6 +22,27 @@ def test_words_and_pairs_of_what_is_told_not_the_environment() -> None:
     assert {"typo", "docstring", "typo in", "an error", "generate"} <= found
     assert not {"the", "is", "in the", "it is"} & found  # alone or paired, they say nothing
     assert not {"glibc2", "safetensors"} & found  # the System Info lists, it does not tell
+
+
+def test_a_feature_requests_motivation_is_read_by_the_cues_but_its_words_not_weighed() -> None:
+    # a real post's shape (transformers#28079, easy by both its readers): the motivation
+    # tells the reporter's own work, not what the small change asks
+    title = "Expose `gradient_as_bucket_view` as training argument for `DDP`"
+    text = ("### Feature request\n\nAs the title says, add `gradient_as_bucket_view` as the "
+            "training argument (default False)\n\n### Motivation\n\nI have been "
+            "experimenting with qlora fine-tuning LLMs on multiple A10 GPUs and I am "
+            "leveraging DDP.\n\n### Your contribution\n\nI can also work on a PR for this "
+            "as the change is relatively small")
+    parsed = body.parse(title, text)
+    found = words.terms(parsed.weighed, parsed.head)
+    assert {"gradient_as_bucket_view", "training argument", "relatively small", "ddp"} <= found
+    assert not {"qlora", "experimenting", "gpus", "leveraging", "multiple a10"} & found
+    assert {"qlora", "gpus"} <= parsed.words  # what the cues read: the GPUs it runs on
+    f = features.extract(issue(1, title, text), load("transformers"))
+    assert f.terms == found and "multi_gpu" in f.hardware
+    # a post without the section weighs all it tells, as before
+    plain = body.parse(title, text.replace("### Motivation", "### Details"))
+    assert plain.weighed is plain.words and "qlora" in words.terms(plain.weighed, plain.head)
 
 
 def weigh(told: Iterable[str], weights: dict[str, float], head: Sequence[str] = ()
