@@ -535,6 +535,12 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("```\n!pip install -q xformers\n```\nIt breaks only with xformers on", "xformers", True),
     ("```\npip install xformers\npipe.enable_xformers_memory_efficient_attention()\n```",
      "xformers", True),
+    # "on CPU" beside a GPU it runs on compares the devices (transformers#27103, #6071)
+    ("A batch works on cpu; when the batch is on gpu, generate breaks", "cpu_run", False),
+    ("The model traced and saved on the GPU cannot be loaded and run on CPU", "cpu_run",
+     False),
+    ("It fails on CPU too, not only in Colab", "cpu_run", True),
+    ("It fails on CPU; I have no GPU", "cpu_run", True),
 ])
 def test_words_said_in_passing_are_no_cue(transformers: Recipe, text: str, cue: str,
                                           found: bool) -> None:
