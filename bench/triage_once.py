@@ -99,6 +99,7 @@ ONCE: dict[int, str] = {
     189: "2a8a96f8841cbfb105b1a5b17f54a799e473e086",
     190: "9cb6e7f8e757da348783fd9356f05b900d043561",
     191: "cccdd7f250e32a141d1b0fb838586c82280be811",
+    192: "1b152c57df57fda5aa6aa7f1a92064de983e70ab",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
