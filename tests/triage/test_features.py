@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.recipes import Recipe, load
-from harness.triage import body, features, models, scoring, signals
+from harness.triage import body, environment, features, models, scoring, signals
 from harness.triage.features import Features
 from tests.triage import samples
 from tests.triage.samples import issue
@@ -1102,7 +1102,7 @@ def test_a_training_run_is_told_by_what_runs_not_by_the_word(transformers: Recip
      ""),
 ])
 def test_environment_lines_are_cut_from_what_is_told(text: str, told: str, env: str) -> None:
-    assert body.strip_env(text) == (told, env)
+    assert environment.strip_env(text) == (told, env)
 
 
 @pytest.mark.parametrize(("title", "in_title"), [
