@@ -140,9 +140,14 @@ def parse(title: str, text: str) -> Body:
     if len(parts) == 1:
         system, source = "", text
     else:
-        system_parts, said, other = [], [], []
+        system_parts: list[str] = []
+        said: list[str] = []
+        other: list[str] = []
+        why = -1  # where a filled WHY section stands in other
         for k, v in parts.items():
             if k not in SYSTEM_HEADS:
+                if k == WHY and v.strip():
+                    why = len(other)
                 other.append(v)
                 continue
             system_parts.append(v)
@@ -150,9 +155,8 @@ def parse(title: str, text: str) -> Body:
                 said.append(told_there)
         system = "\n".join(system_parts)
         source = "\n".join(said + other)
-        if parts.get(WHY, "").strip():
-            weighed_source = "\n".join(
-                said + [v for k, v in parts.items() if k not in SYSTEM_HEADS and k != WHY])
+        if why >= 0:
+            weighed_source = "\n".join(said + other[:why] + other[why + 1:])
     told, env = strip_env(source)
     if env:
         system = f"{system}\n{env}"
