@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from harness.triage import hardware
 from harness.triage.body import Body, add_phrase_groups, phrase_index
 
 # an error in Python code (the cue code_error): there on any machine, whatever the post ran
@@ -36,15 +37,12 @@ WORDS: dict[str, frozenset[str]] = {
     # for NVIDIA GPUs alone (of the labelled issues, it flags three more: two about its
     # pipelines, both needing a GPU, and one whose traceback runs in a conda environment
     # of that name, not)
-    "kernels": frozenset({"triton", "cudnn", "fp8", "liger", "vllm", "apex", "nccl",
+    "kernels": frozenset({"triton", "cudnn", "liger", "vllm", "apex", "nccl",
                           "cublas", "kernel", "kernels", "cudagraphs", "sageattention",
                           "sageattn", "sage_attention", "tensorrt",
                           # grouped GEMM kernels of mixture-of-experts layers (real post:
                           # transformers#43193, "`torch._grouped_mm` support for GptOss")
-                          "_grouped_mm", "grouped_mm", "megablocks",
-                          # fp8 by its dtypes' names ('torch_dtype=torch.float8_e4m3fn', real
-                          # post: transformers#33186, needing a GPU by both its readers)
-                          "float8", "float8_e4m3fn", "float8_e5m2"}),
+                          "_grouped_mm", "grouped_mm", "megablocks"}) | hardware.FP8,
     "oom": frozenset({"oom", "outofmemoryerror", "vram"}),
     "offload": frozenset({"enable_model_cpu_offload", "enable_sequential_cpu_offload",
                           "cpu_offload", "offload", "offloading", "offload_folder"}),

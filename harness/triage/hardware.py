@@ -9,6 +9,9 @@ import re
 
 from harness.triage.body import Body, add_phrase_groups, phrase_index, words_of
 
+# fp8, also by its dtypes' names ('torch_dtype=torch.float8_e4m3fn', real post:
+# transformers#33186, needing a GPU by both its readers): GPU kernels (and .cues' "kernels")
+FP8 = frozenset({"fp8", "float8", "float8_e4m3fn", "float8_e5m2"})
 # group → whole words (as \w+ finds them in the lower-cased text)
 WORDS: dict[str, frozenset[str]] = {
     "multi_gpu": frozenset({"torchrun", "ddp", "nccl", "multigpu", "tp_plan", "deepspeed_launcher",
@@ -31,9 +34,8 @@ WORDS: dict[str, frozenset[str]] = {
     "deepspeed": frozenset({"deepspeed", "zero3", "zero_stage", "zero_optimization"}),
     "fsdp": frozenset({"fsdp", "fsdp2", "fullyshardeddataparallel", "fsdp_config"}),
     "gpu_kernel": frozenset({"flash_attn", "flash_attention_2", "flash_attention_3", "triton",
-                             "xformers", "oom", "cudnn", "fp8", "float8", "float8_e4m3fn",
-                             "float8_e5m2", "liger", "vllm",
-                             "flashattention", "outofmemoryerror"}),
+                             "xformers", "oom", "cudnn", "liger", "vllm",
+                             "flashattention", "outofmemoryerror"}) | FP8,
     "tpu": frozenset({"tpu", "torch_xla", "xla", "hpu", "gaudi"}),
     "cuda": frozenset({"cuda", "gpu", "gpus", "nvidia", "a100", "h100", "v100", "t4",
                        "device_map"}),
