@@ -476,6 +476,21 @@ def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     assert cue in extract(transformers, title, text).cues
 
 
+@pytest.mark.parametrize("text", [
+    # real error lines (transformers#35084, #30382, #13590, #10450)
+    "RuntimeError: Error(s) in loading state_dict for T5ForConditionalGeneration:\n"
+    "\tsize mismatch for lm_head.weight: copying a param with shape torch.Size([32, 768])",
+    "Exception: data did not match any variant of untagged enum PyPreTokenizerTypeWrapper at "
+    "line 12564 column 3",
+    "ValueError: Unrecognized configuration class <class 'transformers.models.distilbert."
+    "configuration_distilbert.DistilBertConfig'> for this kind of AutoModel",
+    "OSError: Unable to load weights from pytorch checkpoint file: invalid load key, 'v'.",
+])
+def test_a_set_up_that_does_not_match_what_it_loads_is_an_api_mismatch(
+        transformers: Recipe, text: str) -> None:
+    assert "api_mismatch" in extract(transformers, "t", f"```\n{text}\n```").cues
+
+
 def test_a_missing_feature_is_no_api_mismatch(transformers: Recipe) -> None:
     missing = extract(transformers, "t", "ValueError: module QuantLinear() is not supported.")
     wrong = extract(transformers, "t", "TypeError: f() got an unexpected keyword argument 'x'")
