@@ -88,7 +88,8 @@ EASY_CUES = {
     "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
-    "api_mismatch": "an API or version mismatch (unexpected argument, missing name)",
+    "api_mismatch": "an API or set-up mismatch (unexpected argument, missing name, a "
+                    "checkpoint or download that does not match)",
     "flaky": "happens only sometimes, hangs or leaks memory: hard to pin down",
     "intricate": "an intricate area (caches, slow/fast tokenizers, timestamps, tied weights)",
     "device_map": "places the model with device_map (offload, several devices)",
