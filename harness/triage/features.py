@@ -50,6 +50,9 @@ class Features(NamedTuple):
     # what it tells, as words, and its first words in order (body.Body.weighed, .head)
     told: frozenset[str] = frozenset()
     head: tuple[str, ...] = ()
+    # a feature request whose title asks for a small addition: an argument, an option, a
+    # callback (kinds.SMALL_ADDITION)
+    small_addition: bool = False
 
     @property
     def terms(self) -> frozenset[str]:
@@ -112,8 +115,9 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     flags = {"stale"} if not folded.isdisjoint(labels_mod.STALE) else set()
     flags |= {"wip"} if not folded.isdisjoint(labels_mod.BUSY) else set()
     told = library_files(parsed.files, package)
+    kind = kinds.kind(issue, triage, parsed, runnable)
     return Features(
-        kind=kinds.kind(issue, triage, parsed, runnable),
+        kind=kind,
         beginner_label=labels_mod.beginner(triage, issue.labels),
         repro=runnable, code_blocks=len(parsed.code),
         code_lines="".join(parsed.code).count("\n"), traceback=parsed.traceback,
@@ -136,4 +140,6 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
         told=parsed.weighed, head=parsed.head, post_chars=len(issue.body),
+        small_addition=kind == "feature"
+        and not parsed.title_words.isdisjoint(kinds.SMALL_ADDITION),
     )

@@ -157,8 +157,13 @@ _REQUEST_VERBS = frozenset({"add", "adding", "support", "supporting", "implement
                             "allow", "make", "provide"})
 # a title's words that ask for more than the library does ("Is it possible to support ...?")
 _ASKS_FOR = _REQUEST_VERBS | {"supported", "supports"}
-_SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "option", "parameter",
-                             "param", "method", "flag", "kwarg", "callback"})
+# what a small addition adds: an argument, an option, a callback ("Add `--max_length`
+# argument", "Add option to suppress progress bar in train log output", "Missing on_predict
+# event in TrainerCallback"), not a method (peft's are new ways to fine-tune)
+SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "kwarg", "kwargs", "param",
+                            "params", "parameter", "parameters", "option", "options", "flag",
+                            "flags", "callback", "callbacks", "event", "events", "hook",
+                            "hooks"})
 _TAG = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")  # "[Flux ControlNet] Add ..."
 _PLEASE = re.compile(r"^\s*please\b\s*", re.I)  # "Please create ...", not "please delete"
 
@@ -167,7 +172,7 @@ def _requests(told: str, title: frozenset[str]) -> bool:
     """The title asks for something the library lacks ("Add PAG support to SD1.5",
     "[Flux ControlNet] Support Xlabs ControlNet"), not a small named addition ("Add
     `--max_length` argument")."""
-    if title.isdisjoint(_REQUEST_VERBS) or "`" in told or not title.isdisjoint(_SMALL_ADDITION):
+    if title.isdisjoint(_REQUEST_VERBS) or "`" in told or not title.isdisjoint(SMALL_ADDITION):
         return False
     bare = _PLEASE.sub("", _TAG.sub("", told))
     return _first_word(bare) in _REQUEST_VERBS

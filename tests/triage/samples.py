@@ -441,6 +441,9 @@ def coverage_issues() -> list[Issue]:
         issue(414, "bert model review", "## Issue 1: the pooler ignores its config\n\n"
               "The pooler reads a hard-coded size.\n\n## Issue 2: a missing export\n\n"
               "`BertPooler` is not in `__all__`."),
+        # a feature request for a small addition (an option)
+        issue(415, "Add option to suppress progress bar in train log output",
+              "### Feature request\n\nThe progress bar fills the log file."),
     ]
 
 

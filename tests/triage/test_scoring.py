@@ -252,3 +252,19 @@ def test_no_gpu_reason_holds_the_separator_the_gpu_verdict_joins_them_with() -> 
     of it; ...")."""
     for why in [*signals.GPU_HARDWARE.values(), *signals.GPU_CUES.values()]:
         assert ";" not in why, why
+
+
+def test_a_feature_request_for_a_small_addition_is_not_told_as_design() -> None:
+    """"Add option to ..." asks for an argument, which the rubric counts easy: not "needs
+    design", and scored above a request of the same form for an integration."""
+    form = "### Feature request\n\nThe progress bar fills the log file of each run."
+    items = [samples.issue(1, "Add option to suppress progress bar in train log output", form),
+             samples.issue(2, "Add a Flyte integration to the Trainer", form),
+             samples.issue(3, "The disable_tqdm option is ignored", "### System Info\n\n- 4.40")]
+    small, integration, bug = sorted(ranked("transformers", items), key=lambda a: a.issue.number)
+    assert small.features.small_addition and not integration.features.small_addition
+    assert not bug.features.small_addition  # a bug that names an option adds nothing
+    assert any("asks for a small addition" in r for r in small.reasons)
+    assert not any("needs design" in r for r in small.reasons)
+    assert any("needs design" in r for r in integration.reasons)
+    assert small.score > integration.score
