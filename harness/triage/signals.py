@@ -210,7 +210,7 @@ _GPU_HARDWARE = tuple((h, (f"hw_{h}", 1.0, why)) for h, why in GPU_HARDWARE.item
 _GPU_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in GPU_CUES.items())
 _EASY_CUES = tuple((c, (f"cue_{c}", 1.0, why)) for c, why in EASY_CUES.items())
 _KINDS = {k: (f"kind_{k}", 1.0, why) for k, why in KINDS.items()}
-_ASKED: Signal = ("kind_feature", 1.0, "a feature request")
+_FEATURE_REQUEST: Signal = ("kind_feature", 1.0, "a feature request")
 _SMALL_ADDITION: Signal = ("small_addition", 1.0,
                            "asks for a small addition (an argument, an option, a callback)")
 
@@ -293,7 +293,7 @@ _NO_ADDITION = frozenset({"bug", "question", "other"})
 
 def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     if f.small_addition:
-        found: list[Signal] = [_ASKED, _SMALL_ADDITION]
+        found: list[Signal] = [_FEATURE_REQUEST, _SMALL_ADDITION]
     else:
         found = [_KINDS.get(f.kind) or (f"kind_{f.kind}", 1.0, f.kind)]
     if f.beginner_label:
