@@ -1,6 +1,6 @@
 """Fit the two logistic models of :mod:`.model` from labelled issues (offline, pure Python).
 
-L2-regularised logistic regression by Newton's method on sparse 0/1 signals: the same data
+Each model is fitted by :func:`.logistic.fit` on the issues' 0/1 signals: the same data
 gives the same weights.  Each signal keeps the sign of its prior (.signals), or weighs 0: a
 reason never counts against what it says.  Only ``bench/triage_quality.py`` calls this;
 scoring never does.
@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from harness.triage import model, signals, words
 from harness.triage.features import Features
 from harness.triage.issues import Issue
+from harness.triage.logistic import fit
 from harness.triage.model import DIGITS, Linear, Models, sigmoid
 
 # pull of each weight back to its prior: a few hundred issues cannot carry more.  Chosen on
@@ -38,7 +39,6 @@ GPU_RECALL = 0.96  # the GPU threshold flags this share of the training set's GP
 # Fitted on the fresh sets too, each fresh set scored by weights fitted on the others:
 # recall 0.940 at 0.94 and at 0.96, precision 0.315 and 0.292; but a fit on two of the
 # dev set's repositories flags 15 of peft's 19 GPU issues at 0.94, all 19 at 0.96)
-ITERATIONS = 30
 L2_WORDS = 0.5  # the pull of each word's weight to 0
 # the pull of each word's weight back to its shipped one when more labelled issues update
 # the model (update; bench/triage_quality.py --update), and of each signal's (L2_UPDATE_EASY).
@@ -267,90 +267,6 @@ WORD_PASSES = 30
 ROUNDS = 3  # the easy model and its words, fitted in turn
 
 
-def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float = L2,
-        prior: Mapping[str, float] | None = None,
-        offsets: Sequence[float] | None = None,
-        signs: Mapping[str, float] | None = None) -> Linear:
-    """Bias and weights maximising the log-likelihood of ``ys``, penalised by
-    ``l2 x (weight - prior)²``: the data moves a weight away from its prior only as far
-    as it has evidence for.  ``offsets``: log-odds each row has from elsewhere (its words).
-    ``signs``: a weight whose sign there is not 0 keeps that sign or is 0 (fixed at 0 and
-    the rest fitted again, until none crosses)."""
-    prior = prior or {}
-    offsets = offsets or [0.0] * len(rows)
-    names = sorted({k for r in rows for k in r} | set(prior))
-    index = {n: i + 1 for i, n in enumerate(names)}  # 0: the bias
-    sparse = [[(0, 1.0)] + [(index[k], v) for k, v in r.items() if v] for r in rows]
-    centre = [0.0] + [prior.get(n, 0.0) for n in names]
-    sign = [0.0] + [(signs or {}).get(n, 0.0) for n in names]
-    fixed: set[int] = set()
-    while True:  # each time from the priors (plain Newton steps may diverge from further)
-        w = _newton(sparse, ys, offsets, l2, centre,
-                    [0.0 if i in fixed or sign[i] * c < 0 else c for i, c in enumerate(centre)],
-                    fixed)
-        crossed = {i for i, x in enumerate(w) if sign[i] * x < 0}
-        if not crossed:
-            break
-        fixed |= crossed
-    # rounded as :func:`.model.save` keeps them: the GPU cut is then taken on the very
-    # weights that ship, and an issue at the cut stays flagged when they are read back.  A
-    # weight held at 0 is kept, as 0: an update from these weights pulls it back to 0, not
-    # to its prior as if the signal were new (a weight of 0 gives no reason)
-    return Linear(round(w[0], DIGITS), {n: round(w[index[n]], DIGITS) for n in names
-                                        if abs(w[index[n]]) >= 1e-4 or index[n] in fixed})
-
-
-def _newton(sparse: Sequence[list[tuple[int, float]]], ys: Sequence[bool],
-            offsets: Sequence[float], l2: float, centre: Sequence[float], w: list[float],
-            fixed: set[int]) -> list[float]:
-    """:func:`fit`'s Newton steps from ``w``, the weights numbered in ``fixed`` held."""
-    d = len(w)
-    for _ in range(ITERATIONS):
-        grad = [l2 * (x - c) for x, c in zip(w, centre, strict=True)]
-        grad[0] = 0.0
-        hess = [[0.0] * d for _ in range(d)]
-        for i in range(d):
-            hess[i][i] = l2 if i else 1e-6
-        for row, y, o in zip(sparse, ys, offsets, strict=True):
-            p = sigmoid(o + sum(w[j] * v for j, v in row))
-            err, s = p - float(y), p * (1 - p)
-            for j, v in row:
-                grad[j] += err * v
-                hj = hess[j]
-                for k, u in row:
-                    hj[k] += s * v * u
-        for i in fixed:  # no step: a row and a column of the identity, no gradient
-            grad[i] = 0.0
-            for j in range(d):
-                hess[i][j] = hess[j][i] = 0.0
-            hess[i][i] = 1.0
-        step = _solve(hess, grad)
-        w = [a - b for a, b in zip(w, step, strict=True)]
-        if max(abs(x) for x in step) < 1e-7:
-            break
-    return w
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """x with a·x = b (Gaussian elimination with partial pivoting; a is positive definite)."""
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(m[r][c]))
-        m[c], m[p] = m[p], m[c]
-        pivot = m[c][c] or 1e-12
-        for r in range(c + 1, n):
-            f = m[r][c] / pivot
-            if f:
-                mr, mc = m[r], m[c]
-                for k in range(c, n + 1):
-                    mr[k] -= f * mc[k]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][k] * x[k] for k in range(r + 1, n))) / (m[r][r] or 1e-12)
-    return x
-
-
 def rows(sigs: Sequence[list[signals.Signal]]) -> list[dict[str, float]]:
     return [{name: value for name, value, _ in s} for s in sigs]
 
@@ -363,7 +279,7 @@ def fit_words(found: Sequence[frozenset[str]], ys: Sequence[bool], offsets: Sequ
     issue's log-odds (``offsets``) held, and the words of ``start`` that are not refitted.
 
     Cyclic coordinate descent, one Newton step per word and pass: the words are thousands,
-    too many for :func:`fit`'s dense Newton; each pass costs one look at each word of each
+    too many for :func:`.logistic.fit`'s dense Newton; each pass costs one look at each word of each
     issue.  Words in a fixed order: the same data gives the same weights."""
     vocab = refitted(found)
     index = {t: j for j, t in enumerate(vocab)}
