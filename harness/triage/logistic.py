@@ -18,7 +18,8 @@ def fit(rows: Sequence[dict[str, float]], ys: Sequence[bool], l2: float,
         signs: Mapping[str, float] | None = None) -> Linear:
     """Bias and weights maximising the log-likelihood of ``ys``, penalised by
     ``l2 x (weight - prior)²``: the data moves a weight away from its prior only as far
-    as it has evidence for.  ``offsets``: log-odds each row has from elsewhere (its words).
+    as it has evidence for.  ``offsets``: log-odds each row has from elsewhere (in .learn:
+    its words).
     ``signs``: a weight whose sign there is not 0 keeps that sign or is 0 (fixed at 0 and
     the rest fitted again, until none crosses)."""
     prior = prior or {}
