@@ -320,7 +320,10 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     if 1 <= scope <= 3:
         found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
         if f.kind == "feature" and "new_arch" not in f.cues and "design" not in f.cues:
-            found.append(("small_feature", 1.0, "a small, named addition (an argument, a hook)"))
+            # (told by what it found, the code named: beside "asks for a small addition",
+            # the title's, the two read as one reason twice)
+            found.append(("small_feature", 1.0, "a feature request that names the code it "
+                                                "changes"))
     elif len(f.files) > 6:
         found.append(("wide_scope", 1.0, f"wide scope: {len(f.files)} files named"))
     if f.several_problems:
