@@ -101,6 +101,7 @@ ONCE: dict[int, str] = {
     191: "cccdd7f250e32a141d1b0fb838586c82280be811",
     192: "1b152c57df57fda5aa6aa7f1a92064de983e70ab",
     193: "b985e03e70ad7d9cf5c1c1a81c67078faa29af44",
+    194: "eb7440bd382fa45776762e4969b06b7317cbec7c",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
