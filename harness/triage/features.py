@@ -44,6 +44,9 @@ class Features(NamedTuple):
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
     model_in_title: bool = False  # the title names models.largest (models.in_title)
+    # the title is about a part of a checkpoint loaded without its weights: its tokenizer,
+    # config or processor (models.LIGHT_TITLE)
+    title_light: bool = False
     says_nothing: bool = False  # the post tells nothing beyond its title (body.says_nothing)
     several_problems: bool = False  # it lists separate problems (body.several_problems)
     post_chars: int = 0  # length of the whole post, as written (System Info and code in it)
@@ -137,6 +140,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words, issue.title), named_files=len(told),
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
+        title_light=not parsed.title_words.isdisjoint(models.LIGHT_TITLE),
         says_nothing=body_mod.says_nothing(issue.body),
         several_problems=body_mod.several_problems(parsed),
         told=parsed.weighed, head=parsed.head, post_chars=len(issue.body),

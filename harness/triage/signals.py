@@ -360,17 +360,21 @@ def _model(f: Features) -> list[Signal]:
         return []
     top = models.largest(f.models)
     assert top is not None, "memory_gb is that of models.largest"
-    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb, f.model_in_title)]
+    return [_model_signal(top.name, top.billions or 0.0, f.memory_gb, f.model_in_title,
+                          f.title_light)]
 
 
 @functools.lru_cache(maxsize=4096)
-def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool) -> Signal:
+def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool,
+                  light: bool = False) -> Signal:
     """The signal of the largest model named (the same checkpoints come up again and
     again: each one's reason is written once).
 
     A model the title names is what the bug is about; one named only in the body is often
     just the one the reporter used (a LoRA bug shown on a 20B model reproduces on a tiny
-    one), so a big one there is a signal of its own (``..._incidental``), weighed apart."""
+    one), so a big one there is a signal of its own (``..._incidental``), weighed apart.  So
+    is one the title names beside its tokenizer, config or processor (``light``,
+    :data:`.models.LIGHT_TITLE`): the bug loads that part, not the weights."""
     what = f"{name} (~{_params(billions)} parameters, ~{_gb(memory_gb)} GB)"
     if memory_gb <= SMALL_MODEL_GB:
         return ("small_model", 1.0, f"small model: {what}")
@@ -380,8 +384,13 @@ def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool) 
         sig, why = "big_model", f"model too big for a laptop ({models.CPU_GB:.0f} GB): {what}"
     else:
         sig, why = "huge_model", f"model far too big for a laptop or a small GPU: {what}"
-    return (sig, 1.0, why) if in_title else \
-        (f"{sig}_incidental", 1.0, f"{why}, used in the report (the title names other things)")
+    if not in_title:
+        return (f"{sig}_incidental", 1.0,
+                f"{why}, used in the report (the title names other things)")
+    if light:
+        return (f"{sig}_incidental", 1.0,
+                f"{why}, its tokenizer or config in the title (loaded without the weights)")
+    return (sig, 1.0, why)
 
 
 def _gb(memory_gb: float) -> str:

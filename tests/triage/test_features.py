@@ -1136,6 +1136,23 @@ def test_the_title_names_the_model_or_the_body_alone(transformers: Recipe, title
     assert sig[0] == ("big_model" if in_title else "big_model_incidental")
 
 
+@pytest.mark.parametrize(("title", "light"), [
+    ("Error loading Llama-2 tokenizer", True),  # transformers#32350, of Gemma-2-9b-it
+    ("Extra space in Llama2 Tokenizer default_chat_template", True),  # transformers#29498
+    ("`tokenizer.apply_chat_template` not working as expected for Llama-2", True),
+    ("Llama-2 config rope_scaling is ignored", True),
+    ("Llama-2 generate repeats the prompt", False),  # the model the bug is in
+])
+def test_a_title_about_a_models_tokenizer_or_config_does_not_load_its_weights(
+        transformers: Recipe, title: str, light: bool) -> None:
+    f = extract(transformers, title, 'm = AutoModel.from_pretrained("meta-llama/Llama-2-7b-hf")')
+    assert f.model_in_title and f.title_light is light
+    (sig,) = [s for s in signals.easy(f) if "model" in s[0]]
+    assert sig[0] == ("big_model_incidental" if light else "big_model")
+    assert ("its tokenizer or config in the title (loaded without the weights)" in sig[2]) \
+        is light
+
+
 @pytest.mark.parametrize(("title", "in_title"), [
     ("Can't load t5-11b from pre-trained", True),  # transformers#6517: "t5" names it
     ("T5 generate repeats the prompt", True),
