@@ -485,6 +485,11 @@ def test_cues(transformers: Recipe, title: str, text: str, cue: str) -> None:
     "ValueError: Unrecognized configuration class <class 'transformers.models.distilbert."
     "configuration_distilbert.DistilBertConfig'> for this kind of AutoModel",
     "OSError: Unable to load weights from pytorch checkpoint file: invalid load key, 'v'.",
+    # a model type or a tokenizer class the install does not know, an output or a column the
+    # code does not have (transformers#26759, #22222, #17880)
+    "    config_class = CONFIG_MAPPING[config_dict[\"model_type\"]]\nKeyError: 'mistral'",
+    "ValueError: Tokenizer class LLaMATokenizer does not exist or is not currently imported.",
+    'KeyError: "logits"',
 ])
 def test_a_set_up_that_does_not_match_what_it_loads_is_an_api_mismatch(
         transformers: Recipe, text: str) -> None:
@@ -495,6 +500,14 @@ def test_a_missing_feature_is_no_api_mismatch(transformers: Recipe) -> None:
     missing = extract(transformers, "t", "ValueError: module QuantLinear() is not supported.")
     wrong = extract(transformers, "t", "TypeError: f() got an unexpected keyword argument 'x'")
     assert "api_mismatch" not in missing.cues and "api_mismatch" in wrong.cues
+
+
+def test_a_key_error_of_a_sentence_is_no_missing_key(transformers: Recipe) -> None:
+    # transformers#32060, medium: the cache's own message, not a key the set-up lacks
+    said = extract(transformers, "t", "KeyError: 'Cache only has 0 layers, attempted to access "
+                                      "layer with index 0'")
+    key = extract(transformers, "t", "KeyError: 'qwen2_vl'")
+    assert "api_mismatch" not in said.cues and "api_mismatch" in key.cues
 
 
 def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
