@@ -114,8 +114,16 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         # the task ("Question answering pipeline fails with long context") asks nothing
         told = _QA_TASK.sub("QA", told)
         title = frozenset(body_mod.words_of(told.lower()))
-    if "new-model" in tagged or not _NEW_MODEL_HEADS.isdisjoint(heads) \
-            or (_may_name_a_new_model(title) and _NEW_MODEL_TITLE.search(told)):
+    # a title that is an error message reports that error, whatever form it was filed
+    # with ("OSError: You are trying to access a gated repo." with the new-model form,
+    # "ValueError: Could not load model EleutherAI/gpt-neo-2.7B ..." with the feature
+    # request's: real posts, transformers#29177 and #22384, usage questions by their readers,
+    # as are the 3 of the 60 labelled posts with such a title that were found a feature
+    # request or a new model)
+    error_title = _ERROR_TITLE.match(_TAG.sub("", told)) is not None
+    if "new-model" in tagged or (not error_title and (
+            not _NEW_MODEL_HEADS.isdisjoint(heads)
+            or (_may_name_a_new_model(title) and _NEW_MODEL_TITLE.search(told)))):
         # a usage question filed with the new-model form ("How to use x-labs flux
         # controlnet models in diffusers?", "How to use pipeline for Custom
         # token-classification model?": real posts, both easy) is a question; "Can you add
@@ -123,8 +131,8 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
         return "question" if "new-model" not in tagged and _asks_how(title, told) \
             else "new-model"
     form = "feature request" in heads or "motivation" in heads or _OLD_FEATURE_FORM in start
-    if "feature" in tagged or form \
-            or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(told)):
+    if "feature" in tagged or (not error_title and (
+            form or (not title.isdisjoint(_FEATURE_GATE) and _FEATURE_TITLE.search(told)))):
         # a question filed with the feature-request form ("The question about LoRA
         # structure", "What is the best way for the inference process in LORA", "Is
         # Multiple Conditioning in Stable Diffusion XL with ControlNet Possible?": real
@@ -138,7 +146,7 @@ def kind(issue: Issue, triage: Triage, parsed: body_mod.Body, runnable: bool) ->
     type_hint = "type" in title and not title.isdisjoint(_HINT)  # "Wrong type hint for ..."
     if "docs" in tagged or type_hint or (not title.isdisjoint(_DOCS_WORDS) and (
             title.isdisjoint(_BROKEN_WORDS) or not title.isdisjoint(_DOCS_STRONG))
-            and not _ERROR_TITLE.match(_TAG.sub("", told))):
+            and not error_title):
         return "docs"
     if "question" in tagged or _asks_outright(title) or (_asks(told) and not (
             runnable and parsed.traceback)) or (body_mod.has_phrase(parsed, _ASKS) and not (

@@ -368,6 +368,14 @@ def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
      "['token_type_ids'] (note: typos in the generate arguments will also show up in this "
      "list)", samples.GPT2_PAD, (), "bug"),
     ("[Docs] TypeError: the docs' example passes a list", "It fails.", (), "bug"),
+    # ... whatever form it was filed with (real posts: transformers#29177, #22384)
+    ("OSError: You are trying to access a gated repo.", "### Model description\n\nI was "
+     "granted access.\n\n```\nTraceback (most recent call last):\nHTTPError: 403\n```", (),
+     "bug"),
+    ("ValueError: Could not load model EleutherAI/gpt-neo-2.7B with any of the following "
+     "classes", "### Feature request\n\nWant to run it.\n\n### Motivation\n\nWant to run "
+     "it.", (), "bug"),
+    ("ValueError: Could not load the model", "x", ("New model",), "new-model"),  # labelled
     ("pipeline broken", samples.VAGUE, (), "bug"),
     ("pipeline", samples.VAGUE, (), "other"),
     ("Why does generate raise?", samples.GPT2_PAD, (), "bug"),  # asks, but with repro + trace
