@@ -184,7 +184,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     # not exist or is not currently imported"), and a key the set-up lacks, a model type,
     # an output, a column (:data:`_MISSING_KEY`: "KeyError: 'mistral'", "KeyError:
     # 'logits'"): of the 1,504 labelled posts of the dev set and the 189th to 194th sets, 13
-    # say one of these, 10 easy (found reading the posts a big model's weight marks: the dev
+    # say one of these, 10 easy (found reading the posts a big model weighs down: the dev
     # set 0.9156 -> 0.9170, the 189th to 194th 0.8216 -> 0.8221 pooled, the 193rd -0.0005)
     "api_mismatch": ("unexpected keyword argument", "cannot import name", "has no attribute",
                      "no module named", "missing 1 required", "takes no argument",
