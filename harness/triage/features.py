@@ -54,7 +54,7 @@ class Features(NamedTuple):
     told: frozenset[str] = frozenset()
     head: tuple[str, ...] = ()
     # a feature request whose title asks for a small addition: an argument, an option, a
-    # callback (kinds.SMALL_ADDITION)
+    # callback, or one it names (kinds.asks_small_addition)
     small_addition: bool = False
 
     @property
@@ -145,5 +145,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         several_problems=body_mod.several_problems(parsed),
         told=parsed.weighed, head=parsed.head, post_chars=len(issue.body),
         small_addition=kind == "feature"
-        and not parsed.title_words.isdisjoint(kinds.SMALL_ADDITION),
+        and kinds.asks_small_addition(issue.title, parsed.title_words),
     )

@@ -172,6 +172,11 @@ SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "kwarg", "kw
                             "params", "parameter", "parameters", "option", "options", "flag",
                             "flags", "callback", "callbacks", "event", "events", "hook",
                             "hooks"})
+# a snake_case name in a feature request's title names the argument or attribute it would
+# add or change ("Mixtral manual `head_dim`", "Pipeline feature request for min_new_tokens",
+# "model.generate() able to accept past_key_values=None"), not a file ("run_ner.py")
+_NAMED_ARGUMENT = re.compile(r"\b_?[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b(?!\.py)")
+_SUPPORT = frozenset({"support", "supported", "supports", "supporting"})
 _TAG = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")  # "[Flux ControlNet] Add ..."
 _PLEASE = re.compile(r"^\s*please\b\s*", re.I)  # "Please create ...", not "please delete"
 
@@ -184,6 +189,19 @@ def _requests(told: str, title: frozenset[str]) -> bool:
         return False
     bare = _PLEASE.sub("", _TAG.sub("", told))
     return _first_word(bare) in _REQUEST_VERBS
+
+
+def asks_small_addition(told: str, title: frozenset[str]) -> bool:
+    """A feature request's title (``told``, its words ``title``) asks for a small addition:
+    an argument, an option, a callback (:data:`SMALL_ADDITION`), or one it names
+    (:data:`_NAMED_ARGUMENT`), unless it asks to support something ("Support `torch.nn.Conv1d`
+    layers for LoRA", "set_adapters not support for compiled model": real posts, not easy).
+    Of the 1,504 labelled posts of the dev set and the 189th to 194th sets, 178 are found as
+    feature requests: of the 17 whose title names one (and says no argument, option or
+    callback) 12 are easy, of the 16 that say one 8, of the other 145, 26."""
+    if not title.isdisjoint(SMALL_ADDITION):
+        return True
+    return title.isdisjoint(_SUPPORT) and _NAMED_ARGUMENT.search(told) is not None
 
 
 def _may_name_a_new_model(title: frozenset[str]) -> bool:

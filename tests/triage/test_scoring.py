@@ -268,3 +268,20 @@ def test_a_feature_request_for_a_small_addition_is_not_told_as_design() -> None:
     assert not any("needs design" in r for r in small.reasons)
     assert any("needs design" in r for r in integration.reasons)
     assert small.score > integration.score
+
+
+@pytest.mark.parametrize(("title", "small"), [
+    ("Mixtral manual `head_dim`", True),  # real titles: transformers#34261, #24836, #31017
+    ("Pipeline feature request for min_new_tokens", True),
+    ("model.generate() able to accept past_key_values=None", True),
+    ("Support `torch.nn.Conv1d` layers for LoRA", False),  # peft#1604: support for more
+    ("set_adapters not support for compiled model", False),  # diffusers#11408
+    ("Add run_gsg.py pre-training scripts to the examples", False),  # a file, not an argument
+    ("Add a Flyte integration to the Trainer", False),
+])
+def test_a_feature_request_that_names_what_it_adds_asks_for_a_small_addition(
+        title: str, small: bool) -> None:
+    form = "### Feature request\n\nThe config should say it.\n\n### Motivation\n\nOther models do."
+    (a,) = ranked("transformers", [samples.issue(1, title, form)])
+    assert a.features.kind == "feature"
+    assert a.features.small_addition is small
