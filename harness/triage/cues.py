@@ -279,11 +279,13 @@ _EXAMPLES = re.compile(r"examples/(?!community)")
 _SPEED_TOLD = re.compile(r"it/s(?!\])")
 # "cache" where it is the Hub's download folder ("~/.cache/huggingface/hub", "the
 # huggingface_hub cache folder", "clearing the local hugging face cache"), not a
-# model's key/value cache: a path, or after the Hub's name, or before "folder"
+# model's key/value cache: a path, or after the Hub's name, or before "folder"; nor is
+# pip's ("pip install --no-cache-dir .": transformers#28082, a Dockerfile that fails to
+# build, easy, read as an intricate area)
 _CACHE = frozenset({"cache"})
 _CACHE_WORD = re.compile(r"\bcache\b")
 _HUB_CACHE_BEFORE = re.compile(r"(?:\.|(?:hugging ?face|hub|hf)[\"'_ ]{0,3}|local )$")
-_HUB_CACHE_AFTER = re.compile(r"[ _]?(?:folder|dir|directory)\b|/")
+_HUB_CACHE_AFTER = re.compile(r"[ _-]?(?:folder|dir|directory)\b|/")
 # "line 42", "#L42", "/blob/<sha>/" (each found with str.find first: fast)
 _BLOB = re.compile(r"/blob/(?:[0-9a-f]{7,40}|main)/")
 

@@ -549,6 +549,9 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ('the files are available in "huggingface_hub" cache folder, but it is not used',
      "intricate", False),
     ("the Hub cache is fine, but the static cache breaks generation", "intricate", True),
+    # ... nor is pip's (real post: transformers#28082, a Dockerfile that fails to build)
+    ("```\nRUN cd transformers/ && python3 -m pip install --no-cache-dir .\n```", "intricate",
+     False),
     # ... but a phrase of the cue still counts
     ("Clearing the local hugging face cache did not help: the attention mask is ignored",
      "intricate", True),
