@@ -10,6 +10,7 @@ import re
 from harness.recipes import Triage
 from harness.triage import body as body_mod
 from harness.triage import labels as labels_mod
+from harness.triage import title as title_mod
 from harness.triage.issues import Issue
 
 KINDS = ("bug", "question", "feature", "new-model", "docs", "other")
@@ -176,7 +177,8 @@ SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "kwarg", "kw
 # add or change ("Mixtral manual `head_dim`", "Pipeline feature request for min_new_tokens",
 # "model.generate() able to accept past_key_values=None"), not a file ("run_ner.py")
 _NAMED_ARGUMENT = re.compile(r"\b_?[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]\b(?!\.py)")
-_SUPPORT = frozenset({"support", "supported", "supports", "supporting"})
+# the title asks to support something: the title cue's words, and "supports"
+_SUPPORT = title_mod.SUPPORT_WORDS | {"supports"}
 _TAG = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")  # "[Flux ControlNet] Add ..."
 _PLEASE = re.compile(r"^\s*please\b\s*", re.I)  # "Please create ...", not "please delete"
 
