@@ -366,7 +366,7 @@ def _model(f: Features) -> list[Signal]:
 
 @functools.lru_cache(maxsize=4096)
 def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool,
-                  light: bool = False) -> Signal:
+                  light: bool) -> Signal:
     """The signal of the largest model named (the same checkpoints come up again and
     again: each one's reason is written once).
 
