@@ -102,6 +102,7 @@ ONCE: dict[int, str] = {
     192: "1b152c57df57fda5aa6aa7f1a92064de983e70ab",
     193: "b985e03e70ad7d9cf5c1c1a81c67078faa29af44",
     194: "eb7440bd382fa45776762e4969b06b7317cbec7c",
+    195: "79a905b14c6f94de6a87546966900238900ad561",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
