@@ -9,6 +9,17 @@ def test_a_title_about_speed_memory_or_quality() -> None:
     assert title.cues("NaN loss with fp16") == {"title_perf"}
 
 
+def test_a_title_about_how_good_a_trained_model_is() -> None:
+    # its metric or its loss (real titles, each labelled medium or hard)
+    assert title.cues("wav2vec2 not converging when finetuning") \
+        == {"title_perf", "title_training"}
+    assert title.cues("Reproducing squad score with TFXLMRoberta?") == {"title_perf"}
+    assert title.cues("High CER when Fine Tuning TrOCR Transformers to make an OCR for "
+                      "arabic Language") == {"title_perf"}
+    # an output's scores as an argument's name are no metric
+    assert title.cues("`output_scores` is ignored by generate") == set()
+
+
 def test_a_title_that_names_an_error() -> None:
     assert title.cues("KeyError: 'lm_head' when merging (memory_efficient flag)") \
         == {"title_error"}
@@ -33,7 +44,7 @@ def test_a_pre_trained_checkpoint_is_no_training_run() -> None:
         == frozenset()
     assert title.cues("Pre trained model download fails") == frozenset()
     assert title.cues("Pre-trained electra-large model doesn't converge when fine-tuned") \
-        == {"title_training"}
+        == {"title_training", "title_perf"}
     assert title.cues("Model trained with bf16 gives NaN") == {"title_training", "title_perf"}
 
 
