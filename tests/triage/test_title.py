@@ -38,6 +38,12 @@ def test_a_title_that_asks_for_support_or_is_about_training() -> None:
     assert title.cues("Finetuning T5 with prefix tuning") == {"title_training"}
 
 
+def test_pretraining_is_a_training_run() -> None:
+    # real titles, labelled medium
+    assert title.cues("Pretrain PEGASUS from scratch") == {"title_training"}
+    assert title.cues("Usual loss when pretraining?") == {"title_training"}
+
+
 def test_a_pre_trained_checkpoint_is_no_training_run() -> None:
     # real posts: transformers#6193 (easy by its reader), #4498
     assert title.cues("Some weights not initialized in pre-trained RobertaForMaskedLM") \
