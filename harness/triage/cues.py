@@ -116,11 +116,17 @@ WORDS: dict[str, frozenset[str]] = {
     # loading from a local path or offline: mostly a path or a cache mix-up, answered or
     # mended on a laptop (easy in 10 of 22 of the development set, 11 of 27 of the second)
     "local_files": frozenset({"local", "offline", "path", "directory", "folder"}),
+    # a crash of native code (a segmentation fault, a bus error, an illegal instruction, a
+    # process killed): a build, a platform or memory, and no Python line to trace (of the
+    # 1,801 labelled posts of the dev set and the 189th to 195th sets, the 7 that say one
+    # are medium or hard)
+    "native_crash": frozenset({"segfault", "sigsegv", "sigbus", "sigkill", "tcmalloc"}),
 }
 # cue → phrases of the lower-cased text, each found only when its longest word is there
 PHRASES: dict[str, tuple[str, ...]] = {
     "oom": ("out of memory", "memory consumption", "memory usage", "gpu memory"),
     "flaky": ("memory leak", "leaks memory", "leaking memory"),
+    "native_crash": ("bus error", "segmentation fault", "core dumped", "illegal instruction"),
     "kernels": ("reduce-overhead", "cuda graph",  # torch.compile's CUDA graphs
                 "sage attention"),
     "xformers": ("memory efficient attention",),

@@ -91,6 +91,8 @@ EASY_CUES = {
     "api_mismatch": "an API or set-up mismatch (unexpected argument, missing name, a "
                     "checkpoint or download that does not match)",
     "flaky": "happens only sometimes, hangs or leaks memory: hard to pin down",
+    "native_crash": "a crash of native code (a segmentation fault, a bus error, an illegal "
+                    "instruction): no Python line to trace",
     "intricate": "an intricate area (caches, slow/fast tokenizers, timestamps, tied weights)",
     "device_map": "places the model with device_map (offload, several devices)",
     "compile": "uses torch.compile",
@@ -148,6 +150,7 @@ PRIOR_EASY: dict[str, float] = {
     "cue_big_pipeline": -0.4, "cue_tiny_model": 0.5, "cue_non_english": -0.3,
     "cue_device_map": -0.3, "cue_compile": -0.5, "cue_example": 0.0, "cue_intricate": -0.3,
     "cue_api_mismatch": 0.7, "cue_flaky": -0.6, "cue_third_party": -0.8,
+    "cue_native_crash": -0.6,
     "cue_saving": -0.5, "cue_local_files": 0.3,
     # an empty template, a bare link or a stray letter: no task to pick up (the labelled
     # sets hold none with text: judgement)

@@ -413,7 +413,8 @@ def coverage_issues() -> list[Issue]:
               "cfg = AutoConfig.from_pretrained('/content/drive/cfg')\n"
               "cfg.num_hidden_layers = 2\nm = AutoModel.from_config(cfg)\n```"),
         issue(404, "Phi-2 output differs without an error",
-              'AutoModel.from_pretrained("microsoft/phi-2") gives a different output'),
+              'AutoModel.from_pretrained("microsoft/phi-2") gives a different output, and on '
+              "a Mac a bus error"),
         issue(405, "Allow mlm_probability=None", "### Feature request\n\nLet "
               "`DataCollatorForLanguageModeling` take `mlm_probability=None` when `mlm=False`."),
         issue(406, "Deleting a merged adapter leaves the base weights modified",
