@@ -108,7 +108,9 @@ TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality"
               "title_file": "the title names a file",
               "title_arg": "the title is about an argument or attribute",
               "title_import": "the title is about an import that fails: most often a version "
-                              "or install mismatch"}
+                              "or install mismatch",
+              "title_tf": "the title is about TensorFlow, Keras or Flax code (fewer know it; "
+                          "transformers 5 no longer has it)"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",
@@ -160,6 +162,7 @@ PRIOR_EASY: dict[str, float] = {
     "several_problems": -1.0,
     "title_perf": -0.8, "title_error": 0.5, "title_message": 0.6, "title_support": -0.6,
     "title_training": -0.6, "title_file": 0.5, "title_arg": 0.5, "title_import": 1.0,
+    "title_tf": -0.5,
     # a TPU, XLA or Gaudi: hardware a laptop lacks, and by the rubric no CUDA GPU (none of
     # the 19 labelled issues that name one needs a GPU, 5 are easy), so the GPU model does
     # not weigh it; the easy model does, by about what the GPU model's verdict cost these

@@ -412,7 +412,7 @@ def coverage_issues() -> list[Issue]:
               + "\n```python\nfrom transformers import AutoConfig, AutoModel\n"
               "cfg = AutoConfig.from_pretrained('/content/drive/cfg')\n"
               "cfg.num_hidden_layers = 2\nm = AutoModel.from_config(cfg)\n```"),
-        issue(404, "Phi-2 output differs without an error",
+        issue(404, "Phi-2 output differs from TF's without an error",
               'AutoModel.from_pretrained("microsoft/phi-2") gives a different output, and on '
               "a Mac a bus error"),
         issue(405, "Allow mlm_probability=None", "### Feature request\n\nLet "

@@ -38,6 +38,19 @@ def test_a_title_that_asks_for_support_or_is_about_training() -> None:
     assert title.cues("Finetuning T5 with prefix tuning") == {"title_training"}
 
 
+def test_a_title_about_tensorflow_keras_or_flax_code() -> None:
+    # real titles, each labelled medium
+    assert title.cues("Longformer TF int32 vs int64") == {"title_tf"}
+    assert title.cues("TFCLIPModel.resize_token_embeddings() not working") == {"title_tf"}
+    assert title.cues("[JAX/FLAX]: Language modeling example throws RESOURCE_EXHAUSTED error "
+                      "for large datasets") == {"title_tf", "title_error"}
+    # (diffusers#4840, easy: the cue weighs, it does not decide)
+    assert title.cues("FlaxAutoencoderKL does not load torch checkpoints correctly") \
+        == {"title_tf"}
+    # a word that starts with "TF" is no TensorFlow class
+    assert title.cues("TFLOPs of the attention layer") == set()
+
+
 def test_pretraining_is_a_training_run() -> None:
     # real titles, labelled medium
     assert title.cues("Pretrain PEGASUS from scratch") == {"title_training"}
