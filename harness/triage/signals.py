@@ -110,7 +110,7 @@ TITLE_CUES = {"title_perf": "the title is about speed, memory or output quality"
               "title_import": "the title is about an import that fails: most often a version "
                               "or install mismatch",
               "title_tf": "the title is about TensorFlow, Keras or Flax code (fewer know it; "
-                          "transformers 5 no longer has it)"}
+                          "transformers 5 and diffusers have dropped it)"}
 KINDS = {
     "bug": "a bug report", "question": "reads as a usage question",
     "feature": "a feature request: needs design", "new-model": "asks for a new model",

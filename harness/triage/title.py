@@ -82,7 +82,7 @@ ARG_WORDS = frozenset({"argument", "arguments", "attribute", "attributes", "keyw
 # 'dims' to a tensor and failed", "Longformer TF int32 vs int64", "[JAX/FLAX]: Language
 # modeling example throws RESOURCE_EXHAUSTED error"): fewer know it, and transformers 5 no
 # longer has it (its wheel holds no modeling_tf_ or modeling_flax_ file; 4.57's, 76 of the
-# first).
+# first), nor diffusers since it removed JAX and Flax (diffusers#14169, July 2026).
 # Of the 1,801 labelled posts of the dev set and the 189th to 195th sets, 81 such titles are
 # 24 easy (30%; all 1,801: 40%)
 TF_WORDS = frozenset({"tensorflow", "tf", "tf1", "tf2", "keras", "flax", "jax"})
