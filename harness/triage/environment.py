@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 # headings of the sections that describe the reporter's machine, not the problem
-SYSTEM = ("system info", "environment", "environment info", "who can help?", "who can help",
-          "information", "tasks", "checklist", "system information", "environment information",
-          "your environment", "versions", "env", "platform", "hardware", "software",
-          "system info / environment", "environment / system info")
+SYSTEM_HEADS = frozenset({
+    "system info", "environment", "environment info", "who can help?", "who can help",
+    "information", "tasks", "checklist", "system information", "environment information",
+    "your environment", "versions", "env", "platform", "hardware", "software",
+    "system info / environment", "environment / system info"})
 
 # a line of an environment dump outside a System Info section: `transformers env`'s
 # "- `torch` version: 2.1 (GPU?)", "Platform: Linux", "GPU: 2x A100", pip's "torch==2.1.0",
@@ -115,7 +116,6 @@ PROSE_SYSTEM = frozenset({"system info", "environment", "system information", "e
                           # heading between (real post: transformers#16721, its launch on
                           # four GPUs read as the reporter's environment)
                           "versions"})
-SYSTEM_HEADS = frozenset(SYSTEM)
 # a line long enough to tell something (found by the regex engine, not a Python loop)
 _LONG_LINE = re.compile(r"^[^\n]{40,}", re.M)
 # a setting of a pasted config, however long: ``- deepspeed_config: {'zero_stage': 3, ...}``,

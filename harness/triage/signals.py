@@ -241,8 +241,7 @@ _NEW_MODEL: Signal = ("new_model", 1.0, "adds a model or pipeline: checking it a
 _IMPORT: Signal = ("title_import", 1.0, "the title is about an import that fails: a version "
                                          "or install mismatch, no GPU in it")
 _DOCS: Signal = ("kind_docs", 1.0, "a documentation change: no GPU in it")
-_PLUMBING: Signal = ("small_addition", 1.0, "asks for a small addition (an argument, an "
-                                            "option, a callback): plumbing, checked on CPU")
+_PLUMBING: Signal = ("small_addition", 1.0, f"{_SMALL_ADDITION[2]}: plumbing, checked on CPU")
 
 
 def _gpu(f: Features, shared: list[Signal]) -> list[Signal]:

@@ -290,11 +290,11 @@ def test_a_feature_request_that_names_what_it_adds_asks_for_a_small_addition(
 def test_a_small_addition_is_plumbing_checked_on_cpu() -> None:
     # a training run told as the motivation of a request for an option: the option is
     # plumbing, checked on CPU; the same request without an option asked for stays flagged
-    recipe = load("transformers")
     body = ("### Feature request\n\nMLflowCallback reads the tracking URI from the "
             "environment only. An option to pass it in would let each run log to its own "
             "server.\n\n### Motivation\n\nWe log every fine-tuning run to MLflow.")
-    small, plain = (scoring.assess(i, features.extract(i, recipe)) for i in (
+    small, plain = sorted(ranked("transformers", [
         samples.issue(1, "Option to set the tracking URI for MLflowCallback", body),
-        samples.issue(2, "Set the tracking URI for MLflowCallback", body)))
+        samples.issue(2, "Set the tracking URI for MLflowCallback", body)]),
+        key=lambda a: a.issue.number)
     assert not small.needs_gpu and plain.needs_gpu
