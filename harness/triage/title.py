@@ -112,7 +112,8 @@ def cues_of(words: frozenset[str], title: str) -> frozenset[str]:
     found = {cue for cue, group in _GROUPS if not group.isdisjoint(words)}
     if "title_import" in found and not _import_fails(words, title):
         found.discard("title_import")
-    if "title_tf" not in found and _TF_CLASS.search(title):
+    if "title_tf" not in found and ("TF" in title or "Flax" in title) \
+            and _TF_CLASS.search(title):  # (a substring first: most titles name neither)
         found.add("title_tf")
     if "title_training" in found and words & _TRAINING_SAID == {"trained"} \
             and not _TRAINED.search(title.lower()):
