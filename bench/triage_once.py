@@ -103,6 +103,7 @@ ONCE: dict[int, str] = {
     193: "b985e03e70ad7d9cf5c1c1a81c67078faa29af44",
     194: "eb7440bd382fa45776762e4969b06b7317cbec7c",
     195: "79a905b14c6f94de6a87546966900238900ad561",
+    196: "0ebf7d099e258a7b51dd75b310caa8f746c449d9",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
