@@ -13,11 +13,16 @@ def test_a_title_about_how_good_a_trained_model_is() -> None:
     # its metric or its loss (real titles, each labelled medium or hard)
     assert title.cues("wav2vec2 not converging when finetuning") \
         == {"title_perf", "title_training"}
-    assert title.cues("Reproducing squad score with TFXLMRoberta?") == {"title_perf"}
+    assert title.cues("Exact and F1 score do not increase when fine-tunes XLM on the SQuAD "
+                      "dataset") == {"title_perf"}
     assert title.cues("High CER when Fine Tuning TrOCR Transformers to make an OCR for "
                       "arabic Language") == {"title_perf"}
-    # an output's scores as an argument's name are no metric
+    # an output's scores as an argument's name are no metric, nor is a score or a
+    # perplexity a model puts out (real titles of usage questions, easy)
     assert title.cues("`output_scores` is ignored by generate") == set()
+    assert title.cues("Calculating Confidence score for Question Answering Models") == set()
+    assert title.cues("Error in Calculating Sentence Perplexity for GPT-2 model") \
+        == {"title_error"}
 
 
 def test_a_title_that_names_an_error() -> None:
