@@ -47,7 +47,7 @@ def test_a_weight_kept_to_its_sign_weighs_0_and_the_rest_is_fitted_again() -> No
     assert free.weights["good"] > 1.0  # the data turns it
     assert kept.weights["good"] == 0.0 and kept.weights["bad"] < -1.0  # 0, and kept as 0
     without = logistic.fit([{k: v for k, v in r.items() if k != "good"} for r in rows], ys,
-                        l2=0.5)
+                           l2=0.5)
     assert kept.bias == pytest.approx(without.bias, abs=1e-3)
     assert kept.weights["bad"] == pytest.approx(without.weights["bad"], abs=1e-3)
     assert logistic.fit(rows, ys, l2=0.5, prior=prior, signs={"good": 1.0}) == free
@@ -55,6 +55,6 @@ def test_a_weight_kept_to_its_sign_weighs_0_and_the_rest_is_fitted_again() -> No
 
 def test_fitted_weights_are_the_ones_that_ship() -> None:
     """The fit keeps the decimals weights.json keeps, so the GPU cut is taken on them."""
-    m = logistic.fit([{"a": 1.0}, {"a": 1.0, "b": 1.0}, {"b": 1.0}, {}], [True, True, False, False],
-                  l2=0.5)
+    m = logistic.fit([{"a": 1.0}, {"a": 1.0, "b": 1.0}, {"b": 1.0}, {}],
+                     [True, True, False, False], l2=0.5)
     assert m.weights and all(round(v, 4) == v for v in (m.bias, *m.weights.values()))
