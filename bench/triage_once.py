@@ -104,6 +104,7 @@ ONCE: dict[int, str] = {
     194: "eb7440bd382fa45776762e4969b06b7317cbec7c",
     195: "79a905b14c6f94de6a87546966900238900ad561",
     196: "0ebf7d099e258a7b51dd75b310caa8f746c449d9",
+    197: "6cdaae0b3d1f89aa0d87a9b616af8e8157296664",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
