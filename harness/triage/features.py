@@ -64,6 +64,16 @@ class Features(NamedTuple):
         return words.terms(self.told, self.head)
 
 
+_WORDS_AT = Features._fields.index("told")  # told, then head
+
+
+def without_words(f: Features) -> Features:
+    """``f`` less the words it weighs (``told``, ``head``): what an assessment keeps once
+    scored (a worker's results are sent back pickled: hundreds of words an issue doubled
+    the time of a batch).  Built as a tuple: ``_replace`` took 2.2 us an issue."""
+    return Features._make((*f[:_WORDS_AT], frozenset(), (), *f[_WORDS_AT + 2:]))
+
+
 def parse_time(text: str) -> datetime | None:
     """An ISO 8601 time ("2024-05-01T12:00:00Z", "2024-05-01"); None when it is not one."""
     try:

@@ -41,9 +41,8 @@ def assess_all(recipe: Recipe, items: Iterable[Issue], *, now: datetime | None =
         f = features.extract(issue, recipe, now=now, hub=sizes,
                              linked_prs=linked.get(issue.number, ()),
                              comments=said.get(issue.number, ()))
-        # the words weighed, then dropped: the score holds them, and a worker's results
-        # are sent back pickled (hundreds of words an issue doubled the time of a batch)
-        return scoring.assess(issue, f)._replace(features=f._replace(told=frozenset(), head=()))
+        # the words weighed, then dropped: the score holds them
+        return scoring.assess(issue, f, keep=features.without_words(f))
 
     todo = [i for i in stored if not i.is_pull]
 

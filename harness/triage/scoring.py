@@ -110,7 +110,10 @@ def band(score: float) -> str:
     return "easy" if score >= EASY else "medium" if score >= MEDIUM else "hard"
 
 
-def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> Assessment:
+def assess(issue: Issue, f: Features, weights: model.Models | None = None, *,
+           keep: Features | None = None) -> Assessment:
+    """``issue`` scored from its features ``f``; the assessment holds ``keep`` in their
+    place where given (:func:`.features.without_words`)."""
     m = weights or model.load()
     gpu_found, found = signals.both(f)
     gpu_parts = m.gpu.contributions(gpu_found)
@@ -126,8 +129,8 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None) -> As
     score = m.scored.probability(parts)
     return Assessment(
         issue=issue, score=round(score, 3), band=band(score), needs_gpu=needs_gpu,
-        parts=tuple(parts) or _NOTHING, features=f, gpu_score=round(gpu_p, 3),
-        gpu_parts=tuple(gpu_parts),
+        parts=tuple(parts) or _NOTHING, features=f if keep is None else keep,
+        gpu_score=round(gpu_p, 3), gpu_parts=tuple(gpu_parts),
     )
 
 

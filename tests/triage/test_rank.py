@@ -80,3 +80,13 @@ def test_beginner_keeps_a_hard_issue_only_when_it_is_marked_for_a_first_contribu
     assert a.features.beginner_label == label
     assert rank.keep(recipe, a, rank.Filters(beginner=True)) is kept
     assert rank.keep(recipe, a._replace(band="medium"), rank.Filters(beginner=True))
+
+
+def test_a_batch_keeps_each_issue_s_features_less_the_words_it_weighed() -> None:
+    recipe = load("transformers")
+    batch = samples.transformers_issues() + samples.coverage_issues()  # every field set
+    for a, i in zip(rank.assess_all(recipe, batch, now=NOW), batch, strict=True):
+        f = features.extract(i, recipe, now=NOW)
+        assert f.told  # every sample tells something: there are words to drop
+        assert a.features == f._replace(told=frozenset(), head=())
+        assert a == scoring.assess(i, f)._replace(features=a.features)
