@@ -106,6 +106,7 @@ ONCE: dict[int, str] = {
     196: "0ebf7d099e258a7b51dd75b310caa8f746c449d9",
     197: "6cdaae0b3d1f89aa0d87a9b616af8e8157296664",
     198: "3308f5c2b1d6964a2d4a13dd11f1690f7722e37d",
+    199: "6626cdca6c90b416b2f2491a0e2b619cc44b4216",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
