@@ -29,7 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -151,23 +151,12 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     return missing
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", metavar="LABELS.jsonl", type=Path)
-    parser.add_argument("--out", required=True, type=Path, help="folder for the texts")
-    parser.add_argument("--base-url", default=None,
-                        help="GitHub's API (default $GITHUB_API_URL, else api.github.com)")
-    parser.add_argument("--pause", type=float, default=github_sync.PAUSE,
-                        help="seconds between requests")
-    args = parser.parse_args(argv)
-    url = github_sync.api_url(args.base_url)
-    token = github_sync.token_from_env()
-    gh = github_sync.client(url, token, pause=args.pause or None)
+def guarded(work: Callable[[], None], url: str, token: str | None, what: str,
+            out: Path) -> int:
+    """Run ``work`` (which writes under ``out`` as answers arrive); each way it can fail
+    told in one line, with the exit code: 130 on ^C, 2 otherwise, 0 when it ends."""
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for path in args.paths:
-            for line in bring(path, args.out, gh):
-                print(f"  left out {line}")
+        work()
     except KeyboardInterrupt:
         print("interrupted: what arrived is kept; run again to go on", file=sys.stderr)
         return 130
@@ -180,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: GitHub rate limit reached; run again after {at:%H:%M} (UTC) to go "
                   f"on from here (what arrived is kept)", file=sys.stderr)
         else:
-            why = github_errors.explain(e, "the labelled issues", url, 0, token is not None)
+            why = github_errors.explain(e, what, url, 0, token is not None)
             print(f"error: {why}", file=sys.stderr)
         return 2
     except requests.RequestException as e:
@@ -188,10 +177,31 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"is kept; run again to go on)", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"error: cannot write in {args.out}: {e.strerror}", file=sys.stderr)
+        print(f"error: cannot write in {out}: {e.strerror}", file=sys.stderr)
         return 2
     return 0
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", metavar="LABELS.jsonl", type=Path)
+    parser.add_argument("--out", required=True, type=Path, help="folder for the texts")
+    parser.add_argument("--base-url", default=None,
+                        help="GitHub's API (default $GITHUB_API_URL, else api.github.com)")
+    parser.add_argument("--pause", type=float, default=github_sync.PAUSE,
+                        help="seconds between requests")
+    args = parser.parse_args(argv)
+    url = github_sync.api_url(args.base_url)
+    token = github_sync.token_from_env()
+    gh = github_sync.client(url, token, pause=args.pause or None)
+
+    def bring_all() -> None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in args.paths:
+            for line in bring(path, args.out, gh):
+                print(f"  left out {line}")
+
+    return guarded(bring_all, url, token, "the labelled issues", args.out)
 
 if __name__ == "__main__":
     raise SystemExit(main())
