@@ -203,5 +203,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     return guarded(bring_all, url, token, "the labelled issues", args.out)
 
+
 if __name__ == "__main__":
     raise SystemExit(main())
