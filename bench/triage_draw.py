@@ -1,5 +1,7 @@
-"""Draw real issues at random from GitHub for a new labelled set, in the development set's
-format, with no labels (readers add them: ``../shared/triage/README.md`` has the rubric).
+"""Draw real issues at random from GitHub for a new labelled set, to be read and labelled.
+
+The issues come in the development set's format, with no labels (readers add them:
+``../shared/triage/README.md`` has the rubric).
 
     python bench/triage_draw.py huggingface/transformers [MORE ...] --out FILE.jsonl \\
         [--n 100] [--seed 0] [--seen bench/triage_extra*_labels.jsonl DEV.jsonl ...] \\
