@@ -30,7 +30,7 @@ import json
 import random
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from triage_texts import Key, guarded, read_labels, text_of, text_of_file  # noqa: E402
+from triage_texts import (  # noqa: E402
+    Key,
+    Write,
+    appending,
+    guarded,
+    read_labels,
+    text_of,
+    text_of_file,
+)
 
 from harness.cache import write_atomic  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
@@ -99,29 +107,15 @@ def read_drawn(text: str) -> Drawn:
     return drawn
 
 
-Write = Callable[[dict[str, Any]], None]
-
-
 def draw(repos: Sequence[str], out: Path, gh: Github, n: int, seed: int,
          seen: set[Key]) -> Drawn:
     """Fill ``out`` with ``n`` issues of each repository, drawn at random."""
     part = out.with_name(out.name + ".part")
     arrived = text_of_file(part)
     drawn = read_drawn(arrived)
-    try:
-        with part.open("a", encoding="utf-8") as f:
-            if arrived and not arrived.endswith("\n"):
-                f.write("\n")  # a line cut short by a kill: the next one starts afresh
-
-            def write(row: dict[str, Any]) -> None:
-                f.write(json.dumps(row) + "\n")
-                f.flush()
-
-            for repo in repos:
-                draw_one(repo, gh, n, seed, seen, drawn, write)
-    finally:
-        if part.exists() and not part.stat().st_size:
-            part.unlink()  # nothing arrived: no file to keep
+    with appending(part, arrived) as write:
+        for repo in repos:
+            draw_one(repo, gh, n, seed, seen, drawn, write)
     write_atomic(out, "".join(json.dumps(r) + "\n" for r in drawn.kept.values()))
     part.unlink()
     return drawn

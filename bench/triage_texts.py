@@ -29,7 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,29 @@ def text_of(gh: Github, label: dict[str, Any]) -> dict[str, Any] | str:
             "created_at": issue.created_at[:10], "author": issue.author, "body": issue.body}
 
 
+Write = Callable[[dict[str, Any]], None]
+
+
+@contextmanager
+def appending(part: Path, arrived: str) -> Iterator[Write]:
+    """A writer of rows to ``part``, one JSON line each, flushed as it arrives, after what
+    a run before left there (``arrived``, the file's text: a last line cut short by a kill
+    is ended first); a file nothing was written to is not left behind."""
+    try:
+        with part.open("a", encoding="utf-8") as f:
+            if arrived and not arrived.endswith("\n"):
+                f.write("\n")  # a line cut short by a kill: the next one starts afresh
+
+            def write(row: dict[str, Any]) -> None:
+                f.write(json.dumps(row) + "\n")
+                f.flush()
+
+            yield write
+    finally:
+        if part.exists() and not part.stat().st_size:
+            part.unlink()  # nothing arrived: no file to keep
+
+
 def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     """Fill ``out/NAME.jsonl`` for one labels file; what was left out, a line each."""
     wanted = read_labels(labels_path)
@@ -124,23 +148,16 @@ def bring(labels_path: Path, out: Path, gh: Github) -> list[str]:
     if todo:
         print(f"{labels_path.name}: {len(wanted) - len(todo)} of {len(wanted)} there, "
               f"fetching {len(todo)}", flush=True)
-    try:
-        with part.open("a", encoding="utf-8") as f:
-            if arrived and not arrived.endswith("\n"):
-                f.write("\n")  # a line cut short by a kill: the next one starts afresh
-            for i, label in enumerate(todo, 1):
-                got = text_of(gh, label)
-                if isinstance(got, str):
-                    missing.append(f"{label['repo']}#{label['number']}: {got}")
-                else:
-                    f.write(json.dumps(got) + "\n")
-                    f.flush()
-                    have[(label["repo"], label["number"])] = got
-                if i % 50 == 0:
-                    print(f"  {i} of {len(todo)}", flush=True)
-    finally:
-        if part.exists() and not part.stat().st_size:
-            part.unlink()  # nothing arrived: no file to keep
+    with appending(part, arrived) as write:
+        for i, label in enumerate(todo, 1):
+            got = text_of(gh, label)
+            if isinstance(got, str):
+                missing.append(f"{label['repo']}#{label['number']}: {got}")
+            else:
+                write(got)
+                have[(label["repo"], label["number"])] = got
+            if i % 50 == 0:
+                print(f"  {i} of {len(todo)}", flush=True)
     # the labels as the file gives them now (a run before may have written others)
     rows = [{**have[k], **{f: w[f] for f in LABELS if f in w}}
             for w in wanted if (k := (w["repo"], w["number"])) in have]
