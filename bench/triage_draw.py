@@ -181,9 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds between requests")
     args = parser.parse_args(argv)
     bad = [r for r in args.repos if r.count("/") != 1]
-    if bad or args.n < 1:
-        print(f"error: {f'{bad[0]!r} is not owner/name' if bad else '--n must be 1 or more'}",
-              file=sys.stderr)
+    if bad:
+        print(f"error: {bad[0]!r} is not owner/name", file=sys.stderr)
+        return 2
+    if args.n < 1:
+        print("error: --n must be 1 or more", file=sys.stderr)
         return 2
     url = github_sync.api_url(args.base_url)
     token = github_sync.token_from_env()
