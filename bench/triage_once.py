@@ -107,6 +107,7 @@ ONCE: dict[int, str] = {
     197: "6cdaae0b3d1f89aa0d87a9b616af8e8157296664",
     198: "3308f5c2b1d6964a2d4a13dd11f1690f7722e37d",
     199: "6626cdca6c90b416b2f2491a0e2b619cc44b4216",
+    200: "fc6ac792138dc7c8cdf91f62c8c52283c36ca081",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
