@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.triage.comments import Comment, claimed_by
+from harness.triage.comments import Comment, claimed_by, maintainer_state
 
 
 def said(body: str, author: str = "ana", association: str = "NONE") -> Comment:
@@ -24,6 +24,19 @@ def said(body: str, author: str = "ana", association: str = "NONE") -> Comment:
     "I'd be happy to take it on.",
     "I\u2019m interested in taking on the docs part.",
     "#take",
+    # phrasings of real comments (bench/triage_claims.py) the pattern once missed
+    "Yes. Would like to take this one.",
+    "@rootonchair do you plan on adding it for all the pipelines? Else, would love to take one.",
+    "Hey @qwapilot, I'm also working on a more extensive guide for exactly this question!",
+    "Hi @charchit7, I took that pipeline and I already created the PR.",
+    "Hey @a-r-r-o-w is it okay if I take the remaining one?",
+    "Great! In that case I'd like to claim the TFPegasusPreTrainedModel.",
+    "I would love to help you with adding types to the following models:",
+    "Hey guys I started with this yesterday already and made a PR here: #14083",
+    "Thanks, will address this!",
+    "I would like to contribute to the DialoGPT model card. Thanks!",
+    "Hi @stevhliu, I would love to start by working on the unispeech model card!",
+    "I will try to fix this over the weekend.",
 ])
 def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     assert claimed_by([said("Thanks for the report.", "bob"), said(body)]) == "@ana"
@@ -37,6 +50,8 @@ def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     "Same problem here.",
     "I want to use this with a local model.",
     "Could someone assign a reviewer to my PR? I'd be happy to help.",
+    "Who would like to work on this? It is a small change.",
+    "Thanks, the fix was merged in #123.",
 ])
 def test_a_comment_that_does_not_claim_it_names_nobody(body: str) -> None:
     assert claimed_by([said(body)]) == ""
@@ -48,3 +63,28 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
                             "maint", "MEMBER")]) == "@ZiadHelal"
     assert claimed_by([said("@pie31415 go for it! Ping me for a review.", "maint",
                             "MEMBER")]) == "@pie31415"
+    assert claimed_by([said("Thanks for your interest @raj-pandey55! @ENate, are you still "
+                            "interested? If not, I'll reassign it to @raj-pandey55", "maint",
+                            "MEMBER")]) == "@raj-pandey55"
+
+
+@pytest.mark.parametrize("body", [
+    "A PR is welcome!",
+    "Feel free to go for it since it's been over a month of inactivity.",
+    "If you'd like to contribute a PR for any of the Flux pipelines we are happy to review it.",
+    "We're open to community contributions, because there are many models to update.",
+    "We'd very much welcome some SDPA additions :hugs:",
+    "If you can find other models that need type hints, then please submit PRs to add them!",
+    "Yes, we would appreciate new merging methods being added.",
+])
+def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
+    assert maintainer_state([said(body, "maint", "MEMBER")]) == "agreed"
+
+
+@pytest.mark.parametrize("body", [
+    "We'd appreciate it if you could share a minimal reproducer.",
+    "Thanks for the report, I'll look into it.",
+    "This is fixed on main, please update.",
+])
+def test_a_maintainer_replying_without_welcoming_a_fix_only_replied(body: str) -> None:
+    assert maintainer_state([said(body, "maint", "MEMBER")]) == "replied"
