@@ -26,6 +26,8 @@ class Comment:
 
 
 MAINTAINERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+# what one would like to do when it is taking the issue on ("would love to work on")
+_TAKE_ON = r"work on|take|pick up|tackle|give it a try|contribute|start (?:by )?working on"
 # someone says they are on it (in a comment by anyone but a maintainer answering); matched
 # on the text with typographic apostrophes (U+2019, as phones and Macs type) made plain.
 # On 313 real comments two readers labelled (bench/triage_claims.py) it finds 47 of the 80
@@ -35,11 +37,9 @@ MAINTAINERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 _CLAIM = re.compile(
     # "... and would love to work on this", "Yes. Would like to take this one.": the speaker,
     # not "anyone who would like to work on this"
-    r"(?:(?:^|[.!?;,\n])\s*|\band )would(?: really)? (?:like|love) to (?:work on|take|pick up|"
-    r"tackle|give it a try|contribute|start (?:by )?working on)|"
-    r"\b(?:i(?:'d| would)(?: really)? (?:like|love|want) to (?:work on|take|pick up|tackle|"
-    r"fix|give it a try|try|contribute|help out|help (?:you )?with|claim|"
-    r"start (?:by )?working on)|"
+    rf"(?:(?:^|[.!?;,\n])\s*|\band )would(?: really)? (?:like|love) to (?:{_TAKE_ON})|"
+    r"\b(?:i(?:'d| would)(?: really)? (?:like|love|want) to (?:"
+    rf"{_TAKE_ON}|fix|try|help out|help (?:you )?with|claim)|"
     r"i(?:'ll| will| am going to|'m going to)(?: also| now| then| try to| be)? (?:work(?:ing)? on|"
     r"take|pick|open a pr|submit a pr|fix|handle)|"
     r"i(?:'m| am)(?: also| currently| already| now| still)? (?:working on|on it|taking)|"
