@@ -72,18 +72,19 @@ def read_jsonl(path: Path | str) -> dict[str, dict[str, object]]:
     return rows
 
 
-def claims(row: dict[str, object]) -> bool:
-    said = comments.Comment(str(row["repo"]), int(str(row["number"])), str(row["id"]),
-                            str(row.get("author") or ""), "NONE", str(row["text"]),
+def comment(row: dict[str, object], association: str) -> comments.Comment:
+    """The row as a stored comment by someone of that association with the repository."""
+    return comments.Comment(str(row["repo"]), int(str(row["number"])), str(row["id"]),
+                            str(row.get("author") or ""), association, str(row["text"]),
                             str(row.get("date") or ""))
-    return comments.claimed_by([said]) != ""
+
+
+def claims(row: dict[str, object]) -> bool:
+    return comments.claimed_by([comment(row, "NONE")]) != ""
 
 
 def welcomes(row: dict[str, object]) -> bool:
-    said = comments.Comment(str(row["repo"]), int(str(row["number"])), str(row["id"]),
-                            str(row.get("author") or ""), "MEMBER", str(row["text"]),
-                            str(row.get("date") or ""))
-    return comments.maintainer_state([said]) == "agreed"
+    return comments.maintainer_state([comment(row, "MEMBER")]) == "agreed"
 
 
 def tally(texts: dict[str, dict[str, object]], first: dict[str, dict[str, object]],
