@@ -108,6 +108,7 @@ ONCE: dict[int, str] = {
     198: "3308f5c2b1d6964a2d4a13dd11f1690f7722e37d",
     199: "6626cdca6c90b416b2f2491a0e2b619cc44b4216",
     200: "fc6ac792138dc7c8cdf91f62c8c52283c36ca081",
+    201: "15b46c54b1527a9613afd13e1aff9ac212d1185f",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
