@@ -19,8 +19,10 @@ each: found, missed, found wrongly, recall and precision; ``--mistakes`` lists t
 comments it gets wrong; ``--sample N`` scores one sample alone (the labels' ``sample``: the
 first, 283 comments, was read to find new phrasings; the second, 30 more, was drawn after
 them, and they found there no more than the code before them, 7 of its 12 claims and none of
-its 3 welcomes; five more phrasings were then read from its misses).  ``--labels`` and
-``--relabels`` name other label files.
+its 3 welcomes; five more phrasings were then read from its misses; the third, 261 comments of
+109 other threads, was drawn after those, and the code as it stood found 10 of its 34 claims
+and 4 of its 25 welcomes, the code before the first sample's phrasings 9 and 3).
+``--labels`` and ``--relabels`` name other label files.
 """
 from __future__ import annotations
 
