@@ -37,6 +37,19 @@ def said(body: str, author: str = "ana", association: str = "NONE") -> Comment:
     "I would like to contribute to the DialoGPT model card. Thanks!",
     "Hi @stevhliu, I would love to start by working on the unispeech model card!",
     "I will try to fix this over the weekend.",
+    # and of the comments drawn after those, which it missed too
+    "Thank you! I will get started on it.",
+    "Thanks! I will open a WIP PR soon and tag you there once I do.",
+    "Currently starting to work on this :)",
+    "Sounds great @amyeroberts, thank you :)\n\nI'll start looking into it once the PyTorch "
+    "PR is merged.",
+    "Hi there, I want to contribute to the translation of the \"Training on Specialized "
+    "Hardware\" section and submit a PR once it\u2019s completed. Is it OK?",
+    "@tolgacangoz so cool! Will open a PR today.",
+    "@frankjoshua\nI fixed it here https://github.com/huggingface/diffusers/pull/9375\ndo you "
+    "want to test it out?",
+    "Hi @BenjaminBossan / @zqiu24 requesting your review on "
+    "https://github.com/huggingface/peft/pull/2744",
 ])
 def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     assert claimed_by([said("Thanks for the report.", "bob"), said(body)]) == "@ana"
@@ -52,6 +65,9 @@ def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     "Could someone assign a reviewer to my PR? I'd be happy to help.",
     "Who would like to work on this? It is a small change.",
     "Thanks, the fix was merged in #123.",
+    "Someone will open a PR for this soon, I hope.",
+    "I fixed it locally by pinning torch.",
+    "I'll start by sharing a smaller reproduction.",
 ])
 def test_a_comment_that_does_not_claim_it_names_nobody(body: str) -> None:
     assert claimed_by([said(body)]) == ""
@@ -63,6 +79,9 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
                             "maint", "MEMBER")]) == "@ZiadHelal"
     assert claimed_by([said("@pie31415 go for it! Ping me for a review.", "maint",
                             "MEMBER")]) == "@pie31415"
+    assert claimed_by([said("sure @PreethamNoelP go ahead", "maint", "MEMBER")]) \
+        == "@PreethamNoelP"
+    assert claimed_by([said("@ana go ahead and share your script", "maint", "MEMBER")]) == ""
     assert claimed_by([said("Thanks for your interest @raj-pandey55! @ENate, are you still "
                             "interested? If not, I'll reassign it to @raj-pandey55", "maint",
                             "MEMBER")]) == "@raj-pandey55"
@@ -76,6 +95,15 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
     "We'd very much welcome some SDPA additions :hugs:",
     "If you can find other models that need type hints, then please submit PRs to add them!",
     "Yes, we would appreciate new merging methods being added.",
+    # and of the comments drawn after those, which it missed too
+    "Hi and thanks for your interest in translating @maximizemaxwell, feel free to translate "
+    "that section! \U0001f917",
+    "@GreenLandisaLie yes, for sure! We're still testing things with onnx, but if you or "
+    "someone else want to submit a PR for img2img pipelines already - happy to integrate it :)",
+    "cc @pcuenca here! @mar-muel it'd be great if you could start working on a PR, we'd "
+    "definitely like to implement a SD-XL Flax pipeline :-)",
+    "@mar-muel That'd be fantastic! Would you like to get started? We can help during the "
+    "process as needed :)",
 ])
 def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "agreed"
