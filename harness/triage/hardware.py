@@ -24,7 +24,9 @@ WORDS: dict[str, frozenset[str]] = {
                             "vocabparallelembedding", "tp_layer",
                             # context (sequence) parallelism: one sequence split over GPUs
                             # (ring attention; Ulysses, found inside names: see found())
-                            "ring_degree", "context_parallel", "contextparallelconfig"}),
+                            "ring_degree", "context_parallel", "contextparallelconfig",
+                            # DistributedDataParallel's own argument, and the Trainer's
+                            "find_unused_parameters", "ddp_find_unused_parameters"}),
     "quantization": frozenset({"bitsandbytes", "bnb", "load_in_4bit", "load_in_8bit", "qlora",
                                "nf4", "gptq", "awq", "hqq", "torchao", "int8", "4bit", "8bit",
                                "bitsandbytesconfig", "bnb_4bit_compute_dtype", "linear4bit",
@@ -46,7 +48,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "multi_gpu": ("multi-gpu", "multi gpu", "multiple gpus", "parallel gpus", "multi-node",
                   "nproc-per-node",
                   "tensor parallel", "tensor-parallel", "pipeline parallel", "model parallel",
-                  "context parallel", "context-parallel", "sequence parallel", "ring attention"),
+                  "context parallel", "context-parallel", "sequence parallel", "ring attention",
+                  # DistributedDataParallel's error for a parameter no loss used ("Expected to
+                  # have finished reduction in the prior iteration before starting a new
+                  # one", peft#393: a GPU issue by both its readers, told in its title alone)
+                  "finished reduction in the prior iteration"),
     "quantization": ("4-bit", "8-bit"),
     "deepspeed": ("zero-3",),
     "gpu_kernel": ("flash-attn", "flash attention", "flash-attention", "out of memory",

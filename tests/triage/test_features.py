@@ -259,6 +259,11 @@ def test_private_files(transformers: Recipe) -> None:
     ("It hangs on 16 GPUs.", {"multi_gpu", "cuda"}),
     ("It hangs with num_processes: 4 in the config", {"multi_gpu"}),
     ("It hangs with num_processes: 1 in the config", set()),
+    # DistributedDataParallel's error for an unused parameter, and its argument (real post:
+    # peft#393, that error for a title over a screenshot; GPU by both its readers)
+    ("RuntimeError: Expected to have finished reduction in the prior iteration before "
+     "starting a new one.", {"multi_gpu"}),
+    ("TrainingArguments(ddp_find_unused_parameters=False) did not help", {"multi_gpu"}),
 ])
 def test_hardware(transformers: Recipe, text: str, expected: set[str]) -> None:
     assert extract(transformers, "t", text).hardware == expected
