@@ -54,7 +54,8 @@ _CLAIM = re.compile(
     r"i(?:'m| am)(?: also| currently| already| now| still)? (?:working on|on it|taking)|"
     r"i(?:'m| am) interested in (?:working on|"
     r"taking(?: on)?|fixing|tackling) (?:this|it|the)\b|"
-    r"i (?:really )?want to (?:(?:work on|take|tackle|fix) (?:this|it)\b|contribute to)|"
+    r"i (?:really )?want to (?:(?:work on|take|tackle|fix) (?:this|it)\b|"
+    r"contribute to (?:this|it|the (?:translation|fix|implementation|docs?))\b)|"
     r"i(?:'d| would) be (?:happy|glad) to (?:work on|take|tackle|pick up) (?:this|it|them)\b|"
     r"i can (?:work on|take|pick up|tackle) (?:this|it)\b|"
     r"can i (?:work on|take|pick|try|tackle|fix)|could i (?:work on|take|pick|try)|"
@@ -93,15 +94,18 @@ _AGREED = re.compile(
     r"\b(?:prs? (?:is |are |would be )?welcome|pull requests? (?:is |are |would be )?welcome|"
     r"feel free to (?:open|submit|send|make) a (?:pr|pull request)|"
     r"feel free to (?:go for it|take (?:it|this|up|one|any)|pick (?:it|this|up|one|any)|"
-    r"translate|work on (?:it|this))|"
+    # (a page of the docs, not one's own words "into English")
+    r"translate\b(?![^.!?\n]{0,40}\b(?:in)?to english\b)|"
+    r"work on (?:it|this))|"
     r"would you (?:like|want|be willing) to (?:open|submit|make|send|contribute) a "
     r"(?:pr|pull request|fix)|if you(?:'d| would) like to (?:contribute|open a pr|submit a pr)|"
     # "if you or someone else want to submit a PR", "it'd be great if you could start
-    # working on a PR", "Would you like to get started?"
+    # working on a PR", "Would you like to get started?", "Would you like to give it a
+    # try?" (not "... give it a try with the latest version?", which asks to test)
     r"if (?:you|anyone|someone)\b[^.?!\n]{0,30} (?:want|wants|would like|'d like) to "
     r"(?:submit|open|send|make) a (?:pr|pull request)|"
     r"if you could (?:open|submit|send|make|start working on) a (?:pr|pull request)|"
-    r"would you like to (?:get started|give it a (?:try|go|shot))|"
+    r"would you like to (?:get started|give it a (?:try|go|shot)[?!])|"
     r"happy to (?:accept|review) a (?:pr|pull request|fix)|contributions? (?:is |are )?welcome|"
     r"open to (?:community )?contributions|we(?:'d| would)(?: very much| gladly| happily)? "
     r"welcome|go for it|please (?:submit|open|send|make) (?:a )?(?:prs?|pull requests?)\b|"

@@ -68,6 +68,7 @@ def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     "Someone will open a PR for this soon, I hope.",
     "I fixed it locally by pinning torch.",
     "I'll start by sharing a smaller reproduction.",
+    "I want to contribute to the discussion: this also happens on 4.40.",
 ])
 def test_a_comment_that_does_not_claim_it_names_nobody(body: str) -> None:
     assert claimed_by([said(body)]) == ""
@@ -104,6 +105,9 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
     "definitely like to implement a SD-XL Flax pipeline :-)",
     "@mar-muel That'd be fantastic! Would you like to get started? We can help during the "
     "process as needed :)",
+    "Hey @deepdiffuser, I think we could easily add such a pipeline under the "
+    "https://github.com/huggingface/diffusers/tree/main/examples/community folder. Would you "
+    "like to give it a try? Would love to advertise it!",
 ])
 def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "agreed"
@@ -113,6 +117,8 @@ def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     "We'd appreciate it if you could share a minimal reproducer.",
     "Thanks for the report, I'll look into it.",
     "This is fixed on main, please update.",
+    "Feel free to translate the error into English so we can help.",
+    "Would you like to give it a try with the latest version?",
 ])
 def test_a_maintainer_replying_without_welcoming_a_fix_only_replied(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "replied"
