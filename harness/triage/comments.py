@@ -28,6 +28,8 @@ class Comment:
 MAINTAINERS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 # what one would like to do when it is taking the issue on ("would love to work on")
 _TAKE_ON = r"work on|take|pick up|tackle|give it a try|contribute|start (?:by )?working on"
+# a pull request named by its number or its link ("#2744", "https://github.com/o/r/pull/9")
+_PR_REF = r"(?:#|https://github\.com/\S+/pull/)\d"
 # someone says they are on it (in a comment by anyone but a maintainer answering); matched
 # on the text with typographic apostrophes (U+2019, as phones and Macs type) made plain.
 # On 707 real comments two readers labelled (bench/triage_claims.py) it finds 71 of the 129
@@ -67,8 +69,8 @@ _CLAIM = re.compile(
     r"will address (?:this|it)\b|pr (?:is )?(?:up|open(?:ed)?)\b|"
     # "I fixed it here https://github.com/o/r/pull/9", "requesting your review on #2744":
     # their own PR
-    r"fixed (?:it|this) (?:here|in) (?:#|https://github\.com/\S+/pull/)\d|"
-    r"requesting (?:your |a )?review (?:on|of|for) (?:#|https://github\.com/\S+/pull/)\d)"
+    rf"fixed (?:it|this) (?:here|in) {_PR_REF}|"
+    rf"requesting (?:your |a )?review (?:on|of|for) {_PR_REF})"
     r"|(?:^|(?<=\s))[#.](?:take|self-assign)\b", re.I)  # the bots' self-assign commands
 # "go ahead" hands an issue over when it ends a sentence or goes on to the PR, not when it
 # asks for something else ("@ana go ahead and share your script")
