@@ -128,7 +128,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "flaky": ("memory leak", "leaks memory", "leaking memory"),
     "native_crash": ("bus error", "segmentation fault", "core dumped", "illegal instruction"),
     "kernels": ("reduce-overhead", "cuda graph",  # torch.compile's CUDA graphs
-                "sage attention"),
+                "sage attention",
+                # a CUDA GPU's generation ("tests that require newer hardware (higher
+                # compute capability)", transformers#38820)
+                "compute capability"),
     "xformers": ("memory efficient attention",),
     "flash_attention": ("flash attention", "flash-attention", "flash-attn", "sdpa",
                         "flash-attention2", "flash attention2"),
@@ -240,9 +243,13 @@ _SCRIPTS = ("train_text_to_image", "train_dreambooth", "train_controlnet", "trai
 _CONVERT_OTHER = frozenset({"convert", "export"})
 _CONVERT = re.compile(r"(?<!\.)\bconvert\b|\bconvert\b(?!\()|\bexport\b(?!\s+\w+=)")
 # Keras compiles a model before fitting it (``model.compile(optimizer=opt, loss=loss)``, in
-# TensorFlow issues): that is no torch.compile (real posts: transformers#2021, #2581, #8448)
+# TensorFlow issues): that is no torch.compile (real posts: transformers#2021, #2581, #8448).
+# In a post that speaks of TensorFlow or Keras, any ``.compile(`` is Keras's
+# (``model.compile(...)`` under a ``TFAutoModelForCausalLM``, transformers#12881: "uses
+# torch.compile" and "needs a GPU" for a usage question answered on a laptop)
 _COMPILE_WORDS = frozenset({"compile", "compiled"})
 _KERAS_COMPILE = re.compile(r"\.compile\(\s*(?:optimizer|loss|metrics)\b")
+_KERAS_WORDS = frozenset({"keras", "tensorflow", "tf"})
 # an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
 # snippets) is no model state saved
 _SAVE = frozenset({"save"})
@@ -398,7 +405,8 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
             and not _CONVERT.search(body.low):
         cues.discard("conversion")
     if "compile" in cues and hits & WORDS["compile"] <= _COMPILE_WORDS \
-            and "torch.compile" not in body.low and _KERAS_COMPILE.search(body.low):
+            and "torch.compile" not in body.low and (_KERAS_COMPILE.search(body.low) or (
+                ".compile(" in body.low and not body.words.isdisjoint(_KERAS_WORDS))):
         cues.discard("compile")
     for rule in _IDLE:
         if rule.cue in cues and hits & WORDS[rule.cue] == rule.word \

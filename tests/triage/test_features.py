@@ -457,6 +457,9 @@ def test_environment_dumps_outside_system_info_are_the_reporters_machine(
      {"hw_multi_gpu"}),
     ("Finalize Guidelines for Ulysses based context parallel attention", {"hw_multi_gpu"}),
     ('torch.compile(pipe.unet, mode="reduce-overhead") fails', {"cue_kernels"}),
+    # a GPU's generation (real post: transformers#38820, tests skipped on older GPUs)
+    ("These tests require newer hardware (higher compute capability) and fail there",
+     {"cue_kernels"}),
 ])
 def test_what_the_bug_needs(transformers: Recipe, text: str, wanted: set[str]) -> None:
     assert wanted <= {n for n, _, _ in signals.gpu(extract(transformers, "t", text))}
@@ -573,6 +576,11 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
     ("```py\nmodel = torch.compile(model)\nmodel.compile(optimizer=opt)\n```", "compile",
      True),
     ("```py\nmodel.compile()\nout = model(x)\n```", "compile", True),
+    # ... as is any .compile( in a post about TensorFlow or Keras (transformers#12881)
+    ("Tensorflow GPT-2: layers stay trainable\n```python\nfrom transformers import "
+     "TFAutoModelForCausalLM\nw = model.weights[6]  # <tf.Variable ...>\nmodel.compile(...)\n```",
+     "compile", False),
+    ("Keras fit is slow after torch.compile(model) in the PyTorch twin", "compile", True),
     # fp16 set off is no half precision (transformers#9053, a misspelt argument)
     ("```py\nargs = TFTrainingArguments(output_dir='out', fp16=False)\n```",
      "half_precision", False),
