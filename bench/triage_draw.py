@@ -44,7 +44,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from triage_texts import (  # noqa: E402
     Key,
     Write,
+    add_github_options,
     appending,
+    connect,
     guarded,
     read_labels,
     text_of,
@@ -53,7 +55,7 @@ from triage_texts import (  # noqa: E402
 
 from harness.cache import write_atomic  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
-from harness.triage import github_sync, validate  # noqa: E402
+from harness.triage import validate  # noqa: E402
 
 
 def seen_in(paths: Sequence[Path]) -> set[Key]:
@@ -175,10 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seen", nargs="*", default=[], type=Path, metavar="FILE.jsonl",
                         help="issues not to draw again (labels files, or sets in the dev "
                              "set's format)")
-    parser.add_argument("--base-url", default=None,
-                        help="GitHub's API (default $GITHUB_API_URL, else api.github.com)")
-    parser.add_argument("--pause", type=float, default=github_sync.PAUSE,
-                        help="seconds between requests")
+    add_github_options(parser)
     args = parser.parse_args(argv)
     bad = [r for r in args.repos if r.count("/") != 1]
     if bad:
@@ -187,9 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.n < 1:
         print("error: --n must be 1 or more", file=sys.stderr)
         return 2
-    url = github_sync.api_url(args.base_url)
-    token = github_sync.token_from_env()
-    gh = github_sync.client(url, token, pause=args.pause or None)
+    gh, url, token = connect(args)
 
     def run() -> None:
         seen = seen_in(args.seen)

@@ -199,18 +199,29 @@ def guarded(work: Callable[[], None], url: str, token: str | None, what: str,
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", metavar="LABELS.jsonl", type=Path)
-    parser.add_argument("--out", required=True, type=Path, help="folder for the texts")
+def add_github_options(parser: argparse.ArgumentParser) -> None:
+    """``--base-url`` and ``--pause``: where GitHub's API is, and how fast to ask it."""
     parser.add_argument("--base-url", default=None,
                         help="GitHub's API (default $GITHUB_API_URL, else api.github.com)")
     parser.add_argument("--pause", type=float, default=github_sync.PAUSE,
                         help="seconds between requests")
-    args = parser.parse_args(argv)
+
+
+def connect(args: argparse.Namespace) -> tuple[Github, str, str | None]:
+    """The client :func:`add_github_options`' options ask for, with its API's URL and the
+    token from the environment (None: none there)."""
     url = github_sync.api_url(args.base_url)
     token = github_sync.token_from_env()
-    gh = github_sync.client(url, token, pause=args.pause or None)
+    return github_sync.client(url, token, pause=args.pause or None), url, token
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", metavar="LABELS.jsonl", type=Path)
+    parser.add_argument("--out", required=True, type=Path, help="folder for the texts")
+    add_github_options(parser)
+    args = parser.parse_args(argv)
+    gh, url, token = connect(args)
 
     def bring_all() -> None:
         args.out.mkdir(parents=True, exist_ok=True)
