@@ -110,6 +110,7 @@ ONCE: dict[int, str] = {
     200: "fc6ac792138dc7c8cdf91f62c8c52283c36ca081",
     201: "15b46c54b1527a9613afd13e1aff9ac212d1185f",
     202: "5b54dbc494d2379fbdca165a70161cb77f735829",
+    203: "e4ba1fb8f33b756832d9bdf1340069ab1421ba6e",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
