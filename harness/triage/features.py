@@ -56,6 +56,8 @@ class Features(NamedTuple):
     # a feature request whose title asks for a small addition: an argument, an option, a
     # callback, or one it names (kinds.asks_small_addition)
     small_addition: bool = False
+    # an issue of no kind ("other") whose post asks something (kinds.asks_something)
+    asks: bool = False
 
     @property
     def terms(self) -> frozenset[str]:
@@ -156,4 +158,5 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         told=parsed.weighed, head=parsed.head, post_chars=len(issue.body),
         small_addition=kind == "feature"
         and kinds.asks_small_addition(issue.title, parsed.title_words),
+        asks=kind == "other" and kinds.asks_something(parsed),
     )

@@ -206,6 +206,18 @@ def asks_small_addition(told: str, title: frozenset[str]) -> bool:
     return title.isdisjoint(_SUPPORT) and _NAMED_ARGUMENT.search(told) is not None
 
 
+# a question in the post: a question mark that ends a sentence ("Is this expected? I
+# thought ..."), not one inside a link's query ("?id=3")
+_QUESTION_MARK = re.compile(r"\?(?:\s|$)")
+
+
+def asks_something(parsed: body_mod.Body) -> bool:
+    """The post asks something: its prose (the title and the text, without code) holds a
+    question.  Weighed for an issue of no kind (:func:`kind` found neither a bug nor a
+    request): such a post asks as a usage question does."""
+    return _QUESTION_MARK.search(parsed.prose) is not None
+
+
 def _may_name_a_new_model(title: frozenset[str]) -> bool:
     """Whether :data:`_NEW_MODEL_TITLE` could match a title with these words."""
     return ("new" in title and "model" in title) or (

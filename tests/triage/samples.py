@@ -445,7 +445,14 @@ def coverage_issues() -> list[Issue]:
         # a feature request for a small addition (an option)
         issue(415, "Add option to suppress progress bar in train log output",
               "### Feature request\n\nThe progress bar fills the log file."),
+        # a post of no kind that asks something
+        issue(416, "Masking in T5Attention", ASKS_SOMETHING),
     ]
+
+
+# (the shape of a real post, transformers#15459: no form, no code, no fault in its title)
+ASKS_SOMETHING = ("In T5Attention the position bias is added to the scores after the mask. "
+                  "Shouldn't the mask be applied last? Is this intended?")
 
 
 def coverage_comments() -> dict[int, list[Comment]]:
