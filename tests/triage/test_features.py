@@ -581,6 +581,13 @@ def test_a_model_named_toy_is_no_toy_model(transformers: Recipe) -> None:
      "TFAutoModelForCausalLM\nw = model.weights[6]  # <tf.Variable ...>\nmodel.compile(...)\n```",
      "compile", False),
     ("Keras fit is slow after torch.compile(model) in the PyTorch twin", "compile", True),
+    # PyTorch built without CUDA is no torch.compile, and runs on a CPU or a Mac (diffusers
+    # #2645: a ControlNet pipeline on an M1; #2402, #2696, transformers#29952)
+    ('pipe.to("cuda") fails on mac M1 with "AssertionError: Torch not compiled with CUDA '
+     'enabled"', "compile", False),
+    ("AssertionError: Torch not compiled with CUDA enabled", "cpu_run", True),
+    ("Torch not compiled with CUDA enabled, and with torch.compile(unet) it hangs", "compile",
+     True),
     # fp16 set off is no half precision (transformers#9053, a misspelt argument)
     ("```py\nargs = TFTrainingArguments(output_dir='out', fp16=False)\n```",
      "half_precision", False),
