@@ -313,6 +313,9 @@ def test_a_feature_request_for_a_small_addition_is_not_told_as_design() -> None:
     ("set_adapters not support for compiled model", False),  # diffusers#11408
     ("Add run_gsg.py pre-training scripts to the examples", False),  # a file, not an argument
     ("Add a Flyte integration to the Trainer", False),
+    # a warning or a progress bar (real titles: diffusers#8872, transformers#20669, #22047)
+    ("Add warning if Attention Processor is changed after loading IP Adapter", True),
+    ("Progress Bar for large model loading", True),
 ])
 def test_a_feature_request_that_names_what_it_adds_asks_for_a_small_addition(
         title: str, small: bool) -> None:
