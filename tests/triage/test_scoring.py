@@ -63,9 +63,10 @@ def test_scores_bands_gpu_and_reasons() -> None:
         assert a.band == scoring.band(a.score)
 
 
-def test_a_size_mismatch_is_told_as_a_mismatch_not_as_numerics() -> None:
+def test_the_numerics_cue_of_a_size_mismatch_names_mismatches() -> None:
     # real post (transformers#13187): a checkpoint's head loaded with another number of
-    # labels; the reason said "numerics or output quality"
+    # labels; the reason said "numerics or output quality" (the easy model no longer weighs
+    # the cue: the 203rd set)
     issue = samples.issue(1, "Unable to load model", (
         "```\nRuntimeError: Error(s) in loading state_dict for BertForSequenceClassification:"
         "\n\tsize mismatch for classifier.weight: copying a param with shape "
