@@ -168,11 +168,12 @@ _REQUEST_VERBS = frozenset({"add", "adding", "support", "supporting", "implement
 _ASKS_FOR = _REQUEST_VERBS | {"supported", "supports"}
 # what a small addition adds: an argument, an option, a callback ("Add `--max_length`
 # argument", "Add option to suppress progress bar in train log output", "Missing on_predict
-# event in TrainerCallback"), a warning or a progress bar ("Add warning if Attention
-# Processor is changed after loading IP Adapter", "Progress Bar for large model loading":
-# real posts, diffusers#8872 and transformers#20669, easy; read from the 203rd set's
-# mistakes: the 3 such feature requests of the 867 labelled posts here are easy), not a
-# method (peft's are new ways to fine-tune)
+# event in TrainerCallback"), a warning or a progress bar ("Progress Bar for large model
+# loading", "add progress bar to the sharded model download status": real posts filed with
+# the feature form, transformers#20669 and #22047, easy; read from the 203rd set's mistakes),
+# not a method (peft's are new ways to fine-tune).  A title that asks for one by its first
+# word, with no form, is no request (:func:`_requests`): "Add warning if Attention Processor
+# is changed after loading IP Adapter" (diffusers#8872, easy) is read as of no kind
 SMALL_ADDITION = frozenset({"argument", "arguments", "arg", "args", "kwarg", "kwargs", "param",
                             "params", "parameter", "parameters", "option", "options", "flag",
                             "flags", "callback", "callbacks", "event", "events", "hook",
