@@ -258,6 +258,8 @@ _KERAS_WORDS = frozenset({"keras", "tensorflow", "tf"})
 # it (a Mac, or a CPU build) are easy and need no GPU (diffusers#2402, #2696, #2645,
 # transformers#29952); each was told "uses torch.compile" and flagged as needing a GPU
 _NO_CUDA_BUILD = "not compiled with cuda"
+_COMPILED = frozenset({"compiled"})
+_COMPILE_SAID = re.compile("compile")  # inside any word ("torch.compile", "compiler")
 # an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
 # snippets) is no model state saved
 _SAVE = frozenset({"save"})
@@ -389,6 +391,11 @@ def _pip_installed(low: str, m: re.Match[str]) -> bool:
     return _PIP_INSTALL.search(low, low.rfind("\n", 0, m.start()) + 1, m.start()) is not None
 
 
+def _no_cuda_build(low: str, m: re.Match[str]) -> bool:
+    """Whether the "compile" there is PyTorch's "not compiled with CUDA"."""
+    return m.start() >= 4 and low.startswith(_NO_CUDA_BUILD, m.start() - 4)
+
+
 # a KeyError of one name, not of a sentence ("KeyError: 'Cache only has 0 layers, ...'")
 _MISSING_KEY = re.compile(r"keyerror: ['\"][\w.-]+['\"]")
 
@@ -398,12 +405,8 @@ _IDLE = (
     _Idle("intricate", _CACHE, _CACHE_WORD, _hub_cache),
     _Idle("xformers", _XFORMERS, _XFORMERS_WORD, _pip_installed),
     _Idle("numerics", _OVERFLOW, _OVERFLOW_WORD, _stack_overflow),
+    _Idle("compile", _COMPILED, _COMPILE_SAID, _no_cuda_build),
 )
-
-
-def _no_cuda_build_only(low: str) -> bool:
-    """Every "compile" the text says is PyTorch's "not compiled with CUDA"."""
-    return _NO_CUDA_BUILD in low and "compile" not in low.replace(_NO_CUDA_BUILD, "")
 
 
 def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
@@ -419,8 +422,7 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
         cues.discard("conversion")
     if "compile" in cues and hits & WORDS["compile"] <= _COMPILE_WORDS \
             and "torch.compile" not in body.low and (_KERAS_COMPILE.search(body.low) or (
-                ".compile(" in body.low and not body.words.isdisjoint(_KERAS_WORDS))
-                or _no_cuda_build_only(body.low)):
+                ".compile(" in body.low and not body.words.isdisjoint(_KERAS_WORDS))):
         cues.discard("compile")
     for rule in _IDLE:
         if rule.cue in cues and hits & WORDS[rule.cue] == rule.word \
