@@ -111,6 +111,7 @@ ONCE: dict[int, str] = {
     201: "15b46c54b1527a9613afd13e1aff9ac212d1185f",
     202: "5b54dbc494d2379fbdca165a70161cb77f735829",
     203: "e4ba1fb8f33b756832d9bdf1340069ab1421ba6e",
+    204: "b845a9a71d2b9751610cb8431e95d16f8ba85b17",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
