@@ -122,6 +122,9 @@ WORDS: dict[str, frozenset[str]] = {
     # are medium or hard)
     "native_crash": frozenset({"segfault", "sigsegv", "sigbus", "sigkill", "tcmalloc"}),
 }
+# PyTorch's error on a machine without CUDA ("AssertionError: Torch not compiled with CUDA
+# enabled"): the code asked for a GPU that is not there, and ran on a CPU or a Mac
+NO_CUDA_BUILD = "not compiled with cuda"
 # cue → phrases of the lower-cased text, each found only when its longest word is there
 PHRASES: dict[str, tuple[str, ...]] = {
     "oom": ("out of memory", "memory consumption", "memory usage", "gpu memory"),
@@ -148,9 +151,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "cpu_run": ("on cpu", "on the cpu", "on a cpu", "cpu only", "cpu-only", 'device="cpu"',
                 "device='cpu'", "without a gpu", "without gpu", "on my laptop", "on a laptop",
                 "on mac", "macbook", "apple silicon", "mps",
-                # PyTorch's error on a machine without CUDA ("AssertionError: Torch not
-                # compiled with CUDA enabled"): the code asked for a GPU that is not there
-                "not compiled with cuda"),
+                NO_CUDA_BUILD),
     "support": ("how can i", "how do i", "how to ", "how should i", "is it possible",
                 "is there a way", "any idea", "any suggestion", "any help", "could someone",
                 "can someone", "could you explain", "i want to know", "i'm new", "i am new",
@@ -254,12 +255,13 @@ _COMPILE_WORDS = frozenset({"compile", "compiled"})
 _KERAS_COMPILE = re.compile(r"\.compile\(\s*(?:optimizer|loss|metrics)\b")
 _KERAS_WORDS = frozenset({"keras", "tensorflow", "tf"})
 # "Torch not compiled with CUDA enabled" is no torch.compile either: PyTorch built without
-# CUDA.  The 4 of the 867 labelled posts of the dev set and the 198th to 203rd sets that say
-# it (a Mac, or a CPU build) are easy and need no GPU (diffusers#2402, #2696, #2645,
-# transformers#29952); each was told "uses torch.compile" and flagged as needing a GPU
-_NO_CUDA_BUILD = "not compiled with cuda"
+# CUDA (:data:`NO_CUDA_BUILD`).  The 4 of the 867 labelled posts of the dev set and the 198th
+# to 203rd sets that say it (a Mac, or a CPU build) are easy and need no GPU (diffusers#2402,
+# #2696, #2645, transformers#29952); each was told "uses torch.compile" and flagged as
+# needing a GPU
 _COMPILED = frozenset({"compiled"})
 _COMPILE_SAID = re.compile("compile")  # inside any word ("torch.compile", "compiler")
+_COMPILE_AT = NO_CUDA_BUILD.index("compile")  # where "compile" stands in that phrase
 # an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
 # snippets) is no model state saved
 _SAVE = frozenset({"save"})
@@ -393,7 +395,8 @@ def _pip_installed(low: str, m: re.Match[str]) -> bool:
 
 def _no_cuda_build(low: str, m: re.Match[str]) -> bool:
     """Whether the "compile" there is PyTorch's "not compiled with CUDA"."""
-    return m.start() >= 4 and low.startswith(_NO_CUDA_BUILD, m.start() - 4)
+    at = m.start() - _COMPILE_AT
+    return at >= 0 and low.startswith(NO_CUDA_BUILD, at)
 
 
 # a KeyError of one name, not of a sentence ("KeyError: 'Cache only has 0 layers, ...'")
