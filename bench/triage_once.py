@@ -112,6 +112,7 @@ ONCE: dict[int, str] = {
     202: "5b54dbc494d2379fbdca165a70161cb77f735829",
     203: "e4ba1fb8f33b756832d9bdf1340069ab1421ba6e",
     204: "b845a9a71d2b9751610cb8431e95d16f8ba85b17",
+    205: "292b6205568cbe4bd85115c613c175330d572aba",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
