@@ -628,6 +628,16 @@ def test_cuda_errors_come_from_cuda_error_text_not_from_code_that_uses_cuda(
     assert "cuda_error" in device.cues
 
 
+@pytest.mark.parametrize("text", [
+    "just import of peft leads to cuda context initialization",
+    "RuntimeError: Cannot re-initialize CUDA in forked subprocess. To use CUDA with "
+    "multiprocessing, you must use the 'spawn' start method",
+])
+def test_cuda_started_where_it_should_not_be_is_a_cuda_error(transformers: Recipe,
+                                                             text: str) -> None:
+    assert "cuda_error" in extract(transformers, "t", text).cues
+
+
 def test_a_cpu_build_of_torch_in_system_info_says_no_gpu_was_there(
         transformers: Recipe) -> None:
     f = extract(transformers, "t", "### System Info\n\n- PyTorch `2.13.0+cpu`\n- Python 3.12\n\n"
