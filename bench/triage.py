@@ -6,7 +6,9 @@
    does, on every core a batch that size is sliced for; goal: under 1 s.  The time on one
    core is printed too, and that of the whole command as a user types it with the batch
    stored (``harness triage transformers --limit 10``: its start, the store, the table),
-   and with ``--beginner``.
+   and with ``--beginner``.  Beside it, a fixed loop's time on one core and on as many
+   processes at once as the batch has slices: where the cores slow each other down
+   (hyperthreads, a shared host), the slices cannot run at the speed of one core each.
 2. Requests and rate-limit cost of a first sync and of a re-sync of the unchanged repo,
    through the real PyGithub client against a local GitHub-shaped server (the one the
    tests use); goal: the re-sync costs nothing (only 304 answers).
@@ -16,6 +18,7 @@ Exits 1 when a goal is missed.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import random
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -119,6 +123,27 @@ def machine_speed() -> float:
     return time.perf_counter() - start
 
 
+def cores_at_once(k: int) -> float:
+    """Seconds for :func:`machine_speed`'s loop on ``k`` forked processes at once: the same
+    as on one where the machine's ``k`` cores do not slow each other down (hyperthreads of
+    one core, or cores a host shares with other machines, do)."""
+    if k < 2:
+        return machine_speed()
+    with ProcessPoolExecutor(k, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_nothing, range(k)))  # the workers started before the clock
+        start = time.perf_counter()
+        list(pool.map(_loop, range(k)))
+        return time.perf_counter() - start
+
+
+def _nothing(_: int) -> None:
+    return None
+
+
+def _loop(_: int) -> float:
+    return machine_speed()
+
+
 def bench_scoring(items: list[Issue]) -> float:
     """Best seconds to assess ``items`` as ``harness triage`` does (on every core the batch
     is sliced for, :mod:`harness.triage.slices`), and, for the record, on one core."""
@@ -196,9 +221,16 @@ def main() -> int:
         # the interpreter's build counts as much as the machine: on one 2-core VM, 10,000
         # issues on 2 slices took 1.03 to 1.09 s with a Python 3.11 built by pyenv's defaults
         # (no PGO or LTO; this loop 0.23 to 0.26 s), 0.94 s with Debian's python3.11 (0.12 s)
-        print(f"machine: sum(range(1000)) x 20,000 takes {machine_speed():.3f} s; Python "
+        one = machine_speed()
+        print(f"machine: sum(range(1000)) x 20,000 takes {one:.3f} s; Python "
               f"{platform.python_version()} of {sys.base_prefix}")
         items = generate(args.issues)
+        k = slices.count(len(items))
+        if k > 1:
+            # the slices' share of the work is only as fast as the cores run side by side
+            together = cores_at_once(k)
+            print(f"machine: the same loop on {k} processes at once takes {together:.3f} s "
+                  f"({together / one:.2f}x one; 1.00 where the cores do not slow each other)")
         seconds = bench_scoring(items)
         bench_command(items)
         free = bench_sync(args.repo_size)
