@@ -70,7 +70,34 @@ _CLAIM = re.compile(
     # "I fixed it here https://github.com/o/r/pull/9", "requesting your review on #2744":
     # their own PR
     rf"fixed (?:it|this) (?:here|in) {_PR_REF}|"
-    rf"requesting (?:your |a )?review (?:on|of|for) {_PR_REF})"
+    rf"requesting (?:your |a )?review (?:on|of|for) {_PR_REF})|"
+    # the same, said in more ways: a page of the docs to translate ("I'll translate
+    # quicktour.mdx", "I can do the translation of ..."), time set aside ("I'll have time to
+    # work on this in a few weeks"), work under way ("I'm halfway through the PR", "we are in
+    # the process of adding it", "took a crack at it"), an interest in the issue itself ("I
+    # am interested in this issue"), a PR to send ("I'll raise a PR", "happy to look into it
+    # and open a PR"), a request ("mind if I take this?").  Read from the misses of the four
+    # samples (bench/triage_claims.py): 13 more of their 129 claims, none of their 571 others
+    r"\bi(?:'ll| will| can|'d like to| would like to| want to|'m going to| am going to)"
+    r"(?: also| now)? (?:do the )?translat(?:e|ion)\b|"
+    r"\bi(?:'m| am)(?: really| very)? interested in (?:this|the) (?:issue|task|one)\b|"
+    r"\bwork towards (?:contributing|adding|implementing|fixing)|"
+    r"\bi(?:'ll| will) (?:have|find|make|allocate) (?:some )?time (?:to )?(?:work|look|for)|"
+    r"\bi(?:'ll| will) try to (?:allocate|find|make) (?:some )?time|"
+    r"\bi(?:'m| am) halfway through\b|\bi(?:'m| am) (?:almost|nearly) (?:done|finished) with "
+    r"(?:the|my) (?:pr|pull request|fix|implementation|changes)\b|"
+    r"\b(?:i|we)(?:'m| am|'re| are) (?:currently )?in the process of "
+    r"(?:adding|fixing|implementing|writing|porting)|"
+    r"\btook a (?:crack|stab) at\b|"
+    r"\bi(?:'ll| will|'d like to| would like to| can| could| might)? (?:take|have) a "
+    r"(?:crack|stab|go) at\b|"
+    r"\bi(?:'m| am) starting (?:on|work(?:ing)? on) (?:it|this)\b|"
+    r"\bhappy to (?:[a-z ]{0,25} and )?(?:open|submit|send) a (?:pr|pull request)\b|"
+    r"\bi(?:'ll| will) (?:send|raise|create|make|put up) a (?:wip |draft )?(?:pr|pull request)\b|"
+    r"\bmind if i (?:take|work on|pick|tackle|give it)\b|"
+    r"\bi(?:'d| would)(?: really)? (?:like|love) to (?:give it a (?:shot|go)|take a stab|"
+    r"have a go)\b|"
+    r"\bi can (?:open|submit|send|make) a (?:pr|pull request)\b"
     r"|(?:^|(?<=\s))[#.](?:take|self-assign)\b", re.I)  # the bots' self-assign commands
 # "go ahead" hands an issue over when it ends a sentence or goes on to the PR, not when it
 # asks for something else ("@ana go ahead and share your script")
@@ -113,7 +140,17 @@ _AGREED = re.compile(
     r"welcome|go for it|please (?:submit|open|send|make) (?:a )?(?:prs?|pull requests?)\b|"
     r"we(?:'d| would) (?:really )?appreciate (?:a |an |any |your |some )?(?:prs?\b|pull requests?|"
     r"fix|contributions?|help|new )|"
-    r"good first issue|a fix would be (?:great|welcome|appreciated))", re.I)
+    r"good first issue|a fix would be (?:great|welcome|appreciated)|"
+    # said in more ways ("Don't hesitate to create an early draft PR", "you could open a PR",
+    # "we'd be happy to review", "anyone interested can contribute by ..."): read from the
+    # misses of the four samples, 2 more of their 49, none of their 655 others
+    r"(?:don't|do not) hesitate to (?:create|open|submit|send|make) (?:a|an) "
+    r"(?:early |draft |wip )*(?:pr|pull request)\b|"
+    r"you (?:can|could) (?:open|submit|send|make|create) a (?:pr|pull request)\b|"
+    r"(?:we'd|we would|i'd|i would) be (?:happy|glad) to (?:review|accept|merge)\b|"
+    r"(?:anyone|somebody|someone) (?:who is |who's |is )?(?:interested|willing)\b"
+    r"[^.!?\n]{0,40}\b(?:can|could|should) (?:contribute|open|submit|pick|take)|"
+    r"good (?:issue|place) to start\b)", re.I)
 
 
 def claimed_by(comments: Sequence[Comment]) -> str:

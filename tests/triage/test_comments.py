@@ -50,6 +50,19 @@ def said(body: str, author: str = "ana", association: str = "NONE") -> Comment:
     "want to test it out?",
     "Hi @BenjaminBossan / @zqiu24 requesting your review on "
     "https://github.com/huggingface/peft/pull/2744",
+    # said in more ways: a page to translate, time set aside, work under way, an interest in
+    # the issue itself, a PR to send, a request
+    "I'll translate the quicktour page into Spanish.",
+    "Hi, I can do the translation of pipeline_tutorial.md this week.",
+    "I'll have time to work on this next month.",
+    "I'm halfway through the implementation, will push soon.",
+    "We are in the process of adding support for it.",
+    "Took a crack at it in my fork, see the branch.",
+    "Mind if I take this one?",
+    "I'll raise a PR for this tomorrow.",
+    "Happy to look into it and open a PR!",
+    "I am interested in this issue, is it still open?",
+    "I would like to work towards adding this method to the library.",
 ])
 def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     assert claimed_by([said("Thanks for the report.", "bob"), said(body)]) == "@ana"
@@ -69,6 +82,11 @@ def test_a_comment_that_claims_the_issue_names_its_author(body: str) -> None:
     "I fixed it locally by pinning torch.",
     "I'll start by sharing a smaller reproduction.",
     "I want to contribute to the discussion: this also happens on 4.40.",
+    "I'm starting to see this error on 4.45 too.",
+    "I'll look into it and report back whether the workaround works.",
+    "I'm interested in the answer too.",
+    "You can have a go at it with the nightly build.",
+    "I translated the error message below.",
 ])
 def test_a_comment_that_does_not_claim_it_names_nobody(body: str) -> None:
     assert claimed_by([said(body)]) == ""
@@ -108,6 +126,11 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
     "Hey @deepdiffuser, I think we could easily add such a pipeline under the "
     "https://github.com/huggingface/diffusers/tree/main/examples/community folder. Would you "
     "like to give it a try? Would love to advertise it!",
+    # said in more ways
+    "Don't hesitate to open a draft PR so we can give feedback early.",
+    "You could open a PR adding the argument.",
+    "We'd be happy to review it.",
+    "Anyone interested in this can open a PR against main.",
 ])
 def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "agreed"
@@ -119,6 +142,7 @@ def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     "This is fixed on main, please update.",
     "Feel free to translate the error into English so we can help.",
     "Would you like to give it a try with the latest version?",
+    "You can open the notebook in Colab to reproduce it.",
 ])
 def test_a_maintainer_replying_without_welcoming_a_fix_only_replied(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "replied"
