@@ -28,8 +28,7 @@ before the third sample's phrasings, and 4 and 2 before the first's; more were r
 the misses of all four, 13 claims and 2 welcomes more there; the fifth, 65 comments of 23
 other threads, was drawn after those, and the code found 4 of its 13 claims and 1 of its 6
 welcomes, as it did before them: each round's phrasings find the comments they were read
-from, and few others).  ``--labels`` and ``--relabels``
-name other label files.
+from, and few others).  ``--labels`` and ``--relabels`` name other label files.
 """
 from __future__ import annotations
 

@@ -225,7 +225,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
                      "hunyuan", "wan2", "ltx", "cogvideo", "controlnet", "video", "llama-2-7b",
                      "7b", "13b", "70b"),
 }
-# cues looked for in the code blocks and traceback only
+# CUDA's own errors (cuda_error), looked for in all the post tells, and the code putting
+# the model on a GPU (cuda_use), in its code blocks (in all it tells where it has none)
 _CUDA_ERROR = ("cuda error", "cuda out of memory", "cudnn_status", "cublas_status",
                "device-side assert", "nccl error", "torch.outofmemoryerror", "cuda kernel",
                "no kernel image", "same device", "cuda_home", "cudaerror",
