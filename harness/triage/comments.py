@@ -174,7 +174,8 @@ def claimed_by(comments: Sequence[Comment]) -> str:
 def maintainer_state(comments: Sequence[Comment]) -> str:
     """"agreed" (a maintainer asked for or welcomed a fix), "replied", or ""."""
     said = [c for c in comments if c.association in MAINTAINERS]
-    if any(_AGREED.search(c.body[:4000]) for c in said):
+    # (typographic apostrophes made plain, as for claims: "we\u2019d welcome a PR")
+    if any(_AGREED.search(c.body[:4000].translate(_PLAIN)) for c in said):
         return "agreed"
     return "replied" if said else ""
 

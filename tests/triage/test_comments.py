@@ -131,6 +131,9 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
     "You could open a PR adding the argument.",
     "We'd be happy to review it.",
     "Anyone interested in this can open a PR against main.",
+    # a typographic apostrophe, as phones and Macs type it
+    "We\u2019d welcome a PR for this.",
+    "Don\u2019t hesitate to open a PR.",
 ])
 def test_a_maintainer_welcoming_a_fix_is_read_as_agreed(body: str) -> None:
     assert maintainer_state([said(body, "maint", "MEMBER")]) == "agreed"
