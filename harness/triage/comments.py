@@ -40,7 +40,7 @@ _PR_REF = r"(?:#|https://github\.com/\S+/pull/)\d"
 # <a PR>", "sure @ana go ahead"), 19.  On the fourth (133), drawn after those, 5 of 15
 # either way; on the fifth (65), drawn after the last phrasings below, 4 of 13 either way
 # (a word model fitted on the first four, joined to the patterns, 4 or 5 of 13 at the
-# thresholds that keep its mistakes there near theirs, each reading 1 of the 52 others so):
+# highest threshold tried, each reading 1 of the 52 others so):
 # the ways to say it are many, and each round finds few beyond its own sample
 _CLAIM = re.compile(
     # "... and would love to work on this", "Yes. Would like to take this one.": the speaker,
