@@ -285,6 +285,24 @@ def test_budget_fills_in_order_with_stored_durations(tmp_path: Path) -> None:
                                 "src/diffusers/models/transformers/transformer_krea2.py")
 
 
+def test_of_files_as_near_the_quickest_fill_the_budget_first(tmp_path: Path) -> None:
+    """peft 607895c99, verified a second time: tests/test_common_gpu.py, first of its distance
+    by name, never run here and estimated at 23 s, took the budget that three-second files,
+    which had passed the first time, ran in; its 70 tests all need a GPU."""
+    recipe, tree = setup(tmp_path, '[verify]\npackage = "src/buggy"\n')
+    test = "from buggy.text import shout\n\n\ndef test_{0}():\n    assert shout('a')\n"
+    write_files(tree, {f"tests/test_{n}.py": test.format(n) for n in ("a_slow", "b", "c")})
+    known = durations.Known({"tests/test_a_slow.py::test_a_slow": 20.0,
+                             "tests/test_b.py::test_b": 1.0, "tests/test_c.py::test_c": 1.0,
+                             "tests/test_text.py::test_shout": 1.0,
+                             "tests/test_text.py::test_upper": 1.0})
+    sel = select.select(recipe, tree, files("src/buggy/util.py"), budget=25.0, known=known)
+    assert {p.distance for p in [*sel.run, *sel.left_out]} == {2}
+    assert [p.target for p in sel.run] == ["tests/test_b.py", "tests/test_c.py",
+                                           "tests/test_text.py"]  # shown by name
+    assert [p.target for p in sel.left_out] == ["tests/test_a_slow.py"]
+
+
 def test_of_files_as_near_those_that_checked_nothing_last_time_go_last(tmp_path: Path) -> None:
     """peft 3a90cd4ab: the budget went to tests/regression/test_state_dict.py (first of its
     distance by name), whose 240 tests skip unless REGRESSION_CREATION_MODE is set, and to a
