@@ -129,8 +129,6 @@ def cores_at_once(k: int) -> float:
     as on one where the machine's ``k`` cores do not slow each other down (hyperthreads of
     one core, or cores a host shares with other machines, do).  The clock starts once every
     process has started and waits at a barrier."""
-    if k < 2:
-        return machine_speed()
     context = multiprocessing.get_context("fork")
     ready = context.Barrier(k + 1)
     workers = [context.Process(target=_loop_after, args=(ready,)) for _ in range(k)]

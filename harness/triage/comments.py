@@ -98,8 +98,8 @@ _CLAIM = re.compile(
     r"\bhappy to (?:[a-z ]{0,25} and )?(?:open|submit|send) a (?:pr|pull request)\b|"
     r"\bi(?:'ll| will) (?:send|raise|create|make|put up) a (?:wip |draft )?(?:pr|pull request)\b|"
     r"\bmind if i (?:take|work on|pick|tackle|give it)\b|"
-    r"\bi(?:'d| would)(?: really)? (?:like|love) to (?:give it a (?:shot|go)|take a stab|"
-    r"have a go)\b|"
+    # ("I'd like to take a stab" is "I'd like to take" above)
+    r"\bi(?:'d| would)(?: really)? (?:like|love) to (?:give it a (?:shot|go)|have a go)\b|"
     r"\bi can (?:open|submit|send|make) a (?:pr|pull request)\b"
     r"|(?:^|(?<=\s))[#.](?:take|self-assign)\b", re.I)  # the bots' self-assign commands
 # "go ahead" hands an issue over when it ends a sentence or goes on to the PR, not when it

@@ -269,13 +269,15 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
                                        known, after, graph) for p in picks.values()),
                        key=lambda p: (*near(p), p.estimate, p.target))
     run, left = _fill(estimated, budget)
-    # (shown as before: the nearest first, then by name)
-    run.sort(key=lambda p: (*near(p), p.target))
+    # (shown as before: the nearest first, then by name; with a budget, _nearest_each sorts
+    # what runs)
     left.sort(key=lambda p: (*near(p), p.target))
     if budget is not None:
         one_hop: dict[str, Collection[str]] = {**ran, **under}
         run, left, past = _nearest_each(run, left, _nearest_of(back, one_hop, picks), budget)
         notes += past
+    else:
+        run.sort(key=lambda p: (*near(p), p.target))
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
                      suspects(known, [p.target for p in run if not p.own], after),
                      tuple(shared))
