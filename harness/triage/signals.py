@@ -85,7 +85,9 @@ EASY_CUES = {
     "conversion": "checkpoint conversion or export",
     "config_arg": "about an argument, a default or an attribute",
     "diff": "includes a patch", "cpu_run": "said to happen on CPU or a Mac",
-    "new_arch": "about a new architecture or paper", "big_pipeline": "a large pipeline or LLM",
+    # (its phrases include "add support for": "add support for cache_dir" is no architecture)
+    "new_arch": "asks for something new: a model, a pipeline, a paper's method, support for "
+                "something", "big_pipeline": "a large pipeline or LLM",
     "tiny_model": "a tiny or toy model", "non_english": "not written in English",
     "example": "about an example, script or notebook",
     "api_mismatch": "an API or set-up mismatch (unexpected argument, missing name, a "

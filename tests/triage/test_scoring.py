@@ -162,6 +162,21 @@ def test_a_part_that_rounds_to_nothing_is_no_reason() -> None:
     assert alone.reasons == ("-0.00 nothing much", "+0.00 nothing either")
 
 
+def test_support_for_an_argument_is_not_told_as_a_new_architecture() -> None:
+    """peft#560, real: "add support for cache_dir" (easy by its reader: one argument to
+    forward) was told "-0.66 about a new architecture or paper": the cue counts "add
+    support for" among its phrases, and its reason must say so."""
+    post = samples.issue(
+        560, "add support for cache_dir",
+        "It is not currently possible (as far as I know) to specify where to locate the "
+        "cache for Peft models.\n\nRegular transformer models now have a `cache_dir` "
+        "attributes.\n\nCould it possible to use the same mechanism?", repo="huggingface/peft")
+    [a] = ranked("peft", [post])
+    told = [r for r in a.reasons if "something new" in r]
+    assert told and "support for something" in told[0]
+    assert not any("architecture" in r for r in a.reasons), a.reasons
+
+
 @pytest.mark.parametrize("table", ["GPU_HARDWARE", "GPU_CUES", "EASY_CUES", "TITLE_CUES",
                                    "KINDS"])
 def test_every_signal_is_told_in_words(table: str) -> None:
