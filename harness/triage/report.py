@@ -84,7 +84,7 @@ def table(console: Console, repo: str, assessed: list[Assessment], counts: Count
     for a in assessed:
         why = escape("; ".join(a.reasons[:REASONS]))
         t.add_row(
-            str(a.issue.number), f"{a.score:.2f}",
+            str(a.issue.number), scoring.shown(a.score),
             f"[{_BAND_STYLE[a.band]}]{a.band}[/]", gpu_word(a),
             f"[bold]{escape(a.issue.title)}[/]\n[dim]{why}[/]",
         )
@@ -96,7 +96,7 @@ def detail(console: Console, a: Assessment, s: Suggestion) -> None:
     console.print(f"[bold]{escape(i.repo)}#{i.number}[/] {escape(i.title)}")
     console.print(f"{i.url}  ({i.state}; labels: {escape(', '.join(i.labels) or 'none')})")
     console.print(
-        f"score [bold]{a.score:.2f}[/] ([{_BAND_STYLE[a.band]}]{a.band}[/]), "
+        f"score [bold]{scoring.shown(a.score)}[/] ([{_BAND_STYLE[a.band]}]{a.band}[/]), "
         f"kind {a.features.kind}, needs a GPU: {gpu_word(a) or 'no'}"
     )
     for reason in a.reasons:

@@ -107,7 +107,15 @@ _GPU_SAID = {"yes": "needs a GPU", "maybe": "may need a GPU", "": "unlikely to n
 
 
 def band(score: float) -> str:
+    """The band of a score: as :func:`shown`, a score names its band (0.50 is easy, 0.49
+    medium)."""
     return "easy" if score >= EASY else "medium" if score >= MEDIUM else "hard"
+
+
+def shown(score: float) -> str:
+    """A score in two decimals, cut, not rounded: rounded, 0.497 read "0.50" beside the band
+    "medium" (diffusers#3194, real), where the bands start at 0.50 and 0.20."""
+    return f"{score:.3f}"[:-1]
 
 
 def assess(issue: Issue, f: Features, weights: model.Models | None = None, *,
@@ -126,9 +134,10 @@ def assess(issue: Issue, f: Features, weights: model.Models | None = None, *,
     if f.comments > 10 or f.age_days > 365 or f.assignees or f.linked_prs or f.flags \
             or f.claimed or f.maintainer:
         parts += _HISTORY.contributions(history(f))
-    score = m.scored.probability(parts)
+    # the band of the score as kept: 0.4996 is kept as 0.5, and so is easy
+    score = round(m.scored.probability(parts), 3)
     return Assessment(
-        issue=issue, score=round(score, 3), band=band(score), needs_gpu=needs_gpu,
+        issue=issue, score=score, band=band(score), needs_gpu=needs_gpu,
         parts=tuple(parts) or _NOTHING, features=f if keep is None else keep,
         gpu_score=round(gpu_p, 3), gpu_parts=tuple(gpu_parts),
     )

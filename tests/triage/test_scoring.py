@@ -1,10 +1,12 @@
 """Scores, bands and ranking: laptop-doable issues above GPU-heavy, vague and question ones."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
+from rich.console import Console
 
 from harness.recipes import load
 from harness.triage import features, model, rank, report, scoring, signals
@@ -175,6 +177,27 @@ def test_support_for_an_argument_is_not_told_as_a_new_architecture() -> None:
     told = [r for r in a.reasons if "something new" in r]
     assert told and "support for something" in told[0]
     assert not any("architecture" in r for r in a.reasons), a.reasons
+
+
+def test_a_score_names_its_band_as_kept_and_as_shown() -> None:
+    """diffusers#3194 (real) was shown "0.50" in the band "medium": its score, under 0.5,
+    was rounded up for the table.  A score is cut to two decimals where shown, and its band
+    is that of the score as kept (three decimals)."""
+    [i] = [i for i in samples.transformers_issues() if i.number == 101]
+    f = features.extract(i, load("transformers"), now=NOW)
+    m = model.load()
+    a = scoring.assess(i, f, m)
+    log_odds = m.scored.bias + sum(c for c, _ in a.parts)
+    for p, kept, band, told in ((0.4996, 0.5, "easy", "0.50"), (0.4994, 0.499, "medium", "0.49"),
+                                (0.1996, 0.2, "medium", "0.20"), (0.1994, 0.199, "hard", "0.19")):
+        shift = math.log(p / (1 - p)) - log_odds
+        moved = replace(m, blend=replace(m.blend, shift=m.blend.shift + shift))
+        b = scoring.assess(i, f, moved)
+        assert (b.score, b.band, scoring.shown(b.score)) == (kept, band, told)
+        console = Console(record=True, width=200)
+        report.table(console, "r", [b], report.Counts(1))
+        assert f" {told} │ {band} " in console.export_text()
+    assert scoring.shown(1.0) == "1.00" and scoring.shown(0.29) == "0.29"
 
 
 @pytest.mark.parametrize("table", ["GPU_HARDWARE", "GPU_CUES", "EASY_CUES", "TITLE_CUES",
