@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -10,6 +11,9 @@ from harness import recipes, store
 from harness.errors import HarnessError
 from harness.recipes import Recipe
 from harness.triage import comments, gh_import, issues
+
+if TYPE_CHECKING:
+    from harness.triage.scoring import Assessment
 
 # (the modules that score and show issues, and the GitHub client, are imported by the
 # commands that use them: every harness command builds this parser, and they took a
@@ -126,6 +130,8 @@ def run_triage(args: argparse.Namespace) -> int:
     _say_left_out(err, "that tell no task (the post says nothing beyond its form's prompts "
                        "and a title that names no code)",
                   [f"#{a.issue.number}" for a, why in left if why == rank.NO_TASK])
+    if filters.beginner:
+        _say_gone_quiet(err, chosen)
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
@@ -141,6 +147,22 @@ def _say_left_out(err: Console, what: str, issues: list[str]) -> None:
     if issues:
         err.print(f"left out {len(issues)} issue(s) {what}: {', '.join(issues[:5])}"
                   + (", ..." if len(issues) > 5 else ""), markup=False, highlight=False)
+
+
+def _say_gone_quiet(err: Console, chosen: list[Assessment]) -> None:
+    """One line for the issues ``--beginner`` lists though a comment claimed them: their
+    claimant has said nothing for :data:`.comments.QUIET_DAYS` days or more."""
+    from harness.triage.scoring import quiet as told
+
+    quiet = [f"#{a.issue.number} ({a.features.claimed}, {told(a.features.claim_quiet_days)})"
+             for a in chosen if a.features.claimed
+             and not comments.holds(a.features.claim_quiet_days)]
+    if quiet:
+        err.print(f"listed though claimed, {len(quiet)} issue(s) whose claimant has said nothing "
+                  f"for {comments.QUIET_DAYS} days or more: {', '.join(quiet[:5])}"
+                  + (", ..." if len(quiet) > 5 else "")
+                  + "; say in the issue that you are taking it over", markup=False,
+                  highlight=False)
 
 
 def run_issue(args: argparse.Namespace) -> int:

@@ -162,13 +162,61 @@ def claimed_by(comments: Sequence[Comment]) -> str:
     someone other than a maintainer claims it ("I'd like to work on this", "can I take
     this?"), or the user a comment hands it to ("thanks @ana for offering to work on
     this"); "" when nobody is."""
-    for c in comments:
-        text = c.body[:2000].translate(_PLAIN)
-        if c.association not in MAINTAINERS and _CLAIM.search(text):
-            return f"@{c.author}"
-        if (m := _HANDED.search(text)) is not None:
-            return f"@{next(filter(None, m.groups()))}"
+    return next(filter(None, map(_claimant, comments)), "")
+
+
+def _claimant(c: Comment) -> str:
+    """``@login`` of whoever one comment says is on the issue (:func:`claimed_by`), or ""."""
+    text = c.body[:2000].translate(_PLAIN)
+    if c.association not in MAINTAINERS and _CLAIM.search(text):
+        return f"@{c.author}"
+    if (m := _HANDED.search(text)) is not None:
+        return f"@{next(filter(None, m.groups()))}"
     return ""
+
+
+# A claim holds while its claimant is heard from: one who has said nothing in the thread
+# for a month (and opened no pull request linked to it) has most likely moved on, as the
+# maintainers say: "Feel free to go for it since it's been over a month of inactivity"
+# (diffusers#8924, a maintainer handing a claimed issue to a second contributor, in the
+# five samples of real comments of bench/triage_claims.py).  Others there took up claimed
+# issues after 59, 183 and 483 days of silence (transformers#16059, peft#244,
+# diffusers#11488), and diffusers' contribution guide says such attempts go stale "if the
+# original contributor ... suddenly cannot find the time anymore", that "this often
+# happens" and that the community is "very happy if you give it a new try".  A first sync
+# reads the comments of as many days (github_sync.COMMENT_DAYS): older claims would not
+# hold either.
+QUIET_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Claim:
+    who: str  # "@login"
+    last_heard: str  # when they last wrote in the thread (or were handed the issue), ISO 8601
+
+
+def claim(comments: Sequence[Comment]) -> Claim | None:
+    """Who the comments say is on the issue (:func:`claimed_by`'s reading of each), and
+    when they were last heard from: of several claimants, the one heard from last (who,
+    if anyone, is still on it); None when no comment claims it."""
+    heard: dict[str, Claim] = {}  # by lower-cased login
+    for c in comments:
+        if who := _claimant(c):
+            key = who.lower()
+            if key not in heard or c.created_at > heard[key].last_heard:
+                heard[key] = Claim(heard[key].who if key in heard else who, c.created_at)
+    if not heard:
+        return None
+    for c in comments:  # any later word of theirs ("still on it, PR soon")
+        key = f"@{c.author}".lower()
+        if key in heard and c.created_at > heard[key].last_heard:
+            heard[key] = Claim(heard[key].who, c.created_at)
+    return max(heard.values(), key=lambda h: h.last_heard)  # (ties: the first to claim)
+
+
+def holds(quiet_days: int) -> bool:
+    """Whether a claim whose claimant has been silent ``quiet_days`` still takes the issue."""
+    return quiet_days < QUIET_DAYS
 
 
 def maintainer_state(comments: Sequence[Comment]) -> str:

@@ -40,6 +40,8 @@ class Features(NamedTuple):
     linked_prs: tuple[int, ...]
     flags: frozenset[str]  # "stale", "wip"
     claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
+    # days since they were last heard from in the thread (comments.claim; 0 when nobody)
+    claim_quiet_days: int = 0
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
@@ -131,6 +133,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
     flags |= {"wip"} if not folded.isdisjoint(labels_mod.BUSY) else set()
     told = library_files(parsed.files, package)
     kind = kinds.kind(issue, triage, parsed, runnable)
+    said = comments_mod.claim(comments) if comments else None
     return Features(
         kind=kind,
         beginner_label=labels_mod.beginner(triage, issue.labels),
@@ -148,7 +151,8 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         age_days=_age(now, issue.created_at),
         assignees=issue.assignees, linked_prs=linked_prs or issue.linked_prs,
         flags=frozenset(flags),
-        claimed=comments_mod.claimed_by(comments) if comments else "",
+        claimed=said.who if said else "",
+        claim_quiet_days=_age(now, said.last_heard) if said else 0,
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words, issue.title), named_files=len(told),
         model_in_title=top is not None and models.in_title(top, parsed.title_words),

@@ -40,8 +40,9 @@ log = logging.getLogger("harness.triage.sync")
 API_URL = "https://api.github.com"
 PER_PAGE = 100  # GitHub's maximum
 CLOSED_DAYS = 30  # a first sync also reads the issues closed this recently
-COMMENT_DAYS = 30  # and the comments of this many days (older claims are stale; each page
-# of 100 comments is a request, and transformers gets a few thousand a month)
+# and the comments of this many days: older claims no longer hold (comments.QUIET_DAYS);
+# each page of 100 comments is a request, and transformers gets a few thousand a month
+COMMENT_DAYS = comments.QUIET_DAYS
 PROBE = {"state": "all", "sort": "updated", "direction": "desc"}
 PROBE_KEY = "issues?state=all&sort=updated&direction=desc"  # sync_state.query
 PAUSE = 0.25  # seconds between requests, as PyGithub does by default

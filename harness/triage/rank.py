@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from harness.recipes import Recipe
 from harness.triage import boilerplate, features, hub, issues, labels, scoring, slices
+from harness.triage import comments as comments_mod
 from harness.triage.comments import Comment
 from harness.triage.issues import Issue
 from harness.triage.scoring import Assessment
@@ -95,7 +96,7 @@ def taken(a: Assessment) -> str | None:
     f = a.features
     if f.linked_prs:
         return f"open PR {', '.join(f'#{n}' for n in f.linked_prs)}"
-    if f.claimed:
+    if f.claimed and comments_mod.holds(f.claim_quiet_days):
         return f"claimed by {f.claimed} in a comment"
     if "wip" in f.flags:
         return "labelled work in progress"

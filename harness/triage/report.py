@@ -25,6 +25,8 @@ def as_dict(a: Assessment, s: Suggestion) -> dict[str, Any]:
         "score": a.score, "band": a.band, "needs_gpu": a.needs_gpu,
         "gpu_score": a.gpu_score, "gpu_reasons": list(a.gpu_reasons),
         "claimed_by": a.features.claimed or None,
+        # days since the claimant last wrote in the thread (None: nobody claimed it)
+        "claimant_quiet_days": a.features.claim_quiet_days if a.features.claimed else None,
         "memory_gb": None if f.memory_gb is None else round(f.memory_gb, 1),
         "reasons": list(a.reasons), "linked_prs": list(f.linked_prs),
         "suggested_tests": list(s.tests), "suggested_subset": s.subset, "command": s.command,

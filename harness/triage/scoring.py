@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from harness.triage import model, models, signals, words
+from harness.triage import comments, model, models, signals, words
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 
@@ -35,6 +35,9 @@ HISTORY: dict[str, float] = {
     "wip": -1.0,
     # a comment says someone is working on it ("I'd like to work on this")
     "claimed": -1.5,
+    # ... but they have said nothing since for months (comments.QUIET_DAYS): most likely
+    # gone, yet someone may hold a branch of it: ask before taking it over
+    "claim_gone_quiet": -0.5,
     # a maintainer answered in the thread
     "maintainer_replied": 0.3,
     # a maintainer agreed on a fix or asked for a PR ("a PR is welcome")
@@ -159,13 +162,25 @@ def history(f: Features) -> list[signals.Signal]:
         found.append(("linked_pr", 1.0, f"an open pull request may fix it ({prs})"))
     if "wip" in f.flags:
         found.append(("wip", 1.0, "labelled work in progress"))
-    if f.claimed:
+    if f.claimed and comments.holds(f.claim_quiet_days):
         found.append(("claimed", 1.0, f"{f.claimed} said in a comment they are working on it"))
+    elif f.claimed:
+        found.append(("claim_gone_quiet", 1.0, f"{f.claimed} said in a comment they would work "
+                      f"on it, and nothing from them for {quiet(f.claim_quiet_days)}: ask "
+                      "before taking it over"))
     if f.maintainer == "agreed":
         found.append(("maintainer_agreed", 1.0, "a maintainer agreed on a fix (a PR is welcome)"))
     elif f.maintainer == "replied":
         found.append(("maintainer_replied", 1.0, "a maintainer replied"))
     return found
+
+
+def quiet(days: int) -> str:
+    """How long a claimant has been silent (a month or more), in words: "a month", "4
+    months", "2 years"."""
+    if days >= 730:
+        return f"{days // 365} years"
+    return "a month" if days < 60 else f"{days // 30} months"
 
 
 def memory_note(f: Features) -> str | None:

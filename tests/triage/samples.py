@@ -456,11 +456,13 @@ ASKS_SOMETHING = ("In T5Attention the position bias is added to the scores after
 
 
 def coverage_comments() -> dict[int, list[Comment]]:
-    """Comments on :func:`coverage_issues`: a claim, a maintainer's agreement, a reply."""
-    def c(number: int, cid: str, body: str, association: str) -> Comment:
-        return Comment("huggingface/transformers", number, cid, "x", association, body,
-                       "2025-01-01T00:00:00Z")
+    """Comments on :func:`coverage_issues`: a claim, a maintainer's agreement, a reply, and
+    a claim whose claimant has said nothing since for months."""
+    def c(number: int, cid: str, body: str, association: str,
+          at: str = "2025-01-01T00:00:00Z") -> Comment:
+        return Comment("huggingface/transformers", number, cid, "x", association, body, at)
 
     return {401: [c(401, "1", "Can I take this?", "NONE")],
             402: [c(402, "2", "Good catch, a PR is welcome!", "MEMBER")],
-            403: [c(403, "3", "Which version?", "COLLABORATOR")]}
+            403: [c(403, "3", "Which version?", "COLLABORATOR")],
+            404: [c(404, "4", "I'd like to work on this.", "NONE", "2024-06-01T00:00:00Z")]}

@@ -231,6 +231,40 @@ def test_beginner_leaves_out_claimed_issues_and_says_so(
            f"({len(items) - shown} of the {len(items)} open left out by the filters)" in head
 
 
+def test_beginner_lists_an_issue_whose_claimant_went_quiet_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`gh issue list --json ...,comments` brings comments of any age: a claim whose author
+    has said nothing for comments.QUIET_DAYS (30) days no longer leaves the issue out, and the
+    one heard from 10 days ago does."""
+    now = datetime.now(timezone.utc)
+    ago = lambda days: (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+
+    def post(number: int, *said: tuple[str, str, int]) -> dict[str, object]:
+        return {"number": number, "title": f"Typo in the docstring of load_lora_weights {number}",
+                "body": samples.BERT_DECODE, "state": "OPEN", "labels": [], "assignees": [],
+                "createdAt": ago(500), "updatedAt": ago(5),
+                "url": f"https://github.com/huggingface/diffusers/issues/{number}",
+                "author": {"login": "reporter"},
+                "comments": [{"body": body, "author": {"login": login}, "createdAt": ago(days),
+                              "authorAssociation": "NONE"} for body, login, days in said]}
+
+    dump = tmp_path / "issues.json"
+    dump.write_text(json.dumps([
+        post(1, ("Hi! I'd like to work on this, can I take it?", "newbie", 400),
+             ("Any update on this?", "other", 100)),
+        post(2, ("I'd like to work on this.", "busy", 60), ("Still on it, PR soon.", "busy", 10)),
+    ]), encoding="utf-8")
+    assert run("triage", "diffusers", "--import", str(dump), "--json", "--beginner") == 0
+    captured = capsys.readouterr()
+    listed = {o["number"]: o for o in json.loads(captured.out)}
+    assert list(listed) == [1]
+    assert (listed[1]["claimed_by"], listed[1]["claimant_quiet_days"]) == ("@newbie", 400)
+    err = " ".join(captured.err.split())
+    assert "left out 1 issue(s) someone is already on: #2 (claimed by @busy in a comment)" in err
+    assert "listed though claimed, 1 issue(s) whose claimant has said nothing for 30 days or " \
+           "more: #1 (@newbie, 13 months); say in the issue that you are taking it over" in err
+
+
 # real posts of transformers and diffusers: (title, body, whether it tells no task)
 NO_TASK_POSTS = [
     ("[SPAM]", "-", True),

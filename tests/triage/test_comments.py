@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.triage.comments import Comment, claimed_by, maintainer_state
+from harness.triage import comments
+from harness.triage.comments import Claim, Comment, claim, claimed_by, holds, maintainer_state
 
 
 def said(body: str, author: str = "ana", association: str = "NONE") -> Comment:
@@ -104,6 +105,45 @@ def test_a_maintainer_answering_is_not_a_claim_but_handing_it_over_is() -> None:
     assert claimed_by([said("Thanks for your interest @raj-pandey55! @ENate, are you still "
                             "interested? If not, I'll reassign it to @raj-pandey55", "maint",
                             "MEMBER")]) == "@raj-pandey55"
+
+
+def at(body: str, author: str, when: str, association: str = "NONE") -> Comment:
+    return Comment("huggingface/peft", 1, when, author, association, body, when)
+
+
+def test_a_claim_is_heard_from_when_its_claimant_last_wrote() -> None:
+    assert claim([at("I'd like to work on this.", "ana", "2024-01-02T00:00:00Z"),
+                  at("Still on it, a PR soon.", "ana", "2024-03-01T00:00:00Z"),
+                  at("Any news?", "maint", "2024-05-01T00:00:00Z", "MEMBER")]) \
+        == Claim("@ana", "2024-03-01T00:00:00Z")
+    assert claim([at("Thanks for the report.", "bob", "2024-01-02T00:00:00Z")]) is None
+    assert claim([]) is None
+
+
+def test_of_two_claimants_the_one_heard_from_last_is_on_it() -> None:
+    """Real threads (peft#244, diffusers#11488): a second contributor asked for an issue
+    claimed 183 and 483 days before, with nothing from the first since."""
+    assert claim([at("I'd like to work on this.", "ana", "2022-01-02T00:00:00Z"),
+                  at("Is this still open? I'd love to help out if so", "bob",
+                     "2024-07-01T00:00:00Z")]) == Claim("@bob", "2024-07-01T00:00:00Z")
+    # heard from in the same week: the first to claim it
+    assert claim([at("I'd like to work on this.", "ana", "2024-07-01T00:00:00Z"),
+                  at("Can I take this?", "bob", "2024-07-01T00:00:00Z")]) \
+        == Claim("@ana", "2024-07-01T00:00:00Z")
+
+
+def test_one_handed_the_issue_is_heard_from_when_handed_it_and_when_they_write() -> None:
+    handed = at("Thanks a lot @ZiadHelal for offering to work on this feature", "maint",
+                "2024-02-01T00:00:00Z", "MEMBER")
+    assert claim([handed]) == Claim("@ZiadHelal", "2024-02-01T00:00:00Z")
+    # GitHub's logins are not case-sensitive
+    assert claim([handed, at("PR coming", "ziadhelal", "2024-04-01T00:00:00Z")]) \
+        == Claim("@ZiadHelal", "2024-04-01T00:00:00Z")
+
+
+def test_a_claim_holds_until_its_claimant_has_been_quiet_for_quiet_days() -> None:
+    assert holds(0) and holds(comments.QUIET_DAYS - 1)
+    assert not holds(comments.QUIET_DAYS) and not holds(1000)
 
 
 @pytest.mark.parametrize("body", [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from harness.recipes import load
 from harness.triage import features, rank, scoring
+from harness.triage.comments import Comment
 from harness.triage.scoring import Assessment
 from tests.triage import samples
 
@@ -90,3 +91,31 @@ def test_a_batch_keeps_each_issue_s_features_less_the_words_it_weighed() -> None
         assert f.told  # every sample tells something: there are words to drop
         assert a.features == f._replace(told=frozenset(), head=())
         assert a == scoring.assess(i, f)._replace(features=a.features)
+
+
+def test_a_claim_whose_claimant_went_quiet_no_longer_takes_the_issue() -> None:
+    """"I'd like to work on this" leaves an issue out of --beginner while its author is heard
+    from; after comments.QUIET_DAYS of silence it is listed again, told to ask first."""
+    post = samples.issue(7, "Typo in the docs of Trainer", samples.BERT_DECODE)
+    recipe = load("transformers")
+
+    def claimed(days_ago: int) -> Assessment:
+        when = (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        said = [Comment(post.repo, 7, "1", "ana", "NONE", "I'd like to work on this.", when)]
+        [a] = rank.assess_all(recipe, [post], now=NOW, comments={7: said})
+        return a
+
+    recent, quiet = claimed(10), claimed(200)
+    assert (recent.features.claim_quiet_days, quiet.features.claim_quiet_days) == (10, 200)
+    assert rank.taken(recent) == "claimed by @ana in a comment"
+    assert rank.taken(quiet) is None
+    assert "-1.50 @ana said in a comment they are working on it" in recent.reasons
+    assert "-0.50 @ana said in a comment they would work on it, and nothing from them for " \
+           "6 months: ask before taking it over" in quiet.reasons
+    assert quiet.score > recent.score
+
+
+@pytest.mark.parametrize(("days", "told"), [(30, "a month"), (59, "a month"), (60, "2 months"),
+                                            (400, "13 months"), (800, "2 years")])
+def test_a_claimant_s_silence_is_told_in_months_then_years(days: int, told: str) -> None:
+    assert scoring.quiet(days) == told
