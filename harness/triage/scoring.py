@@ -35,8 +35,8 @@ HISTORY: dict[str, float] = {
     "wip": -1.0,
     # a comment says someone is working on it ("I'd like to work on this")
     "claimed": -1.5,
-    # ... but they have said nothing since for months (comments.QUIET_DAYS): most likely
-    # gone, yet someone may hold a branch of it: ask before taking it over
+    # ... but they have said nothing in the thread for a month or more (comments.QUIET_DAYS):
+    # most likely gone, yet they may hold a branch of it: ask before taking it over
     "claim_gone_quiet": -0.5,
     # a maintainer answered in the thread
     "maintainer_replied": 0.3,
