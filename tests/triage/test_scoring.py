@@ -355,6 +355,14 @@ def test_a_feature_request_for_a_small_addition_is_not_told_as_design() -> None:
     # a warning or a progress bar (real titles: diffusers#8872, transformers#20669, #22047)
     ("Add warning if Attention Processor is changed after loading IP Adapter", True),
     ("Progress Bar for large model loading", True),
+    # a task head for a model the library has (real titles, all easy: transformers#28908,
+    # #35260, #45529), not a whole model
+    ("Add MistralForQuestionAnswering", True),
+    ("Adding CohereForSequenceClassification to Cohere", True),
+    ("Add `Olmo2ForSequenceClassification` (and ideally `OlmoForSequenceClassification`)", True),
+    # ... asked for, first thing; not an Auto class (real titles, none easy: #22113, #33960)
+    ("Make GPT2ForSequenceClassification computationllay efficient", False),
+    ("Add AutoModelForConditionalGeneration", False),
 ])
 def test_a_feature_request_that_names_what_it_adds_asks_for_a_small_addition(
         title: str, small: bool) -> None:
