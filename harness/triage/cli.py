@@ -37,7 +37,8 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     p.add_argument("--label", action="append", default=[], metavar="LABEL",
                    help="only issues with this label or label alias (repeatable: all must match)")
     p.add_argument("--beginner", action="store_true",
-                   help="only beginner-fit issues nobody is on (unassigned, no open linked PR)")
+                   help="only beginner-fit issues nobody is on (unassigned, no open linked PR, "
+                        "no claim in a comment whose author wrote in the last month)")
     p.add_argument("--state", choices=("open", "closed", "all"), default="open")
     p.add_argument("--unassigned", action="store_true", help="only unassigned issues")
     p.add_argument("--cpu-only", action="store_true", help="drop issues that need a GPU")
