@@ -132,7 +132,7 @@ def run_triage(args: argparse.Namespace) -> int:
                        "and a title that names no code)",
                   [f"#{a.issue.number}" for a, why in left if why == rank.NO_TASK])
     if filters.beginner:
-        _say_gone_quiet(err, chosen)
+        _say_listed_though_claimed(err, chosen)
     if args.json:
         print(json.dumps(report.as_json(recipe, chosen), indent=2))
     else:
@@ -150,20 +150,29 @@ def _say_left_out(err: Console, what: str, issues: list[str]) -> None:
                   + (", ..." if len(issues) > 5 else ""), markup=False, highlight=False)
 
 
-def _say_gone_quiet(err: Console, chosen: list[Assessment]) -> None:
-    """One line for the issues ``--beginner`` lists though a comment claimed them: their
-    claimant has said nothing for :data:`.comments.QUIET_DAYS` days or more."""
+def _say_listed_though_claimed(err: Console, chosen: list[Assessment]) -> None:
+    """A line for the issues ``--beginner`` lists though a comment claimed them: their
+    claimant has said nothing for :data:`.comments.QUIET_DAYS` days or more, or the claim
+    took one part of an issue of many (:func:`.comments.takes_issue`)."""
     from harness.triage.scoring import quiet as told
 
-    quiet = [f"#{a.issue.number} ({a.features.claimed}, {told(a.features.claim_quiet_days)})"
-             for a in chosen if a.features.claimed
-             and not comments.holds(a.features.claim_quiet_days)]
+    claimed = [(a.issue.number, a.features) for a in chosen if a.features.claimed]
+    quiet = [f"#{n} ({f.claimed}, {told(f.claim_quiet_days)})" for n, f in claimed
+             if not comments.holds(f.claim_quiet_days)]
+    parts = [f"#{n} ({f.claimed}; {f.open_parts} parts open)" for n, f in claimed
+             if comments.holds(f.claim_quiet_days) and f.open_parts >= 2]
     if quiet:
-        err.print(f"listed though claimed, {len(quiet)} issue(s) whose claimant has said nothing "
-                  f"for {comments.QUIET_DAYS} days or more: {', '.join(quiet[:5])}"
-                  + (", ..." if len(quiet) > 5 else "")
-                  + "; say in the issue that you are taking it over", markup=False,
-                  highlight=False)
+        _say(err, f"listed though claimed, {len(quiet)} issue(s) whose claimant has said "
+                  f"nothing for {comments.QUIET_DAYS} days or more", quiet,
+             "say in the issue that you are taking it over")
+    if parts:
+        _say(err, f"listed though claimed, {len(parts)} issue(s) of many parts, a claim "
+                  "taking one", parts, "pick a part nobody has taken")
+
+
+def _say(err: Console, what: str, issues: list[str], then: str) -> None:
+    err.print(f"{what}: {', '.join(issues[:5])}" + (", ..." if len(issues) > 5 else "")
+              + f"; {then}", markup=False, highlight=False)
 
 
 def run_issue(args: argparse.Namespace) -> int:

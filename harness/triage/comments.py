@@ -215,8 +215,16 @@ def claim(comments: Sequence[Comment]) -> Claim | None:
 
 
 def holds(quiet_days: int) -> bool:
-    """Whether a claim whose claimant has been silent ``quiet_days`` still takes the issue."""
+    """Whether a claim whose claimant has been silent ``quiet_days`` still holds."""
     return quiet_days < QUIET_DAYS
+
+
+def takes_issue(quiet_days: int, open_parts: int) -> bool:
+    """Whether a claim takes the whole issue: it :func:`holds`, and the issue is not one of
+    many parts (body.open_parts) of which two or more are still open ("Community
+    contribution: Adding Flash Attention 2 support for more architectures", one checkbox an
+    architecture: a comment takes one of them, and the others stay free)."""
+    return holds(quiet_days) and open_parts < 2
 
 
 def maintainer_state(comments: Sequence[Comment]) -> str:

@@ -42,6 +42,9 @@ class Features(NamedTuple):
     claimed: str = ""  # who said they are on it, in a comment ("" when nobody)
     # days since they were last heard from in the thread (comments.claim; 0 when nobody)
     claim_quiet_days: int = 0
+    # unchecked items of the post's task list of many parts (body.open_parts): a claim
+    # takes one part, not the issue
+    open_parts: int = 0
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
     named_files: int = 0  # the library's files the reporter names (not traceback frames)
@@ -153,6 +156,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         flags=frozenset(flags),
         claimed=said.who if said else "",
         claim_quiet_days=_age(now, said.last_heard) if said else 0,
+        open_parts=body_mod.open_parts(issue.body),
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words, issue.title), named_files=len(told),
         model_in_title=top is not None and models.in_title(top, parsed.title_words),

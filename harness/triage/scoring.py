@@ -38,6 +38,9 @@ HISTORY: dict[str, float] = {
     # ... but they have said nothing in the thread for a month or more (comments.QUIET_DAYS):
     # most likely gone, yet they may hold a branch of it: ask before taking it over
     "claim_gone_quiet": -0.5,
+    # ... one part of an issue of many, others still open (comments.takes_issue): someone
+    # is on a part, and maybe on the one a reader picks
+    "claimed_part": -0.3,
     # a maintainer answered in the thread
     "maintainer_replied": 0.3,
     # a maintainer agreed on a fix or asked for a PR ("a PR is welcome")
@@ -162,8 +165,12 @@ def history(f: Features) -> list[signals.Signal]:
         found.append(("linked_pr", 1.0, f"an open pull request may fix it ({prs})"))
     if "wip" in f.flags:
         found.append(("wip", 1.0, "labelled work in progress"))
-    if f.claimed and comments.holds(f.claim_quiet_days):
+    if f.claimed and comments.takes_issue(f.claim_quiet_days, f.open_parts):
         found.append(("claimed", 1.0, f"{f.claimed} said in a comment they are working on it"))
+    elif f.claimed and comments.holds(f.claim_quiet_days):
+        found.append(("claimed_part", 1.0, f"{f.claimed} took a part of it in a comment, and "
+                      f"{f.open_parts} of the parts its post lists are open: pick one nobody "
+                      "has taken"))
     elif f.claimed:
         found.append(("claim_gone_quiet", 1.0, f"{f.claimed} said in a comment they would work "
                       f"on it, and nothing from them for {quiet(f.claim_quiet_days)}: ask "

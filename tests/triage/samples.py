@@ -447,7 +447,16 @@ def coverage_issues() -> list[Issue]:
               "### Feature request\n\nThe progress bar fills the log file."),
         # a post of no kind that asks something
         issue(416, "Masking in T5Attention", ASKS_SOMETHING),
+        # an issue of many parts, one checkbox each (a comment claims one of them)
+        issue(417, "Community contribution: Adding Flash Attention 2 support for more "
+                   "architectures", MANY_PARTS),
     ]
+
+
+# (the shape of a real post, transformers#26350: a task list, one architecture an item)
+MANY_PARTS = ("Flash Attention 2 is supported for a few architectures. Pick one below and "
+              "open a PR.\n\n- [x] Llama\n- [x] Falcon\n- [ ] Bark\n- [ ] Bart\n"
+              "- [ ] GPT-J\n- [ ] OPT\n")
 
 
 # (the shape of a real post, transformers#15459: no form, no code, no fault in its title)
@@ -456,8 +465,9 @@ ASKS_SOMETHING = ("In T5Attention the position bias is added to the scores after
 
 
 def coverage_comments() -> dict[int, list[Comment]]:
-    """Comments on :func:`coverage_issues`: a claim, a maintainer's agreement, a reply, and
-    a claim whose claimant has said nothing since for months."""
+    """Comments on :func:`coverage_issues`: a claim, a maintainer's agreement, a reply, a
+    claim whose claimant has said nothing since for months, and a claim of one part of an
+    issue of many."""
     def c(number: int, cid: str, body: str, association: str,
           at: str = "2025-01-01T00:00:00Z") -> Comment:
         return Comment("huggingface/transformers", number, cid, "x", association, body, at)
@@ -465,4 +475,5 @@ def coverage_comments() -> dict[int, list[Comment]]:
     return {401: [c(401, "1", "Can I take this?", "NONE")],
             402: [c(402, "2", "Good catch, a PR is welcome!", "MEMBER")],
             403: [c(403, "3", "Which version?", "COLLABORATOR")],
-            404: [c(404, "4", "I'd like to work on this.", "NONE", "2024-06-01T00:00:00Z")]}
+            404: [c(404, "4", "I'd like to work on this.", "NONE", "2024-06-01T00:00:00Z")],
+            417: [c(417, "5", "I'd like to work on Bark.", "NONE")]}

@@ -231,17 +231,18 @@ def test_beginner_leaves_out_claimed_issues_and_says_so(
            f"({len(items) - shown} of the {len(items)} open left out by the filters)" in head
 
 
-def test_beginner_lists_an_issue_whose_claimant_went_quiet_and_says_so(
+def test_beginner_lists_issues_a_claim_no_longer_takes_and_says_so(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`gh issue list --json ...,comments` brings comments of any age: a claim whose author
     has said nothing for comments.QUIET_DAYS (30) days no longer leaves the issue out, and the
-    one heard from 10 days ago does."""
+    one heard from 10 days ago does; a claim of one part of an issue of many leaves it in."""
     now = datetime.now(timezone.utc)
     ago = lambda days: (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
 
-    def post(number: int, *said: tuple[str, str, int]) -> dict[str, object]:
+    def post(number: int, *said: tuple[str, str, int],
+             body: str = samples.BERT_DECODE) -> dict[str, object]:
         return {"number": number, "title": f"Typo in the docstring of load_lora_weights {number}",
-                "body": samples.BERT_DECODE, "state": "OPEN", "labels": [], "assignees": [],
+                "body": body, "state": "OPEN", "labels": [], "assignees": [],
                 "createdAt": ago(500), "updatedAt": ago(5),
                 "url": f"https://github.com/huggingface/diffusers/issues/{number}",
                 "author": {"login": "reporter"},
@@ -253,16 +254,20 @@ def test_beginner_lists_an_issue_whose_claimant_went_quiet_and_says_so(
         post(1, ("Hi! I'd like to work on this, can I take it?", "newbie", 400),
              ("Any update on this?", "other", 100)),
         post(2, ("I'd like to work on this.", "busy", 60), ("Still on it, PR soon.", "busy", 10)),
+        # an issue of many parts (a task list): a claim takes one of them
+        post(3, ("I'd like to work on Bark.", "part", 2), body=samples.MANY_PARTS),
     ]), encoding="utf-8")
     assert run("triage", "diffusers", "--import", str(dump), "--json", "--beginner") == 0
     captured = capsys.readouterr()
     listed = {o["number"]: o for o in json.loads(captured.out)}
-    assert list(listed) == [1]
+    assert sorted(listed) == [1, 3]
     assert (listed[1]["claimed_by"], listed[1]["claimant_quiet_days"]) == ("@newbie", 400)
     err = " ".join(captured.err.split())
     assert "left out 1 issue(s) someone is already on: #2 (claimed by @busy in a comment)" in err
     assert "listed though claimed, 1 issue(s) whose claimant has said nothing for 30 days or " \
            "more: #1 (@newbie, 13 months); say in the issue that you are taking it over" in err
+    assert "listed though claimed, 1 issue(s) of many parts, a claim taking one: #3 (@part; 4 " \
+           "parts open); pick a part nobody has taken" in err
 
 
 # real posts of transformers and diffusers: (title, body, whether it tells no task)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from harness.recipes import load
+from harness.triage import body as body_mod
 from harness.triage import features, rank, scoring
 from harness.triage.comments import Comment
 from harness.triage.scoring import Assessment
@@ -119,3 +120,40 @@ def test_a_claim_whose_claimant_went_quiet_no_longer_takes_the_issue() -> None:
                                             (400, "13 months"), (800, "2 years")])
 def test_a_claimant_s_silence_is_told_in_months_then_years(days: int, told: str) -> None:
     assert scoring.quiet(days) == told
+
+
+TEMPLATE_BOXES = ("### Information\n\n- [ ] The official example scripts\n"
+                  "- [x] My own modified scripts\n\n### Tasks\n\n"
+                  "- [ ] An officially supported task in the `examples` folder\n"
+                  "- [x] My own task or dataset (give details below)\n")
+
+
+@pytest.mark.parametrize(("body", "parts"), [
+    (samples.MANY_PARTS, 4),  # 6 items, 2 checked
+    (samples.MANY_PARTS.replace("[ ]", "[x]"), 0),  # all done
+    (TEMPLATE_BOXES, 0),  # an issue form's 4 check boxes are no parts
+    ("Parts:\n1. [ ] Bark\n2. [ ] Bart\n3) [X] OPT\n* [ ] GPT-J\n+ [ ] Llama\n", 4),
+    ("No list at all [ ] here", 0),
+])
+def test_an_issue_of_many_parts_counts_those_still_open(body: str, parts: int) -> None:
+    assert body_mod.open_parts(body) == parts
+
+
+def test_a_claim_takes_one_part_of_an_issue_of_many_not_the_issue() -> None:
+    """transformers#26350 ("Community contribution: Adding Flash Attention 2 support for
+    more architectures"), real: a list of 23 architectures, each taken by a comment."""
+    recipe = load("transformers")
+    said = lambda n: {n: [Comment("huggingface/transformers", n, "1", "ana", "NONE",  # noqa: E731
+                                  "I'd like to work on Bark.", "2025-01-10T00:00:00Z")]}
+    many = samples.issue(8, "Adding Flash Attention 2 support for more architectures",
+                         samples.MANY_PARTS)
+    last = samples.issue(9, "Adding Flash Attention 2 support for more architectures",
+                         samples.MANY_PARTS.replace("[ ] Bart", "[x] Bart")
+                         .replace("[ ] GPT-J", "[x] GPT-J").replace("[ ] OPT", "[x] OPT"))
+    [a] = rank.assess_all(recipe, [many], now=NOW, comments=said(8))
+    [b] = rank.assess_all(recipe, [last], now=NOW, comments=said(9))
+    assert (a.features.open_parts, b.features.open_parts) == (4, 1)
+    assert rank.taken(a) is None
+    assert "-0.30 @ana took a part of it in a comment, and 4 of the parts its post lists are " \
+           "open: pick one nobody has taken" in a.reasons
+    assert rank.taken(b) == "claimed by @ana in a comment"  # its one open part, Bark, is hers
