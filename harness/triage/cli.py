@@ -146,8 +146,7 @@ def run_triage(args: argparse.Namespace) -> int:
 def _say_left_out(err: Console, what: str, issues: list[str]) -> None:
     """One line for the issues ``--beginner`` left out for one reason, the first five named."""
     if issues:
-        err.print(f"left out {len(issues)} issue(s) {what}: {', '.join(issues[:5])}"
-                  + (", ..." if len(issues) > 5 else ""), markup=False, highlight=False)
+        _say(err, f"left out {len(issues)} issue(s) {what}", issues)
 
 
 def _say_listed_though_claimed(err: Console, chosen: list[Assessment]) -> None:
@@ -170,9 +169,10 @@ def _say_listed_though_claimed(err: Console, chosen: list[Assessment]) -> None:
                   "taking one", parts, "pick a part nobody has taken")
 
 
-def _say(err: Console, what: str, issues: list[str], then: str) -> None:
+def _say(err: Console, what: str, issues: list[str], then: str = "") -> None:
+    """One line: what, the first five issues named, then what to do."""
     err.print(f"{what}: {', '.join(issues[:5])}" + (", ..." if len(issues) > 5 else "")
-              + f"; {then}", markup=False, highlight=False)
+              + (f"; {then}" if then else ""), markup=False, highlight=False)
 
 
 def run_issue(args: argparse.Namespace) -> int:
