@@ -141,7 +141,8 @@ def test_an_issue_of_many_parts_counts_those_still_open(body: str, parts: int) -
 
 def test_a_claim_takes_one_part_of_an_issue_of_many_not_the_issue() -> None:
     """transformers#26350 ("Community contribution: Adding Flash Attention 2 support for
-    more architectures"), real: a list of 23 architectures, each taken by a comment."""
+    more architectures"), real: a task list of 23 architectures, some with the contributor
+    who took it named beside it ("BERT | @sorenmc"), the others free."""
     recipe = load("transformers")
     said = lambda n: {n: [Comment("huggingface/transformers", n, "1", "ana", "NONE",  # noqa: E731
                                   "I'd like to work on Bark.", "2025-01-10T00:00:00Z")]}
