@@ -262,8 +262,9 @@ def says_nothing(text: str) -> bool:
     return next(itertools.islice(words, SAYS_NOTHING_WORDS - 1, None), None) is None
 
 
-# a task list's item: "- [ ] Llama", "* [x] Falcon", "1. [ ] Bark"
-_TASK = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX])\]", re.M)
+# a task list's item: "- [ ] Llama", "* [x] Falcon", "1. [ ] Bark", and the rest of its line
+_TASK = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX])\](.*)$", re.M)
+_MENTION = re.compile(r"@[A-Za-z0-9]")  # "- [ ] BERT | @sorenmc": taken by whoever it names
 # items a task list has at least when it lists an issue's parts: the issue forms' own
 # check boxes ("- [ ] The official example scripts", "- [x] My own modified scripts") are 4
 # at most (420 of the 1,570 labelled posts of the dev set and the 198th to 207th sets have
@@ -273,13 +274,16 @@ PARTS = 5
 
 
 def open_parts(text: str) -> int:
-    """How many items of the post's task list are still unchecked, when the list has
-    :data:`PARTS` items or more: an issue of many parts (one architecture, page or model
-    card each), of which a comment may take one; 0 otherwise."""
+    """How many items of the post's task list are still open (unchecked, and naming nobody
+    who took it: transformers#26350 lists "- [ ] BERT | @sorenmc" beside "- [ ] GPT-2"),
+    when the list has :data:`PARTS` items or more: an issue of many parts (one
+    architecture, page or model card each), of which a comment may take one; 0 otherwise."""
     if "[ ]" not in text:  # (no unchecked item: most posts, found at once)
         return 0
-    marks = _TASK.findall(text)
-    return marks.count(" ") if len(marks) >= PARTS else 0
+    items = _TASK.findall(text)
+    if len(items) < PARTS:
+        return 0
+    return sum(1 for mark, rest in items if mark == " " and not _MENTION.search(rest))
 
 
 # a heading that names one of several separate problems: "## Issue 1: ...", "### Bug 2"

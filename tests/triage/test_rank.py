@@ -134,6 +134,10 @@ TEMPLATE_BOXES = ("### Information\n\n- [ ] The official example scripts\n"
     (TEMPLATE_BOXES, 0),  # an issue form's 4 check boxes are no parts
     ("Parts:\n1. [ ] Bark\n2. [ ] Bart\n3) [X] OPT\n* [ ] GPT-J\n+ [ ] Llama\n", 4),
     ("No list at all [ ] here", 0),
+    # an item that names who took it is not open (transformers#26350, real: "- [ ] BERT |
+    # @sorenmc", "- [ ] MPT | @rajveer43" beside "- [ ] GPT-2")
+    ("- [x] Llama\n- [x] Falcon\n- [ ] BERT | @sorenmc \n- [ ] GPT-2\n- [ ] GPT-J\n"
+     "- [ ] MPT | @rajveer43 \n- [ ] T5\n", 3),
 ])
 def test_an_issue_of_many_parts_counts_those_still_open(body: str, parts: int) -> None:
     assert body_mod.open_parts(body) == parts
