@@ -199,19 +199,17 @@ def claim(comments: Sequence[Comment]) -> Claim | None:
     """Who the comments say is on the issue (:func:`claimed_by`'s reading of each), and
     when they were last heard from: of several claimants, the one heard from last (who,
     if anyone, is still on it); None when no comment claims it."""
-    heard: dict[str, Claim] = {}  # by lower-cased login
+    claimants: dict[str, str] = {}  # lower-cased login: as the first claim wrote it
+    last: dict[str, str] = {}  # lower-cased login: the latest comment by or claiming them
     for c in comments:
         if who := _claimant(c):
-            key = who.lower()
-            if key not in heard or c.created_at > heard[key].last_heard:
-                heard[key] = Claim(heard[key].who if key in heard else who, c.created_at)
-    if not heard:
+            claimants.setdefault(who.lower(), who)
+        for key in {f"@{c.author}".lower(), who.lower()} - {""}:
+            last[key] = max(last.get(key, c.created_at), c.created_at)
+    if not claimants:
         return None
-    for c in comments:  # any later word of theirs ("still on it, PR soon")
-        key = f"@{c.author}".lower()
-        if key in heard and c.created_at > heard[key].last_heard:
-            heard[key] = Claim(heard[key].who, c.created_at)
-    return max(heard.values(), key=lambda h: h.last_heard)  # (ties: the first to claim)
+    key = max(claimants, key=last.__getitem__)  # (ties: the first to claim)
+    return Claim(claimants[key], last[key])
 
 
 def holds(quiet_days: int) -> bool:
