@@ -159,7 +159,8 @@ def _say_listed_though_claimed(err: Console, chosen: list[Assessment]) -> None:
     quiet = [f"#{n} ({f.claimed}, {told(f.claim_quiet_days)})" for n, f in claimed
              if not comments.holds(f.claim_quiet_days)]
     parts = [f"#{n} ({f.claimed}; {f.open_parts} parts open)" for n, f in claimed
-             if comments.holds(f.claim_quiet_days) and f.open_parts >= 2]
+             if comments.holds(f.claim_quiet_days)
+             and not comments.takes_issue(f.claim_quiet_days, f.open_parts)]
     if quiet:
         _say(err, f"listed though claimed, {len(quiet)} issue(s) whose claimant has said "
                   f"nothing for {comments.QUIET_DAYS} days or more", quiet,
