@@ -265,19 +265,21 @@ def select(recipe: Recipe, after: Path, files: Iterable[FileDiff], *,
     def near(p: Pick) -> tuple[int, bool]:
         return p.distance, p.target in known.idle
 
+    def shown(p: Pick) -> tuple[int, bool, str]:  # the nearest first, then by name
+        return (*near(p), p.target)
+
     estimated = sorted((_with_estimate(_idle(p) if p.target in known.idle and not p.own else p,
                                        known, after, graph) for p in picks.values()),
                        key=lambda p: (*near(p), p.estimate, p.target))
     run, left = _fill(estimated, budget)
-    # (shown as before: the nearest first, then by name; with a budget, _nearest_each sorts
-    # what runs)
-    left.sort(key=lambda p: (*near(p), p.target))
+    # (shown as before; with a budget, _nearest_each sorts what runs)
+    left.sort(key=shown)
     if budget is not None:
         one_hop: dict[str, Collection[str]] = {**ran, **under}
         run, left, past = _nearest_each(run, left, _nearest_of(back, one_hop, picks), budget)
         notes += past
     else:
-        run.sort(key=lambda p: (*near(p), p.target))
+        run.sort(key=shown)
     return Selection(tuple(run), tuple(left), tuple(notes), budget, len(tests),
                      suspects(known, [p.target for p in run if not p.own], after),
                      tuple(shared))
