@@ -115,6 +115,7 @@ ONCE: dict[int, str] = {
     205: "292b6205568cbe4bd85115c613c175330d572aba",
     206: "7c96d1225bde0e1b8bc62be488d0f15a551c06cf",
     207: "7abd20a5476f28c9506fa70a172d2971b53f9644",
+    208: "49eac2988ed8e022c9510be22d5606538eaf72ba",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
