@@ -152,15 +152,16 @@ def _say_left_out(err: Console, what: str, issues: list[str]) -> None:
 def _say_listed_though_claimed(err: Console, chosen: list[Assessment]) -> None:
     """A line for the issues ``--beginner`` lists though a comment claimed them: their
     claimant has said nothing for :data:`.comments.QUIET_DAYS` days or more, or the claim
-    took one part of an issue of many (:func:`.comments.takes_issue`)."""
+    took one part of an issue of many (:func:`.comments.standing`)."""
     from harness.triage.scoring import quiet as told
 
-    claimed = [(a.issue.number, a.features) for a in chosen if a.features.claimed]
-    quiet = [f"#{n} ({f.claimed}, {told(f.claim_quiet_days)})" for n, f in claimed
-             if not comments.holds(f.claim_quiet_days)]
-    parts = [f"#{n} ({f.claimed}; {f.open_parts} parts open)" for n, f in claimed
-             if comments.holds(f.claim_quiet_days)
-             and not comments.takes_issue(f.claim_quiet_days, f.open_parts)]
+    claimed = [(a.issue.number, a.features, comments.standing(a.features.claim_quiet_days,
+                                                              a.features.open_parts))
+               for a in chosen if a.features.claimed]
+    quiet = [f"#{n} ({f.claimed}, {told(f.claim_quiet_days)})" for n, f, said in claimed
+             if said is comments.Standing.QUIET]
+    parts = [f"#{n} ({f.claimed}; {f.open_parts} parts open)" for n, f, said in claimed
+             if said is comments.Standing.PART]
     if quiet:
         _say(err, f"listed though claimed, {len(quiet)} issue(s) whose claimant has said "
                   f"nothing for {comments.QUIET_DAYS} days or more", quiet,

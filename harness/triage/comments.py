@@ -8,6 +8,7 @@ is welcome").
 """
 from __future__ import annotations
 
+import enum
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -217,12 +218,24 @@ def holds(quiet_days: int) -> bool:
     return quiet_days < QUIET_DAYS
 
 
-def takes_issue(quiet_days: int, open_parts: int) -> bool:
-    """Whether a claim takes the whole issue: it :func:`holds`, and the issue is not one of
-    many parts (body.open_parts) of which two or more are still open ("Community
-    contribution: Adding Flash Attention 2 support for more architectures", one checkbox an
-    architecture: a comment takes one of them, and the others stay free)."""
-    return holds(quiet_days) and open_parts < 2
+class Standing(enum.Enum):
+    """What a claim means for its issue (:func:`standing`)."""
+
+    TAKEN = "taken"  # the claimant is on the whole issue
+    PART = "part"  # on one part of an issue of many, two or more parts still open
+    QUIET = "quiet"  # the claimant has been silent QUIET_DAYS or more: it no longer holds
+
+
+def standing(quiet_days: int, open_parts: int) -> Standing:
+    """What a claim whose claimant has been silent ``quiet_days`` means for an issue whose
+    post lists ``open_parts`` open parts (body.open_parts): it takes the whole issue when it
+    :func:`holds` and the issue is not one of many parts of which two or more are still
+    open ("Community contribution: Adding Flash Attention 2 support for more
+    architectures", one checkbox an architecture: a comment takes one of them, and the
+    others stay free)."""
+    if not holds(quiet_days):
+        return Standing.QUIET
+    return Standing.PART if open_parts >= 2 else Standing.TAKEN
 
 
 def maintainer_state(comments: Sequence[Comment]) -> str:

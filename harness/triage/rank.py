@@ -96,7 +96,8 @@ def taken(a: Assessment) -> str | None:
     f = a.features
     if f.linked_prs:
         return f"open PR {', '.join(f'#{n}' for n in f.linked_prs)}"
-    if f.claimed and comments_mod.takes_issue(f.claim_quiet_days, f.open_parts):
+    if f.claimed and comments_mod.standing(f.claim_quiet_days, f.open_parts) \
+            is comments_mod.Standing.TAKEN:
         return f"claimed by {f.claimed} in a comment"
     if "wip" in f.flags:
         return "labelled work in progress"

@@ -38,7 +38,7 @@ HISTORY: dict[str, float] = {
     # ... but they have said nothing in the thread for a month or more (comments.QUIET_DAYS):
     # most likely gone, yet they may hold a branch of it: ask before taking it over
     "claim_gone_quiet": -0.5,
-    # ... one part of an issue of many, others still open (comments.takes_issue): someone
+    # ... one part of an issue of many, others still open (comments.standing): someone
     # is on a part, and maybe on the one a reader picks
     "claimed_part": -0.3,
     # a maintainer answered in the thread
@@ -165,21 +165,28 @@ def history(f: Features) -> list[signals.Signal]:
         found.append(("linked_pr", 1.0, f"an open pull request may fix it ({prs})"))
     if "wip" in f.flags:
         found.append(("wip", 1.0, "labelled work in progress"))
-    if f.claimed and comments.takes_issue(f.claim_quiet_days, f.open_parts):
-        found.append(("claimed", 1.0, f"{f.claimed} said in a comment they are working on it"))
-    elif f.claimed and comments.holds(f.claim_quiet_days):
-        found.append(("claimed_part", 1.0, f"{f.claimed} took a part of it in a comment, and "
-                      f"{f.open_parts} of the parts its post lists are open: pick one nobody "
-                      "has taken"))
-    elif f.claimed:
-        found.append(("claim_gone_quiet", 1.0, f"{f.claimed} said in a comment they would work "
-                      f"on it, and nothing from them for {quiet(f.claim_quiet_days)}: ask "
-                      "before taking it over"))
+    if f.claimed:
+        found.append(_claim_signal(f))
     if f.maintainer == "agreed":
         found.append(("maintainer_agreed", 1.0, "a maintainer agreed on a fix (a PR is welcome)"))
     elif f.maintainer == "replied":
         found.append(("maintainer_replied", 1.0, "a maintainer replied"))
     return found
+
+
+def _claim_signal(f: Features) -> signals.Signal:
+    """What a comment's claim says of the issue, as its :func:`.comments.standing` reads."""
+    match comments.standing(f.claim_quiet_days, f.open_parts):
+        case comments.Standing.TAKEN:
+            return ("claimed", 1.0, f"{f.claimed} said in a comment they are working on it")
+        case comments.Standing.PART:
+            return ("claimed_part", 1.0, f"{f.claimed} took a part of it in a comment, and "
+                    f"{f.open_parts} of the parts its post lists are open: pick one nobody "
+                    "has taken")
+        case comments.Standing.QUIET:
+            return ("claim_gone_quiet", 1.0, f"{f.claimed} said in a comment they would work "
+                    f"on it, and nothing from them for {quiet(f.claim_quiet_days)}: ask "
+                    "before taking it over")
 
 
 def quiet(days: int) -> str:
