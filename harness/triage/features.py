@@ -43,7 +43,7 @@ class Features(NamedTuple):
     # days since they were last heard from in the thread (comments.claim; 0 when nobody)
     claim_quiet_days: int = 0
     # unchecked items of the post's task list of many parts (body.open_parts): a claim
-    # takes one part, not the issue
+    # takes one part, not the issue (counted only where a comment claims it: 0 otherwise)
     open_parts: int = 0
     maintainer: str = ""  # "agreed" (a maintainer welcomed a fix), "replied" or ""
     title_cues: frozenset[str] = frozenset()  # title.cues: what the title names
@@ -156,7 +156,7 @@ def extract(issue: Issue, recipe: Recipe, *, now: datetime | None = None,
         flags=frozenset(flags),
         claimed=said.who if said else "",
         claim_quiet_days=_age(now, said.last_heard) if said else 0,
-        open_parts=body_mod.open_parts(issue.body),
+        open_parts=body_mod.open_parts(issue.body) if said else 0,
         maintainer=comments_mod.maintainer_state(comments) if comments else "",
         title_cues=title.cues_of(parsed.title_words, issue.title), named_files=len(told),
         model_in_title=top is not None and models.in_title(top, parsed.title_words),
