@@ -116,6 +116,7 @@ ONCE: dict[int, str] = {
     206: "7c96d1225bde0e1b8bc62be488d0f15a551c06cf",
     207: "7abd20a5476f28c9506fa70a172d2971b53f9644",
     208: "49eac2988ed8e022c9510be22d5606538eaf72ba",
+    209: "04d42cb9f17982b5f94a580a013175e2def2c183",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
