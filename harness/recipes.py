@@ -73,9 +73,7 @@ class Triage:
 class Verify:
     package: str = ""  # the importable package's directory, e.g. "src/peft"
     tests_dir: str = "tests"
-    core_files: tuple[str, ...] = ()  # a change here runs the whole subset
     always_run: tuple[str, ...] = ()  # test files run for every patch
-    max_files: int = 20  # a larger selection runs the whole subset
     # what turns on the tests the target marks slow (transformers, diffusers: RUN_SLOW=1;
     # they load real checkpoints; diffusers' nightly ones: RUN_NIGHTLY=1), and the reasons
     # those tests skip without it
@@ -349,13 +347,22 @@ def _triage(t: Table) -> Triage:
     return tr
 
 
+# fields of the first verify, which ran a whole subset for a change to a core file or for
+# more test files than max_files; since it selects the tests around the change within a
+# budget (af93532), nothing reads them: a recipe that sets one says so, not silently
+_VERIFY_GONE = ("core_files", "max_files")
+
+
 def _verify(t: Table) -> Verify:
+    for key in _VERIFY_GONE:
+        if key in t.data:
+            raise t.error(key, "no longer read: verify runs the patch's own tests and the test "
+                               "files that import what it changes, nearest first, within "
+                               "--budget (--all runs them all); remove it")
     v = Verify(
         package=t.string("package", default=""),
         tests_dir=t.string("tests_dir", default="tests"),
-        core_files=t.str_list("core_files"),
         always_run=t.str_list("always_run"),
-        max_files=t.integer("max_files", default=20, minimum=1) or 20,
         slow_env=t.env_map("slow_env"),
         slow_skip=t.str_list("slow_skip"),
         cases=t.str_map("cases"),

@@ -110,6 +110,18 @@ def test_unknown_subset_field(tmp_path: Path) -> None:
     assert "subsets.all.worker: unknown field; did you mean 'workers'?" in message
 
 
+@pytest.mark.parametrize("line", ['core_files = ["setup.py"]', "max_files = 5"])
+def test_verify_fields_no_longer_read_are_refused(tmp_path: Path, line: str) -> None:
+    # verify once ran a whole subset for a change to a core file or for more test files
+    # than max_files; since it selects around the change within --budget, nothing reads
+    # them, and a recipe that sets one is told so rather than silently ignored
+    path = write(tmp_path, textwrap.dedent(GOOD) + f'\n[verify]\npackage = "src/x"\n{line}\n')
+    message = load_error(path)
+    key = line.partition(" ")[0]
+    assert f"verify.{key}: no longer read" in message
+    assert "--budget" in message and "remove it" in message
+
+
 def test_wrong_type(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("workers = 2", 'workers = "2"'))
     message = load_error(path)

@@ -76,8 +76,6 @@ FIXED_MUL = BUGGY["src/buggy/mathops.py"].replace("a + b  # the bug", "a * b")
 VERIFY = """
 [verify]
 package = "src/buggy"
-core_files = ["setup.py"]
-max_files = 5
 """
 
 
