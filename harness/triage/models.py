@@ -16,7 +16,6 @@ from typing import NamedTuple
 from harness.triage.body import Body, words_of
 
 CPU_GB = 12.0  # what a 16 GB laptop can give a model
-SMALL_GPU_GB = 8.0  # a small consumer GPU
 BYTES_PER_PARAM = 2.0  # bf16/fp16 weights
 OVERHEAD = 1.2  # activations, buffers, the framework
 

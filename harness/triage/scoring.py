@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from harness.triage import comments, model, models, signals, words
+from harness.triage import comments, model, signals, words
 from harness.triage.features import Features
 from harness.triage.issues import Issue
 
@@ -195,11 +195,3 @@ def quiet(days: int) -> str:
     if days >= 730:
         return f"{days // 365} years"
     return "a month" if days < 60 else f"{days // 30} months"
-
-
-def memory_note(f: Features) -> str | None:
-    """What the largest model named needs, for the detail view."""
-    if f.memory_gb is None:
-        return None
-    where = "fits a laptop" if f.memory_gb <= models.CPU_GB else "too big for a laptop"
-    return f"~{f.memory_gb:.0f} GB ({where})"

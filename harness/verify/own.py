@@ -505,10 +505,6 @@ def case_filter(cases: Iterable[str]) -> str | None:
     return parts[0] if len(parts) == 1 else " or ".join(f"({p})" for p in parts)
 
 
-def targets_of(own: Iterable[OwnTest]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(o.target for o in own))
-
-
 def is_own(test_id: str, targets: Iterable[str],
            cases: Mapping[str, tuple[str, ...]] | None = None) -> bool:
     """Whether ``test_id`` is one of ``targets`` (a file, a class, a test, or their params).
