@@ -409,7 +409,7 @@ def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool,
     one), so a big one there is a signal of its own (``..._incidental``), weighed apart.  So
     is one the title names beside its tokenizer, config or processor (``light``,
     :data:`.models.LIGHT_TITLE`): the bug loads that part, not the weights."""
-    what = f"{name} (~{_params(billions)} parameters, ~{_gb(memory_gb)} GB)"
+    what = f"{name} (~{_params(billions)} parameters, {_gb(memory_gb)} GB)"
     if memory_gb <= SMALL_MODEL_GB:
         return ("small_model", 1.0, f"small model: {what}")
     if memory_gb <= models.CPU_GB:
@@ -428,9 +428,13 @@ def _model_signal(name: str, billions: float, memory_gb: float, in_title: bool,
 
 
 def _gb(memory_gb: float) -> str:
-    """Gigabytes as a reason says them: 0.3 for bert-base-uncased, not 0 (real reason:
-    "small model: bert-base-uncased (~110M parameters, ~0 GB)")."""
-    return f"{memory_gb:.1f}" if memory_gb < 1 else f"{memory_gb:.0f}"
+    """Gigabytes as a reason says them: ~0.3 for bert-base-uncased, not ~0 (real reason:
+    "small model: bert-base-uncased (~110M parameters, ~0 GB)"), and "under 0.1" for a
+    model smaller still, not ~0.0 (real reason: "small model: facebook/esm2_t6_8M_UR50D
+    (~8M parameters, ~0.0 GB)", peft#1222)."""
+    if memory_gb < 0.05:
+        return "under 0.1"
+    return f"~{memory_gb:.1f}" if memory_gb < 1 else f"~{memory_gb:.0f}"
 
 
 def _params(billions: float) -> str:

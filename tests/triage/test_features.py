@@ -87,6 +87,15 @@ def test_a_model_under_a_gigabyte_is_told_its_size_not_zero(transformers: Recipe
     assert told == ["small model: bert-base-uncased (~110M parameters, ~0.3 GB)"]
 
 
+def test_a_model_under_a_tenth_of_a_gigabyte_is_not_told_zero(transformers: Recipe) -> None:
+    # a real reason read "small model: facebook/esm2_t6_8M_UR50D (~8M parameters, ~0.0 GB)"
+    # (peft#1222)
+    f = extract(transformers, "get_peft_model fails for a quantized ESM model",
+                'model = AutoModel.from_pretrained("facebook/esm2_t6_8M_UR50D")')
+    told = [why for _, _, why in signals.easy(f) if why.startswith("small model")]
+    assert told == ["small model: facebook/esm2_t6_8M_UR50D (~8M parameters, under 0.1 GB)"]
+
+
 @pytest.mark.parametrize(("name", "billions"), [
     ("meta-llama/Llama-2-7b-hf", 7.0), ("Qwen/Qwen2.5-0.5B-Instruct", 0.5),
     ("facebook/opt-350m", 0.35), ("mistralai/Mixtral-8x7B-v0.1", 56.0),
