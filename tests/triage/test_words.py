@@ -146,6 +146,16 @@ def test_words_every_post_has_weigh_but_are_not_named() -> None:
     assert why == "its words are those of harder issues: 'model generate', 'device', 'offload'"
 
 
+def test_words_of_degree_and_comparison_weigh_but_are_not_named() -> None:
+    # real reasons: "its words are those of harder issues: 'similar', 'stable', 'better'"
+    # (transformers#18240), "... 'support', 'much', 'great'" (peft#94)
+    weights = {"similar": -3.0, "better": -3.0, "much": -3.0, "great": -3.0, "stable": -1.0,
+               "callback": -0.5}
+    c, why = weigh(("similar", "better", "much", "great", "stable", "callback"), weights)
+    assert c == pytest.approx(-(3 * 4 + 1 + 0.5) / 6 ** 0.5)
+    assert why == "its words are those of harder issues: 'stable', 'callback'"
+
+
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
