@@ -156,6 +156,18 @@ def test_words_of_degree_and_comparison_weigh_but_are_not_named() -> None:
     assert why == "its words are those of harder issues: 'stable', 'callback'"
 
 
+def test_the_pairs_of_import_lines_weigh_but_are_not_named() -> None:
+    # real reasons: "its words are those of harder issues: 'torch nn', 'import torch',
+    # 'copy'" (transformers#24536), "... 'import torch', 'import autotokenizer', 'calling'"
+    # (transformers#40166)
+    weights = {"import torch": -3.0, "torch nn": -3.0, "from peft": -3.0,
+               "transformers import": -3.0, "batch size": -1.0, "calling": -0.5}
+    head = ["import", "torch", "nn", "from", "peft", "transformers", "import", "batch", "size"]
+    c, why = weigh(("calling",), weights, head)
+    assert c == pytest.approx(-(3 * 4 + 1 + 0.5) / (1 + 8) ** 0.5)  # 1 word, 8 pairs
+    assert why == "its words are those of harder issues: 'batch size', 'calling'"
+
+
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
