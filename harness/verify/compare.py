@@ -352,6 +352,13 @@ def _short(note: str) -> str:
 REFACTOR = "a refactor (--refactor: the change means to alter no behaviour)"
 
 
+def _cases(rows: Sequence[Row]) -> str:
+    """Where parametrized cases outnumber the test functions they run ("286 own test(s)"
+    for one new test of peft e611abe9e), the functions' count, for the verdict."""
+    functions = {r.id.partition("[")[0] for r in rows}
+    return f"; the cases of {len(functions)} test function(s)" if len(functions) < len(rows) else ""
+
+
 def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = (), *,
             refactor: bool = False) -> Verdict:
     """The patch's own tests decide; anything broken elsewhere makes it ``regressions``.
@@ -407,7 +414,7 @@ def verdict(rows: list[Row], code_free: bool = False, shared: Sequence[str] = ()
                        "meant to alter no behaviour, a refactor: --refactor)")
     if mine:
         fixed = sum(r.change == "fixed" for r in mine)
-        parts = [f"{len(ran)} own test(s) pass after the patch ({fixed} fixed)"]
+        parts = [f"{len(ran)} own test(s) pass after the patch ({fixed} fixed{_cases(ran)})"]
     else:
         parts = ["the patch adds or changes no test"]
     checked = sum(r.change != "not_checked" for r in others)

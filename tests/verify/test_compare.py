@@ -245,6 +245,22 @@ def test_the_patch_own_tests_decide() -> None:
     assert compare.verdict(good).status == "ok"
 
 
+def test_the_verdict_tells_how_many_test_functions_the_own_cases_are() -> None:
+    """peft e611abe9e adds one test function, parametrized over 286 configs: the verdict
+    said "286 own test(s) pass after the patch (286 fixed)" and no more."""
+    own = ["t.py::test_new", "t.py::test_plain"]
+    cases = [f"t.py::test_new[{c}]" for c in ("a", "b", "c")]
+    rows = compare.classify([r(i, "failed") for i in cases] + [r("t.py::test_plain", "failed")],
+                            [r(i, "passed") for i in cases] + [r("t.py::test_plain", "passed")],
+                            own)
+    assert compare.verdict(rows).reason == (
+        "4 own test(s) pass after the patch (4 fixed; the cases of 2 test function(s)); "
+        "0 other test(s) checked, nothing broken")
+    plain = compare.classify([r("t.py::test_plain", "failed")], [r("t.py::test_plain", "passed")],
+                             own)
+    assert compare.verdict(plain).reason.startswith("1 own test(s) pass after the patch (1 fixed);")
+
+
 def test_a_change_only_to_a_mixin_other_files_use_is_not_told_to_add_a_test() -> None:
     """transformers 9f66415aec changes GenerationTesterMixin in tests/generation/test_utils.py:
     the verdict said "the patch adds or changes no test ... add a test that fails without
