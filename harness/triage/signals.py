@@ -323,6 +323,14 @@ _SAYS_NOTHING: Signal = ("says_nothing", 1.0, "the post says nothing beyond its 
 _NO_ADDITION = frozenset({"bug", "question", "other"})
 
 
+def _scope(f: Features) -> tuple[str, ...]:
+    """The files and names a narrow scope tells, without a name that is a listed file's own
+    ("examples/run_squad.py, run_squad.py" of transformers#1066: the title names the file
+    its template's path names)."""
+    own = {path.rpartition("/")[2] for path in f.files}
+    return (*f.files, *(s for s in f.symbols if s not in own))
+
+
 def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
     if f.small_addition:
         found: list[Signal] = [_FEATURE_REQUEST, _SMALL_ADDITION]
@@ -352,7 +360,7 @@ def _easy(f: Features, shared: list[Signal]) -> list[Signal]:
         found.append(("names_file", 1.0, "names the library's file at fault"))
     scope = len(f.files) + len(f.symbols)
     if 1 <= scope <= 3:
-        found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join((*f.files, *f.symbols))}"))
+        found.append(("narrow_scope", 1.0, f"narrow scope: {', '.join(_scope(f))}"))
         if f.kind == "feature" and "new_arch" not in f.cues and "design" not in f.cues:
             # (told by what it found, the code named: beside "asks for a small addition",
             # the title's, the two read as one reason twice)

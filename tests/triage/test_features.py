@@ -79,6 +79,16 @@ def test_a_release_in_backticks_is_no_scope(transformers: Recipe) -> None:
     assert not any("v4.5" in why for _, _, why in signals.easy(f))
 
 
+def test_a_narrow_scope_names_a_file_once(transformers: Recipe) -> None:
+    # a real reason read "narrow scope: examples/run_squad.py, run_squad.py" (transformers#1066:
+    # the title names the file, the template's checkbox its path)
+    f = extract(transformers, "`run_squad.py` not using the dev cache",
+                "* [x] the official example scripts: `examples/run_squad.py`")
+    assert "examples/run_squad.py" in f.files and "run_squad.py" in f.symbols
+    told = [why for _, _, why in signals.easy(f) if why.startswith("narrow scope")]
+    assert told == ["narrow scope: examples/run_squad.py"]
+
+
 def test_a_model_under_a_gigabyte_is_told_its_size_not_zero(transformers: Recipe) -> None:
     # a real reason read "small model: bert-base-uncased (~110M parameters, ~0 GB)"
     f = extract(transformers, "Error with bert",
