@@ -109,8 +109,16 @@ def library_files(paths: tuple[str, ...], package: str) -> tuple[str, ...]:
         if path.startswith(("src/", "tests/", "docs/", "examples/", "utils/")):
             found.append(path)
         elif path.startswith(f"{package}/") or f"/src/{package}/" in path:
-            found.append(f"src/{package}/{path.rpartition(f'{package}/')[2]}")
+            inside = path.rpartition(f"{package}/")[2]
+            # a clone's top folders ("diffusers/examples/dreambooth/train_dreambooth.py"),
+            # not the package's ("diffusers/utils/import_utils.py")
+            top = inside.startswith(_TOP) and f"/src/{package}/" not in f"/{path}"
+            found.append(inside if top else f"src/{package}/{inside}")
     return tuple(dict.fromkeys(found))
+
+
+# the folders beside src/ in a clone of the repository that the package has none of
+_TOP = ("examples/", "scripts/", "tests/", "docs/")
 
 
 def package_of(recipe: Recipe) -> str:

@@ -63,6 +63,21 @@ def test_library_files_are_made_relative_to_the_checkout() -> None:
         "src/peft/tuners/lora/model.py", "src/peft/mapping.py", "tests/test_custom_models.py")
 
 
+def test_a_clones_top_folders_are_not_put_in_the_package() -> None:
+    # real posts named "diffusers/examples/text_to_image/train_text_to_image_lora_sdxl.py"
+    # (diffusers#4584) and "transformers/examples/run_language_modeling.py" (transformers#4012):
+    # they were told as "src/diffusers/examples/..." and "src/transformers/examples/..."
+    paths = ("diffusers/examples/text_to_image/train_text_to_image_lora_sdxl.py",
+             "diffusers/scripts/convert_original_stable_diffusion_to_diffusers.py",
+             "/usr/lib/python3.11/site-packages/diffusers/utils/import_utils.py")
+    assert features.library_files(paths, "diffusers") == (
+        "examples/text_to_image/train_text_to_image_lora_sdxl.py",
+        "scripts/convert_original_stable_diffusion_to_diffusers.py",
+        "src/diffusers/utils/import_utils.py")
+    assert features.library_files(("transformers/examples/run_language_modeling.py",),
+                                  "transformers") == ("examples/run_language_modeling.py",)
+
+
 def test_scope_names_code_not_words(transformers: Recipe) -> None:
     f = extract(transformers, "t", "`merge_and_unload()` and `Linear.merge` break on `mps`, "
                                    "see `DDIMScheduler`")
