@@ -79,7 +79,9 @@ _NAME_TAIL = re.compile(r"[a-z0-9_.\-]*")  # a run of _NAME_CHARS
 _ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
 # an id in a link: huggingface.co/org/name
 _HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
-_NOT_IDS = (".py", ".json", ".txt", ".md")
+# a name that ends so is a file, not a checkpoint: code, settings, text, or a tokenizer's
+# sentencepiece model ("xlm-roberta-base/sentencepiece.bpe.model", transformers#23930)
+_NOT_IDS = (".py", ".json", ".txt", ".md", ".model")
 # a link into a checkpoint's files that ends at a settings file (".../FLUX.1-dev/blob/main/
 # scheduler/scheduler_config.json", real post: diffusers#10675, where a default differs from
 # it): the reporter read the file, the model is not run
@@ -161,7 +163,8 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
     heavy, light = loaded if loaded is not None else loads(body)
     read: list[str] = []  # linked only at a settings file of theirs: read, not run
     names.update((name, None) for name in heavy
-                 if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS))
+                 if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS)
+                 and "://" not in name)  # a URL's file ("http://my-server/.../x.bin"): no id
     # an id of the Hub's first years has no org: 'from_pretrained("t5-11b")' (a real post,
     # transformers#6517), named by its size (a path is not: "./llama-7b", "C:\\x-7b")
     names.update((name, None) for name in heavy

@@ -221,6 +221,22 @@ def test_a_link_to_a_checkpoints_settings_file_is_not_the_model_run() -> None:
     assert flux in named(run)
 
 
+def test_a_tokenizers_file_or_a_url_is_not_a_model() -> None:
+    """transformers#23930 builds a tokenizer from 'xlm-roberta-base/sentencepiece.bpe.model':
+    a reason told "small model: xlm-roberta-base/sentencepiece.bpe.model (~280M
+    parameters)".  transformers#11009 loads from a URL."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    # as the post has it: the folder loaded into a tokenizer, its file into another
+    assert named("```python\na = XLMRobertaTokenizer.from_pretrained('xlm-roberta-base/')\n"
+                 "b = XLMRobertaTokenizer('xlm-roberta-base/sentencepiece.bpe.model')\n```") == []
+    assert named('m = BertModel.from_pretrained("http://my-server/my-bert-cased/pytorch_model.bin")'
+                 ) == []
+    assert named('m = AutoModel.from_pretrained("FacebookAI/xlm-roberta-base")') == [
+        "FacebookAI/xlm-roberta-base"]
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
