@@ -82,6 +82,7 @@ _HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-
 # a name that ends so is a file, not a checkpoint: code, settings, text, or a tokenizer's
 # sentencepiece model ("xlm-roberta-base/sentencepiece.bpe.model", transformers#23930)
 _NOT_IDS = (".py", ".json", ".txt", ".md", ".model")
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # a Windows path: "C:/models/x-7b", "D:\\x-7b"
 # a link into a checkpoint's files that ends at a settings file (".../FLUX.1-dev/blob/main/
 # scheduler/scheduler_config.json", real post: diffusers#10675, where a default differs from
 # it): the reporter read the file, the model is not run
@@ -164,7 +165,9 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
     read: list[str] = []  # linked only at a settings file of theirs: read, not run
     names.update((name, None) for name in heavy
                  if "/" in name and name[0].isalnum() and not name.endswith(_NOT_IDS)
-                 and "://" not in name)  # a URL's file ("http://my-server/.../x.bin"): no id
+                 # a URL's file ("http://my-server/.../x.bin") or a drive's ("C:/models/x-7b"):
+                 # a path, as in the branch below
+                 and ":" not in name)
     # an id of the Hub's first years has no org: 'from_pretrained("t5-11b")' (a real post,
     # transformers#6517), named by its size (a path is not: "./llama-7b", "C:\\x-7b")
     names.update((name, None) for name in heavy
@@ -223,7 +226,8 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
                 # 22605641/9a6e1918-0ac0-4c2e-808b-eb1eca847e61"', real post: transformers#26599,
                 # read as a model of 808B parameters)
                 if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name \
-                        or ("://" in name and "huggingface.co/" not in name):
+                        or ("://" in name and "huggingface.co/" not in name) \
+                        or _DRIVE.match(name):
                     continue
                 if (size := size_from_name(name)) is not None:
                     found.append(ModelRef(name, size))

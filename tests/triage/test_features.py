@@ -237,6 +237,21 @@ def test_a_tokenizers_file_or_a_url_is_not_a_model() -> None:
         "FacebookAI/xlm-roberta-base"]
 
 
+def test_a_windows_path_is_not_a_model() -> None:
+    """A checkpoint loaded from a drive is a path, as "./llama-7b" and "/data/x-7b" are: it
+    names no model and no size, in a call, in a variable or in prose."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    assert named('```python\nm = AutoModelForCausalLM.from_pretrained("C:/models/llama-7b")\n```'
+                 ) == []
+    assert named('```python\npath = "C:/models/llama-7b"\n'
+                 'm = AutoModelForCausalLM.from_pretrained(path)\n```') == []
+    assert named("I load D:\\weights\\llama-7b with from_pretrained") == []
+    assert named('m = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")') == [
+        "meta-llama/Llama-2-7b-hf"]
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
