@@ -119,6 +119,7 @@ ONCE: dict[int, str] = {
     209: "04d42cb9f17982b5f94a580a013175e2def2c183",
     210: "fd5fb85f85528fcf5cea8377cea65daf28e1a150",
     211: "501c2ef6cf7815712ff66d48832621aeab089130",
+    212: "c5042a4d5ebf58c3775126129225abefcf094509",
 }
 # run in the worktree: score each file given, one JSON line an issue
 _SCORE = """
