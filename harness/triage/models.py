@@ -79,9 +79,11 @@ _NAME_TAIL = re.compile(r"[a-z0-9_.\-]*")  # a run of _NAME_CHARS
 _ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
 # an id in a link: huggingface.co/org/name
 _HUB_LINK = re.compile(r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
-# a name that ends so is a file, not a checkpoint: code, settings, text, or a tokenizer's
-# sentencepiece model ("xlm-roberta-base/sentencepiece.bpe.model", transformers#23930)
-_NOT_IDS = (".py", ".json", ".txt", ".md", ".model")
+# a name that ends so is a file, not a checkpoint: code, settings, text, a tokenizer's
+# sentencepiece model ("xlm-roberta-base/sentencepiece.bpe.model", transformers#23930), or
+# data ("token_counts.bert-base-multilingual-cased.pickle", transformers#1635)
+_NOT_IDS = (".py", ".json", ".txt", ".md", ".model", ".pickle", ".pkl", ".csv", ".tsv",
+            ".jsonl", ".yaml", ".yml")
 _DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # a Windows path: "C:/models/x-7b", "D:\\x-7b"
 # a link into a checkpoint's files that ends at a settings file (".../FLUX.1-dev/blob/main/
 # scheduler/scheduler_config.json", real post: diffusers#10675, where a default differs from
@@ -198,7 +200,9 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
                 continue
             if key in body.low:
                 for n in _names_around(body.low, key):
-                    if n not in quoted:
+                    # (not a file of it: "bert-base-chinese-vocab.txt", "roberta-large-mnli-
+                    # vocab.json", a tokenizer's vocabulary: transformers#901, #2574)
+                    if n not in quoted and not n.endswith(_NOT_IDS):
                         names[n] = None
             elif (spaced := _SPACED.get(key)) and _as_words(body.low, spaced):
                 names[spaced] = None

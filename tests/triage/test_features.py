@@ -252,6 +252,21 @@ def test_a_windows_path_is_not_a_model() -> None:
         "meta-llama/Llama-2-7b-hf"]
 
 
+def test_a_vocabulary_or_data_file_of_a_model_is_not_a_model() -> None:
+    """transformers#901 passes '--tokenizer_name=/path/bert-base-chinese-vocab.txt', #2574
+    links to 'roberta-large-mnli-vocab.json', #1635 names its dataset's
+    'token_counts.bert-base-multilingual-cased.pickle': reasons told "small model:
+    bert-base-chinese-vocab.txt (~110M parameters, ~0.3 GB)"."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    assert named("I pass `--tokenizer_name=/path/bert-base-chinese-vocab.txt` to it") == []
+    assert named("https://s3.amazonaws.com/models.huggingface.co/bert/"
+                 "roberta-large-mnli-vocab.json is wrong") == []
+    assert named("data/token_counts.bert-base-multilingual-cased.pickle is empty") == []
+    assert named("I fine-tune bert-base-chinese on my data") == ["bert-base-chinese"]
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
