@@ -781,6 +781,18 @@ def test_a_progress_bar_in_a_log_tells_no_speed(transformers: Recipe) -> None:
     assert "latency" in both.cues
 
 
+def test_at_inference_time_tells_when_not_how_fast(transformers: Recipe) -> None:
+    # real post (diffusers#7920): a training script's null embedding, no speed at all
+    when = extract(transformers, "training example doesn't zero out embeds",
+                   "Classifier-free guidance at inference time definitely makes use of the "
+                   "zero embed.")
+    assert "latency" not in when.cues
+    assert "latency" in extract(transformers, "t", "The inference time doubled in v4.40.").cues
+    # either said beside a word of speed: speed
+    assert "latency" in extract(transformers, "t", "At inference time it takes longer.").cues
+    assert "latency" in extract(transformers, "t", "During inference time the latency grows.").cues
+
+
 def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
     # real post (transformers#28536): accelerate's config, pasted in System Info, has a
     # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
