@@ -273,6 +273,17 @@ _COMPILE_AT = NO_CUDA_BUILD.index("compile")  # where "compile" stands in that p
 # snippets) is no model state saved
 _SAVE = frozenset({"save"})
 _SAVE_WORD = re.compile(r"\bsave\b")
+# saving memory, time or space ("to save gpu memory", "memory-saving", "save some vram":
+# transformers#24261, diffusers#9639) is no saving of a model's state: 10 of the 2,189
+# labelled posts here said "save" only so (none easy), each told "about saving, checkpoints
+# or resuming"
+_SAVES_RESOURCE = re.compile(
+    r"\b(?:save|saves|saving|saved)(?:\s+(?:a|some|the|more|lots|of|much|huge|amount|"
+    r"gpu|cpu|on|a lot)\b){0,4}\s+(?:memory|vram|ram|time|space|compute)\b"
+    r"|\b(?:memory|vram|ram|time|space)[ -](?:saving|saved)\b"
+    r"|\b(?:memory|vram|ram)\b[^.\n]{0,20}\b(?:saved|saving)\b")
+_SAVE_FORMS = frozenset({"save", "saving", "saved"})
+_SAVE_ANY = re.compile(r"\b(?:save|saves|saving|saved)\b")
 _SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
 # fp16 set off ("fp16=False", in a TrainingArguments call or its printed repr) is no half
 # precision: of the dev set and fifteen fresh sets (1,191 posts) two say it and no other word
@@ -445,6 +456,9 @@ def found(body: Body, *, light: frozenset[str]) -> frozenset[str]:
                 and not any(p in body.low for p in PHRASES.get(rule.cue, ())) \
                 and all(rule.idle(body.low, m) for m in rule.said.finditer(body.low)):
             cues.discard(rule.cue)
+    if "saving" in cues and hits & WORDS["saving"] <= _SAVE_FORMS \
+            and not _SAVE_ANY.search(_SAVES_RESOURCE.sub(" ", body.low)):
+        cues.discard("saving")
     if "latency" in cues and not hits & WORDS["latency"] \
             and not any(p in body.low for p in _SPEED_PHRASES) \
             and body.low.count("inference time") == len(_WHEN_INFERENCE.findall(body.low)):

@@ -793,6 +793,22 @@ def test_at_inference_time_tells_when_not_how_fast(transformers: Recipe) -> None
     assert "latency" in extract(transformers, "t", "During inference time the latency grows.").cues
 
 
+def test_saving_memory_or_time_is_no_saving_of_a_model(transformers: Recipe) -> None:
+    # real post (transformers#24261): fp16 attention that keeps float32 buffers
+    memory = extract(transformers, "GPTNeoXAttention takes extra GPU memory in float16",
+                     "It should compute in float16 to save GPU memory usage. However, GPU "
+                     "memory won't be saved as we expected.")
+    assert "saving" not in memory.cues
+    assert "saving" not in extract(transformers, "t", "A memory-saving EMA scheme.").cues
+    assert "saving" not in extract(transformers, "t", "It would save a huge amount of time.").cues
+    # a model saved beside memory saved, or a checkpoint: saving
+    both = extract(transformers, "t", "To save memory I call model.save_pretrained('out') "
+                   "and save the model.")
+    assert "saving" in both.cues
+    assert "saving" in extract(transformers, "t", "Resuming from a checkpoint fails to save "
+                               "memory.").cues
+
+
 def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
     # real post (transformers#28536): accelerate's config, pasted in System Info, has a
     # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
