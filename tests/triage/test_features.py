@@ -267,6 +267,19 @@ def test_a_vocabulary_or_data_file_of_a_model_is_not_a_model() -> None:
     assert named("I fine-tune bert-base-chinese on my data") == ["bert-base-chinese"]
 
 
+def test_a_link_to_a_models_section_names_the_model() -> None:
+    """transformers#33783 links 'https://huggingface.co/Qwen/Qwen2.5-32B-Instruct#processing-
+    long-texts': a reason named the model as the whole link."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    model = "Qwen/Qwen2.5-32B-Instruct"
+    assert named(f"the model page: https://huggingface.co/{model}#processing-long-texts") == [
+        model]
+    assert named(f"see https://huggingface.co/{model}?library=transformers") == [model]
+    assert named(f"see https://huggingface.co/{model} for it") == [model]
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
