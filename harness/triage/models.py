@@ -232,6 +232,7 @@ def named(body: Body, hub: Mapping[str, float] | None = None, *,
                 # 22605641/9a6e1918-0ac0-4c2e-808b-eb1eca847e61"', real post: transformers#26599,
                 # read as a model of 808B parameters)
                 if name.startswith(("/", "~", ".")) or ".py" in name or "(" in name \
+                        or name.endswith(_NOT_IDS) \
                         or ("://" in name and "huggingface.co/" not in name) \
                         or _DRIVE.match(name):
                     continue

@@ -280,6 +280,19 @@ def test_a_link_to_a_models_section_names_the_model() -> None:
     assert named(f"see https://huggingface.co/{model} for it") == [model]
 
 
+def test_a_sized_file_named_in_prose_is_not_a_model() -> None:
+    """transformers#3542 names its data, '$data/BioASQ-test-factoid-6b-1.json': a reason told
+    "model too big for a laptop (12 GB): $data/BioASQ-test-factoid-6b-1.json (~6B
+    parameters)"; peft#3075 links an adapter's settings on the Hub."""
+    def named(text: str) -> list[str]:
+        return [m.name for m in models.named(body.parse("", text))]
+
+    assert named("python run_squad.py --predict_file $data/BioASQ-test-factoid-6b-1.json") == []
+    assert named("https://huggingface.co/tytodd/qwen3-8b-probe-fire-test/resolve/main/"
+                 "adapter_config.json is its config") == []
+    assert named("--model_name_or_path my-org/llama-7b-sft") == ["my-org/llama-7b-sft"]
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
