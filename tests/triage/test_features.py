@@ -293,6 +293,14 @@ def test_a_sized_file_named_in_prose_is_not_a_model() -> None:
     assert named("--model_name_or_path my-org/llama-7b-sft") == ["my-org/llama-7b-sft"]
 
 
+def test_a_letter_in_backticks_is_no_code_name() -> None:
+    """transformers#18883 writes "`y` is longer than `max_length`": a narrow scope told "y,
+    max_length"; transformers#39616's `f1` is a metric's name."""
+    assert body.symbols("`y` is longer than `max_length`; `f1` drops") == ("max_length",)
+    assert body.symbols("`BertModel`, `self.wo`, `get_peft_model()`, `T5`, `mps`") == (
+        "BertModel", "self.wo", "get_peft_model")
+
+
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
     body = ("```python\nconfig = AutoConfig.from_pretrained('meta-llama/Meta-Llama-3-70B')\n"
             "config.num_hidden_layers = 2\nmodel = AutoModelForCausalLM.from_config(config)\n```")
