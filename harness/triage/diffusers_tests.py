@@ -222,11 +222,23 @@ def needs_hub(path: str) -> bool:
             ) or path.startswith(_LORA_LAYERS)
 
 
+# the test files of the top folder before v0.16.0 that the pin keeps in tests/others/ (the
+# rest, tests/test_pipelines.py, tests/test_scheduler.py, test_modeling_common.py, ..., were
+# split into the folders of their kind)
+_OTHERS = frozenset({"check_copies", "check_dummies", "check_support_list", "cli_commands",
+                     "config", "dependencies", "ema", "hub_utils", "image_processor",
+                     "outputs", "training", "utils", "video_processor"})
+
+
 def at_pin(path: str) -> str | None:
-    """A test file an issue names, or None when it is not at the pin: a pipeline's tests
-    whose folder the pin no longer has (unidiffuser, semantic_stable_diffusion: deprecated
-    and their tests removed; real post diffusers#11443 names
-    tests/pipelines/unidiffuser/test_unidiffuser.py)."""
+    """Where a test file an issue names is at the pin, or None when it is not there: a test
+    of the old top folder moved to tests/others/ (real post diffusers#1158 names
+    tests/test_config.py) or split; a pipeline's tests whose folder the pin no longer has
+    (unidiffuser, semantic_stable_diffusion: deprecated and their tests removed; real post
+    diffusers#11443 names tests/pipelines/unidiffuser/test_unidiffuser.py)."""
+    if path.startswith("tests/test_") and path.count("/") == 1:
+        stem = path.removeprefix("tests/test_").removesuffix(".py")
+        return f"tests/others/test_{stem}.py" if stem in _OTHERS else None
     folder = path.removeprefix("tests/pipelines/").partition("/")
     if path.startswith("tests/pipelines/") and folder[1] and folder[0] not in _PIPELINE_SET:
         return None

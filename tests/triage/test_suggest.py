@@ -250,6 +250,14 @@ def test_a_named_test_file_is_taken_where_it_is_at_the_pin() -> None:
     s = suggestion("diffusers", "model_cpu_offload failed in unidiffusers pipeline",
                    "See tests/pipelines/unidiffuser/test_unidiffuser.py, it fails.")
     assert "unidiffuser" not in s.command
+    # diffusers#1158 names tests/test_config.py, in tests/others/ since v0.16.0; the old
+    # tests/test_scheduler.py was split into tests/schedulers/
+    s = suggestion("diffusers", "pytest tests/test_config.py tests interfere with each other",
+                   "`pytest ./tests/test_config.py::ConfigTester::test_load_ddim_from_pndm`")
+    assert s.tests == ("tests/others/test_config.py",)
+    assert "names tests/test_config.py, now tests/others/test_config.py" in s.why
+    s = suggestion("diffusers", "A test fails", "pytest tests/test_scheduler.py fails.")
+    assert "tests/test_scheduler.py" not in s.command
 
 
 @pytest.mark.parametrize(("title", "tests"), [
