@@ -77,8 +77,9 @@ _NAME_TAIL = re.compile(r"[a-z0-9_.\-]*")  # a run of _NAME_CHARS
 # an id after a quote (from_pretrained("org/name") too); led by the quote class, so that
 # the engine skips ahead to a quote (slashes, common in tracebacks, are not candidates)
 _ID = re.compile(r"""["'`]([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)])""")
-# an id in a link: huggingface.co/org/name, or its section ("huggingface.co/Qwen/Qwen2.5-32B-
-# Instruct#processing-long-texts", transformers#33783: named whole, link and all) or query
+# an id in a link: huggingface.co/org/name, also where a section or a query follows
+# ("huggingface.co/Qwen/Qwen2.5-32B-Instruct#processing-long-texts": transformers#33783, whose
+# reason named the whole link)
 _HUB_LINK = re.compile(
     r"""huggingface\.co/([A-Za-z0-9][\w.-]*+/[\w.-]*[A-Za-z0-9])(?=["'`/\s)#?])""")
 # a name that ends so is a file, not a checkpoint: code, settings, text, a tokenizer's
