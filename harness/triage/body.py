@@ -200,11 +200,13 @@ def title_words(title: str) -> frozenset[str]:
 def symbols(prose: str) -> tuple[str, ...]:
     """Code names in backticks: `Linear.merge`, `get_peft_model()`, `DDIMScheduler`;
     not plain words such as `mps`, nor a name of a letter or a letter and digits (`y`,
-    `f1`: a narrow scope told "y, max_length", transformers#18883)."""
+    `f1`: a narrow scope told "y, max_length", transformers#18883), nor one in capitals
+    (`BERT`, `NEW`, `mBART`: "narrow scope: NEW, CHANGED", transformers#47981)."""
     if "`" not in prose:
         return ()
     found = (s.removesuffix("()") for s in _BACKTICK.findall(prose)
-             if ("_" in s or "." in s or s.endswith("()") or s[1:] != s[1:].lower())
+             if ("_" in s or "." in s or s.endswith("()")
+                 or ((tail := s[1:]) != tail.lower() and tail != tail.upper()))
              and not _VERSION.fullmatch(s))
     return tuple(dict.fromkeys(found))
 

@@ -299,6 +299,9 @@ def test_a_letter_in_backticks_is_no_code_name() -> None:
     assert body.symbols("`y` is longer than `max_length`; `f1` drops") == ("max_length",)
     assert body.symbols("`BertModel`, `self.wo`, `get_peft_model()`, `T5`, `mps`") == (
         "BertModel", "self.wo", "get_peft_model")
+    # a word or a model's name in capitals is no code name; a constant is
+    assert body.symbols("`NEW` and `CHANGED` for `mBART`, `GPT2`; `USE_CUDA`, `LoRA`") == (
+        "USE_CUDA", "LoRA")
 
 
 def test_a_model_built_from_a_small_config(transformers: Recipe) -> None:
