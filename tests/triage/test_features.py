@@ -23,6 +23,11 @@ def transformers() -> Recipe:
     return load("transformers")
 
 
+def names_in(text: str) -> list[str]:
+    """The names of the models a post of ``text`` names (:func:`.models.named`)."""
+    return [m.name for m in models.named(body.parse("", text))]
+
+
 def extract(recipe: Recipe, title: str, text: str, **kw: object) -> Features:
     return features.extract(issue(1, title, text, **kw), recipe, now=NOW)  # type: ignore[arg-type]
 
@@ -206,49 +211,41 @@ def test_a_tokenizer_or_config_download_is_not_a_model(transformers: Recipe) -> 
 def test_a_link_to_a_checkpoints_settings_file_is_not_the_model_run() -> None:
     """diffusers#10675: a default in the code differs from the one in the model's scheduler
     config, linked.  The reporter read a file; no model runs."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
     hub = "https://huggingface.co/black-forest-labs/FLUX.1-dev"
     config = f"{hub}/blob/main/scheduler/scheduler_config.json"
-    assert named(f"`max_shift` is 1.15 in the model configuration...\n{config}\n...") == []
-    assert named(f"as in {config}.") == named(f"({config})") == []
-    assert named(f"{hub}/raw/main/README.md") == []
+    assert names_in(f"`max_shift` is 1.15 in the model configuration...\n{config}\n...") == []
+    assert names_in(f"as in {config}.") == names_in(f"({config})") == []
+    assert names_in(f"{hub}/raw/main/README.md") == []
     flux = "black-forest-labs/FLUX.1-dev"
-    assert flux in named(f"loading {hub}/blob/main/flux1-dev.safetensors fails")
-    assert flux in named(f"{hub} fails") and flux in named(f"{hub}/tree/main fails")
+    assert flux in names_in(f"loading {hub}/blob/main/flux1-dev.safetensors fails")
+    assert flux in names_in(f"{hub} fails") and flux in names_in(f"{hub}/tree/main fails")
     run = f'{config}\n```\npipe = FluxPipeline.from_pretrained("{flux}")\n```'
-    assert flux in named(run)
+    assert flux in names_in(run)
 
 
 def test_a_tokenizers_file_or_a_url_is_not_a_model() -> None:
     """transformers#23930 builds a tokenizer from 'xlm-roberta-base/sentencepiece.bpe.model':
     a reason told "small model: xlm-roberta-base/sentencepiece.bpe.model (~280M
     parameters)".  transformers#11009 loads from a URL."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
     # as the post has it: the folder loaded into a tokenizer, its file into another
-    assert named("```python\na = XLMRobertaTokenizer.from_pretrained('xlm-roberta-base/')\n"
-                 "b = XLMRobertaTokenizer('xlm-roberta-base/sentencepiece.bpe.model')\n```") == []
-    assert named('m = BertModel.from_pretrained("http://my-server/my-bert-cased/pytorch_model.bin")'
-                 ) == []
-    assert named('m = AutoModel.from_pretrained("FacebookAI/xlm-roberta-base")') == [
+    assert names_in(
+        "```python\na = XLMRobertaTokenizer.from_pretrained('xlm-roberta-base/')\n"
+        "b = XLMRobertaTokenizer('xlm-roberta-base/sentencepiece.bpe.model')\n```") == []
+    assert names_in(
+        'm = BertModel.from_pretrained("http://my-server/my-bert-cased/pytorch_model.bin")') == []
+    assert names_in('m = AutoModel.from_pretrained("FacebookAI/xlm-roberta-base")') == [
         "FacebookAI/xlm-roberta-base"]
 
 
 def test_a_windows_path_is_not_a_model() -> None:
     """A checkpoint loaded from a drive is a path, as "./llama-7b" and "/data/x-7b" are: it
     names no model and no size, in a call, in a variable or in prose."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
-    assert named('```python\nm = AutoModelForCausalLM.from_pretrained("C:/models/llama-7b")\n```'
-                 ) == []
-    assert named('```python\npath = "C:/models/llama-7b"\n'
-                 'm = AutoModelForCausalLM.from_pretrained(path)\n```') == []
-    assert named("I load D:\\weights\\llama-7b with from_pretrained") == []
-    assert named('m = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")') == [
+    assert names_in('```python\nm = AutoModelForCausalLM.from_pretrained("C:/models/llama-7b")\n```'
+                    ) == []
+    assert names_in('```python\npath = "C:/models/llama-7b"\n'
+                    'm = AutoModelForCausalLM.from_pretrained(path)\n```') == []
+    assert names_in("I load D:\\weights\\llama-7b with from_pretrained") == []
+    assert names_in('m = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")') == [
         "meta-llama/Llama-2-7b-hf"]
 
 
@@ -257,40 +254,31 @@ def test_a_vocabulary_or_data_file_of_a_model_is_not_a_model() -> None:
     links to 'roberta-large-mnli-vocab.json', #1635 names its dataset's
     'token_counts.bert-base-multilingual-cased.pickle': reasons told "small model:
     bert-base-chinese-vocab.txt (~110M parameters, ~0.3 GB)"."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
-    assert named("I pass `--tokenizer_name=/path/bert-base-chinese-vocab.txt` to it") == []
-    assert named("https://s3.amazonaws.com/models.huggingface.co/bert/"
-                 "roberta-large-mnli-vocab.json is wrong") == []
-    assert named("data/token_counts.bert-base-multilingual-cased.pickle is empty") == []
-    assert named("I fine-tune bert-base-chinese on my data") == ["bert-base-chinese"]
+    assert names_in("I pass `--tokenizer_name=/path/bert-base-chinese-vocab.txt` to it") == []
+    assert names_in("https://s3.amazonaws.com/models.huggingface.co/bert/"
+                    "roberta-large-mnli-vocab.json is wrong") == []
+    assert names_in("data/token_counts.bert-base-multilingual-cased.pickle is empty") == []
+    assert names_in("I fine-tune bert-base-chinese on my data") == ["bert-base-chinese"]
 
 
 def test_a_link_to_a_models_section_names_the_model() -> None:
     """transformers#33783 links 'https://huggingface.co/Qwen/Qwen2.5-32B-Instruct#processing-
     long-texts': a reason named the model as the whole link."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
     model = "Qwen/Qwen2.5-32B-Instruct"
-    assert named(f"the model page: https://huggingface.co/{model}#processing-long-texts") == [
+    assert names_in(f"the model page: https://huggingface.co/{model}#processing-long-texts") == [
         model]
-    assert named(f"see https://huggingface.co/{model}?library=transformers") == [model]
-    assert named(f"see https://huggingface.co/{model} for it") == [model]
+    assert names_in(f"see https://huggingface.co/{model}?library=transformers") == [model]
+    assert names_in(f"see https://huggingface.co/{model} for it") == [model]
 
 
 def test_a_sized_file_named_in_prose_is_not_a_model() -> None:
     """transformers#3542 names its data, '$data/BioASQ-test-factoid-6b-1.json': a reason told
     "model too big for a laptop (12 GB): $data/BioASQ-test-factoid-6b-1.json (~6B
     parameters)"; peft#3075 links an adapter's settings on the Hub."""
-    def named(text: str) -> list[str]:
-        return [m.name for m in models.named(body.parse("", text))]
-
-    assert named("python run_squad.py --predict_file $data/BioASQ-test-factoid-6b-1.json") == []
-    assert named("https://huggingface.co/tytodd/qwen3-8b-probe-fire-test/resolve/main/"
-                 "adapter_config.json is its config") == []
-    assert named("--model_name_or_path my-org/llama-7b-sft") == ["my-org/llama-7b-sft"]
+    assert names_in("python run_squad.py --predict_file $data/BioASQ-test-factoid-6b-1.json") == []
+    assert names_in("https://huggingface.co/tytodd/qwen3-8b-probe-fire-test/resolve/main/"
+                    "adapter_config.json is its config") == []
+    assert names_in("--model_name_or_path my-org/llama-7b-sft") == ["my-org/llama-7b-sft"]
 
 
 def test_a_letter_in_backticks_is_no_code_name() -> None:
