@@ -834,6 +834,19 @@ def test_saving_memory_or_time_is_no_saving_of_a_model(transformers: Recipe) -> 
                                "memory.").cues
 
 
+def test_the_systems_local_folders_are_no_local_files(transformers: Recipe) -> None:
+    # real post (transformers#26972): UnboundLocalError, its traceback under /usr/local
+    crash = ('```\nFile "/usr/local/lib/python3.10/dist-packages/transformers/'
+             'integrations/peft.py", line 397\nUnboundLocalError: local variable '
+             "'active_adapters' referenced before assignment\n```")
+    assert "local_files" not in extract(transformers, "UnboundLocalError", crash).cues
+    windows = "C:\\Users\\me\\AppData\\Local\\Programs\\Python\\lib\\site.py"
+    assert "local_files" not in extract(transformers, "t", windows).cues
+    # the reporter's own local files, beside such a path, still are
+    mine = f"I load the model from a local checkpoint.\n{crash}"
+    assert "local_files" in extract(transformers, "t", mine).cues
+
+
 def test_a_long_config_setting_in_system_info_is_not_told(transformers: Recipe) -> None:
     # real post (transformers#28536): accelerate's config, pasted in System Info, has a
     # DeepSpeed line longer than any `key: value` pair; the bug is a warning on CPU
