@@ -58,6 +58,9 @@ _UNSHOWN = frozenset((
     # posts here), 'abs' (arxiv.org/abs/...), 'tmp', 'py line' ('File "x.py", line 12'),
     # '_originally posted' (GitHub's "_Originally posted by @..._"), 'pre' (of "pre-trained")
     "issues", "abs", "tmp", "py", "_originally", "pre",
+    # and of the library's and the system's paths ('src' of src/transformers/..., 'bin' of
+    # /usr/bin/python3: named 53 and 14 times for the 2,189 labelled posts here)
+    "src", "bin",
 ))
 # weighed but never named, alone or in a pair of them and words that say nothing (STOP):
 # words every kind of post has, which tell a reader nothing of this one ("its words are
@@ -69,8 +72,10 @@ _GENERIC = frozenset((
     "know", "try", "tried", "trying", "like", "want", "get", "got", "way", "thing",
     "something", "fine", "set",
     # the issue forms' own words ("Steps to reproduce the behavior"), and code's syntax
+    # ('import' of a snippet's import lines, 'shell' of a code block's language: named 286
+    # and 25 times for the 2,189 labelled posts here, 'import' the most named of all words)
     "behavior", "behaviour", "reproduce", "steps", "self", "line", "return", "print", "def",
-    "str",
+    "str", "import", "shell",
     # words of degree and comparison, of no topic ("its words are those of harder issues:
     # 'similar', 'stable', 'better'", "... 'support', 'much', 'great'": real reasons, on
     # transformers#18240 and peft#94).  Of the 5,699 words named for the 1,903 labelled

@@ -168,6 +168,17 @@ def test_the_pairs_of_import_lines_weigh_but_are_not_named() -> None:
     assert why == "its words are those of harder issues: 'batch size', 'calling'"
 
 
+def test_code_syntax_and_path_parts_weigh_but_are_not_named() -> None:
+    # real reasons: "its words are those of easier issues: 'import', 'tokenizer', 'bug'"
+    # (peft#1032), "... 'file', 'passed', 'src'" (diffusers#484); 'import' was the word
+    # most often named, for 286 of 2,189 labelled posts
+    weights = {"import": 3.0, "src": 3.0, "shell": 3.0, "bin": 3.0, "tokenizer": 1.0,
+               "bug": 0.5}
+    c, why = weigh(("import", "src", "shell", "bin", "tokenizer", "bug"), weights)
+    assert c == pytest.approx((3 * 4 + 1 + 0.5) / 6 ** 0.5)
+    assert why == "its words are those of easier issues: 'tokenizer', 'bug'"
+
+
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
