@@ -90,6 +90,10 @@ _SAY_LITTLE = _GENERIC | STOP
 # named.  Of the 411 pairs named for the 1,903 labelled posts here, 'import torch' was named
 # 97 times, 'torch nn' 36, 'import autotokenizer' and 'import automodelforcausallm' 8 each
 _IMPORT = frozenset(("import", "from"))
+# a pair led by a word that says nothing alone tells no more than its second word ("the
+# correct", "to load", "this error": real reasons), unless that word negates it or states
+# it ("not found", "no attribute", "is none": an error's or a check's words)
+_TELLING_LEADS = frozenset(("not", "no", "nor", "is"))
 _CODE_PAIRS = frozenset(("torch nn",))
 
 
@@ -193,13 +197,15 @@ def _shown(term: str) -> bool:
     model", "using the"; nor a pair that ends in a word that says nothing alone, most often
     two lines of code run together: "torch from" of ``import torch`` then ``from ...``,
     "python from" of a code block's language and its first line, "number of"; 28 of the 1,137
-    words and pairs named for 379 real issues; nor a pair of an import line, :data:`_IMPORT`)."""
+    words and pairs named for 379 real issues; nor a pair of an import line, :data:`_IMPORT`;
+    nor one led by a word that says nothing alone, but for :data:`_TELLING_LEADS`)."""
     if " " not in term:
         return len(term) > 2 and term not in _UNSHOWN and term not in _GENERIC
     parts = term.split(" ")
     return all(len(w) > 1 and w not in _UNSHOWN for w in parts) \
         and not all(w in _SAY_LITTLE for w in parts) and parts[-1] not in STOP \
-        and parts[0] not in _IMPORT and parts[1] != "import" and term not in _CODE_PAIRS
+        and parts[0] not in _IMPORT and parts[1] != "import" and term not in _CODE_PAIRS \
+        and (parts[0] not in STOP or parts[0] in _TELLING_LEADS)
 
 
 def _names(words: Iterable[str]) -> str:

@@ -179,6 +179,18 @@ def test_code_syntax_and_path_parts_weigh_but_are_not_named() -> None:
     assert why == "its words are those of easier issues: 'tokenizer', 'bug'"
 
 
+def test_a_pair_led_by_a_word_that_says_nothing_is_not_named() -> None:
+    # real reasons: "... 'documentation', 'the documentation', 'docs'" (transformers#43901),
+    # "... 'argument', 'keyword', 'this error'" (peft#1138); a negation or a state is kept:
+    # "not found", "is none"
+    weights = {"the documentation": 3.0, "this error": 3.0, "not found": 2.0, "is none": 1.5,
+               "docs": 1.0}
+    head = ["the", "documentation", "this", "error", "not", "found", "is", "none"]
+    c, why = weigh(("docs",), weights, head)
+    assert c == pytest.approx((3 + 3 + 2 + 1.5 + 1) / (1 + 7) ** 0.5)  # 1 word, 7 pairs
+    assert why == "its words are those of easier issues: 'not found', 'is none', 'docs'"
+
+
 def test_the_same_words_weigh_the_same_whatever_order_they_came_in() -> None:
     terms = [f"w{i}" for i in range(300)]
     weights = {t: (-1) ** i * 0.1 / (i + 1) + 1e-17 * i for i, t in enumerate(terms)}
