@@ -269,16 +269,17 @@ _KERAS_WORDS = frozenset({"keras", "tensorflow", "tf"})
 _COMPILED = frozenset({"compiled"})
 _COMPILE_SAID = re.compile("compile")  # inside any word ("torch.compile", "compiler")
 _COMPILE_AT = NO_CUDA_BUILD.index("compile")  # where "compile" stands in that phrase
-# an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
-# snippets) is no model state saved
 # "local" in a traceback's or a listing's paths ('File "/usr/local/lib/python3.10/...",
 # "~/.local/lib/..."') or in UnboundLocalError's "local variable ... referenced before
 # assignment" is no local file of the reporter's: 62 of the 2,189 labelled posts here were
 # told "speaks of local files, paths or offline use" by that word alone, said so
 _LOCAL = frozenset({"local"})
 _LOCAL_WORD = re.compile(r"\blocal\b")
+# an output saved as a picture or a video (``image.save("out.png")``, in most diffusers
+# snippets) is no model state saved
 _SAVE = frozenset({"save"})
 _SAVE_WORD = re.compile(r"\bsave\b")
+_SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
 # saving memory, time or space ("to save gpu memory", "memory-saving", "save some vram":
 # transformers#24261, diffusers#9639) is no saving of a model's state: 10 of the 2,189
 # labelled posts here said "save" only so (none easy), each told "about saving, checkpoints
@@ -290,7 +291,6 @@ _SAVES_RESOURCE = re.compile(
     r"|\b(?:memory|vram|ram)\b[^.\n]{0,20}\b(?:saved|saving)\b")
 _SAVE_FORMS = frozenset({"save", "saving", "saved"})
 _SAVE_ANY = re.compile(r"\b(?:save|saves|saving|saved)\b")
-_SAVED_MEDIA = re.compile(r"\.save\(\s*[^)\n]*?\.(?:png|jpe?g|webp|gif|bmp|tiff?|mp4)\b")
 # fp16 set off ("fp16=False", in a TrainingArguments call or its printed repr) is no half
 # precision: of the dev set and fifteen fresh sets (1,191 posts) two say it and no other word
 # of half precision, neither labelled as needing a GPU (transformers#9053, a misspelt
